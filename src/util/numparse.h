@@ -1,0 +1,28 @@
+/*
+ * numparse: the one bounded number parser every option and config value goes
+ * through, in the manner of OpenBSD's strtonum(3): the whole string must be a
+ * decimal integer within [min, max], or the call fails with a reason.
+ */
+#ifndef VANTAGE_UTIL_NUMPARSE_H
+#define VANTAGE_UTIL_NUMPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Parse text as a decimal integer in [min, max] into *out.
+ * Returns true on success. On failure returns false, leaves *out untouched and
+ * writes a short reason ("not a number", "too small (minimum 1)", ...) into
+ * err (of size errlen).
+ */
+bool parse_bounded(const char *text, long long min, long long max,
+                   long long *out, char *err, size_t errlen);
+
+/*
+ * Like parse_bounded, but the error message names the option and the value:
+ * "--pps: 'abc' is not a number". Intended for command-line parsing.
+ */
+bool parse_option_num(const char *option, const char *text, long long min,
+                      long long max, long long *out, char *err, size_t errlen);
+
+#endif
