@@ -3,6 +3,7 @@
  * names a subcommand in the table below, which gets the remaining arguments.
  */
 #include "cmd/commands.h"
+#include "controller/cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,9 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
+	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
+	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
 };
 
 static void usage(FILE *out)
