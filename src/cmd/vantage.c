@@ -3,6 +3,7 @@
  * names a subcommand in the table below, which gets the remaining arguments.
  */
 #include "cmd/commands.h"
+#include "host/cmd_check_host.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 };
 
 static void usage(FILE *out)
