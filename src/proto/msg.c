@@ -1,0 +1,207 @@
+/*
+ * msg: encode and decode agent-controller messages. One table says which
+ * fields each message type has, of which kind, and whether they are required;
+ * encoding and validation both walk it, so the two can never disagree.
+ */
+#include "proto/msg.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field_kind { F_STR, F_INT, F_OBJ };
+
+struct field {
+	uint8_t type;          /* message type the field belongs to */
+	const char *name;      /* JSON key */
+	enum field_kind kind;
+	size_t off;            /* offset in struct msg */
+	bool required;
+};
+
+#define S(t, n, r) { t, #n, F_STR, offsetof(struct msg, n), r }
+#define I(t, n, r) { t, #n, F_INT, offsetof(struct msg, n), r }
+#define O(t, n, r) { t, #n, F_OBJ, offsetof(struct msg, n), r }
+
+static const struct field fields[] = {
+	S(MSG_HELLO, agent, true), S(MSG_HELLO, version, true), S(MSG_HELLO, role, true),
+	S(MSG_WELCOME, agent, true), I(MSG_WELCOME, seq, true),
+	I(MSG_HEARTBEAT, time, true),
+	S(MSG_STATUS, version, true), I(MSG_STATUS, uptime, true),
+	I(MSG_STATUS, spool_records, true), I(MSG_STATUS, spool_bytes, true),
+	I(MSG_STATUS, load_milli, false), S(MSG_STATUS, reason, false),
+	I(MSG_MSM, msm_id, true), I(MSG_MSM, start, false), I(MSG_MSM, stop, false),
+	I(MSG_MSM, interval, false), I(MSG_MSM, spread, false), O(MSG_MSM, body, true),
+	I(MSG_MSM_STOP, msm_id, true),
+	I(MSG_RESULT, seq, true), I(MSG_RESULT, msm_id, true), O(MSG_RESULT, body, true),
+	I(MSG_ACK, seq, true),
+	I(MSG_REFUSE, msm_id, true), S(MSG_REFUSE, reason, true),
+	S(MSG_ERROR, reason, true),
+};
+
+static const char *const type_names[] = {
+	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
+	"result", "ack", "refuse", "error",
+};
+
+/* See msg.h. */
+const char *msg_type_name(int type)
+{
+	if (type < 1 || type > MSG_TYPE_MAX)
+		return "unknown";
+	return type_names[type];
+}
+
+/* Pointer to the field f inside m. */
+static void *field_ptr(const struct msg *m, const struct field *f)
+{
+	return (char *)m + f->off;
+}
+
+/* Add field f of m to obj; returns 0, or -1 with err if a required one is missing. */
+static int encode_field(json_t *obj, const struct msg *m, const struct field *f,
+			char *err, size_t errlen)
+{
+	json_t *v = NULL;
+	if (f->kind == F_INT) {
+		v = json_integer(*(int64_t *)field_ptr(m, f));
+	} else if (f->kind == F_STR) {
+		const char *s = *(const char **)field_ptr(m, f);
+		if (s)
+			v = json_string(s);
+	} else {
+		json_t *o = *(json_t **)field_ptr(m, f);
+		if (o)
+			v = json_incref(o);
+	}
+	if (!v) {
+		if (!f->required)
+			return 0;
+		snprintf(err, errlen, "%s: field '%s' missing or invalid",
+			 msg_type_name(m->type), f->name);
+		return -1;
+	}
+	json_object_set_new(obj, f->name, v);
+	return 0;
+}
+
+/* Build the JSON payload object of m; returns it or NULL with err. */
+static json_t *encode_object(const struct msg *m, char *err, size_t errlen)
+{
+	json_t *obj = json_object();
+	if (!obj) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i].type != m->type)
+			continue;
+		if (encode_field(obj, m, &fields[i], err, errlen) < 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+/* See msg.h. */
+uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
+{
+	if (m->type < 1 || m->type > MSG_TYPE_MAX) {
+		snprintf(err, errlen, "unknown message type %d", (int)m->type);
+		return NULL;
+	}
+	json_t *obj = encode_object(m, err, errlen);
+	if (!obj)
+		return NULL;
+	char *text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot encode (invalid UTF-8?)", msg_type_name(m->type));
+		return NULL;
+	}
+	size_t plen = strlen(text);
+	uint8_t *buf = NULL;
+	if (plen > FRAME_MAX_PAYLOAD)
+		snprintf(err, errlen, "%s: payload of %zu bytes is too big", msg_type_name(m->type), plen);
+	else if (!(buf = malloc(FRAME_HEADER_LEN + plen)))
+		snprintf(err, errlen, "out of memory");
+	if (buf) {
+		frame_header_write(buf, (uint8_t)m->type, plen);
+		memcpy(buf + FRAME_HEADER_LEN, text, plen);
+		*len = FRAME_HEADER_LEN + plen;
+	}
+	free(text);
+	return buf;
+}
+
+/* Check and store one field from obj into m; returns 0 or -1 with err. */
+static int decode_field(struct msg *m, json_t *obj, const struct field *f,
+			char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, f->name);
+	const char *tn = msg_type_name(m->type);
+	if (!v) {
+		if (!f->required)
+			return 0;
+		snprintf(err, errlen, "%s: missing field '%s'", tn, f->name);
+		return -1;
+	}
+	if (f->kind == F_INT) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a non-negative integer", tn, f->name);
+			return -1;
+		}
+		*(int64_t *)field_ptr(m, f) = json_integer_value(v);
+	} else if (f->kind == F_STR) {
+		if (!json_is_string(v) || json_string_length(v) > MSG_MAX_STRING ||
+		    strlen(json_string_value(v)) != json_string_length(v)) {
+			snprintf(err, errlen, "%s: '%s' is not a string of at most %d bytes",
+				 tn, f->name, MSG_MAX_STRING);
+			return -1;
+		}
+		*(const char **)field_ptr(m, f) = json_string_value(v);
+	} else {
+		if (!json_is_object(v)) {
+			snprintf(err, errlen, "%s: '%s' is not an object", tn, f->name);
+			return -1;
+		}
+		*(json_t **)field_ptr(m, f) = v;
+	}
+	return 0;
+}
+
+/* See msg.h. */
+int msg_decode(const struct frame *f, struct msg *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (f->type < 1 || f->type > MSG_TYPE_MAX) {
+		snprintf(err, errlen, "unknown message type %u", f->type);
+		return -1;
+	}
+	out->type = f->type;
+	json_error_t jerr;
+	json_t *root = json_loadb((const char *)f->payload, f->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || !json_is_object(root)) {
+		snprintf(err, errlen, "%s: payload is not a JSON object%s%s", msg_type_name(f->type),
+			 root ? "" : ": ", root ? "" : jerr.text);
+		json_decref(root);
+		return -1;
+	}
+	out->root = root;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i].type == f->type && decode_field(out, root, &fields[i], err, errlen) < 0) {
+			msg_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* See msg.h. */
+void msg_free(struct msg *m)
+{
+	json_decref(m->root);
+	memset(m, 0, sizeof *m);
+}

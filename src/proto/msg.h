@@ -1,0 +1,92 @@
+/*
+ * msg: the messages agents and controllers exchange, one per frame (see
+ * frame.h). Each payload is a JSON object; which fields a message type carries
+ * is described by one table in msg.c, used both to encode and to validate on
+ * decode (required fields, types, non-negative integers, bounded strings).
+ *
+ *   HELLO      agent → controller   agent (claimed key fingerprint), version, role
+ *   WELCOME    controller → agent   agent, seq (highest sequence already stored)
+ *   HEARTBEAT  both ways            time (Unix seconds)
+ *   STATUS     agent → controller   version, uptime, spool_records, spool_bytes,
+ *                                   load_milli, reason (why measuring is paused, if it is)
+ *   MSM        controller → agent   msm_id, start, stop, interval, spread, body (definition)
+ *   MSM_STOP   controller → agent   msm_id
+ *   RESULT     agent → controller   seq, msm_id, body (RIPE Atlas result object)
+ *   ACK        controller → agent   seq: every result up to seq is durably stored
+ *   REFUSE     agent → controller   msm_id, reason (e.g. the site's AUP forbids it)
+ *   ERROR      both ways            reason; the sender then closes the connection
+ */
+#ifndef VANTAGE_PROTO_MSG_H
+#define VANTAGE_PROTO_MSG_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/frame.h"
+
+enum msg_type {
+	MSG_HELLO = 1,
+	MSG_WELCOME,
+	MSG_HEARTBEAT,
+	MSG_STATUS,
+	MSG_MSM,
+	MSG_MSM_STOP,
+	MSG_RESULT,
+	MSG_ACK,
+	MSG_REFUSE,
+	MSG_ERROR,
+	MSG_TYPE_MAX = MSG_ERROR,
+};
+
+/* Longest string field accepted in any message. */
+#define MSG_MAX_STRING 512
+
+/*
+ * One decoded (or to-be-encoded) message. Only the fields of its type are
+ * meaningful. After msg_decode, strings and body point into root, which the
+ * message owns until msg_free.
+ */
+struct msg {
+	enum msg_type type;
+	const char *agent;
+	const char *version;
+	const char *role;
+	const char *reason;
+	int64_t seq;
+	int64_t msm_id;
+	int64_t time;
+	int64_t uptime;
+	int64_t spool_records;
+	int64_t spool_bytes;
+	int64_t load_milli;
+	int64_t start;
+	int64_t stop;
+	int64_t interval;
+	int64_t spread;
+	json_t *body;
+	json_t *root;
+};
+
+/* The name of a message type ("hello", ...), or "unknown". */
+const char *msg_type_name(int type);
+
+/*
+ * Encode m as a whole frame (header and payload) in a newly allocated buffer;
+ * returns it and its size in *len, or NULL with a reason in err (missing
+ * required field, frame too big, out of memory). The caller frees it.
+ */
+uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen);
+
+/*
+ * Decode the frame f into *out (zeroed first). Returns 0, or -1 with a reason
+ * in err when the type is unknown, the payload is not a JSON object, or a
+ * field is missing, of the wrong type, negative or too long. On success the
+ * caller calls msg_free(out).
+ */
+int msg_decode(const struct frame *f, struct msg *out, char *err, size_t errlen);
+
+/* Release what msg_decode allocated; m may be reused after. */
+void msg_free(struct msg *m);
+
+#endif
