@@ -28,7 +28,7 @@
 struct obs {
 	int key;
 	int attempt;          /* 1-based attempt (analysis_dump), 0 if unknown */
-	char addr[48];
+	char addr[64];
 	double rtt;
 };
 
