@@ -4,6 +4,7 @@
  */
 #include "cmd/commands.h"
 #include "host/cmd_check_host.h"
+#include "lab/cmd_lab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ static int cmd_version(int argc, char **argv)
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
+	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
 
 static void usage(FILE *out)
