@@ -4,6 +4,8 @@
  */
 #include "cmd/commands.h"
 #include "controller/cli.h"
+#include "host/cmd_check_host.h"
+#include "lab/cmd_lab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,8 @@ static const struct command commands[] = {
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
+	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
+	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
 
 static void usage(FILE *out)
