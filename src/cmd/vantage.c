@@ -3,6 +3,7 @@
  * names a subcommand in the table below, which gets the remaining arguments.
  */
 #include "cmd/commands.h"
+#include "lab/cmd_lab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
 
 static void usage(FILE *out)
