@@ -3,10 +3,10 @@
  */
 #include "engine/pacer.h"
 
-/* Start with one token and a bucket of max(1, pps/1000) tokens. */
+/* Start with one token and a bucket of max(1, pps/200) tokens (5 ms). */
 void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 {
-	uint64_t depth = pps / 1000;
+	uint64_t depth = pps / 200;
 	p->pps = pps;
 	p->last_ns = now_ns;
 	p->cap_milli = (depth ? depth : 1) * 1000;

@@ -1,8 +1,9 @@
 /*
  * pacer: the one packets-per-second budget of an engine, a token bucket
  * refilled continuously from the monotonic clock. The bucket holds at most
- * one millisecond's worth of tokens (at least one), so the output is smooth:
- * never more than a millisecond of probes back to back. pps 0 = no limit.
+ * five milliseconds of tokens (at least one), so the output is smooth:
+ * never more than 5 ms of probes back to back, yet a loop turn up to 5 ms late
+ * loses nothing. pps 0 = no limit.
  */
 #ifndef VANTAGE_ENGINE_PACER_H
 #define VANTAGE_ENGINE_PACER_H

@@ -16,6 +16,8 @@
 #include "net/addr.h"
 
 struct engine;
+struct result_sink;
+struct atlas_meta;
 
 /* Who to measure, as the caller resolved it. */
 struct msm_target {
@@ -44,7 +46,10 @@ struct msm_type {
 	/* stop a running task without calling done */
 	void (*abort)(void *task);
 	/* the RIPE Atlas result object of a finished result (new reference) */
-	json_t *(*to_atlas)(const void *result, uint32_t prb_id);
+	json_t *(*to_atlas)(const void *result, const struct atlas_meta *m);
+	/* write a finished result to an output sink (src/format): 0 or -1 */
+	int (*sink_write)(struct result_sink *s, const void *result,
+			  char *err, size_t errlen);
 	/* free a finished result */
 	void (*result_free)(void *result);
 	/* the IP protocol the spec's probes use (for engine_prepare) */
