@@ -4,6 +4,7 @@
  */
 #include "cmd/commands.h"
 #include "host/cmd_check_host.h"
+#include "analysis/cmd_compare.h"
 #include "lab/cmd_lab.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
