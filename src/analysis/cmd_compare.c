@@ -117,7 +117,7 @@ static void side_name(char *out, size_t size, const char *file, const char *prob
 	if (slash && slash[1])
 		file = slash + 1;
 	if (probe)
-		snprintf(out, size, "%.40s (probe %.16s)", file, probe);
+		snprintf(out, size, "%.36s (probe %.16s)", file, probe);
 	else
 		snprintf(out, size, "%.60s", file);
 }
