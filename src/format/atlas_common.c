@@ -37,6 +37,8 @@ int atlas_common_fields(json_t *o, const char *type, uint8_t af,
 	rc |= atlas_set(o, "fw", json_integer(ATLAS_FW));
 	rc |= atlas_set(o, "lts", json_integer(m->lts));
 	rc |= atlas_set(o, "type", json_string(type));
+	rc |= atlas_set(o, "msm_name", json_string(strcmp(type, "ping") == 0 ?
+						  "Ping" : "Traceroute"));
 	rc |= atlas_set(o, "af", json_integer(fmt_af_number(af)));
 	rc |= atlas_set_addr(o, "dst_addr", af, dst);
 	rc |= atlas_set(o, "dst_name", json_string(dst_name ? dst_name : ""));

@@ -5,11 +5,11 @@
  * the controller); atlas_json_write_line prints one as a single line.
  *
  * Shapes (see RIPE Atlas "result format"):
- *  ping:       fw, lts, type "ping", af, dst_addr, dst_name, src_addr, from,
+ *  ping:       fw, lts, type "ping", msm_name, af, dst_addr, dst_name, src_addr, from,
  *              proto, size, ttl, timestamp, endtime, step, msm_id, prb_id,
  *              group_id, sent, rcvd, dup, min, avg, max (ms, -1 if none),
  *              result[] of {rtt[,ttl][,src_addr][,dup][,late]} or {x:"*"}
- *  traceroute: fw, lts, type "traceroute", af, dst_addr, dst_name,
+ *  traceroute: fw, lts, type "traceroute", msm_name, af, dst_addr, dst_name,
  *              src_addr, from, proto, size, paris_id, timestamp, endtime,
  *              msm_id, prb_id, group_id,
  *              result[] of {hop, result[] of {from, rtt, size, ttl[, ittl]

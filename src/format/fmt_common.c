@@ -34,6 +34,8 @@ double fmt_ns_to_ms(uint64_t ns)
 
 uint32_t fmt_ns_to_us32(uint64_t ns)
 {
+	if (ns > UINT64_MAX - 500)
+		return UINT32_MAX;
 	uint64_t us = (ns + 500) / 1000;
 	return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }

@@ -44,13 +44,13 @@ static double text_ping_mdev(const struct ping_result *r)
 static void text_ping_stats(FILE *f, const struct ping_result *r, const char *dst)
 {
 	unsigned loss = r->sent ? (unsigned)(100u * (r->sent - r->rcvd) / r->sent) : 0;
-	long long ms = ((long long)r->end.tv_sec - r->start.tv_sec) * 1000 +
-		       (r->end.tv_nsec - r->start.tv_nsec) / 1000000;
+	double ms = ((double)r->end.tv_sec - (double)r->start.tv_sec) * 1000.0 +
+		    ((double)r->end.tv_nsec - (double)r->start.tv_nsec) / 1e6;
 	fprintf(f, "\n--- %s ping statistics ---\n", dst);
 	fprintf(f, "%u packets transmitted, %u received", r->sent, r->rcvd);
 	if (r->dup)
 		fprintf(f, ", +%u duplicates", r->dup);
-	fprintf(f, ", %u%% packet loss, time %lldms\n", loss, ms < 0 ? 0 : ms);
+	fprintf(f, ", %u%% packet loss, time %.0fms\n", loss, ms < 0 ? 0 : ms);
 	if (r->rcvd)
 		fprintf(f, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms\n",
 			fmt_ns_to_ms(r->min_ns), fmt_ns_to_ms(r->avg_ns),

@@ -1,0 +1,203 @@
+/*
+ * rawsock: raw sockets with SO_TIMESTAMPING (see rawsock.h).
+ */
+#include "engine/rawsock.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/clock.h"
+
+/* The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives. */
+static int ts_flags(bool tx)
+{
+	int f = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	if (tx)
+		f |= SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		     SOF_TIMESTAMPING_OPT_TSONLY;
+	return f;
+}
+
+/* Set the socket options of a fresh raw socket; 0 or -errno. */
+static int setup(struct rawsock *s, bool tx)
+{
+	int one = 1, big = 4 << 20;
+	int f = ts_flags(tx);
+	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
+		s->ts_tx = tx;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+	if (s->family == AF_INET6 &&
+	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) != 0)
+		return -errno;
+	return 0;
+}
+
+/* Open a raw socket. */
+int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
+		 char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	s->family = family;
+	s->proto = proto;
+	s->fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (s->fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open a raw socket (%s)%s", strerror(e),
+			 (e == EPERM || e == EACCES) ? ": CAP_NET_RAW is needed" : "");
+		return -e;
+	}
+	int rc = setup(s, tx);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot set up a raw socket: %s", strerror(-rc));
+		rawsock_close(s);
+	}
+	return rc;
+}
+
+/* Close the socket. */
+void rawsock_close(struct rawsock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* Send one packet. */
+int rawsock_send(struct rawsock *s, const uint8_t *pkt, size_t len,
+		 const struct net_addr *dst, int hlim, uint32_t *key)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = net_addr_to_sockaddr(dst, 0, &ss);
+	struct iovec iov = { (void *)pkt, len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct msghdr m = { .msg_name = &ss, .msg_namelen = sl,
+			    .msg_iov = &iov, .msg_iovlen = 1 };
+	if (s->family == AF_INET6) {
+		memset(&c, 0, sizeof c);
+		m.msg_control = c.buf;
+		m.msg_controllen = sizeof c.buf;
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_HOPLIMIT;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &hlim, sizeof hlim);
+	}
+	if (sendmsg(s->fd, &m, 0) < 0)
+		return -errno;
+	*key = s->next_key++;
+	return 0;
+}
+
+/* Pull the timestamp and hop limit out of a received message's cmsgs. */
+static void read_cmsgs(struct msghdr *m, struct rawsock_rx *rx)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
+			struct timespec ts[3];
+			memcpy(ts, CMSG_DATA(cm), sizeof ts);
+			rx->kernel_ns = eng_ts_ns(&ts[0]);
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT) {
+			int h;
+			memcpy(&h, CMSG_DATA(cm), sizeof h);
+			rx->hlim = h;
+		}
+	}
+}
+
+/* Receive one packet. */
+long rawsock_recv(struct rawsock *s, uint8_t *buf, size_t cap, struct rawsock_rx *rx)
+{
+	struct sockaddr_storage ss;
+	struct iovec iov = { buf, cap };
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} c;
+	struct msghdr m = { .msg_name = &ss, .msg_namelen = sizeof ss,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.buf, .msg_controllen = sizeof c.buf };
+	ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
+	if (n < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+	memset(rx, 0, sizeof *rx);
+	rx->hlim = -1;
+	net_addr_from_sockaddr((struct sockaddr *)&ss, m.msg_namelen, &rx->src);
+	read_cmsgs(&m, rx);
+	return (m.msg_flags & MSG_TRUNC) ? (long)cap : (long)n;
+}
+
+/* Read one TX timestamp from the error queue. */
+int rawsock_read_txts(struct rawsock *s, uint32_t *key, int64_t *ns)
+{
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} c;
+	char data[64];
+	struct iovec iov = { data, sizeof data };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = c.buf, .msg_controllen = sizeof c.buf };
+	if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return 0;
+	bool have_ts = false, have_key = false;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
+			struct timespec ts[3];
+			memcpy(ts, CMSG_DATA(cm), sizeof ts);
+			*ns = eng_ts_ns(&ts[0]);
+			have_ts = *ns != 0;
+		} else if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+			   (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
+			    ee.ee_info == SCM_TSTAMP_SND) {
+				*key = ee.ee_data;
+				have_key = true;
+			}
+		}
+	}
+	return (have_ts && have_key) ? 1 : -1;
+}
+
+/* Restart the OPT_ID counter: turning the option off and on resets it. */
+void rawsock_reset_keys(struct rawsock *s)
+{
+	int off = 0, f = ts_flags(true);
+	uint32_t k;
+	int64_t ns;
+	while (rawsock_read_txts(s, &k, &ns) != 0)
+		;
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &off, sizeof off);
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f);
+	s->next_key = 0;
+}
+
+/* The kernel's source address towards dst. */
+int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
+		       char *err, size_t errlen)
+{
+	struct sockaddr_storage ss, me;
+	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	int fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&me, &ml) != 0 ||
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
+		rc = -errno;
+		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -1,0 +1,129 @@
+/*
+ * fuzz_format_encode: the result encoders (RIPE Atlas JSON, warts, text) over
+ * arbitrary result structs. The engine fills results from hostile replies,
+ * so no field combination (out-of-range label offsets, sequence numbers past
+ * "sent", TTL 0 or 255, huge RTTs) may make an encoder read outside its
+ * arrays; every warts file written must still be well framed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "format/result_sink.h"
+
+/* A cursor over the fuzz input that yields zeros once it runs out. */
+struct cur {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* Copy up to len bytes of input into dst (zero-filling the rest). */
+static void take(struct cur *c, void *dst, size_t len)
+{
+	size_t k = len < c->n ? len : c->n;
+	memset(dst, 0, len);
+	memcpy(dst, c->p, k);
+	c->p += k;
+	c->n -= k;
+}
+
+/* Check the framing of a warts file: magic, and lengths that add up. */
+static void check_warts(const uint8_t *b, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		if (len - off < 8 || b[off] != 0x12 || b[off + 1] != 0x05)
+			abort();
+		uint32_t body = (uint32_t)b[off + 4] << 24 | (uint32_t)b[off + 5] << 16 |
+				(uint32_t)b[off + 6] << 8 | b[off + 7];
+		if (body > len - off - 8)
+			abort();
+		off += 8 + body;
+	}
+}
+
+/* Keep the wall-clock labels in the range a real clock gives. */
+static void sane_times(struct timespec *a, struct timespec *b)
+{
+	a->tv_sec = (time_t)((uint64_t)a->tv_sec % 4000000000u);
+	b->tv_sec = (time_t)((uint64_t)b->tv_sec % 4000000000u);
+	a->tv_nsec = (long)((unsigned long)a->tv_nsec % 1000000000u);
+	b->tv_nsec = (long)((unsigned long)b->tv_nsec % 1000000000u);
+}
+
+/* Build a ping from the input (the caller frees the arrays). */
+static void make_ping(struct cur *c, struct ping_result *r)
+{
+	take(c, r, sizeof *r);
+	r->af = (r->af & 1) ? AF_INET6 : AF_INET;
+	sane_times(&r->start, &r->end);
+	r->dst_name = strdup("fuzz");
+	r->n_replies %= 64;
+	r->sent %= 300; /* bounded for speed: every unanswered seq is an entry */
+	r->replies = calloc(r->n_replies + 1u, sizeof *r->replies);
+	for (uint16_t i = 0; i < r->n_replies; i++)
+		take(c, &r->replies[i], sizeof r->replies[i]);
+}
+
+/* Build a trace from the input (the caller frees the arrays). */
+static void make_trace(struct cur *c, struct trace_result *r)
+{
+	take(c, r, sizeof *r);
+	r->af = (r->af & 1) ? AF_INET6 : AF_INET;
+	sane_times(&r->start, &r->end);
+	r->dst_name = strdup("fuzz");
+	r->n_probes %= 128;
+	r->n_mpls %= 16;
+	r->probes = calloc(r->n_probes + 1u, sizeof *r->probes);
+	r->mpls = calloc(r->n_mpls + 1u, sizeof *r->mpls);
+	for (uint16_t i = 0; i < r->n_probes; i++)
+		take(c, &r->probes[i], sizeof r->probes[i]);
+	take(c, r->mpls, r->n_mpls * sizeof *r->mpls);
+}
+
+/* Encode one result in every format; warts output must be well framed. */
+static void encode_all(const struct ping_result *p, const struct trace_result *t)
+{
+	for (int fmt = RESULT_FORMAT_JSON; fmt <= RESULT_FORMAT_TEXT; fmt++) {
+		char *buf = NULL, err[256];
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct result_sink *s = result_sink_open((enum result_format)fmt, f, NULL,
+							 err, sizeof err);
+		if (s) {
+			if (p)
+				result_sink_ping(s, p, err, sizeof err);
+			else
+				result_sink_trace(s, t, err, sizeof err);
+			result_sink_close(s, err, sizeof err);
+		}
+		fclose(f);
+		if (fmt == RESULT_FORMAT_WARTS)
+			check_warts((const uint8_t *)buf, len);
+		free(buf);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	struct cur c = { data + 1, size - 1 };
+	if (data[0] & 1) {
+		struct trace_result t;
+		make_trace(&c, &t);
+		encode_all(NULL, &t);
+		free(t.dst_name);
+		free(t.probes);
+		free(t.mpls);
+	} else {
+		struct ping_result p;
+		make_ping(&c, &p);
+		encode_all(&p, NULL);
+		free(p.dst_name);
+		free(p.replies);
+	}
+	return 0;
+}
