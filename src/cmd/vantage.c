@@ -6,6 +6,7 @@
 #include "controller/cli.h"
 #include "format/cmd_convert.h"
 #include "host/cmd_check_host.h"
+#include "analysis/cmd_compare.h"
 #include "lab/cmd_lab.h"
 
 #include <stdio.h>
@@ -21,6 +22,7 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
