@@ -4,6 +4,7 @@
  */
 #include "cmd/commands.h"
 #include "controller/cli.h"
+#include "format/cmd_convert.h"
 #include "host/cmd_check_host.h"
 #include "analysis/cmd_compare.h"
 #include "lab/cmd_lab.h"
@@ -26,6 +27,7 @@ static const struct command commands[] = {
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
+	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
 	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
 
