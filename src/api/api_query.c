@@ -150,7 +150,7 @@ static int apply(struct api_query *q, const char *name, const char *v, char *err
 			snprintf(err, errlen, "type: '%.20s' is neither ping nor traceroute", v);
 			return -1;
 		}
-		snprintf(q->type, sizeof q->type, "%s", v);
+		memcpy(q->type, v, strlen(v) + 1);   /* one of the two names above */
 		return 0;
 	}
 	if (strcmp(name, "is_anchor") == 0) {
