@@ -8,6 +8,8 @@
  */
 #include "controller/controller_int.h"
 
+#include "api/api_attrs.h"
+
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -106,7 +108,9 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 		return agents_add_many(c, req, fps, err, errlen);
 	struct store_agent a;
 	if (agent_from_req(req, want_str(req, "fp", err, errlen), &a, err, errlen) < 0 ||
-	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0)
+	    api_attrs_check(req, err, errlen) < 0 ||
+	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0 ||
+	    api_attrs_store(c->store, a.id, req, err, errlen) < 0)
 		return NULL;
 	ctl_log(c, "agent %lld registered (key %s, %s, %s)%s", (long long)a.id, a.fp, a.org,
 		a.role, a.approved ? ", approved" : "");

@@ -19,6 +19,7 @@ struct walk {
 	struct lab_dest dests[LAB_MAX_DESTS];
 	int n_dests;
 	int to_dst, to_src;         /* destination indexes */
+	int holder;                 /* the node that holds the destination address */
 	int dist_dst[LAB_MAX_NODES], dist_src[LAB_MAX_NODES];
 };
 
@@ -129,39 +130,68 @@ static json_t *filter_list(unsigned f)
 	return a;
 }
 
+/* JSON entry of the destination node n answering for the flow. */
+static json_t *dest_entry(const struct walk *w, int n, const struct lab_flow *flow)
+{
+	const struct lab_dest *d = &w->dests[w->to_dst];
+	json_t *r = json_object();
+	char buf[INET6_ADDRSTRLEN];
+
+	lab_addr_format(w->af, w->dst_addr, buf, sizeof buf);
+	json_object_set_new(r, "name", json_string(w->t->nodes[n].name));
+	/* Linux sends an ICMPv6 error for an AnyIP (not assigned) address
+	 * from its interface address towards the source */
+	if (w->af == 6 && d->link < 0 && strcmp(flow->proto, "udp") == 0)
+		json_object_set_new(r, "addrs", answer_addrs(w, n));
+	else
+		json_object_set_new(r, "addrs", json_pack("[s]", buf));
+	json_object_set_new(r, "silent", json_boolean(w->t->nodes[n].silent));
+	return r;
+}
+
 /* JSON array of the hops from the source to the destination. */
 static json_t *walk_hops(const struct walk *w, const struct lab_flow *flow, json_t *top)
 {
 	const struct lab_dest *d = &w->dests[w->to_dst];
-	uint64_t layer = 1ULL << w->src;
+	uint64_t layer = 1ULL << w->src, target = 1ULL << w->holder;
 	json_t *hops = json_array();
-	char buf[INET6_ADDRSTRLEN];
+	const struct lab_node *h = &w->t->nodes[w->holder];
 
-	for (int ttl = 1; ttl <= LAB_MAX_NODES && !(layer & d->owners); ttl++) {
+	for (int ttl = 1; ttl <= LAB_MAX_NODES && !(layer & target); ttl++) {
 		json_t *hop = json_object(), *routers = json_array();
-		layer = next_layer(w, layer);
+		/* an owner of the destination's subnet hands over to the holder */
+		layer = (layer & d->owners) ? target : next_layer(w, layer);
 		for (int n = 0; n < w->t->n_nodes; n++)
-			if ((layer >> n & 1) && !(d->owners >> n & 1))
+			if ((layer >> n & 1) && n != w->holder)
 				json_array_append_new(routers, router_entry(w, n));
 		json_object_set_new(hop, "ttl", json_integer(ttl));
 		json_object_set_new(hop, "ecmp", json_boolean(json_array_size(routers) > 1));
-		if (layer & d->owners) {
-			int n = __builtin_ctzll(layer & d->owners);
-			json_t *r = json_object();
-			lab_addr_format(w->af, w->dst_addr, buf, sizeof buf);
-			json_object_set_new(r, "name", json_string(w->t->nodes[n].name));
-			json_object_set_new(r, "addrs", json_pack("[s]", buf));
-			json_object_set_new(r, "silent", json_boolean(w->t->nodes[n].silent));
-			json_array_append_new(routers, r);
+		if (layer & target) {
+			json_array_append_new(routers, dest_entry(w, w->holder, flow));
 			json_object_set_new(hop, "destination", json_true());
-			json_object_set_new(top, "dst", json_string(w->t->nodes[n].name));
-			json_object_set_new(top, "filtered", filter_list(w->t->nodes[n].filter));
-			json_object_set_new(top, "reached", json_boolean(!filtered(&w->t->nodes[n], flow)));
 		}
 		json_object_set_new(hop, "routers", routers);
 		json_array_append_new(hops, hop);
 	}
+	json_object_set_new(top, "dst", json_string(h->name));
+	json_object_set_new(top, "filtered", filter_list(h->filter));
+	json_object_set_new(top, "reached", json_boolean(!filtered(h, flow)));
 	return hops;
+}
+
+/* The node holding dst_addr within destination d: an anyip host or a link end. */
+static int find_holder(const struct walk *w, const struct lab_dest *d)
+{
+	const struct lab_link *l;
+
+	if (d->link < 0)
+		return __builtin_ctzll(d->owners);
+	l = &w->t->links[d->link];
+	if (memcmp(lab_link_addr(l, l->a, w->af), w->dst_addr, w->af == 4 ? 4 : 16) == 0)
+		return l->a;
+	if (memcmp(lab_link_addr(l, l->b, w->af), w->dst_addr, w->af == 4 ? 4 : 16) == 0)
+		return l->b;
+	return -1;
 }
 
 /* Set up the walk: addresses, destinations and distances. Returns 0 or -1. */
@@ -179,6 +209,10 @@ static int walk_init(struct walk *w, const char *src, const char *dst, char *err
 	w->to_dst = lab_route_lookup(w->dests, w->n_dests, w->af, w->dst_addr);
 	if (!lab_node_addr(w->t, w->src, w->af, w->src_addr) || w->to_dst < 0) {
 		snprintf(err, errlen, "truth: no lab route from '%s' to '%s'", src, dst);
+		return -1;
+	}
+	if ((w->holder = find_holder(w, &w->dests[w->to_dst])) < 0) {
+		snprintf(err, errlen, "truth: no node holds %s", dst);
 		return -1;
 	}
 	w->to_src = lab_route_lookup(w->dests, w->n_dests, w->af, w->src_addr);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct store;
+struct store_api_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -91,6 +92,8 @@ struct store_ops {
 	int (*session_list)(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
 	/* Group the following operations in one transaction: "begin", "commit" or "rollback". */
 	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
+	/* The REST API's operations (store_api.h). */
+	const struct store_api_ops *api;
 };
 
 struct store {
