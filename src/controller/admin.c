@@ -8,6 +8,8 @@
  */
 #include "controller/controller_int.h"
 
+#include "api/api_attrs.h"
+
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -65,7 +67,9 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 		snprintf(err, errlen, "role '%s' is neither probe nor anchor", a.role);
 		return NULL;
 	}
-	if (c->store->ops->agent_add(c->store, &a, err, errlen) < 0)
+	if (api_attrs_check(req, err, errlen) < 0 ||
+	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0 ||
+	    api_attrs_store(c->store, a.id, req, err, errlen) < 0)
 		return NULL;
 	ctl_log(c, "agent %lld registered (key %s, %s, %s)%s", (long long)a.id, a.fp, a.org,
 		a.role, a.approved ? ", approved" : "");

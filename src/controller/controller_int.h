@@ -19,6 +19,7 @@
 #include "store/store.h"
 
 struct ingest_item;
+struct api;
 
 /* One agent connection. */
 struct session {
@@ -52,6 +53,7 @@ struct controller {
 	struct session **batch_from;
 	size_t nbatch;
 	uint64_t stored, duplicates, refused_conns;
+	struct api *api;            /* the REST API (src/api), or NULL */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */

@@ -114,3 +114,12 @@ int sq_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const cha
 	sqlite3_bind_int64(q, 3, agent_id);
 	return sq_step_done(s, q, "measurement refusal", err, errlen) < 0 ? -1 : 0;
 }
+
+/* See sqlite_int.h (the body of msm_create, for a caller's transaction). */
+int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
+			 size_t n, char *err, size_t errlen)
+{
+	if (insert_msm(s, m, err, errlen) < 0)
+		return -1;
+	return assign(s, m->id, agents, n, err, errlen);
+}

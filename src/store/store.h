@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct store;
+struct store_api_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -88,6 +89,8 @@ struct store_ops {
 	int (*session_close)(struct store *st, int64_t sid, int64_t now, const char *reason,
 			     char *err, size_t errlen);
 	int (*session_list)(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+	/* The REST API's operations (store_api.h). */
+	const struct store_api_ops *api;
 };
 
 struct store {
