@@ -235,6 +235,17 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* Close the keeper's fds and free its queues and itself. */
+static void keeper_free(struct keeper *k)
+{
+	for (int i = 0; i < k->n_links; i++)
+		for (int s = 0; s < 2; s++) {
+			close(k->links[i].fd[s]);
+			emu_queue_free(&k->links[i].q[s]);
+		}
+	free(k);
+}
+
 /* Run the keeper (see lab.h); never returns. */
 void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd)
 {
@@ -262,5 +273,6 @@ void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd)
 		if (lab_down(lab->name, err, sizeof err) < 0)
 			fprintf(stderr, "keeper: %s\n", err);
 	}
+	keeper_free(k);
 	_exit(0);
 }
