@@ -267,3 +267,24 @@ def test_bad_topology_names_line_and_builds_nothing(lab_factory, tmp_path):
     assert "bad.conf:4:" in e.value.stderr and "nosuch" in e.value.stderr
     assert lab_namespaces(name) == []
     assert not os.path.exists("/run/vantage-lab/" + name)
+
+
+def test_two_labs_side_by_side_and_down_removes_only_its_own(lab_factory):
+    a = lab_factory("small")
+    b = lab_factory("sweep")
+    assert ping_rtts(a, "vp1", a.addr("dst"), count=1)
+    a.down()
+    assert lab_namespaces(a.name) == []
+    assert len(lab_namespaces(b.name)) == 3
+    assert ping_rtts(b, "vp", b.addr("target"), count=1)
+
+
+def test_sweep_target_answers_its_whole_prefixes(lab_factory):
+    lab = lab_factory("sweep")
+    assert lab.anyip("target", 4) == "198.19.0.0/16"
+    net4 = ipaddress.ip_network(lab.anyip("target", 4))
+    net6 = ipaddress.ip_network(lab.anyip("target", 6))
+    for dst in (net4[1], net4[40000], net4[-2], net6[1], net6[2**70 + 12345]):
+        assert ping_rtts(lab, "vp", str(dst), count=1), dst
+    seen = traceroute(lab, "vp", str(net4[777]), 4, 33434)
+    check_against_truth(seen, lab.truth("vp", str(net4[777])))
