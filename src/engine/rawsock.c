@@ -14,7 +14,12 @@
 
 #include "engine/clock.h"
 
-/* The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives. */
+/*
+ * The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives.
+ * The TX stamp is the driver's (SCM_TSTAMP_SND), the last point before the
+ * wire. (SCM_TSTAMP_SCHED, at the entry of the device layer, comes 1-4 us
+ * earlier on a loaded machine: the kernel's own transmit path in between.)
+ */
 static int ts_flags(bool tx)
 {
 	int f = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;

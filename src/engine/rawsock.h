@@ -58,7 +58,8 @@ long rawsock_recv(struct rawsock *s, uint8_t *buf, size_t cap, struct rawsock_rx
 
 /*
  * Read one TX timestamp from the error queue: returns 1 with *key and *ns
- * set, 0 when the queue is empty (or held something else, skipped).
+ * set, 0 when the queue is empty, -1 when the message read was something
+ * else (skipped; call again).
  */
 int rawsock_read_txts(struct rawsock *s, uint32_t *key, int64_t *ns);
 

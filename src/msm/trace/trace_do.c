@@ -86,14 +86,19 @@ static unsigned header_bytes(unsigned method, int family)
 	return ip + (k == NET_PROBE_TCP_SYN ? 24 : k == NET_PROBE_TCP_ACK ? 20 : 8);
 }
 
-/* Payload length that makes a probe `size` bytes (at least 6 for ICMP/UDP). */
+/*
+ * Payload length that makes a probe `size` bytes: at least 6 for ICMP/UDP
+ * (checksum word and run key); none for TCP, whose replies acknowledge
+ * payload bytes and would no longer carry our sequence number + 1.
+ */
 static uint16_t payload_for(const struct trace_spec *s, int family)
 {
 	unsigned h = header_bytes(s->method, family);
 	enum net_probe_kind k = kind_of(s->method);
-	unsigned min = (k == NET_PROBE_UDP || k == NET_PROBE_ICMP_ECHO) ? 6 : 0;
+	if (k == NET_PROBE_TCP_SYN || k == NET_PROBE_TCP_ACK)
+		return 0;
 	unsigned p = s->size > h ? s->size - h : 0;
-	return (uint16_t)(p < min ? min : p);
+	return (uint16_t)(p < 6 ? 6 : p);
 }
 
 /* Free the task. */
