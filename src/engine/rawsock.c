@@ -206,3 +206,21 @@ int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
 		close(fd);
 	return rc;
 }
+
+/* The kernel's source address towards dst, on a kept UDP socket. */
+int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
+			struct net_addr *src, char *err, size_t errlen)
+{
+	int *fd = dst->family == AF_INET6 ? fd6 : fd4;
+	struct sockaddr_storage ss, me;
+	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	if (*fd < 0)
+		*fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    getsockname(*fd, (struct sockaddr *)&me, &ml) != 0 ||
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
+		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
