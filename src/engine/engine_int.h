@@ -71,7 +71,7 @@ struct engine {
 	struct eng_sock socks[ENG_NSOCK];
 	struct engine_stats stats;
 	uint8_t pkt[65536];
-	uint8_t rx[65536];
+	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
 
 /* Write the signature fields and run key of probe p into its packet np. */

@@ -36,6 +36,7 @@ struct cli_run {
 	uint16_t next_id;
 	uint32_t user_id;
 	int src_fd4, src_fd6;   /* kept sockets for source address lookups */
+	struct net_addr last_dst[2], last_src[2]; /* the last lookup per family */
 	bool ready4, ready6, fatal, feeding;
 	int status;
 };
@@ -148,6 +149,27 @@ static void bad_target(struct cli_run *r, const char *text, const char *why)
 	r->status = 1;
 }
 
+/*
+ * Our source address towards dst. Looked up in the kernel once per /24
+ * (IPv4) or /64 (IPv6): a list of 65,536 neighbours costs 256 lookups.
+ */
+static int source_for(struct cli_run *r, const struct net_addr *dst,
+		      struct net_addr *src, char *err, size_t errlen)
+{
+	int f = dst->family == AF_INET6;
+	size_t plen = f ? 8 : 3;
+	struct net_addr *ld = &r->last_dst[f];
+	if (ld->family == dst->family && memcmp(ld->a, dst->a, plen) == 0) {
+		*src = r->last_src[f];
+		return 0;
+	}
+	if (rawsock_source_with(&r->src_fd4, &r->src_fd6, dst, src, err, errlen) != 0)
+		return -1;
+	*ld = *dst;
+	r->last_src[f] = *src;
+	return 0;
+}
+
 /* Parse and start one target. */
 static void start_one(struct cli_run *r, const char *text)
 {
@@ -163,7 +185,7 @@ static void start_one(struct cli_run *r, const char *text)
 		bad_target(r, text, want == AF_INET ? "not IPv4 (-4 given)" : "not IPv6 (-6 given)");
 		return;
 	}
-	if (rawsock_source_with(&r->src_fd4, &r->src_fd6, &t.dst, &t.src, err, sizeof err) != 0) {
+	if (source_for(r, &t.dst, &t.src, err, sizeof err) != 0) {
 		bad_target(r, text, err);
 		return;
 	}

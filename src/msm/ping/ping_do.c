@@ -199,7 +199,7 @@ static void on_sent(void *ctx, uint32_t seq, int err, bool refused, uint64_t mon
 		if (settle(pt))
 			return;
 	}
-	if (pt->next < pt->spec.count)
+	if (pt->next < pt->spec.count && pt->tick)
 		engine_timer_arm(pt->e, pt->tick, (uint64_t)pt->spec.interval_ms * 1000000ULL);
 }
 
@@ -291,12 +291,19 @@ void *ping_start(struct engine *e, const void *spec, const struct msm_target *t,
 	pt->kernel_all = 1;
 	engine_owner_init(&pt->own, &ping_owner_ops, pt);
 	pt->res = new_result(s, t);
-	pt->tick = engine_timer_new(e, send_next, pt);
-	if (pt->res == NULL || pt->tick == NULL) {
+	if (s->count > 1)
+		pt->tick = engine_timer_new(e, send_next, pt);
+	if (pt->res == NULL || (s->count > 1 && pt->tick == NULL)) {
 		snprintf(err, errlen, "out of memory");
 		task_free(pt);
 		return NULL;
 	}
-	engine_timer_arm(e, pt->tick, 0);
+	struct eng_probe_req q;
+	make_req(pt, pt->next++, &q);
+	if (engine_submit(e, &pt->own, &q) != 0) {
+		snprintf(err, errlen, "a measurement with the same id to this target is running");
+		task_free(pt);
+		return NULL;
+	}
 	return pt;
 }
