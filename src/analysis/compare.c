@@ -3,6 +3,7 @@
  * (see compare.h). The verdict sentence is written in compare_verdict.c.
  */
 #include "analysis/compare.h"
+#include "util/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,14 +19,8 @@ struct dvec {
 /* Append x; 0 or -1 when out of memory. */
 static int dvec_push(struct dvec *d, double x)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		double *v = realloc(d->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		d->v = v;
-		d->cap = cap;
-	}
+	if (grow_for_one((void **)&d->v, &d->cap, d->n, sizeof *d->v, 256) < 0)
+		return -1;
 	d->v[d->n++] = x;
 	return 0;
 }
@@ -133,14 +128,8 @@ static double median(struct dvec *d)
 static int end_target(struct cmp_work *w, const struct rec *first, size_t pairs)
 {
 	struct compare_report *r = w->r;
-	if (r->ntargets == w->tcap) {
-		size_t cap = w->tcap ? w->tcap * 2 : 16;
-		struct compare_target *t = realloc(r->targets, cap * sizeof *t);
-		if (!t)
-			return -1;
-		r->targets = t;
-		w->tcap = cap;
-	}
+	if (grow_for_one((void **)&r->targets, &w->tcap, r->ntargets, sizeof *r->targets, 16) < 0)
+		return -1;
 	struct compare_target *t = &r->targets[r->ntargets++];
 	snprintf(t->dst, sizeof t->dst, "%s", first->dst);
 	t->kind = first->kind;

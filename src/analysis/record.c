@@ -2,20 +2,15 @@
  * record: the growable array of measurement records (see record.h).
  */
 #include "analysis/record.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 
 /* Append r to s, growing the array geometrically. */
 int rec_set_add(struct rec_set *s, struct rec *r)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct rec *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (grow_for_one((void **)&s->v, &s->cap, s->n, sizeof *s->v, 256) < 0)
+		return -1;
 	s->v[s->n++] = *r;
 	r->path = NULL;
 	return 0;

@@ -24,6 +24,20 @@ static int atlas_set_addr(json_t *o, const char *key, uint8_t af,
 	return atlas_set(o, key, json_string(fmt_addr(af, a, buf, sizeof buf)));
 }
 
+json_t *atlas_finish(json_t *o, json_t *arr, int rc)
+{
+	if (rc != 0 || o == NULL || arr == NULL) {
+		json_decref(arr);
+		json_decref(o);
+		return NULL;
+	}
+	if (json_object_set_new(o, "result", arr) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int atlas_common_fields(json_t *o, const char *type, uint8_t af,
 			const struct msm_addr *dst, const struct msm_addr *src,
 			const char *dst_name, const struct timespec *start,

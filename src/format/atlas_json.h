@@ -5,15 +5,18 @@
  * the controller); atlas_json_write_line prints one as a single line.
  *
  * Shapes (see RIPE Atlas "result format"):
- *  ping:       fw, lts, type "ping", msm_name, af, dst_addr, dst_name, src_addr, from,
- *              proto, size, ttl, timestamp, endtime, step, msm_id, prb_id,
- *              group_id, sent, rcvd, dup, min, avg, max (ms, -1 if none),
- *              result[] of {rtt[,ttl][,src_addr][,dup][,late]} or {x:"*"}
+ *  ping:       fw, lts, type "ping", msm_name, af, dst_addr, dst_name,
+ *              src_addr, from, proto, size, ttl, timestamp, endtime, step,
+ *              msm_id, prb_id, group_id, sent, rcvd, dup, min, avg, max (ms,
+ *              -1 if none), result[] of {rtt[,ttl][,src_addr][,dup][,late]}
+ *              or {x:"*"}
  *  traceroute: fw, lts, type "traceroute", msm_name, af, dst_addr, dst_name,
  *              src_addr, from, proto, size, paris_id, timestamp, endtime,
- *              msm_id, prb_id, group_id,
- *              result[] of {hop, result[] of {from, rtt, size, ttl[, ittl]
- *              [, err][, icmpext][, dup][, late]} or {x:"*"}}
+ *              msm_id, prb_id, group_id, step, result[] of {hop, result[] of
+ *              {from, rtt, size, ttl[, ittl][, err][, flags][, icmpext]
+ *              [, dup][, late]} or {x:"*"}}
+ * Beside RIPE's fields, vantage adds "ts_source" (kernel, mixed, fallback:
+ * where the RTTs were timed) and, for traces, "stop_reason".
  * RTTs are milliseconds with nanosecond resolution.
  */
 #ifndef VANTAGE_FORMAT_ATLAS_JSON_H
@@ -64,6 +67,12 @@ int atlas_common_fields(json_t *o, const char *type, uint8_t af,
 
 /* "kernel", "mixed" or "fallback": where RTTs were timed (vantage field). */
 const char *atlas_ts_source_name(uint8_t ts);
+
+/*
+ * Attach arr as o's "result" and return o; if rc is non-zero or that fails,
+ * free both and return NULL. Either may be NULL.
+ */
+json_t *atlas_finish(json_t *o, json_t *arr, int rc);
 
 /* Set key of o to a new value, taking ownership; -1 if v is NULL or on error. */
 int atlas_set(json_t *o, const char *key, json_t *v);

@@ -118,7 +118,7 @@ json_t *atlas_ping_json(const struct ping_result *r, const struct atlas_meta *m)
 {
 	json_t *o = json_object(), *arr = json_array();
 	if (o == NULL || arr == NULL)
-		goto fail;
+		return atlas_finish(o, arr, -1);
 	const struct ping_reply *first = atlas_first_reply(r);
 	int first_ttl = first ? first->reply_ttl : -1;
 	int rc = atlas_common_fields(o, "ping", r->af, &r->dst, &r->src,
@@ -130,12 +130,5 @@ json_t *atlas_ping_json(const struct ping_result *r, const struct atlas_meta *m)
 	rc |= atlas_ping_stats(o, r);
 	rc |= atlas_set(o, "ts_source", json_string(atlas_ts_source_name(r->ts_source)));
 	rc |= atlas_ping_results(arr, r, first_ttl);
-	if (rc || json_object_set(o, "result", arr) != 0)
-		goto fail;
-	json_decref(arr);
-	return o;
-fail:
-	json_decref(arr);
-	json_decref(o);
-	return NULL;
+	return atlas_finish(o, arr, rc);
 }

@@ -119,7 +119,7 @@ json_t *atlas_trace_json(const struct trace_result *r, const struct atlas_meta *
 {
 	json_t *o = json_object(), *arr = json_array();
 	if (o == NULL || arr == NULL)
-		goto fail;
+		return atlas_finish(o, arr, -1);
 	int rc = atlas_common_fields(o, "traceroute", r->af, &r->dst, &r->src,
 				     r->dst_name, &r->start, &r->end, m);
 	rc |= atlas_set(o, "proto", json_string(atlas_trace_proto(r->method)));
@@ -129,12 +129,5 @@ json_t *atlas_trace_json(const struct trace_result *r, const struct atlas_meta *
 	rc |= atlas_set(o, "ts_source", json_string(atlas_ts_source_name(r->ts_source)));
 	for (unsigned ttl = r->first_ttl; ttl <= r->probe_ttl_max && rc == 0; ttl++)
 		rc |= json_array_append_new(arr, atlas_hop(r, ttl));
-	if (rc || json_object_set(o, "result", arr) != 0)
-		goto fail;
-	json_decref(arr);
-	return o;
-fail:
-	json_decref(arr);
-	json_decref(o);
-	return NULL;
+	return atlas_finish(o, arr, rc);
 }

@@ -18,11 +18,18 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "format/wbuf.h"
 
 /* warts address types */
 enum { WARTS_ADDR_IPV4 = 1, WARTS_ADDR_IPV6 = 2 };
+
+/* The warts address type of an address family (AF_INET6 or else IPv4). */
+static inline uint8_t warts_addr_type(int af)
+{
+	return af == AF_INET6 ? WARTS_ADDR_IPV6 : WARTS_ADDR_IPV4;
+}
 
 /* Highest parameter id a block may carry here (ten flag bytes). */
 #define WARTS_PARAM_MAX_ID 70

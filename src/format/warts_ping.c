@@ -134,7 +134,7 @@ static uint16_t warts_ping_nreplies(const struct ping_result *r)
 int warts_write_ping(struct warts_writer *w, const struct ping_result *r,
 		     char *err, size_t errlen)
 {
-	uint8_t atype = r->af == AF_INET6 ? WARTS_ADDR_IPV6 : WARTS_ADDR_IPV4;
+	uint8_t atype = warts_addr_type(r->af);
 	int rc = 0;
 	warts_record_begin(w, WARTS_T_PING);
 	rc |= warts_ping_params(w, r, atype);

@@ -197,7 +197,7 @@ static int warts_trace_hops(struct warts_writer *w, const struct trace_result *r
 int warts_write_trace(struct warts_writer *w, const struct trace_result *r,
 		      char *err, size_t errlen)
 {
-	uint8_t atype = r->af == AF_INET6 ? WARTS_ADDR_IPV6 : WARTS_ADDR_IPV4;
+	uint8_t atype = warts_addr_type(r->af);
 	uint16_t nhops = 0;
 	warts_record_begin(w, WARTS_T_TRACE);
 	int rc = warts_trace_params(w, r, atype);

@@ -166,8 +166,9 @@ static void check_sched(const struct host_requirements *q,
 		 q->timer_p99_us_warn, q->timer_p99_us_fail);
 	check_add(o, "timer_lateness",
 		  threshold(t->late_p99_us, q->timer_p99_us_warn, q->timer_p99_us_fail), need,
-		  "p50 %.1f us, p99 %.1f us, max %.1f us over %u wake-ups", t->late_p50_us,
-		  t->late_p99_us, t->late_max_us, t->timer_n);
+		  "p50 %.1f us, p99 %.1f us, max %.1f us over %u wake-ups (timer slack %.1f us)",
+		  t->late_p50_us, t->late_p99_us, t->late_max_us, t->timer_n,
+		  (double)t->timer_slack_ns / 1000.0);
 	snprintf(need, sizeof need, "<= %lld%% (fail > %lld%%)", q->steal_pct_warn,
 		 q->steal_pct_fail);
 	if (!t->steal_ok) {

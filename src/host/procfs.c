@@ -4,10 +4,9 @@
  */
 #include "host/procfs.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include "util/readfile.h"
+
 #include <string.h>
-#include <unistd.h>
 
 /* Parse a decimal number at text[*pos] (after blanks); 0 or -1. */
 static int read_u64(const char *text, size_t len, size_t *pos, uint64_t *out)
@@ -79,27 +78,11 @@ int procfs_stat_cpu(const char *text, size_t len, struct cpu_ticks *out)
 	return 0;
 }
 
-/* Read a small text file into buf. */
+/* Read a small text file into buf, without its trailing newline. */
 long procfs_read(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || size == 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	size_t got = 0;
-	while (got + 1 < size) {
-		ssize_t r = read(fd, buf + got, size - 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	buf[got] = '\0';
+	long got = read_small_file(path, buf, size);
 	if (got > 0 && buf[got - 1] == '\n')
 		buf[--got] = '\0';
-	return (long)got;
+	return got;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/timex.h>
 
 /* NTP never slews faster than 500 ppm; a faster move is a step. */
@@ -102,6 +103,8 @@ static void measure_timers(const struct timing_opts *o, struct timing_report *ou
 	if (!late)
 		return;
 	unsigned n = 0;
+	int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	out->timer_slack_ns = slack < 0 ? -1 : slack;
 	int64_t period = (int64_t)o->timer_period_us * 1000, target = mono_ns();
 	for (unsigned i = 0; i < o->timer_wakeups; i++) {
 		target += period;

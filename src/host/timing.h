@@ -55,6 +55,8 @@ struct timing_report {
 	/* timers */
 	unsigned timer_n;
 	double late_p50_us, late_p99_us, late_max_us;
+	long timer_slack_ns;      /* this thread's timer slack (prctl), which
+				     lets the kernel defer wake-ups that much */
 	/* steal */
 	int steal_ok;
 	double steal_pct;         /* during the sample                      */

@@ -12,7 +12,7 @@ json_t *timing_report_json(const struct timing_report *r)
 {
 	return json_pack("{s:I, s:f, s:{s:I, s:f, s:I},"
 			 " s:{s:b, s:b, s:s, s:I, s:I, s:I, s:f, s:f},"
-			 " s:{s:I, s:f, s:f, s:f},"
+			 " s:{s:I, s:f, s:f, s:f, s:I},"
 			 " s:{s:b, s:f, s:f},"
 			 " s:{s:b, s:b, s:i, s:I, s:I},"
 			 " s:{s:f, s:f, s:b}}",
@@ -27,6 +27,7 @@ json_t *timing_report_json(const struct timing_report *r)
 			 "quantum_ns", r->ts_quantum_ns, "loopback_us", r->loop_us,
 		"timer", "wakeups", (json_int_t)r->timer_n, "late_p50_us", r->late_p50_us,
 			 "late_p99_us", r->late_p99_us, "late_max_us", r->late_max_us,
+			 "slack_ns", (json_int_t)r->timer_slack_ns,
 		"steal", "ok", r->steal_ok, "pct", r->steal_pct,
 			 "since_boot_pct", r->steal_boot_pct,
 		"sync", "ok", r->sync_ok, "synced", r->synced,

@@ -125,6 +125,7 @@ static void test_timing_sample(void **state)
 	assert_true(r.late_p50_us >= 0 && r.late_p50_us <= r.late_p99_us);
 	assert_true(r.late_p99_us <= r.late_max_us);
 	assert_true(r.duration_ms >= 40 && r.duration_ms < 5000);
+	assert_true(r.timer_slack_ns >= 0);
 	assert_true(r.steal_ok);
 	assert_true(r.sync_ok);
 	char *text = timing_report_json_text(&r);
@@ -137,6 +138,8 @@ static void test_timing_sample(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "timer"),
 							    "wakeups")), 40);
 	assert_true(json_is_boolean(json_object_get(json_object_get(j, "sync"), "synced")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "timer"),
+							    "slack_ns")), r.timer_slack_ns);
 	json_decref(j);
 	free(text);
 }
