@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "controller/controller.h"
@@ -19,10 +20,11 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: vantage-controller [--dir DIR] [--listen ADDR] [--port N] [--admin PATH]\n"
 		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
-		"                          [--batch N] [--flush-ms MS] [--quiet]\n"
+		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
 		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
 		"              controller.key, controller.crt and admin.sock live there\n"
-		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n");
+		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
+		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n");
 }
 
 /* Stop the loop on SIGINT/SIGTERM. */
@@ -57,7 +59,7 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		{ "dir", 1, NULL, 'd' }, { "listen", 1, NULL, 'l' }, { "port", 1, NULL, 'p' },
 		{ "admin", 1, NULL, 'a' }, { "db", 1, NULL, 'b' }, { "key", 1, NULL, 'k' },
 		{ "heartbeat", 1, NULL, 'H' }, { "batch", 1, NULL, 'B' }, { "flush-ms", 1, NULL, 'F' },
-		{ "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/var/lib/vantage-controller";
 	const char *db = NULL, *key = NULL, *admin = NULL;
@@ -73,6 +75,7 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		case 'H': o->heartbeat = num("--heartbeat", optarg, 1, 3600); break;
 		case 'B': o->batch_max = num("--batch", optarg, 1, 100000); break;
 		case 'F': o->flush_ms = num("--flush-ms", optarg, 0, 10000); break;
+		case 'A': o->api_listen = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -109,6 +112,16 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 	o->admin_path = p->admin;
 }
 
+/* Raise the open-file limit to its ceiling: one descriptor per agent. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct controller_opts o = { .listen_addr = "127.0.0.1", .port = 4443, .heartbeat = 10,
@@ -116,6 +129,7 @@ int main(int argc, char **argv)
 	static struct paths p;
 	parse(argc, argv, &o, &p);
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct event_base *base = event_base_new();
 	char err[512];

@@ -2,6 +2,7 @@
  * vantage: the command line for people. A thin dispatcher: the first argument
  * names a subcommand in the table below, which gets the remaining arguments.
  */
+#include "api/cmd_api.h"
 #include "cmd/commands.h"
 #include "controller/cli.h"
 #include "format/cmd_convert.h"
@@ -26,6 +27,7 @@ static const struct command commands[] = {
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
+	{ "keys", cmd_keys, "create, list and revoke API keys of the REST API (controller)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
 	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },

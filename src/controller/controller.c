@@ -4,6 +4,9 @@
  */
 #include "controller/controller_int.h"
 
+#include "api/api.h"
+#include "api/api_controller.h"
+
 #include <arpa/inet.h>
 #include <event2/bufferevent_ssl.h>
 #include <stdarg.h>
@@ -135,7 +138,8 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
-	    start_listening(c, err, errlen) < 0 || admin_start(c, err, errlen) < 0) {
+	    start_listening(c, err, errlen) < 0 || admin_start(c, err, errlen) < 0 ||
+	    api_controller_start(c, err, errlen) < 0) {
 		controller_free(c);
 		return NULL;
 	}
@@ -161,6 +165,9 @@ void controller_free(struct controller *c)
 	if (c->store)
 		ingest_flush(c);
 	session_close_all(c);
+	api_free(c->api);
+	if (c->store)
+		ingest_flush(c);   /* commits the sessions' disconnects */
 	if (c->listener)
 		evconnlistener_free(c->listener);
 	if (c->admin)
@@ -170,6 +177,7 @@ void controller_free(struct controller *c)
 	if (c->flush)
 		event_free(c->flush);
 	ingest_free(c);
+	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);
 	if (c->store)

@@ -370,13 +370,18 @@ int cmd_lab(int argc, char **argv)
 		free(a);
 		return 2;
 	}
+	bool found = false;
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-		if (!strcmp(argv[1], actions[i].name))
+		if (!strcmp(argv[1], actions[i].name)) {
 			rc = actions[i].fn(a);
-	if (rc == 2 && !strcmp(argv[1], "help"))
+			found = true;
+		}
+	if (!found && !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
-	else if (rc == 2)
+		rc = 0;
+	} else if (!found) {
 		fprintf(stderr, "vantage lab: '%s' is not a lab command\n%s", argv[1], usage_text);
+	}
 	free(a);
 	return rc;
 }

@@ -156,10 +156,14 @@ static int on_signal(struct keeper *k)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
 		struct lab *fresh = calloc(1, sizeof *fresh);
+		char path[200];
 		if (fresh && lab_load(fresh, k->lab->name, err, sizeof err) == 0) {
 			memcpy(k->lab->delay_ms, fresh->delay_ms, sizeof fresh->delay_ms);
 			memcpy(k->lab->loss_pct, fresh->loss_pct, sizeof fresh->loss_pct);
 		}
+		/* tell `link set` that the settings are in force */
+		snprintf(path, sizeof path, "%s/links.applied", k->lab->dir);
+		lab_write_file(path, "", 0);
 		free(fresh);
 		return 0;
 	}
@@ -235,6 +239,17 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* Close the keeper's fds and free its queues and itself. */
+static void keeper_free(struct keeper *k)
+{
+	for (int i = 0; i < k->n_links; i++)
+		for (int s = 0; s < 2; s++) {
+			close(k->links[i].fd[s]);
+			emu_queue_free(&k->links[i].q[s]);
+		}
+	free(k);
+}
+
 /* Run the keeper (see lab.h); never returns. */
 void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd)
 {
@@ -262,5 +277,6 @@ void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd)
 		if (lab_down(lab->name, err, sizeof err) < 0)
 			fprintf(stderr, "keeper: %s\n", err);
 	}
+	keeper_free(k);
 	_exit(0);
 }

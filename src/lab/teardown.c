@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,12 +96,18 @@ int lab_down(const char *name, char *err, size_t errlen)
 	return rc;
 }
 
-/* True when the lab's keeper, or its owner if it has one, is gone. */
+/*
+ * True when the lab's keeper, or its owner if it has one, is gone. A folder
+ * without a keeper record yet is being built by `up` unless it is old.
+ */
 static bool is_stale(const struct lab *lab)
 {
 	struct lab_proc p;
+	struct stat st;
 
-	if (!lab_load_proc(lab, "keeper", &p) || !lab_proc_alive(&p))
+	if (!lab_load_proc(lab, "keeper", &p))
+		return stat(lab->dir, &st) < 0 || time(NULL) - st.st_mtime > 60;
+	if (!lab_proc_alive(&p))
 		return true;
 	return lab_load_proc(lab, "owner", &p) && !lab_proc_alive(&p);
 }

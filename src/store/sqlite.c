@@ -134,6 +134,14 @@ void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key)
 	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_TRANSIENT);
 }
 
+/* See store.h (txn). */
+static int sq_txn(struct store *st, const char *what, char *err, size_t errlen)
+{
+	const char *sql = strcmp(what, "begin") == 0 ? "BEGIN" :
+		strcmp(what, "commit") == 0 ? "COMMIT" : "ROLLBACK";
+	return sq_exec(sq(st), sql, err, errlen);
+}
+
 /* Close the store and free it. */
 static void sq_close(struct store *st)
 {
@@ -160,7 +168,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
-	if (sq_exec(s, schema, why, sizeof why) < 0 ||
+	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
@@ -191,4 +199,6 @@ static const struct store_ops sqlite_ops = {
 	.session_open = sq_session_open,
 	.session_close = sq_session_close,
 	.session_list = sq_session_list,
+	.txn = sq_txn,
+	.api = &sq_api_ops,
 };

@@ -74,4 +74,13 @@ int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg
 		    char *err, size_t errlen);
 int64_t sq_results_count(struct store *st);
 
+/* The REST API's operations and schema (sqlite_api.c). */
+struct store_api_ops;
+extern const struct store_api_ops sq_api_ops;
+int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
+
+/* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
+int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
+			 size_t n, char *err, size_t errlen);
+
 #endif
