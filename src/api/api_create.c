@@ -208,18 +208,19 @@ static int parse_def(struct api_def *d, const json_t *def, size_t i, int top_one
 		snprintf(err, errlen, "definitions[%zu]: must be an object", i);
 		return -1;
 	}
-	if (known_fields(def, where, err, errlen) < 0 ||
-	    str_field(def, where, "type", d->type, sizeof d->type, err, errlen) < 0 ||
-	    str_field(def, where, "target", d->target, sizeof d->target, err, errlen) < 0 ||
-	    str_field(def, where, "description", d->description, sizeof d->description,
-		      err, errlen) < 0 ||
-	    int_field(def, where, "af", 4, 6, &af, err, errlen) < 0)
+	if (str_field(def, where, "type", d->type, sizeof d->type, err, errlen) < 0)
 		return -1;
 	if (strcmp(d->type, "ping") != 0 && strcmp(d->type, "traceroute") != 0) {
 		snprintf(err, errlen, "%stype: '%s' is not a measurement type of this platform"
 			 " (ping, traceroute)", where, d->type);
 		return -1;
 	}
+	if (known_fields(def, where, err, errlen) < 0 ||
+	    str_field(def, where, "target", d->target, sizeof d->target, err, errlen) < 0 ||
+	    str_field(def, where, "description", d->description, sizeof d->description,
+		      err, errlen) < 0 ||
+	    int_field(def, where, "af", 4, 6, &af, err, errlen) < 0)
+		return -1;
 	if (af == 5 || !d->target[0]) {
 		snprintf(err, errlen, af == 5 ? "%saf: must be 4 or 6" : "%starget: missing", where);
 		return -1;

@@ -41,11 +41,34 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
 	stream_free(arg);
 }
 
+/*
+ * The result object of a store row: its body as the agent sent it, with
+ * "prb_id" (the agent's id) and "msm_id" added when the body lacks them.
+ * New reference or NULL.
+ */
+static json_t *result_of(const json_t *row, int64_t msm_id)
+{
+	json_error_t jerr;
+	const char *body = json_string_value(json_object_get(row, "body"));
+	json_t *r = body ? json_loads(body, 0, &jerr) : NULL;
+	if (!json_is_object(r)) {
+		json_decref(r);
+		return NULL;
+	}
+	if (!json_object_get(r, "prb_id"))
+		json_object_set(r, "prb_id", json_object_get(row, "agent"));
+	if (!json_object_get(r, "msm_id"))
+		json_object_set_new(r, "msm_id", json_integer(msm_id));
+	return r;
+}
+
 /* store_row_fn: append one result to the stream's buffer and advance the cursor. */
 static int stream_row(void *arg, json_t *row)
 {
 	struct api_stream *s = arg;
-	const char *body = json_string_value(json_object_get(row, "body"));
+	json_t *r = result_of(row, s->f.msm_id);
+	char *body = r ? json_dumps(r, JSON_COMPACT) : NULL;
+	json_decref(r);
 	s->f.after_agent = json_integer_value(json_object_get(row, "agent"));
 	s->f.after_seq = json_integer_value(json_object_get(row, "seq"));
 	if (!body)
@@ -53,6 +76,7 @@ static int stream_row(void *arg, json_t *row)
 	if (!s->txt && !s->first)
 		evbuffer_add(s->buf, ",", 1);
 	evbuffer_add(s->buf, body, strlen(body));
+	free(body);
 	if (s->txt)
 		evbuffer_add(s->buf, "\n", 1);
 	s->first = 0;
@@ -146,14 +170,19 @@ void api_streams_end(struct api *a)
 	}
 }
 
-/* store_row_fn: append the parsed result body to an array. */
+/* Where the latest results go. */
+struct latest {
+	json_t *arr;
+	int64_t msm_id;
+};
+
+/* store_row_fn: append the result of a row to an array. */
 static int latest_row(void *arg, json_t *row)
 {
-	json_error_t jerr;
-	const char *body = json_string_value(json_object_get(row, "body"));
-	json_t *r = body ? json_loads(body, 0, &jerr) : NULL;
+	struct latest *l = arg;
+	json_t *r = result_of(row, l->msm_id);
 	if (r)
-		json_array_append_new(arg, r);
+		json_array_append_new(l->arr, r);
 	return 0;
 }
 
@@ -171,11 +200,11 @@ void api_latest(struct api_call *c)
 	};
 	if (c->api->hooks.flush)
 		c->api->hooks.flush(c->api->hooks.arg);
-	json_t *arr = json_array();
-	if (c->api->store->ops->api->results_latest(c->api->store, &f, latest_row, arr, err,
+	struct latest l = { json_array(), c->route.id };
+	if (c->api->store->ops->api->results_latest(c->api->store, &f, latest_row, &l, err,
 						    sizeof err) < 0) {
-		json_decref(arr);
+		json_decref(l.arr);
 		return api_error(c, 500, "%s", err);
 	}
-	api_reply_json(c, 200, arr);
+	api_reply_json(c, 200, l.arr);
 }

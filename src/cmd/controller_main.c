@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "controller/controller.h"
@@ -111,6 +112,16 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 	o->admin_path = p->admin;
 }
 
+/* Raise the open-file limit to its ceiling: one descriptor per agent. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct controller_opts o = { .listen_addr = "127.0.0.1", .port = 4443, .heartbeat = 10,
@@ -118,6 +129,7 @@ int main(int argc, char **argv)
 	static struct paths p;
 	parse(argc, argv, &o, &p);
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	struct event_base *base = event_base_new();
 	char err[512];

@@ -47,27 +47,68 @@ static int opt_str(const json_t *req, const char *name, const char *dflt, char *
 	return 0;
 }
 
-/* agents.add {fp, org, role, tags, approve} → {id}. */
+/* Fill a from the request's org, role, tags and approve, for key fp; 0 or -1 with err. */
+static int agent_from_req(const json_t *req, const char *fp, struct store_agent *a,
+			  char *err, size_t errlen)
+{
+	memset(a, 0, sizeof *a);
+	a->approved = json_is_true(json_object_get(req, "approve"));
+	if (!fp || !identity_fp_valid(fp)) {
+		snprintf(err, errlen, "fingerprint '%.80s' is not 64 lower-case hex digits",
+			 fp ? fp : "");
+		return -1;
+	}
+	snprintf(a->fp, sizeof a->fp, "%s", fp);
+	if (opt_str(req, "org", "", a->org, sizeof a->org, err, errlen) < 0 ||
+	    opt_str(req, "role", "probe", a->role, sizeof a->role, err, errlen) < 0 ||
+	    opt_str(req, "tags", "", a->tags, sizeof a->tags, err, errlen) < 0)
+		return -1;
+	if (strcmp(a->role, "probe") != 0 && strcmp(a->role, "anchor") != 0) {
+		snprintf(err, errlen, "role '%s' is neither probe nor anchor", a->role);
+		return -1;
+	}
+	return 0;
+}
+
+/* Register every fingerprint of the array fps in one transaction → {ids}. */
+static json_t *agents_add_many(struct controller *c, const json_t *req, const json_t *fps,
+			       char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	json_t *ids = json_array();
+	size_t i;
+	json_t *v;
+	if (st->ops->txn(st, "begin", err, errlen) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	json_array_foreach(fps, i, v) {
+		struct store_agent a;
+		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
+		    st->ops->agent_add(st, &a, err, errlen) < 0) {
+			st->ops->txn(st, "rollback", NULL, 0);
+			json_decref(ids);
+			return NULL;
+		}
+		json_array_append_new(ids, json_integer(a.id));
+	}
+	if (st->ops->txn(st, "commit", err, errlen) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	ctl_log(c, "%zu agents registered", json_array_size(ids));
+	return json_pack("{s:o}", "ids", ids);
+}
+
+/* agents.add {fp | fps: [...], org, role, tags, approve} → {id} or {ids}. */
 static json_t *agents_add(struct controller *c, const json_t *req, char *err, size_t errlen)
 {
-	struct store_agent a = { .approved = json_is_true(json_object_get(req, "approve")) };
-	const char *fp = want_str(req, "fp", err, errlen);
-	if (!fp)
-		return NULL;
-	if (!identity_fp_valid(fp)) {
-		snprintf(err, errlen, "fingerprint '%.80s' is not 64 lower-case hex digits", fp);
-		return NULL;
-	}
-	snprintf(a.fp, sizeof a.fp, "%s", fp);
-	if (opt_str(req, "org", "", a.org, sizeof a.org, err, errlen) < 0 ||
-	    opt_str(req, "role", "probe", a.role, sizeof a.role, err, errlen) < 0 ||
-	    opt_str(req, "tags", "", a.tags, sizeof a.tags, err, errlen) < 0)
-		return NULL;
-	if (strcmp(a.role, "probe") != 0 && strcmp(a.role, "anchor") != 0) {
-		snprintf(err, errlen, "role '%s' is neither probe nor anchor", a.role);
-		return NULL;
-	}
-	if (api_attrs_check(req, err, errlen) < 0 ||
+	const json_t *fps = json_object_get(req, "fps");
+	if (json_is_array(fps))
+		return agents_add_many(c, req, fps, err, errlen);
+	struct store_agent a;
+	if (agent_from_req(req, want_str(req, "fp", err, errlen), &a, err, errlen) < 0 ||
+	    api_attrs_check(req, err, errlen) < 0 ||
 	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0 ||
 	    api_attrs_store(c->store, a.id, req, err, errlen) < 0)
 		return NULL;
@@ -265,8 +306,10 @@ static json_t *handle(struct controller *c, const char *line, size_t len)
 			i++;
 		if (i == sizeof commands / sizeof commands[0])
 			snprintf(err, sizeof err, "unknown command '%.64s'", cmd);
-		else
+		else {
+			ingest_flush(c);   /* commands run outside the group commit */
 			data = commands[i].fn(c, req, err, sizeof err);
+		}
 	}
 	json_decref(req);
 	if (data)

@@ -166,6 +166,8 @@ void controller_free(struct controller *c)
 		ingest_flush(c);
 	session_close_all(c);
 	api_free(c->api);
+	if (c->store)
+		ingest_flush(c);   /* commits the sessions' disconnects */
 	if (c->listener)
 		evconnlistener_free(c->listener);
 	if (c->admin)
@@ -175,6 +177,7 @@ void controller_free(struct controller *c)
 	if (c->flush)
 		event_free(c->flush);
 	ingest_free(c);
+	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);
 	if (c->store)

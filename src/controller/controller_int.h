@@ -47,11 +47,14 @@ struct controller {
 	struct evconnlistener *listener;
 	struct evconnlistener *admin;
 	struct session_list sessions;
+	struct session **by_agent;  /* admitted session of each agent id */
+	size_t nby_agent;
 	struct event *tick;         /* heartbeats and idle checks */
 	struct event *flush;        /* commits the pending batch */
 	struct store_result *batch; /* results waiting for commit */
 	struct session **batch_from;
 	size_t nbatch;
+	int in_txn;                 /* a group-commit transaction is open */
 	uint64_t stored, duplicates, refused_conns;
 	struct api *api;            /* the REST API (src/api), or NULL */
 };
@@ -75,8 +78,17 @@ void session_tick(struct controller *c);
 /* The admitted session of an agent, or NULL. */
 struct session *session_of_agent(struct controller *c, int64_t agent_id);
 
+/* Make s the admitted session of its agent (or, with s NULL, of none); 0 or -1. */
+int session_index(struct controller *c, int64_t agent_id, struct session *s);
+
 /* Queue a result for commit; it is acked once committed. Returns 0 or -1. */
 int ingest_add(struct controller *c, struct session *s, const struct msg *m);
+
+/*
+ * Open the group-commit transaction (if not open) that the next flush
+ * commits, so session and status writes share one fsync with the results.
+ */
+void ingest_txn(struct controller *c);
 
 /* Commit the pending batch and ack each session's results. */
 void ingest_flush(struct controller *c);

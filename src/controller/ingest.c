@@ -1,6 +1,7 @@
 /*
- * ingest: exactly-once result ingest. Results from all sessions are queued
- * and committed together in one store transaction when the batch is full or
+ * ingest: exactly-once result ingest with group commit. Results from all
+ * sessions are queued and committed together in one store transaction (with
+ * the session and status writes made meanwhile) when the batch is full or
  * flush_ms has passed; only then does each session get an ACK up to its
  * highest committed sequence. The store drops a re-uploaded (agent, seq), so
  * an agent that resends after a lost ack changes nothing.
@@ -18,7 +19,7 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 	ingest_flush(arg);
 }
 
-/* Make room for one more item; returns 0 or -1. */
+/* Allocate the batch and the flush timer once; returns 0 or -1. */
 static int reserve(struct controller *c)
 {
 	size_t cap = (size_t)c->opts.batch_max;
@@ -28,6 +29,29 @@ static int reserve(struct controller *c)
 	c->batch_from = calloc(cap, sizeof *c->batch_from);
 	c->flush = event_new(c->base, -1, 0, flush_cb, c);
 	return c->batch && c->batch_from && c->flush ? 0 : -1;
+}
+
+/* Make sure a flush comes within flush_ms. */
+static void arm(struct controller *c)
+{
+	if (!event_pending(c->flush, EV_TIMEOUT, NULL)) {
+		struct timeval tv = { 0, c->opts.flush_ms * 1000 };
+		event_add(c->flush, &tv);
+	}
+}
+
+/* See controller_int.h. Without a transaction the writes simply autocommit. */
+void ingest_txn(struct controller *c)
+{
+	char err[256];
+	if (c->in_txn || reserve(c) < 0)
+		return;
+	if (c->store->ops->txn(c->store, "begin", err, sizeof err) < 0) {
+		ctl_log(c, "%s", err);
+		return;
+	}
+	c->in_txn = 1;
+	arm(c);
 }
 
 /* See controller_int.h. */
@@ -44,12 +68,10 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 	};
 	c->batch_from[c->nbatch++] = s;
 	s->results++;
-	if (c->nbatch >= (size_t)c->opts.batch_max) {
+	if (c->nbatch >= (size_t)c->opts.batch_max)
 		ingest_flush(c);
-	} else if (c->nbatch == 1) {
-		struct timeval tv = { 0, c->opts.flush_ms * 1000 };
-		event_add(c->flush, &tv);
-	}
+	else
+		arm(c);
 	return 0;
 }
 
@@ -84,11 +106,21 @@ static void clear(struct controller *c)
 /* See controller_int.h. */
 void ingest_flush(struct controller *c)
 {
-	if (c->nbatch == 0)
+	if (c->nbatch == 0 && !c->in_txn)
 		return;
 	event_del(c->flush);
 	char err[256];
-	int added = c->store->ops->results_put(c->store, c->batch, c->nbatch, err, sizeof err);
+	int added = c->nbatch ? c->store->ops->results_put(c->store, c->batch, c->nbatch, err,
+							   sizeof err) : 0;
+	if (c->in_txn) {
+		c->in_txn = 0;
+		if (added >= 0 && c->store->ops->txn(c->store, "commit", err, sizeof err) < 0) {
+			c->store->ops->txn(c->store, "rollback", NULL, 0);
+			added = -1;
+		}
+		if (added < 0)
+			c->store->ops->txn(c->store, "rollback", NULL, 0);
+	}
 	if (added < 0) {
 		/* Nothing was stored: drop the sessions so their agents resend. */
 		ctl_log(c, "commit of %zu results failed: %s", c->nbatch, err);

@@ -70,14 +70,32 @@ static void on_connected(struct conn *cn, void *arg)
 	}
 }
 
-/* See controller_int.h. */
+/* See controller_int.h. Agent ids are small dense integers: an array indexes them. */
 struct session *session_of_agent(struct controller *c, int64_t agent_id)
 {
-	struct session *s;
-	TAILQ_FOREACH(s, &c->sessions, link)
-		if (s->admitted && s->agent.id == agent_id)
-			return s;
-	return NULL;
+	if (agent_id < 0 || (size_t)agent_id >= c->nby_agent)
+		return NULL;
+	return c->by_agent[agent_id];
+}
+
+/* See controller_int.h. */
+int session_index(struct controller *c, int64_t agent_id, struct session *s)
+{
+	if (agent_id < 0 || agent_id > (1 << 30))
+		return -1;
+	if ((size_t)agent_id >= c->nby_agent) {
+		size_t n = c->nby_agent ? c->nby_agent : 64;
+		while (n <= (size_t)agent_id)
+			n *= 2;
+		struct session **b = realloc(c->by_agent, n * sizeof *b);
+		if (!b)
+			return -1;
+		memset(b + c->nby_agent, 0, (n - c->nby_agent) * sizeof *b);
+		c->by_agent = b;
+		c->nby_agent = n;
+	}
+	c->by_agent[agent_id] = s;
+	return 0;
 }
 
 /* Send m on s, logging a failure. */
@@ -103,11 +121,16 @@ static void hello(struct session *s, const struct msg *m)
 	if (old)
 		conn_close(old->conn, "replaced by a newer connection", "replaced by a newer connection");
 	int64_t max = 0;
+	ingest_txn(c);
 	if (c->store->ops->result_max_seq(c->store, s->agent.id, &max, err, sizeof err) < 0 ||
 	    c->store->ops->session_open(c->store, s->agent.id, time(NULL), s->peer, &s->sid,
 					err, sizeof err) < 0) {
 		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
 		conn_close(s->conn, "controller storage error", err);
+		return;
+	}
+	if (session_index(c, s->agent.id, s) < 0) {
+		conn_close(s->conn, "controller out of memory", "out of memory");
 		return;
 	}
 	s->admitted = 1;
@@ -124,6 +147,7 @@ static void status(struct session *s, const struct msg *m)
 {
 	char err[256];
 	char *text = json_dumps(m->root, JSON_COMPACT);
+	ingest_txn(s->ctl);
 	if (s->ctl->store->ops->agent_status(s->ctl->store, s->agent.id, text, time(NULL),
 					     err, sizeof err) < 0)
 		ctl_log(s->ctl, "agent %lld: %s", (long long)s->agent.id, err);
@@ -182,7 +206,10 @@ static void end_session(struct session *s, const char *reason)
 	struct controller *c = s->ctl;
 	char err[256];
 	ingest_forget(c, s);
+	if (s->admitted && session_of_agent(c, s->agent.id) == s)
+		session_index(c, s->agent.id, NULL);
 	if (s->admitted) {
+		ingest_txn(c);
 		if (c->store->ops->session_close(c->store, s->sid, time(NULL), reason, err,
 						 sizeof err) < 0)
 			ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);

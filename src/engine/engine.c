@@ -110,9 +110,9 @@ void engine_owner_close(struct engine *e, struct eng_owner *o)
 }
 
 /* Fill the fields of the packet that carry the signature and run key. */
-static void stamp_identity(const struct engine *e, struct eng_probe *p)
+void eng_stamp_identity(const struct engine *e, const struct eng_probe *p,
+			struct net_probe *np)
 {
-	struct net_probe *np = &p->p;
 	uint32_t tcp = ((uint32_t)(e->key & 0xffff) << 16) | p->sig.key.b;
 	switch (np->kind) {
 	case NET_PROBE_ICMP_ECHO:
@@ -139,23 +139,22 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	struct eng_probe *p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return -1;
-	p->p = req->p;
+	p->kind = (uint8_t)req->kind;
 	p->payload_len = req->payload_len;
 	p->cookie = req->cookie;
 	p->timeout_ms = req->timeout_ms;
 	p->linger_ms = req->linger_ms;
 	p->method = req->method;
-	p->sig.key.family = req->p.dst.family;
-	p->sig.key.proto = (uint8_t)net_probe_proto(req->p.kind, req->p.dst.family);
+	p->sig.key.family = req->dst.family;
+	p->sig.key.proto = (uint8_t)net_probe_proto(req->kind, req->dst.family);
 	p->sig.key.a = req->sig_a;
 	p->sig.key.b = req->sig_b;
-	memcpy(p->sig.key.dst, req->p.dst.a, 16);
-	if ((req->p.kind == NET_PROBE_UDP && req->sig_b == 0) ||
+	memcpy(p->sig.key.dst, req->dst.a, 16);
+	if ((req->kind == NET_PROBE_UDP && req->sig_b == 0) ||
 	    sigtab_add(&e->sigs, &p->sig) != 0) {
 		free(p);
 		return -1;
 	}
-	stamp_identity(e, p);
 	p->owner = o;
 	th_timer_init(&p->timer);
 	dl_init(&p->txlink);

@@ -45,8 +45,12 @@ struct eng_reply {
 	uint8_t flags;             /* MSM_REPLY_* bits: *_KERNEL, DUP, LATE */
 };
 
-/* What an owner is told. Each callback may submit more probes. */
+/* What an owner is asked and told. Each callback may submit more probes. */
 struct eng_owner_ops {
+	/* fill the packet of probe `cookie` as it is about to leave: src, ttl,
+	   ports, tcp_mss, want_cksum for ICMP Paris (kind and dst are set; the
+	   engine then writes the identity fields and the payload) */
+	void (*build)(void *ctx, uint32_t cookie, struct net_probe *p);
 	/* the probe `cookie` left (err 0, tx_mono_ns set), was refused by the
 	   policy (refused true) or failed to send (err = errno) */
 	void (*sent)(void *ctx, uint32_t cookie, int err, bool refused,
@@ -66,8 +70,8 @@ struct eng_owner {
 
 /* One probe to send. */
 struct eng_probe_req {
-	struct net_probe p;     /* the packet (payload and want_cksum are the
-				   engine's: it writes the run key into it) */
+	enum net_probe_kind kind; /* what to send */
+	struct net_addr dst;    /* where to */
 	uint16_t payload_len;   /* bytes after the transport header (>= 6 for
 				   ICMP/UDP so the run key and checksum fit) */
 	uint16_t sig_a, sig_b;  /* identity: ICMP id/seq, UDP sport/checksum,
@@ -114,6 +118,7 @@ const struct eng_clock *engine_clock(const struct engine *e);
 struct engine_stats {
 	uint64_t sent, send_errors, refused, received, matched, unmatched,
 		 parse_errors, tx_ts, tx_ts_missing, dups, late;
+	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);
 

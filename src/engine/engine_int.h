@@ -6,6 +6,8 @@
 #ifndef VANTAGE_ENGINE_ENGINE_INT_H
 #define VANTAGE_ENGINE_ENGINE_INT_H
 
+#include <event2/util.h>
+
 #include "engine/engine.h"
 #include "engine/dlist.h"
 #include "engine/pacer.h"
@@ -38,10 +40,12 @@ struct eng_probe {
 	struct sig_node sig;
 	struct th_timer timer;
 	struct dlink olink;     /* owner's live probes */
-	struct dlink qlink;     /* send queue */
-	struct dlink txlink;    /* socket's TX-stamp queue */
+	union {
+		struct dlink qlink;  /* send queue (state ENG_QUEUED) */
+		struct dlink txlink; /* socket's TX-stamp queue (after) */
+	};
 	struct eng_owner *owner;
-	struct net_probe p;
+	uint8_t kind;           /* enum net_probe_kind */
 	uint16_t payload_len;
 	uint8_t state;          /* enum eng_state */
 	uint8_t nreplies;
@@ -67,8 +71,12 @@ struct engine {
 	struct eng_sock socks[ENG_NSOCK];
 	struct engine_stats stats;
 	uint8_t pkt[65536];
-	uint8_t rx[65536];
+	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
+
+/* Write the signature fields and run key of probe p into its packet np. */
+void eng_stamp_identity(const struct engine *e, const struct eng_probe *p,
+			struct net_probe *np);
 
 /* Unlink a probe from everything and free it. */
 void eng_probe_free(struct engine *e, struct eng_probe *p);

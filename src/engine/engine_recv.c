@@ -17,28 +17,34 @@
 
 #define READ_BATCH 256
 
+/* Give the TX stamp with this key to its probe; probes before it missed theirs. */
+static void attach_txts(struct engine *e, struct eng_sock *s, uint32_t key, int64_t ns)
+{
+	e->stats.tx_ts++;
+	while (!dl_empty(&s->txq)) {
+		struct eng_probe *p = DL_ENTRY(s->txq.next, struct eng_probe, txlink);
+		if ((int32_t)(p->tx_key - key) > 0)
+			break;
+		dl_del(&p->txlink);
+		if (p->tx_key == key)
+			p->tx_kernel_ns = ns;
+		else
+			e->stats.tx_ts_missing++;
+	}
+}
+
 /* Attach waiting TX stamps of socket slot i to their probes. */
 void eng_drain_txts(struct engine *e, int i)
 {
 	struct eng_sock *s = &e->socks[i];
-	uint32_t key;
-	int64_t ns;
-	int rc;
-	while ((rc = rawsock_read_txts(&s->rs, &key, &ns)) != 0) {
-		if (rc < 0)
-			continue;
-		e->stats.tx_ts++;
-		while (!dl_empty(&s->txq)) {
-			struct eng_probe *p = DL_ENTRY(s->txq.next, struct eng_probe, txlink);
-			if ((int32_t)(p->tx_key - key) > 0)
-				break;
-			dl_del(&p->txlink);
-			if (p->tx_key == key)
-				p->tx_kernel_ns = ns;
-			else
-				e->stats.tx_ts_missing++;
-		}
-	}
+	uint32_t keys[RAWSOCK_BATCH];
+	int64_t ns[RAWSOCK_BATCH];
+	int got, nts;
+	do {
+		got = rawsock_read_txts(&s->rs, keys, ns, RAWSOCK_BATCH, &nts);
+		for (int k = 0; k < nts; k++)
+			attach_txts(e, s, keys[k], ns[k]);
+	} while (got == RAWSOCK_BATCH);
 }
 
 /* Work out the flags and RTT of a reply to p and tell its owner. */
@@ -77,11 +83,11 @@ static void deliver(struct engine *e, struct eng_probe *p, const struct net_repl
 }
 
 /* Parse one received packet and hand it to its probe, if any. */
-static void handle_packet(struct engine *e, int slot, size_t len,
+static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t len,
 			  const struct rawsock_rx *rx, uint64_t mono, int64_t off)
 {
 	struct eng_sock *s = &e->socks[slot];
-	struct net_rx in = { .buf = e->rx, .len = len };
+	struct net_rx in = { .buf = buf, .len = len };
 	if (s->rs.family == AF_INET) {
 		in.form = NET_RX_IPV4;
 	} else {
@@ -97,7 +103,7 @@ static void handle_packet(struct engine *e, int slot, size_t len,
 	}
 	struct eng_sig sig;
 	struct sig_node *n = NULL;
-	if (eng_reply_sig(&r, e->rx, len, e->key, &sig))
+	if (eng_reply_sig(&r, buf, len, e->key, &sig))
 		n = sigtab_find(&e->sigs, &sig);
 	if (n == NULL) {
 		e->stats.unmatched++;
@@ -121,14 +127,18 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (s->rs.ts_tx)
 		eng_drain_txts(e, slot);
-	for (int i = 0; i < READ_BATCH; i++) {
-		struct rawsock_rx rx;
-		long n = rawsock_recv(&s->rs, e->rx, sizeof e->rx, &rx);
+	for (int round = 0; round < READ_BATCH / RAWSOCK_BATCH; round++) {
+		struct rawsock_rx rx[RAWSOCK_BATCH];
+		size_t lens[RAWSOCK_BATCH];
+		int n = rawsock_recv_many(&s->rs, e->rx, RAWSOCK_BATCH, lens, rx);
 		if (n <= 0)
 			break;
 		uint64_t mono;
 		int64_t off = eng_offset_now(e, &mono);
-		e->stats.received++;
-		handle_packet(e, slot, (size_t)n, &rx, mono, off);
+		e->stats.received += (uint64_t)n;
+		for (int i = 0; i < n; i++)
+			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], mono, off);
+		if (n < RAWSOCK_BATCH)
+			break;
 	}
 }

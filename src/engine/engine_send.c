@@ -45,18 +45,30 @@ void eng_schedule_pump(struct engine *e, uint64_t delay_ns)
 	e->pump_armed = true;
 }
 
-/* Build the probe's packet into e->pkt; its length or a negative code. */
-static int build(struct engine *e, struct eng_probe *p)
+/* The packet of probe p as its owner describes it, with our identity fields. */
+static void describe(const struct engine *e, const struct eng_probe *p, struct net_probe *np)
+{
+	memset(np, 0, sizeof *np);
+	np->kind = (enum net_probe_kind)p->kind;
+	np->dst.family = p->sig.key.family;
+	memcpy(np->dst.a, p->sig.key.dst, 16);
+	p->owner->ops->build(p->owner->ctx, p->cookie, np);
+	np->kind = (enum net_probe_kind)p->kind;
+	eng_stamp_identity(e, p, np);
+}
+
+/* Build the packet np into e->pkt; its length or a negative code. */
+static int build(struct engine *e, const struct eng_probe *p, struct net_probe *np)
 {
 	uint8_t payload[2048];
 	size_t n = p->payload_len < sizeof payload ? p->payload_len : sizeof payload;
 	memset(payload, 0, n);
 	if (n >= 6)
 		memcpy(payload + 2, &e->key, 4);
-	p->p.payload = payload;
-	p->p.payload_len = n;
-	int len = net_probe_build(&p->p, e->pkt, sizeof e->pkt);
-	p->p.payload = NULL;
+	np->payload = payload;
+	np->payload_len = n;
+	int len = net_probe_build(np, e->pkt, sizeof e->pkt);
+	np->payload = NULL;
 	return len;
 }
 
@@ -73,14 +85,16 @@ static void not_sent(struct engine *e, struct eng_probe *p, int err, bool refuse
 static void send_one(struct engine *e, struct eng_probe *p)
 {
 	uint64_t mono;
+	struct net_probe np;
 	int64_t off = eng_offset_now(e, &mono);
+	describe(e, p, &np);
 	if (e->opts.policy &&
-	    !e->opts.policy(e->opts.policy_ctx, p->method, &p->p.dst, mono)) {
+	    !e->opts.policy(e->opts.policy_ctx, p->method, &np.dst, mono)) {
 		e->stats.refused++;
 		not_sent(e, p, 0, true);
 		return;
 	}
-	int slot = tx_slot(&p->p), len = build(e, p);
+	int slot = tx_slot(&np), len = build(e, p, &np);
 	struct eng_sock *s = &e->socks[slot];
 	if (len < 0 || s->rs.fd < 0) {
 		e->stats.send_errors++;
@@ -89,7 +103,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	}
 	uint32_t key = 0;
 	off = eng_offset_now(e, &mono);
-	int rc = rawsock_send(&s->rs, e->pkt, (size_t)len, &p->p.dst, p->p.ttl, &key);
+	int rc = rawsock_send(&s->rs, e->pkt, (size_t)len, &np.dst, np.ttl, &key);
 	if (rc < 0) {
 		e->stats.send_errors++;
 		if (s->rs.ts_tx) {
@@ -100,6 +114,9 @@ static void send_one(struct engine *e, struct eng_probe *p)
 		return;
 	}
 	e->stats.sent++;
+	if (e->stats.first_send_ns == 0)
+		e->stats.first_send_ns = mono;
+	e->stats.last_send_ns = mono;
 	p->state = ENG_SENT;
 	p->tx_mono_ns = mono;
 	p->off_tx_ns = off;

@@ -43,10 +43,9 @@ void eng_probe_free(struct engine *e, struct eng_probe *p)
 	sigtab_del(&e->sigs, &p->sig);
 	th_cancel(&e->timers, &p->timer);
 	dl_del(&p->olink);
-	if (!dl_empty(&p->qlink))
+	if (p->state == ENG_QUEUED && !dl_empty(&p->qlink))
 		e->nqueued--;
-	dl_del(&p->qlink);
-	dl_del(&p->txlink);
+	dl_del(&p->qlink); /* or txlink: they share the links */
 	free(p);
 }
 

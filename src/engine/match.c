@@ -12,12 +12,15 @@ static uint8_t icmp_proto(int family)
 	return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 }
 
-/* Echo reply: id/seq, and the key in payload bytes 2..5 when present. */
+/*
+ * Echo reply: id/seq, and the key in payload bytes 2..5 when the payload is
+ * that long (a reply claiming a payload the buffer does not hold is refused).
+ */
 static bool echo_sig(const struct net_reply *r, const uint8_t *buf, size_t len,
 		     uint32_t key, struct eng_sig *sig)
 {
-	if (r->payload_len >= 6 && (size_t)r->payload_off + 6 <= len &&
-	    memcmp(buf + r->payload_off + 2, &key, 4) != 0)
+	if (r->payload_len >= 6 && ((size_t)r->payload_off + 6 > len ||
+				    memcmp(buf + r->payload_off + 2, &key, 4) != 0))
 		return false;
 	sig->family = r->family;
 	sig->proto = icmp_proto(r->family);

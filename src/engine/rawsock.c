@@ -14,7 +14,12 @@
 
 #include "engine/clock.h"
 
-/* The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives. */
+/*
+ * The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives.
+ * The TX stamp is the driver's (SCM_TSTAMP_SND), the last point before the
+ * wire. (SCM_TSTAMP_SCHED, at the entry of the device layer, comes 1-4 us
+ * earlier on a loaded machine: the kernel's own transmit path in between.)
+ */
 static int ts_flags(bool tx)
 {
 	int f = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
@@ -114,43 +119,49 @@ static void read_cmsgs(struct msghdr *m, struct rawsock_rx *rx)
 	}
 }
 
-/* Receive one packet. */
-long rawsock_recv(struct rawsock *s, uint8_t *buf, size_t cap, struct rawsock_rx *rx)
+/* Receive up to n packets with one recvmmsg. */
+int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
+		      size_t *lens, struct rawsock_rx *rx)
 {
-	struct sockaddr_storage ss;
-	struct iovec iov = { buf, cap };
+	struct mmsghdr mm[RAWSOCK_BATCH];
+	struct iovec iov[RAWSOCK_BATCH];
+	struct sockaddr_storage ss[RAWSOCK_BATCH];
 	union {
-		char buf[512];
+		char buf[256];
 		struct cmsghdr align;
-	} c;
-	struct msghdr m = { .msg_name = &ss, .msg_namelen = sizeof ss,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = c.buf, .msg_controllen = sizeof c.buf };
-	ssize_t n = recvmsg(s->fd, &m, MSG_DONTWAIT);
-	if (n < 0)
+	} c[RAWSOCK_BATCH];
+	if (n > RAWSOCK_BATCH)
+		n = RAWSOCK_BATCH;
+	memset(mm, 0, sizeof mm[0] * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = RAWSOCK_RXLEN;
+		mm[i].msg_hdr.msg_name = &ss[i];
+		mm[i].msg_hdr.msg_namelen = sizeof ss[i];
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = c[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
+	}
+	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
+	if (got < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
-	memset(rx, 0, sizeof *rx);
-	rx->hlim = -1;
-	net_addr_from_sockaddr((struct sockaddr *)&ss, m.msg_namelen, &rx->src);
-	read_cmsgs(&m, rx);
-	return (m.msg_flags & MSG_TRUNC) ? (long)cap : (long)n;
+	for (int i = 0; i < got; i++) {
+		struct msghdr *m = &mm[i].msg_hdr;
+		memset(&rx[i], 0, sizeof rx[i]);
+		rx[i].hlim = -1;
+		net_addr_from_sockaddr((struct sockaddr *)&ss[i], m->msg_namelen, &rx[i].src);
+		read_cmsgs(m, &rx[i]);
+		lens[i] = mm[i].msg_len > RAWSOCK_RXLEN ? RAWSOCK_RXLEN : mm[i].msg_len;
+	}
+	return got;
 }
 
-/* Read one TX timestamp from the error queue. */
-int rawsock_read_txts(struct rawsock *s, uint32_t *key, int64_t *ns)
+/* The TX timestamp and key of one error-queue message; true if it is one. */
+static bool txts_of(struct msghdr *m, uint32_t *key, int64_t *ns)
 {
-	union {
-		char buf[512];
-		struct cmsghdr align;
-	} c;
-	char data[64];
-	struct iovec iov = { data, sizeof data };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = c.buf, .msg_controllen = sizeof c.buf };
-	if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-		return 0;
 	bool have_ts = false, have_key = false;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
 			struct timespec ts[3];
 			memcpy(ts, CMSG_DATA(cm), sizeof ts);
@@ -167,16 +178,47 @@ int rawsock_read_txts(struct rawsock *s, uint32_t *key, int64_t *ns)
 			}
 		}
 	}
-	return (have_ts && have_key) ? 1 : -1;
+	return have_ts && have_key;
+}
+
+/* Read up to n error-queue messages with one recvmmsg. */
+int rawsock_read_txts(struct rawsock *s, uint32_t *keys, int64_t *ns, int n, int *nts)
+{
+	struct mmsghdr mm[RAWSOCK_BATCH];
+	struct iovec iov[RAWSOCK_BATCH];
+	char data[RAWSOCK_BATCH][64];
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} c[RAWSOCK_BATCH];
+	*nts = 0;
+	if (n > RAWSOCK_BATCH)
+		n = RAWSOCK_BATCH;
+	memset(mm, 0, sizeof mm[0] * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = data[i];
+		iov[i].iov_len = sizeof data[i];
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = c[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
+	}
+	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	if (got <= 0)
+		return 0;
+	for (int i = 0; i < got; i++)
+		if (txts_of(&mm[i].msg_hdr, &keys[*nts], &ns[*nts]))
+			(*nts)++;
+	return got;
 }
 
 /* Restart the OPT_ID counter: turning the option off and on resets it. */
 void rawsock_reset_keys(struct rawsock *s)
 {
-	int off = 0, f = ts_flags(true);
-	uint32_t k;
-	int64_t ns;
-	while (rawsock_read_txts(s, &k, &ns) != 0)
+	int off = 0, f = ts_flags(true), nts;
+	uint32_t k[RAWSOCK_BATCH];
+	int64_t ns[RAWSOCK_BATCH];
+	while (rawsock_read_txts(s, k, ns, RAWSOCK_BATCH, &nts) != 0)
 		;
 	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &off, sizeof off);
 	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f);
@@ -200,4 +242,22 @@ int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+/* The kernel's source address towards dst, on a kept UDP socket. */
+int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
+			struct net_addr *src, char *err, size_t errlen)
+{
+	int *fd = dst->family == AF_INET6 ? fd6 : fd4;
+	struct sockaddr_storage ss, me;
+	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	if (*fd < 0)
+		*fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    getsockname(*fd, (struct sockaddr *)&me, &ml) != 0 ||
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
+		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
 }

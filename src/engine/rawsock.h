@@ -50,17 +50,26 @@ void rawsock_close(struct rawsock *s);
 int rawsock_send(struct rawsock *s, const uint8_t *pkt, size_t len,
 		 const struct net_addr *dst, int hlim, uint32_t *key);
 
-/*
- * Receive one packet into buf. Returns its length, 0 when nothing is
- * waiting, or -errno.
- */
-long rawsock_recv(struct rawsock *s, uint8_t *buf, size_t cap, struct rawsock_rx *rx);
+/* Packets one receive call takes at most, and the bytes kept of each. */
+#define RAWSOCK_BATCH 32
+#define RAWSOCK_RXLEN 2048
 
 /*
- * Read one TX timestamp from the error queue: returns 1 with *key and *ns
- * set, 0 when the queue is empty (or held something else, skipped).
+ * Receive up to n (<= RAWSOCK_BATCH) packets with one system call: packet i
+ * into bufs[i], its length in lens[i] (at most RAWSOCK_RXLEN: longer ones are
+ * cut, their headers say how long they were), what recvmsg said in rx[i].
+ * Returns the number received, 0 when nothing is waiting, or -errno.
  */
-int rawsock_read_txts(struct rawsock *s, uint32_t *key, int64_t *ns);
+int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
+		      size_t *lens, struct rawsock_rx *rx);
+
+/*
+ * Read up to n (<= RAWSOCK_BATCH) messages of the error queue with one
+ * system call; the TX timestamps among them go to keys[] / ns[] (in order),
+ * their number to *nts. Returns the number of messages read (0 = queue
+ * empty; fewer than n = it is now empty).
+ */
+int rawsock_read_txts(struct rawsock *s, uint32_t *keys, int64_t *ns, int n, int *nts);
 
 /* Restart the OPT_ID counter at 0 (after a send error left it uncertain). */
 void rawsock_reset_keys(struct rawsock *s);
@@ -71,5 +80,12 @@ void rawsock_reset_keys(struct rawsock *s);
  */
 int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
 		       char *err, size_t errlen);
+
+/*
+ * The same with a reusable UDP socket per family (*fd4 / *fd6, -1 at first;
+ * the caller closes them): two system calls per lookup instead of four.
+ */
+int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
+			struct net_addr *src, char *err, size_t errlen);
 
 #endif

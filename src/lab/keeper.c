@@ -156,10 +156,14 @@ static int on_signal(struct keeper *k)
 		return 0;
 	if (si.ssi_signo == SIGHUP) {
 		struct lab *fresh = calloc(1, sizeof *fresh);
+		char path[200];
 		if (fresh && lab_load(fresh, k->lab->name, err, sizeof err) == 0) {
 			memcpy(k->lab->delay_ms, fresh->delay_ms, sizeof fresh->delay_ms);
 			memcpy(k->lab->loss_pct, fresh->loss_pct, sizeof fresh->loss_pct);
 		}
+		/* tell `link set` that the settings are in force */
+		snprintf(path, sizeof path, "%s/links.applied", k->lab->dir);
+		lab_write_file(path, "", 0);
 		free(fresh);
 		return 0;
 	}

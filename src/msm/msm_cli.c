@@ -35,6 +35,8 @@ struct cli_run {
 	uint32_t running;
 	uint16_t next_id;
 	uint32_t user_id;
+	int src_fd4, src_fd6;   /* kept sockets for source address lookups */
+	struct net_addr last_dst[2], last_src[2]; /* the last lookup per family */
 	bool ready4, ready6, fatal, feeding;
 	int status;
 };
@@ -66,6 +68,9 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 	case 'f':
 		o->file = arg;
 		return 1;
+	case MSM_OPT_STATS:
+		o->stats = true;
+		return 1;
 	case 'o':
 		o->out = arg;
 		return 1;
@@ -83,7 +88,8 @@ void msm_cli_help_common(FILE *f)
 		   "  --pps N           probes per second over all targets (0 = as fast as possible; default 1000)\n"
 		   "  -f FILE           read targets from FILE, one address a line ('-' = stdin)\n"
 		   "  -O json|warts|text  output format (default json: RIPE Atlas results, one a line)\n"
-		   "  -o FILE           write results to FILE (default stdout)\n");
+		   "  -o FILE           write results to FILE (default stdout)\n"
+		   "  --stats           print the engine's counters on stderr at the end\n");
 }
 
 static void feed(struct cli_run *r);
@@ -143,6 +149,27 @@ static void bad_target(struct cli_run *r, const char *text, const char *why)
 	r->status = 1;
 }
 
+/*
+ * Our source address towards dst. Looked up in the kernel once per /24
+ * (IPv4) or /64 (IPv6): a list of 65,536 neighbours costs 256 lookups.
+ */
+static int source_for(struct cli_run *r, const struct net_addr *dst,
+		      struct net_addr *src, char *err, size_t errlen)
+{
+	int f = dst->family == AF_INET6;
+	size_t plen = f ? 8 : 3;
+	struct net_addr *ld = &r->last_dst[f];
+	if (ld->family == dst->family && memcmp(ld->a, dst->a, plen) == 0) {
+		*src = r->last_src[f];
+		return 0;
+	}
+	if (rawsock_source_with(&r->src_fd4, &r->src_fd6, dst, src, err, errlen) != 0)
+		return -1;
+	*ld = *dst;
+	r->last_src[f] = *src;
+	return 0;
+}
+
 /* Parse and start one target. */
 static void start_one(struct cli_run *r, const char *text)
 {
@@ -158,7 +185,7 @@ static void start_one(struct cli_run *r, const char *text)
 		bad_target(r, text, want == AF_INET ? "not IPv4 (-4 given)" : "not IPv6 (-6 given)");
 		return;
 	}
-	if (rawsock_source_for(&t.dst, &t.src, err, sizeof err) != 0) {
+	if (source_for(r, &t.dst, &t.src, err, sizeof err) != 0) {
 		bad_target(r, text, err);
 		return;
 	}
@@ -252,12 +279,30 @@ static int setup(struct cli_run *r, FILE **out)
 	return 0;
 }
 
+/* Print the engine's counters (one line, stderr). */
+static void print_stats(const struct cli_run *r)
+{
+	struct engine_stats st;
+	engine_get_stats(r->e, &st);
+	double span = (double)(st.last_send_ns - st.first_send_ns) / 1e9;
+	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s), refused %llu, send errors %llu, "
+		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
+		"unparsable %llu, kernel tx stamps %llu (missed %llu)\n", r->prog,
+		(unsigned long long)st.sent, span, span > 0 ? (double)(st.sent - 1) / span : 0.0,
+		(unsigned long long)st.refused, (unsigned long long)st.send_errors,
+		(unsigned long long)st.received, (unsigned long long)st.matched,
+		(unsigned long long)st.dups, (unsigned long long)st.late,
+		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
+		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing);
+}
+
 /* Run everything. */
 int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 		const struct msm_cli_opts *o, char **targets, int ntargets)
 {
 	struct cli_run r = { .prog = prog, .type = type, .spec = spec, .o = o,
-			     .targets = targets, .ntargets = ntargets };
+			     .targets = targets, .ntargets = ntargets,
+			     .src_fd4 = -1, .src_fd6 = -1 };
 	FILE *out = NULL;
 	char err[256];
 	if (ntargets == 0 && o->file == NULL) {
@@ -270,6 +315,8 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 		if (r.running > 0)
 			event_base_dispatch(r.base);
 	}
+	if (r.e && o->stats)
+		print_stats(&r);
 	if (r.sink && result_sink_close(r.sink, err, sizeof err) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		r.status = 1;
@@ -282,5 +329,9 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 	if (out && out != stdout && fclose(out) != 0)
 		r.status = 1;
 	free(r.buf);
+	if (r.src_fd4 >= 0)
+		close(r.src_fd4);
+	if (r.src_fd6 >= 0)
+		close(r.src_fd6);
 	return rc != 0 ? 2 : r.status;
 }

@@ -8,6 +8,7 @@
 #ifndef VANTAGE_MSM_MSM_CLI_H
 #define VANTAGE_MSM_MSM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,7 +16,7 @@
 #include "msm/msm_type.h"
 
 /* Option codes of the shared long options (beyond plain characters). */
-enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP };
+enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP, MSM_OPT_STATS };
 
 struct msm_cli_opts {
 	int af;              /* 0 = any, 4 or 6 */
@@ -24,6 +25,7 @@ struct msm_cli_opts {
 	const char *out;     /* output file, NULL = stdout */
 	enum result_format fmt;
 	uint32_t window;     /* most measurements running at once */
+	bool stats;          /* print the engine's counters at the end */
 };
 
 /* Defaults: any family, 1000 pps, JSON to stdout, 10000 at once. */

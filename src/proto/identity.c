@@ -154,6 +154,19 @@ int identity_load(struct identity *id, const char *key_path, const char *cert_pa
 }
 
 /* See identity.h. */
+int identity_generate(struct identity *id, const char *cn, char *err, size_t errlen)
+{
+	memset(id, 0, sizeof *id);
+	id->key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	if (!id->key || !(id->cert = self_signed(id->key, cn))) {
+		identity_free(id);
+		return ossl_fail("key generation", err, errlen);
+	}
+	identity_fingerprint(id->key, id->fp);
+	return 0;
+}
+
+/* See identity.h. */
 void identity_free(struct identity *id)
 {
 	X509_free(id->cert);
@@ -188,6 +201,7 @@ SSL_CTX *identity_tls_ctx(const struct identity *id, int server, char *err, size
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	return ctx;
 }
 

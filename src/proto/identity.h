@@ -27,6 +27,12 @@ struct identity {
 int identity_load(struct identity *id, const char *key_path, const char *cert_path,
 		  const char *cn, int *created, char *err, size_t errlen);
 
+/*
+ * A fresh in-memory identity (key and self-signed certificate, nothing
+ * written), e.g. for load generators. Returns 0 or -1 with err.
+ */
+int identity_generate(struct identity *id, const char *cn, char *err, size_t errlen);
+
 /* Free what identity_load made. */
 void identity_free(struct identity *id);
 

@@ -134,6 +134,14 @@ void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key)
 	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_TRANSIENT);
 }
 
+/* See store.h (txn). */
+static int sq_txn(struct store *st, const char *what, char *err, size_t errlen)
+{
+	const char *sql = strcmp(what, "begin") == 0 ? "BEGIN" :
+		strcmp(what, "commit") == 0 ? "COMMIT" : "ROLLBACK";
+	return sq_exec(sq(st), sql, err, errlen);
+}
+
 /* Close the store and free it. */
 static void sq_close(struct store *st)
 {
@@ -191,5 +199,6 @@ static const struct store_ops sqlite_ops = {
 	.session_open = sq_session_open,
 	.session_close = sq_session_close,
 	.session_list = sq_session_list,
+	.txn = sq_txn,
 	.api = &sq_api_ops,
 };

@@ -137,17 +137,18 @@ static int insert_meta(struct store_sqlite *s, const struct store_api_msm *m,
 static int msm_create(struct store *st, struct store_api_msm *m, size_t n, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	if (sq_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+	/* A savepoint, so it also works inside the controller's group commit. */
+	if (sq_exec(s, "SAVEPOINT msms", err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (sq_msm_insert_assign(s, m[i].msm, m[i].agents, m[i].nagents, err, errlen) < 0 ||
 		    insert_meta(s, &m[i], err, errlen) < 0) {
-			sq_exec(s, "ROLLBACK", NULL, 0);
+			sq_exec(s, "ROLLBACK TO msms; RELEASE msms", NULL, 0);
 			return -1;
 		}
 	}
-	if (sq_exec(s, "COMMIT", err, errlen) < 0) {
-		sq_exec(s, "ROLLBACK", NULL, 0);
+	if (sq_exec(s, "RELEASE msms", err, errlen) < 0) {
+		sq_exec(s, "ROLLBACK TO msms; RELEASE msms", NULL, 0);
 		return -1;
 	}
 	return 0;

@@ -41,18 +41,18 @@ static int assign(struct store_sqlite *s, int64_t id, const int64_t *agents, siz
 	return 0;
 }
 
-/* See store.h (msm_create): one transaction for the row and its assignments. */
+/* See store.h (msm_create): one savepoint for the row and its assignments. */
 int sq_msm_create(struct store *st, struct store_msm *m, const int64_t *agents, size_t n,
 		  char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	if (sq_exec(s, "BEGIN", err, errlen) < 0)
+	if (sq_exec(s, "SAVEPOINT msm", err, errlen) < 0)
 		return -1;
 	if (insert_msm(s, m, err, errlen) < 0 || assign(s, m->id, agents, n, err, errlen) < 0) {
-		sq_exec(s, "ROLLBACK", NULL, 0);
+		sq_exec(s, "ROLLBACK TO msm; RELEASE msm", NULL, 0);
 		return -1;
 	}
-	return sq_exec(s, "COMMIT", err, errlen);
+	return sq_exec(s, "RELEASE msm", err, errlen);
 }
 
 /* See store.h (msm_list). */

@@ -1,6 +1,7 @@
 /*
  * sqlite_results: exactly-once result ingest into the SQLite store. A batch
- * is one transaction; the (agent_id, seq) primary key makes a re-uploaded
+ * is one transaction (a savepoint, so it may also join the caller's open
+ * transaction); the (agent_id, seq) primary key makes a re-uploaded
  * result a no-op, so the controller can ack a batch once it has committed.
  */
 #include "store/sqlite_int.h"
@@ -27,20 +28,20 @@ static int put_one(struct store_sqlite *s, const struct store_result *r)
 int sq_results_put(struct store *st, const struct store_result *r, size_t n, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	if (sq_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+	if (sq_exec(s, "SAVEPOINT put", err, errlen) < 0)
 		return -1;
 	int added = 0;
 	for (size_t i = 0; i < n; i++) {
 		int k = put_one(s, &r[i]);
 		if (k < 0) {
 			sq_fail(s, "result insert", err, errlen);
-			sq_exec(s, "ROLLBACK", NULL, 0);
+			sq_exec(s, "ROLLBACK TO put; RELEASE put", NULL, 0);
 			return -1;
 		}
 		added += k;
 	}
-	if (sq_exec(s, "COMMIT", err, errlen) < 0) {
-		sq_exec(s, "ROLLBACK", NULL, 0);
+	if (sq_exec(s, "RELEASE put", err, errlen) < 0) {
+		sq_exec(s, "ROLLBACK TO put; RELEASE put", NULL, 0);
 		return -1;
 	}
 	return added;

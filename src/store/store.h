@@ -70,7 +70,8 @@ struct store_ops {
 	int (*msm_refused)(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
 			   char *err, size_t errlen);
 	/*
-	 * Store n results in one transaction; a result whose (agent, seq) is
+	 * Store n results in one transaction (or savepoint of the open
+	 * transaction); a result whose (agent, seq) is
 	 * already stored is skipped. Returns the number newly stored, or -1
 	 * (then nothing of the batch is stored).
 	 */
@@ -89,6 +90,8 @@ struct store_ops {
 	int (*session_close)(struct store *st, int64_t sid, int64_t now, const char *reason,
 			     char *err, size_t errlen);
 	int (*session_list)(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+	/* Group the following operations in one transaction: "begin", "commit" or "rollback". */
+	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
 	/* The REST API's operations (store_api.h). */
 	const struct store_api_ops *api;
 };

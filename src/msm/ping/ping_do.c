@@ -199,28 +199,35 @@ static void on_sent(void *ctx, uint32_t seq, int err, bool refused, uint64_t mon
 		if (settle(pt))
 			return;
 	}
-	if (pt->next < pt->spec.count)
+	if (pt->next < pt->spec.count && pt->tick)
 		engine_timer_arm(pt->e, pt->tick, (uint64_t)pt->spec.interval_ms * 1000000ULL);
 }
 
-static const struct eng_owner_ops ping_owner_ops = { on_sent, on_reply, on_timeout };
+/* Engine: the packet of a probe about to leave (every probe alike). */
+static void on_build(void *ctx, uint32_t seq, struct net_probe *p)
+{
+	const struct ping_task *pt = ctx;
+	(void)seq;
+	p->src = pt->t.src;
+	p->ttl = pt->spec.ttl;
+	p->dport = pt->spec.dport;
+	p->tcp_mss = p->kind == NET_PROBE_TCP_SYN;
+}
 
-/* The packet of probe seq. */
+static const struct eng_owner_ops ping_owner_ops = { on_build, on_sent, on_reply, on_timeout };
+
+/* The engine request for probe seq. */
 static void make_req(const struct ping_task *pt, uint16_t seq, struct eng_probe_req *q)
 {
 	static const enum net_probe_kind kinds[] = { NET_PROBE_ICMP_ECHO, NET_PROBE_UDP,
 						     NET_PROBE_TCP_SYN, NET_PROBE_TCP_ACK };
 	memset(q, 0, sizeof *q);
-	q->p.kind = kinds[pt->spec.method];
-	q->p.src = pt->t.src;
-	q->p.dst = pt->t.dst;
-	q->p.ttl = pt->spec.ttl;
-	q->p.dport = pt->spec.dport;
-	q->p.tcp_mss = q->p.kind == NET_PROBE_TCP_SYN;
-	q->payload_len = q->p.kind == NET_PROBE_ICMP_ECHO || q->p.kind == NET_PROBE_UDP
+	q->kind = kinds[pt->spec.method];
+	q->dst = pt->t.dst;
+	q->payload_len = q->kind == NET_PROBE_ICMP_ECHO || q->kind == NET_PROBE_UDP
 			 ? (pt->spec.size < 6 ? 6 : pt->spec.size) : 0;
-	q->sig_a = q->p.kind == NET_PROBE_ICMP_ECHO ? pt->t.id : (uint16_t)(0x8000 | pt->t.id);
-	q->sig_b = q->p.kind == NET_PROBE_UDP ? net_paris_udp_cksum_for(seq) : seq;
+	q->sig_a = q->kind == NET_PROBE_ICMP_ECHO ? pt->t.id : (uint16_t)(0x8000 | pt->t.id);
+	q->sig_b = q->kind == NET_PROBE_UDP ? net_paris_udp_cksum_for(seq) : seq;
 	q->cookie = seq;
 	q->timeout_ms = pt->spec.timeout_ms;
 	q->linger_ms = pt->spec.timeout_ms;
@@ -284,12 +291,19 @@ void *ping_start(struct engine *e, const void *spec, const struct msm_target *t,
 	pt->kernel_all = 1;
 	engine_owner_init(&pt->own, &ping_owner_ops, pt);
 	pt->res = new_result(s, t);
-	pt->tick = engine_timer_new(e, send_next, pt);
-	if (pt->res == NULL || pt->tick == NULL) {
+	if (s->count > 1)
+		pt->tick = engine_timer_new(e, send_next, pt);
+	if (pt->res == NULL || (s->count > 1 && pt->tick == NULL)) {
 		snprintf(err, errlen, "out of memory");
 		task_free(pt);
 		return NULL;
 	}
-	engine_timer_arm(e, pt->tick, 0);
+	struct eng_probe_req q;
+	make_req(pt, pt->next++, &q);
+	if (engine_submit(e, &pt->own, &q) != 0) {
+		snprintf(err, errlen, "a measurement with the same id to this target is running");
+		task_free(pt);
+		return NULL;
+	}
 	return pt;
 }

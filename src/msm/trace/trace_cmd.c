@@ -25,6 +25,7 @@ static const struct option longopts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "pps", required_argument, NULL, MSM_OPT_PPS },
 	{ "help", no_argument, NULL, MSM_OPT_HELP },
+	{ "stats", no_argument, NULL, MSM_OPT_STATS },
 	{ NULL, 0, NULL, 0 },
 };
 

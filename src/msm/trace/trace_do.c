@@ -20,9 +20,8 @@ struct trace_task {
 	struct eng_owner own;
 	struct engine *e;
 	struct trace_spec spec;
-	struct msm_target t;
-	struct trace_result *res;
-	struct eng_timer *kick;
+	struct trace_result *res;  /* holds dst, src and af too */
+	uint16_t id;               /* the caller's id: echo id / source port */
 	msm_done_fn done;
 	void *arg;
 	uint16_t cap, mpls_cap;
@@ -86,21 +85,25 @@ static unsigned header_bytes(unsigned method, int family)
 	return ip + (k == NET_PROBE_TCP_SYN ? 24 : k == NET_PROBE_TCP_ACK ? 20 : 8);
 }
 
-/* Payload length that makes a probe `size` bytes (at least 6 for ICMP/UDP). */
+/*
+ * Payload length that makes a probe `size` bytes: at least 6 for ICMP/UDP
+ * (checksum word and run key); none for TCP, whose replies acknowledge
+ * payload bytes and would no longer carry our sequence number + 1.
+ */
 static uint16_t payload_for(const struct trace_spec *s, int family)
 {
 	unsigned h = header_bytes(s->method, family);
 	enum net_probe_kind k = kind_of(s->method);
-	unsigned min = (k == NET_PROBE_UDP || k == NET_PROBE_ICMP_ECHO) ? 6 : 0;
+	if (k == NET_PROBE_TCP_SYN || k == NET_PROBE_TCP_ACK)
+		return 0;
 	unsigned p = s->size > h ? s->size - h : 0;
-	return (uint16_t)(p < min ? min : p);
+	return (uint16_t)(p < 6 ? 6 : p);
 }
 
 /* Free the task. */
 static void task_free(struct trace_task *tt)
 {
 	engine_owner_close(tt->e, &tt->own);
-	engine_timer_free(tt->e, tt->kick);
 	trace_result_free(tt->res);
 	free(tt);
 }
@@ -135,7 +138,7 @@ static bool grow_probes(struct trace_task *tt)
 		return true;
 	if (tt->cap == UINT16_MAX)
 		return false;
-	uint32_t cap = tt->cap ? tt->cap * 2u : 8u;
+	uint32_t cap = tt->cap ? tt->cap * 2u : tt->spec.attempts;
 	cap = cap > UINT16_MAX ? UINT16_MAX : cap;
 	struct trace_probe *v = realloc(r->probes, cap * sizeof *v);
 	if (v == NULL)
@@ -145,44 +148,61 @@ static bool grow_probes(struct trace_task *tt)
 	return true;
 }
 
+/* An address of the result as a net_addr. */
+static struct net_addr addr_of(const struct trace_result *r, const struct msm_addr *a)
+{
+	struct net_addr n;
+	n.family = r->af;
+	memcpy(n.a, a->b, 16);
+	return n;
+}
+
+/* Engine: the packet of probe idx as it leaves. */
+static void on_build(void *ctx, uint32_t idx, struct net_probe *p)
+{
+	const struct trace_task *tt = ctx;
+	const struct trace_spec *s = &tt->spec;
+	p->src = addr_of(tt->res, &tt->res->src);
+	p->ttl = idx < tt->res->n_probes ? tt->res->probes[idx].ttl : tt->ttl;
+	p->dport = s->dport;
+	p->tcp_mss = p->kind == NET_PROBE_TCP_SYN;
+	if (s->method == TRACE_METHOD_UDP)
+		p->dport = (uint16_t)(s->dport + idx);
+	if (s->method == TRACE_METHOD_ICMP_PARIS) {
+		p->want_cksum_set = true;
+		p->want_cksum = (uint16_t)(0x5000 + s->paris_id);
+	}
+}
+
 /* The engine request for probe number idx. */
 static void make_req(const struct trace_task *tt, uint16_t idx, struct eng_probe_req *q)
 {
 	const struct trace_spec *s = &tt->spec;
 	memset(q, 0, sizeof *q);
-	q->p.kind = kind_of(s->method);
-	q->p.src = tt->t.src;
-	q->p.dst = tt->t.dst;
-	q->p.ttl = tt->ttl;
-	q->p.dport = s->dport;
-	q->payload_len = payload_for(s, tt->t.dst.family);
-	q->sig_a = (uint16_t)(0x8000 | tt->t.id);
+	q->kind = kind_of(s->method);
+	q->dst = addr_of(tt->res, &tt->res->dst);
+	q->payload_len = payload_for(s, tt->res->af);
+	q->sig_a = (uint16_t)(0x8000 | tt->id);
 	q->sig_b = idx;
-	if (q->p.kind == NET_PROBE_UDP) {
+	if (q->kind == NET_PROBE_UDP)
 		q->sig_b = net_paris_udp_cksum_for(idx);
-		if (s->method == TRACE_METHOD_UDP)
-			q->p.dport = (uint16_t)(s->dport + idx);
-	} else if (q->p.kind == NET_PROBE_ICMP_ECHO) {
-		q->sig_a = tt->t.id;
-		if (s->method == TRACE_METHOD_ICMP_PARIS) {
-			q->p.want_cksum_set = true;
-			q->p.want_cksum = (uint16_t)(0x5000 + s->paris_id);
-		}
-	}
+	else if (q->kind == NET_PROBE_ICMP_ECHO)
+		q->sig_a = tt->id;
 	q->cookie = idx;
 	q->timeout_ms = s->wait_ms;
 	q->linger_ms = 0;
 	q->method = trace_method_name(s->method);
 }
 
-/* Record and submit the probe for (ttl, attempt); finishes on failure. */
-static void send_probe(struct trace_task *tt)
+/*
+ * Record and submit the probe for (ttl, attempt). Returns 0, or an errno
+ * value when it could not be queued (nothing recorded).
+ */
+static int submit_probe(struct trace_task *tt)
 {
 	struct trace_result *r = tt->res;
-	if (!grow_probes(tt)) {
-		finish(tt, TRACE_STOP_ERROR, ENOMEM);
-		return;
-	}
+	if (!grow_probes(tt))
+		return ENOMEM;
 	uint16_t idx = r->n_probes;
 	struct trace_probe *p = &r->probes[r->n_probes++];
 	memset(p, 0, sizeof *p);
@@ -194,14 +214,17 @@ static void send_probe(struct trace_task *tt)
 	make_req(tt, idx, &q);
 	if (engine_submit(tt->e, &tt->own, &q) != 0) {
 		r->n_probes--;
-		finish(tt, TRACE_STOP_ERROR, EEXIST);
+		return EEXIST;
 	}
+	return 0;
 }
 
-/* Timer trampoline for the first probe. */
-static void kick_cb(void *arg)
+/* Send the next probe; finishes the trace with an error if it cannot. */
+static void send_probe(struct trace_task *tt)
 {
-	send_probe(arg);
+	int err = submit_probe(tt);
+	if (err != 0)
+		finish(tt, TRACE_STOP_ERROR, (unsigned)err);
 }
 
 /* Decide what follows a finished TTL: the next TTL, or the end. */
@@ -297,7 +320,8 @@ static void on_reply(void *ctx, uint32_t idx, const struct eng_reply *rep)
 {
 	struct trace_task *tt = ctx;
 	struct trace_result *res = tt->res;
-	enum trace_verdict v = trace_classify(res->method, &tt->t.dst, rep->r);
+	struct net_addr dst = addr_of(res, &res->dst);
+	enum trace_verdict v = trace_classify(res->method, &dst, rep->r);
 	if (idx >= res->n_probes || v == TRACE_V_IGNORE)
 		return;
 	struct trace_probe *p = &res->probes[idx];
@@ -351,7 +375,7 @@ static void on_sent(void *ctx, uint32_t idx, int err, bool refused, uint64_t mon
 		r->probes[idx].tx_offset_us = (uint32_t)((mono - tt->start_mono) / 1000);
 }
 
-static const struct eng_owner_ops trace_owner_ops = { on_sent, on_reply, on_timeout };
+static const struct eng_owner_ops trace_owner_ops = { on_build, on_sent, on_reply, on_timeout };
 
 /* A new result for this task's target and spec. */
 static struct trace_result *new_result(const struct trace_spec *s, const struct msm_target *t)
@@ -398,20 +422,19 @@ void *trace_start(struct engine *e, const void *spec, const struct msm_target *t
 	}
 	tt->e = e;
 	tt->spec = *s;
-	tt->t = *t;
-	tt->t.name = NULL;
+	tt->id = t->id;
 	tt->done = done;
 	tt->arg = arg;
 	tt->ttl = s->first_ttl;
 	tt->kernel_all = 1;
 	engine_owner_init(&tt->own, &trace_owner_ops, tt);
 	tt->res = new_result(s, t);
-	tt->kick = engine_timer_new(e, kick_cb, tt);
-	if (tt->res == NULL || tt->kick == NULL) {
-		snprintf(err, errlen, "out of memory");
+	int rc = tt->res ? submit_probe(tt) : ENOMEM;
+	if (rc != 0) {
+		snprintf(err, errlen, "%s", rc == ENOMEM ? "out of memory"
+			 : "a measurement with the same id to this target is running");
 		task_free(tt);
 		return NULL;
 	}
-	engine_timer_arm(e, tt->kick, 0);
 	return tt;
 }

@@ -27,7 +27,12 @@ enum trace_verdict trace_classify(unsigned method, const struct net_addr *dst,
 	case NET_REPLY_TCP_OTHER:
 		return from_dst(dst, r) ? TRACE_V_DEST : TRACE_V_IGNORE;
 	case NET_REPLY_UNREACH:
-		if (r->unreach == NET_UNREACH_PORT && from_dst(dst, r))
+		/* the probe reached a host that has no such port: the
+		   destination, even when it answers from another of its
+		   addresses (an IPv6 host picks its source by itself) */
+		if (r->unreach == NET_UNREACH_PORT &&
+		    (method == TRACE_METHOD_UDP || method == TRACE_METHOD_UDP_PARIS ||
+		     from_dst(dst, r)))
 			return TRACE_V_DEST;
 		return TRACE_V_UNREACH;
 	case NET_REPLY_PACKET_TOO_BIG:
