@@ -26,7 +26,7 @@ static const struct command commands[] = {
 	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
-	{ "results", cmd_results, "export stored results as RIPE Atlas JSON (controller)" },
+	{ "results", cmd_results, "export stored results as RIPE Atlas JSON or warts (controller)" },
 	{ "keys", cmd_keys, "create, list and revoke API keys of the REST API (controller)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
