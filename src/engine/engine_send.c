@@ -37,6 +37,11 @@ void eng_schedule_pump(struct engine *e, uint64_t delay_ns)
 {
 	if (e->pump_armed)
 		return;
+	if (delay_ns == 0) {
+		event_active(e->pump_ev, EV_TIMEOUT, 0);
+		e->pump_armed = true;
+		return;
+	}
 	struct timeval tv = { (time_t)(delay_ns / 1000000000ULL),
 			      (suseconds_t)((delay_ns % 1000000000ULL) / 1000) };
 	if (delay_ns > 0 && tv.tv_sec == 0 && tv.tv_usec == 0)
