@@ -94,7 +94,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	int64_t off = eng_offset_now(e, &mono);
 	describe(e, p, &np);
 	if (e->opts.policy &&
-	    !e->opts.policy(e->opts.policy_ctx, p->method, &np.dst, mono)) {
+	    !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst, mono)) {
 		e->stats.refused++;
 		not_sent(e, p, 0, true);
 		return;
