@@ -237,7 +237,8 @@ static void figures(struct cmp_work *w)
 	/* the tests reorder their input: give the Wilcoxon test a copy */
 	double *copy = malloc((r->ndiff + 1) * sizeof *copy);
 	if (copy) {
-		memcpy(copy, r->diffs, r->ndiff * sizeof *copy);
+		if (r->ndiff)
+			memcpy(copy, r->diffs, r->ndiff * sizeof *copy);
 		stats_wilcoxon(copy, r->ndiff, &r->wilcoxon);
 		free(copy);
 	}

@@ -187,11 +187,42 @@ static void test_pairing(void **state)
 	rec_set_free(&b);
 }
 
+/* Pings that all went unanswered: nothing to difference, no verdict, and
+   no statistic may touch an empty array (a fuzzer found this). */
+static void test_no_rtts(void **state)
+{
+	(void)state;
+	struct rec_set a = { 0 }, b = { 0 };
+	for (int i = 0; i < 20; i++) {
+		struct rec r;
+		memset(&r, 0, sizeof r);
+		snprintf(r.dst, sizeof r.dst, "198.18.0.1");
+		r.timestamp = 1000 + i * 240;
+		r.sent = 3;
+		r.min = -1;
+		assert_int_equal(rec_set_add(&a, &r), 0);
+		assert_int_equal(rec_set_add(&b, &r), 0);
+	}
+	struct compare_params p;
+	struct compare_report r;
+	compare_params_default(&p);
+	assert_int_equal(compare_run(&a, &b, "A", "B", &p, &r), 0);
+	assert_int_equal(r.pairs, 20);
+	assert_int_equal(r.ndiff, 0);
+	assert_false(r.enough);
+	assert_non_null(strstr(r.verdict, "too few paired rounds"));
+	assert_true(r.loss_a == 1.0 && r.loss_b == 1.0);
+	compare_report_free(&r);
+	rec_set_free(&a);
+	rec_set_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_pairing),
+		cmocka_unit_test(test_no_rtts),
 	};
 	return cmocka_run_group_tests_name("analysis_compare", tests, NULL, NULL);
 }
