@@ -56,6 +56,8 @@ struct controller {
 	size_t nbatch;
 	int in_txn;                 /* a group-commit transaction is open */
 	uint64_t stored, duplicates, refused_conns;
+	uint64_t commits;
+	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
 };
 

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The flush timer fired. */
 static void flush_cb(evutil_socket_t fd, short what, void *arg)
@@ -110,6 +111,8 @@ void ingest_flush(struct controller *c)
 		return;
 	event_del(c->flush);
 	char err[256];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int added = c->nbatch ? c->store->ops->results_put(c->store, c->batch, c->nbatch, err,
 							   sizeof err) : 0;
 	if (c->in_txn) {
@@ -121,6 +124,9 @@ void ingest_flush(struct controller *c)
 		if (added < 0)
 			c->store->ops->txn(c->store, "rollback", NULL, 0);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	c->commits++;
+	c->commit_seconds += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (added < 0) {
 		/* Nothing was stored: drop the sessions so their agents resend. */
 		ctl_log(c, "commit of %zu results failed: %s", c->nbatch, err);

@@ -9,63 +9,59 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int atlas_set(json_t *o, const char *key, json_t *v)
-{
-	if (v == NULL)
-		return -1;
-	return json_object_set_new(o, key, v) == 0 ? 0 : -1;
-}
-
-/* Set key to the text of address a of family af. */
-static int atlas_set_addr(json_t *o, const char *key, uint8_t af,
-			  const struct msm_addr *a)
+void atlas_addr_field(struct jstream *j, const char *key, uint8_t af,
+		      const struct msm_addr *a)
 {
 	char buf[FMT_ADDR_LEN];
-	return atlas_set(o, key, json_string(fmt_addr(af, a, buf, sizeof buf)));
+	js_key(j, key);
+	js_str(j, fmt_addr(af, a, buf, sizeof buf));
 }
 
-json_t *atlas_finish(json_t *o, json_t *arr, int rc)
+/* Write key with an integer value. */
+static void atlas_int_field(struct jstream *j, const char *key, long long v)
 {
-	if (rc != 0 || o == NULL || arr == NULL) {
-		json_decref(arr);
-		json_decref(o);
-		return NULL;
-	}
-	if (json_object_set_new(o, "result", arr) != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	js_key(j, key);
+	js_int(j, v);
 }
 
-int atlas_common_fields(json_t *o, const char *type, uint8_t af,
-			const struct msm_addr *dst, const struct msm_addr *src,
-			const char *dst_name, const struct timespec *start,
-			const struct timespec *end, const struct atlas_meta *m)
+void atlas_common_fields(struct jstream *j, const char *type, uint8_t af,
+			 const struct msm_addr *dst, const struct msm_addr *src,
+			 const char *dst_name, const struct timespec *start,
+			 const struct timespec *end, const struct atlas_meta *m)
 {
 	static const struct atlas_meta none = { .lts = -1 };
 	if (m == NULL)
 		m = &none;
-	uint64_t group = m->group_id ? m->group_id : m->msm_id;
-	int rc = 0;
-	rc |= atlas_set(o, "fw", json_integer(ATLAS_FW));
-	rc |= atlas_set(o, "lts", json_integer(m->lts));
-	rc |= atlas_set(o, "type", json_string(type));
-	rc |= atlas_set(o, "msm_name", json_string(strcmp(type, "ping") == 0 ?
-						  "Ping" : "Traceroute"));
-	rc |= atlas_set(o, "af", json_integer(fmt_af_number(af)));
-	rc |= atlas_set_addr(o, "dst_addr", af, dst);
-	rc |= atlas_set(o, "dst_name", json_string(dst_name ? dst_name : ""));
-	rc |= atlas_set_addr(o, "src_addr", af, src);
+	atlas_int_field(j, "fw", ATLAS_FW);
+	atlas_int_field(j, "lts", m->lts);
+	js_key(j, "type");
+	js_str(j, type);
+	js_key(j, "msm_name");
+	js_str(j, strcmp(type, "ping") == 0 ? "Ping" : "Traceroute");
+	atlas_int_field(j, "af", fmt_af_number(af));
+	atlas_addr_field(j, "dst_addr", af, dst);
+	js_key(j, "dst_name");
+	js_str(j, dst_name ? dst_name : "");
+	atlas_addr_field(j, "src_addr", af, src);
 	/* "from" is the public address of the probe; ours is the source. */
-	rc |= atlas_set_addr(o, "from", af, src);
-	rc |= atlas_set(o, "timestamp", json_integer((json_int_t)start->tv_sec));
-	rc |= atlas_set(o, "endtime", json_integer((json_int_t)end->tv_sec));
-	rc |= atlas_set(o, "msm_id", json_integer((json_int_t)m->msm_id));
-	rc |= atlas_set(o, "prb_id", json_integer(m->prb_id));
-	rc |= atlas_set(o, "group_id", json_integer((json_int_t)group));
-	rc |= atlas_set(o, "step", m->step ? json_integer(m->step) : json_null());
-	return rc ? -1 : 0;
+	atlas_addr_field(j, "from", af, src);
+	atlas_int_field(j, "timestamp", (long long)start->tv_sec);
+	atlas_int_field(j, "endtime", (long long)end->tv_sec);
+	atlas_int_field(j, "msm_id", (long long)m->msm_id);
+	atlas_int_field(j, "prb_id", m->prb_id);
+	atlas_int_field(j, "group_id", (long long)(m->group_id ? m->group_id : m->msm_id));
+	js_key(j, "step");
+	if (m->step)
+		js_int(j, m->step);
+	else
+		js_null(j);
+}
+
+json_t *atlas_parse(const struct wbuf *b)
+{
+	if (!wbuf_ok(b))
+		return NULL;
+	return json_loadb((const char *)b->p, b->len, 0, NULL);
 }
 
 int atlas_json_write_line(FILE *f, const json_t *obj, char *err, size_t errlen)
@@ -122,7 +118,6 @@ const char *atlas_unreach_err(uint8_t af, uint8_t type, uint8_t code, bool from_
 	return l;
 }
 
-/* Where the RTTs were timed, as text (a vantage field beside RIPE's). */
 const char *atlas_ts_source_name(uint8_t ts)
 {
 	switch (ts) {

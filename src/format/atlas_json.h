@@ -1,8 +1,11 @@
 /*
  * atlas_json: results as RIPE Atlas result objects (the public result format
  * that ripe.atlas.sagan and other RIPE Atlas parsers read), one JSON object
- * per result. The builders return a jansson object (the agent sends these to
- * the controller); atlas_json_write_line prints one as a single line.
+ * per result. The encoders stream the JSON text straight into a buffer
+ * (atlas_*_line, what the command line writes: a few hundred nanoseconds a
+ * result); atlas_*_json parse that text into jansson values for those that
+ * need objects (the agent sends them to the controller), so both paths give
+ * the same object by construction.
  *
  * Shapes (see RIPE Atlas "result format"):
  *  ping:       fw, lts, type "ping", msm_name, af, dst_addr, dst_name,
@@ -28,6 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "format/jstream.h"
+#include "format/wbuf.h"
 #include "msm/ping/ping_result.h"
 #include "msm/trace/trace_result.h"
 
@@ -47,10 +52,21 @@ struct atlas_meta {
 			      RIPE writes -1 when unknown */
 };
 
-/* Build the RIPE Atlas object of a finished ping; NULL when out of memory. */
+/*
+ * Append the RIPE Atlas object of a finished ping to out as one line of JSON
+ * text (no newline). Returns 0, or -1 when out of memory.
+ */
+int atlas_ping_line(struct wbuf *out, const struct ping_result *r,
+		    const struct atlas_meta *m);
+
+/* The same for a finished trace. */
+int atlas_trace_line(struct wbuf *out, const struct trace_result *r,
+		     const struct atlas_meta *m);
+
+/* The ping's object as jansson values; NULL when out of memory. */
 json_t *atlas_ping_json(const struct ping_result *r, const struct atlas_meta *m);
 
-/* Build the RIPE Atlas object of a finished trace; NULL when out of memory. */
+/* The trace's object as jansson values; NULL when out of memory. */
 json_t *atlas_trace_json(const struct trace_result *r, const struct atlas_meta *m);
 
 /*
@@ -59,23 +75,21 @@ json_t *atlas_trace_json(const struct trace_result *r, const struct atlas_meta *
  */
 int atlas_json_write_line(FILE *f, const json_t *obj, char *err, size_t errlen);
 
-/* Fill the fields ping and traceroute objects share (used by the builders). */
-int atlas_common_fields(json_t *o, const char *type, uint8_t af,
-			const struct msm_addr *dst, const struct msm_addr *src,
-			const char *dst_name, const struct timespec *start,
-			const struct timespec *end, const struct atlas_meta *m);
+/* Write the fields ping and traceroute objects share (for the encoders). */
+void atlas_common_fields(struct jstream *j, const char *type, uint8_t af,
+			 const struct msm_addr *dst, const struct msm_addr *src,
+			 const char *dst_name, const struct timespec *start,
+			 const struct timespec *end, const struct atlas_meta *m);
+
+/* Write key with the text of address a of family af as its value. */
+void atlas_addr_field(struct jstream *j, const char *key, uint8_t af,
+		      const struct msm_addr *a);
+
+/* Parse the JSON text in b (from atlas_*_line); NULL on failure. */
+json_t *atlas_parse(const struct wbuf *b);
 
 /* "kernel", "mixed" or "fallback": where RTTs were timed (vantage field). */
 const char *atlas_ts_source_name(uint8_t ts);
-
-/*
- * Attach arr as o's "result" and return o; if rc is non-zero or that fails,
- * free both and return NULL. Either may be NULL.
- */
-json_t *atlas_finish(json_t *o, json_t *arr, int rc);
-
-/* Set key of o to a new value, taking ownership; -1 if v is NULL or on error. */
-int atlas_set(json_t *o, const char *key, json_t *v);
 
 /*
  * The RIPE "err" of a reply with this ICMP type/code: NULL if it is no error

@@ -60,10 +60,11 @@ int atlas_get_addr(const json_t *o, const char *key, int af, bool optional,
 /* enum msm_ts_source of vantage's "ts_source" (RIPE's own: user space). */
 uint8_t atlas_get_ts_source(const json_t *o);
 
-/* Replace *name (freed) by the text of address a; NULL when out of memory. */
-void atlas_name_from_addr(int af, const struct msm_addr *a, char **name);
-
-/* A copy of the string field key (or "" if absent); NULL when out of memory. */
-char *atlas_get_strdup(const json_t *o, const char *key);
+/*
+ * *name = a copy of "dst_name", or the text of address a when that is absent
+ * or empty. -1 with a reason in err when out of memory.
+ */
+int atlas_get_name(const json_t *o, int af, const struct msm_addr *a, char **name,
+		   char *err, size_t errlen);
 
 #endif

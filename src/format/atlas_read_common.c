@@ -84,17 +84,19 @@ uint8_t atlas_get_ts_source(const json_t *o)
 	return MSM_TS_FALLBACK;
 }
 
-void atlas_name_from_addr(int af, const struct msm_addr *a, char **name)
+int atlas_get_name(const json_t *o, int af, const struct msm_addr *a, char **name,
+		   char *err, size_t errlen)
 {
+	const char *s = json_string_value(json_object_get(o, "dst_name"));
 	char buf[INET6_ADDRSTRLEN];
-	free(*name);
-	*name = inet_ntop(af, a->b, buf, sizeof buf) ? strdup(buf) : NULL;
-}
-
-char *atlas_get_strdup(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return strdup(s ? s : "");
+	if (s == NULL || s[0] == '\0')
+		s = inet_ntop(af, a->b, buf, sizeof buf) ? buf : "";
+	*name = strdup(s);
+	if (*name == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 int atlas_read(const json_t *o, struct atlas_any *out, char *err, size_t errlen)

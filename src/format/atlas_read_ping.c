@@ -133,19 +133,14 @@ static int ping_replies(const json_t *o, struct ping_result *r, char *err, size_
 struct ping_result *atlas_read_ping(const json_t *o, char *err, size_t errlen)
 {
 	struct ping_result *r = calloc(1, sizeof *r);
-	if (r == NULL || (r->dst_name = atlas_get_strdup(o, "dst_name")) == NULL) {
+	if (err && errlen)
+		err[0] = '\0';
+	if (r == NULL) {
 		snprintf(err, errlen, "out of memory");
-		ping_result_free(r);
 		return NULL;
 	}
-	if (ping_header(o, r, err, errlen) != 0 || ping_replies(o, r, err, errlen) != 0) {
-		ping_result_free(r);
-		return NULL;
-	}
-	if (r->dst_name[0] == '\0')
-		atlas_name_from_addr(r->af, &r->dst, &r->dst_name);
-	if (r->dst_name == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (ping_header(o, r, err, errlen) != 0 || ping_replies(o, r, err, errlen) != 0 ||
+	    atlas_get_name(o, r->af, &r->dst, &r->dst_name, err, errlen) != 0) {
 		ping_result_free(r);
 		return NULL;
 	}

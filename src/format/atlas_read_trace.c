@@ -268,19 +268,12 @@ struct trace_result *atlas_read_trace(const json_t *o, char *err, size_t errlen)
 	struct trace_result *r = calloc(1, sizeof *r);
 	if (err && errlen)
 		err[0] = '\0';
-	if (r == NULL || (r->dst_name = atlas_get_strdup(o, "dst_name")) == NULL) {
+	if (r == NULL) {
 		snprintf(err, errlen, "out of memory");
-		trace_result_free(r);
 		return NULL;
 	}
-	if (trace_header(o, r, err, errlen) != 0 || trace_hops(o, r, err, errlen) != 0) {
-		trace_result_free(r);
-		return NULL;
-	}
-	if (r->dst_name[0] == '\0')
-		atlas_name_from_addr(r->af, &r->dst, &r->dst_name);
-	if (r->dst_name == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (trace_header(o, r, err, errlen) != 0 || trace_hops(o, r, err, errlen) != 0 ||
+	    atlas_get_name(o, r->af, &r->dst, &r->dst_name, err, errlen) != 0) {
 		trace_result_free(r);
 		return NULL;
 	}

@@ -32,102 +32,136 @@ static const char *atlas_tcp_flags(uint8_t f, char *buf)
 	return buf;
 }
 
-/* The RIPE "icmpext" object of the MPLS labels of probe p; NULL on error. */
-static json_t *atlas_icmpext(const struct trace_result *r, const struct trace_probe *p)
+/* Write key with a small integer value. */
+static void atlas_kv(struct jstream *j, const char *key, long long v)
 {
-	json_t *mpls = json_array();
-	if (mpls == NULL)
-		return NULL;
-	for (unsigned i = 0; i < p->mpls_n; i++) {
-		if ((size_t)p->mpls_off + i >= r->n_mpls)
-			break;
-		msm_mpls_t e = r->mpls[p->mpls_off + i];
-		json_array_append_new(mpls, json_pack("{s:I,s:i,s:i,s:i}",
-			"label", (json_int_t)msm_mpls_label(e), "exp", (int)msm_mpls_exp(e),
-			"s", (int)msm_mpls_s(e), "ttl", (int)msm_mpls_ttl(e)));
-	}
-	return json_pack("{s:i,s:[{s:i,s:i,s:o}]}", "version", 2, "obj",
-			 "class", 1, "type", 1, "mpls", mpls);
+	js_key(j, key);
+	js_int(j, v);
 }
 
-/* The error/extension fields of an answered probe's entry. */
-static int atlas_hop_extras(json_t *e, const struct trace_result *r,
-			    const struct trace_probe *p)
+/* The RIPE "icmpext" object of the MPLS labels of probe p. */
+static void atlas_icmpext(struct jstream *j, const struct trace_result *r,
+			  const struct trace_probe *p)
 {
-	int rc = 0;
+	js_key(j, "icmpext");
+	js_obj(j);
+	atlas_kv(j, "version", 2);
+	js_key(j, "obj");
+	js_arr(j);
+	js_obj(j);
+	atlas_kv(j, "class", 1);
+	atlas_kv(j, "type", 1);
+	js_key(j, "mpls");
+	js_arr(j);
+	for (unsigned i = 0; i < p->mpls_n && (size_t)p->mpls_off + i < r->n_mpls; i++) {
+		msm_mpls_t e = r->mpls[p->mpls_off + i];
+		js_obj(j);
+		atlas_kv(j, "label", msm_mpls_label(e));
+		atlas_kv(j, "exp", msm_mpls_exp(e));
+		atlas_kv(j, "s", msm_mpls_s(e));
+		atlas_kv(j, "ttl", msm_mpls_ttl(e));
+		js_obj_end(j);
+	}
+	js_arr_end(j);
+	js_obj_end(j);
+	js_arr_end(j);
+	js_obj_end(j);
+}
+
+/* The error, flag and extension fields of an answered probe's entry. */
+static void atlas_hop_extras(struct jstream *j, const struct trace_result *r,
+			     const struct trace_probe *p)
+{
 	char flags[9];
 	if (p->flags & MSM_REPLY_TCP) {
-		rc |= atlas_set(e, "flags", json_string(atlas_tcp_flags(p->icmp_type, flags)));
+		js_key(j, "flags");
+		js_str(j, atlas_tcp_flags(p->icmp_type, flags));
 	} else if (!(p->flags & MSM_REPLY_UDP)) {
 		const char *err = atlas_unreach_err(r->af, p->icmp_type, p->icmp_code,
 						    fmt_addr_equal(&p->from, &r->dst));
-		if (err && *err)
-			rc |= atlas_set(e, "err", json_string(err));
-		else if (err)
-			rc |= atlas_set(e, "err", json_integer(p->icmp_code));
+		if (err && *err) {
+			js_key(j, "err");
+			js_str(j, err);
+		} else if (err) {
+			atlas_kv(j, "err", p->icmp_code);
+		}
 	}
 	if (p->quoted_ttl > 1)
-		rc |= atlas_set(e, "ittl", json_integer(p->quoted_ttl));
+		atlas_kv(j, "ittl", p->quoted_ttl);
 	if (p->mpls_n)
-		rc |= atlas_set(e, "icmpext", atlas_icmpext(r, p));
-	if (p->flags & MSM_REPLY_DUP)
-		rc |= atlas_set(e, "dup", json_true());
+		atlas_icmpext(j, r, p);
+	if (p->flags & MSM_REPLY_DUP) {
+		js_key(j, "dup");
+		js_bool(j, true);
+	}
 	if (p->flags & MSM_REPLY_LATE)
-		rc |= atlas_set(e, "late", json_integer(1));
-	return rc;
+		atlas_kv(j, "late", 1);
 }
 
 /* One entry of a hop's result[]: the reply to p, or {"x":"*"}. */
-static json_t *atlas_hop_entry(const struct trace_result *r, const struct trace_probe *p)
+static void atlas_hop_entry(struct jstream *j, const struct trace_result *r,
+			    const struct trace_probe *p)
 {
-	if (!(p->flags & MSM_REPLY_GOT))
-		return json_pack("{s:s}", "x", "*");
-	json_t *e = json_object();
-	if (e == NULL)
-		return NULL;
-	char buf[FMT_ADDR_LEN];
-	int rc = atlas_set(e, "from", json_string(fmt_addr(r->af, &p->from, buf, sizeof buf)));
-	rc |= atlas_set(e, "rtt", json_real(fmt_ns_to_ms(p->rtt_ns)));
-	rc |= atlas_set(e, "size", json_integer(p->reply_size));
-	rc |= atlas_set(e, "ttl", json_integer(p->reply_ttl));
-	rc |= atlas_hop_extras(e, r, p);
-	if (rc) {
-		json_decref(e);
-		return NULL;
+	js_obj(j);
+	if (!(p->flags & MSM_REPLY_GOT)) {
+		js_key(j, "x");
+		js_str(j, "*");
+		js_obj_end(j);
+		return;
 	}
-	return e;
+	atlas_addr_field(j, "from", r->af, &p->from);
+	js_key(j, "rtt");
+	js_ms(j, p->rtt_ns);
+	atlas_kv(j, "size", p->reply_size);
+	atlas_kv(j, "ttl", p->reply_ttl);
+	atlas_hop_extras(j, r, p);
+	js_obj_end(j);
 }
 
 /* The result[] element of one TTL: {"hop": ttl, "result": [...]}. */
-static json_t *atlas_hop(const struct trace_result *r, unsigned ttl)
+static void atlas_hop(struct jstream *j, const struct trace_result *r, unsigned ttl)
 {
-	json_t *arr = json_array();
-	if (arr == NULL)
-		return NULL;
-	int rc = 0;
+	js_obj(j);
+	atlas_kv(j, "hop", ttl);
+	js_key(j, "result");
+	js_arr(j);
 	for (uint16_t i = 0; i < r->n_probes; i++)
 		if (r->probes[i].ttl == ttl)
-			rc |= json_array_append_new(arr, atlas_hop_entry(r, &r->probes[i]));
-	if (rc) {
-		json_decref(arr);
-		return NULL;
-	}
-	return json_pack("{s:i,s:o}", "hop", (int)ttl, "result", arr);
+			atlas_hop_entry(j, r, &r->probes[i]);
+	js_arr_end(j);
+	js_obj_end(j);
+}
+
+int atlas_trace_line(struct wbuf *out, const struct trace_result *r,
+		     const struct atlas_meta *m)
+{
+	struct jstream j;
+	js_init(&j, out);
+	js_obj(&j);
+	atlas_common_fields(&j, "traceroute", r->af, &r->dst, &r->src, r->dst_name,
+			    &r->start, &r->end, m);
+	js_key(&j, "proto");
+	js_str(&j, atlas_trace_proto(r->method));
+	atlas_kv(&j, "size", r->size);
+	atlas_kv(&j, "paris_id", r->paris_id);
+	js_key(&j, "stop_reason");
+	js_str(&j, trace_stop_name(r->stop_reason));
+	js_key(&j, "ts_source");
+	js_str(&j, atlas_ts_source_name(r->ts_source));
+	js_key(&j, "result");
+	js_arr(&j);
+	for (unsigned ttl = r->first_ttl; ttl <= r->probe_ttl_max; ttl++)
+		atlas_hop(&j, r, ttl);
+	js_arr_end(&j);
+	js_obj_end(&j);
+	return wbuf_ok(out) ? 0 : -1;
 }
 
 json_t *atlas_trace_json(const struct trace_result *r, const struct atlas_meta *m)
 {
-	json_t *o = json_object(), *arr = json_array();
-	if (o == NULL || arr == NULL)
-		return atlas_finish(o, arr, -1);
-	int rc = atlas_common_fields(o, "traceroute", r->af, &r->dst, &r->src,
-				     r->dst_name, &r->start, &r->end, m);
-	rc |= atlas_set(o, "proto", json_string(atlas_trace_proto(r->method)));
-	rc |= atlas_set(o, "size", json_integer(r->size));
-	rc |= atlas_set(o, "paris_id", json_integer(r->paris_id));
-	rc |= atlas_set(o, "stop_reason", json_string(trace_stop_name(r->stop_reason)));
-	rc |= atlas_set(o, "ts_source", json_string(atlas_ts_source_name(r->ts_source)));
-	for (unsigned ttl = r->first_ttl; ttl <= r->probe_ttl_max && rc == 0; ttl++)
-		rc |= json_array_append_new(arr, atlas_hop(r, ttl));
-	return atlas_finish(o, arr, rc);
+	struct wbuf b;
+	wbuf_init(&b);
+	json_t *o = atlas_trace_line(&b, r, m) == 0 ? atlas_parse(&b) : NULL;
+	wbuf_free(&b);
+	return o;
 }

@@ -16,6 +16,7 @@ struct result_sink {
 	FILE *f;
 	struct atlas_meta atlas;
 	struct warts_writer warts;
+	struct wbuf line;        /* the JSON line being built */
 };
 
 int result_format_parse(const char *name, enum result_format *out,
@@ -63,6 +64,7 @@ struct result_sink *result_sink_open(enum result_format fmt, FILE *f,
 	s->fmt = fmt;
 	s->f = f;
 	s->atlas = info->atlas;
+	wbuf_init(&s->line);
 	if (fmt == RESULT_FORMAT_WARTS) {
 		struct warts_run_info wi;
 		char host[256];
@@ -75,16 +77,19 @@ struct result_sink *result_sink_open(enum result_format fmt, FILE *f,
 	return s;
 }
 
-/* Print a JSON object on one line and free it; NULL means out of memory. */
-static int result_sink_json(FILE *f, json_t *o, char *err, size_t errlen)
+/* Write the line in s->line (built by an atlas_*_line call that returned rc). */
+static int result_sink_json(struct result_sink *s, int rc, char *err, size_t errlen)
 {
-	if (o == NULL) {
+	if (rc != 0) {
 		snprintf(err, errlen, "json: could not build a result (out of memory)");
 		return -1;
 	}
-	int rc = atlas_json_write_line(f, o, err, errlen);
-	json_decref(o);
-	return rc;
+	wbuf_u8(&s->line, '\n');
+	if (!wbuf_ok(&s->line) || fwrite(s->line.p, 1, s->line.len, s->f) != s->line.len) {
+		snprintf(err, errlen, "json: write failed: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int result_sink_ping(struct result_sink *s, const struct ping_result *r,
@@ -96,7 +101,8 @@ int result_sink_ping(struct result_sink *s, const struct ping_result *r,
 	case RESULT_FORMAT_TEXT:
 		return text_write_ping(s->f, r, err, errlen);
 	default:
-		return result_sink_json(s->f, atlas_ping_json(r, &s->atlas), err, errlen);
+		wbuf_reset(&s->line);
+		return result_sink_json(s, atlas_ping_line(&s->line, r, &s->atlas), err, errlen);
 	}
 }
 
@@ -109,7 +115,8 @@ int result_sink_trace(struct result_sink *s, const struct trace_result *r,
 	case RESULT_FORMAT_TEXT:
 		return text_write_trace(s->f, r, err, errlen);
 	default:
-		return result_sink_json(s->f, atlas_trace_json(r, &s->atlas), err, errlen);
+		wbuf_reset(&s->line);
+		return result_sink_json(s, atlas_trace_line(&s->line, r, &s->atlas), err, errlen);
 	}
 }
 
@@ -124,6 +131,7 @@ int result_sink_close(struct result_sink *s, char *err, size_t errlen)
 		snprintf(err, errlen, "write failed: %s", strerror(errno));
 		rc = -1;
 	}
+	wbuf_free(&s->line);
 	free(s);
 	return rc;
 }

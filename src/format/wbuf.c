@@ -55,11 +55,6 @@ void wbuf_bytes(struct wbuf *b, const void *src, size_t n)
 	b->len += n;
 }
 
-void wbuf_u8(struct wbuf *b, uint8_t v)
-{
-	wbuf_bytes(b, &v, 1);
-}
-
 void wbuf_u16(struct wbuf *b, uint16_t v)
 {
 	uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };

@@ -33,8 +33,14 @@ static inline bool wbuf_ok(const struct wbuf *b) { return !b->failed; }
 /* Append n raw bytes. */
 void wbuf_bytes(struct wbuf *b, const void *src, size_t n);
 
-/* Append one byte. */
-void wbuf_u8(struct wbuf *b, uint8_t v);
+/* Append one byte (inline: the JSON writer appends many single bytes). */
+static inline void wbuf_u8(struct wbuf *b, uint8_t v)
+{
+	if (b->len < b->cap && !b->failed)
+		b->p[b->len++] = v;
+	else
+		wbuf_bytes(b, &v, 1);
+}
 
 /* Append a 16-bit value in network byte order. */
 void wbuf_u16(struct wbuf *b, uint16_t v);

@@ -12,6 +12,8 @@
 #include "lab/topology.h"
 #include "lab/sys.h"
 
+#include <stdio.h>
+
 #define LAB_STATE_ROOT "/run/vantage-lab"
 #define LAB_DEFAULT_NAME "vl"
 #define LAB_LABNAME_MAX 8
@@ -64,8 +66,8 @@ int lab_down(const char *name, char *err, size_t errlen);
 /* Tear down every lab whose owner or keeper is gone; returns how many, or -1. */
 int lab_down_stale(char *err, size_t errlen);
 
-/* Write the `ip -batch` lines that install node n's routes into f. */
-void lab_write_routes(const struct lab *lab, int n, int af, void *f);
+/* Write the `ip -batch` lines that install node n's routes of family af into f. */
+void lab_write_routes(const struct lab *lab, int n, int af, FILE *f);
 
 /* Cut (up=false) or restore (up=true) link l. Returns 0 or -1 with err. */
 int lab_link_state(struct lab *lab, int l, bool up, char *err, size_t errlen);

@@ -10,13 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Write node n's routes of family af as ip batch lines into f (a FILE *). */
-void lab_write_routes(const struct lab *lab, int n, int af, void *out)
+/* Write node n's routes of family af as ip batch lines into f. */
+void lab_write_routes(const struct lab *lab, int n, int af, FILE *f)
 {
 	struct lab_dest *d = calloc(LAB_MAX_DESTS, sizeof *d);
 	struct lab_nexthop nh[LAB_MAX_IFACES];
 	int dist[LAB_MAX_NODES], count;
-	FILE *f = out;
 	char pfx[64], via[64];
 
 	if (!d)

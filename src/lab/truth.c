@@ -229,8 +229,7 @@ static int walk_init(struct walk *w, const char *src, const char *dst, char *err
 json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		  int af, const struct lab_flow *flow, char *err, size_t errlen)
 {
-	static struct walk zero;
-	struct walk *w = malloc(sizeof *w);
+	struct walk *w = calloc(1, sizeof *w);
 	char sbuf[INET6_ADDRSTRLEN], dbuf[INET6_ADDRSTRLEN];
 	json_t *top;
 
@@ -238,7 +237,6 @@ json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		snprintf(err, errlen, "truth: out of memory");
 		return NULL;
 	}
-	*w = zero;
 	w->t = t;
 	w->af = af;
 	if (walk_init(w, src, dst, err, errlen) < 0) {

@@ -2,7 +2,8 @@
  * fuzz_api_request: feed arbitrary bytes to the REST API's request-line
  * parsers, as the controller reads them from an untrusted client: the path
  * router and the query-string parser (split at the first '?'), and the
- * prefix parser the probe sources use.
+ * prefix parser the probe sources use; and to the CLI client's HTTP
+ * response parser, as it reads a server's answer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "api/api_cidr.h"
+#include "api/api_http.h"
 #include "api/api_query.h"
 #include "api/api_route.h"
 
@@ -27,6 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (query)
 		api_query_parse(q ? q + 1 : NULL, q ? size - plen - 1 : 0, query, err, sizeof err);
 	free(query);
+	struct api_http_resp resp;
+	if (api_http_parse(text, size, &resp, err, sizeof err) == 0)
+		free(resp.body);
 	char *s = malloc(size + 1);
 	if (s) {
 		memcpy(s, data, size);

@@ -3,7 +3,8 @@
  * arbitrary result structs. The engine fills results from hostile replies,
  * so no field combination (out-of-range label offsets, sequence numbers past
  * "sent", TTL 0 or 255, huge RTTs) may make an encoder read outside its
- * arrays; every warts file written must still be well framed.
+ * arrays; every warts file written must still be well framed and every JSON
+ * line valid JSON.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,15 @@ static void take(struct cur *c, void *dst, size_t len)
 	memcpy(dst, c->p, k);
 	c->p += k;
 	c->n -= k;
+}
+
+/* A target name of up to 15 arbitrary bytes from the input (escaping). */
+static char *take_name(struct cur *c)
+{
+	char name[16];
+	take(c, name, sizeof name);
+	name[sizeof name - 1] = '\0';
+	return strdup(name);
 }
 
 /* Check the framing of a warts file: magic, and lengths that add up. */
@@ -59,7 +69,7 @@ static void make_ping(struct cur *c, struct ping_result *r)
 	take(c, r, sizeof *r);
 	r->af = (r->af & 1) ? AF_INET6 : AF_INET;
 	sane_times(&r->start, &r->end);
-	r->dst_name = strdup("fuzz");
+	r->dst_name = take_name(c);
 	r->n_replies %= 64;
 	r->sent %= 300; /* bounded for speed: every unanswered seq is an entry */
 	r->replies = calloc(r->n_replies + 1u, sizeof *r->replies);
@@ -73,7 +83,7 @@ static void make_trace(struct cur *c, struct trace_result *r)
 	take(c, r, sizeof *r);
 	r->af = (r->af & 1) ? AF_INET6 : AF_INET;
 	sane_times(&r->start, &r->end);
-	r->dst_name = strdup("fuzz");
+	r->dst_name = take_name(c);
 	r->n_probes %= 128;
 	r->n_mpls %= 16;
 	r->probes = calloc(r->n_probes + 1u, sizeof *r->probes);
@@ -83,11 +93,24 @@ static void make_trace(struct cur *c, struct trace_result *r)
 	take(c, r->mpls, r->n_mpls * sizeof *r->mpls);
 }
 
-/* The warts output of every result must be well framed. */
+/* Each JSON line must parse as one object. */
+static void check_json(const uint8_t *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	json_t *o = json_loadb((const char *)buf, len, 0, NULL);
+	if (o == NULL || !json_is_object(o))
+		abort();
+	json_decref(o);
+}
+
+/* The warts output of every result must be well framed, the JSON valid. */
 static void check_output(enum result_format fmt, const uint8_t *buf, size_t len)
 {
 	if (fmt == RESULT_FORMAT_WARTS)
 		check_warts(buf, len);
+	if (fmt == RESULT_FORMAT_JSON)
+		check_json(buf, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -322,3 +322,30 @@ def test_rate_limit_answers_429_with_retry_after(lab):
         codes.append(r["status"])
     assert codes[:5] == [200] * 5 and codes[5] == 429
     assert int(r["headers"]["Retry-After"]) >= 1 and "throttled" in error_of(r)
+
+
+def test_cli_measure_and_results(lab):
+    common = ["--api", API, "--key", lab.key, "--ca", lab.cert()]
+    p = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "198.18.1.2", "--probes", "2",
+                   "--packets", "3", "--wait", "60", *common], timeout=90)
+    assert p.returncode == 0, p.stderr
+    assert "2 of 2 probes answered" in p.stderr
+    printed = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(printed) == 2
+    msm = printed[0]["msm_id"]
+    assert printed == lab.stored_results(msm)
+    r = lab.in_ns([str(VANTAGE), "results", str(msm), *common])
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(x) for x in r.stdout.splitlines()] == lab.stored_results(msm)
+    one = lab.in_ns([str(VANTAGE), "results", str(msm), "--probe-ids", str(printed[0]["prb_id"]),
+                     *common])
+    assert [json.loads(x)["prb_id"] for x in one.stdout.splitlines()] == [printed[0]["prb_id"]]
+    # errors are one clear line naming the problem
+    bad = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "192.0.2.1", *common])
+    assert bad.returncode != 0 and "outside the ranges" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    other = lab.in_ns([str(VANTAGE), "results", "999999", *common])
+    assert other.returncode == 1 and "HTTP 404" in other.stderr
+    wrong_ca = lab.in_ns([str(VANTAGE), "results", str(msm), "--api", API, "--key", lab.key,
+                          "--ca", str(lab.dir / "controller" / "controller.crt")])
+    assert wrong_ca.returncode == 1 and "certificate" in wrong_ca.stderr

@@ -288,3 +288,7 @@ def test_sweep_target_answers_its_whole_prefixes(lab_factory):
         assert ping_rtts(lab, "vp", str(dst), count=1), dst
     seen = traceroute(lab, "vp", str(net4[777]), 4, 33434)
     check_against_truth(seen, lab.truth("vp", str(net4[777])))
+    # a sweep of a thousand addresses gets a reply from every one
+    alive = lab.exec("vp", ["fping", "-a", "-q", "-r", "0", "-i", "1", "-g", "198.19.4.0/22"],
+                     check=False).stdout.split()
+    assert len(alive) == 1022 and "198.19.7.254" in alive

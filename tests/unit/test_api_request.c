@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_http.h"
 #include "api/api_int.h"
 #include "api/api_query.h"
 #include "api/api_route.h"
@@ -150,6 +151,51 @@ static void test_page_links(void **state)
 	free(s);
 }
 
+struct httpcase {
+	const char *raw;
+	int ok, status;
+	const char *body;
+};
+
+static const struct httpcase answers[] = {
+	{ "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]", 1, 200, "[]" },
+	{ "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]junk", 1, 200, "[]" },
+	{ "HTTP/1.1 201 Created\r\n\r\n{}", 1, 201, "{}" },
+	{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n[\r\n3\r\n1,2\r\n"
+	  "1\r\n]\r\n0\r\n\r\n", 1, 200, "[1,2]" },
+	{ "HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\n\r\n", 1, 429, "" },
+	{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffff\r\nab", 0, 0, NULL },
+	{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n", 0, 0, NULL },
+	{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, 0, NULL },
+	{ "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab", 0, 0, NULL },
+	{ "HTTP/1.1 2x0 OK\r\n\r\n", 0, 0, NULL },
+	{ "SSH-2.0-x\r\n\r\n", 0, 0, NULL },
+	{ "HTTP/1.1 200 OK\r\n", 0, 0, NULL },
+	{ "", 0, 0, NULL },
+};
+
+/* The client's response parser: lengths, chunks, and bad answers. */
+static void test_http_answers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+		const struct httpcase *c = &answers[i];
+		struct api_http_resp r;
+		char err[128];
+		int rc = api_http_parse(c->raw, strlen(c->raw), &r, err, sizeof err);
+		assert_int_equal(rc, c->ok ? 0 : -1);
+		if (!c->ok) {
+			assert_null(r.body);
+			continue;
+		}
+		assert_int_equal(r.status, c->status);
+		assert_string_equal(r.body, c->body);
+		if (c->status == 429)
+			assert_string_equal(r.retry_after, "7");
+		free(r.body);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_queries),
 		cmocka_unit_test(test_query_key_and_id_cap),
 		cmocka_unit_test(test_page_links),
+		cmocka_unit_test(test_http_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
