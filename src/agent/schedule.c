@@ -7,6 +7,7 @@
  * is paused (spool full) a slot is skipped and counted, never queued up.
  */
 #include "agent/agent_int.h"
+#include "agent/slot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,17 +28,8 @@ static struct sched_entry *find(struct agent *a, int64_t id)
 /* Arm e's timer for its next slot, or mark it finished. */
 static void arm(struct sched_entry *e, int64_t now)
 {
-	if (e->interval == 0) {
-		e->next = e->runs == 0 ? (e->base > now ? e->base : now) : -1;
-	} else if (now <= e->base) {
-		e->next = e->base;
-	} else {
-		int64_t k = (now - e->base + e->interval - 1) / e->interval;
-		e->next = e->base + k * e->interval;
-		if (e->runs > 0 && e->next <= now)
-			e->next += e->interval;
-	}
-	if (e->next < 0 || (e->stop && e->next > e->stop)) {
+	e->next = slot_next(e->base, e->interval, e->stop, e->runs, now);
+	if (e->next < 0) {
 		e->finished = 1;
 		return;
 	}
@@ -64,8 +56,9 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 		struct msg r = { .type = MSG_REFUSE, .msm_id = e->msm_id, .reason = err };
 		link_send(a, &r);
 	}
-	time_t now = time(NULL);
-	arm(e, now > e->next ? now : e->next + 1);
+	/* A timer may fire a moment before the wall clock reaches its slot. */
+	int64_t now = time(NULL);
+	arm(e, now > e->next ? now : e->next);
 }
 
 /* Free one entry. */
@@ -112,7 +105,9 @@ void sched_put(struct agent *a, const struct msg *m)
 	e->base = m->start ? m->start : time(NULL);
 	e->ev = event_new(a->base, -1, 0, fire, e);
 	LIST_INSERT_HEAD(&a->sched, e, link);
-	arm(e, time(NULL));
+	/* A timer may fire a moment before the wall clock reaches its slot. */
+	int64_t now = time(NULL);
+	arm(e, now > e->next ? now : e->next);
 }
 
 /* See agent_int.h. */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/atlas_read.h"
+#include "format/result_sink.h"
 #include "util/numparse.h"
 
 #define DEFAULT_ADMIN "/var/lib/vantage-controller/admin.sock"
@@ -370,6 +372,50 @@ static int write_json(const struct cli *c, json_t *data)
 	return rc;
 }
 
+/* Write one RIPE Atlas result to the warts sink; returns 0 or -1 with err. */
+static int warts_one(struct result_sink *s, const json_t *o, char *err, size_t errlen)
+{
+	struct atlas_any any = { 0 };
+	int rc = atlas_read(o, &any, err, errlen);
+	if (rc == 0)
+		rc = any.kind == ATLAS_PING ? result_sink_ping(s, any.ping, err, errlen)
+					    : result_sink_trace(s, any.trace, err, errlen);
+	ping_result_free(any.ping);
+	trace_result_free(any.trace);
+	return rc;
+}
+
+/* Write data (RIPE Atlas results) as warts to c->out or stdout, with the
+   format library's encoder; results it cannot read are counted and named. */
+static int write_warts(const struct cli *c, json_t *data)
+{
+	FILE *f = c->out ? fopen(c->out, "wb") : stdout;
+	char err[256];
+	if (!f) {
+		fprintf(stderr, "vantage results: %s: cannot open for writing\n", c->out);
+		return 1;
+	}
+	struct result_sink_info info = { .list_name = "vantage-controller" };
+	struct result_sink *s = result_sink_open(RESULT_FORMAT_WARTS, f, &info, err, sizeof err);
+	size_t i, bad = 0;
+	json_t *o;
+	json_array_foreach(data, i, o) {
+		if (s && warts_one(s, o, err, sizeof err) < 0 && bad++ < 3)
+			fprintf(stderr, "vantage results: agent %lld seq %lld: %s\n",
+				(long long)json_integer_value(json_object_get(o, "vantage_agent")),
+				(long long)json_integer_value(json_object_get(o, "vantage_seq")), err);
+	}
+	int rc = s && result_sink_close(s, err, sizeof err) == 0 ? 0 : 1;
+	if (c->out && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		fprintf(stderr, "vantage results: %s: %s\n", c->out ? c->out : "stdout", err);
+	if (bad)
+		fprintf(stderr, "vantage results: %zu of %zu results could not be written as warts\n",
+			bad, json_array_size(data));
+	return rc || bad;
+}
+
 /* See cli.h. */
 int cmd_results(int argc, char **argv)
 {
@@ -380,19 +426,14 @@ int cmd_results(int argc, char **argv)
 	struct cli c = { .prog = "vantage results" };
 	json_t *req = json_pack("{s:s,s:s}", "cmd", "results.export", "format", "json");
 	int i = argc >= 2 && strcmp(argv[1], "export") == 0 ?
-		common_opts(&c, argc - 1, argv + 1, "", opts, take_results, req) : -1;
+		common_opts(&c, argc - 1, argv + 1, "o:", opts, take_results, req) : -1;
 	if (i < 0 || i != argc - 1) {
 		json_decref(req);
 		fprintf(stderr, "usage: vantage results export [--msm ID] [--format json|warts]"
 			" [--output FILE] [--admin PATH]\n");
 		return 2;
 	}
-	if (strcmp(json_string_value(json_object_get(req, "format")), "warts") == 0) {
-		json_decref(req);
-		fprintf(stderr, "vantage results: --format warts: the warts encoder (src/format) is"
-			" not available yet; use --format json\n");
-		return 1;
-	}
+	int warts = strcmp(json_string_value(json_object_get(req, "format")), "warts") == 0;
 	json_t *data = NULL;
 	char err[512];
 	int rc = cli_request(admin_path(&c), req, &data, err, sizeof err);
@@ -401,7 +442,7 @@ int cmd_results(int argc, char **argv)
 		fprintf(stderr, "vantage results: %s\n", err);
 		return 1;
 	}
-	rc = write_json(&c, data);
+	rc = warts ? write_warts(&c, data) : write_json(&c, data);
 	json_decref(data);
 	return rc;
 }

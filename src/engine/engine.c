@@ -95,10 +95,12 @@ void engine_free(struct engine *e)
 }
 
 /* Initialise an owner. */
-void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, void *ctx)
+void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, void *ctx,
+		       const char *method)
 {
 	o->ops = ops;
 	o->ctx = ctx;
+	o->method = method;
 	dl_init(&o->probes);
 }
 
@@ -144,7 +146,6 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	p->cookie = req->cookie;
 	p->timeout_ms = req->timeout_ms;
 	p->linger_ms = req->linger_ms;
-	p->method = req->method;
 	p->sig.key.family = req->dst.family;
 	p->sig.key.proto = (uint8_t)net_probe_proto(req->kind, req->dst.family);
 	p->sig.key.a = req->sig_a;

@@ -65,6 +65,7 @@ struct eng_owner_ops {
 struct eng_owner {
 	const struct eng_owner_ops *ops;
 	void *ctx;
+	const char *method;       /* for the policy check (static string) */
 	struct dlink probes;      /* live probes of this owner (engine's) */
 };
 
@@ -80,7 +81,6 @@ struct eng_probe_req {
 	uint32_t timeout_ms;    /* how long to wait for a reply */
 	uint32_t linger_ms;     /* keep matching after timeout / first reply
 				   this long (late and duplicate replies) */
-	const char *method;     /* for the policy check (static string) */
 };
 
 /* Create an engine on base. NULL with a reason in err on failure. */
@@ -96,8 +96,9 @@ void engine_free(struct engine *e);
  */
 int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen);
 
-/* Initialise an owner. */
-void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, void *ctx);
+/* Initialise an owner; method names its probes for the policy ("udp-paris"). */
+void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, void *ctx,
+		       const char *method);
 
 /*
  * Queue a probe; it leaves when the pps budget allows. Returns 0, or -1 when

@@ -52,7 +52,6 @@ struct eng_probe {
 	bool timed_out;
 	uint8_t sock;           /* slot it was sent on */
 	uint32_t cookie, timeout_ms, linger_ms, tx_key;
-	const char *method;
 	uint64_t tx_mono_ns;
 	int64_t off_tx_ns, tx_kernel_ns;
 };

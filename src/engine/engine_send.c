@@ -37,6 +37,11 @@ void eng_schedule_pump(struct engine *e, uint64_t delay_ns)
 {
 	if (e->pump_armed)
 		return;
+	if (delay_ns == 0) {
+		event_active(e->pump_ev, EV_TIMEOUT, 0);
+		e->pump_armed = true;
+		return;
+	}
 	struct timeval tv = { (time_t)(delay_ns / 1000000000ULL),
 			      (suseconds_t)((delay_ns % 1000000000ULL) / 1000) };
 	if (delay_ns > 0 && tv.tv_sec == 0 && tv.tv_usec == 0)
@@ -89,7 +94,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	int64_t off = eng_offset_now(e, &mono);
 	describe(e, p, &np);
 	if (e->opts.policy &&
-	    !e->opts.policy(e->opts.policy_ctx, p->method, &np.dst, mono)) {
+	    !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst, mono)) {
 		e->stats.refused++;
 		not_sent(e, p, 0, true);
 		return;

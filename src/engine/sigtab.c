@@ -80,21 +80,19 @@ int sigtab_add(struct sigtab *t, struct sig_node *node)
 	size_t i = sig_hash(&node->key) & (t->nb - 1);
 	node->next = t->b[i];
 	t->b[i] = node;
-	node->linked = true;
 	t->n++;
 	return 0;
 }
 
-/* Unlink a node. */
+/* Unlink a node (nothing happens if it is not linked). */
 void sigtab_del(struct sigtab *t, struct sig_node *node)
 {
-	if (!node->linked)
+	if (t->b == NULL)
 		return;
 	struct sig_node **pp = &t->b[sig_hash(&node->key) & (t->nb - 1)];
 	for (; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == node) {
 			*pp = node->next;
-			node->linked = false;
 			node->next = NULL;
 			t->n--;
 			return;

@@ -23,7 +23,6 @@ struct eng_sig {
 struct sig_node {
 	struct eng_sig key;
 	struct sig_node *next;
-	bool linked;
 };
 
 struct sigtab {

@@ -99,6 +99,19 @@ def test_exactly_once_through_kills_cut_and_restarts(lab):
     time.sleep(1.5)
     wait_for(lambda: drained(lab, 1) and drained(lab, 2), 40, "both spools to drain")
 
+    # Both export formats carry every stored result once.
+    stored = sum(v[0] for v in lab.stored().values())
+    exported = lab.admin("results", "export", "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    rows = json.loads(exported.stdout)
+    assert len(rows) == stored
+    assert len({(r["vantage_agent"], r["vantage_seq"]) for r in rows}) == stored
+    warts = lab.dir / "all.warts"
+    p = lab.admin("results", "export", "--format", "warts", "-o", warts)
+    assert p.returncode == 0, p.stderr
+    lines = sh("sc_warts2json", str(warts)).stdout.splitlines()
+    assert sum('"type":"ping"' in l for l in lines) == stored
+
     assert ag1.stop() == 0 and ag2.stop() == 0
     assert lab.controller.stop() == 0
     check_exactly_once(lab, {1: a1, 2: a2})
@@ -203,6 +216,13 @@ def test_refusals_change_nothing_and_others_go_on(lab):
     s3.kill9()
     s4.kill9()
 
+    # An approved agent that pins another controller key walks away itself.
+    pinned_wrong, _ = lab.register(6, controller_fingerprint="ab" * 32)
+    s6 = lab.start_agent(6)
+    wait_for(lambda: "does not match the pinned fingerprint" in s6.text(), 20,
+             "the agent to refuse the controller's key")
+    s6.kill9()
+
     # Agent 5 (registered, approved) claims to be agent 2 in its HELLO.
     _, fp5 = lab.register(5)
     key5 = lab.dir / "agent5" / "agent.key"
@@ -229,7 +249,8 @@ def test_refusals_change_nothing_and_others_go_on(lab):
     assert set(st) == {good}, st
     agents = {a["id"]: a for a in lab.admin_json("agents", "list")}
     assert stranger_fp not in [a["fp"] for a in agents.values()]
-    assert agents[victim]["sessions"] == 0 and agents[unapproved]["sessions"] == 0
+    for aid in (victim, unapproved, pinned_wrong):
+        assert agents[aid]["sessions"] == 0, agents[aid]
     stop_all(lab, ids)
     assert agent.stop() == 0
     assert lab.controller.stop() == 0

@@ -41,10 +41,14 @@ static void run_free(struct fake_run *run)
 /* Build the synthetic result of def. */
 static json_t *result_of(const json_t *def)
 {
-	json_t *r = json_pack("{s:i,s:O,s:O,s:I,s:s,s:[{s:f}]}", "fw", 0, "type",
-			      json_object_get(def, "type"), "dst_addr", json_object_get(def, "target"),
-			      "timestamp", (json_int_t)time(NULL), "from", "test-runner",
-			      "result", "rtt", 1.0);
+	/* The shape of a RIPE Atlas ping result, so encoders can read it. */
+	json_t *r = json_pack("{s:i,s:O,s:i,s:O,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:f,s:f,s:f,"
+			      "s:[{s:f}],s:I,s:s}", "fw", 0, "type", json_object_get(def, "type"),
+			      "af", 4, "dst_addr", json_object_get(def, "target"), "src_addr",
+			      "198.18.250.2", "from", "198.18.250.2", "proto", "ICMP", "size", 48,
+			      "ttl", 64, "sent", 1, "rcvd", 1, "min", 1.0, "avg", 1.0, "max", 1.0,
+			      "result", "rtt", 1.0, "timestamp", (json_int_t)time(NULL),
+			      "note", "synthetic result of the test runner");
 	json_int_t pad = json_integer_value(json_object_get(def, "fake_pad"));
 	if (r && pad > 0 && pad < 1000000) {
 		char *p = malloc((size_t)pad + 1);

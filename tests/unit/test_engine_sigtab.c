@@ -43,7 +43,6 @@ static void test_find(void **state)
 	}
 	struct sig_node dup;
 	make(&dup.key, 17);
-	dup.linked = false;
 	assert_int_equal(sigtab_add(&t, &dup), -1);
 	for (int i = 0; i < N; i++) {
 		struct eng_sig k;

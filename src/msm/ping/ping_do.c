@@ -231,7 +231,6 @@ static void make_req(const struct ping_task *pt, uint16_t seq, struct eng_probe_
 	q->cookie = seq;
 	q->timeout_ms = pt->spec.timeout_ms;
 	q->linger_ms = pt->spec.timeout_ms;
-	q->method = ping_method_name(pt->spec.method);
 }
 
 /* Submit the next probe. */
@@ -289,7 +288,7 @@ void *ping_start(struct engine *e, const void *spec, const struct msm_target *t,
 	pt->done = done;
 	pt->arg = arg;
 	pt->kernel_all = 1;
-	engine_owner_init(&pt->own, &ping_owner_ops, pt);
+	engine_owner_init(&pt->own, &ping_owner_ops, pt, ping_method_name(s->method));
 	pt->res = new_result(s, t);
 	if (s->count > 1)
 		pt->tick = engine_timer_new(e, send_next, pt);

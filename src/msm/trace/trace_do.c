@@ -191,7 +191,6 @@ static void make_req(const struct trace_task *tt, uint16_t idx, struct eng_probe
 	q->cookie = idx;
 	q->timeout_ms = s->wait_ms;
 	q->linger_ms = 0;
-	q->method = trace_method_name(s->method);
 }
 
 /*
@@ -427,7 +426,7 @@ void *trace_start(struct engine *e, const void *spec, const struct msm_target *t
 	tt->arg = arg;
 	tt->ttl = s->first_ttl;
 	tt->kernel_all = 1;
-	engine_owner_init(&tt->own, &trace_owner_ops, tt);
+	engine_owner_init(&tt->own, &trace_owner_ops, tt, trace_method_name(s->method));
 	tt->res = new_result(s, t);
 	int rc = tt->res ? submit_probe(tt) : ENOMEM;
 	if (rc != 0) {
