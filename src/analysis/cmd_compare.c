@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ enum { EXIT_SAME = 0, EXIT_DIFFERS = 1, EXIT_TOO_FEW = 2, EXIT_BAD = 3 };
 /* Parsed command line. */
 struct compare_args {
 	const char *file_a, *file_b, *probe_a, *probe_b, *json, *plot;
+	long long since, until;           /* results outside are ignored */
 	struct compare_params p;
 };
 
@@ -37,6 +39,8 @@ static void usage(FILE *o)
 		"side's RTT quantization, loss and path differences, and a verdict.\n"
 		"\n"
 		"  --probe-a ID, --probe-b ID  take side A / B from this probe (prb_id or from)\n"
+		"  --since T, --until T        only results with T <= timestamp (< T for\n"
+		"                              --until), T in seconds since the epoch\n"
 		"  --window SECONDS            results further apart are different rounds (300)\n"
 		"  --min-effect-us N           smaller median shifts are not reported (100)\n"
 		"  --json FILE                 write the figures as JSON\n"
@@ -66,6 +70,14 @@ static int one_option(int c, struct compare_args *a)
 			break;
 		a->p.min_effect_ms = (double)v / 1000.0;
 		return 0;
+	case 's':
+		if (!parse_option_num("--since", optarg, 0, INT64_MAX, &a->since, err, sizeof err))
+			break;
+		return 0;
+	case 'u':
+		if (!parse_option_num("--until", optarg, 0, INT64_MAX, &a->until, err, sizeof err))
+			break;
+		return 0;
 	default:
 		usage(stderr);
 		return -1;
@@ -81,6 +93,8 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ "probe-a", required_argument, NULL, 'a' },
 		{ "probe-b", required_argument, NULL, 'b' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "min-effect-us", required_argument, NULL, 'e' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "plot", required_argument, NULL, 'p' },
@@ -88,6 +102,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(a, 0, sizeof *a);
+	a->until = INT64_MAX;
 	compare_params_default(&a->p);
 	optind = 1;
 	int c;
@@ -154,6 +169,8 @@ static int load(const struct compare_args *a, struct rec_set *sa, struct rec_set
 		fprintf(stderr, "compare: %s\n", err);
 		return -1;
 	}
+	rec_set_keep_between(sa, a->since, a->until);
+	rec_set_keep_between(sb, a->since, a->until);
 	return 0;
 }
 

@@ -37,6 +37,10 @@ struct rec_set {
 /* Append a copy of r (taking ownership of r->path); returns 0 or -1. */
 int rec_set_add(struct rec_set *s, struct rec *r);
 
+/* Keep only the records with since <= timestamp < until (freeing the
+   others' paths); returns how many were dropped. */
+size_t rec_set_keep_between(struct rec_set *s, int64_t since, int64_t until);
+
 /* Free every record and the array; leaves an empty set. */
 void rec_set_free(struct rec_set *s);
 

@@ -92,6 +92,17 @@ def test_too_few_rounds(tmp_path):
     assert "too few paired rounds" in verdict(p)
 
 
+def test_since_until_select_rounds(files):
+    a, b = files(delay_b=2.0)
+    start = 1700000000
+    # only the first 10 rounds of 240 s: 50 pings and 15 traceroutes a side
+    p = compare(a, b, "--since", start, "--until", start + 2400, "--json", a.with_name("w.json"))
+    assert p.returncode == 1, p.stderr
+    assert json.loads(a.with_name("w.json").read_text())["pairs"] == 50 + 15
+    p = compare(a, b, "--since", start + 10 ** 8)
+    assert p.returncode == 2 and "too few paired rounds" in verdict(p)
+
+
 def test_errors_name_file_and_line(files, tmp_path):
     a, b = files()
     bad = tmp_path / "bad.json"

@@ -131,12 +131,29 @@ static void test_text_array(void **state)
 	rec_set_free(&s);
 }
 
+static void test_keep_between(void **state)
+{
+	(void)state;
+	struct rec_set s = { 0 };
+	char err[256];
+	const char text[] =
+		"{\"type\":\"traceroute\",\"prb_id\":1,\"dst_addr\":\"a\",\"timestamp\":10,\"result\":[]}\n"
+		"{\"type\":\"ping\",\"prb_id\":1,\"dst_addr\":\"a\",\"timestamp\":20}\n"
+		"{\"type\":\"traceroute\",\"prb_id\":1,\"dst_addr\":\"a\",\"timestamp\":30,\"result\":[]}\n";
+	assert_int_equal(atlas_parse_text(text, strlen(text), "f", NULL, &s, err, sizeof err), 3);
+	assert_int_equal(rec_set_keep_between(&s, 15, 30), 2);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.v[0].timestamp, 20);
+	rec_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_text_lines_and_probe),
 		cmocka_unit_test(test_text_array),
+		cmocka_unit_test(test_keep_between),
 	};
 	return cmocka_run_group_tests_name("analysis_atlas", tests, NULL, NULL);
 }
