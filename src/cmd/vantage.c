@@ -2,7 +2,13 @@
  * vantage: the command line for people. A thin dispatcher: the first argument
  * names a subcommand in the table below, which gets the remaining arguments.
  */
+#include "api/cmd_api.h"
 #include "cmd/commands.h"
+#include "controller/cli.h"
+#include "format/cmd_convert.h"
+#include "host/cmd_check_host.h"
+#include "analysis/cmd_compare.h"
+#include "lab/cmd_lab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +23,15 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
+	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
+	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
+	{ "results", cmd_results_api, "a measurement's results through the REST API; 'export' via the admin socket" },
+	{ "measure", cmd_measure, "run a ping or traceroute on the platform's probes through the REST API" },
+	{ "keys", cmd_keys, "create, list and revoke API keys of the REST API (controller)" },
+	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
+	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
+	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
 };
 
 static void usage(FILE *out)

@@ -15,16 +15,19 @@
 #include <stdint.h>
 
 struct event_base;
-struct policy;
+struct aup;
 struct msm_runner;
 
 /* How a runner is set up. Zero-initialise, then set what you need. */
 struct msm_runner_opts {
 	uint32_t pps;            /* probes per second over all measurements;
 				    0 = as fast as the machine allows */
-	const struct policy *policy; /* the site policy (src/policy) checked
-				    before every probe leaves; NULL = none
-				    (command line only) */
+	const struct aup *aup;   /* the site policy (src/policy/aup.h: allowed
+				    methods, pps ceiling, destinations,
+				    no-probe list) checked before every probe
+				    leaves; refused probes are counted in the
+				    result. NULL = none (command line only).
+				    Must outlive the runner. */
 	uint32_t prb_id;         /* this vantage point's id (RIPE "prb_id") */
 	const char *src4;        /* source address to use for IPv4, or NULL */
 	const char *src6;        /* source address to use for IPv6, or NULL */

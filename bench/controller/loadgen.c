@@ -1,0 +1,431 @@
+/*
+ * loadgen: a load generator that speaks the agent protocol to a
+ * vantage-controller on loopback. It makes N agent identities, registers and
+ * approves them through the admin socket (a thousand per request), opens N TLS
+ * connections (at most --handshakes at a time), then has every connection
+ * upload synthetic RIPE Atlas ping results with at most --window unacked,
+ * for --seconds. It prints the results/s the controller says it stored over
+ * that time, the p50/p99 upload-to-ack latency seen by the agents, and the
+ * controller's peak RSS (VmHWM of --controller-pid). Bounded in count and time.
+ */
+#include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "controller/cli.h"
+#include "proto/conn.h"
+#include "proto/identity.h"
+#include "util/numparse.h"
+
+#define MAX_WINDOW 64
+
+struct lg;
+
+struct lgc {
+	struct lg *lg;
+	struct conn *conn;
+	int idx;
+	int ready;
+	uint64_t next_seq, acked;
+	double sent[MAX_WINDOW];
+};
+
+struct lg {
+	struct event_base *base;
+	SSL_CTX *tls;
+	struct identity *ids;
+	struct lgc *conns;
+	int n, window, handshakes, seconds, started, connected, failed, in_handshake;
+	const char *admin, *addr, *ctl_fp;
+	int port, pid;
+	int uploading, stopping;
+	json_t *body;
+	char *body_text;
+	size_t body_len;
+	double *lat;
+	size_t nlat, caplat;
+	uint64_t sent_total;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void start_more(struct lg *lg);
+
+/* Send results on c while its window allows. */
+static void pump(struct lgc *c)
+{
+	struct lg *lg = c->lg;
+	char err[128];
+	(void)err;
+	while (lg->uploading && !lg->stopping && c->next_seq - c->acked <= (uint64_t)lg->window) {
+		/* The frame is formatted around the pre-encoded body: the generator
+		   must cost far less than the controller it loads. */
+		char head[64];
+		int hl = snprintf(head, sizeof head, "{\"seq\":%llu,\"msm_id\":1,\"body\":",
+				  (unsigned long long)c->next_seq);
+		uint8_t fh[FRAME_HEADER_LEN];
+		frame_header_write(fh, MSG_RESULT, (size_t)hl + lg->body_len + 1);
+		struct evbuffer *out = bufferevent_get_output(conn_bev(c->conn));
+		if (evbuffer_add(out, fh, sizeof fh) < 0 || evbuffer_add(out, head, (size_t)hl) < 0 ||
+		    evbuffer_add(out, lg->body_text, lg->body_len) < 0 || evbuffer_add(out, "}", 1) < 0)
+			return;
+		c->sent[c->next_seq % MAX_WINDOW] = now_s();
+		c->next_seq++;
+		lg->sent_total++;
+	}
+}
+
+/* Record the latency of every result up to seq. */
+static void acked(struct lgc *c, uint64_t seq)
+{
+	struct lg *lg = c->lg;
+	double t = now_s();
+	for (uint64_t s = c->acked + 1; s <= seq && s < c->next_seq; s++) {
+		if (lg->nlat == lg->caplat) {
+			lg->caplat = lg->caplat ? lg->caplat * 2 : 1 << 20;
+			lg->lat = realloc(lg->lat, lg->caplat * sizeof *lg->lat);
+		}
+		lg->lat[lg->nlat++] = t - c->sent[s % MAX_WINDOW];
+	}
+	if (seq > c->acked)
+		c->acked = seq;
+	pump(c);
+}
+
+static void on_connected(struct conn *cn, void *arg)
+{
+	struct lgc *c = arg;
+	struct msg m = { .type = MSG_HELLO, .agent = c->lg->ids[c->idx].fp, .version = "loadgen",
+			 .role = "probe" };
+	char err[128];
+	conn_send(cn, &m, err, sizeof err);
+}
+
+static void on_msg(struct conn *cn, struct msg *m, void *arg)
+{
+	(void)cn;
+	struct lgc *c = arg;
+	if (m->type == MSG_WELCOME) {
+		c->ready = 1;
+		c->next_seq = (uint64_t)m->seq + 1;
+		c->acked = (uint64_t)m->seq;
+		c->lg->connected++;
+		c->lg->in_handshake--;
+		start_more(c->lg);
+		pump(c);
+	} else if (m->type == MSG_ACK) {
+		acked(c, (uint64_t)m->seq);
+	} else if (m->type == MSG_HEARTBEAT) {
+		struct msg hb = { .type = MSG_HEARTBEAT, .time = time(NULL) };
+		char err[64];
+		conn_send(cn, &hb, err, sizeof err);
+	}
+}
+
+static void on_close(struct conn *cn, const char *reason, void *arg)
+{
+	(void)cn;
+	struct lgc *c = arg;
+	if (!c->lg->stopping) {
+		if (c->lg->failed++ < 5)
+			fprintf(stderr, "loadgen: connection %d closed: %s\n", c->idx, reason);
+		if (!c->ready)
+			c->lg->in_handshake--;
+	}
+	if (c->ready)
+		c->lg->connected--;
+	c->conn = NULL;
+	c->ready = 0;
+	start_more(c->lg);
+}
+
+static const struct conn_cbs cbs = { on_connected, on_msg, on_close };
+
+/* Open connection i. */
+static void open_one(struct lg *lg, int i)
+{
+	struct lgc *c = &lg->conns[i];
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)lg->port) };
+	inet_pton(AF_INET, lg->addr, &sin.sin_addr);
+	SSL *ssl = SSL_new(lg->tls);
+	SSL_use_certificate(ssl, lg->ids[i].cert);
+	SSL_use_PrivateKey(ssl, lg->ids[i].key);
+	struct bufferevent *bev = bufferevent_openssl_socket_new(lg->base, -1, ssl,
+		BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	c->lg = lg;
+	c->idx = i;
+	c->conn = conn_new(bev, &cbs, c);
+	lg->in_handshake++;
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&sin, sizeof sin) < 0)
+		conn_close(c->conn, NULL, "connect failed");
+}
+
+/* Keep up to lg->handshakes connections in their handshake. */
+static void start_more(struct lg *lg)
+{
+	while (!lg->stopping && lg->started < lg->n && lg->in_handshake < lg->handshakes)
+		open_one(lg, lg->started++);
+}
+
+/* Parse a bounded number option or exit. */
+static int num(const char *opt, const char *arg, long long lo, long long hi)
+{
+	long long v;
+	char err[200];
+	if (!parse_option_num(opt, arg, lo, hi, &v, err, sizeof err)) {
+		fprintf(stderr, "loadgen: %s\n", err);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* Ask the controller for its counters; returns the "stored" count or -1. */
+static long long ctl_stored(struct lg *lg, long long *commits, double *commit_s)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "stats"), *data = NULL;
+	char err[256];
+	long long v = -1;
+	if (cli_request(lg->admin, req, &data, err, sizeof err) == 0) {
+		v = json_integer_value(json_object_get(data, "stored"));
+		*commits = json_integer_value(json_object_get(data, "commits"));
+		*commit_s = json_real_value(json_object_get(data, "commit_seconds"));
+	} else
+		fprintf(stderr, "loadgen: %s\n", err);
+	json_decref(req);
+	json_decref(data);
+	return v;
+}
+
+/* Register identities [from, to) (approved) in one admin request. */
+static int register_range(struct lg *lg, int from, int to)
+{
+	json_t *fps = json_array(), *data = NULL;
+	for (int i = from; i < to; i++)
+		json_array_append_new(fps, json_string(lg->ids[i].fp));
+	json_t *req = json_pack("{s:s,s:o,s:s,s:b}", "cmd", "agents.add", "fps", fps, "org",
+				"loadgen", "approve", 1);
+	char err[256];
+	int rc = cli_request(lg->admin, req, &data, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "loadgen: registration: %s\n", err);
+	json_decref(req);
+	json_decref(data);
+	return rc;
+}
+
+/* Register all identities, a thousand per request. */
+static int register_all(struct lg *lg)
+{
+	for (int i = 0; i < lg->n; i += 1000)
+		if (register_range(lg, i, i + 1000 < lg->n ? i + 1000 : lg->n) < 0)
+			return -1;
+	return 0;
+}
+
+/* Run the loop for up to secs seconds or until done() says so. */
+static void run_until(struct lg *lg, double secs, int (*done)(struct lg *))
+{
+	double end = now_s() + secs;
+	struct timeval tv = { 0, 50000 };
+	while (now_s() < end && !(done && done(lg))) {
+		event_base_loopexit(lg->base, &tv);
+		event_base_dispatch(lg->base);
+	}
+}
+
+static int all_connected(struct lg *lg)
+{
+	return lg->connected + lg->failed >= lg->n;
+}
+
+static int all_acked(struct lg *lg)
+{
+	for (int i = 0; i < lg->n; i++)
+		if (lg->conns[i].ready && lg->conns[i].acked + 1 < lg->conns[i].next_seq)
+			return 0;
+	return 1;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Peak resident set of pid in MiB from /proc, or -1. */
+static double peak_rss_mb(int pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	double kb = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kb = atof(line + 6);
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
+/* The one-minute load average. */
+static double loadavg(void)
+{
+	double l[1] = { -1 };
+	getloadavg(l, 1);
+	return l[0];
+}
+
+/* CPU seconds (user + system) pid has used, from /proc, or -1. */
+static double cpu_seconds(int pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	unsigned long long ut, st;
+	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void parse(struct lg *lg, int argc, char **argv)
+{
+	static const struct option o[] = {
+		{ "admin", 1, NULL, 'a' }, { "addr", 1, NULL, 'A' }, { "port", 1, NULL, 'p' },
+		{ "controller-fp", 1, NULL, 'f' }, { "conns", 1, NULL, 'n' },
+		{ "window", 1, NULL, 'w' }, { "seconds", 1, NULL, 's' },
+		{ "handshakes", 1, NULL, 'h' }, { "controller-pid", 1, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		switch (ch) {
+		case 'a': lg->admin = optarg; break;
+		case 'A': lg->addr = optarg; break;
+		case 'p': lg->port = num("--port", optarg, 1, 65535); break;
+		case 'f': lg->ctl_fp = optarg; break;
+		case 'n': lg->n = num("--conns", optarg, 1, 10000); break;
+		case 'w': lg->window = num("--window", optarg, 1, MAX_WINDOW - 1); break;
+		case 's': lg->seconds = num("--seconds", optarg, 1, 300); break;
+		case 'h': lg->handshakes = num("--handshakes", optarg, 1, 10000); break;
+		case 'P': lg->pid = num("--controller-pid", optarg, 1, 1 << 30); break;
+		default: exit(2);
+		}
+	}
+	if (!lg->admin || !lg->port) {
+		fprintf(stderr, "usage: loadgen --admin SOCK --port N [--addr A] [--conns N]"
+			" [--window N] [--seconds S] [--handshakes N] [--controller-pid PID]\n");
+		exit(2);
+	}
+}
+
+/* Make the identities and the shared TLS context. */
+static int setup(struct lg *lg)
+{
+	char err[256];
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	lg->ids = calloc((size_t)lg->n, sizeof *lg->ids);
+	lg->conns = calloc((size_t)lg->n, sizeof *lg->conns);
+	for (int i = 0; i < lg->n; i++)
+		if (identity_generate(&lg->ids[i], "loadgen", err, sizeof err) < 0) {
+			fprintf(stderr, "loadgen: %s\n", err);
+			return -1;
+		}
+	lg->tls = identity_tls_ctx(&lg->ids[0], 0, err, sizeof err);
+	lg->body = json_loads("{\"fw\":5080,\"type\":\"ping\",\"af\":4,\"dst_addr\":\"198.18.1.2\","
+		"\"src_addr\":\"198.18.0.2\",\"from\":\"198.18.0.2\",\"proto\":\"ICMP\",\"size\":48,"
+		"\"ttl\":62,\"sent\":3,\"rcvd\":3,\"min\":1.204,\"avg\":1.311,\"max\":1.398,"
+		"\"result\":[{\"rtt\":1.204},{\"rtt\":1.331},{\"rtt\":1.398}],\"timestamp\":1700000000,"
+		"\"msm_id\":1,\"prb_id\":1,\"step\":240}", 0, NULL);
+	lg->body_text = lg->body ? json_dumps(lg->body, JSON_COMPACT) : NULL;
+	lg->body_len = lg->body_text ? strlen(lg->body_text) : 0;
+	lg->base = event_base_new();
+	return lg->tls && lg->body_text && lg->body && lg->base ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct lg lg = { .addr = "127.0.0.1", .n = 1000, .window = 16, .seconds = 20,
+				.handshakes = 200 };
+	parse(&lg, argc, argv);
+	signal(SIGPIPE, SIG_IGN);
+	if (setup(&lg) < 0 || register_all(&lg) < 0)
+		return 1;
+	double t0 = now_s();
+	start_more(&lg);
+	run_until(&lg, 120, all_connected);
+	printf("connections: %d of %d admitted in %.1f s (%d failed)\n", lg.connected, lg.n,
+	       now_s() - t0, lg.failed);
+	long long k0 = 0, k1 = 0;
+	double cs0 = 0, cs1 = 0;
+	long long s0 = ctl_stored(&lg, &k0, &cs0);
+	double u0 = now_s(), c0 = lg.pid ? cpu_seconds(lg.pid) : -1;
+	lg.uploading = 1;
+	for (int i = 0; i < lg.n; i++)
+		if (lg.conns[i].ready)
+			pump(&lg.conns[i]);
+	run_until(&lg, lg.seconds, NULL);
+	lg.stopping = 1;
+	run_until(&lg, 10, all_acked);
+	double u1 = now_s();
+	long long s1 = ctl_stored(&lg, &k1, &cs1);
+	double c1 = lg.pid ? cpu_seconds(lg.pid) : -1;
+	qsort(lg.lat, lg.nlat, sizeof *lg.lat, cmp_d);
+	double p50 = lg.nlat ? lg.lat[lg.nlat / 2] * 1000 : -1;
+	double p99 = lg.nlat ? lg.lat[(size_t)(lg.nlat * 0.99)] * 1000 : -1;
+	printf("stored: %lld results in %.1f s = %.0f results/s (sent %llu, acked %zu)\n",
+	       s1 - s0, u1 - u0, (s1 - s0) / (u1 - u0), (unsigned long long)lg.sent_total, lg.nlat);
+	printf("upload-to-ack latency: p50 %.1f ms, p99 %.1f ms\n", p50, p99);
+	if (lg.pid && c0 >= 0 && c1 > c0)
+		printf("controller CPU: %.1f s over %.1f s (%.0f%% of one core), %.0f results per"
+		       " CPU-second; machine load average %.1f\n", c1 - c0, u1 - u0,
+		       100 * (c1 - c0) / (u1 - u0), (s1 - s0) / (c1 - c0), loadavg());
+	if (k1 > k0)
+		printf("commits: %lld, %.0f results and %.1f ms each on average; %.0f%% of the time"
+		       " in commits\n", k1 - k0, (double)(s1 - s0) / (k1 - k0),
+		       1000 * (cs1 - cs0) / (k1 - k0), 100 * (cs1 - cs0) / (u1 - u0));
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("load generator CPU (whole run): %.1f s\n", ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	if (lg.pid)
+		printf("controller peak RSS: %.0f MiB with %d connections\n", peak_rss_mb(lg.pid),
+		       lg.connected);
+	for (int i = 0; i < lg.n; i++) {
+		if (lg.conns[i].conn)
+			conn_free(lg.conns[i].conn);
+		identity_free(&lg.ids[i]);
+	}
+	json_decref(lg.body);
+	free(lg.body_text);
+	SSL_CTX_free(lg.tls);
+	event_base_free(lg.base);
+	free(lg.ids);
+	free(lg.conns);
+	free(lg.lat);
+	return lg.connected == lg.n && s1 - s0 > 0 ? 0 : 1;
+}

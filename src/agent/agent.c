@@ -1,0 +1,223 @@
+/*
+ * agent: set up and tear down the agent, spool each finished result (or
+ * hold it and pause measuring when the spool is full), and report status.
+ */
+#include "agent/agent_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* See agent_int.h. */
+void agent_log(const struct agent *a, const char *fmt, ...)
+{
+	(void)a;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s vantage-agent: ", when);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* See agent_int.h. */
+int64_t agent_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Pause measuring with a reason (logged once). */
+static void pause_measuring(struct agent *a, const char *why)
+{
+	if (a->paused[0])
+		return;
+	snprintf(a->paused, sizeof a->paused, "measuring paused: %s", why);
+	agent_log(a, "%s", a->paused);
+	agent_send_status(a);
+}
+
+/* Try to spool text; returns SPOOL_OK or the failure (logged). */
+static enum spool_status spool_text(struct agent *a, const char *text)
+{
+	char err[300];
+	uint64_t seq;
+	enum spool_status st = spool_append(a->spool, text, strlen(text), &seq, err, sizeof err);
+	if (st == SPOOL_ERROR)
+		agent_log(a, "%s", err);
+	return st;
+}
+
+/* Keep text in memory until the spool takes it. */
+static void hold(struct agent *a, char *text)
+{
+	struct held *h = malloc(sizeof *h);
+	if (!h) {
+		agent_log(a, "out of memory: a result is lost");
+		free(text);
+		return;
+	}
+	h->text = text;
+	STAILQ_INSERT_TAIL(&a->held, h, link);
+	a->nheld++;
+}
+
+/* See agent_int.h. */
+void agent_result(json_t *result, uint64_t msm_id, void *arg)
+{
+	struct agent *a = arg;
+	if (!json_object_get(result, "msm_id"))
+		json_object_set_new(result, "msm_id", json_integer((json_int_t)msm_id));
+	char *text = json_dumps(result, JSON_COMPACT);
+	json_decref(result);
+	if (!text) {
+		agent_log(a, "measurement %llu: result cannot be encoded", (unsigned long long)msm_id);
+		return;
+	}
+	a->results++;
+	enum spool_status st = a->nheld ? SPOOL_FULL : spool_text(a, text);
+	if (st == SPOOL_OK) {
+		free(text);
+		if (spool_would_fill(a->spool, AGENT_RESERVE)) {
+			char why[160];
+			snprintf(why, sizeof why, "spool full (%llu of %llu bytes)",
+				 (unsigned long long)spool_bytes(a->spool),
+				 (unsigned long long)a->cfg.spool_max);
+			pause_measuring(a, why);
+		}
+		link_pump(a);
+		return;
+	}
+	hold(a, text);
+	pause_measuring(a, st == SPOOL_FULL ? "spool full" : "spool write failed");
+}
+
+/* See agent_int.h. */
+void agent_relieve(struct agent *a)
+{
+	struct held *h;
+	while ((h = STAILQ_FIRST(&a->held)) && spool_text(a, h->text) == SPOOL_OK) {
+		STAILQ_REMOVE_HEAD(&a->held, link);
+		a->nheld--;
+		free(h->text);
+		free(h);
+	}
+	if (a->paused[0] && !a->nheld && !spool_would_fill(a->spool, AGENT_RESERVE)) {
+		agent_log(a, "measuring resumed (spool %llu bytes)",
+			  (unsigned long long)spool_bytes(a->spool));
+		a->paused[0] = 0;
+		agent_send_status(a);
+	}
+	link_pump(a);
+}
+
+/* See agent_int.h. */
+void agent_send_status(struct agent *a)
+{
+	double load[1] = { 0 };
+	if (getloadavg(load, 1) < 1)
+		load[0] = 0;
+	struct msg m = {
+		.type = MSG_STATUS, .version = VANTAGE_VERSION,
+		.uptime = agent_mono() - a->started,
+		.spool_records = (int64_t)spool_depth(a->spool),
+		.spool_bytes = (int64_t)spool_bytes(a->spool),
+		.load_milli = (int64_t)(load[0] * 1000), .reason = a->paused,
+	};
+	link_send(a, &m);
+}
+
+/* Every heartbeat: the link's work, and retrying held results. */
+static void ticked(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct agent *a = arg;
+	if (a->nheld)
+		agent_relieve(a);
+	link_tick(a);
+}
+
+/* Open the spool and report what recovery did. */
+static int open_spool(struct agent *a, char *err, size_t errlen)
+{
+	struct spool_opts so = { .max_bytes = a->cfg.spool_max };
+	struct spool_recovery rec;
+	a->spool = spool_open(a->cfg.spool_dir, &so, &rec, err, errlen);
+	if (!a->spool)
+		return -1;
+	if (rec.records || rec.cut_bytes || rec.lost_records)
+		agent_log(a, "spool %s: %llu results to upload, %llu bytes of torn tail cut,"
+			  " %llu sequence numbers missing", a->cfg.spool_dir,
+			  (unsigned long long)rec.records, (unsigned long long)rec.cut_bytes,
+			  (unsigned long long)rec.lost_records);
+	return 0;
+}
+
+/* See agent.h. */
+struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
+			const struct agent_runner_ops *runner, char *err, size_t errlen)
+{
+	struct agent *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->cfg = *cfg;
+	a->base = base;
+	a->rops = runner;
+	a->started = agent_mono();
+	LIST_INIT(&a->sched);
+	STAILQ_INIT(&a->held);
+	int created = 0;
+	if (identity_load(&a->id, cfg->key_path, NULL, "vantage-agent", &created, err, errlen) < 0 ||
+	    !(a->tls = identity_tls_ctx(&a->id, 0, err, errlen)) ||
+	    gate_init(&a->gate, cfg, err, errlen) < 0 || open_spool(a, err, errlen) < 0 ||
+	    !(a->runner = runner->create(base, cfg, err, errlen))) {
+		agent_free(a);
+		return NULL;
+	}
+	if (created)
+		printf("vantage-agent: created key %s\nfingerprint %s\n", cfg->key_path, a->id.fp);
+	struct timeval tv = { cfg->heartbeat, 0 };
+	a->tick = event_new(base, -1, EV_PERSIST, ticked, a);
+	event_add(a->tick, &tv);
+	agent_log(a, "key %s, controller %s port %d, spool %s", a->id.fp, cfg->controller_addr,
+		  cfg->controller_port, cfg->spool_dir);
+	link_connect(a);
+	return a;
+}
+
+/* See agent.h. */
+void agent_free(struct agent *a)
+{
+	if (!a)
+		return;
+	link_close(a);
+	sched_clear(a);
+	if (a->runner)
+		a->rops->destroy(a->runner);
+	struct held *h;
+	while ((h = STAILQ_FIRST(&a->held))) {
+		STAILQ_REMOVE_HEAD(&a->held, link);
+		agent_log(a, "unspooled result dropped at shutdown");
+		free(h->text);
+		free(h);
+	}
+	if (a->retry)
+		event_free(a->retry);
+	if (a->tick)
+		event_free(a->tick);
+	spool_close(a->spool);
+	gate_free(&a->gate);
+	SSL_CTX_free(a->tls);
+	identity_free(&a->id);
+	free(a);
+}

@@ -1,0 +1,110 @@
+/*
+ * agent_int: the agent's internal state, shared by agent.c (setup, status,
+ * results into the spool), link.c (the controller connection and uploads)
+ * and schedule.c (the local measurement schedule).
+ */
+#ifndef VANTAGE_AGENT_AGENT_INT_H
+#define VANTAGE_AGENT_AGENT_INT_H
+
+#include <event2/event.h>
+#include <openssl/ssl.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "agent/agent.h"
+#include "agent/gate.h"
+#include "agent/spool.h"
+#include "proto/conn.h"
+#include "proto/identity.h"
+
+#define AGENT_WINDOW 512          /* results sent and not yet acked, at most */
+#define AGENT_RESERVE 65536       /* spool room kept free before measuring pauses */
+
+struct sched_entry {
+	LIST_ENTRY(sched_entry) link;
+	struct agent *ag;
+	int64_t msm_id;
+	json_t *def;
+	int64_t start, stop, interval, spread;
+	int64_t base;             /* start, or when it arrived if no start */
+	int64_t next;             /* Unix time of the next slot (before spread) */
+	struct event *ev;
+	int finished;
+	uint64_t runs, skipped;
+};
+
+LIST_HEAD(sched_list, sched_entry);
+
+/* A result that could not be spooled yet (spool full or failing). */
+struct held {
+	STAILQ_ENTRY(held) link;
+	char *text;
+};
+
+STAILQ_HEAD(held_list, held);
+
+struct agent {
+	struct agent_config cfg;
+	struct event_base *base;
+	const struct agent_runner_ops *rops;
+	void *runner;
+	struct identity id;
+	SSL_CTX *tls;
+	struct spool *spool;
+	struct gate gate;
+	struct conn *conn;
+	int welcomed;
+	int backoff_ms;           /* current backoff ceiling */
+	struct event *retry;
+	struct event *tick;
+	int64_t last_heard;       /* monotonic seconds */
+	int64_t started;          /* monotonic seconds */
+	uint64_t sent_seq;        /* highest sequence uploaded on this connection */
+	uint64_t acked_seq;
+	struct sched_list sched;
+	struct held_list held;
+	size_t nheld;
+	char paused[200];         /* why measuring is paused; empty when it is not */
+	uint64_t results, uploads, acks, connects;
+};
+
+/* Log one line to stderr with the time and the program's name. */
+void agent_log(const struct agent *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Monotonic seconds. */
+int64_t agent_mono(void);
+
+/* Start (or restart after the backoff) connecting to the controller. */
+void link_connect(struct agent *a);
+
+/* Upload spooled results while the window allows. */
+void link_pump(struct agent *a);
+
+/* Send m if connected and welcomed; returns 0 or -1. */
+int link_send(struct agent *a, const struct msg *m);
+
+/* Heartbeat, status, and the silence check; called every heartbeat seconds. */
+void link_tick(struct agent *a);
+
+/* Close the connection (for shutdown) without reconnecting. */
+void link_close(struct agent *a);
+
+/* Send a STATUS message now. */
+void agent_send_status(struct agent *a);
+
+/* The result callback given to the runner: spool it (or hold it). */
+void agent_result(json_t *result, uint64_t msm_id, void *arg);
+
+/* After an ack: spool held results, resume measuring if there is room. */
+void agent_relieve(struct agent *a);
+
+/* Take an MSM message: check it against the site policy and schedule it (or refuse). */
+void sched_put(struct agent *a, const struct msg *m);
+
+/* Stop and forget measurement id. */
+void sched_stop(struct agent *a, int64_t id);
+
+/* Stop and forget everything. */
+void sched_clear(struct agent *a);
+
+#endif

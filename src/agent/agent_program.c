@@ -1,0 +1,106 @@
+/*
+ * agent_program: the vantage-agent command line (options, config file,
+ * signals, event loop) around the agent core, with the runner as a
+ * parameter so the shipped program and test builds share it.
+ */
+#include "agent/agent.h"
+
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto/identity.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: vantage-agent --config FILE [--fingerprint]\n"
+		"  --config FILE    the agent's configuration (see src/agent/config.h)\n"
+		"  --fingerprint    create the key if needed, print its fingerprint, exit\n");
+}
+
+/* Stop the loop on SIGINT/SIGTERM. */
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	event_base_loopbreak(arg);
+}
+
+/* Print the key's fingerprint (creating the key if needed); returns an exit status. */
+static int print_fingerprint(const struct agent_config *cfg)
+{
+	struct identity id;
+	int created;
+	char err[512];
+	if (identity_load(&id, cfg->key_path, NULL, "vantage-agent", &created, err, sizeof err) < 0) {
+		fprintf(stderr, "vantage-agent: %s\n", err);
+		return 1;
+	}
+	printf("%s\n", id.fp);
+	identity_free(&id);
+	return 0;
+}
+
+/* Run the agent until a signal; returns an exit status. */
+static int run(const struct agent_config *cfg, const struct agent_runner_ops *runner)
+{
+	struct event_base *base = event_base_new();
+	char err[512];
+	struct agent *a = base ? agent_new(base, cfg, runner, err, sizeof err) : NULL;
+	if (!a) {
+		fprintf(stderr, "vantage-agent: %s\n", base ? err : "cannot create event loop");
+		if (base)
+			event_base_free(base);
+		return 1;
+	}
+	struct event *sigint = evsignal_new(base, SIGINT, on_signal, base);
+	struct event *sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+	event_add(sigint, NULL);
+	event_add(sigterm, NULL);
+	event_base_dispatch(base);
+	agent_free(a);
+	event_free(sigint);
+	event_free(sigterm);
+	event_base_free(base);
+	return 0;
+}
+
+/* See agent.h. */
+int agent_program(int argc, char **argv, const struct agent_runner_ops *runner)
+{
+	static const struct option longopts[] = {
+		{ "config", 1, NULL, 'c' }, { "fingerprint", 0, NULL, 'f' },
+		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL;
+	int fp_only = 0, ch;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'f': fp_only = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	static struct agent_config cfg;
+	char err[512];
+	if (config_load(&cfg, path, err, sizeof err) < 0) {
+		fprintf(stderr, "vantage-agent: %s\n", err);
+		return 2;
+	}
+	if (fp_only)
+		return print_fingerprint(&cfg);
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	return run(&cfg, runner);
+}

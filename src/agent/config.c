@@ -1,0 +1,215 @@
+/*
+ * config: parse the agent's `key value` configuration file (see config.h),
+ * one table entry per key, every number through numparse, every error
+ * naming the file and line.
+ */
+#include "agent/config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/identity.h"
+#include "util/numparse.h"
+
+/* Copy value into a fixed buffer; returns -1 with a reason if it does not fit. */
+static int set_str(char *dst, size_t len, const char *value, char *why, size_t whylen)
+{
+	if (strlen(value) >= len) {
+		snprintf(why, whylen, "value longer than %zu bytes", len - 1);
+		return -1;
+	}
+	strcpy(dst, value);
+	return 0;
+}
+
+/* controller ADDR:PORT (IPv6 in brackets). */
+static int set_controller(struct agent_config *c, const char *v, char *why, size_t wl)
+{
+	char host[64];
+	const char *colon = v[0] == '[' ? strstr(v, "]:") : strrchr(v, ':');
+	long long port;
+	unsigned char buf[16];
+	if (!colon || colon == v) {
+		snprintf(why, wl, "'%s' is not ADDR:PORT", v);
+		return -1;
+	}
+	size_t hl = (size_t)(colon - v) - (v[0] == '[');
+	if (hl >= sizeof host) {
+		snprintf(why, wl, "address too long");
+		return -1;
+	}
+	memcpy(host, v + (v[0] == '['), hl);
+	host[hl] = 0;
+	if (inet_pton(AF_INET, host, buf) != 1 && inet_pton(AF_INET6, host, buf) != 1) {
+		snprintf(why, wl, "'%s' is not an IP address", host);
+		return -1;
+	}
+	if (!parse_bounded(colon + 1 + (v[0] == '['), 1, 65535, &port, why, wl))
+		return -1;
+	strcpy(c->controller_addr, host);
+	c->controller_port = (int)port;
+	return 0;
+}
+
+/* Parse a bounded number into *out (an int). */
+static int set_int(int *out, const char *v, long long lo, long long hi, char *why, size_t wl)
+{
+	long long n;
+	if (!parse_bounded(v, lo, hi, &n, why, wl))
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+/* Apply one `key value` setting; returns 0 or -1 with a reason. */
+static int apply(struct agent_config *c, const char *key, const char *v, char *why, size_t wl)
+{
+	int n;
+	if (strcmp(key, "controller") == 0)
+		return set_controller(c, v, why, wl);
+	if (strcmp(key, "controller_fingerprint") == 0) {
+		if (!identity_fp_valid(v)) {
+			snprintf(why, wl, "fingerprint is not 64 lower-case hex digits");
+			return -1;
+		}
+		return set_str(c->controller_fp, sizeof c->controller_fp, v, why, wl);
+	}
+	if (strcmp(key, "key") == 0)
+		return set_str(c->key_path, sizeof c->key_path, v, why, wl);
+	if (strcmp(key, "spool") == 0)
+		return set_str(c->spool_dir, sizeof c->spool_dir, v, why, wl);
+	if (strcmp(key, "spool_max_mb") == 0) {
+		if (set_int(&n, v, 1, 1 << 20, why, wl) < 0)
+			return -1;
+		c->spool_max = (uint64_t)n << 20;
+		return 0;
+	}
+	if (strcmp(key, "spool_max_kb") == 0) {
+		if (set_int(&n, v, 1, 1 << 30, why, wl) < 0)
+			return -1;
+		c->spool_max = (uint64_t)n << 10;
+		return 0;
+	}
+	if (strcmp(key, "role") == 0) {
+		if (strcmp(v, "probe") != 0 && strcmp(v, "anchor") != 0) {
+			snprintf(why, wl, "role '%s' is neither probe nor anchor", v);
+			return -1;
+		}
+		return set_str(c->role, sizeof c->role, v, why, wl);
+	}
+	if (strcmp(key, "methods") == 0)
+		return set_str(c->methods, sizeof c->methods, v, why, wl);
+	if (strcmp(key, "pps") == 0)
+		return set_int(&c->pps, v, 1, 10000000, why, wl);
+	if (strcmp(key, "allow") == 0 || strcmp(key, "forbid") == 0) {
+		int allow = key[0] == 'a';
+		int *cnt = allow ? &c->n_allow : &c->n_forbid;
+		if (*cnt == CONFIG_MAX_PREFIXES) {
+			snprintf(why, wl, "more than %d %s prefixes", CONFIG_MAX_PREFIXES, key);
+			return -1;
+		}
+		char *dst = allow ? c->allow[*cnt] : c->forbid[*cnt];
+		if (set_str(dst, 64, v, why, wl) < 0)
+			return -1;
+		(*cnt)++;
+		return 0;
+	}
+	if (strcmp(key, "noprobe") == 0)
+		return set_str(c->noprobe, sizeof c->noprobe, v, why, wl);
+	if (strcmp(key, "heartbeat") == 0)
+		return set_int(&c->heartbeat, v, 1, 3600, why, wl);
+	if (strcmp(key, "backoff_max") == 0)
+		return set_int(&c->backoff_max, v, 1, 3600, why, wl);
+	snprintf(why, wl, "unknown setting '%s'", key);
+	return -1;
+}
+
+/* See config.h. */
+void config_defaults(struct agent_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	strcpy(cfg->role, "probe");
+	strcpy(cfg->key_path, "/var/lib/vantage-agent/agent.key");
+	strcpy(cfg->spool_dir, "/var/lib/vantage-agent/spool");
+	cfg->spool_max = 64u << 20;
+	cfg->heartbeat = 10;
+	cfg->backoff_max = 60;
+}
+
+/* Split one line into key and value (trimmed); returns 0 if blank, 1 if a setting, -1 if bad. */
+static int split(char *line, char **key, char **value)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = 0;
+	char *p = line + strspn(line, " \t\r");
+	char *end = p + strlen(p);
+	while (end > p && strchr(" \t\r", end[-1]))
+		*--end = 0;
+	if (!*p)
+		return 0;
+	*key = p;
+	p += strcspn(p, " \t");
+	if (!*p)
+		return -1;
+	*p++ = 0;
+	*value = p + strspn(p, " \t");
+	return 1;
+}
+
+/* See config.h. */
+int config_parse(struct agent_config *cfg, const char *text, size_t len, const char *name,
+		 char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	size_t off = 0;
+	for (int lineno = 1; off < len; lineno++) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t ll = nl ? (size_t)(nl - (text + off)) : len - off;
+		char line[1200], why[256] = "", *key, *value;
+		int kind = -1;
+		if (ll < sizeof line && !memchr(text + off, 0, ll)) {
+			memcpy(line, text + off, ll);
+			line[ll] = 0;
+			kind = split(line, &key, &value);
+		}
+		if (kind < 0 || (kind == 1 && apply(cfg, key, value, why, sizeof why) < 0)) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno,
+				 why[0] ? why : kind < 0 && ll >= sizeof line ? "line too long"
+					       : "expected 'key value'");
+			return -1;
+		}
+		off += ll + 1;
+	}
+	if (!cfg->controller_addr[0] || !cfg->controller_fp[0]) {
+		snprintf(err, errlen, "%s: 'controller' and 'controller_fingerprint' are required", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* See config.h. */
+int config_load(struct agent_config *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	static const size_t max = 1 << 20;
+	char *buf = malloc(max + 1);
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	fclose(f);
+	int rc = -1;
+	if (!buf)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if (n > max)
+		snprintf(err, errlen, "%s: larger than 1 MiB", path);
+	else
+		rc = config_parse(cfg, buf, n, path, err, errlen);
+	free(buf);
+	return rc;
+}

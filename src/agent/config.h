@@ -1,0 +1,57 @@
+/*
+ * config: the agent's configuration file. One setting per line as
+ * `key value`; `#` starts a comment; allow, forbid repeat. Keys:
+ *   controller ADDR:PORT        the controller (IPv6 as [ADDR]:PORT)
+ *   controller_fingerprint HEX  SHA-256 of the controller's Ed25519 key (pinned)
+ *   key PATH                    this agent's key (created on first start)
+ *   spool DIR                   the result spool; spool_max_mb N its size limit
+ *   role probe|anchor
+ *   methods ping,traceroute     measurement types the site allows (default all)
+ *   pps N                       the site's packets-per-second ceiling
+ *   allow PREFIX / forbid PREFIX destination ranges (forbid wins)
+ *   noprobe PATH                the site's no-probe list file
+ *   heartbeat SECONDS, backoff_max SECONDS
+ * A bad file is refused with "file:line: reason".
+ */
+#ifndef VANTAGE_AGENT_CONFIG_H
+#define VANTAGE_AGENT_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_PREFIXES 64
+#define CONFIG_PATH_MAX 1024
+
+struct agent_config {
+	char controller_addr[64];
+	int controller_port;
+	char controller_fp[65];
+	char key_path[CONFIG_PATH_MAX];
+	char spool_dir[CONFIG_PATH_MAX];
+	uint64_t spool_max;          /* bytes */
+	char role[16];
+	char methods[256];           /* empty: every method */
+	int pps;                     /* 0: no ceiling */
+	char allow[CONFIG_MAX_PREFIXES][64];
+	int n_allow;
+	char forbid[CONFIG_MAX_PREFIXES][64];
+	int n_forbid;
+	char noprobe[CONFIG_PATH_MAX];
+	int heartbeat;
+	int backoff_max;
+};
+
+/* Fill cfg with defaults. */
+void config_defaults(struct agent_config *cfg);
+
+/*
+ * Parse the text (len bytes) of the file named name into cfg (defaults
+ * first). Returns 0, or -1 with "name:line: reason" in err. Pure.
+ */
+int config_parse(struct agent_config *cfg, const char *text, size_t len, const char *name,
+		 char *err, size_t errlen);
+
+/* Read and parse the file at path (at most 1 MiB). 0 or -1 as config_parse. */
+int config_load(struct agent_config *cfg, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * link: the agent's one connection to its controller. It dials out over TLS
+ * 1.3, checks the controller's key against the pinned fingerprint, says
+ * HELLO, and after the WELCOME uploads spooled results (at most AGENT_WINDOW
+ * unacked at a time) while taking acks, measurement definitions and
+ * heartbeats. When the connection fails or falls silent it retries after a
+ * jittered exponential backoff, and starts uploading again from the oldest
+ * unacked result.
+ */
+#include "agent/agent_int.h"
+
+#include <arpa/inet.h>
+#include <event2/bufferevent_ssl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BACKOFF_MIN_MS 500
+
+static void on_connected(struct conn *c, void *arg);
+static void on_msg(struct conn *c, struct msg *m, void *arg);
+static void on_close(struct conn *c, const char *reason, void *arg);
+
+static const struct conn_cbs link_cbs = { on_connected, on_msg, on_close };
+
+/* The retry timer fired. */
+static void retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	link_connect(arg);
+}
+
+/* Schedule a reconnect: a uniformly random delay up to the doubling ceiling. */
+static void backoff(struct agent *a)
+{
+	int max = a->cfg.backoff_max * 1000;
+	a->backoff_ms = a->backoff_ms ? a->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (a->backoff_ms > max)
+		a->backoff_ms = max;
+	int delay = a->backoff_ms / 2 + (int)(random() % (a->backoff_ms / 2 + 1));
+	struct timeval tv = { delay / 1000, (delay % 1000) * 1000 };
+	if (!a->retry)
+		a->retry = event_new(a->base, -1, 0, retry_cb, a);
+	event_add(a->retry, &tv);
+}
+
+/* Fill ss with the controller's address; returns its length or -1. */
+static int controller_sockaddr(const struct agent *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, a->cfg.controller_addr, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)a->cfg.controller_port);
+		return sizeof *in;
+	}
+	if (inet_pton(AF_INET6, a->cfg.controller_addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)a->cfg.controller_port);
+		return sizeof *in6;
+	}
+	return -1;
+}
+
+/* See agent_int.h. */
+void link_connect(struct agent *a)
+{
+	struct sockaddr_storage ss;
+	int len = controller_sockaddr(a, &ss);
+	SSL *ssl = SSL_new(a->tls);
+	struct bufferevent *bev = ssl ? bufferevent_openssl_socket_new(a->base, -1, ssl,
+		BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS) : NULL;
+	if (!bev) {
+		SSL_free(ssl);
+		agent_log(a, "cannot set up a TLS connection");
+		backoff(a);
+		return;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	a->conn = conn_new(bev, &link_cbs, a);
+	if (!a->conn) {
+		bufferevent_free(bev);
+		backoff(a);
+		return;
+	}
+	a->welcomed = 0;
+	a->last_heard = agent_mono();
+	if (bufferevent_socket_connect(bev, (struct sockaddr *)&ss, len) < 0)
+		conn_close(a->conn, NULL, "connect failed");
+}
+
+/* TLS is up: pin the controller's key and say HELLO. */
+static void on_connected(struct conn *c, void *arg)
+{
+	struct agent *a = arg;
+	char fp[IDENTITY_FP_LEN] = "";
+	SSL *ssl = bufferevent_openssl_get_ssl(conn_bev(c));
+	if (!ssl || identity_peer_fp(ssl, fp) < 0 || strcmp(fp, a->cfg.controller_fp) != 0) {
+		agent_log(a, "controller key %s does not match the pinned fingerprint %s",
+			  fp[0] ? fp : "(none)", a->cfg.controller_fp);
+		conn_close(c, "controller key does not match the pinned fingerprint",
+			   "controller key mismatch");
+		return;
+	}
+	struct msg m = { .type = MSG_HELLO, .agent = a->id.fp, .version = VANTAGE_VERSION,
+			 .role = a->cfg.role };
+	char err[200];
+	if (conn_send(c, &m, err, sizeof err) < 0)
+		conn_close(c, NULL, err);
+}
+
+/* See agent_int.h. */
+int link_send(struct agent *a, const struct msg *m)
+{
+	char err[200];
+	if (!a->conn || !a->welcomed)
+		return -1;
+	if (conn_send(a->conn, m, err, sizeof err) < 0) {
+		agent_log(a, "send %s: %s", msg_type_name(m->type), err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send one spooled result; returns 0, or -1 to stop pumping. */
+static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq)
+{
+	json_error_t jerr;
+	json_t *body = json_loadb(data, len, 0, &jerr);
+	if (!json_is_object(body)) {
+		/* Checksummed on disk, so this is our own bug: report, skip it. */
+		agent_log(a, "spooled result %llu is not a JSON object; skipped",
+			  (unsigned long long)seq);
+		json_decref(body);
+		body = json_pack("{s:s}", "error", "unreadable spooled result");
+	}
+	json_int_t msm = json_integer_value(json_object_get(body, "msm_id"));
+	struct msg m = { .type = MSG_RESULT, .seq = (int64_t)seq, .msm_id = msm < 0 ? 0 : msm,
+			 .body = body };
+	int rc = link_send(a, &m);
+	json_decref(body);
+	if (rc == 0) {
+		a->sent_seq = seq;
+		a->uploads++;
+	}
+	return rc;
+}
+
+/* See agent_int.h. */
+void link_pump(struct agent *a)
+{
+	char err[300];
+	while (a->conn && a->welcomed && a->sent_seq - a->acked_seq < AGENT_WINDOW &&
+	       conn_pending(a->conn) < (1u << 20)) {
+		const void *data;
+		size_t len;
+		uint64_t seq;
+		int rc = spool_read_next(a->spool, &data, &len, &seq, err, sizeof err);
+		if (rc < 0)
+			agent_log(a, "%s", err);
+		if (rc <= 0 || upload_one(a, data, len, seq) < 0)
+			return;
+	}
+}
+
+/* WELCOME: the controller's highest stored sequence; start uploading. */
+static void welcome(struct agent *a, const struct msg *m)
+{
+	char err[300];
+	a->welcomed = 1;
+	a->backoff_ms = 0;
+	a->connects++;
+	if (spool_skip_to(a->spool, (uint64_t)m->seq, err, sizeof err) < 0)
+		agent_log(a, "%s", err);
+	spool_rewind(a->spool);
+	a->acked_seq = spool_next_seq(a->spool) - 1 - spool_depth(a->spool);
+	a->sent_seq = a->acked_seq;
+	agent_log(a, "connected to the controller; %llu results to upload",
+		  (unsigned long long)spool_depth(a->spool));
+	agent_send_status(a);
+	link_pump(a);
+}
+
+/* ACK: every result up to seq is stored; forget them. */
+static void ack(struct agent *a, const struct msg *m)
+{
+	char err[300];
+	uint64_t seq = (uint64_t)m->seq;
+	if (seq > a->sent_seq) {
+		conn_close(a->conn, "ack beyond what was sent", "bad ack from the controller");
+		return;
+	}
+	if (spool_ack(a->spool, seq, err, sizeof err) < 0)
+		agent_log(a, "%s", err);
+	if (seq > a->acked_seq)
+		a->acked_seq = seq;
+	a->acks++;
+	agent_relieve(a);
+}
+
+/* Dispatch one message from the controller. */
+static void on_msg(struct conn *c, struct msg *m, void *arg)
+{
+	struct agent *a = arg;
+	a->last_heard = agent_mono();
+	if (!a->welcomed && m->type != MSG_WELCOME && m->type != MSG_ERROR) {
+		conn_close(c, "expected WELCOME", "protocol error");
+		return;
+	}
+	switch (m->type) {
+	case MSG_WELCOME: welcome(a, m); break;
+	case MSG_ACK: ack(a, m); break;
+	case MSG_MSM: sched_put(a, m); break;
+	case MSG_MSM_STOP: sched_stop(a, m->msm_id); break;
+	case MSG_HEARTBEAT: {
+		struct msg hb = { .type = MSG_HEARTBEAT, .time = time(NULL) };
+		link_send(a, &hb);
+		break;
+	}
+	case MSG_ERROR:
+		agent_log(a, "controller says: %s", m->reason);
+		conn_close(c, NULL, m->reason);
+		break;
+	default:
+		conn_close(c, "unexpected message", "unexpected message from the controller");
+	}
+}
+
+/* The connection is gone: retry later. */
+static void on_close(struct conn *c, const char *reason, void *arg)
+{
+	(void)c;
+	struct agent *a = arg;
+	if (a->welcomed)
+		agent_log(a, "disconnected: %s", reason);
+	else
+		agent_log(a, "cannot connect to %s port %d: %s", a->cfg.controller_addr,
+			  a->cfg.controller_port, reason);
+	a->conn = NULL;
+	a->welcomed = 0;
+	backoff(a);
+}
+
+/* See agent_int.h. */
+void link_tick(struct agent *a)
+{
+	if (!a->conn)
+		return;
+	if (agent_mono() - a->last_heard > 3 * a->cfg.heartbeat) {
+		conn_close(a->conn, NULL, "controller silent for too long");
+		return;
+	}
+	struct msg hb = { .type = MSG_HEARTBEAT, .time = time(NULL) };
+	link_send(a, &hb);
+	agent_send_status(a);
+}
+
+/* See agent_int.h. */
+void link_close(struct agent *a)
+{
+	if (a->conn)
+		conn_free(a->conn);
+	a->conn = NULL;
+	a->welcomed = 0;
+}

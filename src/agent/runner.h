@@ -1,0 +1,33 @@
+/*
+ * runner: how the agent hands measurement definitions to a measuring
+ * engine. The shipped agent plugs in the engine's msm_runner (src/msm); tests
+ * plug in a runner of their own. The agent owns the event loop; the runner
+ * runs on it and calls back once per finished result (a RIPE Atlas result
+ * object the callee owns).
+ */
+#ifndef VANTAGE_AGENT_RUNNER_H
+#define VANTAGE_AGENT_RUNNER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct agent_config;
+
+typedef void (*agent_result_fn)(json_t *result, uint64_t msm_id, void *arg);
+
+struct agent_runner_ops {
+	const char *name;
+	/* Create the runner on base; NULL with err on failure. */
+	void *(*create)(struct event_base *base, const struct agent_config *cfg,
+			char *err, size_t errlen);
+	/* Start one run of def; 0, or -1 with err (nothing started). */
+	int (*submit)(void *r, const json_t *def, agent_result_fn cb, void *arg,
+		      char *err, size_t errlen);
+	/* Runs submitted and not finished. */
+	size_t (*pending)(void *r);
+	void (*destroy)(void *r);
+};
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * runner_msm: the shipped agent's runner, the engine's msm_runner
+ * (src/msm/msm_runner.h) with the site's policy (src/policy/aup.h) built
+ * from the agent's config, so every probe is checked where it is sent.
+ */
+#include "agent/runner_msm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "agent/config.h"
+#include "msm/msm_runner.h"
+#include "policy/aup.h"
+
+#define AUP_PREFIX_NODES 65536
+
+struct runner_msm {
+	struct aup aup;
+	struct msm_runner *r;
+};
+
+/* Fill the AUP from the config; 0 or -1 with err naming the setting. */
+static int build_aup(struct aup *a, const struct agent_config *cfg, char *err, size_t errlen)
+{
+	char pps[16], why[256];
+	if (aup_init(a, AUP_PREFIX_NODES, err, errlen) < 0)
+		return -1;
+	snprintf(pps, sizeof pps, "%d", cfg->pps);
+	int rc = 0;
+	if (cfg->methods[0] && aup_set_methods(a, cfg->methods, why, sizeof why) < 0)
+		rc = -1;
+	if (!rc && cfg->pps && aup_set_pps(a, pps, why, sizeof why) < 0)
+		rc = -1;
+	for (int i = 0; !rc && i < cfg->n_allow; i++)
+		rc = aup_allow_prefix(a, cfg->allow[i], why, sizeof why);
+	for (int i = 0; !rc && i < cfg->n_forbid; i++)
+		rc = aup_forbid_prefix(a, cfg->forbid[i], why, sizeof why);
+	if (!rc && cfg->noprobe[0] && aup_load_noprobe(a, cfg->noprobe, why, sizeof why) < 0)
+		rc = -1;
+	if (rc < 0) {
+		snprintf(err, errlen, "site policy: %s", why);
+		aup_free(a);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* Create the AUP and the engine's runner on base. */
+static void *create(struct event_base *base, const struct agent_config *cfg, char *err,
+		    size_t errlen)
+{
+	struct runner_msm *rm = calloc(1, sizeof *rm);
+	if (!rm) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (build_aup(&rm->aup, cfg, err, errlen) < 0) {
+		free(rm);
+		return NULL;
+	}
+	struct msm_runner_opts o = { .pps = (uint32_t)cfg->pps, .aup = &rm->aup };
+	if (!(rm->r = msm_runner_new(base, &o, err, errlen))) {
+		aup_free(&rm->aup);
+		free(rm);
+		return NULL;
+	}
+	return rm;
+}
+
+/* Hand one definition to the engine. */
+static int submit(void *r, const json_t *def, agent_result_fn cb, void *arg, char *err,
+		  size_t errlen)
+{
+	return msm_runner_submit(((struct runner_msm *)r)->r, def, cb, arg, err, errlen);
+}
+
+/* Runs in progress. */
+static size_t pending(void *r)
+{
+	return msm_runner_pending(((struct runner_msm *)r)->r);
+}
+
+/* Stop everything and free. */
+static void destroy(void *r)
+{
+	struct runner_msm *rm = r;
+	msm_runner_free(rm->r);
+	aup_free(&rm->aup);
+	free(rm);
+}
+
+static const struct agent_runner_ops ops = { "engine", create, submit, pending, destroy };
+
+/* See runner_msm.h. */
+const struct agent_runner_ops *runner_msm_ops(void)
+{
+	return &ops;
+}

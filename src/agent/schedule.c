@@ -1,0 +1,129 @@
+/*
+ * schedule: the agent's own schedule of measurements, so that periodic ones
+ * go on while the controller is unreachable. A one-off runs once, at its
+ * start time (or on arrival) plus a random spread; a periodic one runs in
+ * every slot start + k * interval until its stop time, each run moved by a
+ * random delay within the spread, as RIPE Atlas probes do. While measuring
+ * is paused (spool full) a slot is skipped and counted, never queued up.
+ */
+#include "agent/agent_int.h"
+#include "agent/slot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static void fire(evutil_socket_t fd, short what, void *arg);
+
+/* The entry for id, or NULL. */
+static struct sched_entry *find(struct agent *a, int64_t id)
+{
+	struct sched_entry *e;
+	LIST_FOREACH(e, &a->sched, link)
+		if (e->msm_id == id)
+			return e;
+	return NULL;
+}
+
+/* Arm e's timer for its next slot, or mark it finished. */
+static void arm(struct sched_entry *e, int64_t now)
+{
+	e->next = slot_next(e->base, e->interval, e->stop, e->runs, now);
+	if (e->next < 0) {
+		e->finished = 1;
+		return;
+	}
+	int64_t delay_ms = (e->next - now) * 1000;
+	if (e->spread > 0)
+		delay_ms += random() % (e->spread * 1000);
+	struct timeval tv = { delay_ms / 1000, (delay_ms % 1000) * 1000 };
+	event_add(e->ev, &tv);
+}
+
+/* A slot came: run it (unless paused), then arm the next one. */
+static void fire(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct sched_entry *e = arg;
+	struct agent *a = e->ag;
+	char err[300];
+	e->runs++;
+	if (a->paused[0]) {
+		e->skipped++;
+	} else if (a->rops->submit(a->runner, e->def, agent_result, a, err, sizeof err) < 0) {
+		agent_log(a, "measurement %lld: %s", (long long)e->msm_id, err);
+		struct msg r = { .type = MSG_REFUSE, .msm_id = e->msm_id, .reason = err };
+		link_send(a, &r);
+	}
+	/* A timer may fire a moment before the wall clock reaches its slot. */
+	int64_t now = time(NULL);
+	arm(e, now > e->next ? now : e->next);
+}
+
+/* Free one entry. */
+static void drop(struct sched_entry *e)
+{
+	LIST_REMOVE(e, link);
+	event_free(e->ev);
+	json_decref(e->def);
+	free(e);
+}
+
+/* Refuse m to the controller with reason (and log it). */
+static void refuse(struct agent *a, const struct msg *m, const char *reason)
+{
+	agent_log(a, "refusing measurement %lld: %s", (long long)m->msm_id, reason);
+	struct msg r = { .type = MSG_REFUSE, .msm_id = m->msm_id, .reason = reason };
+	link_send(a, &r);
+}
+
+/* See agent_int.h. */
+void sched_put(struct agent *a, const struct msg *m)
+{
+	char reason[200];
+	struct sched_entry *e = find(a, m->msm_id);
+	if (e && json_equal(e->def, m->body) && e->interval == m->interval &&
+	    e->start == m->start && e->stop == m->stop)
+		return;   /* sent again on reconnect: keep its timer and its runs */
+	if (e)
+		drop(e);
+	if (gate_check(&a->gate, m->body, reason, sizeof reason) < 0) {
+		refuse(a, m, reason);
+		return;
+	}
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return;
+	e->ag = a;
+	e->msm_id = m->msm_id;
+	e->def = json_deep_copy(m->body);
+	e->start = m->start;
+	e->stop = m->stop;
+	e->interval = m->interval;
+	e->spread = m->spread;
+	e->base = m->start ? m->start : time(NULL);
+	e->ev = event_new(a->base, -1, 0, fire, e);
+	LIST_INSERT_HEAD(&a->sched, e, link);
+	/* A timer may fire a moment before the wall clock reaches its slot. */
+	int64_t now = time(NULL);
+	arm(e, now > e->next ? now : e->next);
+}
+
+/* See agent_int.h. */
+void sched_stop(struct agent *a, int64_t id)
+{
+	struct sched_entry *e = find(a, id);
+	if (e) {
+		agent_log(a, "measurement %lld stopped after %llu runs", (long long)id,
+			  (unsigned long long)e->runs);
+		drop(e);
+	}
+}
+
+/* See agent_int.h. */
+void sched_clear(struct agent *a)
+{
+	while (!LIST_EMPTY(&a->sched))
+		drop(LIST_FIRST(&a->sched));
+}

@@ -1,0 +1,99 @@
+/*
+ * spool: the agent's durable on-disk queue of results. Records go into
+ * append-only segment files (DIR/<first sequence>.seg), each record framed
+ * and checksummed (CRC-32C) and fsync'd before spool_append returns, so a
+ * result counts as done only once it is on disk. Every record gets the next
+ * sequence number; the pair (agent, sequence) identifies a result for the
+ * controller's exactly-once ingest. Records are deleted only when the
+ * controller acks them (a segment file is removed once all its records are
+ * acked). On open, a torn or corrupt tail is detected by its checksum and cut
+ * off; everything before it is kept. A size limit makes spool_append refuse
+ * with SPOOL_FULL instead of ever dropping a result.
+ */
+#ifndef VANTAGE_AGENT_SPOOL_H
+#define VANTAGE_AGENT_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/spool_sys.h"
+
+#define SPOOL_REC_HEADER 20            /* magic, length, sequence, CRC */
+#define SPOOL_MAX_RECORD (1024u * 1024u)
+
+enum spool_status {
+	SPOOL_OK = 0,
+	SPOOL_FULL = -1,    /* the size limit is reached; nothing was written */
+	SPOOL_ERROR = -2,   /* a system call failed; nothing was added */
+};
+
+struct spool;
+
+struct spool_opts {
+	uint64_t max_bytes;     /* size limit of all segments together */
+	uint64_t segment_bytes; /* start a new segment beyond this size (0: 4 MiB) */
+	const struct spool_sys *sys; /* NULL: the real system calls */
+};
+
+/* What spool_open found and repaired. */
+struct spool_recovery {
+	uint64_t records;       /* unacked records kept */
+	uint64_t cut_bytes;     /* bytes of torn or corrupt tails removed */
+	uint64_t lost_records;  /* sequence numbers missing between segments */
+};
+
+/*
+ * Open (creating if needed) the spool in directory dir. Repairs torn tails.
+ * Returns the spool, or NULL with a reason naming the file in err.
+ * rec (may be NULL) receives what recovery did.
+ */
+struct spool *spool_open(const char *dir, const struct spool_opts *opts,
+			 struct spool_recovery *rec, char *err, size_t errlen);
+
+/* Close the spool and free it; NULL is allowed. Unacked records stay on disk. */
+void spool_close(struct spool *sp);
+
+/*
+ * Append one record of len bytes, write it and fsync it. On SPOOL_OK *seq gets
+ * its sequence number. SPOOL_FULL: over the size limit, nothing written.
+ * SPOOL_ERROR: a system call failed (reason in err) and the segment was cut
+ * back to where it was, so the record does not exist.
+ */
+enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
+			       uint64_t *seq, char *err, size_t errlen);
+
+/* True if a record of len bytes would exceed the size limit now. */
+int spool_would_fill(const struct spool *sp, size_t len);
+
+/*
+ * Read the next unsent record at the read cursor into a buffer owned by the
+ * spool (valid until the next call) and move the cursor past it.
+ * Returns 1 with *data, *len, *seq set; 0 when every record was read; -1 on
+ * a read error (reason in err).
+ */
+int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *seq,
+		    char *err, size_t errlen);
+
+/* Move the read cursor back to the oldest unacked record (after a reconnect). */
+void spool_rewind(struct spool *sp);
+
+/*
+ * The controller has durably stored every record up to seq: forget them and
+ * delete the segments that hold only acked records. Returns 0, or -1 with err
+ * if a file could not be removed or created (the ack is still recorded).
+ */
+int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen);
+
+/*
+ * Make sure the next sequence number is above seq (the controller tells the
+ * highest one it stored, e.g. after the spool directory was lost). Returns 0
+ * or -1 with err.
+ */
+int spool_skip_to(struct spool *sp, uint64_t seq, char *err, size_t errlen);
+
+/* Unacked records, their bytes on disk, and the next sequence number. */
+uint64_t spool_depth(const struct spool *sp);
+uint64_t spool_bytes(const struct spool *sp);
+uint64_t spool_next_seq(const struct spool *sp);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * api: the controller's REST API, a subset of RIPE Atlas API v2 over HTTPS
+ * (libevent's evhttp on OpenSSL bufferevents): measurements (create, list,
+ * read, stop, add probes), their results (streamed) and latest results, and
+ * probes and anchors. Clients authenticate with API keys ("Authorization:
+ * Key ..." or "?key="); a key sees and stops only its own measurements and
+ * is rate limited. The API runs on the controller's event_base and reaches
+ * the controller only through the store and the hooks below.
+ */
+#ifndef VANTAGE_API_API_H
+#define VANTAGE_API_API_H
+
+#include <openssl/evp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct store;
+struct store_msm;
+struct api;
+
+/* What the API asks of the controller. Any hook may be NULL. */
+struct api_hooks {
+	void *arg;
+	/* a measurement was created with these participants: send it to them */
+	void (*pushed)(void *arg, const struct store_msm *m, const int64_t *ids, size_t n);
+	/* a measurement was stopped: tell its agents */
+	void (*stopped)(void *arg, int64_t msm_id);
+	/* true if the agent is connected now */
+	int (*connected)(void *arg, int64_t agent_id);
+	/* commit the results waiting to be stored, before reading results */
+	void (*flush)(void *arg);
+};
+
+struct api_opts {
+	const char *addr;         /* listen address: loopback or a lab address */
+	int port;
+	EVP_PKEY *key;            /* the key the certificate is made over (borrowed) */
+	const char *cert_path;    /* where the API's certificate is written */
+	int timeout;              /* seconds a connection may stay idle or slow */
+	int min_interval;         /* shortest interval of periodic measurements (s) */
+	int default_rate;         /* requests per minute of key-less clients */
+};
+
+/*
+ * Start the API on base over store: writes the certificate (with the listen
+ * address as subject alternative name) and listens. Returns NULL with a
+ * one-line reason in err.
+ */
+struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
+		    const struct api_hooks *hooks, char *err, size_t errlen);
+
+/* Stop listening, end the streams in progress and free the API. NULL is allowed. */
+void api_free(struct api *a);
+
+/* Parse "ADDR:PORT" ("[v6]:PORT" for IPv6) into addr (size addrlen) and *port; 0 or -1 with err. */
+int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * api_controller: the glue between the API's hooks (api.h) and the
+ * controller's internals: sending definitions to participants and stops to
+ * agents (assign.c), whether an agent is connected (session.c), and
+ * committing pending results before they are read (ingest.c).
+ */
+#include "api/api_controller.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "controller/controller_int.h"
+
+/* Hook: send a new measurement to its connected participants. */
+static void pushed(void *arg, const struct store_msm *m, const int64_t *ids, size_t n)
+{
+	assign_push(arg, m, ids, n);
+}
+
+/* Hook: tell the agents to stop a measurement. */
+static void stopped(void *arg, int64_t id)
+{
+	assign_stop(arg, id);
+}
+
+/* Hook: is the agent connected now? */
+static int connected(void *arg, int64_t agent_id)
+{
+	return session_of_agent(arg, agent_id) != NULL;
+}
+
+/* Hook: commit what is pending. */
+static void flush(void *arg)
+{
+	ingest_flush(arg);
+}
+
+/* See api_controller.h. */
+int api_controller_start(struct controller *c, char *err, size_t errlen)
+{
+	char addr[64], dir[4096], cert[4200];
+	int port;
+	if (!c->opts.api_listen)
+		return 0;
+	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
+		return -1;
+	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
+	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
+	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
+			      .timeout = 10, .min_interval = 10, .default_rate = 600 };
+	struct api_hooks h = { c, pushed, stopped, connected, flush };
+	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))
+		return -1;
+	printf("vantage-controller: API on https://%s%s%s:%d/api/v2/, certificate %s\n",
+	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "", port, cert);
+	return 0;
+}

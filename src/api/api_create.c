@@ -1,0 +1,409 @@
+/*
+ * api_create: field-by-field checks of a create request (see api_create.h):
+ * known fields only, bounded strings and numbers, the target's family and
+ * range, and the runner definition checked by the type's own parser.
+ */
+#include "api/api_create.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* Numeric fields copied into the runner definition, with the ranges the
+   types accept (ping_atlas.c, trace_atlas.c); ping 1, traceroute 2. */
+static const struct { const char *name; long long lo, hi; int types; } run_nums[] = {
+	{ "packets", 1, 16, 3 }, { "size", 0, 2048, 3 }, { "port", 1, 65535, 3 },
+	{ "timeout", 1, 60000, 3 }, { "packet_interval", 2, 300000, 1 }, { "ttl", 1, 255, 1 },
+	{ "paris", 0, 64, 2 }, { "first_hop", 1, 255, 2 }, { "max_hops", 1, 255, 2 },
+	{ "gap_limit", 1, 255, 2 },
+};
+/* String fields copied into the runner definition, with their allowed values. */
+static const struct { const char *name; const char *values[4]; int types; } run_strs[] = {
+	{ "protocol", { "ICMP", "UDP", "TCP", NULL }, 3 },
+	{ "tcp_flags", { "SYN", "ACK", NULL, NULL }, 2 },
+};
+static const char *const def_fields[] = {
+	"type", "af", "target", "description", "is_oneoff", "interval", "spread",
+	"is_public", "resolve_on_probe", "skip_dns_check", "tags",
+};
+
+/* True if name is one of the n strings of list. */
+static int listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Read integer field name of o in [lo, hi] into *out (absent: unchanged). */
+static int int_field(const json_t *o, const char *where, const char *name, long long lo,
+		     long long hi, int64_t *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, name);
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+		snprintf(err, errlen, "%s%s: must be an integer from %lld to %lld", where, name, lo, hi);
+		return -1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* Read boolean field name of o into *out (absent: unchanged). */
+static int bool_field(const json_t *o, const char *where, const char *name, int *out,
+		      char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, name);
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v)) {
+		snprintf(err, errlen, "%s%s: must be true or false", where, name);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* Copy string field name of o (at most cap-1 bytes) into out; absent leaves out. */
+static int str_field(const json_t *o, const char *where, const char *name, char *out,
+		     size_t cap, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, name);
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || json_string_length(v) >= cap ||
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		snprintf(err, errlen, "%s%s: must be a string of at most %zu bytes", where, name,
+			 cap - 1);
+		return -1;
+	}
+	snprintf(out, cap, "%s", json_string_value(v));
+	return 0;
+}
+
+/* Check the target is an address of family af in an allowed range. */
+static int check_target(const struct api_def *d, const struct api_limits *lim, const char *where,
+			char *err, size_t errlen)
+{
+	struct api_cidr a;
+	if (api_addr_parse(d->target, &a) < 0) {
+		snprintf(err, errlen, "%starget: '%s' is not an IP address (names are not"
+			 " resolved on this platform)", where, d->target);
+		return -1;
+	}
+	if (a.family != d->af) {
+		snprintf(err, errlen, "%starget: '%s' is not an IPv%d address", where, d->target, d->af);
+		return -1;
+	}
+	for (size_t i = 0; i < lim->nallowed; i++)
+		if (api_cidr_contains(&lim->allowed[i], d->target))
+			return 0;
+	snprintf(err, errlen, "%starget: %s is outside the ranges this platform may probe",
+		 where, d->target);
+	return -1;
+}
+
+/* Copy string option i of run_strs from def into d->run if it has an allowed value. */
+static int str_choice(struct api_def *d, const json_t *def, int type, size_t i, const char *where,
+		      char *err, size_t errlen)
+{
+	char v[16] = "";
+	if (str_field(def, where, run_strs[i].name, v, sizeof v, err, errlen) < 0)
+		return -1;
+	if (!v[0])
+		return 0;
+	int ok = (run_strs[i].types & type) != 0 && listed(v, run_strs[i].values, i == 0 ? 3 : 2);
+	if (!ok) {
+		snprintf(err, errlen, "%s%s: '%s' is not allowed for %s", where, run_strs[i].name, v,
+			 d->type);
+		return -1;
+	}
+	json_object_set_new(d->run, run_strs[i].name, json_string(v));
+	return 0;
+}
+
+/* Build d->run from the definition and check it with the type's own parser. */
+static int build_run(struct api_def *d, const json_t *def, const char *where,
+		     char *err, size_t errlen)
+{
+	int type = strcmp(d->type, "ping") == 0 ? 1 : 2;
+	d->run = json_pack("{s:s,s:i,s:s}", "type", d->type, "af", d->af, "target", d->target);
+	int rc = d->run ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < NELEM(run_nums); i++) {
+		int64_t v = -1;
+		rc = int_field(def, where, run_nums[i].name, run_nums[i].lo, run_nums[i].hi, &v,
+			       err, errlen);
+		if (rc == 0 && v >= 0 && !(run_nums[i].types & type)) {
+			snprintf(err, errlen, "%s%s: not an option of %s", where, run_nums[i].name, d->type);
+			rc = -1;
+		} else if (rc == 0 && v >= 0) {
+			json_object_set_new(d->run, run_nums[i].name, json_integer(v));
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < NELEM(run_strs); i++)
+		rc = str_choice(d, def, type, i, where, err, errlen);
+	if (rc < 0) {
+		json_decref(d->run);
+		d->run = NULL;
+	}
+	return rc;
+}
+
+/* True if name is a runner option. */
+static int run_field(const char *name)
+{
+	for (size_t i = 0; i < NELEM(run_nums); i++)
+		if (strcmp(name, run_nums[i].name) == 0)
+			return 1;
+	for (size_t i = 0; i < NELEM(run_strs); i++)
+		if (strcmp(name, run_strs[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check that every key of o is in one of the lists. */
+static int known_fields(const json_t *o, const char *where, char *err, size_t errlen)
+{
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		if (!listed(k, def_fields, NELEM(def_fields)) && !run_field(k)) {
+			snprintf(err, errlen, "%s%.64s: unknown field", where, k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Parse the schedule of d: one-off, or interval and spread. */
+static int parse_schedule(struct api_def *d, const json_t *def, int top_oneoff,
+			  const struct api_limits *lim, const char *where, char *err, size_t errlen)
+{
+	d->is_oneoff = top_oneoff;
+	if (bool_field(def, where, "is_oneoff", &d->is_oneoff, err, errlen) < 0)
+		return -1;
+	d->interval = strcmp(d->type, "ping") == 0 ? 240 : 900;
+	if (int_field(def, where, "interval", lim->min_interval, 86400LL * 365, &d->interval,
+		      err, errlen) < 0 ||
+	    int_field(def, where, "spread", 0, d->interval, &d->spread, err, errlen) < 0)
+		return -1;
+	if (d->is_oneoff)
+		d->interval = d->spread = 0;
+	return 0;
+}
+
+/* Parse definition number i. */
+static int parse_def(struct api_def *d, const json_t *def, size_t i, int top_oneoff,
+		     const struct api_limits *lim, char *err, size_t errlen)
+{
+	char where[40];
+	snprintf(where, sizeof where, "definitions[%zu].", i);
+	int64_t af = 4;
+	if (!json_is_object(def)) {
+		snprintf(err, errlen, "definitions[%zu]: must be an object", i);
+		return -1;
+	}
+	if (str_field(def, where, "type", d->type, sizeof d->type, err, errlen) < 0)
+		return -1;
+	if (strcmp(d->type, "ping") != 0 && strcmp(d->type, "traceroute") != 0) {
+		snprintf(err, errlen, "%stype: '%s' is not a measurement type of this platform"
+			 " (ping, traceroute)", where, d->type);
+		return -1;
+	}
+	if (known_fields(def, where, err, errlen) < 0 ||
+	    str_field(def, where, "target", d->target, sizeof d->target, err, errlen) < 0 ||
+	    str_field(def, where, "description", d->description, sizeof d->description,
+		      err, errlen) < 0 ||
+	    int_field(def, where, "af", 4, 6, &af, err, errlen) < 0)
+		return -1;
+	if (af == 5 || !d->target[0]) {
+		snprintf(err, errlen, af == 5 ? "%saf: must be 4 or 6" : "%starget: missing", where);
+		return -1;
+	}
+	d->af = (int)af;
+	if (check_target(d, lim, where, err, errlen) < 0 ||
+	    parse_schedule(d, def, top_oneoff, lim, where, err, errlen) < 0)
+		return -1;
+	return build_run(d, def, where, err, errlen);
+}
+
+/* Parse the string array tags.name of a source into *out (NULL if absent). */
+static int tag_list(const json_t *tags, const char *name, const char *where, json_t **out,
+		    char *err, size_t errlen)
+{
+	const json_t *l = json_object_get(tags, name);
+	size_t i;
+	const json_t *v;
+	*out = NULL;
+	if (!l)
+		return 0;
+	if (!json_is_array(l) || json_array_size(l) > 32) {
+		snprintf(err, errlen, "%stags.%s: must be a list of at most 32 tags", where, name);
+		return -1;
+	}
+	json_array_foreach(l, i, v)
+		if (!json_is_string(v) || json_string_length(v) > 64) {
+			snprintf(err, errlen, "%stags.%s: tags are strings of at most 64 bytes",
+				 where, name);
+			return -1;
+		}
+	*out = json_incref((json_t *)l);
+	return 0;
+}
+
+/* Parse source i: type, value, requested, tags (and action when change). */
+static int parse_source(struct api_source *s, const json_t *o, size_t i, int change,
+			char *err, size_t errlen)
+{
+	static const char *const types[] = { "probes", "asn", "prefix", "country", "area", "msm" };
+	char where[32], action[16] = "add";
+	snprintf(where, sizeof where, "probes[%zu].", i);
+	const json_t *v = json_object_get(o, "value"), *tags = json_object_get(o, "tags");
+	if (!json_is_object(o) || str_field(o, where, "type", s->type, sizeof s->type, err, errlen) < 0 ||
+	    (change && str_field(o, where, "action", action, sizeof action, err, errlen) < 0) ||
+	    int_field(o, where, "requested", 1, API_MAX_REQUESTED, &s->requested, err, errlen) < 0)
+		return json_is_object(o) ? -1 : (snprintf(err, errlen, "probes[%zu]: must be an object", i), -1);
+	if (!listed(s->type, types, NELEM(types))) {
+		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country, area, msm",
+			 where, s->type);
+		return -1;
+	}
+	if (strcmp(action, "add") != 0 && strcmp(action, "remove") != 0) {
+		snprintf(err, errlen, "%saction: must be add or remove", where);
+		return -1;
+	}
+	s->remove = strcmp(action, "remove") == 0;
+	if (json_is_integer(v))
+		snprintf(s->value, sizeof s->value, "%lld", (long long)json_integer_value(v));
+	else if (str_field(o, where, "value", s->value, sizeof s->value, err, errlen) < 0)
+		return -1;
+	if (!s->value[0] || s->requested == 0) {
+		snprintf(err, errlen, "%s%s: missing", where, s->value[0] ? "requested" : "value");
+		return -1;
+	}
+	if (tags && !json_is_object(tags)) {
+		snprintf(err, errlen, "%stags: must be an object {include, exclude}", where);
+		return -1;
+	}
+	if (tag_list(tags, "include", where, &s->include, err, errlen) < 0 ||
+	    tag_list(tags, "exclude", where, &s->exclude, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* Parse the sources array into c->src. */
+static int parse_sources(struct api_create *c, const json_t *arr, int change, char *err, size_t errlen)
+{
+	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > API_MAX_SOURCES) {
+		snprintf(err, errlen, "probes: must be a list of 1 to %d sources", API_MAX_SOURCES);
+		return -1;
+	}
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		c->nsrc = i + 1;
+		if (parse_source(&c->src[i], json_array_get(arr, i), i, change, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Parse the top-level schedule fields. */
+static int parse_top(struct api_create *c, const json_t *o, int *oneoff, char *err, size_t errlen)
+{
+	static const char *const top[] = { "definitions", "probes", "start_time", "stop_time",
+					   "is_oneoff", "bill_to" };
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		if (!listed(k, top, NELEM(top))) {
+			snprintf(err, errlen, "%.64s: unknown field", k);
+			return -1;
+		}
+	}
+	if (int_field(o, "", "start_time", 0, 1LL << 40, &c->start, err, errlen) < 0 ||
+	    int_field(o, "", "stop_time", 0, 1LL << 40, &c->stop, err, errlen) < 0 ||
+	    bool_field(o, "", "is_oneoff", oneoff, err, errlen) < 0)
+		return -1;
+	if (c->stop && c->stop <= c->start) {
+		snprintf(err, errlen, "stop_time: must be after start_time");
+		return -1;
+	}
+	return 0;
+}
+
+/* Load body as a JSON value; NULL with err. */
+static json_t *load(const char *body, size_t len, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	if (len > API_MAX_BODY) {
+		snprintf(err, errlen, "request body larger than %d bytes", API_MAX_BODY);
+		return NULL;
+	}
+	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o)
+		snprintf(err, errlen, "body is not JSON: %s at line %d column %d", jerr.text,
+			 jerr.line, jerr.column);
+	return o;
+}
+
+/* See api_create.h. */
+int api_create_parse(const char *body, size_t len, const struct api_limits *lim,
+		     struct api_create *c, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	json_t *o = load(body, len, err, errlen);
+	int oneoff = 0, rc = -1;
+	const json_t *defs = json_object_get(o, "definitions");
+	if (o && !json_is_object(o))
+		snprintf(err, errlen, "body must be a JSON object");
+	else if (o && (!json_is_array(defs) || json_array_size(defs) == 0 ||
+		       json_array_size(defs) > API_MAX_DEFS))
+		snprintf(err, errlen, "definitions: must be a list of 1 to %d definitions", API_MAX_DEFS);
+	else if (o && parse_top(c, o, &oneoff, err, errlen) == 0 &&
+		 parse_sources(c, json_object_get(o, "probes"), 0, err, errlen) == 0) {
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < json_array_size(defs); i++) {
+			c->ndefs = i + 1;
+			rc = parse_def(&c->defs[i], json_array_get(defs, i), i, oneoff, lim, err, errlen);
+		}
+	}
+	json_decref(o);
+	if (rc < 0)
+		api_create_free(c);
+	return rc;
+}
+
+/* See api_create.h. */
+int api_change_parse(const char *body, size_t len, struct api_create *c, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	json_t *o = load(body, len, err, errlen);
+	int rc = o ? parse_sources(c, o, 1, err, errlen) : -1;
+	json_decref(o);
+	if (rc < 0)
+		api_create_free(c);
+	return rc;
+}
+
+/* See api_create.h. */
+void api_create_free(struct api_create *c)
+{
+	for (size_t i = 0; i < c->ndefs && i < API_MAX_DEFS; i++)
+		json_decref(c->defs[i].run);
+	for (size_t i = 0; i < c->nsrc && i < API_MAX_SOURCES; i++) {
+		json_decref(c->src[i].include);
+		json_decref(c->src[i].exclude);
+	}
+	memset(c, 0, sizeof *c);
+}
+
+/* See api_create.h. */
+void api_limits_default(struct api_cidr out[2])
+{
+	api_cidr_parse("198.18.0.0/15", &out[0]);
+	api_cidr_parse("2001:db8::/32", &out[1]);
+}

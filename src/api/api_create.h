@@ -1,0 +1,78 @@
+/*
+ * api_create: a RIPE Atlas "create measurements" request body, and the
+ * probe sources of a participation request, parsed and checked into typed
+ * structs before anything is stored. Each definition becomes the runner
+ * definition the agents execute (src/msm/msm_runner.h), checked by the
+ * measurement type's own parser, plus its schedule. Targets must be address
+ * literals inside the ranges the platform may probe. Pure and bounded: the
+ * body is hostile.
+ */
+#ifndef VANTAGE_API_API_CREATE_H
+#define VANTAGE_API_API_CREATE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/api_cidr.h"
+
+#define API_MAX_DEFS 10
+#define API_MAX_SOURCES 20
+#define API_MAX_REQUESTED 10000
+#define API_MAX_BODY (64 * 1024)
+
+/* What the platform allows. */
+struct api_limits {
+	const struct api_cidr *allowed;    /* targets must fall in one of these */
+	size_t nallowed;
+	int64_t min_interval;              /* seconds, periodic measurements */
+};
+
+/* One definition, ready for the scheduler. */
+struct api_def {
+	json_t *run;              /* runner definition (owned) */
+	char type[16];            /* "ping" or "traceroute" */
+	int af;
+	char target[64];
+	char description[256];
+	int is_oneoff;
+	int64_t interval, spread; /* seconds; 0 for one-offs */
+};
+
+/* One probe source: {type, value, requested, tags: {include, exclude}} (+ action). */
+struct api_source {
+	char type[16];            /* probes, asn, prefix, country, area, msm */
+	char value[4096];
+	int64_t requested;
+	int remove;               /* participation request with action "remove" */
+	json_t *include, *exclude; /* arrays of strings, or NULL (owned) */
+};
+
+struct api_create {
+	size_t ndefs, nsrc;
+	struct api_def defs[API_MAX_DEFS];
+	struct api_source src[API_MAX_SOURCES];
+	int64_t start, stop;      /* Unix seconds, 0 = unset */
+};
+
+/*
+ * Parse the create body (len bytes) into *c. Returns 0, or -1 with a reason
+ * naming the field (e.g. "definitions[0].target: ...") in err; c then holds
+ * nothing to free.
+ */
+int api_create_parse(const char *body, size_t len, const struct api_limits *lim,
+		     struct api_create *c, char *err, size_t errlen);
+
+/*
+ * Parse a participation request body (an array of sources with "action"
+ * add or remove) into c->src. Returns 0 or -1 with err.
+ */
+int api_change_parse(const char *body, size_t len, struct api_create *c, char *err, size_t errlen);
+
+/* Free what a successful parse holds. */
+void api_create_free(struct api_create *c);
+
+/* Parse the default allowed ranges (198.18.0.0/15, 2001:db8::/32) into out[2]. */
+void api_limits_default(struct api_cidr out[2]);
+
+#endif

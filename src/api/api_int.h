@@ -1,0 +1,100 @@
+/*
+ * api_int: the REST API's internal structures and the functions its files
+ * share: api_server.c (setup, dispatch, authentication), api_reply.c
+ * (replies, errors, page links), api_probe.c, api_msm.c, api_msm_create.c,
+ * api_results.c (the endpoints), api_tls.c (certificate and TLS context).
+ */
+#ifndef VANTAGE_API_API_INT_H
+#define VANTAGE_API_API_INT_H
+
+#include <event2/http.h>
+#include <jansson.h>
+#include <openssl/ssl.h>
+#include <sys/queue.h>
+
+#include "api/api.h"
+#include "api/api_create.h"
+#include "api/api_query.h"
+#include "api/api_rate.h"
+#include "api/api_route.h"
+#include "store/store.h"
+#include "store/store_api.h"
+
+struct api_stream;
+
+struct api {
+	struct event_base *base;
+	struct store *store;
+	struct evhttp *http;
+	SSL_CTX *tls;
+	struct api_hooks hooks;
+	struct api_opts opts;
+	struct api_cidr allowed[2];
+	struct api_limits limits;
+	char base_url[160];             /* https://ADDR:PORT */
+	struct api_rate rate;
+	LIST_HEAD(, api_stream) streams; /* result streams in progress */
+};
+
+/* One request being answered. */
+struct api_call {
+	struct api *api;
+	struct evhttp_request *req;
+	struct api_route route;
+	struct api_query q;
+	const char *path;
+	const char *query;              /* raw query string or NULL */
+	struct store_key key;           /* key.id 0: no key */
+};
+
+/* Send obj (stolen) as JSON with HTTP status. */
+void api_reply_json(struct api_call *c, int status, json_t *obj);
+
+/* Send an error in the RIPE Atlas shape with HTTP status and detail. */
+void api_error(struct api_call *c, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * A listing page {count, next, previous, results} for rows (stolen) of total
+ * count, with links to the neighbouring pages of c's path and query.
+ */
+json_t *api_page(const struct api_call *c, json_t *rows, int64_t count);
+
+/* The link to page of path with query (its page= replaced); malloc'd. */
+char *api_page_link(const char *base, const char *path, const char *query, long long page);
+
+/* Unix seconds now. */
+int64_t api_now(void);
+
+/* The API form of a probe (store row from probe_page); new reference. */
+json_t *api_probe_json(const struct api *a, const json_t *row);
+
+/* Every registered probe in API form (new array), or NULL with err. */
+json_t *api_probes_all(struct api *a, char *err, size_t errlen);
+
+/* The endpoints. */
+void api_probes_list(struct api_call *c);
+void api_probes_one(struct api_call *c);
+void api_msm_list(struct api_call *c);
+void api_msm_one(struct api_call *c);
+void api_msm_stop(struct api_call *c);
+void api_msm_create(struct api_call *c);
+void api_msm_participation(struct api_call *c);
+void api_results(struct api_call *c);
+void api_latest(struct api_call *c);
+
+/*
+ * The measurement row of c's route id if c's key owns it: 1 with *row, or 0
+ * after replying 404 (absent or someone else's) or 500.
+ */
+int api_msm_owned(struct api_call *c, json_t **row);
+
+/* End every stream in progress (shutdown). */
+void api_streams_end(struct api *a);
+
+/* A TLS context over key with a self-signed certificate naming host, written
+   to cert_path. NULL with err. */
+SSL_CTX *api_tls_ctx(EVP_PKEY *key, const char *host, const char *cert_path,
+		     char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * api_msm_create: POST /measurements/ (a RIPE Atlas create request: each
+ * definition becomes one measurement on the probes its sources select, all
+ * stored in one transaction, then sent to the connected participants), and
+ * POST /measurements/{id}/participation-requests/ (add probes). Nothing is
+ * stored unless the whole request is valid.
+ */
+#include "api/api_int.h"
+
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_select.h"
+
+/* The request body into a new NUL-terminated buffer *body of *len; 0, or -1 after replying. */
+static int read_body(struct api_call *c, char **body, size_t *len)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
+	*len = evbuffer_get_length(in);
+	if (*len > API_MAX_BODY) {
+		api_error(c, 413, "Request body of %zu bytes is over the limit of %d bytes",
+			  *len, API_MAX_BODY);
+		return -1;
+	}
+	*body = malloc(*len + 1);
+	if (!*body) {
+		api_error(c, 500, "out of memory");
+		return -1;
+	}
+	evbuffer_copyout(in, *body, *len);
+	(*body)[*len] = 0;
+	return 0;
+}
+
+/* api_msm_probes_fn over the store: the agents a measurement was assigned to. */
+static int msm_probes(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen)
+{
+	struct api *a = arg;
+	json_t *list, *row;
+	size_t i;
+	if (a->store->ops->msm_list(a->store, &list, err, errlen) < 0)
+		return -1;
+	*ids = json_array();
+	json_array_foreach(list, i, row) {
+		if (json_integer_value(json_object_get(row, "id")) != msm)
+			continue;
+		for (const char *p = json_string_value(json_object_get(row, "agents")); p && *p;) {
+			json_array_append_new(*ids, json_integer(strtoll(p, NULL, 10)));
+			p = strchr(p, ',');
+			p = p ? p + 1 : NULL;
+		}
+	}
+	json_decref(list);
+	return 0;
+}
+
+/* Choose the probes of the request's sources; 0, or -1 after replying. */
+static int choose(struct api_call *c, const struct api_create *req, int64_t **ids, size_t *n)
+{
+	char err[512];
+	json_t *probes = api_probes_all(c->api, err, sizeof err);
+	if (!probes) {
+		api_error(c, 500, "%s", err);
+		return -1;
+	}
+	int rc = api_select(probes, req, msm_probes, c->api, ids, n, err, sizeof err);
+	json_decref(probes);
+	if (rc < 0)
+		api_error(c, 400, "%s", err);
+	return rc;
+}
+
+/* Store the definitions of req on ids in one transaction and send them; 0 or -1 after replying. */
+static int store_and_push(struct api_call *c, const struct api_create *req, const int64_t *ids,
+			  size_t n, json_t *created)
+{
+	struct store_msm m[API_MAX_DEFS];
+	struct store_api_msm am[API_MAX_DEFS];
+	char *defs[API_MAX_DEFS] = { 0 }, err[512];
+	int64_t now = api_now(), rc = 0;
+	int64_t requested = 0;
+	for (size_t k = 0; k < req->nsrc; k++)
+		requested += req->src[k].requested;
+	for (size_t i = 0; i < req->ndefs; i++) {
+		const struct api_def *d = &req->defs[i];
+		defs[i] = json_dumps(d->run, JSON_COMPACT);
+		m[i] = (struct store_msm){ .def = defs[i], .start = req->start ? req->start : now,
+					   .stop = req->stop, .interval = d->interval,
+					   .spread = d->spread };
+		am[i] = (struct store_api_msm){ &m[i], ids, n, c->key.id, d->description, d->is_oneoff,
+						requested, now };
+		rc |= defs[i] == NULL;
+	}
+	if (rc || c->api->store->ops->api->msm_create(c->api->store, am, req->ndefs, err,
+						      sizeof err) < 0) {
+		api_error(c, 500, "%s", rc ? "out of memory" : err);
+		rc = -1;
+	}
+	for (size_t i = 0; i < req->ndefs; i++) {
+		if (rc == 0) {
+			json_array_append_new(created, json_integer(m[i].id));
+			if (c->api->hooks.pushed)
+				c->api->hooks.pushed(c->api->hooks.arg, &m[i], ids, n);
+		}
+		free(defs[i]);
+	}
+	return (int)rc;
+}
+
+/* See api_int.h: POST /measurements/. */
+void api_msm_create(struct api_call *c)
+{
+	char *body, err[512];
+	size_t len, n = 0;
+	int64_t *ids = NULL;
+	struct api_create *req = calloc(1, sizeof *req);
+	if (!req)
+		return api_error(c, 500, "out of memory");
+	if (read_body(c, &body, &len) < 0) {
+		free(req);
+		return;
+	}
+	if (api_create_parse(body, len, &c->api->limits, req, err, sizeof err) < 0) {
+		api_error(c, 400, "%s", err);
+	} else {
+		json_t *created = json_array();
+		if (choose(c, req, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+			api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
+		json_decref(created);
+		api_create_free(req);
+	}
+	free(ids);
+	free(body);
+	free(req);
+}
+
+/* Add the chosen probes to the measurement row and send it to them; 0 or -1 after replying. */
+static int add_probes(struct api_call *c, const json_t *row, const int64_t *ids, size_t n)
+{
+	char err[256];
+	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 0, err,
+						      sizeof err) < 0) {
+		api_error(c, 500, "%s", err);
+		return -1;
+	}
+	struct store_msm m = {
+		.id = c->route.id, .def = json_string_value(json_object_get(row, "def")),
+		.start = json_integer_value(json_object_get(row, "start")),
+		.stop = json_integer_value(json_object_get(row, "stop")),
+		.interval = json_integer_value(json_object_get(row, "interval")),
+		.spread = json_integer_value(json_object_get(row, "spread")),
+	};
+	if (c->api->hooks.pushed)
+		c->api->hooks.pushed(c->api->hooks.arg, &m, ids, n);
+	return 0;
+}
+
+/* True if a source of req asks to remove probes. */
+static int any_remove(const struct api_create *req)
+{
+	for (size_t i = 0; i < req->nsrc; i++)
+		if (req->src[i].remove)
+			return 1;
+	return 0;
+}
+
+/* See api_int.h: POST /measurements/{id}/participation-requests/ (add only). */
+void api_msm_participation(struct api_call *c)
+{
+	char *body = NULL, err[512];
+	size_t len, n = 0;
+	int64_t *ids = NULL;
+	json_t *row = NULL;
+	struct api_create *req = calloc(1, sizeof *req);
+	if (!req)
+		return api_error(c, 500, "out of memory");
+	if (!api_msm_owned(c, &row) || read_body(c, &body, &len) < 0) {
+		/* replied */
+	} else if (api_change_parse(body, len, req, err, sizeof err) < 0) {
+		api_error(c, 400, "%s", err);
+	} else if (any_remove(req)) {
+		api_error(c, 400, "action remove: taking probes out of a running measurement is"
+			  " not supported; stop it and create a new one");
+		api_create_free(req);
+	} else {
+		if (choose(c, req, &ids, &n) == 0 && add_probes(c, row, ids, n) == 0)
+			api_reply_json(c, 201, json_pack("{s:[I]}", "request_ids",
+							 (json_int_t)c->route.id));
+		api_create_free(req);
+	}
+	json_decref(row);
+	free(ids);
+	free(body);
+	free(req);
+}

@@ -1,0 +1,210 @@
+/*
+ * api_results: GET /measurements/{id}/results/ streamed as a chunked reply:
+ * rows are read from the store in keyset pages of STREAM_BATCH and each page
+ * is written as one chunk only when the previous one has left, so a large
+ * result set or a slow reader never piles up in memory. format=json gives
+ * one JSON array, format=txt one result per line. /latest/ answers the
+ * latest result of each probe (one per probe, so it is built whole).
+ */
+#include "api/api_int.h"
+
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STREAM_BATCH 200
+
+struct api_stream {
+	LIST_ENTRY(api_stream) link;
+	struct api *api;
+	struct evhttp_request *req;
+	struct evhttp_connection *conn;
+	struct store_result_filter f;
+	int64_t probes[API_MAX_IDS];
+	int txt, first;
+	struct evbuffer *buf;
+};
+
+/* Free a stream (its connection is finished or gone). */
+static void stream_free(struct api_stream *s)
+{
+	LIST_REMOVE(s, link);
+	evbuffer_free(s->buf);
+	free(s);
+}
+
+/* The client went away mid-stream: forget the stream. */
+static void stream_closed(struct evhttp_connection *conn, void *arg)
+{
+	(void)conn;
+	stream_free(arg);
+}
+
+/*
+ * The result object of a store row: its body as the agent sent it, with
+ * "prb_id" (the agent's id) and "msm_id" added when the body lacks them.
+ * New reference or NULL.
+ */
+static json_t *result_of(const json_t *row, int64_t msm_id)
+{
+	json_error_t jerr;
+	const char *body = json_string_value(json_object_get(row, "body"));
+	json_t *r = body ? json_loads(body, 0, &jerr) : NULL;
+	if (!json_is_object(r)) {
+		json_decref(r);
+		return NULL;
+	}
+	if (!json_object_get(r, "prb_id"))
+		json_object_set(r, "prb_id", json_object_get(row, "agent"));
+	if (!json_object_get(r, "msm_id"))
+		json_object_set_new(r, "msm_id", json_integer(msm_id));
+	return r;
+}
+
+/* store_row_fn: append one result to the stream's buffer and advance the cursor. */
+static int stream_row(void *arg, json_t *row)
+{
+	struct api_stream *s = arg;
+	json_t *r = result_of(row, s->f.msm_id);
+	char *body = r ? json_dumps(r, JSON_COMPACT) : NULL;
+	json_decref(r);
+	s->f.after_agent = json_integer_value(json_object_get(row, "agent"));
+	s->f.after_seq = json_integer_value(json_object_get(row, "seq"));
+	if (!body)
+		return 0;
+	if (!s->txt && !s->first)
+		evbuffer_add(s->buf, ",", 1);
+	evbuffer_add(s->buf, body, strlen(body));
+	free(body);
+	if (s->txt)
+		evbuffer_add(s->buf, "\n", 1);
+	s->first = 0;
+	return 0;
+}
+
+static void stream_next(struct evhttp_connection *conn, void *arg);
+
+/* Write the next page as one chunk; the last one ends the reply. */
+static void stream_page(struct api_stream *s)
+{
+	char err[256];
+	int n = s->api->store->ops->api->results_page(s->api->store, &s->f, stream_row, s, err,
+						       sizeof err);
+	int last = n < s->f.limit;
+	if (n < 0)
+		fprintf(stderr, "vantage-controller: API results stream: %s\n", err);
+	if (last && !s->txt)
+		evbuffer_add(s->buf, "]", 1);
+	if (!last) {
+		evhttp_send_reply_chunk_with_cb(s->req, s->buf, stream_next, s);
+		return;
+	}
+	if (evbuffer_get_length(s->buf) > 0)
+		evhttp_send_reply_chunk(s->req, s->buf);
+	evhttp_connection_set_closecb(s->conn, NULL, NULL);
+	evhttp_send_reply_end(s->req);
+	stream_free(s);
+}
+
+/* The previous chunk has been written: send the next. */
+static void stream_next(struct evhttp_connection *conn, void *arg)
+{
+	(void)conn;
+	stream_page(arg);
+}
+
+/* Copy the query's filters into the stream's result filter. */
+static void set_filter(struct api_stream *s, const struct api_call *c)
+{
+	s->f.msm_id = c->route.id;
+	s->f.start = c->q.start;
+	s->f.stop = c->q.stop;
+	s->f.limit = STREAM_BATCH;
+	if (c->q.probe_ids.present) {
+		memcpy(s->probes, c->q.probe_ids.v, c->q.probe_ids.n * sizeof s->probes[0]);
+		s->f.probes = s->probes;
+		s->f.nprobes = c->q.probe_ids.n;
+	}
+}
+
+/* See api_int.h: GET /measurements/{id}/results/. */
+void api_results(struct api_call *c)
+{
+	json_t *row;
+	if (!api_msm_owned(c, &row))
+		return;
+	json_decref(row);
+	if (evhttp_request_get_command(c->req) == EVHTTP_REQ_HEAD)
+		return api_reply_json(c, 200, NULL);
+	struct api_stream *s = calloc(1, sizeof *s);
+	if (!s || !(s->buf = evbuffer_new())) {
+		free(s);
+		return api_error(c, 500, "out of memory");
+	}
+	s->api = c->api;
+	s->req = c->req;
+	s->conn = evhttp_request_get_connection(c->req);
+	s->txt = c->q.format_txt;
+	s->first = 1;
+	set_filter(s, c);
+	LIST_INSERT_HEAD(&c->api->streams, s, link);
+	if (c->api->hooks.flush)
+		c->api->hooks.flush(c->api->hooks.arg);
+	evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Type",
+			  s->txt ? "text/plain" : "application/json");
+	evhttp_connection_set_closecb(s->conn, stream_closed, s);
+	evhttp_send_reply_start(c->req, 200, "OK");
+	if (!s->txt)
+		evbuffer_add(s->buf, "[", 1);
+	stream_page(s);
+}
+
+/* See api_int.h. */
+void api_streams_end(struct api *a)
+{
+	while (!LIST_EMPTY(&a->streams)) {
+		struct api_stream *s = LIST_FIRST(&a->streams);
+		evhttp_connection_set_closecb(s->conn, NULL, NULL);
+		stream_free(s);
+	}
+}
+
+/* Where the latest results go. */
+struct latest {
+	json_t *arr;
+	int64_t msm_id;
+};
+
+/* store_row_fn: append the result of a row to an array. */
+static int latest_row(void *arg, json_t *row)
+{
+	struct latest *l = arg;
+	json_t *r = result_of(row, l->msm_id);
+	if (r)
+		json_array_append_new(l->arr, r);
+	return 0;
+}
+
+/* See api_int.h: GET /measurements/{id}/latest/. */
+void api_latest(struct api_call *c)
+{
+	json_t *row;
+	char err[256];
+	if (!api_msm_owned(c, &row))
+		return;
+	json_decref(row);
+	struct store_result_filter f = {
+		.msm_id = c->route.id, .probes = c->q.probe_ids.present ? c->q.probe_ids.v : NULL,
+		.nprobes = c->q.probe_ids.n,
+	};
+	if (c->api->hooks.flush)
+		c->api->hooks.flush(c->api->hooks.arg);
+	struct latest l = { json_array(), c->route.id };
+	if (c->api->store->ops->api->results_latest(c->api->store, &f, latest_row, &l, err,
+						    sizeof err) < 0) {
+		json_decref(l.arr);
+		return api_error(c, 500, "%s", err);
+	}
+	api_reply_json(c, 200, l.arr);
+}

@@ -1,0 +1,93 @@
+/*
+ * api_route: split a request path into at most six segments and match them
+ * against the API's endpoints (see api_route.h).
+ */
+#include "api/api_route.h"
+
+#include <string.h>
+
+#include "util/numparse.h"
+
+#define MAX_SEGS 6
+#define MAX_SEG 40
+
+struct segs {
+	char s[MAX_SEGS][MAX_SEG];
+	int n;
+};
+
+/* Split path on '/' into segs (empty segments dropped); -1 if too many or too long. */
+static int split(const char *path, size_t len, struct segs *g)
+{
+	g->n = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		size_t start = i;
+		while (i < len && path[i] != '/')
+			i++;
+		if (i == start)
+			break;
+		if (g->n == MAX_SEGS || i - start >= MAX_SEG)
+			return -1;
+		memcpy(g->s[g->n], path + start, i - start);
+		g->s[g->n][i - start] = 0;
+		g->n++;
+	}
+	return 0;
+}
+
+/* Parse an object id segment into *id; 0 or -1. */
+static int parse_id(const char *text, int64_t *id)
+{
+	long long v;
+	char err[64];
+	if (!parse_bounded(text, 1, 1LL << 53, &v, err, sizeof err))
+		return -1;
+	*id = v;
+	return 0;
+}
+
+/* The route below a measurement id: "", "results", "latest", "participation-requests". */
+static enum api_route_kind msm_sub(const struct segs *g)
+{
+	if (g->n == 4)
+		return ROUTE_MSM_ONE;
+	if (g->n != 5)
+		return ROUTE_NONE;
+	if (strcmp(g->s[4], "results") == 0)
+		return ROUTE_MSM_RESULTS;
+	if (strcmp(g->s[4], "latest") == 0)
+		return ROUTE_MSM_LATEST;
+	if (strcmp(g->s[4], "participation-requests") == 0)
+		return ROUTE_MSM_PARTICIPATION;
+	return ROUTE_NONE;
+}
+
+/* See api_route.h. */
+int api_route_parse(const char *path, size_t len, struct api_route *r)
+{
+	struct segs g;
+	r->kind = ROUTE_NONE;
+	r->id = 0;
+	if (split(path, len, &g) < 0 || g.n < 3 || strcmp(g.s[0], "api") != 0 ||
+	    strcmp(g.s[1], "v2") != 0)
+		return -1;
+	const char *coll = g.s[2];
+	int msm = strcmp(coll, "measurements") == 0, probe = strcmp(coll, "probes") == 0,
+	    anchor = strcmp(coll, "anchors") == 0;
+	if (!msm && !probe && !anchor)
+		return -1;
+	if (g.n == 3) {
+		r->kind = msm ? ROUTE_MSM_LIST : probe ? ROUTE_PROBE_LIST : ROUTE_ANCHOR_LIST;
+		return 0;
+	}
+	if (parse_id(g.s[3], &r->id) < 0)
+		return -1;
+	if (msm)
+		r->kind = msm_sub(&g);
+	else if (g.n == 4)
+		r->kind = probe ? ROUTE_PROBE_ONE : ROUTE_ANCHOR_ONE;
+	return r->kind == ROUTE_NONE ? -1 : 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * api_route: which endpoint of the RIPE Atlas API v2 subset a request path
+ * names, and the object id in it. Pure and bounded: the path is hostile.
+ */
+#ifndef VANTAGE_API_API_ROUTE_H
+#define VANTAGE_API_API_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum api_route_kind {
+	ROUTE_NONE = 0,
+	ROUTE_MSM_LIST,          /* /api/v2/measurements/ */
+	ROUTE_MSM_ONE,           /* /api/v2/measurements/{id}/ */
+	ROUTE_MSM_RESULTS,       /* /api/v2/measurements/{id}/results/ */
+	ROUTE_MSM_LATEST,        /* /api/v2/measurements/{id}/latest/ */
+	ROUTE_MSM_PARTICIPATION, /* /api/v2/measurements/{id}/participation-requests/ */
+	ROUTE_PROBE_LIST,        /* /api/v2/probes/ */
+	ROUTE_PROBE_ONE,         /* /api/v2/probes/{id}/ */
+	ROUTE_ANCHOR_LIST,       /* /api/v2/anchors/ */
+	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
+};
+
+struct api_route {
+	enum api_route_kind kind;
+	int64_t id;              /* for the {id} routes, 1..2^53 */
+};
+
+/*
+ * Match path (len bytes, no query string; the trailing slash is optional)
+ * against the endpoints. Returns 0 with *r filled, or -1 when no endpoint
+ * matches (r->kind is ROUTE_NONE).
+ */
+int api_route_parse(const char *path, size_t len, struct api_route *r);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * vantage-controller: the central server. Parses its options, runs the
+ * controller (src/controller) on an event loop until SIGINT or SIGTERM, and
+ * shuts down cleanly (pending results committed, sessions recorded closed).
+ */
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "controller/controller.h"
+#include "util/numparse.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vantage-controller [--dir DIR] [--listen ADDR] [--port N] [--admin PATH]\n"
+		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
+		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
+		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
+		"              controller.key, controller.crt and admin.sock live there\n"
+		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
+		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n");
+}
+
+/* Stop the loop on SIGINT/SIGTERM. */
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	event_base_loopbreak(arg);
+}
+
+/* Paths under dir, unless given. */
+struct paths {
+	char db[4096], key[4000], cert[4096], admin[4096];
+};
+
+/* Parse a bounded numeric option into *out or exit with a message. */
+static int num(const char *opt, const char *arg, long long lo, long long hi)
+{
+	long long v;
+	char err[256];
+	if (!parse_option_num(opt, arg, lo, hi, &v, err, sizeof err)) {
+		fprintf(stderr, "vantage-controller: %s\n", err);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* Fill opts from argv; exits on a bad option. */
+static void parse(int argc, char **argv, struct controller_opts *o, struct paths *p)
+{
+	static const struct option longopts[] = {
+		{ "dir", 1, NULL, 'd' }, { "listen", 1, NULL, 'l' }, { "port", 1, NULL, 'p' },
+		{ "admin", 1, NULL, 'a' }, { "db", 1, NULL, 'b' }, { "key", 1, NULL, 'k' },
+		{ "heartbeat", 1, NULL, 'H' }, { "batch", 1, NULL, 'B' }, { "flush-ms", 1, NULL, 'F' },
+		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *dir = "/var/lib/vantage-controller";
+	const char *db = NULL, *key = NULL, *admin = NULL;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 'l': o->listen_addr = optarg; break;
+		case 'p': o->port = num("--port", optarg, 1, 65535); break;
+		case 'a': admin = optarg; break;
+		case 'b': db = optarg; break;
+		case 'k': key = optarg; break;
+		case 'H': o->heartbeat = num("--heartbeat", optarg, 1, 3600); break;
+		case 'B': o->batch_max = num("--batch", optarg, 1, 100000); break;
+		case 'F': o->flush_ms = num("--flush-ms", optarg, 0, 10000); break;
+		case 'A': o->api_listen = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "vantage-controller: unexpected argument '%s'\n", argv[optind]);
+		exit(2);
+	}
+	if (strlen(dir) > 3000) {
+		fprintf(stderr, "vantage-controller: --dir: path too long\n");
+		exit(2);
+	}
+	mkdir(dir, 0700);
+	if (db)
+		snprintf(p->db, sizeof p->db, "%s", db);
+	else
+		snprintf(p->db, sizeof p->db, "%s/controller.db", dir);
+	if (key)
+		snprintf(p->key, sizeof p->key, "%s", key);
+	else
+		snprintf(p->key, sizeof p->key, "%s/controller.key", dir);
+	if (key)
+		snprintf(p->cert, sizeof p->cert, "%s.crt", p->key);
+	else
+		snprintf(p->cert, sizeof p->cert, "%s/controller.crt", dir);
+	if (admin)
+		snprintf(p->admin, sizeof p->admin, "%s", admin);
+	else
+		snprintf(p->admin, sizeof p->admin, "%s/admin.sock", dir);
+	o->db_path = p->db;
+	o->key_path = p->key;
+	o->cert_path = p->cert;
+	o->admin_path = p->admin;
+}
+
+/* Raise the open-file limit to its ceiling: one descriptor per agent. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct controller_opts o = { .listen_addr = "127.0.0.1", .port = 4443, .heartbeat = 10,
+				     .batch_max = 2000, .flush_ms = 5 };
+	static struct paths p;
+	parse(argc, argv, &o, &p);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct event_base *base = event_base_new();
+	char err[512];
+	struct controller *c = base ? controller_new(base, &o, err, sizeof err) : NULL;
+	if (!c) {
+		fprintf(stderr, "vantage-controller: %s\n", base ? err : "cannot create event loop");
+		if (base)
+			event_base_free(base);
+		return 1;
+	}
+	struct event *sigint = evsignal_new(base, SIGINT, on_signal, base);
+	struct event *sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+	event_add(sigint, NULL);
+	event_add(sigterm, NULL);
+	event_base_dispatch(base);
+	controller_free(c);
+	event_free(sigint);
+	event_free(sigterm);
+	event_base_free(base);
+	return 0;
+}

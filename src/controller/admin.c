@@ -1,0 +1,400 @@
+/*
+ * admin: the controller's local admin socket (a Unix socket, mode 0600) for
+ * the vantage CLI until the REST API exists. A client sends one JSON request
+ * on one line, {"cmd": "agents.add", ...}, and gets one JSON line back,
+ * {"ok": true, "data": ...} or {"ok": false, "error": "..."}; then the
+ * connection closes. Requests are hostile input like any other: bounded in
+ * size and validated field by field.
+ */
+#include "controller/controller_int.h"
+
+#include "api/api_attrs.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ADMIN_MAX_REQUEST (256 * 1024)
+
+typedef json_t *(*admin_fn)(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The string field name of req, or NULL with err. */
+static const char *want_str(const json_t *req, const char *name, char *err, size_t errlen)
+{
+	const char *s = json_string_value(json_object_get(req, name));
+	if (!s)
+		snprintf(err, errlen, "'%s' is missing or not a string", name);
+	return s;
+}
+
+/* Copy the optional string field name (default dflt) into out, bounded. */
+static int opt_str(const json_t *req, const char *name, const char *dflt, char *out, size_t len,
+		   char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(req, name);
+	if (v && (!json_is_string(v) || json_string_length(v) >= len)) {
+		snprintf(err, errlen, "'%s' must be a string of at most %zu bytes", name, len - 1);
+		return -1;
+	}
+	snprintf(out, len, "%s", v ? json_string_value(v) : dflt);
+	return 0;
+}
+
+/* Fill a from the request's org, role, tags and approve, for key fp; 0 or -1 with err. */
+static int agent_from_req(const json_t *req, const char *fp, struct store_agent *a,
+			  char *err, size_t errlen)
+{
+	memset(a, 0, sizeof *a);
+	a->approved = json_is_true(json_object_get(req, "approve"));
+	if (!fp || !identity_fp_valid(fp)) {
+		snprintf(err, errlen, "fingerprint '%.80s' is not 64 lower-case hex digits",
+			 fp ? fp : "");
+		return -1;
+	}
+	snprintf(a->fp, sizeof a->fp, "%s", fp);
+	if (opt_str(req, "org", "", a->org, sizeof a->org, err, errlen) < 0 ||
+	    opt_str(req, "role", "probe", a->role, sizeof a->role, err, errlen) < 0 ||
+	    opt_str(req, "tags", "", a->tags, sizeof a->tags, err, errlen) < 0)
+		return -1;
+	if (strcmp(a->role, "probe") != 0 && strcmp(a->role, "anchor") != 0) {
+		snprintf(err, errlen, "role '%s' is neither probe nor anchor", a->role);
+		return -1;
+	}
+	return 0;
+}
+
+/* Register every fingerprint of the array fps in one transaction → {ids}. */
+static json_t *agents_add_many(struct controller *c, const json_t *req, const json_t *fps,
+			       char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	json_t *ids = json_array();
+	size_t i;
+	json_t *v;
+	if (st->ops->txn(st, "begin", err, errlen) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	json_array_foreach(fps, i, v) {
+		struct store_agent a;
+		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
+		    st->ops->agent_add(st, &a, err, errlen) < 0) {
+			st->ops->txn(st, "rollback", NULL, 0);
+			json_decref(ids);
+			return NULL;
+		}
+		json_array_append_new(ids, json_integer(a.id));
+	}
+	if (st->ops->txn(st, "commit", err, errlen) < 0) {
+		json_decref(ids);
+		return NULL;
+	}
+	ctl_log(c, "%zu agents registered", json_array_size(ids));
+	return json_pack("{s:o}", "ids", ids);
+}
+
+/* agents.add {fp | fps: [...], org, role, tags, approve} → {id} or {ids}. */
+static json_t *agents_add(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	const json_t *fps = json_object_get(req, "fps");
+	if (json_is_array(fps))
+		return agents_add_many(c, req, fps, err, errlen);
+	struct store_agent a;
+	if (agent_from_req(req, want_str(req, "fp", err, errlen), &a, err, errlen) < 0 ||
+	    api_attrs_check(req, err, errlen) < 0 ||
+	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0 ||
+	    api_attrs_store(c->store, a.id, req, err, errlen) < 0)
+		return NULL;
+	ctl_log(c, "agent %lld registered (key %s, %s, %s)%s", (long long)a.id, a.fp, a.org,
+		a.role, a.approved ? ", approved" : "");
+	return json_pack("{s:I}", "id", (json_int_t)a.id);
+}
+
+/* agents.approve {key} / agents.remove {key}: by id or fingerprint. */
+static json_t *agents_change(struct controller *c, const json_t *req, int remove,
+			     char *err, size_t errlen)
+{
+	const char *key = want_str(req, "key", err, errlen);
+	if (!key)
+		return NULL;
+	struct store_agent a = { 0 };
+	int found = identity_fp_valid(key) ?
+		c->store->ops->agent_by_fp(c->store, key, &a, err, errlen) : 0;
+	int rc = remove ? c->store->ops->agent_remove(c->store, key, err, errlen) :
+		c->store->ops->agent_approve(c->store, key, 1, err, errlen);
+	if (rc < 0)
+		return NULL;
+	ctl_log(c, "agent %s %s", key, remove ? "removed" : "approved");
+	struct session *s;
+	TAILQ_FOREACH(s, &c->sessions, link)
+		if (remove && s->admitted && ((found == 1 && s->agent.id == a.id) ||
+					      atoll(key) == s->agent.id))
+			conn_close(s->conn, "agent removed by the operator", "removed by the operator");
+	return json_object();
+}
+
+static json_t *agents_approve(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	return agents_change(c, req, 0, err, errlen);
+}
+
+static json_t *agents_remove(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	return agents_change(c, req, 1, err, errlen);
+}
+
+/* agents.list → [agents]. */
+static json_t *agents_list(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	(void)req;
+	json_t *l = NULL;
+	return c->store->ops->agent_list(c->store, &l, err, errlen) < 0 ? NULL : l;
+}
+
+/* Read a non-negative integer field (0 when absent) into *out. */
+static int opt_int(const json_t *req, const char *name, int64_t *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(req, name);
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
+		snprintf(err, errlen, "'%s' must be a non-negative integer", name);
+		return -1;
+	}
+	*out = v ? json_integer_value(v) : 0;
+	return 0;
+}
+
+/* msm.create {def, agents|role|tag|count, start, stop, interval, spread} → {id, agents}. */
+static json_t *msm_create(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	const json_t *def = json_object_get(req, "def");
+	if (!json_is_object(def) || !json_is_string(json_object_get(def, "type"))) {
+		snprintf(err, errlen, "'def' must be a measurement object with a 'type'");
+		return NULL;
+	}
+	struct store_msm m = { 0 };
+	if (opt_int(req, "start", &m.start, err, errlen) < 0 ||
+	    opt_int(req, "stop", &m.stop, err, errlen) < 0 ||
+	    opt_int(req, "interval", &m.interval, err, errlen) < 0 ||
+	    opt_int(req, "spread", &m.spread, err, errlen) < 0)
+		return NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (assign_select(c, req, &ids, &n, err, errlen) < 0)
+		return NULL;
+	char *text = json_dumps(def, JSON_COMPACT);
+	m.def = text;
+	json_t *out = NULL;
+	if (c->store->ops->msm_create(c->store, &m, ids, n, err, errlen) == 0) {
+		assign_push(c, &m, ids, n);
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_integer(ids[i]));
+		out = json_pack("{s:I,s:o}", "id", (json_int_t)m.id, "agents", arr);
+		ctl_log(c, "measurement %lld (%s) created on %zu agents", (long long)m.id,
+			json_string_value(json_object_get(def, "type")), n);
+	}
+	free(text);
+	free(ids);
+	return out;
+}
+
+/* msm.list → [measurements]. */
+static json_t *msm_list(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	(void)req;
+	json_t *l = NULL;
+	return c->store->ops->msm_list(c->store, &l, err, errlen) < 0 ? NULL : l;
+}
+
+/* msm.stop {id}. */
+static json_t *msm_stop(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	int64_t id;
+	if (opt_int(req, "id", &id, err, errlen) < 0)
+		return NULL;
+	if (c->store->ops->msm_stop(c->store, id, time(NULL), err, errlen) < 0)
+		return NULL;
+	assign_stop(c, id);
+	return json_object();
+}
+
+/* Append the parsed body of a result row, with its agent and sequence, to an array. */
+static int export_row(void *arg, json_t *row)
+{
+	json_error_t jerr;
+	json_t *body = json_loads(json_string_value(json_object_get(row, "body")), 0, &jerr);
+	if (!body)
+		return 0;
+	json_object_set(body, "vantage_agent", json_object_get(row, "agent"));
+	json_object_set(body, "vantage_seq", json_object_get(row, "seq"));
+	json_array_append_new(arg, body);
+	return 0;
+}
+
+/* results.export {msm_id} → [RIPE Atlas result objects]. */
+static json_t *results_export(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	int64_t id;
+	if (opt_int(req, "msm_id", &id, err, errlen) < 0)
+		return NULL;
+	ingest_flush(c);
+	json_t *arr = json_array();
+	if (c->store->ops->results_each(c->store, id, export_row, arr, err, errlen) < 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* stats → counters of this run and of the store. */
+static json_t *stats(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	(void)req;
+	(void)err;
+	(void)errlen;
+	size_t sessions = 0, admitted = 0;
+	struct session *s;
+	TAILQ_FOREACH(s, &c->sessions, link) {
+		sessions++;
+		admitted += s->admitted;
+	}
+	ingest_flush(c);
+	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "commits", (json_int_t)c->commits,
+			 "commit_seconds", c->commit_seconds, "stored", (json_int_t)c->stored,
+			 "duplicates", (json_int_t)c->duplicates, "refused",
+			 (json_int_t)c->refused_conns, "connections", (json_int_t)sessions,
+			 "agents_connected", (json_int_t)admitted, "results_in_store",
+			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp);
+}
+
+/* sessions {agent} → [sessions]. */
+static json_t *sessions(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	int64_t id;
+	json_t *l = NULL;
+	if (opt_int(req, "agent", &id, err, errlen) < 0 ||
+	    c->store->ops->session_list(c->store, id, &l, err, errlen) < 0)
+		return NULL;
+	return l;
+}
+
+static const struct { const char *name; admin_fn fn; } commands[] = {
+	{ "agents.add", agents_add }, { "agents.approve", agents_approve },
+	{ "agents.remove", agents_remove }, { "agents.list", agents_list },
+	{ "msm.create", msm_create }, { "msm.list", msm_list }, { "msm.stop", msm_stop },
+	{ "results.export", results_export }, { "stats", stats }, { "sessions", sessions },
+};
+
+/* Run one request line; returns the response object. */
+static json_t *handle(struct controller *c, const char *line, size_t len)
+{
+	char err[512] = "";
+	json_error_t jerr;
+	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), *data = NULL;
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	if (!json_is_object(req) || !cmd) {
+		snprintf(err, sizeof err, "request is not a JSON object with a 'cmd'");
+	} else {
+		size_t i = 0;
+		while (i < sizeof commands / sizeof commands[0] && strcmp(commands[i].name, cmd) != 0)
+			i++;
+		if (i == sizeof commands / sizeof commands[0])
+			snprintf(err, sizeof err, "unknown command '%.64s'", cmd);
+		else {
+			ingest_flush(c);   /* commands run outside the group commit */
+			data = commands[i].fn(c, req, err, sizeof err);
+		}
+	}
+	json_decref(req);
+	if (data)
+		return json_pack("{s:b,s:o}", "ok", 1, "data", data);
+	return json_pack("{s:b,s:s}", "ok", 0, "error", err);
+}
+
+/* The response left: close. */
+static void admin_written(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+/* Error or end of file on an admin connection. */
+static void admin_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	bufferevent_free(bev);
+}
+
+/* Send resp as one line and close once written. */
+static void reply(struct bufferevent *bev, json_t *resp)
+{
+	char *text = json_dumps(resp, JSON_COMPACT);
+	json_decref(resp);
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, admin_written, admin_event, NULL);
+	if (!text || bufferevent_write(bev, text, strlen(text)) < 0 || bufferevent_write(bev, "\n", 1) < 0)
+		bufferevent_free(bev);
+	free(text);
+}
+
+/* Input on an admin connection: wait for one whole line. */
+static void admin_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t len;
+	char *line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+	if (!line) {
+		if (evbuffer_get_length(in) > ADMIN_MAX_REQUEST)
+			reply(bev, json_pack("{s:b,s:s}", "ok", 0, "error", "request too long"));
+		return;
+	}
+	reply(bev, handle(arg, line, len));
+	free(line);
+}
+
+/* A CLI connected to the admin socket. */
+static void admin_accepted(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+			   int salen, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)salen;
+	struct controller *c = arg;
+	struct bufferevent *bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		evutil_closesocket(fd);
+		return;
+	}
+	bufferevent_setcb(bev, admin_read, NULL, admin_event, c);
+	bufferevent_enable(bev, EV_READ);
+}
+
+/* See controller_int.h. */
+int admin_start(struct controller *c, char *err, size_t errlen)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	if (strlen(c->opts.admin_path) >= sizeof un.sun_path) {
+		snprintf(err, errlen, "--admin: '%s' is too long for a Unix socket path",
+			 c->opts.admin_path);
+		return -1;
+	}
+	strcpy(un.sun_path, c->opts.admin_path);
+	unlink(c->opts.admin_path);
+	mode_t old = umask(0077);
+	c->admin = evconnlistener_new_bind(c->base, admin_accepted, c,
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, (struct sockaddr *)&un, sizeof un);
+	umask(old);
+	if (!c->admin) {
+		snprintf(err, errlen, "%s: cannot listen: %s", c->opts.admin_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * cli: the operator subcommands of the `vantage` program that drive a
+ * running controller through its admin socket: `vantage agents`,
+ * `vantage measurement`, `vantage results`. The socket is --admin PATH, else
+ * $VANTAGE_ADMIN, else /var/lib/vantage-controller/admin.sock.
+ */
+#ifndef VANTAGE_CONTROLLER_CLI_H
+#define VANTAGE_CONTROLLER_CLI_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+int cmd_agents(int argc, char **argv);
+int cmd_measurement(int argc, char **argv);
+int cmd_results(int argc, char **argv);
+
+/*
+ * Send req (a JSON object) to the admin socket at path and wait for the
+ * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1
+ * with the controller's error or the connection problem in err.
+ */
+int cli_request(const char *path, json_t *req, json_t **data, char *err, size_t errlen);
+
+#endif

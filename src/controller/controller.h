@@ -1,0 +1,46 @@
+/*
+ * controller: the vantage-controller daemon's core. It listens for agents on
+ * TLS 1.3 (their keys pinned by registration), admits only registered and
+ * approved agents, records every session, ingests results exactly once
+ * (acked only after the batch holding them is committed), pushes measurement
+ * definitions to the agents they are assigned to, and serves operators on a
+ * local Unix admin socket. Everything runs on one libevent event_base.
+ */
+#ifndef VANTAGE_CONTROLLER_CONTROLLER_H
+#define VANTAGE_CONTROLLER_CONTROLLER_H
+
+#include <stddef.h>
+
+struct event_base;
+struct controller;
+
+struct controller_opts {
+	const char *listen_addr;  /* e.g. "127.0.0.1" */
+	int port;
+	const char *admin_path;   /* Unix socket for the vantage CLI */
+	const char *db_path;      /* SQLite database */
+	const char *key_path;     /* Ed25519 key (created on first start) */
+	const char *cert_path;    /* where the self-signed certificate is written */
+	int heartbeat;            /* seconds between heartbeats; a session silent
+				     for three of them is closed */
+	int batch_max;            /* results per commit at most */
+	int flush_ms;             /* longest wait before committing a batch */
+	int quiet;                /* log only problems */
+	const char *api_listen;   /* REST API "ADDR:PORT" (src/api), or NULL for none */
+};
+
+/*
+ * Create the controller on base: opens the store, loads or creates the key
+ * (printing its fingerprint and certificate path when created), starts
+ * listening. Returns NULL with a one-line reason in err.
+ */
+struct controller *controller_new(struct event_base *base, const struct controller_opts *opts,
+				  char *err, size_t errlen);
+
+/* The controller key's fingerprint. */
+const char *controller_fingerprint(const struct controller *c);
+
+/* Commit what is pending, close every session and free the controller. */
+void controller_free(struct controller *c);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * controller_int: the controller's internal structures, shared by its files:
+ * controller.c (setup, listener, logging), session.c (one agent connection),
+ * ingest.c (batched exactly-once commits), admin.c (the operators' socket),
+ * assign.c (choosing agents for a measurement and sending definitions).
+ */
+#ifndef VANTAGE_CONTROLLER_CONTROLLER_INT_H
+#define VANTAGE_CONTROLLER_CONTROLLER_INT_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <openssl/ssl.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "controller/controller.h"
+#include "proto/conn.h"
+#include "proto/identity.h"
+#include "store/store.h"
+
+struct ingest_item;
+struct api;
+
+/* One agent connection. */
+struct session {
+	TAILQ_ENTRY(session) link;
+	struct controller *ctl;
+	struct conn *conn;
+	char peer[64];
+	char fp[IDENTITY_FP_LEN];
+	struct store_agent agent;
+	int admitted;           /* key checked and HELLO accepted */
+	int64_t sid;            /* store session id, 0 before admission */
+	int64_t last_heard;     /* monotonic seconds */
+	int64_t queued_seq;     /* highest result seq queued for commit */
+	uint64_t results;       /* results received in this session */
+};
+
+TAILQ_HEAD(session_list, session);
+
+struct controller {
+	struct controller_opts opts;
+	struct event_base *base;
+	struct store *store;
+	struct identity id;
+	SSL_CTX *tls;
+	struct evconnlistener *listener;
+	struct evconnlistener *admin;
+	struct session_list sessions;
+	struct session **by_agent;  /* admitted session of each agent id */
+	size_t nby_agent;
+	struct event *tick;         /* heartbeats and idle checks */
+	struct event *flush;        /* commits the pending batch */
+	struct store_result *batch; /* results waiting for commit */
+	struct session **batch_from;
+	size_t nbatch;
+	int in_txn;                 /* a group-commit transaction is open */
+	uint64_t stored, duplicates, refused_conns;
+	uint64_t commits;
+	double commit_seconds;      /* time spent in commits (the loop waits on them) */
+	struct api *api;            /* the REST API (src/api), or NULL */
+};
+
+/* Log one line to stderr, prefixed with the time and the program's name. */
+void ctl_log(const struct controller *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Monotonic seconds. */
+int64_t ctl_now_mono(void);
+
+/* Start a session on an accepted TLS bufferevent; closes bev on failure. */
+void session_start(struct controller *c, struct bufferevent *bev, const char *peer);
+
+/* Close every session (for shutdown). */
+void session_close_all(struct controller *c);
+
+/* Send a heartbeat to each admitted session and close silent ones. */
+void session_tick(struct controller *c);
+
+/* The admitted session of an agent, or NULL. */
+struct session *session_of_agent(struct controller *c, int64_t agent_id);
+
+/* Make s the admitted session of its agent (or, with s NULL, of none); 0 or -1. */
+int session_index(struct controller *c, int64_t agent_id, struct session *s);
+
+/* Queue a result for commit; it is acked once committed. Returns 0 or -1. */
+int ingest_add(struct controller *c, struct session *s, const struct msg *m);
+
+/*
+ * Open the group-commit transaction (if not open) that the next flush
+ * commits, so session and status writes share one fsync with the results.
+ */
+void ingest_txn(struct controller *c);
+
+/* Commit the pending batch and ack each session's results. */
+void ingest_flush(struct controller *c);
+
+/* Forget a closing session in the pending batch (its results stay queued, unacked). */
+void ingest_forget(struct controller *c, struct session *s);
+
+/* Free the batch buffers. */
+void ingest_free(struct controller *c);
+
+/* Start the admin socket; returns 0 or -1 with err. */
+int admin_start(struct controller *c, char *err, size_t errlen);
+
+/* Send every running measurement of s's agent to it. */
+void assign_send_all(struct controller *c, struct session *s);
+
+/*
+ * Choose agents for a new measurement from the request (agents: [ids or
+ * fingerprints], role, tag, count) into a new array *out of *n ids.
+ * Returns 0, or -1 with err.
+ */
+int assign_select(struct controller *c, const json_t *req, int64_t **out, size_t *n,
+		  char *err, size_t errlen);
+
+/* Send the measurement (row from the store) to the connected agents among ids. */
+void assign_push(struct controller *c, const struct store_msm *m, const int64_t *ids, size_t n);
+
+/* Tell the connected agents of measurement id to stop it. */
+void assign_stop(struct controller *c, int64_t id);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * engine: the probing core. It runs on a libevent event_base supplied by the
+ * caller, sends probes through raw sockets under one packets-per-second
+ * budget, asks the site policy before each probe leaves, matches replies to
+ * probes by signature, times them with kernel timestamps and fires
+ * timeouts from a heap on the monotonic clock. It knows no measurement type:
+ * an owner (a ping, a trace, ...) submits probes and gets callbacks.
+ */
+#ifndef VANTAGE_ENGINE_ENGINE_H
+#define VANTAGE_ENGINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/clock.h"
+#include "engine/dlist.h"
+#include "net/addr.h"
+#include "net/probe.h"
+#include "net/reply.h"
+
+struct event_base;
+struct engine;
+
+/*
+ * The site policy hook, asked before every probe leaves: returns true to
+ * allow. `method` is the measurement's method name ("icmp-echo", "udp-paris",
+ * ...). NULL hook = allow all.
+ */
+typedef bool (*eng_policy_fn)(void *ctx, const char *method,
+			      const struct net_addr *dst, uint64_t now_ns);
+
+struct engine_opts {
+	uint32_t pps;             /* probes per second, 0 = unlimited */
+	eng_policy_fn policy;     /* may be NULL */
+	void *policy_ctx;
+	struct eng_clock clock;   /* zero = the system clock */
+};
+
+/* A reply matched to a probe, as given to the owner. */
+struct eng_reply {
+	const struct net_reply *r; /* the parsed packet (valid during the call) */
+	uint64_t rtt_ns;           /* see rtt.h */
+	uint64_t tx_mono_ns;       /* when the probe was sent (monotonic) */
+	uint8_t flags;             /* MSM_REPLY_* bits: *_KERNEL, DUP, LATE */
+};
+
+/* What an owner is asked and told. Each callback may submit more probes. */
+struct eng_owner_ops {
+	/* fill the packet of probe `cookie` as it is about to leave: src, ttl,
+	   ports, tcp_mss, want_cksum for ICMP Paris (kind and dst are set; the
+	   engine then writes the identity fields and the payload) */
+	void (*build)(void *ctx, uint32_t cookie, struct net_probe *p);
+	/* the probe `cookie` left (err 0, tx_mono_ns set), was refused by the
+	   policy (refused true) or failed to send (err = errno) */
+	void (*sent)(void *ctx, uint32_t cookie, int err, bool refused,
+		     uint64_t tx_mono_ns);
+	/* a reply (first, duplicate or late) to probe `cookie` */
+	void (*reply)(void *ctx, uint32_t cookie, const struct eng_reply *rep);
+	/* probe `cookie` got no reply within its timeout */
+	void (*timeout)(void *ctx, uint32_t cookie);
+};
+
+/* An owner: embed it; the engine links its live probes to it. */
+struct eng_owner {
+	const struct eng_owner_ops *ops;
+	void *ctx;
+	const char *method;       /* for the policy check (static string) */
+	struct dlink probes;      /* live probes of this owner (engine's) */
+};
+
+/* One probe to send. */
+struct eng_probe_req {
+	enum net_probe_kind kind; /* what to send */
+	struct net_addr dst;    /* where to */
+	uint16_t payload_len;   /* bytes after the transport header (>= 6 for
+				   ICMP/UDP so the run key and checksum fit) */
+	uint16_t sig_a, sig_b;  /* identity: ICMP id/seq, UDP sport/checksum,
+				   TCP sport/seq low 16 (see sigtab.h) */
+	uint32_t cookie;        /* the owner's name for this probe */
+	uint32_t timeout_ms;    /* how long to wait for a reply */
+	uint32_t linger_ms;     /* keep matching after timeout / first reply
+				   this long (late and duplicate replies) */
+};
+
+/* Create an engine on base. NULL with a reason in err on failure. */
+struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
+			  char *err, size_t errlen);
+
+/* Stop and free (live probes are dropped without callbacks). NULL is fine. */
+void engine_free(struct engine *e);
+
+/*
+ * Make sure the sockets for (family, proto) are open; call before the first
+ * submit so a missing CAP_NET_RAW is reported at once. 0 or -1 with err.
+ */
+int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen);
+
+/* Initialise an owner; method names its probes for the policy ("udp-paris"). */
+void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, void *ctx,
+		       const char *method);
+
+/*
+ * Queue a probe; it leaves when the pps budget allows. Returns 0, or -1 when
+ * the signature is already in use by a live probe or memory runs out.
+ */
+int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_req *req);
+
+/* Drop every live or queued probe of an owner, silently (it is finishing). */
+void engine_owner_close(struct engine *e, struct eng_owner *o);
+
+/* The engine's 16-bit run key (random per engine; TCP probes carry it). */
+uint16_t engine_run_key(const struct engine *e);
+
+/* The engine's clock. */
+const struct eng_clock *engine_clock(const struct engine *e);
+
+/* Counters, for tests and benchmarks. */
+struct engine_stats {
+	uint64_t sent, send_errors, refused, received, matched, unmatched,
+		 parse_errors, tx_ts, tx_ts_missing, dups, late;
+	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */
+};
+void engine_get_stats(const struct engine *e, struct engine_stats *out);
+
+/*
+ * Schedule fn(arg) after delay_ms on the engine's clock (for owners' pacing
+ * between their own probes, e.g. ping intervals). The timer is the owner's
+ * struct eng_timer; cancel it with engine_timer_cancel before freeing it.
+ */
+struct eng_timer;
+typedef void (*eng_timer_fn)(void *arg);
+struct eng_timer *engine_timer_new(struct engine *e, eng_timer_fn fn, void *arg);
+void engine_timer_arm(struct engine *e, struct eng_timer *t, uint64_t delay_ns);
+void engine_timer_free(struct engine *e, struct eng_timer *t);
+
+#endif

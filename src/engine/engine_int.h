@@ -1,0 +1,100 @@
+/*
+ * engine_int: the engine's internal structs, shared by its files
+ * (engine.c: life cycle and submit; engine_send.c: pacing and sending;
+ * engine_recv.c: receiving and matching; engine_timer.c: timeouts).
+ */
+#ifndef VANTAGE_ENGINE_ENGINE_INT_H
+#define VANTAGE_ENGINE_ENGINE_INT_H
+
+#include <event2/util.h>
+
+#include "engine/engine.h"
+#include "engine/dlist.h"
+#include "engine/pacer.h"
+#include "engine/rawsock.h"
+#include "engine/sigtab.h"
+#include "engine/timer_heap.h"
+
+/* Socket slots. */
+enum {
+	ENG_S4_TX = 0,   /* IPv4 IPPROTO_RAW sender */
+	ENG_S4_ICMP = 1, /* IPv4 ICMP receiver */
+	ENG_S4_TCP = 2,  /* IPv4 TCP receiver */
+	ENG_S6_ICMP = 3, /* IPv6 ICMPv6 sender and receiver */
+	ENG_S6_UDP = 4,  /* IPv6 UDP sender */
+	ENG_S6_TCP = 5,  /* IPv6 TCP sender and receiver */
+	ENG_NSOCK = 6,
+};
+
+struct eng_sock {
+	struct rawsock rs;
+	struct event *ev;  /* read (and error queue) readiness */
+	struct dlink txq;  /* probes sent on it waiting for their TX stamp,
+			      in key order */
+	struct engine *e;
+};
+
+enum eng_state { ENG_QUEUED = 0, ENG_SENT = 1, ENG_LINGER = 2 };
+
+struct eng_probe {
+	struct sig_node sig;
+	struct th_timer timer;
+	struct dlink olink;     /* owner's live probes */
+	union {
+		struct dlink qlink;  /* send queue (state ENG_QUEUED) */
+		struct dlink txlink; /* socket's TX-stamp queue (after) */
+	};
+	struct eng_owner *owner;
+	uint8_t kind;           /* enum net_probe_kind */
+	uint16_t payload_len;
+	uint8_t state;          /* enum eng_state */
+	uint8_t nreplies;
+	bool timed_out;
+	uint8_t sock;           /* slot it was sent on */
+	uint32_t cookie, timeout_ms, linger_ms, tx_key;
+	uint64_t tx_mono_ns;
+	int64_t off_tx_ns, tx_kernel_ns;
+};
+
+struct engine {
+	struct event_base *base;
+	struct engine_opts opts;
+	uint32_t key;
+	struct sigtab sigs;
+	struct timer_heap timers;
+	struct dlink sendq;
+	size_t nqueued;         /* probes in sendq */
+	struct pacer pacer;
+	struct event *pump_ev, *timer_ev;
+	bool pump_armed;
+	struct eng_sock socks[ENG_NSOCK];
+	struct engine_stats stats;
+	uint8_t pkt[65536];
+	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
+};
+
+/* Write the signature fields and run key of probe p into its packet np. */
+void eng_stamp_identity(const struct engine *e, const struct eng_probe *p,
+			struct net_probe *np);
+
+/* Unlink a probe from everything and free it. */
+void eng_probe_free(struct engine *e, struct eng_probe *p);
+
+/* Run the send pump soon (after delay_ns). */
+void eng_schedule_pump(struct engine *e, uint64_t delay_ns);
+
+/* libevent callbacks. */
+void eng_pump_cb(evutil_socket_t fd, short what, void *arg);
+void eng_timeout_cb(evutil_socket_t fd, short what, void *arg);
+void eng_read_cb(evutil_socket_t fd, short what, void *arg);
+
+/* Arm the probe's timer at when_ns and re-aim the engine's timer event. */
+void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
+
+/* Read every waiting TX stamp of socket slot i. */
+void eng_drain_txts(struct engine *e, int i);
+
+/* REALTIME - MONOTONIC now. */
+int64_t eng_offset_now(const struct engine *e, uint64_t *mono);
+
+#endif

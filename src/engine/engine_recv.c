@@ -1,0 +1,144 @@
+/*
+ * engine_recv: reading sockets, matching replies to probes and timing them.
+ * A reply's signature is taken from what it carries back of the probe:
+ * the echo id/seq of an echo reply, the ports and sequence number of a TCP
+ * reply, or the quoted header inside an ICMP error. The run key is checked
+ * wherever the reply carries it (echo payload, TCP sequence numbers), so
+ * stray or forged packets do not match.
+ */
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+#include "engine/rtt.h"
+#include "engine/match.h"
+#include "msm/msm_result.h"
+
+#define READ_BATCH 256
+
+/* Give the TX stamp with this key to its probe; probes before it missed theirs. */
+static void attach_txts(struct engine *e, struct eng_sock *s, uint32_t key, int64_t ns)
+{
+	e->stats.tx_ts++;
+	while (!dl_empty(&s->txq)) {
+		struct eng_probe *p = DL_ENTRY(s->txq.next, struct eng_probe, txlink);
+		if ((int32_t)(p->tx_key - key) > 0)
+			break;
+		dl_del(&p->txlink);
+		if (p->tx_key == key)
+			p->tx_kernel_ns = ns;
+		else
+			e->stats.tx_ts_missing++;
+	}
+}
+
+/* Attach waiting TX stamps of socket slot i to their probes. */
+void eng_drain_txts(struct engine *e, int i)
+{
+	struct eng_sock *s = &e->socks[i];
+	uint32_t keys[RAWSOCK_BATCH];
+	int64_t ns[RAWSOCK_BATCH];
+	int got, nts;
+	do {
+		got = rawsock_read_txts(&s->rs, keys, ns, RAWSOCK_BATCH, &nts);
+		for (int k = 0; k < nts; k++)
+			attach_txts(e, s, keys[k], ns[k]);
+	} while (got == RAWSOCK_BATCH);
+}
+
+/* Work out the flags and RTT of a reply to p and tell its owner. */
+static void deliver(struct engine *e, struct eng_probe *p, const struct net_reply *r,
+		    const struct rawsock_rx *rx, uint64_t rx_mono, int64_t off_rx)
+{
+	if (p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
+		eng_drain_txts(e, p->sock);
+	struct rtt_in in = { p->tx_kernel_ns, rx->kernel_ns, p->tx_mono_ns, rx_mono,
+			     p->off_tx_ns, off_rx };
+	struct eng_reply rep = { r, 0, p->tx_mono_ns, 0 };
+	rep.rtt_ns = rtt_compute(&in, &rep.flags);
+	if (p->nreplies > 0) {
+		rep.flags |= MSM_REPLY_DUP;
+		e->stats.dups++;
+	}
+	if (p->timed_out) {
+		rep.flags |= MSM_REPLY_LATE;
+		e->stats.late++;
+	}
+	if (p->nreplies < 255)
+		p->nreplies++;
+	struct eng_owner *o = p->owner;
+	uint32_t cookie = p->cookie;
+	if (p->nreplies == 1 && !p->timed_out) {
+		/* answered: keep it only for its linger time, for duplicates */
+		if (p->linger_ms == 0)
+			eng_probe_free(e, p);
+		else {
+			p->state = ENG_LINGER;
+			eng_arm(e, p, rx_mono + (uint64_t)p->linger_ms * 1000000ULL);
+		}
+	}
+	e->stats.matched++;
+	o->ops->reply(o->ctx, cookie, &rep);
+}
+
+/* Parse one received packet and hand it to its probe, if any. */
+static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t len,
+			  const struct rawsock_rx *rx, uint64_t mono, int64_t off)
+{
+	struct eng_sock *s = &e->socks[slot];
+	struct net_rx in = { .buf = buf, .len = len };
+	if (s->rs.family == AF_INET) {
+		in.form = NET_RX_IPV4;
+	} else {
+		in.form = NET_RX_V6_L4;
+		in.proto = (uint8_t)s->rs.proto;
+		in.src = &rx->src;
+		in.hlim = rx->hlim;
+	}
+	struct net_reply r;
+	if (net_reply_parse(&in, &r) != 0) {
+		e->stats.parse_errors++;
+		return;
+	}
+	struct eng_sig sig;
+	struct sig_node *n = NULL;
+	if (eng_reply_sig(&r, buf, len, e->key, &sig))
+		n = sigtab_find(&e->sigs, &sig);
+	if (n == NULL) {
+		e->stats.unmatched++;
+		return;
+	}
+	struct eng_probe *p = DL_ENTRY(n, struct eng_probe, sig);
+	if (p->state == ENG_QUEUED) {
+		e->stats.unmatched++;
+		return;
+	}
+	deliver(e, p, &r, rx, mono, off);
+}
+
+/* A socket is readable (data or error queue). */
+void eng_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct eng_sock *s = arg;
+	struct engine *e = s->e;
+	int slot = (int)(s - e->socks);
+	(void)fd;
+	(void)what;
+	if (s->rs.ts_tx)
+		eng_drain_txts(e, slot);
+	for (int round = 0; round < READ_BATCH / RAWSOCK_BATCH; round++) {
+		struct rawsock_rx rx[RAWSOCK_BATCH];
+		size_t lens[RAWSOCK_BATCH];
+		int n = rawsock_recv_many(&s->rs, e->rx, RAWSOCK_BATCH, lens, rx);
+		if (n <= 0)
+			break;
+		uint64_t mono;
+		int64_t off = eng_offset_now(e, &mono);
+		e->stats.received += (uint64_t)n;
+		for (int i = 0; i < n; i++)
+			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], mono, off);
+		if (n < RAWSOCK_BATCH)
+			break;
+	}
+}

@@ -1,0 +1,52 @@
+/*
+ * engine_sock: opening the raw sockets a (family, protocol) pair needs, on
+ * first use, and registering them with the event loop.
+ */
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include "engine/engine_int.h"
+
+/* Open socket slot i (family, proto; tx = it sends) unless open. */
+static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
+		     char *err, size_t errlen)
+{
+	struct eng_sock *s = &e->socks[i];
+	if (s->rs.fd >= 0)
+		return 0;
+	if (rawsock_open(&s->rs, family, proto, tx, err, errlen) < 0)
+		return -1;
+	s->e = e;
+	dl_init(&s->txq);
+	s->ev = event_new(e->base, s->rs.fd, EV_READ | EV_PERSIST, eng_read_cb, s);
+	if (s->ev == NULL || event_add(s->ev, NULL) != 0) {
+		snprintf(err, errlen, "cannot watch a raw socket");
+		return -1;
+	}
+	return 0;
+}
+
+/* Open what probes of (family, proto) need: a sender and the receivers. */
+int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen)
+{
+	if (family == AF_INET) {
+		if (open_slot(e, ENG_S4_TX, AF_INET, IPPROTO_RAW, true, err, errlen) ||
+		    open_slot(e, ENG_S4_ICMP, AF_INET, IPPROTO_ICMP, false, err, errlen))
+			return -1;
+		if (proto == IPPROTO_TCP)
+			return open_slot(e, ENG_S4_TCP, AF_INET, IPPROTO_TCP, false, err, errlen);
+		return 0;
+	}
+	if (family != AF_INET6) {
+		snprintf(err, errlen, "unknown address family");
+		return -1;
+	}
+	if (open_slot(e, ENG_S6_ICMP, AF_INET6, IPPROTO_ICMPV6, true, err, errlen))
+		return -1;
+	if (proto == IPPROTO_UDP)
+		return open_slot(e, ENG_S6_UDP, AF_INET6, IPPROTO_UDP, true, err, errlen);
+	if (proto == IPPROTO_TCP)
+		return open_slot(e, ENG_S6_TCP, AF_INET6, IPPROTO_TCP, true, err, errlen);
+	return 0;
+}

@@ -1,0 +1,132 @@
+/*
+ * engine_timer: probe timeouts on the monotonic clock (one heap, one libevent
+ * timer aimed at its earliest deadline), freeing probes, and small one-shot
+ * timers for owners.
+ */
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "engine/engine_int.h"
+
+/* Aim the engine's timer event at the heap's earliest deadline. */
+static void aim(struct engine *e)
+{
+	struct th_timer *t = th_peek(&e->timers);
+	if (t == NULL) {
+		event_del(e->timer_ev);
+		return;
+	}
+	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
+	uint64_t d = t->when_ns > now ? t->when_ns - now : 0;
+	struct timeval tv = { (time_t)(d / 1000000000ULL),
+			      (suseconds_t)((d % 1000000000ULL + 999) / 1000) };
+	if (tv.tv_usec >= 1000000) {
+		tv.tv_sec++;
+		tv.tv_usec -= 1000000;
+	}
+	event_add(e->timer_ev, &tv);
+}
+
+/* Arm p's timer. */
+void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns)
+{
+	struct th_timer *first = th_peek(&e->timers);
+	if (th_arm(&e->timers, &p->timer, when_ns) != 0)
+		return;
+	if (first == NULL || when_ns < first->when_ns || first == &p->timer)
+		aim(e);
+}
+
+/* Unlink a probe from all structures and free it. */
+void eng_probe_free(struct engine *e, struct eng_probe *p)
+{
+	sigtab_del(&e->sigs, &p->sig);
+	th_cancel(&e->timers, &p->timer);
+	dl_del(&p->olink);
+	if (p->state == ENG_QUEUED && !dl_empty(&p->qlink))
+		e->nqueued--;
+	dl_del(&p->qlink); /* or txlink: they share the links */
+	free(p);
+}
+
+/* One probe's deadline passed. */
+static void expire(struct engine *e, struct eng_probe *p, uint64_t now)
+{
+	if (p->state == ENG_LINGER || p->timed_out) {
+		eng_probe_free(e, p);
+		return;
+	}
+	struct eng_owner *o = p->owner;
+	uint32_t cookie = p->cookie;
+	p->timed_out = true;
+	if (p->linger_ms == 0) {
+		eng_probe_free(e, p);
+	} else {
+		p->state = ENG_LINGER;
+		th_arm(&e->timers, &p->timer, now + (uint64_t)p->linger_ms * 1000000ULL);
+	}
+	o->ops->timeout(o->ctx, cookie);
+}
+
+/* The timer event: expire everything due. */
+void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct engine *e = arg;
+	(void)fd;
+	(void)what;
+	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
+	struct th_timer *t;
+	while ((t = th_pop_due(&e->timers, now)) != NULL)
+		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+	aim(e);
+}
+
+struct eng_timer {
+	struct event *ev;
+	eng_timer_fn fn;
+	void *arg;
+};
+
+/* libevent trampoline for owner timers. */
+static void owner_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct eng_timer *t = arg;
+	(void)fd;
+	(void)what;
+	t->fn(t->arg);
+}
+
+/* A new one-shot owner timer (not armed); NULL when out of memory. */
+struct eng_timer *engine_timer_new(struct engine *e, eng_timer_fn fn, void *arg)
+{
+	struct eng_timer *t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	t->ev = event_new(e->base, -1, 0, owner_timer_cb, t);
+	if (t->ev == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Arm (or re-arm) an owner timer. */
+void engine_timer_arm(struct engine *e, struct eng_timer *t, uint64_t delay_ns)
+{
+	(void)e;
+	struct timeval tv = { (time_t)(delay_ns / 1000000000ULL),
+			      (suseconds_t)((delay_ns % 1000000000ULL) / 1000) };
+	event_add(t->ev, &tv);
+}
+
+/* Free an owner timer (cancels it). NULL is fine. */
+void engine_timer_free(struct engine *e, struct eng_timer *t)
+{
+	(void)e;
+	if (t == NULL)
+		return;
+	event_free(t->ev);
+	free(t);
+}

@@ -1,0 +1,263 @@
+/*
+ * rawsock: raw sockets with SO_TIMESTAMPING (see rawsock.h).
+ */
+#include "engine/rawsock.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/clock.h"
+
+/*
+ * The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives.
+ * The TX stamp is the driver's (SCM_TSTAMP_SND), the last point before the
+ * wire. (SCM_TSTAMP_SCHED, at the entry of the device layer, comes 1-4 us
+ * earlier on a loaded machine: the kernel's own transmit path in between.)
+ */
+static int ts_flags(bool tx)
+{
+	int f = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	if (tx)
+		f |= SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID |
+		     SOF_TIMESTAMPING_OPT_TSONLY;
+	return f;
+}
+
+/* Set the socket options of a fresh raw socket; 0 or -errno. */
+static int setup(struct rawsock *s, bool tx)
+{
+	int one = 1, big = 4 << 20;
+	int f = ts_flags(tx);
+	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
+		s->ts_tx = tx;
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+	if (s->family == AF_INET6 &&
+	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) != 0)
+		return -errno;
+	return 0;
+}
+
+/* Open a raw socket. */
+int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
+		 char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	s->family = family;
+	s->proto = proto;
+	s->fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (s->fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open a raw socket (%s)%s", strerror(e),
+			 (e == EPERM || e == EACCES) ? ": CAP_NET_RAW is needed" : "");
+		return -e;
+	}
+	int rc = setup(s, tx);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot set up a raw socket: %s", strerror(-rc));
+		rawsock_close(s);
+	}
+	return rc;
+}
+
+/* Close the socket. */
+void rawsock_close(struct rawsock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* Send one packet. */
+int rawsock_send(struct rawsock *s, const uint8_t *pkt, size_t len,
+		 const struct net_addr *dst, int hlim, uint32_t *key)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = net_addr_to_sockaddr(dst, 0, &ss);
+	struct iovec iov = { (void *)pkt, len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} c;
+	struct msghdr m = { .msg_name = &ss, .msg_namelen = sl,
+			    .msg_iov = &iov, .msg_iovlen = 1 };
+	if (s->family == AF_INET6) {
+		memset(&c, 0, sizeof c);
+		m.msg_control = c.buf;
+		m.msg_controllen = sizeof c.buf;
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_HOPLIMIT;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &hlim, sizeof hlim);
+	}
+	if (sendmsg(s->fd, &m, 0) < 0)
+		return -errno;
+	*key = s->next_key++;
+	return 0;
+}
+
+/* Pull the timestamp and hop limit out of a received message's cmsgs. */
+static void read_cmsgs(struct msghdr *m, struct rawsock_rx *rx)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
+			struct timespec ts[3];
+			memcpy(ts, CMSG_DATA(cm), sizeof ts);
+			rx->kernel_ns = eng_ts_ns(&ts[0]);
+		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT) {
+			int h;
+			memcpy(&h, CMSG_DATA(cm), sizeof h);
+			rx->hlim = h;
+		}
+	}
+}
+
+/* Receive up to n packets with one recvmmsg. */
+int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
+		      size_t *lens, struct rawsock_rx *rx)
+{
+	struct mmsghdr mm[RAWSOCK_BATCH];
+	struct iovec iov[RAWSOCK_BATCH];
+	struct sockaddr_storage ss[RAWSOCK_BATCH];
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} c[RAWSOCK_BATCH];
+	if (n > RAWSOCK_BATCH)
+		n = RAWSOCK_BATCH;
+	memset(mm, 0, sizeof mm[0] * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = RAWSOCK_RXLEN;
+		mm[i].msg_hdr.msg_name = &ss[i];
+		mm[i].msg_hdr.msg_namelen = sizeof ss[i];
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = c[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
+	}
+	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
+	if (got < 0)
+		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+	for (int i = 0; i < got; i++) {
+		struct msghdr *m = &mm[i].msg_hdr;
+		memset(&rx[i], 0, sizeof rx[i]);
+		rx[i].hlim = -1;
+		net_addr_from_sockaddr((struct sockaddr *)&ss[i], m->msg_namelen, &rx[i].src);
+		read_cmsgs(m, &rx[i]);
+		lens[i] = mm[i].msg_len > RAWSOCK_RXLEN ? RAWSOCK_RXLEN : mm[i].msg_len;
+	}
+	return got;
+}
+
+/* The TX timestamp and key of one error-queue message; true if it is one. */
+static bool txts_of(struct msghdr *m, uint32_t *key, int64_t *ns)
+{
+	bool have_ts = false, have_key = false;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
+			struct timespec ts[3];
+			memcpy(ts, CMSG_DATA(cm), sizeof ts);
+			*ns = eng_ts_ns(&ts[0]);
+			have_ts = *ns != 0;
+		} else if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+			   (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&
+			    ee.ee_info == SCM_TSTAMP_SND) {
+				*key = ee.ee_data;
+				have_key = true;
+			}
+		}
+	}
+	return have_ts && have_key;
+}
+
+/* Read up to n error-queue messages with one recvmmsg. */
+int rawsock_read_txts(struct rawsock *s, uint32_t *keys, int64_t *ns, int n, int *nts)
+{
+	struct mmsghdr mm[RAWSOCK_BATCH];
+	struct iovec iov[RAWSOCK_BATCH];
+	char data[RAWSOCK_BATCH][64];
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} c[RAWSOCK_BATCH];
+	*nts = 0;
+	if (n > RAWSOCK_BATCH)
+		n = RAWSOCK_BATCH;
+	memset(mm, 0, sizeof mm[0] * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = data[i];
+		iov[i].iov_len = sizeof data[i];
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = c[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
+	}
+	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
+	if (got <= 0)
+		return 0;
+	for (int i = 0; i < got; i++)
+		if (txts_of(&mm[i].msg_hdr, &keys[*nts], &ns[*nts]))
+			(*nts)++;
+	return got;
+}
+
+/* Restart the OPT_ID counter: turning the option off and on resets it. */
+void rawsock_reset_keys(struct rawsock *s)
+{
+	int off = 0, f = ts_flags(true), nts;
+	uint32_t k[RAWSOCK_BATCH];
+	int64_t ns[RAWSOCK_BATCH];
+	while (rawsock_read_txts(s, k, ns, RAWSOCK_BATCH, &nts) != 0)
+		;
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &off, sizeof off);
+	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f);
+	s->next_key = 0;
+}
+
+/* The kernel's source address towards dst. */
+int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
+		       char *err, size_t errlen)
+{
+	struct sockaddr_storage ss, me;
+	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	int fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&me, &ml) != 0 ||
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
+		rc = -errno;
+		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* The kernel's source address towards dst, on a kept UDP socket. */
+int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
+			struct net_addr *src, char *err, size_t errlen)
+{
+	int *fd = dst->family == AF_INET6 ? fd6 : fd4;
+	struct sockaddr_storage ss, me;
+	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	if (*fd < 0)
+		*fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, (struct sockaddr *)&ss, sl) != 0 ||
+	    getsockname(*fd, (struct sockaddr *)&me, &ml) != 0 ||
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
+		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * trace_type: the traceroute type's operations table (registered in
+ * msm/msm_registry.c).
+ */
+#include "msm/trace/trace.h"
+
+#include "format/atlas_json.h"
+#include "format/result_sink.h"
+
+/* Free a finished trace result given as void *. */
+static void result_free(void *r)
+{
+	trace_result_free(r);
+}
+
+/* The RIPE Atlas object of a finished result. */
+static json_t *to_atlas(const void *r, const struct atlas_meta *m)
+{
+	return atlas_trace_json(r, m);
+}
+
+/* Write a finished result to a sink. */
+static int sink_write(struct result_sink *s, const void *r, char *err, size_t errlen)
+{
+	return result_sink_trace(s, r, err, errlen);
+}
+
+const struct msm_type trace_type = {
+	.name = "traceroute",
+	.spec_size = sizeof(struct trace_spec),
+	.spec_from_atlas = trace_spec_from_atlas,
+	.start = trace_start,
+	.abort = trace_abort,
+	.to_atlas = to_atlas,
+	.sink_write = sink_write,
+	.result_free = result_free,
+	.proto = trace_proto,
+};

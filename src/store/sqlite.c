@@ -1,0 +1,204 @@
+/*
+ * sqlite: open the SQLite store (WAL, full fsync on commit so an ack always
+ * follows a durable commit), create its schema, and the query helpers the
+ * other sqlite_*.c files share.
+ */
+#include "store/sqlite_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA foreign_keys=ON;"
+	"CREATE TABLE IF NOT EXISTS agents ("
+	" id INTEGER PRIMARY KEY, fp TEXT UNIQUE NOT NULL, org TEXT NOT NULL,"
+	" role TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '', approved INTEGER NOT NULL DEFAULT 0,"
+	" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER);"
+	"CREATE TABLE IF NOT EXISTS measurements ("
+	" id INTEGER PRIMARY KEY, def TEXT NOT NULL, start INTEGER, stop INTEGER,"
+	" interval INTEGER, spread INTEGER, stopped INTEGER);"
+	"CREATE TABLE IF NOT EXISTS msm_agents ("
+	" msm_id INTEGER NOT NULL REFERENCES measurements(id),"
+	" agent_id INTEGER NOT NULL REFERENCES agents(id),"
+	" refused TEXT, PRIMARY KEY (msm_id, agent_id));"
+	"CREATE TABLE IF NOT EXISTS results ("
+	" agent_id INTEGER NOT NULL, seq INTEGER NOT NULL, msm_id INTEGER NOT NULL,"
+	" body TEXT NOT NULL, PRIMARY KEY (agent_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS sessions ("
+	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, connected INTEGER NOT NULL,"
+	" disconnected INTEGER, peer TEXT, reason TEXT);";
+
+static const struct store_ops sqlite_ops;
+
+/* See sqlite_int.h. */
+int sq_fail(struct store_sqlite *s, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "store: %s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* See sqlite_int.h. */
+int sq_exec(struct store_sqlite *s, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(err, errlen, "store: %s", msg ? msg : "error");
+	sqlite3_free(msg);
+	return -1;
+}
+
+/* See sqlite_int.h. */
+sqlite3_stmt *sq_prep(struct store_sqlite *s, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		sq_fail(s, "prepare", err, errlen);
+		return NULL;
+	}
+	return stmt;
+}
+
+/* The current row of stmt as a JSON object keyed by column name. */
+static json_t *row_json(sqlite3_stmt *stmt)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+		json_t *v;
+		switch (sqlite3_column_type(stmt, i)) {
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(stmt, i)); break;
+		case SQLITE_NULL: v = json_null(); break;
+		default: v = json_string((const char *)sqlite3_column_text(stmt, i)); break;
+		}
+		json_object_set_new(o, sqlite3_column_name(stmt, i), v ? v : json_null());
+	}
+	return o;
+}
+
+/* See sqlite_int.h. */
+int sq_each(struct store_sqlite *s, sqlite3_stmt *stmt, store_row_fn fn, void *arg,
+	    char *err, size_t errlen)
+{
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *row = row_json(stmt);
+		int stop = fn(arg, row);
+		json_decref(row);
+		if (stop) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, "query", err, errlen);
+}
+
+/* Append row to the array arg. */
+static int collect(void *arg, json_t *row)
+{
+	json_array_append(arg, row);
+	return 0;
+}
+
+/* See sqlite_int.h. */
+int sq_list(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **out, char *err, size_t errlen)
+{
+	*out = json_array();
+	if (sq_each(s, stmt, collect, *out, err, errlen) == 0)
+		return 0;
+	json_decref(*out);
+	*out = NULL;
+	return -1;
+}
+
+/* See sqlite_int.h. */
+int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
+		 char *err, size_t errlen)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return sq_fail(s, what, err, errlen);
+	return sqlite3_changes(s->db);
+}
+
+/* See sqlite_int.h. */
+void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key)
+{
+	char *end;
+	long long id = strtoll(key, &end, 10);
+	sqlite3_bind_int64(stmt, 1, *key && !*end ? id : -1);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_TRANSIENT);
+}
+
+/* See store.h (txn). */
+static int sq_txn(struct store *st, const char *what, char *err, size_t errlen)
+{
+	const char *sql = strcmp(what, "begin") == 0 ? "BEGIN" :
+		strcmp(what, "commit") == 0 ? "COMMIT" : "ROLLBACK";
+	return sq_exec(sq(st), sql, err, errlen);
+}
+
+/* Close the store and free it. */
+static void sq_close(struct store *st)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_finalize(s->put_result);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+/* See store.h. */
+struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
+{
+	struct store_sqlite *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	s->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		sq_close(&s->base);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	char why[256];
+	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
+	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
+				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		sq_close(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.agent_add = sq_agent_add,
+	.agent_approve = sq_agent_approve,
+	.agent_remove = sq_agent_remove,
+	.agent_list = sq_agent_list,
+	.agent_by_fp = sq_agent_by_fp,
+	.agent_status = sq_agent_status,
+	.msm_create = sq_msm_create,
+	.msm_list = sq_msm_list,
+	.msm_stop = sq_msm_stop,
+	.msm_for_agent = sq_msm_for_agent,
+	.msm_refused = sq_msm_refused,
+	.results_put = sq_results_put,
+	.result_max_seq = sq_result_max_seq,
+	.results_each = sq_results_each,
+	.results_count = sq_results_count,
+	.session_open = sq_session_open,
+	.session_close = sq_session_close,
+	.session_list = sq_session_list,
+	.txn = sq_txn,
+	.api = &sq_api_ops,
+};

@@ -1,0 +1,396 @@
+/*
+ * sqlite_api: the REST API's storage operations (store_api.h) in the SQLite
+ * store: API keys (only their SHA-256 is kept), measurement metadata in its
+ * own table beside the controller's measurements, keyset pages of results
+ * filtered by time window and probes, the latest result per probe, and
+ * probes listed with their network attributes and session-derived uptime.
+ * Lists of ids are bound as one JSON array and read back with json_each.
+ */
+#include "store/sqlite_int.h"
+#include "store/store_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char api_schema[] =
+	"CREATE TABLE IF NOT EXISTS api_keys ("
+	" id INTEGER PRIMARY KEY, hash TEXT UNIQUE NOT NULL, owner TEXT NOT NULL,"
+	" rate INTEGER NOT NULL, created INTEGER NOT NULL, revoked INTEGER);"
+	"CREATE TABLE IF NOT EXISTS api_msm ("
+	" msm_id INTEGER PRIMARY KEY REFERENCES measurements(id), key_id INTEGER NOT NULL,"
+	" description TEXT NOT NULL DEFAULT '', is_oneoff INTEGER NOT NULL,"
+	" requested INTEGER NOT NULL, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS agent_attrs ("
+	" agent_id INTEGER PRIMARY KEY, asn_v4 INTEGER, asn_v6 INTEGER, country_code TEXT,"
+	" prefix_v4 TEXT, prefix_v6 TEXT, address_v4 TEXT, address_v6 TEXT);"
+	"CREATE INDEX IF NOT EXISTS results_by_msm ON results(msm_id, agent_id, seq);";
+
+/* See sqlite_int.h. */
+int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen)
+{
+	return sq_exec(s, api_schema, err, errlen);
+}
+
+/* Bind ids (n of them) as a JSON array text at index i, or NULL when ids is NULL. */
+static void bind_ids(sqlite3_stmt *q, int i, const int64_t *ids, size_t n)
+{
+	if (!ids) {
+		sqlite3_bind_null(q, i);
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, json_integer(ids[k]));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (text)
+		sqlite3_bind_text(q, i, text, -1, free);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+/* See store_api.h (key_add). */
+static int key_add(struct store *st, const char *hash, const char *owner, int rate,
+		   int64_t now, int64_t *id, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "INSERT INTO api_keys(hash, owner, rate, created)"
+				  " VALUES (?, ?, ?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, rate);
+	sqlite3_bind_int64(q, 4, now);
+	if (sq_step_done(s, q, "key add", err, errlen) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* See store_api.h (key_revoke). */
+static int key_revoke(struct store *st, int64_t id, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "UPDATE api_keys SET revoked = 1 WHERE id = ?"
+				  " AND revoked IS NULL", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int n = sq_step_done(s, q, "key revoke", err, errlen);
+	if (n == 0)
+		snprintf(err, errlen, "no active API key %lld", (long long)id);
+	return n > 0 ? 0 : -1;
+}
+
+/* See store_api.h (key_list). */
+static int key_list(struct store *st, json_t **out, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT id, owner, rate, created, coalesce(revoked, 0)"
+				  " AS revoked FROM api_keys ORDER BY id", err, errlen);
+	return q ? sq_list(s, q, out, err, errlen) : -1;
+}
+
+/* See store_api.h (key_find). */
+static int key_find(struct store *st, const char *hash, struct store_key *k,
+		    char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT id, owner, rate, coalesce(revoked, 0) FROM api_keys"
+				  " WHERE hash = ?", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		k->id = sqlite3_column_int64(q, 0);
+		snprintf(k->owner, sizeof k->owner, "%s", (const char *)sqlite3_column_text(q, 1));
+		k->rate = sqlite3_column_int(q, 2);
+		k->revoked = sqlite3_column_int(q, 3);
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return sq_fail(s, "key lookup", err, errlen);
+}
+
+/* Insert the API metadata row of one measurement. */
+static int insert_meta(struct store_sqlite *s, const struct store_api_msm *m,
+		       char *err, size_t errlen)
+{
+	sqlite3_stmt *q = sq_prep(s, "INSERT INTO api_msm(msm_id, key_id, description, is_oneoff,"
+				  " requested, created) VALUES (?, ?, ?, ?, ?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, m->msm->id);
+	sqlite3_bind_int64(q, 2, m->key_id);
+	sqlite3_bind_text(q, 3, m->description ? m->description : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, m->is_oneoff);
+	sqlite3_bind_int64(q, 5, m->requested);
+	sqlite3_bind_int64(q, 6, m->created);
+	return sq_step_done(s, q, "measurement metadata", err, errlen) < 0 ? -1 : 0;
+}
+
+/* See store_api.h (msm_create): all of them, or none. */
+static int msm_create(struct store *st, struct store_api_msm *m, size_t n, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	/* A savepoint, so it also works inside the controller's group commit. */
+	if (sq_exec(s, "SAVEPOINT msms", err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (sq_msm_insert_assign(s, m[i].msm, m[i].agents, m[i].nagents, err, errlen) < 0 ||
+		    insert_meta(s, &m[i], err, errlen) < 0) {
+			sq_exec(s, "ROLLBACK TO msms; RELEASE msms", NULL, 0);
+			return -1;
+		}
+	}
+	if (sq_exec(s, "RELEASE msms", err, errlen) < 0) {
+		sq_exec(s, "ROLLBACK TO msms; RELEASE msms", NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+#define MSM_COLUMNS \
+	"SELECT m.id, m.def, m.start, m.stop, m.interval, m.spread, m.stopped," \
+	" coalesce(a.key_id, 0) AS key_id, coalesce(a.description, '') AS description," \
+	" coalesce(a.is_oneoff, m.interval = 0) AS is_oneoff, coalesce(a.requested, 0) AS requested," \
+	" coalesce(a.created, m.start) AS created," \
+	" (SELECT COUNT(*) FROM msm_agents WHERE msm_id = m.id AND refused IS NULL) AS participants," \
+	" (SELECT COUNT(*) FROM results WHERE msm_id = m.id) AS results" \
+	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id "
+
+#define MSM_WHERE \
+	" WHERE (?1 = 0 OR a.key_id = ?1)" \
+	" AND (?2 IS NULL OR (?2 = 'stopped') = (m.stopped IS NOT NULL))" \
+	" AND (?3 IS NULL OR json_extract(m.def, '$.type') = ?3)" \
+	" AND (?4 IS NULL OR m.id IN (SELECT value FROM json_each(?4)))"
+
+/* Take the single row of q into *row: 1, 0 if none, -1. Finalizes q. */
+static int one_row(struct store_sqlite *s, sqlite3_stmt *q, json_t **row, char *err, size_t errlen)
+{
+	json_t *rows;
+	if (sq_list(s, q, &rows, err, errlen) < 0)
+		return -1;
+	*row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return *row != NULL;
+}
+
+/* See store_api.h (msm_get). */
+static int msm_get(struct store *st, int64_t id, json_t **row, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, MSM_COLUMNS "WHERE m.id = ?", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	return one_row(s, q, row, err, errlen);
+}
+
+/* Bind the measurement filters of p as ?1..?4. */
+static void bind_msm_filter(sqlite3_stmt *q, const struct store_page *p)
+{
+	sqlite3_bind_int64(q, 1, p->key_id);
+	if (p->status)
+		sqlite3_bind_text(q, 2, p->status, -1, SQLITE_STATIC);
+	if (p->type)
+		sqlite3_bind_text(q, 3, p->type, -1, SQLITE_STATIC);
+	bind_ids(q, 4, p->ids, p->nids);
+}
+
+/* The integer in the single row of q (finalized). */
+static int count_of(struct store_sqlite *s, sqlite3_stmt *q, int64_t *count, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : sq_fail(s, "count", err, errlen);
+}
+
+/* See store_api.h (msm_page). */
+static int msm_page(struct store *st, const struct store_page *p, json_t **rows,
+		    int64_t *count, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *c = sq_prep(s, "SELECT COUNT(*) FROM measurements m LEFT JOIN api_msm a"
+				  " ON a.msm_id = m.id" MSM_WHERE, err, errlen);
+	if (!c)
+		return -1;
+	bind_msm_filter(c, p);
+	if (count_of(s, c, count, err, errlen) < 0)
+		return -1;
+	sqlite3_stmt *q = sq_prep(s, MSM_COLUMNS MSM_WHERE " ORDER BY m.id DESC LIMIT ?5 OFFSET ?6",
+				  err, errlen);
+	if (!q)
+		return -1;
+	bind_msm_filter(q, p);
+	sqlite3_bind_int(q, 5, p->limit);
+	sqlite3_bind_int64(q, 6, p->offset);
+	return sq_list(s, q, rows, err, errlen);
+}
+
+/* See store_api.h (msm_participants). */
+static int msm_participants(struct store *st, int64_t id, const int64_t *agents, size_t n,
+			    int remove, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, remove ?
+		"UPDATE msm_agents SET refused = 'removed by the owner' WHERE msm_id = ?1"
+		" AND refused IS NULL AND agent_id IN (SELECT value FROM json_each(?2))" :
+		"INSERT OR IGNORE INTO msm_agents(msm_id, agent_id)"
+		" SELECT ?1, value FROM json_each(?2)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	bind_ids(q, 2, agents, n);
+	return sq_step_done(s, q, "participants", err, errlen);
+}
+
+#define RESULT_WHERE \
+	" WHERE msm_id = ?1" \
+	" AND (?2 = 0 OR json_extract(body, '$.timestamp') >= ?2)" \
+	" AND (?3 = 0 OR json_extract(body, '$.timestamp') <= ?3)" \
+	" AND (?4 IS NULL OR agent_id IN (SELECT value FROM json_each(?4)))"
+
+/* Bind the result filters of f as ?1..?4. */
+static void bind_result_filter(sqlite3_stmt *q, const struct store_result_filter *f)
+{
+	sqlite3_bind_int64(q, 1, f->msm_id);
+	sqlite3_bind_int64(q, 2, f->start);
+	sqlite3_bind_int64(q, 3, f->stop);
+	bind_ids(q, 4, f->probes, f->nprobes);
+}
+
+/* Count adapter: passes rows on and counts them. */
+struct counted {
+	store_row_fn fn;
+	void *arg;
+	int n;
+};
+
+static int counted_row(void *arg, json_t *row)
+{
+	struct counted *c = arg;
+	c->n++;
+	return c->fn(c->arg, row);
+}
+
+/* See store_api.h (results_page). */
+static int results_page(struct store *st, const struct store_result_filter *f,
+			store_row_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT agent_id AS agent, seq, body FROM results"
+				  RESULT_WHERE " AND (agent_id, seq) > (?5, ?6)"
+				  " ORDER BY agent_id, seq LIMIT ?7", err, errlen);
+	if (!q)
+		return -1;
+	bind_result_filter(q, f);
+	sqlite3_bind_int64(q, 5, f->after_agent);
+	sqlite3_bind_int64(q, 6, f->after_seq);
+	sqlite3_bind_int(q, 7, f->limit);
+	struct counted c = { fn, arg, 0 };
+	return sq_each(s, q, counted_row, &c, err, errlen) < 0 ? -1 : c.n;
+}
+
+/* See store_api.h (results_latest). SQLite gives the body of the MAX(seq) row. */
+static int results_latest(struct store *st, const struct store_result_filter *f,
+			  store_row_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT agent_id AS agent, MAX(seq) AS seq, body FROM results"
+				  RESULT_WHERE " GROUP BY agent_id ORDER BY agent_id", err, errlen);
+	if (!q)
+		return -1;
+	bind_result_filter(q, f);
+	return sq_each(s, q, fn, arg, err, errlen);
+}
+
+#define PROBE_FROM \
+	" FROM agents g LEFT JOIN agent_attrs t ON t.agent_id = g.id" \
+	" WHERE g.removed = 0 AND (?1 = 0 OR g.role = 'anchor')" \
+	" AND (?2 IS NULL OR g.id IN (SELECT value FROM json_each(?2)))"
+
+/* See store_api.h (probe_page). */
+static int probe_page(struct store *st, const struct store_page *p, int64_t now,
+		      json_t **rows, int64_t *count, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *c = sq_prep(s, "SELECT COUNT(*)" PROBE_FROM, err, errlen);
+	if (!c)
+		return -1;
+	sqlite3_bind_int(c, 1, p->anchors_only);
+	bind_ids(c, 2, p->ids, p->nids);
+	if (count_of(s, c, count, err, errlen) < 0)
+		return -1;
+	sqlite3_stmt *q = sq_prep(s,
+		"SELECT g.id, g.fp, g.org, g.role, g.tags, g.approved, t.asn_v4, t.asn_v6,"
+		" t.country_code, t.prefix_v4, t.prefix_v6, t.address_v4, t.address_v6,"
+		" (SELECT MIN(connected) FROM sessions WHERE agent_id = g.id) AS first_connected,"
+		" (SELECT MAX(connected) FROM sessions WHERE agent_id = g.id) AS last_connected,"
+		" (SELECT coalesce(SUM(coalesce(disconnected, ?3) - connected), 0) FROM sessions"
+		"  WHERE agent_id = g.id) AS total_uptime,"
+		" (SELECT peer FROM sessions WHERE agent_id = g.id ORDER BY id DESC LIMIT 1) AS peer,"
+		" (SELECT coalesce(disconnected, connected) FROM sessions WHERE agent_id = g.id"
+		"  ORDER BY id DESC LIMIT 1) AS status_since"
+		PROBE_FROM " ORDER BY g.id LIMIT ?4 OFFSET ?5", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, p->anchors_only);
+	bind_ids(q, 2, p->ids, p->nids);
+	sqlite3_bind_int64(q, 3, now);
+	sqlite3_bind_int(q, 4, p->limit);
+	sqlite3_bind_int64(q, 5, p->offset);
+	return sq_list(s, q, rows, err, errlen);
+}
+
+/* Bind the JSON field name of attrs at i: integer, string or NULL. */
+static void bind_attr(sqlite3_stmt *q, int i, const json_t *attrs, const char *name)
+{
+	const json_t *v = json_object_get(attrs, name);
+	if (json_is_integer(v))
+		sqlite3_bind_int64(q, i, json_integer_value(v));
+	else if (json_is_string(v))
+		sqlite3_bind_text(q, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+/* See store_api.h (agent_attrs). */
+static int agent_attrs(struct store *st, int64_t agent_id, const json_t *attrs,
+		       char *err, size_t errlen)
+{
+	static const char *const names[] = { "asn_v4", "asn_v6", "country_code", "prefix_v4",
+					     "prefix_v6", "address_v4", "address_v6" };
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "INSERT OR REPLACE INTO agent_attrs(agent_id, asn_v4, asn_v6,"
+				  " country_code, prefix_v4, prefix_v6, address_v4, address_v6)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	for (int i = 0; i < 7; i++)
+		bind_attr(q, i + 2, attrs, names[i]);
+	return sq_step_done(s, q, "agent attributes", err, errlen) < 0 ? -1 : 0;
+}
+
+/* See sqlite_int.h. */
+const struct store_api_ops sq_api_ops = {
+	.key_add = key_add,
+	.key_revoke = key_revoke,
+	.key_list = key_list,
+	.key_find = key_find,
+	.msm_create = msm_create,
+	.msm_get = msm_get,
+	.msm_page = msm_page,
+	.msm_participants = msm_participants,
+	.results_page = results_page,
+	.results_latest = results_latest,
+	.probe_page = probe_page,
+	.agent_attrs = agent_attrs,
+};

@@ -1,0 +1,86 @@
+/*
+ * sqlite_int: the SQLite store's private state and the small helpers its
+ * files share (sqlite.c opens and queries, sqlite_agents.c, sqlite_msm.c,
+ * sqlite_results.c implement the operations).
+ */
+#ifndef VANTAGE_STORE_SQLITE_INT_H
+#define VANTAGE_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct store_sqlite {
+	struct store base;
+	sqlite3 *db;
+	sqlite3_stmt *put_result;   /* kept prepared: the hot path */
+};
+
+/* The SQLite store behind st. */
+static inline struct store_sqlite *sq(struct store *st)
+{
+	return (struct store_sqlite *)st;
+}
+
+/* Run sql (no results); returns 0 or -1 with err. */
+int sq_exec(struct store_sqlite *s, const char *sql, char *err, size_t errlen);
+
+/* Prepare sql; returns the statement or NULL with err. */
+sqlite3_stmt *sq_prep(struct store_sqlite *s, const char *sql, char *err, size_t errlen);
+
+/* Write SQLite's last error, prefixed with what, into err; returns -1. */
+int sq_fail(struct store_sqlite *s, const char *what, char *err, size_t errlen);
+
+/*
+ * Step the prepared statement stmt through its rows, calling fn with each row
+ * as a JSON object keyed by column name; finalizes stmt. Returns 0 or -1.
+ */
+int sq_each(struct store_sqlite *s, sqlite3_stmt *stmt, store_row_fn fn, void *arg,
+	    char *err, size_t errlen);
+
+/* Like sq_each, collecting the rows into a new array in *out. */
+int sq_list(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **out, char *err, size_t errlen);
+
+/* Step a statement that returns no rows and finalize it; returns changes or -1. */
+int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
+		 char *err, size_t errlen);
+
+/* Bind an agent key (numeric id or fingerprint) as parameters 1 (id) and 2 (fp). */
+void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key);
+
+int sq_agent_add(struct store *st, struct store_agent *a, char *err, size_t errlen);
+int sq_agent_approve(struct store *st, const char *key, int approved, char *err, size_t errlen);
+int sq_agent_remove(struct store *st, const char *key, char *err, size_t errlen);
+int sq_agent_list(struct store *st, json_t **out, char *err, size_t errlen);
+int sq_agent_by_fp(struct store *st, const char *fp, struct store_agent *a, char *err, size_t errlen);
+int sq_agent_status(struct store *st, int64_t agent_id, const char *status, int64_t now,
+		    char *err, size_t errlen);
+int sq_session_open(struct store *st, int64_t agent_id, int64_t now, const char *peer,
+		    int64_t *sid, char *err, size_t errlen);
+int sq_session_close(struct store *st, int64_t sid, int64_t now, const char *reason,
+		     char *err, size_t errlen);
+int sq_session_list(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+int sq_msm_create(struct store *st, struct store_msm *m, const int64_t *agents, size_t n,
+		  char *err, size_t errlen);
+int sq_msm_list(struct store *st, json_t **out, char *err, size_t errlen);
+int sq_msm_stop(struct store *st, int64_t id, int64_t now, char *err, size_t errlen);
+int sq_msm_for_agent(struct store *st, int64_t agent_id, store_row_fn fn, void *arg,
+		     char *err, size_t errlen);
+int sq_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
+		   char *err, size_t errlen);
+int sq_results_put(struct store *st, const struct store_result *r, size_t n, char *err, size_t errlen);
+int sq_result_max_seq(struct store *st, int64_t agent_id, int64_t *seq, char *err, size_t errlen);
+int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
+		    char *err, size_t errlen);
+int64_t sq_results_count(struct store *st);
+
+/* The REST API's operations and schema (sqlite_api.c). */
+struct store_api_ops;
+extern const struct store_api_ops sq_api_ops;
+int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
+
+/* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
+int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
+			 size_t n, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * store: the controller's one storage interface. A table of operations
+ * (struct store_ops) over agents and their keys, measurements and their
+ * assignment to agents, results and agent sessions; sqlite.c implements it
+ * with SQLite in WAL mode, and another engine can follow behind the same
+ * table. Every operation returns 0 (or a documented count) on success and -1
+ * with a reason in err on failure. Listings come back as jansson arrays of
+ * objects so the admin interface can pass them on as they are.
+ */
+#ifndef VANTAGE_STORE_STORE_H
+#define VANTAGE_STORE_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_api_ops;
+
+/* An agent as registered by an operator. */
+struct store_agent {
+	int64_t id;
+	char fp[65];        /* SHA-256 of its Ed25519 public key, lower-case hex */
+	char org[128];      /* hosting organisation */
+	char role[16];      /* "probe" or "anchor" */
+	char tags[256];     /* comma-separated */
+	int approved;
+};
+
+/* A measurement: its RIPE Atlas-shaped definition and its schedule. */
+struct store_msm {
+	int64_t id;
+	const char *def;    /* JSON object text */
+	int64_t start, stop, interval, spread;   /* Unix seconds; 0 = unset */
+};
+
+/* One result to ingest. */
+struct store_result {
+	int64_t agent_id;
+	int64_t seq;
+	int64_t msm_id;
+	const char *body;   /* JSON text */
+	size_t len;
+};
+
+/* Called once per row by the iterating operations; return non-zero to stop. */
+typedef int (*store_row_fn)(void *arg, json_t *row);
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *st);
+	int (*agent_add)(struct store *st, struct store_agent *a, char *err, size_t errlen);
+	/* Set approved on the agent with this id or fingerprint; 0 if none matched is an error. */
+	int (*agent_approve)(struct store *st, const char *key, int approved, char *err, size_t errlen);
+	int (*agent_remove)(struct store *st, const char *key, char *err, size_t errlen);
+	int (*agent_list)(struct store *st, json_t **out, char *err, size_t errlen);
+	/* Returns 1 and fills *a if found, 0 if not, -1 on error. */
+	int (*agent_by_fp)(struct store *st, const char *fp, struct store_agent *a,
+			   char *err, size_t errlen);
+	int (*agent_status)(struct store *st, int64_t agent_id, const char *status_json,
+			    int64_t now, char *err, size_t errlen);
+	/* Create m (m->id gets its id) assigned to the n agents given. */
+	int (*msm_create)(struct store *st, struct store_msm *m, const int64_t *agents,
+			  size_t n, char *err, size_t errlen);
+	int (*msm_list)(struct store *st, json_t **out, char *err, size_t errlen);
+	int (*msm_stop)(struct store *st, int64_t id, int64_t now, char *err, size_t errlen);
+	/* The running measurements assigned to an agent: rows {id, def, start, stop, interval, spread}. */
+	int (*msm_for_agent)(struct store *st, int64_t agent_id, store_row_fn fn, void *arg,
+			     char *err, size_t errlen);
+	int (*msm_refused)(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
+			   char *err, size_t errlen);
+	/*
+	 * Store n results in one transaction (or savepoint of the open
+	 * transaction); a result whose (agent, seq) is
+	 * already stored is skipped. Returns the number newly stored, or -1
+	 * (then nothing of the batch is stored).
+	 */
+	int (*results_put)(struct store *st, const struct store_result *r, size_t n,
+			   char *err, size_t errlen);
+	/* Highest sequence stored for the agent (0 if none). */
+	int (*result_max_seq)(struct store *st, int64_t agent_id, int64_t *seq,
+			      char *err, size_t errlen);
+	/* Every result (of msm_id, or all if 0) in (agent, seq) order: rows {agent, seq, msm_id, body}. */
+	int (*results_each)(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
+			    char *err, size_t errlen);
+	int64_t (*results_count)(struct store *st);
+	/* Record a connect (returns its id in *sid) and the matching disconnect. */
+	int (*session_open)(struct store *st, int64_t agent_id, int64_t now, const char *peer,
+			    int64_t *sid, char *err, size_t errlen);
+	int (*session_close)(struct store *st, int64_t sid, int64_t now, const char *reason,
+			     char *err, size_t errlen);
+	int (*session_list)(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+	/* Group the following operations in one transaction: "begin", "commit" or "rollback". */
+	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
+	/* The REST API's operations (store_api.h). */
+	const struct store_api_ops *api;
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* Open the SQLite store at path (created if missing). NULL with err on failure. */
+struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * store_api: the storage operations the REST API (src/api) needs on top of
+ * the controller's own: API keys and their owners, measurements with their
+ * owner, description and participants (created with their assignments in one
+ * transaction), results filtered by time and probe and read in keyset pages
+ * (so the API streams them without holding them in memory), the latest result
+ * per probe, and probes (agents) with their network attributes and the
+ * status and uptime derived from their sessions. Reached as
+ * st->ops->api->...; every operation returns 0 (or a documented count) or
+ * -1 with a reason in err.
+ */
+#ifndef VANTAGE_STORE_STORE_API_H
+#define VANTAGE_STORE_STORE_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_msm;
+typedef int (*store_row_fn)(void *arg, json_t *row);
+
+/* An API key as stored: only the SHA-256 of the key text is kept. */
+struct store_key {
+	int64_t id;
+	char owner[128];
+	int rate;           /* requests per minute allowed */
+	int revoked;
+};
+
+/* One measurement to create through the API, with its metadata. */
+struct store_api_msm {
+	struct store_msm *msm;    /* definition and schedule; msm->id is set */
+	const int64_t *agents;    /* participants chosen */
+	size_t nagents;
+	int64_t key_id;           /* owner */
+	const char *description;
+	int is_oneoff;
+	int64_t requested;        /* probes asked for */
+	int64_t created;          /* Unix seconds */
+};
+
+/* Which results to read: one measurement, optional time window and probes,
+   after the keyset cursor (agent, seq), at most limit rows. */
+struct store_result_filter {
+	int64_t msm_id;
+	int64_t start, stop;      /* result "timestamp" bounds, 0 = open */
+	const int64_t *probes;    /* NULL = all */
+	size_t nprobes;
+	int64_t after_agent, after_seq;
+	int limit;
+};
+
+/* Which measurements or probes to list (one page). */
+struct store_page {
+	int64_t key_id;           /* measurements: owner (0 = all) */
+	const char *status;       /* measurements: "running" / "stopped" / NULL */
+	const char *type;         /* measurements: "ping" / "traceroute" / NULL */
+	int anchors_only;         /* probes */
+	const int64_t *ids;       /* id__in filter, NULL = all */
+	size_t nids;
+	int64_t offset;
+	int limit;
+};
+
+struct store_api_ops {
+	int (*key_add)(struct store *st, const char *hash, const char *owner, int rate,
+		       int64_t now, int64_t *id, char *err, size_t errlen);
+	int (*key_revoke)(struct store *st, int64_t id, char *err, size_t errlen);
+	/* Rows {id, owner, rate, created, revoked, prefix}. */
+	int (*key_list)(struct store *st, json_t **out, char *err, size_t errlen);
+	/* Returns 1 and fills *k if the hash is known, 0 if not, -1 on error. */
+	int (*key_find)(struct store *st, const char *hash, struct store_key *k,
+			char *err, size_t errlen);
+	/* Create n measurements with their assignments and metadata in one transaction. */
+	int (*msm_create)(struct store *st, struct store_api_msm *m, size_t n,
+			  char *err, size_t errlen);
+	/* Row {id, def, start, stop, interval, spread, stopped, key_id, description,
+	   is_oneoff, requested, created, participants, results}: 1, 0 if none, -1. */
+	int (*msm_get)(struct store *st, int64_t id, json_t **row, char *err, size_t errlen);
+	/* One page of rows like msm_get's, and the total count matching. */
+	int (*msm_page)(struct store *st, const struct store_page *p, json_t **rows,
+			int64_t *count, char *err, size_t errlen);
+	/* Add (or, with remove, take away) participants; returns how many changed. */
+	int (*msm_participants)(struct store *st, int64_t id, const int64_t *agents, size_t n,
+				int remove, char *err, size_t errlen);
+	/* Results rows {agent, seq, body} in (agent, seq) order after the cursor;
+	   returns the number of rows given to fn. */
+	int (*results_page)(struct store *st, const struct store_result_filter *f,
+			    store_row_fn fn, void *arg, char *err, size_t errlen);
+	/* The latest result of each probe (f's probes filter applies). */
+	int (*results_latest)(struct store *st, const struct store_result_filter *f,
+			      store_row_fn fn, void *arg, char *err, size_t errlen);
+	/* Rows {id, fp, org, role, tags, approved, asn_v4, asn_v6, country_code,
+	   prefix_v4, prefix_v6, address_v4, address_v6, first_connected,
+	   last_connected, connected_now, total_uptime, status_since}, uptime as of now. */
+	int (*probe_page)(struct store *st, const struct store_page *p, int64_t now,
+			  json_t **rows, int64_t *count, char *err, size_t errlen);
+	/* Set the network attributes of an agent from attrs (fields as probe rows). */
+	int (*agent_attrs)(struct store *st, int64_t agent_id, const json_t *attrs,
+			   char *err, size_t errlen);
+};
+
+#endif

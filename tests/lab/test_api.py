@@ -1,0 +1,351 @@
+"""The controller's RIPE Atlas-compatible REST API (issue 6), driven through
+ripe.atlas.cousteau as a researcher would: measurements created with
+AtlasCreateRequest and AtlasSource on lab targets, read back with
+Measurement, probes listed with ProbeRequest, results fetched with
+AtlasResultsRequest and AtlasLatestRequest and compared with what the agents
+stored, and a measurement stopped with AtlasStopRequest. Then hostile and
+careless clients: each gets a clear 4xx, nothing is half-created, and the
+controller keeps serving the others.
+
+The controller and its agents run in this test's own namespaces (prefix
+vapi); the agents use the platform's test-only synthetic runner, which sends
+no packets. The API listens on the controller namespace's loopback, so the
+client runs there too (api_cousteau.py)."""
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from platform_lab import VANTAGE, Platform, sh, wait_for  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+API = "127.0.0.1:8443"
+PY = "/usr/bin/python3"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+
+class ApiPlatform(Platform):
+    """The platform of platform_lab with this test's own namespace prefix."""
+
+    def __init__(self):
+        self.tag = f"vapi{os.getpid() % 100000}"
+        self.dir = Path(tempfile.mkdtemp(prefix="vapi-"))
+        self.heartbeat = 1
+        self.ns = f"{self.tag}c"
+        self.namespaces = []
+        self.controller = None
+        self.agents = {}
+        self.fp = None
+        self._add_ns(self.ns)
+
+    def admin_raw(self, req):
+        """One request on the controller's admin socket."""
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        s.connect(str(self.dir / "controller" / "admin.sock"))
+        s.sendall((json.dumps(req) + "\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+        s.close()
+        return json.loads(data)
+
+    def register_with(self, i, role, **attrs):
+        fp = self.agent_fp(i, role=role)
+        r = self.admin_raw({"cmd": "agents.add", "fp": fp, "org": f"lab site {i}", "role": role,
+                            "tags": "lab,%s" % role, "approve": True, **attrs})
+        assert r["ok"], r
+        return r["data"]["id"]
+
+    def cert(self):
+        return str(self.dir / "controller" / "api.crt")
+
+    def in_ns(self, argv, timeout=60):
+        return subprocess.run(["ip", "netns", "exec", self.ns, *argv], capture_output=True,
+                              text=True, timeout=timeout)
+
+    def cousteau(self, op, **args):
+        """Run one cousteau operation in the controller's namespace; its JSON outcome."""
+        c = {"op": op, "server": API, "verify": self.cert(), **args}
+        p = self.in_ns([PY, str(HERE / "api_cousteau.py"), json.dumps(c)])
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def http(self, method, path, key=None, body=None, raw=None):
+        """A plain HTTPS request with python's requests (for what cousteau cannot send)."""
+        code = (
+            "import json,sys,requests\n"
+            "a=json.loads(sys.argv[1])\n"
+            "h={'Authorization':'Key '+a['key']} if a['key'] else {}\n"
+            "data=a['raw'].encode() if a['raw'] is not None else (json.dumps(a['body']) if a['body'] is not None else None)\n"
+            "r=requests.request(a['method'],'https://%s'+a['path'],headers=h,data=data,verify=a['cert'],timeout=30)\n"
+            "print(json.dumps({'status':r.status_code,'headers':dict(r.headers),'text':r.text}))\n"
+        ) % API
+        args = {"method": method, "path": path, "key": key, "body": body, "raw": raw,
+                "cert": self.cert()}
+        p = self.in_ns([PY, "-c", code, json.dumps(args)])
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def new_key(self, owner, rate=600):
+        p = subprocess.run([str(VANTAGE), "keys", "add", owner, "--rate", str(rate), "--dir",
+                            str(self.dir / "controller")], capture_output=True, text=True,
+                           timeout=30)
+        assert p.returncode == 0, p.stderr
+        return p.stdout.split()[-1]
+
+    def sql(self, query, *args):
+        con = sqlite3.connect(f"file:{self.db()}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    def stored_results(self, msm):
+        """The results of msm in the store, as the API should give them back."""
+        out = []
+        for agent, seq, body in self.sql("SELECT agent_id, seq, body FROM results"
+                                         " WHERE msm_id = ? ORDER BY agent_id, seq", msm):
+            r = json.loads(body)
+            r.setdefault("prb_id", agent)
+            r.setdefault("msm_id", msm)
+            out.append(r)
+        return out
+
+
+@pytest.fixture(scope="module")
+def lab():
+    p = ApiPlatform()
+    try:
+        p.start_controller("--api", API)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        p.ids = {
+            1: p.register_with(1, "probe", asn_v4=64500, country_code="NL"),
+            2: p.register_with(2, "probe", asn_v4=64500, country_code="NL"),
+            3: p.register_with(3, "anchor", asn_v4=64502, country_code="DE"),
+        }
+        for i in p.ids:
+            p.start_agent(i)
+        wait_for(lambda: all(r["status"] == "Connected" for r in
+                             p.cousteau("probes")["probes"]), 30, "the agents to connect")
+        p.key = p.new_key("researcher")
+        yield p
+        assert p.controller.alive(), "the controller died:\n" + p.controller.text()[-3000:]
+        # a clean stop: no sanitizer report, no leak, exit status 0
+        assert p.controller.stop() == 0, p.controller.text()[-3000:]
+        assert "Sanitizer" not in p.controller.text(), p.controller.text()[-3000:]
+    finally:
+        p.close()
+
+
+def test_certificate_is_printed_and_accepted(lab):
+    assert f"certificate {lab.cert()}" in lab.controller.text()
+    r = lab.http("GET", "/api/v2/probes/")
+    assert r["status"] == 200
+
+
+def test_probes_through_cousteau(lab):
+    got = lab.cousteau("probes")
+    assert got["count"] == 3
+    by_id = {p["id"]: p for p in got["probes"]}
+    assert set(by_id) == set(lab.ids.values())
+    assert by_id[lab.ids[3]]["is_anchor"] and not by_id[lab.ids[1]]["is_anchor"]
+    assert by_id[lab.ids[1]]["asn_v4"] == 64500 and by_id[lab.ids[3]]["country_code"] == "DE"
+    # the address of the agent's session gives its default prefix
+    assert by_id[lab.ids[1]]["prefix_v4"] == "198.18.250.0/24"
+    anchors = lab.cousteau("probes", filters={"is_anchor": "true"})
+    assert [p["id"] for p in anchors["probes"]] == [lab.ids[3]]
+    assert lab.cousteau("probe", id=lab.ids[2])["asn_v4"] == 64500
+    # pagination: page_size 1 walks all three through the next links
+    paged = lab.cousteau("probes", filters={"page_size": 1})
+    assert sorted(p["id"] for p in paged["probes"]) == sorted(lab.ids.values())
+
+
+def test_create_read_results_latest_stop(lab):
+    created = lab.cousteau("create", key=lab.key, is_oneoff=False, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "api ping",
+         "interval": 10, "packets": 3},
+        {"kind": "traceroute", "af": 4, "target": "198.18.130.1", "description": "api trace",
+         "protocol": "ICMP", "interval": 10, "paris": 16},
+    ], sources=[{"type": "asn", "value": 64500, "requested": 2}])
+    assert created["ok"], created
+    ping_id, trace_id = created["data"]["measurements"]
+    # Measurement(id=...) reads them back
+    m = lab.cousteau("meta", key=lab.key, id=ping_id)
+    assert (m["type"], m["target"], m["description"]) == ("ping", "198.18.1.2", "api ping")
+    assert m["participants"] == 2 and m["status"] == "Ongoing" and m["interval"] == 10
+    assert m["result_url"].endswith(f"/api/v2/measurements/{ping_id}/results/")
+    t = lab.cousteau("meta", key=lab.key, id=trace_id)
+    assert t["type"] == "traceroute" and t["participants"] == 2
+    # the store has exactly the participants chosen by ASN (the two probes)
+    parts = {r[0] for r in lab.sql("SELECT agent_id FROM msm_agents WHERE msm_id = ?", ping_id)}
+    assert parts == {lab.ids[1], lab.ids[2]}
+    # the agents measure; the API gives back what the store holds
+    wait_for(lambda: len(lab.stored_results(ping_id)) >= 4, 60, "two rounds of ping results")
+    got = lab.cousteau("results", key=lab.key, id=ping_id)
+    assert got["ok"], got
+    stored = lab.stored_results(ping_id)
+    assert got["data"][:len(stored)] == stored[:len(got["data"])] and len(got["data"]) >= 4
+    assert {r["prb_id"] for r in got["data"]} == {lab.ids[1], lab.ids[2]}
+    # filters: one probe, and a time window
+    one = lab.cousteau("results", key=lab.key, id=ping_id, probe_ids=[lab.ids[2]])
+    assert one["ok"] and one["data"] and {r["prb_id"] for r in one["data"]} == {lab.ids[2]}
+    ts = sorted(r["timestamp"] for r in got["data"])
+    window = lab.cousteau("results", key=lab.key, id=ping_id, start=ts[-1], stop=ts[-1])
+    assert window["ok"] and all(r["timestamp"] == ts[-1] for r in window["data"])
+    assert window["data"]
+    # latest: one result per probe, the newest the store has for it
+    latest = lab.cousteau("latest", key=lab.key, id=ping_id)
+    assert latest["ok"] and sorted(r["prb_id"] for r in latest["data"]) == sorted(parts)
+    for r in latest["data"]:
+        newest = lab.sql("SELECT MAX(seq) FROM results WHERE msm_id = ? AND agent_id = ?",
+                         ping_id, r["prb_id"])[0][0]
+        body = lab.sql("SELECT body FROM results WHERE agent_id = ? AND seq = ?",
+                       r["prb_id"], newest)[0][0]
+        assert json.loads(body)["timestamp"] == r["timestamp"]
+    # format=txt: one result per line, the same results
+    txt = lab.http("GET", f"/api/v2/measurements/{ping_id}/results/?format=txt", key=lab.key)
+    assert txt["status"] == 200
+    assert [json.loads(x) for x in txt["text"].splitlines()][:len(stored)] == \
+        stored[:len(txt["text"].splitlines())]
+    # stop: the status says so and the agents stop producing
+    assert lab.cousteau("stop", key=lab.key, id=trace_id)["ok"]
+    t = lab.cousteau("meta", key=lab.key, id=trace_id)
+    assert t["status"] == "Stopped" and t["stop_time"]
+    time.sleep(2)
+    n = len(lab.stored_results(trace_id))
+    time.sleep(12)
+    assert len(lab.stored_results(trace_id)) == n, "a stopped measurement went on"
+    assert lab.cousteau("stop", key=lab.key, id=ping_id)["ok"]
+    # listing: this key's measurements, newest first
+    listed = lab.cousteau("measurements", key=lab.key)
+    assert listed["ids"][:2] == [trace_id, ping_id]
+
+
+def test_a_key_sees_and_stops_only_its_own(lab):
+    mine = lab.cousteau("create", key=lab.key, is_oneoff=True, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "mine"}],
+        sources=[{"type": "probes", "value": str(lab.ids[3]), "requested": 1}])
+    assert mine["ok"], mine
+    msm = mine["data"]["measurements"][0]
+    other = lab.new_key("someone else")
+    assert "error" in lab.cousteau("meta", key=other, id=msm)
+    assert not lab.cousteau("stop", key=other, id=msm)["ok"]
+    assert msm not in lab.cousteau("measurements", key=other)["ids"]
+    r = lab.http("GET", f"/api/v2/measurements/{msm}/results/", key=other)
+    assert r["status"] == 404 and json.loads(r["text"])["error"]["status"] == 404
+    assert lab.http("GET", f"/api/v2/measurements/{msm}/", key="not-a-key")["status"] == 403
+    assert lab.http("GET", f"/api/v2/measurements/{msm}/")["status"] == 401
+    # the one-off ran on its one probe and is done
+    wait_for(lambda: lab.stored_results(msm), 30, "the one-off's result")
+    assert lab.cousteau("meta", key=lab.key, id=msm)["status"] == "Stopped"
+
+
+def count_msms(lab):
+    return lab.sql("SELECT COUNT(*) FROM measurements")[0][0], \
+        lab.sql("SELECT COUNT(*) FROM msm_agents")[0][0]
+
+
+def error_of(r):
+    e = json.loads(r["text"])["error"]
+    assert {"status", "code", "title", "detail", "errors"} <= set(e)
+    assert e["status"] == r["status"]
+    return e["detail"]
+
+
+def test_bad_requests_get_4xx_and_change_nothing(lab):
+    before = count_msms(lab)
+    ping = {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "x"}
+    # through cousteau: a target outside the lab ranges, too many probes, an unknown type
+    out = lab.cousteau("create", key=lab.key, definitions=[dict(ping, target="192.0.2.1")],
+                       sources=[{"type": "area", "value": "WW", "requested": 1}])
+    assert not out["ok"] and "outside the ranges" in out["data"]["error"]["detail"]
+    out = lab.cousteau("create", key=lab.key, definitions=[ping],
+                       sources=[{"type": "area", "value": "WW", "requested": 4}])
+    assert not out["ok"] and "4 probes asked for, 3 available" in out["data"]["error"]["detail"]
+    out = lab.cousteau("create", key=lab.key, definitions=[
+        ping, {"kind": "dns", "af": 4, "target": "198.18.1.2", "description": "d",
+                   "query_class": "IN", "query_type": "A", "query_argument": "lab.example"}],
+        sources=[{"type": "area", "value": "WW", "requested": 1}])
+    assert not out["ok"] and "definitions[1].type" in out["data"]["error"]["detail"]
+    out = lab.cousteau("create", key=lab.key, definitions=[ping],
+                       sources=[{"type": "probes", "value": "1,99999", "requested": 1}])
+    assert not out["ok"] and "probe 99999 does not exist" in out["data"]["error"]["detail"]
+    # by hand: malformed JSON, an oversized body, a bad query value
+    path = "/api/v2/measurements/"
+    r = lab.http("POST", path, key=lab.key, raw='{"definitions": [')
+    assert r["status"] == 400 and "not JSON" in error_of(r)
+    r = lab.http("POST", path, key=lab.key, raw=json.dumps({"definitions": [
+        dict(ping, description="x" * 200)] * 400, "probes": []}))
+    assert r["status"] == 413
+    r = lab.http("GET", path + "?page_size=501", key=lab.key)
+    assert r["status"] == 400 and "page_size" in error_of(r)
+    r = lab.http("GET", "/api/v2/measurements/abc/", key=lab.key)
+    assert r["status"] == 404
+    assert count_msms(lab) == before
+
+
+def test_slow_client_does_not_hold_the_controller(lab):
+    code = (
+        "import socket,time,json,requests\n"
+        "s=socket.create_connection(('127.0.0.1',8443))\n"
+        "s.sendall(b'\\x16\\x03\\x01')\n"          # a TLS record header, then nothing
+        "t0=time.monotonic()\n"
+        "r=requests.get('https://%s/api/v2/probes/',verify='%s',timeout=5)\n"
+        "served=time.monotonic()-t0\n"
+        "s.settimeout(30)\n"
+        "try:\n  gone=s.recv(1)==b''\nexcept OSError:\n  gone=True\n"
+        "print(json.dumps({'status':r.status_code,'served':served,'gone':gone,"
+        "'held':time.monotonic()-t0}))\n"
+    ) % (API, lab.cert())
+    p = lab.in_ns([PY, "-c", code], timeout=60)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["status"] == 200 and r["served"] < 3
+    assert r["gone"] and r["held"] < 25, r
+
+
+def test_rate_limit_answers_429_with_retry_after(lab):
+    key = lab.new_key("hasty", rate=5)
+    codes = []
+    for _ in range(6):
+        r = lab.http("GET", "/api/v2/measurements/", key=key)
+        codes.append(r["status"])
+    assert codes[:5] == [200] * 5 and codes[5] == 429
+    assert int(r["headers"]["Retry-After"]) >= 1 and "throttled" in error_of(r)
+
+
+def test_cli_measure_and_results(lab):
+    common = ["--api", API, "--key", lab.key, "--ca", lab.cert()]
+    p = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "198.18.1.2", "--probes", "2",
+                   "--packets", "3", "--wait", "60", *common], timeout=90)
+    assert p.returncode == 0, p.stderr
+    assert "2 of 2 probes answered" in p.stderr
+    printed = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(printed) == 2
+    msm = printed[0]["msm_id"]
+    assert printed == lab.stored_results(msm)
+    r = lab.in_ns([str(VANTAGE), "results", str(msm), *common])
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(x) for x in r.stdout.splitlines()] == lab.stored_results(msm)
+    one = lab.in_ns([str(VANTAGE), "results", str(msm), "--probe-ids", str(printed[0]["prb_id"]),
+                     *common])
+    assert [json.loads(x)["prb_id"] for x in one.stdout.splitlines()] == [printed[0]["prb_id"]]
+    # errors are one clear line naming the problem
+    bad = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "192.0.2.1", *common])
+    assert bad.returncode != 0 and "outside the ranges" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    other = lab.in_ns([str(VANTAGE), "results", "999999", *common])
+    assert other.returncode == 1 and "HTTP 404" in other.stderr
+    wrong_ca = lab.in_ns([str(VANTAGE), "results", str(msm), "--api", API, "--key", lab.key,
+                          "--ca", str(lab.dir / "controller" / "controller.crt")])
+    assert wrong_ca.returncode == 1 and "certificate" in wrong_ca.stderr

@@ -1,0 +1,202 @@
+/*
+ * Tests of the create-request parser and the probe selection: a table of
+ * request bodies (valid ones and each way of being wrong, with the field
+ * the error must name), the runner definitions built from valid ones, and
+ * selection by probes / asn / prefix / country / area / msm with tags and
+ * counts over a fixed set of probes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_create.h"
+#include "api/api_select.h"
+
+#define SRC "\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]"
+#define PING "{\"type\":\"ping\",\"description\":\"d\""
+#define T4 ",\"af\":4,\"target\":\"198.18.1.2\""
+
+struct createcase {
+	const char *body;
+	const char *why;          /* NULL: valid */
+};
+
+static const struct createcase creates[] = {
+	{ "{\"definitions\":[" PING T4 "}]," SRC "}", NULL },
+	{ "{\"definitions\":[" PING T4 ",\"packets\":16,\"size\":2048,\"interval\":60,\"spread\":30}],"
+	  SRC ",\"start_time\":100,\"stop_time\":200}", NULL },
+	{ "{\"definitions\":[{\"type\":\"traceroute\",\"af\":6,\"target\":\"2001:db8::1\","
+	  "\"protocol\":\"TCP\",\"paris\":16,\"max_hops\":30,\"port\":80}]," SRC ",\"is_oneoff\":true}",
+	  NULL },
+	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"192.0.2.1\"}]," SRC "}", "outside the ranges" },
+	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"www.example.org\"}]," SRC "}", "not an IP address" },
+	{ "{\"definitions\":[" PING ",\"af\":6,\"target\":\"198.18.1.2\"}]," SRC "}", "not an IPv6 address" },
+	{ "{\"definitions\":[" PING ",\"af\":5,\"target\":\"198.18.1.2\"}]," SRC "}", "af" },
+	{ "{\"definitions\":[{\"type\":\"dns\",\"af\":4,\"target\":\"198.18.1.2\"}]," SRC "}",
+	  "definitions[0].type" },
+	{ "{\"definitions\":[" PING T4 ",\"packets\":17}]," SRC "}", "definitions[0].packets" },
+	{ "{\"definitions\":[" PING T4 ",\"paris\":3}]," SRC "}", "paris: not an option of ping" },
+	{ "{\"definitions\":[" PING T4 ",\"protocol\":\"SCTP\"}]," SRC "}", "protocol" },
+	{ "{\"definitions\":[" PING T4 ",\"interval\":1}]," SRC "}", "interval" },
+	{ "{\"definitions\":[" PING T4 ",\"bogus\":1}]," SRC "}", "bogus: unknown field" },
+	{ "{\"definitions\":[" PING T4 "}]," SRC ",\"extra\":1}", "extra: unknown field" },
+	{ "{\"definitions\":[]," SRC "}", "definitions" },
+	{ "{\"definitions\":[" PING T4 "}]}", "probes" },
+	{ "{\"definitions\":[" PING T4 "}],\"probes\":[{\"type\":\"planet\",\"value\":\"x\","
+	  "\"requested\":1}]}", "probes[0].type" },
+	{ "{\"definitions\":[" PING T4 "}],\"probes\":[{\"type\":\"asn\",\"value\":\"1\","
+	  "\"requested\":0}]}", "requested" },
+	{ "{\"definitions\":[" PING T4 "}],\"probes\":[{\"type\":\"asn\",\"value\":\"1\","
+	  "\"requested\":1,\"tags\":{\"include\":[1]}}]}", "tags.include" },
+	{ "{\"definitions\":[" PING T4 "}]," SRC ",\"start_time\":200,\"stop_time\":100}", "stop_time" },
+	{ "{\"definitions\":[" PING T4 "}]," SRC ",\"is_oneoff\":\"yes\"}", "is_oneoff" },
+	{ "{\"definitions\":[{\"type\":\"ping\",\"description\":7" T4 "}]," SRC "}",
+	  "description: must be a string" },
+	{ "{\"definitions\":[", "not JSON" },
+	{ "[]", "JSON object" },
+	{ "{\"definitions\":[" PING T4 "}]," SRC ",\"is_oneoff\":true,\"is_oneoff\":false}", "not JSON" },
+};
+
+static void test_create_table(void **state)
+{
+	(void)state;
+	struct api_cidr allowed[2];
+	api_limits_default(allowed);
+	struct api_limits lim = { allowed, 2, 10 };
+	struct api_create *c = malloc(sizeof *c);
+	for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++) {
+		char err[512] = "";
+		int rc = api_create_parse(creates[i].body, strlen(creates[i].body), &lim, c, err,
+					  sizeof err);
+		if (!creates[i].why) {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err);
+			api_create_free(c);
+			continue;
+		}
+		assert_int_equal(rc, -1);
+		if (!strstr(err, creates[i].why))
+			fail_msg("case %zu: '%s' does not name '%s'", i, err, creates[i].why);
+	}
+	free(c);
+}
+
+/* A valid request: the runner definition and the schedule. */
+static void test_create_mapping(void **state)
+{
+	(void)state;
+	struct api_cidr allowed[2];
+	api_limits_default(allowed);
+	struct api_limits lim = { allowed, 2, 10 };
+	struct api_create *c = malloc(sizeof *c);
+	const char *body = "{\"definitions\":[" PING T4 ",\"packets\":5,\"interval\":120,\"spread\":5,"
+			   "\"is_public\":true}," PING T4 ",\"is_oneoff\":true}]," SRC ",\"start_time\":50}";
+	char err[256];
+	assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), 0);
+	assert_int_equal(c->ndefs, 2);
+	assert_int_equal(c->start, 50);
+	char *run = json_dumps(c->defs[0].run, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(run, "{\"af\":4,\"packets\":5,\"target\":\"198.18.1.2\",\"type\":\"ping\"}");
+	free(run);
+	assert_int_equal(c->defs[0].interval, 120);
+	assert_int_equal(c->defs[0].spread, 5);
+	assert_int_equal(c->defs[0].is_oneoff, 0);
+	assert_int_equal(c->defs[1].is_oneoff, 1);
+	assert_int_equal(c->defs[1].interval, 0);
+	assert_string_equal(c->defs[0].description, "d");
+	api_create_free(c);
+	free(c);
+}
+
+/* The probes selection tests choose from. */
+static json_t *probes(void)
+{
+	return json_loads("["
+		"{\"id\":1,\"asn_v4\":64500,\"country_code\":\"NL\",\"address_v4\":\"198.18.0.2\","
+		" \"status\":{\"id\":2},\"tags\":[{\"slug\":\"home\",\"name\":\"home\"}]},"
+		"{\"id\":2,\"asn_v4\":64500,\"country_code\":\"NL\",\"address_v4\":\"198.18.0.6\","
+		" \"status\":{\"id\":1},\"tags\":[]},"
+		"{\"id\":3,\"asn_v4\":64502,\"country_code\":\"DE\",\"address_v4\":\"198.18.9.2\","
+		" \"status\":{\"id\":1},\"tags\":[{\"slug\":\"home\",\"name\":\"home\"}]}]", 0, NULL);
+}
+
+/* Participants of measurement 77 are probes 3 and 1. */
+static int msm77(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	*ids = msm == 77 ? json_pack("[i,i]", 3, 1) : json_array();
+	return 0;
+}
+
+struct selcase {
+	const char *sources;      /* the probes array of a create request */
+	const char *want;         /* chosen ids, "1,2", or NULL when an error */
+	const char *why;
+};
+
+static const struct selcase selections[] = {
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":3}]", "2,3,1", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]", "2", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", NULL, "4 probes asked for, 3" },
+	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", NULL, "only WW" },
+	{ "[{\"type\":\"asn\",\"value\":64500,\"requested\":2}]", "2,1", NULL },
+	{ "[{\"type\":\"asn\",\"value\":\"AS1\",\"requested\":2}]", NULL, "probes[0].value" },
+	{ "[{\"type\":\"country\",\"value\":\"de\",\"requested\":1}]", "3", NULL },
+	{ "[{\"type\":\"prefix\",\"value\":\"198.18.0.0/24\",\"requested\":2}]", "2,1", NULL },
+	{ "[{\"type\":\"prefix\",\"value\":\"198.18.0.1/24\",\"requested\":1}]", NULL, "prefix" },
+	{ "[{\"type\":\"probes\",\"value\":\"3,1\",\"requested\":2}]", "3,1", NULL },
+	{ "[{\"type\":\"probes\",\"value\":\"3,9\",\"requested\":1}]", NULL, "probe 9 does not exist" },
+	{ "[{\"type\":\"msm\",\"value\":77,\"requested\":2}]", "3,1", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":2,"
+	  "\"tags\":{\"include\":[\"home\"]}}]", "3,1", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1,"
+	  "\"tags\":{\"exclude\":[\"home\"]}}]", "2", NULL },
+	{ "[{\"type\":\"asn\",\"value\":64500,\"requested\":1},"
+	  "{\"type\":\"area\",\"value\":\"WW\",\"requested\":2}]", "2,3,1", NULL },
+};
+
+static void test_select_table(void **state)
+{
+	(void)state;
+	json_t *p = probes();
+	struct api_create *c = malloc(sizeof *c);
+	for (size_t i = 0; i < sizeof selections / sizeof selections[0]; i++) {
+		const struct selcase *s = &selections[i];
+		char body[1024], err[256] = "", got[64] = "";
+		snprintf(body, sizeof body, "{\"definitions\":[" PING T4 "}],\"probes\":%s}", s->sources);
+		struct api_cidr allowed[2];
+		api_limits_default(allowed);
+		struct api_limits lim = { allowed, 2, 10 };
+		assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), 0);
+		int64_t *ids = NULL;
+		size_t n = 0;
+		int rc = api_select(p, c, msm77, NULL, &ids, &n, err, sizeof err);
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), k ? ",%lld" : "%lld",
+				 (long long)ids[k]);
+		if (s->want && (rc != 0 || strcmp(got, s->want) != 0))
+			fail_msg("case %zu: got '%s' (%s), want '%s'", i, got, err, s->want);
+		if (!s->want && (rc == 0 || !strstr(err, s->why)))
+			fail_msg("case %zu: '%s' does not name '%s'", i, err, s->why);
+		free(ids);
+		api_create_free(c);
+	}
+	free(c);
+	json_decref(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_table),
+		cmocka_unit_test(test_create_mapping),
+		cmocka_unit_test(test_select_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,357 @@
+/*
+ * Tests of the agent's durable spool: order and sequence numbers survive a
+ * reopen; acks retire segments; the size limit refuses instead of dropping;
+ * a file cut or corrupted at every byte offset reopens with exactly the
+ * records before the damage; failed writes and fsyncs (injected) leave no
+ * trace of the record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent/spool.h"
+
+/* Injected faults: the write or fsync call number fail_at (1-based) fails. */
+struct faults {
+	int writes, fsyncs;
+	int fail_write_at, fail_fsync_at;
+	int short_write;      /* the failing write first writes half */
+};
+
+static ssize_t f_write(int fd, const void *buf, size_t len, void *arg)
+{
+	struct faults *f = arg;
+	if (++f->writes == f->fail_write_at) {
+		if (f->short_write && len > 1)
+			(void)!write(fd, buf, len / 2);
+		errno = ENOSPC;
+		return -1;
+	}
+	return write(fd, buf, len);
+}
+
+static int f_fsync(int fd, void *arg)
+{
+	struct faults *f = arg;
+	if (++f->fsyncs == f->fail_fsync_at) {
+		errno = EIO;
+		return -1;
+	}
+	return fsync(fd);
+}
+
+static int f_open(const char *p, int fl, mode_t m, void *arg)
+{
+	(void)arg;
+	return open(p, fl, m);
+}
+
+static int f_ftruncate(int fd, off_t len, void *arg)
+{
+	(void)arg;
+	return ftruncate(fd, len);
+}
+
+static int f_unlink(const char *p, void *arg)
+{
+	(void)arg;
+	return unlink(p);
+}
+
+/* Make a fresh temporary directory path (the spool creates it). */
+static void tmpdir(char *out, size_t len)
+{
+	char base[] = "/tmp/vpl-spool-XXXXXX";
+	assert_non_null(mkdtemp(base));
+	snprintf(out, len, "%s/spool", base);
+}
+
+/* Remove dir/spool's files, dir/spool and dir. */
+static void rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[4096];
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	snprintf(p, sizeof p, "%s", dir);
+	*strrchr(p, '/') = 0;
+	rmdir(p);
+}
+
+/* Count the segment files in dir. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)))
+		n += strstr(e->d_name, ".seg") != NULL;
+	closedir(d);
+	return n;
+}
+
+static struct spool *open_sp(const char *dir, uint64_t max, uint64_t seg,
+			     const struct spool_sys *sys, struct spool_recovery *rec)
+{
+	struct spool_opts o = { .max_bytes = max, .segment_bytes = seg, .sys = sys };
+	char err[512] = "";
+	struct spool *sp = spool_open(dir, &o, rec, err, sizeof err);
+	if (!sp)
+		fail_msg("spool_open: %s", err);
+	return sp;
+}
+
+/* Append "rec-<i>" records for i in [from, to); asserts seq == i. */
+static void append_range(struct spool *sp, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		char text[32], err[256];
+		uint64_t seq = 0;
+		int n = snprintf(text, sizeof text, "rec-%d", i);
+		assert_int_equal(spool_append(sp, text, (size_t)n, &seq, err, sizeof err), SPOOL_OK);
+		assert_int_equal(seq, (uint64_t)i);
+	}
+}
+
+/* Read everything from the cursor; asserts the records are from..to-1 in order. */
+static void expect_range(struct spool *sp, int from, int to)
+{
+	const void *data;
+	size_t len;
+	uint64_t seq;
+	char err[256], want[32];
+	for (int i = from; i < to; i++) {
+		assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
+		assert_int_equal(seq, (uint64_t)i);
+		int n = snprintf(want, sizeof want, "rec-%d", i);
+		assert_int_equal(len, (size_t)n);
+		assert_memory_equal(data, want, len);
+	}
+	assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 0);
+}
+
+static void test_order_survives_reopen(void **state)
+{
+	(void)state;
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, NULL);
+	append_range(sp, 1, 11);
+	expect_range(sp, 1, 11);
+	assert_int_equal(spool_ack(sp, 4, err, sizeof err), 0);
+	assert_int_equal(spool_depth(sp), 6);
+	spool_close(sp);
+	struct spool_recovery rec;
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	/* Acks are not persisted: a partly acked segment is sent again (deduped). */
+	assert_int_equal(rec.records, 10);
+	assert_int_equal(rec.cut_bytes, 0);
+	append_range(sp, 11, 13);
+	expect_range(sp, 1, 13);
+	spool_rewind(sp);
+	expect_range(sp, 1, 13);
+	spool_close(sp);
+	rmtree(dir);
+}
+
+static void test_acks_retire_segments(void **state)
+{
+	(void)state;
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 1 << 20, 64, NULL, NULL);
+	append_range(sp, 1, 21);   /* ~26 bytes each: two per segment */
+	assert_true(count_files(dir) >= 10);
+	assert_int_equal(spool_ack(sp, 20, err, sizeof err), 0);
+	assert_int_equal(count_files(dir), 1);
+	assert_int_equal(spool_depth(sp), 0);
+	assert_int_equal(spool_bytes(sp), 0);
+	spool_close(sp);
+	/* The sequence goes on from the empty segment's name after a reopen. */
+	sp = open_sp(dir, 1 << 20, 64, NULL, NULL);
+	assert_int_equal(spool_next_seq(sp), 21);
+	append_range(sp, 21, 23);
+	expect_range(sp, 21, 23);
+	spool_close(sp);
+	rmtree(dir);
+}
+
+static void test_full_refuses_then_resumes(void **state)
+{
+	(void)state;
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 5 * 25, 0, NULL, NULL);
+	append_range(sp, 1, 6);   /* "rec-N" is 5 bytes + 20 header = 25 */
+	uint64_t seq = 0;
+	assert_true(spool_would_fill(sp, 5));
+	assert_int_equal(spool_append(sp, "rec-6", 5, &seq, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_next_seq(sp), 6);
+	assert_int_equal(spool_ack(sp, 5, err, sizeof err), 0);
+	append_range(sp, 6, 7);
+	spool_close(sp);
+	rmtree(dir);
+}
+
+/* Size of the segment file in dir (there is exactly one). */
+static void seg_file(const char *dir, char *path, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".seg"))
+			snprintf(path, len, "%s/%s", dir, e->d_name);
+	closedir(d);
+}
+
+/* Copy of the file's bytes; *len gets the size. */
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	uint8_t *b = malloc((size_t)st.st_size);
+	int fd = open(path, O_RDONLY);
+	assert_int_equal(read(fd, b, (size_t)st.st_size), st.st_size);
+	close(fd);
+	*len = (size_t)st.st_size;
+	return b;
+}
+
+static void spit(const char *path, const uint8_t *b, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, b, len), (ssize_t)len);
+	close(fd);
+}
+
+/*
+ * Damage one segment of 5 records at every offset (cut there, or flip the
+ * byte there); reopening keeps exactly the records that end before the
+ * damage, drops the rest, and appending goes on with the next sequence.
+ */
+static void damage_everywhere(int flip)
+{
+	char dir[256], path[512];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, NULL);
+	append_range(sp, 1, 6);
+	spool_close(sp);
+	seg_file(dir, path, sizeof path);
+	size_t len;
+	uint8_t *orig = slurp(path, &len);
+	assert_int_equal(len, 5 * 25);
+	for (size_t off = 0; off < len + !flip; off++) {
+		uint8_t *b = malloc(len);
+		memcpy(b, orig, len);
+		if (flip)
+			b[off] ^= 0x40;
+		spit(path, b, flip ? len : off);
+		free(b);
+		int intact = (int)(off / 25);   /* whole records before the damage */
+		struct spool_recovery rec;
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		assert_int_equal(rec.records, (uint64_t)intact);
+		assert_int_equal(rec.cut_bytes, (flip ? len : off) - (size_t)intact * 25);
+		assert_int_equal(spool_next_seq(sp), (uint64_t)intact + 1);
+		append_range(sp, intact + 1, intact + 2);
+		expect_range(sp, 1, intact + 2);
+		spool_close(sp);
+		spit(path, orig, len);
+	}
+	free(orig);
+	rmtree(dir);
+}
+
+static void test_cut_at_every_offset(void **state)
+{
+	(void)state;
+	damage_everywhere(0);
+}
+
+static void test_flip_at_every_offset(void **state)
+{
+	(void)state;
+	damage_everywhere(1);
+}
+
+/* A failing write (whole or short) or fsync leaves no record behind. */
+static void test_injected_failures(void **state)
+{
+	(void)state;
+	static const struct faults cases[] = {
+		{ .fail_write_at = 3 },
+		{ .fail_write_at = 3, .short_write = 1 },
+		{ .fail_fsync_at = 3 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char dir[256], err[256] = "";
+		tmpdir(dir, sizeof dir);
+		struct faults f = cases[c];
+		struct spool_sys sys = { f_open, f_write, f_fsync, f_ftruncate, f_unlink, &f };
+		struct spool *sp = open_sp(dir, 1 << 20, 0, &sys, NULL);
+		f.writes = f.fsyncs = 0;   /* count from the first append */
+		append_range(sp, 1, 3);
+		uint64_t seq = 0;
+		assert_int_equal(spool_append(sp, "rec-3", 5, &seq, err, sizeof err), SPOOL_ERROR);
+		assert_non_null(strstr(err, f.fail_write_at ? "write" : "fsync"));
+		/* The failed record took no sequence number and left no bytes. */
+		append_range(sp, 3, 5);
+		spool_close(sp);
+		struct spool_recovery rec;
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		assert_int_equal(rec.cut_bytes, 0);
+		expect_range(sp, 1, 5);
+		spool_close(sp);
+		rmtree(dir);
+	}
+}
+
+static void test_skip_to(void **state)
+{
+	(void)state;
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, NULL);
+	assert_int_equal(spool_skip_to(sp, 100, err, sizeof err), 0);
+	assert_int_equal(spool_next_seq(sp), 101);
+	append_range(sp, 101, 103);
+	assert_int_equal(spool_skip_to(sp, 50, err, sizeof err), 0);
+	assert_int_equal(spool_next_seq(sp), 103);
+	spool_close(sp);
+	sp = open_sp(dir, 1 << 20, 0, NULL, NULL);
+	expect_range(sp, 101, 103);
+	spool_close(sp);
+	rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_survives_reopen),
+		cmocka_unit_test(test_acks_retire_segments),
+		cmocka_unit_test(test_full_refuses_then_resumes),
+		cmocka_unit_test(test_cut_at_every_offset),
+		cmocka_unit_test(test_flip_at_every_offset),
+		cmocka_unit_test(test_injected_failures),
+		cmocka_unit_test(test_skip_to),
+	};
+	return cmocka_run_group_tests_name("spool", tests, NULL, NULL);
+}

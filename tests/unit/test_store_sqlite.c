@@ -1,0 +1,194 @@
+/*
+ * Tests of the SQLite store through the storage interface: registration and
+ * approval by key, exactly-once results by (agent, sequence) across batches
+ * and reopenings, sessions, measurement assignment, refusal and stop.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/vpl-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
+	char err[256] = "";
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[160];
+	if (f->st)
+		f->st->ops->close(f->st);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Register an agent with fingerprint fp; returns its id. */
+static int64_t add(struct store *st, const char *fp, const char *role, int approved)
+{
+	struct store_agent a = { .approved = approved };
+	snprintf(a.fp, sizeof a.fp, "%s", fp);
+	snprintf(a.org, sizeof a.org, "lab");
+	snprintf(a.role, sizeof a.role, "%s", role);
+	char err[256] = "";
+	assert_int_equal(st->ops->agent_add(st, &a, err, sizeof err), 0);
+	assert_true(a.id > 0);
+	return a.id;
+}
+
+static void test_agents(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t id = add(st, "aa", "probe", 0);
+	struct store_agent a;
+	assert_int_equal(st->ops->agent_by_fp(st, "aa", &a, err, sizeof err), 1);
+	assert_int_equal(a.id, id);
+	assert_int_equal(a.approved, 0);
+	assert_int_equal(st->ops->agent_by_fp(st, "zz", &a, err, sizeof err), 0);
+	/* Adding the same key twice is refused. */
+	struct store_agent dup = { .fp = "aa", .org = "x", .role = "probe" };
+	assert_int_equal(st->ops->agent_add(st, &dup, err, sizeof err), -1);
+	assert_non_null(strstr(err, "already registered"));
+	assert_int_equal(st->ops->agent_approve(st, "aa", 1, err, sizeof err), 0);
+	assert_int_equal(st->ops->agent_by_fp(st, "aa", &a, err, sizeof err), 1);
+	assert_int_equal(a.approved, 1);
+	assert_int_equal(st->ops->agent_approve(st, "nope", 1, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no registered agent 'nope'"));
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	assert_int_equal(st->ops->agent_remove(st, key, err, sizeof err), 0);
+	assert_int_equal(st->ops->agent_by_fp(st, "aa", &a, err, sizeof err), 0);
+	json_t *list;
+	assert_int_equal(st->ops->agent_list(st, &list, err, sizeof err), 0);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	/* A removed key can be registered again, keeping its id. */
+	assert_int_equal(add(st, "aa", "anchor", 1), id);
+}
+
+static void test_results_exactly_once(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	int64_t a = add(f->st, "aa", "probe", 1), b = add(f->st, "bb", "probe", 1);
+	struct store_result r[] = {
+		{ a, 1, 7, "{\"x\":1}", 7 }, { a, 2, 7, "{\"x\":2}", 7 },
+		{ b, 1, 7, "{\"y\":1}", 7 },
+	};
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	/* A re-upload of a and a new one: only the new one counts. */
+	struct store_result again[] = { r[1], { a, 3, 7, "{\"x\":3}", 7 } };
+	assert_int_equal(f->st->ops->results_put(f->st, again, 2, err, sizeof err), 1);
+	assert_int_equal(f->st->ops->results_count(f->st), 4);
+	int64_t max = 0;
+	assert_int_equal(f->st->ops->result_max_seq(f->st, a, &max, err, sizeof err), 0);
+	assert_int_equal(max, 3);
+	/* Still exactly once after closing and reopening the database. */
+	f->st->ops->close(f->st);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(f->st);
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_count(f->st), 4);
+}
+
+static void test_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t a = add(st, "aa", "probe", 1), sid = 0;
+	assert_int_equal(st->ops->session_open(st, a, 100, "127.0.0.1:5", &sid, err, sizeof err), 0);
+	json_t *l;
+	assert_int_equal(st->ops->agent_list(st, &l, err, sizeof err), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "connected")), 1);
+	json_decref(l);
+	assert_int_equal(st->ops->session_close(st, sid, 160, "link lost", err, sizeof err), 0);
+	assert_int_equal(st->ops->session_list(st, a, &l, err, sizeof err), 0);
+	json_t *s0 = json_array_get(l, 0);
+	assert_int_equal(json_integer_value(json_object_get(s0, "disconnected")), 160);
+	assert_string_equal(json_string_value(json_object_get(s0, "reason")), "link lost");
+	json_decref(l);
+}
+
+/* Count rows into *(int *)arg. */
+static int count_row(void *arg, json_t *row)
+{
+	(void)row;
+	++*(int *)arg;
+	return 0;
+}
+
+static void test_measurements(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t agents[] = { add(st, "aa", "anchor", 1), add(st, "bb", "probe", 1) };
+	struct store_msm m = { .def = "{\"type\":\"ping\"}", .interval = 60 };
+	assert_int_equal(st->ops->msm_create(st, &m, agents, 2, err, sizeof err), 0);
+	int n = 0;
+	assert_int_equal(st->ops->msm_for_agent(st, agents[0], count_row, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(st->ops->msm_refused(st, m.id, agents[1], "AUP forbids ping", err, sizeof err), 0);
+	n = 0;
+	assert_int_equal(st->ops->msm_for_agent(st, agents[1], count_row, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	json_t *l;
+	assert_int_equal(st->ops->msm_list(st, &l, err, sizeof err), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(l, 0), "refused")),
+			       "AUP forbids ping"));
+	json_decref(l);
+	assert_int_equal(st->ops->msm_stop(st, m.id, 5, err, sizeof err), 0);
+	assert_int_equal(st->ops->msm_stop(st, m.id, 5, err, sizeof err), -1);
+	n = 0;
+	assert_int_equal(st->ops->msm_for_agent(st, agents[0], count_row, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	/* An assignment to an agent that does not exist is refused as a whole. */
+	int64_t bad[] = { 999 };
+	struct store_msm m2 = { .def = "{}" };
+	assert_int_equal(st->ops->msm_create(st, &m2, bad, 1, err, sizeof err), -1);
+	assert_int_equal(st->ops->msm_list(st, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+}
