@@ -26,6 +26,8 @@ struct api_hooks {
 	void (*pushed)(void *arg, const struct store_msm *m, const int64_t *ids, size_t n);
 	/* a measurement was stopped: tell its agents */
 	void (*stopped)(void *arg, int64_t msm_id);
+	/* these participants were taken out of a measurement: tell them to stop it */
+	void (*withdrawn)(void *arg, int64_t msm_id, const int64_t *ids, size_t n);
 	/* true if the agent is connected now */
 	int (*connected)(void *arg, int64_t agent_id);
 	/* commit the results waiting to be stored, before reading results */

@@ -1,7 +1,7 @@
 /*
  * api_controller: the glue between the API's hooks (api.h) and the
  * controller's internals: sending definitions to participants and stops to
- * agents (assign.c), whether an agent is connected (session.c), and
+ * agents (assign.c, and to the participants taken out of a measurement), whether an agent is connected (session.c), and
  * committing pending results before they are read (ingest.c).
  */
 #include "api/api_controller.h"
@@ -23,6 +23,19 @@ static void pushed(void *arg, const struct store_msm *m, const int64_t *ids, siz
 static void stopped(void *arg, int64_t id)
 {
 	assign_stop(arg, id);
+}
+
+/* Hook: tell the connected agents among ids to stop measurement id. */
+static void withdrawn(void *arg, int64_t id, const int64_t *ids, size_t n)
+{
+	struct msg m = { .type = MSG_MSM_STOP, .msm_id = id };
+	char err[128];
+	for (size_t i = 0; i < n; i++) {
+		struct session *s = session_of_agent(arg, ids[i]);
+		if (s && conn_send(s->conn, &m, err, sizeof err) < 0)
+			ctl_log(arg, "agent %lld: measurement %lld: %s", (long long)ids[i],
+				(long long)id, err);
+	}
 }
 
 /* Hook: is the agent connected now? */
@@ -50,7 +63,7 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
 	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600 };
-	struct api_hooks h = { c, pushed, stopped, connected, flush };
+	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
 	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))
 		return -1;
 	printf("vantage-controller: API on https://%s%s%s:%d/api/v2/, certificate %s\n",

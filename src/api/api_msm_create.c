@@ -2,8 +2,8 @@
  * api_msm_create: POST /measurements/ (a RIPE Atlas create request: each
  * definition becomes one measurement on the probes its sources select, all
  * stored in one transaction, then sent to the connected participants), and
- * POST /measurements/{id}/participation-requests/ (add probes). Nothing is
- * stored unless the whole request is valid.
+ * POST /measurements/{id}/participation-requests/ (add probes, or take
+ * participants out). Nothing is stored unless the whole request is valid.
  */
 #include "api/api_int.h"
 
@@ -56,11 +56,29 @@ static int msm_probes(void *arg, int64_t msm, json_t **ids, char *err, size_t er
 	return 0;
 }
 
-/* Choose the probes of the request's sources; 0, or -1 after replying. */
-static int choose(struct api_call *c, const struct api_create *req, int64_t **ids, size_t *n)
+/* Keep only the probes of arr whose id is in the array ids (of JSON integers). */
+static void keep_only(json_t *arr, const json_t *ids)
+{
+	for (size_t i = json_array_size(arr); i-- > 0;) {
+		const json_t *id = json_object_get(json_array_get(arr, i), "id");
+		size_t k;
+		const json_t *v;
+		int in = 0;
+		json_array_foreach(ids, k, v)
+			in |= json_equal(v, id);
+		if (!in)
+			json_array_remove(arr, i);
+	}
+}
+
+/* Choose the probes of the request's sources (among only, if given); 0, or -1 after replying. */
+static int choose(struct api_call *c, const struct api_create *req, const json_t *only,
+		  int64_t **ids, size_t *n)
 {
 	char err[512];
 	json_t *probes = api_probes_all(c->api, err, sizeof err);
+	if (probes && only)
+		keep_only(probes, only);
 	if (!probes) {
 		api_error(c, 500, "%s", err);
 		return -1;
@@ -126,7 +144,7 @@ void api_msm_create(struct api_call *c)
 		api_error(c, 400, "%s", err);
 	} else {
 		json_t *created = json_array();
-		if (choose(c, req, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+		if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
 			api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
 		json_decref(created);
 		api_create_free(req);
@@ -157,21 +175,53 @@ static int add_probes(struct api_call *c, const json_t *row, const int64_t *ids,
 	return 0;
 }
 
-/* True if a source of req asks to remove probes. */
-static int any_remove(const struct api_create *req)
+/* How many sources of req ask to remove probes. */
+static size_t removals(const struct api_create *req)
 {
+	size_t k = 0;
 	for (size_t i = 0; i < req->nsrc; i++)
-		if (req->src[i].remove)
-			return 1;
+		k += req->src[i].remove != 0;
+	return k;
+}
+
+/* Take the chosen participants out and tell them; 0 or -1 after replying. */
+static int remove_probes(struct api_call *c, const int64_t *ids, size_t n)
+{
+	char err[256];
+	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 1, err,
+						      sizeof err) < 0) {
+		api_error(c, 500, "%s", err);
+		return -1;
+	}
+	if (c->api->hooks.withdrawn)
+		c->api->hooks.withdrawn(c->api->hooks.arg, c->route.id, ids, n);
 	return 0;
+}
+
+/* Apply a checked participation request; 0 or -1 after replying. */
+static int change(struct api_call *c, const json_t *row, const struct api_create *req)
+{
+	int64_t *ids = NULL;
+	size_t n = 0, k = removals(req);
+	json_t *parts = NULL;
+	char err[256];
+	int rc = -1;
+	if (k != 0 && k != req->nsrc)
+		api_error(c, 400, "add and remove probes in separate requests");
+	else if (k && msm_probes(c->api, c->route.id, &parts, err, sizeof err) < 0)
+		api_error(c, 500, "%s", err);
+	else if (choose(c, req, parts, &ids, &n) == 0)
+		rc = k ? remove_probes(c, ids, n) : add_probes(c, row, ids, n);
+	json_decref(parts);
+	free(ids);
+	return rc;
 }
 
 /* See api_int.h: POST /measurements/{id}/participation-requests/ (add only). */
 void api_msm_participation(struct api_call *c)
 {
 	char *body = NULL, err[512];
-	size_t len, n = 0;
-	int64_t *ids = NULL;
+	size_t len;
 	json_t *row = NULL;
 	struct api_create *req = calloc(1, sizeof *req);
 	if (!req)
@@ -180,18 +230,13 @@ void api_msm_participation(struct api_call *c)
 		/* replied */
 	} else if (api_change_parse(body, len, req, err, sizeof err) < 0) {
 		api_error(c, 400, "%s", err);
-	} else if (any_remove(req)) {
-		api_error(c, 400, "action remove: taking probes out of a running measurement is"
-			  " not supported; stop it and create a new one");
-		api_create_free(req);
 	} else {
-		if (choose(c, req, &ids, &n) == 0 && add_probes(c, row, ids, n) == 0)
+		if (change(c, row, req) == 0)
 			api_reply_json(c, 201, json_pack("{s:[I]}", "request_ids",
 							 (json_int_t)c->route.id));
 		api_create_free(req);
 	}
 	json_decref(row);
-	free(ids);
 	free(body);
 	free(req);
 }

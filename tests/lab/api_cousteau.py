@@ -11,7 +11,7 @@ raises."""
 import json
 import sys
 
-from ripe.atlas.cousteau import (AtlasCreateRequest, AtlasLatestRequest, AtlasResultsRequest,
+from ripe.atlas.cousteau import (AtlasChangeRequest, AtlasChangeSource, AtlasCreateRequest, AtlasLatestRequest, AtlasResultsRequest,
                                  AtlasSource, AtlasStopRequest, Measurement, MeasurementRequest,
                                  Ping, Probe, ProbeRequest, Traceroute, Dns)
 
@@ -68,13 +68,21 @@ def latest(c):
     return {"ok": ok, "data": data}
 
 
+def change(c):
+    sources = [AtlasChangeSource(**s) for s in c["sources"]]
+    ok, data = AtlasChangeRequest(msm_id=c["id"], key=c["key"], sources=sources,
+                                  **conn(c)).create()
+    return {"ok": ok, "data": data}
+
+
 def stop(c):
     ok, data = AtlasStopRequest(msm_id=c["id"], key=c["key"], **conn(c)).create()
     return {"ok": ok, "data": data}
 
 
 OPS = {"create": create, "meta": meta, "probes": probes, "probe": probe,
-       "measurements": measurements, "results": results, "latest": latest, "stop": stop}
+       "measurements": measurements, "results": results, "latest": latest, "stop": stop,
+       "change": change}
 
 
 def main():
