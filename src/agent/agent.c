@@ -191,6 +191,7 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	event_add(a->tick, &tv);
 	agent_log(a, "key %s, controller %s port %d, spool %s", a->id.fp, cfg->controller_addr,
 		  cfg->controller_port, cfg->spool_dir);
+	sched_load(a);
 	link_connect(a);
 	return a;
 }
