@@ -3,6 +3,7 @@
  * hold it and pause measuring when the spool is full), and report status.
  */
 #include "agent/agent_int.h"
+#include "util/logline.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,15 +15,9 @@
 void agent_log(const struct agent *a, const char *fmt, ...)
 {
 	(void)a;
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s vantage-agent: ", when);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlogline("vantage-agent", fmt, ap);
 	va_end(ap);
 }
 
