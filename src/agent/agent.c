@@ -3,6 +3,7 @@
  * hold it and pause measuring when the spool is full), and report status.
  */
 #include "agent/agent_int.h"
+#include "util/logline.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,15 +15,9 @@
 void agent_log(const struct agent *a, const char *fmt, ...)
 {
 	(void)a;
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s vantage-agent: ", when);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlogline("vantage-agent", fmt, ap);
 	va_end(ap);
 }
 
@@ -191,6 +186,7 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	event_add(a->tick, &tv);
 	agent_log(a, "key %s, controller %s port %d, spool %s", a->id.fp, cfg->controller_addr,
 		  cfg->controller_port, cfg->spool_dir);
+	sched_load(a);
 	link_connect(a);
 	return a;
 }

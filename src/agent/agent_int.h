@@ -101,6 +101,15 @@ void agent_relieve(struct agent *a);
 /* Take an MSM message: check it against the site policy and schedule it (or refuse). */
 void sched_put(struct agent *a, const struct msg *m);
 
+/* Schedule a copy of t (its def is copied; ag and ev are set here). */
+void sched_add(struct agent *a, const struct sched_entry *t);
+
+/* Save the schedule to <spool>/schedule.json (atomically); failures are logged. */
+void sched_save(const struct agent *a);
+
+/* Load the saved schedule, if any; a bad file is logged and ignored. */
+void sched_load(struct agent *a);
+
 /* Stop and forget measurement id. */
 void sched_stop(struct agent *a, int64_t id);
 

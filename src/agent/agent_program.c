@@ -15,20 +15,13 @@
 #include <unistd.h>
 
 #include "proto/identity.h"
+#include "util/sigloop.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: vantage-agent --config FILE [--fingerprint]\n"
 		"  --config FILE    the agent's configuration (see src/agent/config.h)\n"
 		"  --fingerprint    create the key if needed, print its fingerprint, exit\n");
-}
-
-/* Stop the loop on SIGINT/SIGTERM. */
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	event_base_loopbreak(arg);
 }
 
 /* Print the key's fingerprint (creating the key if needed); returns an exit status. */
@@ -58,16 +51,10 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 			event_base_free(base);
 		return 1;
 	}
-	struct event *sigint = evsignal_new(base, SIGINT, on_signal, base);
-	struct event *sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	event_add(sigint, NULL);
-	event_add(sigterm, NULL);
-	event_base_dispatch(base);
+	int rc = sigloop_run(base);
 	agent_free(a);
-	event_free(sigint);
-	event_free(sigterm);
 	event_base_free(base);
-	return 0;
+	return rc < 0 ? 1 : 0;
 }
 
 /* See agent.h. */

@@ -5,6 +5,8 @@
  * every slot start + k * interval until its stop time, each run moved by a
  * random delay within the spread, as RIPE Atlas probes do. While measuring
  * is paused (spool full) a slot is skipped and counted, never queued up.
+ * The schedule is saved in the spool directory (sched_file.c) after every
+ * change and run, so an agent restarted while its controller is away goes on.
  */
 #include "agent/agent_int.h"
 #include "agent/slot.h"
@@ -59,6 +61,7 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 	/* A timer may fire a moment before the wall clock reaches its slot. */
 	int64_t now = time(NULL);
 	arm(e, now > e->next ? now : e->next);
+	sched_save(a);
 }
 
 /* Free one entry. */
@@ -92,22 +95,27 @@ void sched_put(struct agent *a, const struct msg *m)
 		refuse(a, m, reason);
 		return;
 	}
-	e = calloc(1, sizeof *e);
+	struct sched_entry t = {
+		.msm_id = m->msm_id, .def = m->body, .start = m->start, .stop = m->stop,
+		.interval = m->interval, .spread = m->spread,
+		.base = m->start ? m->start : time(NULL),
+	};
+	sched_add(a, &t);
+	sched_save(a);
+}
+
+/* See agent_int.h. */
+void sched_add(struct agent *a, const struct sched_entry *t)
+{
+	struct sched_entry *e = calloc(1, sizeof *e);
 	if (!e)
 		return;
+	*e = *t;
 	e->ag = a;
-	e->msm_id = m->msm_id;
-	e->def = json_deep_copy(m->body);
-	e->start = m->start;
-	e->stop = m->stop;
-	e->interval = m->interval;
-	e->spread = m->spread;
-	e->base = m->start ? m->start : time(NULL);
+	e->def = json_deep_copy(t->def);
 	e->ev = event_new(a->base, -1, 0, fire, e);
 	LIST_INSERT_HEAD(&a->sched, e, link);
-	/* A timer may fire a moment before the wall clock reaches its slot. */
-	int64_t now = time(NULL);
-	arm(e, now > e->next ? now : e->next);
+	arm(e, time(NULL));
 }
 
 /* See agent_int.h. */
@@ -118,6 +126,7 @@ void sched_stop(struct agent *a, int64_t id)
 		agent_log(a, "measurement %lld stopped after %llu runs", (long long)id,
 			  (unsigned long long)e->runs);
 		drop(e);
+		sched_save(a);
 	}
 }
 

@@ -14,6 +14,7 @@
 
 #include "controller/controller.h"
 #include "util/numparse.h"
+#include "util/sigloop.h"
 
 static void usage(FILE *out)
 {
@@ -25,14 +26,6 @@ static void usage(FILE *out)
 		"              controller.key, controller.crt and admin.sock live there\n"
 		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
 		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n");
-}
-
-/* Stop the loop on SIGINT/SIGTERM. */
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	event_base_loopbreak(arg);
 }
 
 /* Paths under dir, unless given. */
@@ -140,14 +133,8 @@ int main(int argc, char **argv)
 			event_base_free(base);
 		return 1;
 	}
-	struct event *sigint = evsignal_new(base, SIGINT, on_signal, base);
-	struct event *sigterm = evsignal_new(base, SIGTERM, on_signal, base);
-	event_add(sigint, NULL);
-	event_add(sigterm, NULL);
-	event_base_dispatch(base);
+	int rc = sigloop_run(base);
 	controller_free(c);
-	event_free(sigint);
-	event_free(sigterm);
 	event_base_free(base);
-	return 0;
+	return rc < 0 ? 1 : 0;
 }

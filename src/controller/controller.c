@@ -3,6 +3,7 @@
  * admin socket, timers) and tear it down; accept agent connections.
  */
 #include "controller/controller_int.h"
+#include "util/logline.h"
 
 #include "api/api.h"
 #include "api/api_controller.h"
@@ -19,15 +20,9 @@
 void ctl_log(const struct controller *c, const char *fmt, ...)
 {
 	(void)c;
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s vantage-controller: ", when);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlogline("vantage-controller", fmt, ap);
 	va_end(ap);
 }
 

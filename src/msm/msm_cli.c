@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <limits.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/dlist.h"
 #include "engine/engine.h"
 #include "engine/rawsock.h"
 #include "util/numparse.h"
@@ -33,12 +35,22 @@ struct cli_run {
 	char *buf;
 	size_t bufcap;
 	uint32_t running;
+	struct dlink jobs;      /* running measurements (struct cli_job) */
 	uint16_t next_id;
 	uint32_t user_id;
 	int src_fd4, src_fd6;   /* kept sockets for source address lookups */
 	struct net_addr last_dst[2], last_src[2]; /* the last lookup per family */
 	bool ready4, ready6, fatal, feeding;
+	int signals;            /* SIGINT/SIGTERM seen: 1 = finish what runs, 2 = stop */
+	struct event *sigint, *sigterm;
 	int status;
+};
+
+/* One running measurement. */
+struct cli_job {
+	struct dlink link;
+	struct cli_run *r;
+	void *task;
 };
 
 /* Defaults. */
@@ -97,8 +109,11 @@ static void feed(struct cli_run *r);
 /* A measurement finished: write it, free it, start more. */
 static void done_cb(void *result, void *arg)
 {
-	struct cli_run *r = arg;
+	struct cli_job *job = arg;
+	struct cli_run *r = job->r;
 	char err[256];
+	dl_del(&job->link);
+	free(job);
 	if (r->type->sink_write(r->sink, result, err, sizeof err) != 0) {
 		fprintf(stderr, "%s: writing a result: %s\n", r->prog, err);
 		r->status = 1;
@@ -197,10 +212,19 @@ static void start_one(struct cli_run *r, const char *text)
 	t.id = r->next_id;
 	t.name = text;
 	t.user_id = r->user_id++;
-	if (r->type->start(r->e, r->spec, &t, done_cb, r, err, sizeof err) == NULL) {
+	struct cli_job *job = calloc(1, sizeof *job);
+	if (job == NULL) {
+		bad_target(r, text, "out of memory");
+		return;
+	}
+	job->r = r;
+	job->task = r->type->start(r->e, r->spec, &t, done_cb, job, err, sizeof err);
+	if (job->task == NULL) {
+		free(job);
 		bad_target(r, text, err);
 		return;
 	}
+	dl_push(&r->jobs, &job->link);
 	r->running++;
 }
 
@@ -238,13 +262,41 @@ static void feed(struct cli_run *r)
 		return;
 	r->feeding = true;
 	char *text;
-	while (!r->fatal && r->running < r->o->window && (text = next_target(r)) != NULL)
+	while (!r->fatal && !r->signals && r->running < r->o->window &&
+	       (text = next_target(r)) != NULL)
 		start_one(r, text);
 	r->feeding = false;
-	bool no_more = r->fatal || (r->next_arg >= r->ntargets &&
+	bool no_more = r->fatal || r->signals || (r->next_arg >= r->ntargets &&
 				    (r->list == NULL || feof(r->list)));
 	if (r->running == 0 && no_more)
 		event_base_loopbreak(r->base);
+}
+
+/*
+ * SIGINT / SIGTERM (run from the event loop, not in signal context): the
+ * first stops taking targets and lets the running ones finish and be
+ * written; the second stops at once.
+ */
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct cli_run *r = arg;
+	(void)what;
+	if (r->signals++ == 0) {
+		fprintf(stderr, "%s: %s: finishing the %u running measurements "
+			"(again to stop now)\n", r->prog, sig == SIGINT ? "interrupted" : "terminated",
+			r->running);
+		feed(r);
+	} else {
+		while (!dl_empty(&r->jobs)) {
+			struct cli_job *job = DL_ENTRY(r->jobs.next, struct cli_job, link);
+			dl_del(&job->link);
+			r->type->abort(job->task);
+			free(job);
+			r->running--;
+		}
+		r->status = 1;
+		event_base_loopbreak(r->base);
+	}
 }
 
 /* Open the list, the output, the event loop, the engine and the sink. */
@@ -269,6 +321,14 @@ static int setup(struct cli_run *r, FILE **out)
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	r->base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
+	if (r->base) {
+		r->sigint = evsignal_new(r->base, SIGINT, on_signal, r);
+		r->sigterm = evsignal_new(r->base, SIGTERM, on_signal, r);
+		if (r->sigint)
+			evsignal_add(r->sigint, NULL);
+		if (r->sigterm)
+			evsignal_add(r->sigterm, NULL);
+	}
 	struct engine_opts eo = { .pps = r->o->pps };
 	r->e = r->base ? engine_new(r->base, &eo, err, sizeof err) : NULL;
 	r->sink = r->e ? result_sink_open(r->o->fmt, *out, NULL, err, sizeof err) : NULL;
@@ -303,6 +363,7 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 	struct cli_run r = { .prog = prog, .type = type, .spec = spec, .o = o,
 			     .targets = targets, .ntargets = ntargets,
 			     .src_fd4 = -1, .src_fd6 = -1 };
+	dl_init(&r.jobs);
 	FILE *out = NULL;
 	char err[256];
 	if (ntargets == 0 && o->file == NULL) {
@@ -322,6 +383,10 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 		r.status = 1;
 	}
 	engine_free(r.e);
+	if (r.sigint)
+		event_free(r.sigint);
+	if (r.sigterm)
+		event_free(r.sigterm);
 	if (r.base)
 		event_base_free(r.base);
 	if (r.list && r.list != stdin)

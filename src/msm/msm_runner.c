@@ -61,8 +61,12 @@ struct msm_runner *msm_runner_new(struct event_base *base,
 		return NULL;
 	}
 	r->opts = *opts;
+	/* the site's pps ceiling caps the budget (0 = unlimited would exceed it) */
+	if (opts->aup && opts->aup->pps_max &&
+	    (r->opts.pps == 0 || r->opts.pps > opts->aup->pps_max))
+		r->opts.pps = opts->aup->pps_max;
 	dl_init(&r->jobs);
-	struct engine_opts eo = { .pps = opts->pps };
+	struct engine_opts eo = { .pps = r->opts.pps };
 	if (opts->aup) {
 		eo.policy = aup_hook;
 		eo.policy_ctx = r;

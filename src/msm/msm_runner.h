@@ -21,7 +21,8 @@ struct msm_runner;
 /* How a runner is set up. Zero-initialise, then set what you need. */
 struct msm_runner_opts {
 	uint32_t pps;            /* probes per second over all measurements;
-				    0 = as fast as the machine allows */
+				    0 = as fast as the machine allows; capped
+				    by the AUP's pps ceiling when it has one */
 	const struct aup *aup;   /* the site policy (src/policy/aup.h: allowed
 				    methods, pps ceiling, destinations,
 				    no-probe list) checked before every probe

@@ -133,6 +133,22 @@ class Capture:
         return out
 
 
+def scamper_wire_diff(lab, tmp_path, af, dst):
+    """Median |scamper's RTT - wire RTT| of 40 pings, on the same capture."""
+    cap = Capture(lab, "vp1", tmp_path / "cap-scamper.txt")
+    try:
+        p = lab.exec("vp1", ["scamper", "-O", "json", "-c", "ping -c 40 -i 0.02", "-i", dst],
+                     timeout=60)
+    finally:
+        frames = cap.stop()
+    wire = echo_times(frames, af)
+    ping = [json.loads(line) for line in p.stdout.splitlines() if '"ping"' in line][0]
+    diffs = [abs(r["rtt"] * 1e6 - (wire[("rep", r["seq"])] - wire[("req", r["seq"])]))
+             for r in ping["responses"] if ("rep", r["seq"]) in wire]
+    assert len(diffs) >= 30
+    return statistics.median(diffs)
+
+
 @pytest.mark.parametrize("af", [4, 6])
 def test_rtt_matches_wire(small_lab, tmp_path, af):
     dst = target(small_lab, af)
@@ -150,7 +166,10 @@ def test_rtt_matches_wire(small_lab, tmp_path, af):
         w = wire[("rep", seq)] - wire[("req", seq)]
         diffs.append(abs(entry["rtt"] * 1e6 - w))
     med = statistics.median(diffs)
-    print("median |our RTT - wire RTT| = %.0f ns over %d probes" % (med, len(diffs)))
+    peer = scamper_wire_diff(small_lab, tmp_path, af, dst)
+    print("median |RTT - wire RTT| over 40 probes: vantage %.0f ns, scamper %.0f ns"
+          % (med, peer))
+    assert med < peer
     # The issue asks for 2 us. On this (loaded, virtual) machine the kernel
     # takes 3-5 us between a capture's tap and the driver's TX stamp, so the
     # bound checked here is 10 us; the figure is printed and reported.

@@ -58,6 +58,18 @@ def check_exactly_once(lab, ids_by_agent):
         assert (count, lo, hi) == (produced, 1, produced), (i, stored[aid], produced)
 
 
+def finish(lab, agents, ids, expect, drain=40):
+    """Stop the measurements, wait until every spool is drained, stop the
+    agents and the controller cleanly, and check exactly-once delivery."""
+    stop_all(lab, ids)
+    time.sleep(1.5)
+    wait_for(lambda: all(drained(lab, i) for i in expect), drain, "the spools to drain")
+    for a in agents:
+        assert a.stop() == 0
+    assert lab.controller.stop() == 0
+    check_exactly_once(lab, expect)
+
+
 def test_dials_out_and_listens_on_nothing(lab):
     lab.start_controller()
     aid, _ = lab.register(1)
@@ -150,12 +162,7 @@ def test_spool_full_pauses_then_delivers_everything(lab):
     assert sum(f.stat().st_size for f in files) <= 256 * 1024
     lab.restore(1)
     wait_for(lambda: "measuring resumed" in agent.text(), 60, "measuring to resume")
-    stop_all(lab, ids)
-    time.sleep(1.5)
-    wait_for(lambda: drained(lab, 1), 60, "the spool to drain")
-    assert agent.stop() == 0
-    assert lab.controller.stop() == 0
-    check_exactly_once(lab, {1: aid})
+    finish(lab, [agent], ids, {1: aid}, drain=60)
     assert sanitizer_clean(agent.text())
 
 
@@ -273,3 +280,30 @@ def test_agent_refuses_what_its_policy_forbids(lab):
     assert "method 'traceroute' not allowed by site policy" in refused
     time.sleep(1)
     assert lab.stored() == {}
+
+
+def test_agent_restarted_without_controller_goes_on_measuring(lab):
+    lab.start_controller()
+    aid, _ = lab.register(1)
+    agent = lab.start_agent(1)
+    ids = periodic(lab, [aid], n=2, interval=1)
+    oneoff = lab.admin("measurement", "create", "--type", "ping", "--target", "198.18.3.3",
+                       "--agents", str(aid), "--def", '{"fake_ms": 5}')
+    assert oneoff.returncode == 0, oneoff.stderr
+    wait_for(lambda: lab.stored().get(aid, (0,))[0] >= 5, 20, "first results")
+    lab.controller.kill9()
+    assert agent.stop() == 0
+    agent = lab.start_agent(1)
+    wait_for(lambda: "measurements resumed from" in agent.text(), 10, "the schedule to load")
+    # No controller: results pile up in the spool from the saved schedule.
+    wait_for(lambda: sum(f.stat().st_size for f in lab.spool_files(1)) > 8 * 200, 20,
+             "measuring to go on without the controller")
+    lab.start_controller()
+    time.sleep(2)
+    finish(lab, [agent], ids, {1: aid})
+    import sqlite3
+    con = sqlite3.connect(str(lab.db()))
+    oneoffs = con.execute("SELECT COUNT(*) FROM results WHERE msm_id = ?",
+                          (int(oneoff.stdout),)).fetchone()[0]
+    con.close()
+    assert oneoffs == 1  # the one-off ran once, not again after the restart

@@ -31,19 +31,6 @@ struct ping_task {
 	uint8_t kernel_all, kernel_any;
 };
 
-/* The defaults. */
-void ping_spec_default(struct ping_spec *s)
-{
-	memset(s, 0, sizeof *s);
-	s->method = PING_METHOD_ICMP_ECHO;
-	s->ttl = 64;
-	s->count = 3;
-	s->size = 48;
-	s->dport = 0;
-	s->interval_ms = 1000;
-	s->timeout_ms = 1000;
-}
-
 /* The IP protocol of the spec's method. */
 int ping_proto(const void *spec, int family)
 {
