@@ -54,7 +54,7 @@ static void rebuild_and_compare(const char *file, enum net_reply_kind k,
                                 enum net_probe_kind pk)
 {
 	struct pcap_file pf;
-	const struct pcap_pkt *pkt;
+	const struct pcap_pkt *pkt = NULL;
 	struct net_reply r;
 	assert_true(first_probe(file, k, &pf, &pkt, &r));
 	struct net_probe p = {
