@@ -55,7 +55,10 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
 /* Stop listening, end the streams in progress and free the API. NULL is allowed. */
 void api_free(struct api *a);
 
-/* Parse "ADDR:PORT" ("[v6]:PORT" for IPv6) into addr (size addrlen) and *port; 0 or -1 with err. */
+/*
+ * Parse "ADDR:PORT" ("[v6]:PORT" for IPv6) into addr (size addrlen) and
+ * *port. The address must be loopback or in the lab's ranges. 0 or -1 with err.
+ */
 int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api/api_cidr.h"
 #include "api/api_key.h"
 #include "util/numparse.h"
 
@@ -168,6 +169,19 @@ static void on_request(struct evhttp_request *req, void *arg)
 	free(c);
 }
 
+/* True if addr is a loopback or lab address: the only places the API may be. */
+static int api_addr_local(const char *addr)
+{
+	static const char *const ranges[] = { "127.0.0.0/8", "::1/128", "198.18.0.0/15",
+					      "2001:db8::/32" };
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		struct api_cidr c;
+		if (api_cidr_parse(ranges[i], &c) == 0 && api_cidr_contains(&c, addr))
+			return 1;
+	}
+	return 0;
+}
+
 /* See api.h. */
 int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, char *err,
 		     size_t errlen)
@@ -187,9 +201,9 @@ int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, ch
 	}
 	memcpy(addr, a, n);
 	addr[n] = 0;
-	unsigned char buf[16];
-	if (inet_pton(AF_INET, addr, buf) != 1 && inet_pton(AF_INET6, addr, buf) != 1) {
-		snprintf(err, errlen, "--api: '%s' is not an IP address", addr);
+	if (!api_addr_local(addr)) {
+		snprintf(err, errlen, "--api: '%s' is not a loopback or lab address (127.0.0.0/8, ::1,"
+			 " 198.18.0.0/15, 2001:db8::/32)", addr);
 		return -1;
 	}
 	*port = (int)p;

@@ -9,6 +9,8 @@
 #include "host/cmd_check_host.h"
 #include "analysis/cmd_compare.h"
 #include "lab/cmd_lab.h"
+#include "msm/ping/ping_cmd.h"
+#include "msm/trace/trace_cmd.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +25,8 @@ static int cmd_version(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
+	{ "ping", cmd_ping, "ping targets: icmp-echo, udp, tcp-syn, tcp-ack (kernel timestamps)" },
+	{ "trace", cmd_trace, "traceroute to targets: udp, udp-paris, icmp, icmp-paris, tcp-ack, tcp-syn" },
 	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },

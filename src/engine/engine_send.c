@@ -91,10 +91,10 @@ static void send_one(struct engine *e, struct eng_probe *p)
 {
 	uint64_t mono;
 	struct net_probe np;
-	int64_t off = eng_offset_now(e, &mono);
 	describe(e, p, &np);
 	if (e->opts.policy &&
-	    !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst, mono)) {
+	    !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst,
+			    eng_clock_mono_ns(&e->opts.clock))) {
 		e->stats.refused++;
 		not_sent(e, p, 0, true);
 		return;
@@ -107,7 +107,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 		return;
 	}
 	uint32_t key = 0;
-	off = eng_offset_now(e, &mono);
+	int64_t off = eng_offset_now(e, &mono);
 	int rc = rawsock_send(&s->rs, e->pkt, (size_t)len, &np.dst, np.ttl, &key);
 	if (rc < 0) {
 		e->stats.send_errors++;

@@ -74,8 +74,8 @@ class Proc:
 
 
 class Platform:
-    def __init__(self, heartbeat=1):
-        self.tag = f"vpl{os.getpid() % 100000}"
+    def __init__(self, heartbeat=1, prefix="vpl"):
+        self.tag = f"{prefix}{os.getpid() % 100000}"
         self.dir = Path(tempfile.mkdtemp(prefix="vpl-platform-"))
         self.heartbeat = heartbeat
         self.ns = f"{self.tag}c"

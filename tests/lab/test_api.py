@@ -17,7 +17,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,15 +36,7 @@ class ApiPlatform(Platform):
     """The platform of platform_lab with this test's own namespace prefix."""
 
     def __init__(self):
-        self.tag = f"vapi{os.getpid() % 100000}"
-        self.dir = Path(tempfile.mkdtemp(prefix="vapi-"))
-        self.heartbeat = 1
-        self.ns = f"{self.tag}c"
-        self.namespaces = []
-        self.controller = None
-        self.agents = {}
-        self.fp = None
-        self._add_ns(self.ns)
+        super().__init__(heartbeat=1, prefix="vapi")
 
     def admin_raw(self, req):
         """One request on the controller's admin socket."""

@@ -196,6 +196,45 @@ static void test_http_answers(void **state)
 	}
 }
 
+struct listencase {
+	const char *text;
+	const char *addr;         /* NULL: refused */
+	int port;
+};
+
+static const struct listencase listens[] = {
+	{ "127.0.0.1:8443", "127.0.0.1", 8443 },
+	{ "198.18.250.1:443", "198.18.250.1", 443 },
+	{ "[2001:db8::1]:8443", "2001:db8::1", 8443 },
+	{ "[::1]:1", "::1", 1 },
+	{ "10.0.0.1:8443", NULL, 0 },
+	{ "0.0.0.0:8443", NULL, 0 },
+	{ "[2001:4860::1]:8443", NULL, 0 },
+	{ "127.0.0.1:0", NULL, 0 },
+	{ "127.0.0.1:65536", NULL, 0 },
+	{ "127.0.0.1", NULL, 0 },
+	{ "localhost:8443", NULL, 0 },
+	{ ":8443", NULL, 0 },
+};
+
+/* The API listens (and the CLI connects) on loopback or lab addresses only. */
+static void test_listen_addresses(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof listens / sizeof listens[0]; i++) {
+		char addr[64], err[256];
+		int port = 0;
+		int rc = api_parse_listen(listens[i].text, addr, sizeof addr, &port, err, sizeof err);
+		if (!listens[i].addr) {
+			assert_int_equal(rc, -1);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(addr, listens[i].addr);
+		assert_int_equal(port, listens[i].port);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_query_key_and_id_cap),
 		cmocka_unit_test(test_page_links),
 		cmocka_unit_test(test_http_answers),
+		cmocka_unit_test(test_listen_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
