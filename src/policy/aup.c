@@ -32,7 +32,9 @@ void aup_free(struct aup *a)
 	ptrie_free(a->allow);
 	ptrie_free(a->deny);
 	ptrie_free(a->noprobe);
+	spacing_free(a->spacing);
 	a->allow = a->deny = a->noprobe = NULL;
+	a->spacing = NULL;
 }
 
 /* True when name is 1..31 chars of [a-z0-9_-]. */
@@ -75,16 +77,41 @@ int aup_set_methods(struct aup *a, const char *list, char *err, size_t errlen)
 	return 0;
 }
 
+/* Parse a setting's value in [1, max]; false with "label: 'text' why" in err. */
+static bool setting_num(const char *label, const char *text, long long max, long long *v,
+                        char *err, size_t errlen)
+{
+	char why[96];
+	if (parse_bounded(text, 1, max, v, why, sizeof why))
+		return true;
+	snprintf(err, errlen, "%s: '%.40s' %s", label, text, why);
+	return false;
+}
+
 /* Set the pps ceiling from text. */
 int aup_set_pps(struct aup *a, const char *text, char *err, size_t errlen)
 {
 	long long v;
-	char why[96];
-	if (!parse_bounded(text, 1, AUP_PPS_MAX, &v, why, sizeof why)) {
-		snprintf(err, errlen, "pps: '%.40s' %s", text, why);
+	if (!setting_num("pps", text, AUP_PPS_MAX, &v, err, errlen))
+		return -1;
+	a->pps_max = (uint32_t)v;
+	return 0;
+}
+
+/* Set the per-destination gap from text in microseconds. */
+int aup_set_spacing(struct aup *a, const char *text, char *err, size_t errlen)
+{
+	long long us;
+	if (!setting_num("spacing", text, AUP_GAP_US_MAX, &us, err, errlen))
+		return -1;
+	struct spacing *s = spacing_new(AUP_SPACING_SLOTS, (uint64_t)us * 1000);
+	if (s == NULL) {
+		snprintf(err, errlen, "spacing: cannot allocate %d slots", AUP_SPACING_SLOTS);
 		return -1;
 	}
-	a->pps_max = (uint32_t)v;
+	spacing_free(a->spacing);
+	a->spacing = s;
+	a->gap_ns = (uint64_t)us * 1000;
 	return 0;
 }
 
@@ -175,4 +202,21 @@ enum aup_verdict aup_check(const struct aup *a, const char *method,
 	}
 	snprintf(reason, reasonlen, "allowed");
 	return AUP_ALLOW;
+}
+
+/* aup_check plus the per-destination gap; see aup.h. */
+enum aup_verdict aup_check_at(struct aup *a, const char *method,
+                              const struct net_addr *dst, uint32_t pps, uint64_t now_ns,
+                              char *reason, size_t reasonlen)
+{
+	enum aup_verdict v = aup_check(a, method, dst, pps, reason, reasonlen);
+	uint64_t wait;
+	if (v != AUP_ALLOW || a->spacing == NULL || spacing_try(a->spacing, dst, now_ns, &wait))
+		return v;
+	char ab[NET_ADDR_STRLEN];
+	snprintf(reason, reasonlen, "%s probed %llu us ago, site minimum gap %llu us",
+	         net_addr_str(dst, ab, sizeof ab),
+	         (unsigned long long)((a->gap_ns - wait) / 1000),
+	         (unsigned long long)(a->gap_ns / 1000));
+	return AUP_DENY;
 }

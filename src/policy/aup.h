@@ -14,12 +14,15 @@
 #include <stdint.h>
 
 #include "net/addr.h"
+#include "policy/spacing.h"
 #include "policy/trie.h"
 
 #define AUP_METHODS_MAX 32
 #define AUP_METHOD_NAME_MAX 32
 #define AUP_PPS_MAX 10000000
 #define AUP_REASON_MAX 160   /* room a reason string needs */
+#define AUP_GAP_US_MAX 60000000 /* longest per-destination gap: one minute */
+#define AUP_SPACING_SLOTS 65536 /* destinations the spacing table tracks at once */
 
 struct aup {
 	bool methods_restricted;          /* false: every method allowed */
@@ -29,6 +32,8 @@ struct aup {
 	struct ptrie *allow;              /* allowed destinations (empty: all) */
 	struct ptrie *deny;               /* forbidden destinations */
 	struct ptrie *noprobe;            /* the no-probe list */
+	struct spacing *spacing;          /* per-destination gap; NULL: none */
+	uint64_t gap_ns;
 };
 
 enum aup_verdict { AUP_ALLOW = 0, AUP_DENY = 1 };
@@ -62,6 +67,12 @@ int aup_forbid_prefix(struct aup *a, const char *text, char *err, size_t errlen)
 int aup_load_noprobe(struct aup *a, const char *path, char *err, size_t errlen);
 
 /*
+ * Require at least `text` microseconds (1..AUP_GAP_US_MAX, via numparse)
+ * between two probes to one destination, enforced by aup_check_at. 0 / -1.
+ */
+int aup_set_spacing(struct aup *a, const char *text, char *err, size_t errlen);
+
+/*
  * Decide whether a packet of `method` to dst may be sent while the sender
  * runs at `pps` packets per second (0 if not known). Returns AUP_ALLOW, or
  * AUP_DENY with a reason in reason (e.g. "198.18.5.1 is on the no-probe list
@@ -72,5 +83,15 @@ int aup_load_noprobe(struct aup *a, const char *path, char *err, size_t errlen);
 enum aup_verdict aup_check(const struct aup *a, const char *method,
                            const struct net_addr *dst, uint32_t pps,
                            char *reason, size_t reasonlen);
+
+/*
+ * aup_check, then (when allowed and a spacing is set) the per-destination
+ * gap at monotonic time now_ns: denies with "198.18.3.2 probed 200 us ago,
+ * site minimum gap 1000 us" and records the send when allowed. This is the
+ * check to call right before a packet leaves.
+ */
+enum aup_verdict aup_check_at(struct aup *a, const char *method,
+                              const struct net_addr *dst, uint32_t pps, uint64_t now_ns,
+                              char *reason, size_t reasonlen);
 
 #endif

@@ -185,6 +185,28 @@ static void test_spacing(void **state)
 	spacing_free(s);
 }
 
+/* aup_check_at enforces the gap per destination, after the other checks. */
+static void test_aup_spacing(void **state)
+{
+	(void)state;
+	struct aup a;
+	char err[256], reason[AUP_REASON_MAX];
+	assert_int_equal(aup_init(&a, 100, err, sizeof err), 0);
+	assert_int_equal(aup_set_spacing(&a, "0", err, sizeof err), -1);
+	assert_string_equal(err, "spacing: '0' too small (minimum 1)");
+	assert_int_equal(aup_set_spacing(&a, "1000", err, sizeof err), 0);
+	struct net_addr d, e;
+	assert_true(net_addr_parse("198.18.3.2", &d, err, sizeof err));
+	assert_true(net_addr_parse("198.18.3.3", &e, err, sizeof err));
+	uint64_t t0 = 5000000000ull;
+	assert_int_equal(aup_check_at(&a, "ping", &d, 0, t0, reason, sizeof reason), AUP_ALLOW);
+	assert_int_equal(aup_check_at(&a, "ping", &d, 0, t0 + 200000, reason, sizeof reason), AUP_DENY);
+	assert_string_equal(reason, "198.18.3.2 probed 200 us ago, site minimum gap 1000 us");
+	assert_int_equal(aup_check_at(&a, "ping", &e, 0, t0 + 200000, reason, sizeof reason), AUP_ALLOW);
+	assert_int_equal(aup_check_at(&a, "ping", &d, 0, t0 + 1000000, reason, sizeof reason), AUP_ALLOW);
+	aup_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_aup_check_table),
 		cmocka_unit_test(test_aup_setters),
 		cmocka_unit_test(test_spacing),
+		cmocka_unit_test(test_aup_spacing),
 	};
 	return cmocka_run_group_tests_name("policy_aup", tests, NULL, NULL);
 }
