@@ -2,7 +2,9 @@
  * Tests of the agent's runner (msm_runner) on loopback: RIPE Atlas ping and
  * traceroute definitions come back as RIPE Atlas result objects with the
  * definition's msm_id; a table of bad definitions is refused with a reason
- * naming the field, and starts nothing. Needs CAP_NET_RAW (skipped without).
+ * naming the field, and starts nothing; the site AUP refuses probes at the
+ * send path (a method it does not allow, a forbidden destination) and the
+ * results show no probe left. Needs CAP_NET_RAW (skipped without).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "msm/msm_runner.h"
+#include "policy/aup.h"
 
 struct got {
 	json_t *res[4];
@@ -36,16 +39,22 @@ static void on_result(json_t *result, uint64_t msm_id, void *arg)
 		event_base_loopbreak(g->base);
 }
 
-/* A runner on a fresh base, or skip the test without raw sockets. */
-static struct msm_runner *runner_or_skip(struct event_base *base)
+/* A runner on a fresh base (with an AUP or not), or skip without raw sockets. */
+static struct msm_runner *runner_aup_or_skip(struct event_base *base, const struct aup *aup)
 {
-	struct msm_runner_opts o = { .pps = 100, .prb_id = 7 };
+	struct msm_runner_opts o = { .pps = 100, .prb_id = 7, .aup = aup };
 	char err[256];
 	struct msm_runner *r = msm_runner_new(base, &o, err, sizeof err);
 	if (r == NULL && strstr(err, "CAP_NET_RAW"))
 		skip();
 	assert_non_null(r);
 	return r;
+}
+
+/* A runner without a site policy. */
+static struct msm_runner *runner_or_skip(struct event_base *base)
+{
+	return runner_aup_or_skip(base, NULL);
 }
 
 /* A ping and a traceroute to loopback come back as Atlas objects. */
@@ -132,11 +141,54 @@ static void test_bad_definitions(void **state)
 	event_base_free(base);
 }
 
+/* The AUP allows icmp-echo only and forbids 127.0.0.2: what it refuses never leaves. */
+static void test_policy_refuses(void **state)
+{
+	(void)state;
+	struct aup aup;
+	char err[256];
+	assert_int_equal(aup_init(&aup, 1024, err, sizeof err), 0);
+	assert_int_equal(aup_set_methods(&aup, "icmp-echo", err, sizeof err), 0);
+	assert_int_equal(aup_forbid_prefix(&aup, "127.0.0.2/32", err, sizeof err), 0);
+	struct event_base *base = event_base_new();
+	struct msm_runner *r = runner_aup_or_skip(base, &aup);
+	struct got g = { .base = base, .want = 3 };
+	const char *defs[] = {
+		"{\"type\":\"ping\",\"target\":\"127.0.0.1\",\"packets\":2,\"packet_interval\":10,\"msm_id\":1}",
+		"{\"type\":\"ping\",\"target\":\"127.0.0.2\",\"packets\":2,\"packet_interval\":10,\"msm_id\":2}",
+		"{\"type\":\"traceroute\",\"target\":\"127.0.0.1\",\"protocol\":\"UDP\",\"msm_id\":3}",
+	};
+	for (int i = 0; i < 3; i++) {
+		json_t *d = json_loads(defs[i], 0, NULL);
+		assert_int_equal(msm_runner_submit(r, d, on_result, &g, err, sizeof err), 0);
+		json_decref(d);
+	}
+	event_base_dispatch(base);
+	assert_int_equal(g.n, 3);
+	for (int i = 0; i < 3; i++) {
+		json_t *o = g.res[i];
+		if (g.ids[i] == 1) {
+			assert_int_equal(json_integer_value(json_object_get(o, "rcvd")), 2);
+		} else if (g.ids[i] == 2) {
+			assert_int_equal(json_integer_value(json_object_get(o, "sent")), 0);
+			assert_int_equal(json_integer_value(json_object_get(o, "rcvd")), 0);
+		} else {
+			assert_string_equal(json_string_value(json_object_get(o, "stop_reason")),
+					    "refused");
+		}
+		json_decref(o);
+	}
+	msm_runner_free(r);
+	event_base_free(base);
+	aup_free(&aup);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ping_and_trace),
 		cmocka_unit_test(test_bad_definitions),
+		cmocka_unit_test(test_policy_refuses),
 	};
 	return cmocka_run_group_tests_name("ping_runner", tests, NULL, NULL);
 }
