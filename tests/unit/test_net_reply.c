@@ -233,25 +233,30 @@ static void assert_same_reply(const struct net_reply *a, const struct net_reply 
 	assert_memory_equal(&a->ext, &b->ext, sizeof a->ext);
 }
 
-/* If packet i is ICMPv6, parse it as an IPv6 raw socket gives it and
- * compare with the full-packet parse; 1 if compared. */
+/* If packet i is ICMPv6 or TCP over IPv6, parse it as an IPv6 raw socket
+ * of that protocol gives it and compare with the full-packet parse; 1 if
+ * compared. */
 static int check_v6_raw(const struct pcap_file *pf, size_t i)
 {
 	const struct pcap_pkt *k = &pf->pkts[i];
 	struct net_reply full, raw;
-	if (!k->v6 || k->len < 48 || k->ip[6] != IPPROTO_ICMPV6)
+	if (!k->v6 || k->len < 48 || (k->ip[6] != IPPROTO_ICMPV6 && k->ip[6] != IPPROTO_TCP))
 		return 0;
 	assert_int_equal(parse_pkt(pf, i, &full), 0);
 	struct net_rx rx = { .buf = k->ip + 40, .len = k->len - 40, .form = NET_RX_V6_L4,
-	                     .src = &full.src, .dst = &full.dst, .hlim = full.ttl };
+	                     .proto = k->ip[6], .src = &full.src, .dst = &full.dst,
+	                     .hlim = full.ttl };
 	assert_int_equal(net_reply_parse(&rx, &raw), 0);
 	assert_same_reply(&full, &raw);
+	assert_int_equal(full.tcp_seq, raw.tcp_seq);
+	assert_int_equal(full.tcp_flags, raw.tcp_flags);
+	assert_int_equal(full.sport, raw.sport);
 	if (full.payload_len > 0)
 		assert_int_equal(raw.payload_off + 40, full.payload_off);
 	return 1;
 }
 
-/* An IPv6 raw socket's view (ICMPv6 header on, metadata aside) parses alike. */
+/* An IPv6 raw socket's view (transport header on, metadata aside) parses alike. */
 static void test_v6_raw_socket_form(void **state)
 {
 	(void)state;
