@@ -270,8 +270,7 @@ static void keep_mpls(struct trace_task *tt, struct trace_probe *p, const struct
 	p->mpls_n = (uint8_t)n;
 	for (unsigned i = 0; i < n; i++) {
 		const struct net_mpls *m = &r->ext.mpls[i];
-		res->mpls[res->n_mpls++] = (m->label << 12) | ((uint32_t)(m->tc & 7) << 9) |
-					   ((uint32_t)(m->s & 1) << 8) | m->ttl;
+		res->mpls[res->n_mpls++] = msm_mpls_pack(m->label, m->tc, m->s, m->ttl);
 	}
 }
 
