@@ -237,16 +237,13 @@ static struct ping_result *new_result(const struct ping_spec *s, const struct ms
 	struct ping_result *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
-	r->dst_name = strdup(t->name ? t->name : "");
+	r->dst_name = msm_target_label(t, &r->af, &r->dst, &r->src);
 	if (r->dst_name == NULL) {
 		free(r);
 		return NULL;
 	}
-	r->af = t->dst.family;
 	r->method = s->method;
 	r->ttl = s->ttl;
-	memcpy(r->dst.b, t->dst.a, 16);
-	memcpy(r->src.b, t->src.a, 16);
 	r->size = s->size;
 	r->sport = s->method == PING_METHOD_ICMP_ECHO ? t->id : (uint16_t)(0x8000 | t->id);
 	r->dport = s->dport;
