@@ -40,7 +40,8 @@ def test_forbidden_measurement_sends_no_packet(lab_factory):
         fp = (d / "ctl.log").read_text().split("fingerprint ")[1].split()[0]
         (d / "agent.conf").write_text(
             f"controller {ops}:4443\ncontroller_fingerprint {fp}\nkey {d}/agent.key\n"
-            f"spool {d}/spool\nallow 198.18.0.0/15\nforbid 198.18.128.0/22\nheartbeat 2\n")
+            f"spool {d}/spool\nallow 198.18.0.0/15\nforbid 198.18.128.0/22\nheartbeat 2\n"
+            "methods ping\n")
         afp = subprocess.run([str(AGENT), "--config", str(d / "agent.conf"), "--fingerprint"],
                              capture_output=True, text=True, check=True).stdout.strip()
         aid = admin(d, "agents", "add", afp, "--approve").strip()
