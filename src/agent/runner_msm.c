@@ -10,7 +10,11 @@
 
 #include "agent/config.h"
 #include "msm/msm_runner.h"
+#include "msm/ping/ping_result.h"
+#include "msm/trace/trace_result.h"
 #include "policy/aup.h"
+
+#include <string.h>
 
 #define AUP_PREFIX_NODES 65536
 
@@ -19,15 +23,49 @@ struct runner_msm {
 	struct msm_runner *r;
 };
 
+/* Append name to the comma-separated list out unless it is there already. */
+static void add_name(char *out, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = out; (p = strstr(p, name)); p += n)
+		if ((p == out || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return;
+	size_t used = strlen(out);
+	snprintf(out + used, len - used, "%s%s", used ? "," : "", name);
+}
+
+/*
+ * The engine names the method of each packet ("icmp-echo", "udp-paris", ...);
+ * the config names measurement types. Each allowed type allows its packet
+ * methods; any other name in the list is taken as a packet method itself.
+ */
+static void packet_methods(const char *types, char *out, size_t len)
+{
+	char copy[sizeof ((struct agent_config *)0)->methods], *save = NULL;
+	snprintf(copy, sizeof copy, "%s", types);
+	out[0] = 0;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		int ping = strcmp(t, "ping") == 0;
+		int trace = strcmp(t, "traceroute") == 0 || strcmp(t, "trace") == 0;
+		for (unsigned i = 0; ping && strcmp(ping_method_name(i), "?") != 0; i++)
+			add_name(out, len, ping_method_name(i));
+		for (unsigned i = 0; trace && strcmp(trace_method_name(i), "?") != 0; i++)
+			add_name(out, len, trace_method_name(i));
+		if (!ping && !trace)
+			add_name(out, len, t);
+	}
+}
+
 /* Fill the AUP from the config; 0 or -1 with err naming the setting. */
 static int build_aup(struct aup *a, const struct agent_config *cfg, char *err, size_t errlen)
 {
-	char pps[16], why[256];
+	char pps[16], why[256], methods[512];
 	if (aup_init(a, AUP_PREFIX_NODES, err, errlen) < 0)
 		return -1;
 	snprintf(pps, sizeof pps, "%d", cfg->pps);
 	int rc = 0;
-	if (cfg->methods[0] && aup_set_methods(a, cfg->methods, why, sizeof why) < 0)
+	packet_methods(cfg->methods, methods, sizeof methods);
+	if (cfg->methods[0] && aup_set_methods(a, methods, why, sizeof why) < 0)
 		rc = -1;
 	if (!rc && cfg->pps && aup_set_pps(a, pps, why, sizeof why) < 0)
 		rc = -1;

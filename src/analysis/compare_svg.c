@@ -90,13 +90,14 @@ static void legend(FILE *o, const struct panel *p, int i, const char *colour, co
 		x, y, x + 20, y, colour, x + 26, y + 4, text);
 }
 
-/* A vertical marker line at value x with a label. */
-static void marker(FILE *o, const struct panel *p, double x, const char *dash, const char *label)
+/* A vertical marker line at value x with a label on text row `row`. */
+static void marker(FILE *o, const struct panel *p, double x, const char *dash,
+		   const char *label, int row)
 {
 	double X = px(p, x);
 	fprintf(o, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#555' stroke-dasharray='%s'/>"
 		"<text x='%.1f' y='%d' font-size='10'>%s</text>\n",
-		X, PY, X, PY + PH, dash, X + 3, PY + 12, label);
+		X, PY, X, PY + PH, dash, X + 3, PY + 12 + 14 * row, label);
 }
 
 /* XML-escape text into out (size bytes). */
@@ -169,11 +170,11 @@ static void diff_panel(FILE *o, const struct compare_report *r)
 	struct panel p = { 560, lo, hi };
 	axes(o, &p, "per-round min RTT difference B - A (ms)", "CDF of differences");
 	cdf(o, &p, r->diffs, r->ndiff, "#2ca02c");
-	marker(o, &p, 0, "2,3", "0");
+	marker(o, &p, 0, "2,3", "0", 0);
 	if (r->ndiff) {
 		char label[48];
 		snprintf(label, sizeof label, "median %+.3f", r->diff.median);
-		marker(o, &p, r->diff.median, "6,3", label);
+		marker(o, &p, r->diff.median, "6,3", label, 1);
 	}
 }
 

@@ -248,6 +248,21 @@ static int parse_l4(const uint8_t *buf, size_t off, size_t len, struct net_reply
 	}
 }
 
+/* Fill the reply's outer-header fields. */
+static void set_outer(struct net_reply *out, uint8_t family, uint8_t proto,
+                      const struct net_addr *src, const struct net_addr *dst, int ttl,
+                      uint8_t tos, uint32_t size)
+{
+	out->family = family;
+	out->proto = proto;
+	out->src = *src;
+	if (dst != NULL)
+		out->dst = *dst;
+	out->ttl = ttl;
+	out->tos = tos;
+	out->size = size;
+}
+
 /* A full IPv4 packet. */
 static int parse_ipv4(const struct net_rx *rx, struct net_reply *out)
 {
@@ -255,14 +270,8 @@ static int parse_ipv4(const struct net_rx *rx, struct net_reply *out)
 	int rc = net_ipv4_parse(rx->buf, rx->len, &ip);
 	if (rc < 0)
 		return rc;
-	out->family = AF_INET;
-	out->proto = ip.proto;
-	out->src = ip.src;
-	out->dst = ip.dst;
-	out->ttl = ip.ttl;
-	out->tos = ip.tos;
+	set_outer(out, AF_INET, ip.proto, &ip.src, &ip.dst, ip.ttl, ip.tos, ip.total_len);
 	out->ip_id = ip.id;
-	out->size = ip.total_len;
 	size_t end = ip.total_len >= ip.hlen && ip.total_len <= rx->len ? ip.total_len : rx->len;
 	if (ip.frag_off != 0)
 		return 0; /* a later fragment: no transport header */
@@ -276,13 +285,8 @@ static int parse_ipv6(const struct net_rx *rx, struct net_reply *out)
 	int rc = net_ipv6_parse(rx->buf, rx->len, &ip);
 	if (rc < 0)
 		return rc;
-	out->family = AF_INET6;
-	out->proto = ip.proto;
-	out->src = ip.src;
-	out->dst = ip.dst;
-	out->ttl = ip.hlim;
-	out->tos = ip.tclass;
-	out->size = NET_IPV6_HLEN + (uint32_t)ip.payload_len;
+	set_outer(out, AF_INET6, ip.proto, &ip.src, &ip.dst, ip.hlim, ip.tclass,
+	          NET_IPV6_HLEN + (uint32_t)ip.payload_len);
 	size_t end = NET_IPV6_HLEN + (size_t)ip.payload_len;
 	if (ip.payload_len == 0 || end > rx->len)
 		end = rx->len;
@@ -296,13 +300,10 @@ static int parse_v6_l4(const struct net_rx *rx, struct net_reply *out)
 {
 	if (rx->src == NULL || rx->src->family != AF_INET6)
 		return NET_EARG;
-	out->family = AF_INET6;
-	out->proto = rx->proto ? rx->proto : IPPROTO_ICMPV6;
-	out->src = *rx->src;
-	if (rx->dst != NULL && rx->dst->family == AF_INET6)
-		out->dst = *rx->dst;
-	out->ttl = rx->hlim >= 0 && rx->hlim <= 255 ? rx->hlim : -1;
-	out->size = (uint32_t)(rx->len + NET_IPV6_HLEN);
+	set_outer(out, AF_INET6, rx->proto ? rx->proto : IPPROTO_ICMPV6, rx->src,
+	          rx->dst != NULL && rx->dst->family == AF_INET6 ? rx->dst : NULL,
+	          rx->hlim >= 0 && rx->hlim <= 255 ? rx->hlim : -1, 0,
+	          (uint32_t)(rx->len + NET_IPV6_HLEN));
 	return parse_l4(rx->buf, 0, rx->len, out);
 }
 

@@ -77,15 +77,23 @@ int aup_set_methods(struct aup *a, const char *list, char *err, size_t errlen)
 	return 0;
 }
 
+/* Parse a setting's value in [1, max]; false with "label: 'text' why" in err. */
+static bool setting_num(const char *label, const char *text, long long max, long long *v,
+                        char *err, size_t errlen)
+{
+	char why[96];
+	if (parse_bounded(text, 1, max, v, why, sizeof why))
+		return true;
+	snprintf(err, errlen, "%s: '%.40s' %s", label, text, why);
+	return false;
+}
+
 /* Set the pps ceiling from text. */
 int aup_set_pps(struct aup *a, const char *text, char *err, size_t errlen)
 {
 	long long v;
-	char why[96];
-	if (!parse_bounded(text, 1, AUP_PPS_MAX, &v, why, sizeof why)) {
-		snprintf(err, errlen, "pps: '%.40s' %s", text, why);
+	if (!setting_num("pps", text, AUP_PPS_MAX, &v, err, errlen))
 		return -1;
-	}
 	a->pps_max = (uint32_t)v;
 	return 0;
 }
@@ -94,11 +102,8 @@ int aup_set_pps(struct aup *a, const char *text, char *err, size_t errlen)
 int aup_set_spacing(struct aup *a, const char *text, char *err, size_t errlen)
 {
 	long long us;
-	char why[96];
-	if (!parse_bounded(text, 1, AUP_GAP_US_MAX, &us, why, sizeof why)) {
-		snprintf(err, errlen, "spacing: '%.40s' %s", text, why);
+	if (!setting_num("spacing", text, AUP_GAP_US_MAX, &us, err, errlen))
 		return -1;
-	}
 	struct spacing *s = spacing_new(AUP_SPACING_SLOTS, (uint64_t)us * 1000);
 	if (s == NULL) {
 		snprintf(err, errlen, "spacing: cannot allocate %d slots", AUP_SPACING_SLOTS);

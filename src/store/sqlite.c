@@ -24,9 +24,11 @@ static const char schema[] =
 	" msm_id INTEGER NOT NULL REFERENCES measurements(id),"
 	" agent_id INTEGER NOT NULL REFERENCES agents(id),"
 	" refused TEXT, PRIMARY KEY (msm_id, agent_id));"
+	/* Rows are appended in arrival order (a rowid table: each commit writes
+	   few pages); the unique key on (agent_id, seq) makes ingest exactly once. */
 	"CREATE TABLE IF NOT EXISTS results ("
-	" agent_id INTEGER NOT NULL, seq INTEGER NOT NULL, msm_id INTEGER NOT NULL,"
-	" body TEXT NOT NULL, PRIMARY KEY (agent_id, seq)) WITHOUT ROWID;"
+	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" msm_id INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (agent_id, seq));"
 	"CREATE TABLE IF NOT EXISTS sessions ("
 	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, connected INTEGER NOT NULL,"
 	" disconnected INTEGER, peer TEXT, reason TEXT);";

@@ -71,18 +71,19 @@ class ApiPlatform(Platform):
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
-    def http(self, method, path, key=None, body=None, raw=None):
+    def http(self, method, path, key=None, body=None, raw=None, big=0):
         """A plain HTTPS request with python's requests (for what cousteau cannot send)."""
         code = (
             "import json,sys,requests\n"
             "a=json.loads(sys.argv[1])\n"
             "h={'Authorization':'Key '+a['key']} if a['key'] else {}\n"
             "data=a['raw'].encode() if a['raw'] is not None else (json.dumps(a['body']) if a['body'] is not None else None)\n"
+            "data=b'['+b' '*a['big']+b']' if a['big'] else data\n"
             "r=requests.request(a['method'],'https://%s'+a['path'],headers=h,data=data,verify=a['cert'],timeout=30)\n"
             "print(json.dumps({'status':r.status_code,'headers':dict(r.headers),'text':r.text}))\n"
         ) % API
         args = {"method": method, "path": path, "key": key, "body": body, "raw": raw,
-                "cert": self.cert()}
+                "big": big, "cert": self.cert()}
         p = self.in_ns([PY, "-c", code, json.dumps(args)])
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
@@ -142,6 +143,11 @@ def test_certificate_is_printed_and_accepted(lab):
     assert f"certificate {lab.cert()}" in lab.controller.text()
     r = lab.http("GET", "/api/v2/probes/")
     assert r["status"] == 200
+    # the controller's own certificate for agents names no address: not for HTTPS clients
+    code = ("import requests\ntry:\n  requests.get('https://%s/api/v2/probes/',verify='%s')\n"
+            "  print('accepted')\nexcept requests.exceptions.SSLError:\n  print('refused')\n"
+            % (API, lab.dir / "controller" / "controller.crt"))
+    assert lab.in_ns([PY, "-c", code]).stdout.strip() == "refused"
 
 
 def test_probes_through_cousteau(lab):
@@ -311,7 +317,10 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
     assert r["status"] == 400 and "page_size" in error_of(r)
     r = lab.http("GET", "/api/v2/measurements/abc/", key=lab.key)
     assert r["status"] == 404
+    r = lab.http("POST", path, key=lab.key, big=2 << 20)
+    assert r["status"] == 413      # refused by evhttp before it is read whole
     assert count_msms(lab) == before
+    assert lab.http("GET", "/api/v2/probes/")["status"] == 200
 
 
 def test_slow_client_does_not_hold_the_controller(lab):

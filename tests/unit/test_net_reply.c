@@ -1,7 +1,8 @@
 /*
  * Tests of the reply parser on real packets: pcaps recorded by
  * tests/data/capture-pcaps in namespaces (ping, traceroute -U/-I/-T, scamper,
- * a narrow link, reject routes, nft rejects, crafted raw packets). For each
+ * a narrow link, reject routes, nft rejects, crafted raw packets: bad IP
+ * options, unknown protocols and next headers, lone first fragments). For each
  * file, a table says which reply kinds must be found; every ICMP error's
  * quote must name a probe that really left the host in the same capture; the
  * IPv6 raw-socket form must agree with the full-packet form; and every
@@ -62,6 +63,7 @@ static const struct expect expects[] = {
 	{ "param6", NET_REPLY_PARAM_PROBLEM, 0, 1, 1, 0, 6 },
 	{ "proto4", NET_REPLY_UNREACH, NET_UNREACH_PROTO, 2, 1, 0, ANY },
 	{ "reasm4", NET_REPLY_TIME_EXCEEDED, 0, 1, 1, 0, ANY },
+	{ "reasm6", NET_REPLY_TIME_EXCEEDED, 0, 1, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_NET, 0, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_HOST, 1, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_PROTO, 2, 1, 0, ANY },
@@ -83,7 +85,7 @@ static const char *const files[] = {
 	"echo4", "echo6", "trace-udp4", "trace-udp6", "trace-icmp4", "trace-icmp6",
 	"trace-tcp4", "trace-tcp6", "synack4", "synack6", "scamper4", "scamper6",
 	"ptb4", "ptb6", "route-unreach4", "route-unreach6", "param4", "param6",
-	"proto4", "reasm4", "reject4", "reject6", "rst-nft4", "rst-nft6",
+	"proto4", "reasm4", "reasm6", "reject4", "reject6", "rst-nft4", "rst-nft6",
 };
 
 /* Parse packet i of pf as a full IP packet. */
@@ -181,25 +183,36 @@ static bool is_error(enum net_reply_kind k)
 	       k == NET_REPLY_PACKET_TOO_BIG || k == NET_REPLY_PARAM_PROBLEM;
 }
 
+/* Run check on every packet of every capture; returns the sum of its results. */
+static int for_each_packet(int (*check)(const struct pcap_file *pf, size_t i))
+{
+	int sum = 0;
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		struct pcap_file pf;
+		assert_true(pcap_open(files[f], &pf));
+		for (size_t i = 0; i < pf.n; i++)
+			sum += check(&pf, i);
+		pcap_close(&pf);
+	}
+	return sum;
+}
+
+/* If packet i is an ICMP error, assert its quote names a real probe; 1 if so. */
+static int check_quote(const struct pcap_file *pf, size_t i)
+{
+	struct net_reply r;
+	assert_int_equal(parse_pkt(pf, i, &r), 0);
+	if (!is_error(r.kind))
+		return 0;
+	assert_quote_matches_probe(pf, i, &r);
+	return 1;
+}
+
 /* Every ICMP error in every file quotes a probe that left the host. */
 static void test_quotes_name_real_probes(void **state)
 {
 	(void)state;
-	int errors = 0;
-	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-		struct pcap_file pf;
-		assert_true(pcap_open(files[f], &pf));
-		for (size_t i = 0; i < pf.n; i++) {
-			struct net_reply r;
-			assert_int_equal(parse_pkt(&pf, i, &r), 0);
-			if (!is_error(r.kind))
-				continue;
-			assert_quote_matches_probe(&pf, i, &r);
-			errors++;
-		}
-		pcap_close(&pf);
-	}
-	assert_true(errors > 100);
+	assert_true(for_each_packet(check_quote) > 100);
 }
 
 /* Compare the fields both input forms must agree on. */
@@ -222,58 +235,60 @@ static void assert_same_reply(const struct net_reply *a, const struct net_reply 
 	assert_memory_equal(&a->ext, &b->ext, sizeof a->ext);
 }
 
-/* An IPv6 raw socket's view (ICMPv6 header on, metadata aside) parses alike. */
+/* If packet i is ICMPv6 or TCP over IPv6, parse it as an IPv6 raw socket
+ * of that protocol gives it and compare with the full-packet parse; 1 if
+ * compared. */
+static int check_v6_raw(const struct pcap_file *pf, size_t i)
+{
+	const struct pcap_pkt *k = &pf->pkts[i];
+	struct net_reply full, raw;
+	if (!k->v6 || k->len < 48 || (k->ip[6] != IPPROTO_ICMPV6 && k->ip[6] != IPPROTO_TCP))
+		return 0;
+	assert_int_equal(parse_pkt(pf, i, &full), 0);
+	struct net_rx rx = { .buf = k->ip + 40, .len = k->len - 40, .form = NET_RX_V6_L4,
+	                     .proto = k->ip[6], .src = &full.src, .dst = &full.dst,
+	                     .hlim = full.ttl };
+	assert_int_equal(net_reply_parse(&rx, &raw), 0);
+	assert_same_reply(&full, &raw);
+	assert_int_equal(full.tcp_seq, raw.tcp_seq);
+	assert_int_equal(full.tcp_flags, raw.tcp_flags);
+	assert_int_equal(full.sport, raw.sport);
+	if (full.payload_len > 0)
+		assert_int_equal(raw.payload_off + 40, full.payload_off);
+	return 1;
+}
+
+/* An IPv6 raw socket's view (transport header on, metadata aside) parses alike. */
 static void test_v6_raw_socket_form(void **state)
 {
 	(void)state;
-	int n = 0;
-	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-		struct pcap_file pf;
-		assert_true(pcap_open(files[f], &pf));
-		for (size_t i = 0; i < pf.n; i++) {
-			const struct pcap_pkt *k = &pf.pkts[i];
-			struct net_reply full, raw;
-			if (!k->v6 || k->len < 48 || k->ip[6] != IPPROTO_ICMPV6)
-				continue;
-			assert_int_equal(parse_pkt(&pf, i, &full), 0);
-			struct net_rx rx = { .buf = k->ip + 40, .len = k->len - 40,
-			                     .form = NET_RX_V6_L4, .src = &full.src,
-			                     .dst = &full.dst, .hlim = full.ttl };
-			assert_int_equal(net_reply_parse(&rx, &raw), 0);
-			assert_same_reply(&full, &raw);
-			if (full.payload_len > 0)
-				assert_int_equal(raw.payload_off + 40, full.payload_off);
-			n++;
-		}
-		pcap_close(&pf);
-	}
-	assert_true(n > 50);
+	assert_true(for_each_packet(check_v6_raw) > 50);
 }
 
-/* Every prefix of every captured packet parses or fails cleanly (ASan watches). */
+/* Parse every prefix of packet i from an exact-size copy (ASan sees overreads). */
+static int check_truncations(const struct pcap_file *pf, size_t i)
+{
+	const struct pcap_pkt *k = &pf->pkts[i];
+	for (size_t len = 0; len <= k->len; len++) {
+		uint8_t *copy = malloc(len ? len : 1);
+		memcpy(copy, k->ip, len);
+		struct net_rx rx = { .buf = copy, .len = len,
+		                     .form = k->v6 ? NET_RX_IPV6 : NET_RX_IPV4 };
+		struct net_reply r;
+		int rc = net_reply_parse(&rx, &r);
+		free(copy);
+		assert_true(rc == 0 || rc == NET_ETRUNC || rc == NET_EHEADER);
+		if (len < 20)
+			assert_int_equal(rc, NET_ETRUNC);
+	}
+	return 1;
+}
+
+/* Every prefix of every captured packet parses or fails cleanly. */
 static void test_truncations(void **state)
 {
 	(void)state;
-	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-		struct pcap_file pf;
-		assert_true(pcap_open(files[f], &pf));
-		for (size_t i = 0; i < pf.n; i++) {
-			const struct pcap_pkt *k = &pf.pkts[i];
-			for (size_t len = 0; len <= k->len; len++) {
-				uint8_t *copy = malloc(len ? len : 1); /* exact size: ASan sees overreads */
-				memcpy(copy, k->ip, len);
-				struct net_rx rx = { .buf = copy, .len = len,
-				                     .form = k->v6 ? NET_RX_IPV6 : NET_RX_IPV4 };
-				struct net_reply r;
-				int rc = net_reply_parse(&rx, &r);
-				assert_true(rc == 0 || rc == NET_ETRUNC || rc == NET_EHEADER);
-				if (len < 20)
-					assert_int_equal(rc, NET_ETRUNC);
-				free(copy);
-			}
-		}
-		pcap_close(&pf);
-	}
+	assert_true(for_each_packet(check_truncations) > 500);
 }
 
 /* Hand-checked fields of the first time exceeded in trace-udp4. */
