@@ -93,6 +93,46 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 	}
 }
 
+/* Parse the command line: shared options here, the type's through type_opt. */
+int msm_cli_parse(const char *prog, int argc, char **argv, const struct option *longopts,
+		  msm_cli_opt_fn type_opt, void *ctx, void (*help)(FILE *),
+		  struct msm_cli_opts *o)
+{
+	char err[256];
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "46f:O:o:h", longopts, NULL)) != -1) {
+		if (c == MSM_OPT_HELP || c == 'h') {
+			help(stdout);
+			return 0;
+		}
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "%s: %s '%s' (try --help)\n", prog,
+				optopt && strchr("fOo", optopt) ? "option needs a value:" :
+				"unknown option", argv[optind - 1]);
+			return 2;
+		}
+		int rc = msm_cli_common(c, optarg, o, err, sizeof err);
+		if (rc == 0)
+			rc = type_opt(c, optarg, ctx, err, sizeof err) == 0 ? 1 : -1;
+		if (rc < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/* Find a name in a table given by its accessor. */
+int msm_cli_name_index(const char *(*name_of)(unsigned), unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(name_of(i), name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* The shared help lines. */
 void msm_cli_help_common(FILE *f)
 {
