@@ -272,3 +272,18 @@ def test_late_replies_recorded(small_lab):
     assert len(late) >= 3, r["result"]
     assert all(x["rtt"] > 9.0 for x in late)
     assert "0 dup, %d late), unmatched 0" % len(late) in p.stderr, p.stderr
+
+
+def test_capabilities_dropped_while_measuring(small_lab):
+    # The raw sockets are opened first, then every capability goes.
+    p = small_lab.popen("vp1", [str(VANTAGE), "ping", "--count", "3", "--interval", "400",
+                                "127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.4)
+        status = open("/proc/%d/status" % p.pid).read()
+    finally:
+        out, _ = p.communicate(timeout=30)
+    caps = dict(line.split(":\t") for line in status.splitlines() if line.startswith("Cap"))
+    assert int(caps["CapEff"], 16) == 0 and int(caps["CapPrm"], 16) == 0, caps
+    assert "NoNewPrivs:\t1" in status
+    assert json.loads(out)["rcvd"] == 3
