@@ -3,7 +3,9 @@
  * options (-4/-6, --pps, -f FILE, -O FORMAT, -o FILE), reading targets from
  * the command line and from a list (bad lines reported by line number, the
  * rest runs), running every target concurrently on one engine under one
- * pps budget, and writing each result as it finishes.
+ * pps budget, and writing each result as it finishes. The raw sockets are
+ * opened before any target is read; then the process gives up every
+ * capability.
  */
 #ifndef VANTAGE_MSM_MSM_CLI_H
 #define VANTAGE_MSM_MSM_CLI_H
