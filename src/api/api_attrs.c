@@ -12,6 +12,7 @@
 #include "api/api_cidr.h"
 #include "store/store.h"
 #include "store/store_api.h"
+#include "util/numparse.h"
 
 /* Check one field; 0 or -1 with err. */
 static int check_one(const json_t *req, const char *name, char *err, size_t errlen)
@@ -60,4 +61,25 @@ int api_attrs_store(struct store *st, int64_t id, const json_t *req, char *err, 
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		any |= json_object_get(req, fields[i]) != NULL;
 	return any ? st->ops->api->agent_attrs(st, id, req, err, errlen) : 0;
+}
+
+/* See api_attrs.h. */
+int api_attrs_option(int ch, const char *arg, json_t *req, char *err, size_t errlen)
+{
+	static const char *const opts[] = { "--asn", "--asn6", "--country", "--prefix",
+					    "--prefix6", "--address", "--address6" };
+	int i = ch - API_ATTR_FIRST;
+	long long asn;
+	if (i < 0 || i > 6) {
+		snprintf(err, errlen, "unknown attribute option");
+		return -1;
+	}
+	if (i < 2) {
+		if (!parse_option_num(opts[i], arg, 1, 4294967295LL, &asn, err, errlen))
+			return -1;
+		json_object_set_new(req, fields[i], json_integer(asn));
+	} else {
+		json_object_set_new(req, fields[i], json_string(arg));
+	}
+	return check_one(req, fields[i], err, errlen);
 }

@@ -4,6 +4,8 @@
  * address as a subject alternative name, so HTTPS clients that check the
  * host (python's requests, cousteau) accept it with verify=<that file>. The
  * agents' certificate (controller.crt) has no such name, hence a second file.
+ * It is made on first start and kept while it still fits (same key, same
+ * address), so clients that saved it keep trusting the controller.
  */
 #include "api/api_int.h"
 
@@ -54,6 +56,25 @@ static X509 *make_cert(EVP_PKEY *key, const char *host)
 	return x;
 }
 
+/* The certificate at path if it is over key and names host; NULL otherwise. */
+static X509 *reuse_cert(const char *path, EVP_PKEY *key, const char *host)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	unsigned char buf[16];
+	int ip = inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+	if (x && (X509_check_private_key(x, key) != 1 ||
+		  (ip ? X509_check_ip_asc(x, host, 0) : X509_check_host(x, host, 0, 0, NULL)) != 1 ||
+		  X509_cmp_current_time(X509_get0_notAfter(x)) <= 0)) {
+		X509_free(x);
+		x = NULL;
+	}
+	ERR_clear_error();
+	return x;
+}
+
 /* Write cert to path as PEM; 0 or -1 with err. */
 static int write_cert(X509 *cert, const char *path, char *err, size_t errlen)
 {
@@ -71,9 +92,12 @@ SSL_CTX *api_tls_ctx(EVP_PKEY *key, const char *host, const char *cert_path,
 		     char *err, size_t errlen)
 {
 	err[0] = 0;
-	X509 *cert = key ? make_cert(key, host) : NULL;
+	X509 *cert = key ? reuse_cert(cert_path, key, host) : NULL;
+	int fresh = cert == NULL;
+	if (fresh && key)
+		cert = make_cert(key, host);
 	SSL_CTX *ctx = cert ? SSL_CTX_new(TLS_server_method()) : NULL;
-	if (!ctx || write_cert(cert, cert_path, err, errlen) < 0 ||
+	if (!ctx || (fresh && write_cert(cert, cert_path, err, errlen) < 0) ||
 	    !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    SSL_CTX_use_certificate(ctx, cert) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1) {
 		if (!ctx || !err[0])

@@ -6,6 +6,8 @@
  */
 #include "controller/cli.h"
 
+#include "api/api_attrs.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +143,16 @@ static int common_opts(struct cli *c, int argc, char **argv, const char *shortop
 	return optind;
 }
 
+/* An attribute option of `vantage agents add` (src/api/api_attrs.h). */
+static int attr_option(int ch, const char *arg, json_t *req)
+{
+	char err[256];
+	if (api_attrs_option(ch, arg, req, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "vantage agents: %s\n", err);
+	return -1;
+}
+
 /* Options of `vantage agents add`. */
 static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 {
@@ -153,6 +165,8 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 		json_object_set_new(req, "tags", json_string(arg));
 	else if (ch == 'y')
 		json_object_set_new(req, "approve", json_true());
+	else if (ch >= API_ATTR_FIRST && ch <= API_ATTR_LAST)
+		return attr_option(ch, arg, req);
 	else
 		return -1;
 	return 0;
@@ -162,6 +176,7 @@ static void agents_usage(void)
 {
 	fprintf(stderr, "usage: vantage agents add FINGERPRINT [--org ORG] [--role probe|anchor]"
 		" [--tags a,b] [--approve]\n"
+		"         " API_ATTRS_USAGE "\n"
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
 		"       vantage agents sessions [ID]\n"
@@ -173,7 +188,7 @@ int cmd_agents(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", 1, NULL, 'o' }, { "role", 1, NULL, 'r' }, { "tags", 1, NULL, 't' },
-		{ "approve", 0, NULL, 'y' }, { NULL, 0, NULL, 0 },
+		{ "approve", 0, NULL, 'y' }, API_ATTRS_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage agents" };
 	if (argc < 2) {

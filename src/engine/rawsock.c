@@ -119,6 +119,35 @@ static void read_cmsgs(struct msghdr *m, struct rawsock_rx *rx)
 	}
 }
 
+/* Room for the control messages of one received packet. */
+union rawsock_ctl {
+	char buf[256];
+	struct cmsghdr align;
+};
+
+/*
+ * Point mm[0..n) at buffers: data at base + i * stride (len bytes each),
+ * control room ctl[i], and names[i] when names is not NULL.
+ */
+static void mm_prepare(struct mmsghdr *mm, struct iovec *iov, int n, uint8_t *base,
+		       size_t stride, size_t len, union rawsock_ctl *ctl,
+		       struct sockaddr_storage *names)
+{
+	memset(mm, 0, sizeof mm[0] * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_base = base + (size_t)i * stride;
+		iov[i].iov_len = len;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = ctl[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof ctl[i].buf;
+		if (names) {
+			mm[i].msg_hdr.msg_name = &names[i];
+			mm[i].msg_hdr.msg_namelen = sizeof names[i];
+		}
+	}
+}
+
 /* Receive up to n packets with one recvmmsg. */
 int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
 		      size_t *lens, struct rawsock_rx *rx)
@@ -126,23 +155,10 @@ int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
 	struct mmsghdr mm[RAWSOCK_BATCH];
 	struct iovec iov[RAWSOCK_BATCH];
 	struct sockaddr_storage ss[RAWSOCK_BATCH];
-	union {
-		char buf[256];
-		struct cmsghdr align;
-	} c[RAWSOCK_BATCH];
+	union rawsock_ctl c[RAWSOCK_BATCH];
 	if (n > RAWSOCK_BATCH)
 		n = RAWSOCK_BATCH;
-	memset(mm, 0, sizeof mm[0] * (size_t)n);
-	for (int i = 0; i < n; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = RAWSOCK_RXLEN;
-		mm[i].msg_hdr.msg_name = &ss[i];
-		mm[i].msg_hdr.msg_namelen = sizeof ss[i];
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = c[i].buf;
-		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
-	}
+	mm_prepare(mm, iov, n, bufs[0], RAWSOCK_RXLEN, RAWSOCK_RXLEN, c, ss);
 	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
 	if (got < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
@@ -186,23 +202,12 @@ int rawsock_read_txts(struct rawsock *s, uint32_t *keys, int64_t *ns, int n, int
 {
 	struct mmsghdr mm[RAWSOCK_BATCH];
 	struct iovec iov[RAWSOCK_BATCH];
-	char data[RAWSOCK_BATCH][64];
-	union {
-		char buf[256];
-		struct cmsghdr align;
-	} c[RAWSOCK_BATCH];
+	uint8_t data[RAWSOCK_BATCH][64];
+	union rawsock_ctl c[RAWSOCK_BATCH];
 	*nts = 0;
 	if (n > RAWSOCK_BATCH)
 		n = RAWSOCK_BATCH;
-	memset(mm, 0, sizeof mm[0] * (size_t)n);
-	for (int i = 0; i < n; i++) {
-		iov[i].iov_base = data[i];
-		iov[i].iov_len = sizeof data[i];
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = c[i].buf;
-		mm[i].msg_hdr.msg_controllen = sizeof c[i].buf;
-	}
+	mm_prepare(mm, iov, n, data[0], sizeof data[0], sizeof data[0], c, NULL);
 	int got = recvmmsg(s->fd, mm, (unsigned)n, MSG_ERRQUEUE | MSG_DONTWAIT, NULL);
 	if (got <= 0)
 		return 0;

@@ -9,6 +9,8 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,7 @@ struct cli_run {
 	uint32_t user_id;
 	int src_fd4, src_fd6;   /* kept sockets for source address lookups */
 	struct net_addr last_dst[2], last_src[2]; /* the last lookup per family */
-	bool ready4, ready6, fatal, feeding;
+	bool ready4, ready6, feeding;
 	int signals;            /* SIGINT/SIGTERM seen: 1 = finish what runs, 2 = stop */
 	struct event *sigint, *sigterm;
 	int status;
@@ -93,6 +95,46 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 	}
 }
 
+/* Parse the command line: shared options here, the type's through type_opt. */
+int msm_cli_parse(const char *prog, int argc, char **argv, const struct option *longopts,
+		  msm_cli_opt_fn type_opt, void *ctx, void (*help)(FILE *),
+		  struct msm_cli_opts *o)
+{
+	char err[256];
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "46f:O:o:h", longopts, NULL)) != -1) {
+		if (c == MSM_OPT_HELP || c == 'h') {
+			help(stdout);
+			return 0;
+		}
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "%s: %s '%s' (try --help)\n", prog,
+				optopt && strchr("fOo", optopt) ? "option needs a value:" :
+				"unknown option", argv[optind - 1]);
+			return 2;
+		}
+		int rc = msm_cli_common(c, optarg, o, err, sizeof err);
+		if (rc == 0)
+			rc = type_opt(c, optarg, ctx, err, sizeof err) == 0 ? 1 : -1;
+		if (rc < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			return 2;
+		}
+	}
+	return -1;
+}
+
+/* Find a name in a table given by its accessor. */
+int msm_cli_name_index(const char *(*name_of)(unsigned), unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(name_of(i), name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* The shared help lines. */
 void msm_cli_help_common(FILE *f)
 {
@@ -134,23 +176,46 @@ static void no_capability(const struct cli_run *r, const char *why)
 }
 
 /* Open the sockets a family needs, once. false when it cannot. */
-static bool ready(struct cli_run *r, int family)
+/* Give up every capability (and the means to regain any). */
+static void drop_capabilities(void)
 {
-	bool *flag = family == AF_INET ? &r->ready4 : &r->ready6;
-	char err[256];
-	if (*flag)
-		return true;
-	if (engine_prepare(r->e, family, r->type->proto(r->spec, family), err, sizeof err) != 0) {
-		if (strstr(err, "CAP_NET_RAW"))
-			no_capability(r, err);
+	cap_t none = cap_init();
+	if (none != NULL) {
+		(void)cap_set_proc(none);
+		cap_free(none);
+	}
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+/*
+ * Open the raw sockets of both families before any target is read, then
+ * drop every capability: the rest of the run measures with the sockets it
+ * holds. A family the host cannot open (no IPv6) is refused per target
+ * later. False, with the message printed, when neither family opens.
+ */
+static bool open_then_drop(struct cli_run *r)
+{
+	char err4[256] = "", err6[256] = "";
+	r->ready4 = engine_prepare(r->e, AF_INET, r->type->proto(r->spec, AF_INET),
+				   err4, sizeof err4) == 0;
+	r->ready6 = engine_prepare(r->e, AF_INET6, r->type->proto(r->spec, AF_INET6),
+				   err6, sizeof err6) == 0;
+	if (!r->ready4 && !r->ready6) {
+		if (strstr(err4, "CAP_NET_RAW"))
+			no_capability(r, err4);
 		else
-			fprintf(stderr, "%s: %s\n", r->prog, err);
-		r->fatal = true;
+			fprintf(stderr, "%s: %s\n", r->prog, err4);
 		r->status = 2;
 		return false;
 	}
-	*flag = true;
+	drop_capabilities();
 	return true;
+}
+
+/* Whether the sockets of a family are open. */
+static bool ready(const struct cli_run *r, int family)
+{
+	return family == AF_INET ? r->ready4 : r->ready6;
 }
 
 /* Report a bad target: where it came from and why. */
@@ -204,8 +269,10 @@ static void start_one(struct cli_run *r, const char *text)
 		bad_target(r, text, err);
 		return;
 	}
-	if (!ready(r, t.dst.family))
+	if (!ready(r, t.dst.family)) {
+		bad_target(r, text, "no raw socket of this address family on this host");
 		return;
+	}
 	r->next_id = (uint16_t)((r->next_id + 1) & 0x7fff);
 	if (r->next_id == 0)
 		r->next_id = 1;
@@ -262,11 +329,11 @@ static void feed(struct cli_run *r)
 		return;
 	r->feeding = true;
 	char *text;
-	while (!r->fatal && !r->signals && r->running < r->o->window &&
+	while (!r->signals && r->running < r->o->window &&
 	       (text = next_target(r)) != NULL)
 		start_one(r, text);
 	r->feeding = false;
-	bool no_more = r->fatal || r->signals || (r->next_arg >= r->ntargets &&
+	bool no_more = r->signals || (r->next_arg >= r->ntargets &&
 				    (r->list == NULL || feof(r->list)));
 	if (r->running == 0 && no_more)
 		event_base_loopbreak(r->base);
@@ -371,6 +438,8 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 		return 2;
 	}
 	int rc = setup(&r, &out);
+	if (rc == 0 && !open_then_drop(&r))
+		rc = 2;
 	if (rc == 0) {
 		feed(&r);
 		if (r.running > 0)

@@ -3,7 +3,9 @@
  * options (-4/-6, --pps, -f FILE, -O FORMAT, -o FILE), reading targets from
  * the command line and from a list (bad lines reported by line number, the
  * rest runs), running every target concurrently on one engine under one
- * pps budget, and writing each result as it finishes.
+ * pps budget, and writing each result as it finishes. The raw sockets are
+ * opened before any target is read; then the process gives up every
+ * capability.
  */
 #ifndef VANTAGE_MSM_MSM_CLI_H
 #define VANTAGE_MSM_MSM_CLI_H
@@ -11,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <getopt.h>
 
 #include "format/result_sink.h"
 #include "msm/msm_type.h"
@@ -50,5 +54,22 @@ int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 
 /* Print the shared options' help lines. */
 void msm_cli_help_common(FILE *f);
+
+/* The index i < n whose name_of(i) is name, or -1 (methods by name). */
+int msm_cli_name_index(const char *(*name_of)(unsigned), unsigned n, const char *name);
+
+/* A type's own option: 0, or -1 with a message naming the option in err. */
+typedef int (*msm_cli_opt_fn)(int c, const char *arg, void *ctx, char *err, size_t errlen);
+
+/*
+ * Parse argv with getopt_long (short options -4 -6 -f -o -O -h plus
+ * longopts): shared options into *o, the others through type_opt(ctx).
+ * Returns -1 when all parsed (targets start at optind), else the exit
+ * status: 0 after printing help (help(stdout)), 2 after an error message
+ * ("PROG: --opt: ...") or an unknown option (help(stderr)).
+ */
+int msm_cli_parse(const char *prog, int argc, char **argv, const struct option *longopts,
+		  msm_cli_opt_fn type_opt, void *ctx, void (*help)(FILE *),
+		  struct msm_cli_opts *o);
 
 #endif

@@ -50,6 +50,12 @@ static inline bool msm_reply_kernel_rtt(uint8_t flags)
  */
 typedef uint32_t msm_mpls_t;
 
+/* Pack one entry from its fields (each cut to its width). */
+static inline msm_mpls_t msm_mpls_pack(uint32_t label, unsigned exp, unsigned s, unsigned ttl)
+{
+	return ((label & 0xfffffu) << 12) | ((exp & 7u) << 9) | ((s & 1u) << 8) | (ttl & 0xffu);
+}
+
 static inline uint32_t msm_mpls_label(msm_mpls_t e) { return e >> 12; }
 static inline unsigned msm_mpls_exp(msm_mpls_t e) { return (e >> 9) & 7u; }
 static inline unsigned msm_mpls_s(msm_mpls_t e) { return (e >> 8) & 1u; }

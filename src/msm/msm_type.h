@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msm/msm_result.h"
 #include "net/addr.h"
 
 struct engine;
@@ -29,6 +30,13 @@ struct msm_target {
 				 source port) */
 	uint32_t user_id;     /* carried into the result */
 };
+
+/*
+ * Copy a target's family and addresses into a result's af/dst/src and
+ * return a copy of its name (its owned dst_name); NULL when out of memory.
+ */
+char *msm_target_label(const struct msm_target *t, uint8_t *af, struct msm_addr *dst,
+		       struct msm_addr *src);
 
 /* Called once with the finished result (owned by the callee). */
 typedef void (*msm_done_fn)(void *result, void *arg);

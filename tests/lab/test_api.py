@@ -50,12 +50,13 @@ class ApiPlatform(Platform):
         s.close()
         return json.loads(data)
 
-    def register_with(self, i, role, **attrs):
+    def register_with(self, i, role, asn, country):
+        """Register agent i with `vantage agents add` and its network attributes."""
         fp = self.agent_fp(i, role=role)
-        r = self.admin_raw({"cmd": "agents.add", "fp": fp, "org": f"lab site {i}", "role": role,
-                            "tags": "lab,%s" % role, "approve": True, **attrs})
-        assert r["ok"], r
-        return r["data"]["id"]
+        p = self.admin("agents", "add", fp, "--org", f"lab site {i}", "--role", role, "--tags",
+                       f"lab,{role}", "--approve", "--asn", asn, "--country", country)
+        assert p.returncode == 0, p.stderr
+        return int(p.stdout.strip())
 
     def cert(self):
         return str(self.dir / "controller" / "api.crt")
@@ -71,18 +72,22 @@ class ApiPlatform(Platform):
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
-    def http(self, method, path, key=None, body=None, raw=None):
+    def http(self, method, path, key=None, body=None, raw=None, big=0):
         """A plain HTTPS request with python's requests (for what cousteau cannot send)."""
         code = (
             "import json,sys,requests\n"
             "a=json.loads(sys.argv[1])\n"
             "h={'Authorization':'Key '+a['key']} if a['key'] else {}\n"
             "data=a['raw'].encode() if a['raw'] is not None else (json.dumps(a['body']) if a['body'] is not None else None)\n"
-            "r=requests.request(a['method'],'https://%s'+a['path'],headers=h,data=data,verify=a['cert'],timeout=30)\n"
+            "data=b'['+b' '*a['big']+b']' if a['big'] else data\n"
+            "try:\n"
+            "  r=requests.request(a['method'],'https://%s'+a['path'],headers=h,data=data,verify=a['cert'],timeout=30)\n"
+            "except requests.exceptions.ConnectionError as e:\n"   # closed while we sent
+            "  print(json.dumps({'status':0,'headers':{},'text':str(e)}));sys.exit(0)\n"
             "print(json.dumps({'status':r.status_code,'headers':dict(r.headers),'text':r.text}))\n"
         ) % API
         args = {"method": method, "path": path, "key": key, "body": body, "raw": raw,
-                "cert": self.cert()}
+                "big": big, "cert": self.cert()}
         p = self.in_ns([PY, "-c", code, json.dumps(args)])
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
@@ -120,10 +125,16 @@ def lab():
         p.start_controller("--api", API)
         wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
         p.ids = {
-            1: p.register_with(1, "probe", asn_v4=64500, country_code="NL"),
-            2: p.register_with(2, "probe", asn_v4=64500, country_code="NL"),
-            3: p.register_with(3, "anchor", asn_v4=64502, country_code="DE"),
+            1: p.register_with(1, "probe", 64500, "NL"),
+            2: p.register_with(2, "probe", 64500, "NL"),
+            3: p.register_with(3, "anchor", 64502, "DE"),
         }
+        # bad attributes are refused and register nothing
+        for bad, named in ((["--asn", "AS1"], "--asn"), (["--country", "Netherlands"], "country"),
+                           (["--prefix", "198.18.0.1/24"], "prefix_v4")):
+            r = p.admin("agents", "add", "cd" * 32, "--approve", *bad)
+            assert r.returncode != 0 and named in r.stderr.splitlines()[0], r.stderr
+        assert len(p.admin_json("agents", "list")) == 3
         for i in p.ids:
             p.start_agent(i)
         wait_for(lambda: all(r["status"] == "Connected" for r in
@@ -142,6 +153,11 @@ def test_certificate_is_printed_and_accepted(lab):
     assert f"certificate {lab.cert()}" in lab.controller.text()
     r = lab.http("GET", "/api/v2/probes/")
     assert r["status"] == 200
+    # the controller's own certificate for agents names no address: not for HTTPS clients
+    code = ("import requests\ntry:\n  requests.get('https://%s/api/v2/probes/',verify='%s')\n"
+            "  print('accepted')\nexcept requests.exceptions.SSLError:\n  print('refused')\n"
+            % (API, lab.dir / "controller" / "controller.crt"))
+    assert lab.in_ns([PY, "-c", code]).stdout.strip() == "refused"
 
 
 def test_probes_through_cousteau(lab):
@@ -311,7 +327,12 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
     assert r["status"] == 400 and "page_size" in error_of(r)
     r = lab.http("GET", "/api/v2/measurements/abc/", key=lab.key)
     assert r["status"] == 404
+    r = lab.http("POST", path, key=lab.key, big=2 << 20)
+    # evhttp answers 413 from the Content-Length and closes without reading the
+    # body, so the client sees the 413 or the connection closed while it sends
+    assert r["status"] in (413, 0), r
     assert count_msms(lab) == before
+    assert lab.http("GET", "/api/v2/probes/")["status"] == 200
 
 
 def test_slow_client_does_not_hold_the_controller(lab):

@@ -1,7 +1,8 @@
 /*
  * Tests of the reply parser on real packets: pcaps recorded by
  * tests/data/capture-pcaps in namespaces (ping, traceroute -U/-I/-T, scamper,
- * a narrow link, reject routes, nft rejects, crafted raw packets). For each
+ * a narrow link, reject routes, nft rejects, crafted raw packets: bad IP
+ * options, unknown protocols and next headers, lone first fragments). For each
  * file, a table says which reply kinds must be found; every ICMP error's
  * quote must name a probe that really left the host in the same capture; the
  * IPv6 raw-socket form must agree with the full-packet form; and every
@@ -62,6 +63,7 @@ static const struct expect expects[] = {
 	{ "param6", NET_REPLY_PARAM_PROBLEM, 0, 1, 1, 0, 6 },
 	{ "proto4", NET_REPLY_UNREACH, NET_UNREACH_PROTO, 2, 1, 0, ANY },
 	{ "reasm4", NET_REPLY_TIME_EXCEEDED, 0, 1, 1, 0, ANY },
+	{ "reasm6", NET_REPLY_TIME_EXCEEDED, 0, 1, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_NET, 0, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_HOST, 1, 1, 0, ANY },
 	{ "reject4", NET_REPLY_UNREACH, NET_UNREACH_PROTO, 2, 1, 0, ANY },
@@ -83,7 +85,7 @@ static const char *const files[] = {
 	"echo4", "echo6", "trace-udp4", "trace-udp6", "trace-icmp4", "trace-icmp6",
 	"trace-tcp4", "trace-tcp6", "synack4", "synack6", "scamper4", "scamper6",
 	"ptb4", "ptb6", "route-unreach4", "route-unreach6", "param4", "param6",
-	"proto4", "reasm4", "reject4", "reject6", "rst-nft4", "rst-nft6",
+	"proto4", "reasm4", "reasm6", "reject4", "reject6", "rst-nft4", "rst-nft6",
 };
 
 /* Parse packet i of pf as a full IP packet. */

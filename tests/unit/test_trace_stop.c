@@ -103,11 +103,29 @@ static void test_loop(void **state)
 	assert_false(trace_is_loop(&res, &b, 3));
 }
 
+/* MPLS label stack entries keep every field through packing. */
+static void test_mpls_pack(void **state)
+{
+	(void)state;
+	static const struct { uint32_t label; unsigned exp, s, ttl; } v[] = {
+		{ 0, 0, 0, 0 }, { 16, 0, 1, 1 }, { 1048575, 7, 1, 255 }, { 24001, 5, 0, 254 },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		msm_mpls_t e = msm_mpls_pack(v[i].label, v[i].exp, v[i].s, v[i].ttl);
+		assert_int_equal(msm_mpls_label(e), v[i].label);
+		assert_int_equal(msm_mpls_exp(e), v[i].exp);
+		assert_int_equal(msm_mpls_s(e), v[i].s);
+		assert_int_equal(msm_mpls_ttl(e), v[i].ttl);
+	}
+	assert_int_equal(msm_mpls_label(msm_mpls_pack(0x1fffff, 9, 3, 0x1ff)), 0xfffff);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_loop),
+		cmocka_unit_test(test_mpls_pack),
 	};
 	return cmocka_run_group_tests_name("trace_stop", tests, NULL, NULL);
 }

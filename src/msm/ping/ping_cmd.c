@@ -41,24 +41,23 @@ static void help(FILE *f)
 	msm_cli_help_common(f);
 }
 
-/* The method named m, or -1. */
-static int method_by_name(const char *m)
-{
-	for (unsigned i = 0; i <= PING_METHOD_TCP_ACK; i++)
-		if (strcmp(ping_method_name(i), m) == 0)
-			return (int)i;
-	return -1;
-}
+/* What the ping options fill. */
+struct ping_args {
+	struct ping_spec s;
+	long long port;
+};
 
 /* One ping option into the spec; 0, or -1 with err. */
-static int ping_opt(int c, const char *arg, struct ping_spec *s, long long *port,
-		    char *err, size_t errlen)
+static int ping_opt(int c, const char *arg, void *ctx, char *err, size_t errlen)
 {
+	struct ping_args *a = ctx;
+	struct ping_spec *s = &a->s;
+	long long *port = &a->port;
 	long long v;
 	int m;
 	switch (c) {
 	case OPT_METHOD:
-		if ((m = method_by_name(arg)) < 0) {
+		if ((m = msm_cli_name_index(ping_method_name, PING_METHOD_TCP_ACK + 1, arg)) < 0) {
 			snprintf(err, errlen, "--method: '%s' is not icmp-echo, udp, tcp-syn or tcp-ack", arg);
 			return -1;
 		}
@@ -100,32 +99,14 @@ static int ping_opt(int c, const char *arg, struct ping_spec *s, long long *port
 /* vantage ping. */
 int cmd_ping(int argc, char **argv)
 {
-	struct ping_spec s;
+	struct ping_args a = { .port = 0 };
 	struct msm_cli_opts o;
-	char err[256];
-	long long port = 0;
-	int c;
-	ping_spec_default(&s);
+	ping_spec_default(&a.s);
 	msm_cli_defaults(&o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "46f:O:o:h", longopts, NULL)) != -1) {
-		if (c == MSM_OPT_HELP || c == 'h') {
-			help(stdout);
-			return 0;
-		}
-		if (c == '?') {
-			help(stderr);
-			return 2;
-		}
-		int rc = msm_cli_common(c, optarg, &o, err, sizeof err);
-		if (rc == 0)
-			rc = ping_opt(c, optarg, &s, &port, err, sizeof err) == 0 ? 1 : -1;
-		if (rc < 0) {
-			fprintf(stderr, "vantage ping: %s\n", err);
-			return 2;
-		}
-	}
-	if (s.method != PING_METHOD_ICMP_ECHO)
-		s.dport = (uint16_t)(port ? port : s.method == PING_METHOD_UDP ? 33434 : 80);
-	return msm_cli_run("vantage ping", &ping_type, &s, &o, argv + optind, argc - optind);
+	int rc = msm_cli_parse("vantage ping", argc, argv, longopts, ping_opt, &a, help, &o);
+	if (rc >= 0)
+		return rc;
+	if (a.s.method != PING_METHOD_ICMP_ECHO)
+		a.s.dport = (uint16_t)(a.port ? a.port : a.s.method == PING_METHOD_UDP ? 33434 : 80);
+	return msm_cli_run("vantage ping", &ping_type, &a.s, &o, argv + optind, argc - optind);
 }

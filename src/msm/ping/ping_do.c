@@ -14,6 +14,10 @@
 #include "msm/ping/ping.h"
 #include "net/paris.h"
 
+/* How long a probe stays matchable after its timeout or first reply: in
+   practice until the ping finishes and closes its probes. */
+#define PING_LINGER_MS 3600000u
+
 struct ping_task {
 	struct eng_owner own;
 	struct engine *e;
@@ -217,7 +221,9 @@ static void make_req(const struct ping_task *pt, uint16_t seq, struct eng_probe_
 	q->sig_b = q->kind == NET_PROBE_UDP ? net_paris_udp_cksum_for(seq) : seq;
 	q->cookie = seq;
 	q->timeout_ms = pt->spec.timeout_ms;
-	q->linger_ms = pt->spec.timeout_ms;
+	/* keep matching until the ping ends (its end drops the probes), so a
+	   reply after its timeout is recorded as late, not lost */
+	q->linger_ms = PING_LINGER_MS;
 }
 
 /* Submit the next probe. */
@@ -237,16 +243,13 @@ static struct ping_result *new_result(const struct ping_spec *s, const struct ms
 	struct ping_result *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
-	r->dst_name = strdup(t->name ? t->name : "");
+	r->dst_name = msm_target_label(t, &r->af, &r->dst, &r->src);
 	if (r->dst_name == NULL) {
 		free(r);
 		return NULL;
 	}
-	r->af = t->dst.family;
 	r->method = s->method;
 	r->ttl = s->ttl;
-	memcpy(r->dst.b, t->dst.a, 16);
-	memcpy(r->src.b, t->src.a, 16);
 	r->size = s->size;
 	r->sport = s->method == PING_METHOD_ICMP_ECHO ? t->id : (uint16_t)(0x8000 | t->id);
 	r->dport = s->dport;

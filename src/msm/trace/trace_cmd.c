@@ -44,15 +44,6 @@ static void help(FILE *f)
 	msm_cli_help_common(f);
 }
 
-/* The method named m, or -1. */
-static int method_by_name(const char *m)
-{
-	for (unsigned i = 0; i <= TRACE_METHOD_TCP_SYN; i++)
-		if (strcmp(trace_method_name(i), m) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* A bounded numeric option: its name, range and where it goes. */
 struct num_opt {
 	int code;
@@ -81,12 +72,20 @@ static void store(struct trace_spec *s, int c, long long v, long long *port)
 	}
 }
 
+/* What the trace options fill. */
+struct trace_args {
+	struct trace_spec s;
+	long long port;
+};
+
 /* One trace option into the spec; 0, or -1 with err. */
-static int trace_opt(int c, const char *arg, struct trace_spec *s, long long *port,
-		     char *err, size_t errlen)
+static int trace_opt(int c, const char *arg, void *ctx, char *err, size_t errlen)
 {
+	struct trace_args *a = ctx;
+	struct trace_spec *s = &a->s;
+	long long *port = &a->port;
 	if (c == OPT_METHOD) {
-		int m = method_by_name(arg);
+		int m = msm_cli_name_index(trace_method_name, TRACE_METHOD_TCP_SYN + 1, arg);
 		if (m < 0) {
 			snprintf(err, errlen, "--method: '%s' is not udp, udp-paris, icmp, "
 				 "icmp-paris, tcp-ack or tcp-syn", arg);
@@ -111,37 +110,19 @@ static int trace_opt(int c, const char *arg, struct trace_spec *s, long long *po
 /* vantage trace. */
 int cmd_trace(int argc, char **argv)
 {
-	struct trace_spec s;
+	struct trace_args a = { .port = 0 };
 	struct msm_cli_opts o;
-	char err[256];
-	long long port = 0;
-	int c;
-	trace_spec_default(&s);
+	trace_spec_default(&a.s);
 	msm_cli_defaults(&o);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "46f:O:o:h", longopts, NULL)) != -1) {
-		if (c == MSM_OPT_HELP || c == 'h') {
-			help(stdout);
-			return 0;
-		}
-		if (c == '?') {
-			help(stderr);
-			return 2;
-		}
-		int rc = msm_cli_common(c, optarg, &o, err, sizeof err);
-		if (rc == 0)
-			rc = trace_opt(c, optarg, &s, &port, err, sizeof err) == 0 ? 1 : -1;
-		if (rc < 0) {
-			fprintf(stderr, "vantage trace: %s\n", err);
-			return 2;
-		}
-	}
-	if (s.first_ttl > s.max_ttl) {
+	int rc = msm_cli_parse("vantage trace", argc, argv, longopts, trace_opt, &a, help, &o);
+	if (rc >= 0)
+		return rc;
+	if (a.s.first_ttl > a.s.max_ttl) {
 		fprintf(stderr, "vantage trace: --first-ttl %u is above --max-ttl %u\n",
-			s.first_ttl, s.max_ttl);
+			a.s.first_ttl, a.s.max_ttl);
 		return 2;
 	}
-	bool tcp = s.method == TRACE_METHOD_TCP_ACK || s.method == TRACE_METHOD_TCP_SYN;
-	s.dport = (uint16_t)(port ? port : tcp ? 80 : 33435);
-	return msm_cli_run("vantage trace", &trace_type, &s, &o, argv + optind, argc - optind);
+	bool tcp = a.s.method == TRACE_METHOD_TCP_ACK || a.s.method == TRACE_METHOD_TCP_SYN;
+	a.s.dport = (uint16_t)(a.port ? a.port : tcp ? 80 : 33435);
+	return msm_cli_run("vantage trace", &trace_type, &a.s, &o, argv + optind, argc - optind);
 }

@@ -270,8 +270,7 @@ static void keep_mpls(struct trace_task *tt, struct trace_probe *p, const struct
 	p->mpls_n = (uint8_t)n;
 	for (unsigned i = 0; i < n; i++) {
 		const struct net_mpls *m = &r->ext.mpls[i];
-		res->mpls[res->n_mpls++] = (m->label << 12) | ((uint32_t)(m->tc & 7) << 9) |
-					   ((uint32_t)(m->s & 1) << 8) | m->ttl;
+		res->mpls[res->n_mpls++] = msm_mpls_pack(m->label, m->tc, m->s, m->ttl);
 	}
 }
 
@@ -367,19 +366,16 @@ static struct trace_result *new_result(const struct trace_spec *s, const struct 
 	struct trace_result *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return NULL;
-	r->dst_name = strdup(t->name ? t->name : "");
+	r->dst_name = msm_target_label(t, &r->af, &r->dst, &r->src);
 	if (r->dst_name == NULL) {
 		free(r);
 		return NULL;
 	}
-	r->af = t->dst.family;
 	r->method = s->method;
 	r->first_ttl = s->first_ttl;
 	r->max_ttl = s->max_ttl;
 	r->attempts = s->attempts;
 	r->gap_limit = s->gap_limit;
-	memcpy(r->dst.b, t->dst.a, 16);
-	memcpy(r->src.b, t->src.a, 16);
 	r->size = (uint16_t)(header_bytes(s->method, t->dst.family) + payload_for(s, t->dst.family));
 	r->sport = kind_of(s->method) == NET_PROBE_ICMP_ECHO ? t->id : (uint16_t)(0x8000 | t->id);
 	r->dport = kind_of(s->method) == NET_PROBE_ICMP_ECHO ? 0 : s->dport;
