@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/privs.h"
 #include "proto/identity.h"
 #include "util/sigloop.h"
 
@@ -49,6 +50,12 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 		fprintf(stderr, "vantage-agent: %s\n", base ? err : "cannot create event loop");
 		if (base)
 			event_base_free(base);
+		return 1;
+	}
+	if (privs_keep_net_raw(err, sizeof err) < 0) {
+		fprintf(stderr, "vantage-agent: %s\n", err);
+		agent_free(a);
+		event_base_free(base);
 		return 1;
 	}
 	int rc = sigloop_run(base);

@@ -45,6 +45,15 @@ static int num(const char *opt, const char *arg, long long lo, long long hi)
 	return (int)v;
 }
 
+/* out = given if set, else dir/name. */
+static void path_in(char *out, size_t len, const char *given, const char *dir, const char *name)
+{
+	if (given)
+		snprintf(out, len, "%s", given);
+	else
+		snprintf(out, len, "%s/%s", dir, name);
+}
+
 /* Fill opts from argv; exits on a bad option. */
 static void parse(int argc, char **argv, struct controller_opts *o, struct paths *p)
 {
@@ -83,22 +92,13 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		exit(2);
 	}
 	mkdir(dir, 0700);
-	if (db)
-		snprintf(p->db, sizeof p->db, "%s", db);
-	else
-		snprintf(p->db, sizeof p->db, "%s/controller.db", dir);
-	if (key)
-		snprintf(p->key, sizeof p->key, "%s", key);
-	else
-		snprintf(p->key, sizeof p->key, "%s/controller.key", dir);
+	path_in(p->db, sizeof p->db, db, dir, "controller.db");
+	path_in(p->key, sizeof p->key, key, dir, "controller.key");
 	if (key)
 		snprintf(p->cert, sizeof p->cert, "%s.crt", p->key);
 	else
-		snprintf(p->cert, sizeof p->cert, "%s/controller.crt", dir);
-	if (admin)
-		snprintf(p->admin, sizeof p->admin, "%s", admin);
-	else
-		snprintf(p->admin, sizeof p->admin, "%s/admin.sock", dir);
+		path_in(p->cert, sizeof p->cert, NULL, dir, "controller.crt");
+	path_in(p->admin, sizeof p->admin, admin, dir, "admin.sock");
 	o->db_path = p->db;
 	o->key_path = p->key;
 	o->cert_path = p->cert;

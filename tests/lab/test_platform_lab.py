@@ -50,6 +50,10 @@ def test_forbidden_measurement_sends_no_packet(lab_factory):
         procs.append(agent)
         wait_for(lambda: "connected to the controller" in (d / "agent.log").read_text(), 20,
                  "the agent to connect")
+        # Running, the agent holds CAP_NET_RAW and nothing else.
+        caps = dict(l.split(":\t") for l in Path(f"/proc/{agent.pid}/status").read_text()
+                    .splitlines() if l.startswith("Cap"))
+        assert int(caps["CapEff"], 16) == 1 << 13 and int(caps["CapPrm"], 16) == 1 << 13, caps
         dump = lab.popen("vp1", ["tcpdump", "-i", "any", "-n", "-U", "-w", d / "vp1.pcap",
                                  f"icmp and (host {forbidden} or host {allowed})"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
