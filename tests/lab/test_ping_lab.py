@@ -5,7 +5,8 @@ the vantage point's own interface (nanosecond kernel stamps) within 10 us
 of the wire (the router's receive stamp of each probe) within 4 us (the
 figures are printed); late replies are kept and marked; one pps budget paces
 a list of targets smoothly; without CAP_NET_RAW the message names the
-capability and the setcap line.
+capability and the setcap line; vantage-probe measures the same without
+OpenSSL or SQLite mapped.
 """
 import ipaddress
 import json
@@ -290,3 +291,25 @@ def test_capabilities_dropped_while_measuring(small_lab):
     assert int(caps["CapEff"], 16) == 0 and int(caps["CapPrm"], 16) == 0, caps
     assert "NoNewPrivs:\t1" in status
     assert json.loads(out)["rcvd"] == 3
+
+
+def test_probe_program_maps_no_tls_or_sql(small_lab):
+    # vantage-probe runs the same ping and trace without OpenSSL or SQLite
+    # in its address space (the memory a vantage point spends per process).
+    probe = VANTAGE.parent / "vantage-probe"
+    dst = target(small_lab, 4)
+    p = small_lab.popen("vp1", [str(probe), "ping", "--count", "3", "--interval", "400", dst],
+                        stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.4)
+        maps = open("/proc/%d/maps" % p.pid).read()
+    finally:
+        out, _ = p.communicate(timeout=30)
+    assert p.returncode == 0
+    assert not [lib for lib in ("libcrypto", "libssl", "libsqlite3") if lib in maps], maps
+    r = json.loads(out)
+    assert r["rcvd"] == 3 and r["ts_source"] == "kernel", r
+    tr = small_lab.exec("vp1", [str(probe), "trace", "--method", "icmp-paris", dst]).stdout
+    ref = small_lab.exec("vp1", [str(VANTAGE), "trace", "--method", "icmp-paris", dst]).stdout
+    hops = lambda text: [[x.get("from") for x in h["result"]] for h in json.loads(text)["result"]]
+    assert hops(tr) == hops(ref)
