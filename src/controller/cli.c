@@ -27,11 +27,11 @@ struct cli {
 	const char *out;       /* results export: output file */
 };
 
-/* The admin socket path from the option, the environment or the default. */
-static const char *admin_path(const struct cli *c)
+/* See cli.h. */
+const char *cli_admin_path(const char *given)
 {
-	if (c->admin)
-		return c->admin;
+	if (given)
+		return given;
 	const char *env = getenv("VANTAGE_ADMIN");
 	return env && *env ? env : DEFAULT_ADMIN;
 }
@@ -41,7 +41,7 @@ static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data
 {
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(admin_path(c), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(c->admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", c->prog, err);
@@ -496,7 +496,7 @@ int cmd_results(int argc, char **argv)
 	int warts = strcmp(json_string_value(json_object_get(req, "format")), "warts") == 0;
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(admin_path(&c), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(c.admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
 		fprintf(stderr, "vantage results: %s\n", err);
