@@ -5,6 +5,7 @@
  * down what was built, so nothing is left half-built.
  */
 #include "lab/lab.h"
+#include "util/readfile.h"
 #include "lab/routes.h"
 
 #include <errno.h>
@@ -228,7 +229,7 @@ static int read_topology(struct lab *lab, const char *file, char **text, long *l
 {
 	if (!(*text = malloc(TOPO_MAX)))
 		return -1;
-	if ((*len = lab_read_file(file, *text, TOPO_MAX)) < 0) {
+	if ((*len = read_small_file(file, *text, TOPO_MAX)) < 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", file, strerror(errno));
 		return -1;
 	}

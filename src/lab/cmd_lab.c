@@ -5,6 +5,7 @@
  */
 #include "lab/cmd_lab.h"
 #include "lab/lab.h"
+#include "util/readfile.h"
 #include "lab/status.h"
 #include "lab/truth.h"
 #include "util/numparse.h"
@@ -265,7 +266,7 @@ static struct lab *truth_lab(struct lab_args *a)
 		return load(a);
 	lab = calloc(1, sizeof *lab);
 	text = malloc(256 * 1024);
-	if (!lab || !text || (n = lab_read_file(a->file, text, 256 * 1024)) < 0 ||
+	if (!lab || !text || (n = read_small_file(a->file, text, 256 * 1024)) < 0 ||
 	    lab_topo_parse(text, (size_t)n, a->file, &lab->topo, a->err, sizeof a->err) < 0) {
 		fprintf(stderr, "vantage lab truth: %s\n", text && lab ? a->err : "cannot read");
 		free(lab);

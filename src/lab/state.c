@@ -7,6 +7,7 @@
  * Everything read back is parsed with the same bounded parsers as any input.
  */
 #include "lab/lab.h"
+#include "util/readfile.h"
 #include "util/numparse.h"
 
 #include <stdio.h>
@@ -73,7 +74,7 @@ static int load_links(struct lab *lab, char *err, size_t errlen)
 	char path[200], *buf = malloc(64 * LAB_MAX_LINKS), *save = NULL;
 
 	snprintf(path, sizeof path, "%s/links", lab->dir);
-	if (!buf || lab_read_file(path, buf, 64 * LAB_MAX_LINKS) < 0) {
+	if (!buf || read_small_file(path, buf, 64 * LAB_MAX_LINKS) < 0) {
 		free(buf);
 		snprintf(err, errlen, "lab '%s': cannot read %s", lab->name, path);
 		return -1;
@@ -98,11 +99,11 @@ int lab_load(struct lab *lab, const char *name, char *err, size_t errlen)
 	if (lab_init(lab, name, err, errlen) < 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/source", lab->dir);
-	lab_read_file(path, lab->file, sizeof lab->file);
+	read_small_file(path, lab->file, sizeof lab->file);
 	snprintf(path, sizeof path, "%s/topology.conf", lab->dir);
 	if (!(text = malloc(TOPO_MAX)))
 		return -1;
-	if ((n = lab_read_file(path, text, TOPO_MAX)) < 0) {
+	if ((n = read_small_file(path, text, TOPO_MAX)) < 0) {
 		free(text);
 		snprintf(err, errlen, "lab '%s' is not up (no %s)", name, path);
 		return -1;
@@ -153,7 +154,7 @@ bool lab_load_proc(const struct lab *lab, const char *what, struct lab_proc *p)
 	long long pid;
 
 	snprintf(path, sizeof path, "%s/%s", lab->dir, what);
-	if (lab_read_file(path, buf, sizeof buf) <= 0 || !(sp = strchr(buf, ' ')))
+	if (read_small_file(path, buf, sizeof buf) <= 0 || !(sp = strchr(buf, ' ')))
 		return false;
 	*sp = '\0';
 	if (!parse_bounded(buf, 1, 4194304, &pid, e, sizeof e))

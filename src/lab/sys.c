@@ -3,6 +3,7 @@
  * identities for the lab (see sys.h).
  */
 #include "lab/sys.h"
+#include "util/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,27 +121,6 @@ int lab_write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-/* Read path into buf (NUL-terminated). Returns the length or -1. */
-long lab_read_file(const char *path, char *buf, size_t max)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t used = 0;
-
-	if (fd < 0)
-		return -1;
-	while (used + 1 < max) {
-		ssize_t r = read(fd, buf + used, max - 1 - used);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		used += (size_t)r;
-	}
-	close(fd);
-	buf[used] = '\0';
-	return (long)used;
-}
-
 /* Fill p with pid's identity. Returns false when pid does not exist. */
 bool lab_proc_get(pid_t pid, struct lab_proc *p)
 {
@@ -148,7 +128,7 @@ bool lab_proc_get(pid_t pid, struct lab_proc *p)
 	const char *s;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (pid <= 0 || lab_read_file(path, buf, sizeof buf) <= 0)
+	if (pid <= 0 || read_small_file(path, buf, sizeof buf) <= 0)
 		return false;
 	s = strrchr(buf, ')');     /* the command name may hold spaces */
 	if (!s)
@@ -173,7 +153,7 @@ bool lab_proc_alive(const struct lab_proc *p)
 	if (!lab_proc_get(p->pid, &now) || now.start != p->start)
 		return false;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)p->pid);
-	if (lab_read_file(path, buf, sizeof buf) <= 0 || !(s = strrchr(buf, ')')))
+	if (read_small_file(path, buf, sizeof buf) <= 0 || !(s = strrchr(buf, ')')))
 		return false;
 	return s[1] == ' ' && s[2] != 'Z' && s[2] != 'X';
 }

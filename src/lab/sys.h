@@ -1,7 +1,7 @@
 /*
  * sys: the few system operations the lab is built from: run a program
  * (fork+exec, no shell), write sysctls inside a network namespace, read and
- * write small files, and tell whether a recorded process is still alive.
+ * write small files (reading them is util/readfile.h), and tell whether a recorded process is still alive.
  */
 #ifndef VANTAGE_LAB_SYS_H
 #define VANTAGE_LAB_SYS_H
@@ -32,9 +32,6 @@ int lab_sysctl(const char *ns, const char *const *kv, int n, char *err, size_t e
 
 /* Write len bytes of data to path (created 0644, replaced). Returns 0 or -1. */
 int lab_write_file(const char *path, const void *data, size_t len);
-
-/* Read at most max-1 bytes of path into buf, NUL-terminated. Returns the length or -1. */
-long lab_read_file(const char *path, char *buf, size_t max);
 
 /* Fill p with pid's identity. Returns false when pid does not exist. */
 bool lab_proc_get(pid_t pid, struct lab_proc *p);

@@ -1,11 +1,12 @@
 """vantage ping on the lab: every method on IPv4 and IPv6 gets its replies
 with kernel timestamps; our RTTs agree with the wire: against a capture on
 the vantage point's own interface (nanosecond kernel stamps) within 10 us
-and far closer than scamper's on the same capture, and against the far end
+(median and p90 printed) and far closer than scamper's on the same capture, and against the far end
 of the wire (the router's receive stamp of each probe) within 4 us (the
 figures are printed); late replies are kept and marked; one pps budget paces
 a list of targets smoothly; without CAP_NET_RAW the message names the
-capability and the setcap line.
+capability and the setcap line; vantage-probe measures the same without
+OpenSSL or SQLite mapped.
 """
 import ipaddress
 import json
@@ -165,18 +166,21 @@ def test_rtt_matches_wire(small_lab, tmp_path, af):
     wire = echo_times(frames, af)
     r = res[0]
     assert r["rcvd"] == 40 and r["ts_source"] == "kernel"
-    diffs = []
-    for seq, entry in enumerate(r["result"]):
-        w = wire[("rep", seq)] - wire[("req", seq)]
-        diffs.append(abs(entry["rtt"] * 1e6 - w))
+    signed = [e["rtt"] * 1e6 - (wire[("rep", seq)] - wire[("req", seq)])
+              for seq, e in enumerate(r["result"])]
+    diffs = sorted(abs(d) for d in signed)
     med = statistics.median(diffs)
     peer = scamper_wire_diff(small_lab, tmp_path, af, dst)
-    print("median |RTT - wire RTT| over 40 probes: vantage %.0f ns, scamper %.0f ns"
-          % (med, peer))
+    print("|RTT - wire RTT| over 40 probes: vantage median %.0f ns, p90 %.0f ns, "
+          "signed median %+.0f ns; scamper median %.0f ns"
+          % (med, diffs[35], statistics.median(signed), peer))
     assert med < peer
-    # The issue asks for 2 us. On this (loaded, virtual) machine the kernel
-    # takes 3-5 us between a capture's tap and the driver's TX stamp, so the
-    # bound checked here is 10 us; the figure is printed and reported.
+    # The issue asks for 2 us. Here our RTT comes out 4-5 us longer than the
+    # capture's, whether the TX stamp is the driver's (SCM_TSTAMP_SND, after
+    # the tap) or the device layer's (SCM_TSTAMP_SCHED, before it): the two
+    # differ by well under 1 us on this path (measured: medians 4.0-4.7 us
+    # either way over 100 probes), so the gap is not the tap-to-driver time.
+    # The bound checked is 10 us; the figures are printed and reported.
     assert med <= 10000, diffs
 
 
@@ -287,3 +291,25 @@ def test_capabilities_dropped_while_measuring(small_lab):
     assert int(caps["CapEff"], 16) == 0 and int(caps["CapPrm"], 16) == 0, caps
     assert "NoNewPrivs:\t1" in status
     assert json.loads(out)["rcvd"] == 3
+
+
+def test_probe_program_maps_no_tls_or_sql(small_lab):
+    # vantage-probe runs the same ping and trace without OpenSSL or SQLite
+    # in its address space (the memory a vantage point spends per process).
+    probe = VANTAGE.parent / "vantage-probe"
+    dst = target(small_lab, 4)
+    p = small_lab.popen("vp1", [str(probe), "ping", "--count", "3", "--interval", "400", dst],
+                        stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.4)
+        maps = open("/proc/%d/maps" % p.pid).read()
+    finally:
+        out, _ = p.communicate(timeout=30)
+    assert p.returncode == 0
+    assert not [lib for lib in ("libcrypto", "libssl", "libsqlite3") if lib in maps], maps
+    r = json.loads(out)
+    assert r["rcvd"] == 3 and r["ts_source"] == "kernel", r
+    tr = small_lab.exec("vp1", [str(probe), "trace", "--method", "icmp-paris", dst]).stdout
+    ref = small_lab.exec("vp1", [str(VANTAGE), "trace", "--method", "icmp-paris", dst]).stdout
+    hops = lambda text: [[x.get("from") for x in h["result"]] for h in json.loads(text)["result"]]
+    assert hops(tr) == hops(ref)

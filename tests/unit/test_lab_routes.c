@@ -4,6 +4,7 @@
  * on lab/topologies/small.conf).
  */
 #include "lab/lab.h"
+#include "util/readfile.h"
 #include "lab/routes.h"
 #include "lab/truth.h"
 
@@ -94,7 +95,7 @@ static struct lab *small_lab(void)
 
 	snprintf(path, sizeof path, "%s/lab/topologies/small.conf", root ? root : ".");
 	assert_non_null(text);
-	n = lab_read_file(path, text, 65536);
+	n = read_small_file(path, text, 65536);
 	assert_true(n > 0);
 	lab = lab_of(text);
 	free(text);
@@ -182,6 +183,45 @@ static void test_small_truth_edges(void **state)
 	free(lab);
 }
 
+/*
+ * Truth towards a host's own link address (not an AnyIP one) ends at that
+ * host, one hop after the router owning the link: {src, dst, af, hops, last}.
+ */
+static void test_truth_to_link_address(void **state)
+{
+	static const struct {
+		const char *src, *dst;
+		int af;
+		size_t hops;
+		const char *last;
+	} cases[] = {
+		{ "vp1", "198.18.0.54", 4, 7, "dst" },
+		{ "vp1", "198.18.0.62", 4, 7, "anc2" },
+		{ "vp1", "198.18.0.70", 4, 6, "far" },
+		{ "anc2", "198.18.0.9", 4, 7, "anc1" },
+		{ "ops", "198.18.0.9", 4, 2, "anc1" },
+		{ "vp1", "2001:db8:0:e::2", 6, 7, "dst" },
+		{ "vp1", "2001:db8:0:10::2", 6, 7, "anc2" },
+	};
+	struct lab *lab = small_lab();
+	struct lab_flow udp = { "udp", 0, 0 };
+	char err[256], names[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *t = lab_truth(&lab->topo, cases[i].src, cases[i].dst, cases[i].af, &udp,
+				      err, sizeof err);
+		assert_non_null(t);
+		json_t *hops = json_object_get(t, "hops");
+		assert_int_equal(json_array_size(hops), cases[i].hops);
+		hop_names(json_array_get(hops, cases[i].hops - 1), names, sizeof names);
+		assert_string_equal(names, cases[i].last);
+		assert_string_equal(json_string_value(json_object_get(t, "dst")), cases[i].last);
+		json_decref(t);
+	}
+	free(lab);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_route_lines),
 		cmocka_unit_test(test_small_truth),
 		cmocka_unit_test(test_small_truth_edges),
+		cmocka_unit_test(test_truth_to_link_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
