@@ -70,6 +70,9 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg)
 	struct agent *a = arg;
 	if (!json_object_get(result, "msm_id"))
 		json_object_set_new(result, "msm_id", json_integer((json_int_t)msm_id));
+	unsigned tflags = telemetry_flags(&a->tel);
+	if (tflags)
+		json_object_set_new(result, "timing_flags", timing_flags_json(tflags));
 	char *text = json_dumps(result, JSON_COMPACT);
 	json_decref(result);
 	if (!text) {
@@ -125,8 +128,19 @@ void agent_send_status(struct agent *a)
 		.spool_records = (int64_t)spool_depth(a->spool),
 		.spool_bytes = (int64_t)spool_bytes(a->spool),
 		.load_milli = (int64_t)(load[0] * 1000), .reason = a->paused,
+		.timing = telemetry_take(&a->tel, &a->tel_sent),
 	};
-	link_send(a, &m);
+	if (link_send(a, &m) < 0)
+		a->tel_sent = 0;      /* send the report again on the next status */
+	json_decref(m.timing);
+}
+
+/* See agent.h. */
+int agent_start_telemetry(struct agent *a, char *err, size_t errlen)
+{
+	if (a->cfg.timing_interval == 0)
+		return 0;
+	return telemetry_start(&a->tel, a->cfg.timing_interval, &a->cfg.timing, err, errlen);
 }
 
 /* Every heartbeat: the link's work, and retrying held results. */
@@ -197,6 +211,7 @@ void agent_free(struct agent *a)
 	if (!a)
 		return;
 	link_close(a);
+	telemetry_stop(&a->tel);
 	sched_clear(a);
 	if (a->runner)
 		a->rops->destroy(a->runner);

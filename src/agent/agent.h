@@ -30,6 +30,12 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 void agent_free(struct agent *a);
 
 /*
+ * Start the timing telemetry thread (unless timing_interval is 0). Call it
+ * after dropping privileges, which apply per thread. 0, or -1 with err.
+ */
+int agent_start_telemetry(struct agent *a, char *err, size_t errlen);
+
+/*
  * Run the vantage-agent program (options, config, signals, event loop) with
  * the given runner; returns the exit status. Shared by the shipped program
  * and test builds that use a different runner.

@@ -14,6 +14,7 @@
 #include "agent/agent.h"
 #include "agent/gate.h"
 #include "agent/spool.h"
+#include "agent/telemetry.h"
 #include "proto/conn.h"
 #include "proto/identity.h"
 
@@ -66,6 +67,8 @@ struct agent {
 	size_t nheld;
 	char paused[200];         /* why measuring is paused; empty when it is not */
 	uint64_t results, uploads, acks, connects;
+	struct telemetry tel;      /* timing telemetry (running once started) */
+	uint64_t tel_sent;        /* generation of the report last sent */
 };
 
 /* Log one line to stderr with the time and the program's name. */

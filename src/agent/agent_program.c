@@ -52,7 +52,9 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 			event_base_free(base);
 		return 1;
 	}
-	if (privs_keep_net_raw(err, sizeof err) < 0) {
+	/* the telemetry thread starts after the drop: capabilities are per thread */
+	if (privs_keep_net_raw(err, sizeof err) < 0 ||
+	    agent_start_telemetry(a, err, sizeof err) < 0) {
 		fprintf(stderr, "vantage-agent: %s\n", err);
 		agent_free(a);
 		event_base_free(base);

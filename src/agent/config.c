@@ -64,6 +64,35 @@ static int set_int(int *out, const char *v, long long lo, long long hi, char *wh
 	return 0;
 }
 
+/* Apply one timing_* setting (key without the prefix); 0 or -1 with a reason. */
+static int apply_timing(struct agent_config *c, const char *key, const char *v, char *why,
+			size_t wl)
+{
+	int n;
+	if (strcmp(key, "interval") == 0)
+		return set_int(&c->timing_interval, v, 0, 86400, why, wl);
+	if (strcmp(key, "steal_pct") == 0) {
+		if (set_int(&n, v, 0, 100, why, wl) < 0)
+			return -1;
+		c->timing.steal_pct = n;
+		return 0;
+	}
+	if (strcmp(key, "coarse_ns") == 0) {
+		if (set_int(&n, v, 0, 1000000000, why, wl) < 0)
+			return -1;
+		c->timing.coarse_ns = n;
+		return 0;
+	}
+	if (strcmp(key, "max_error_ms") == 0) {
+		if (set_int(&n, v, 0, 1000000, why, wl) < 0)
+			return -1;
+		c->timing.max_error_us = (long long)n * 1000;
+		return 0;
+	}
+	snprintf(why, wl, "unknown setting 'timing_%s'", key);
+	return -1;
+}
+
 /* Apply one `key value` setting; returns 0 or -1 with a reason. */
 static int apply(struct agent_config *c, const char *key, const char *v, char *why, size_t wl)
 {
@@ -123,6 +152,8 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 		return set_int(&c->heartbeat, v, 1, 3600, why, wl);
 	if (strcmp(key, "backoff_max") == 0)
 		return set_int(&c->backoff_max, v, 1, 3600, why, wl);
+	if (strncmp(key, "timing_", 7) == 0)
+		return apply_timing(c, key + 7, v, why, wl);
 	snprintf(why, wl, "unknown setting '%s'", key);
 	return -1;
 }
@@ -137,6 +168,8 @@ void config_defaults(struct agent_config *cfg)
 	cfg->spool_max = 64u << 20;
 	cfg->heartbeat = 10;
 	cfg->backoff_max = 60;
+	cfg->timing_interval = 300;
+	timing_limits_default(&cfg->timing);
 }
 
 /* Split one line into key and value (trimmed); returns 0 if blank, 1 if a setting, -1 if bad. */

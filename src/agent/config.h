@@ -11,6 +11,9 @@
  *   allow PREFIX / forbid PREFIX destination ranges (forbid wins)
  *   noprobe PATH                the site's no-probe list file
  *   heartbeat SECONDS, backoff_max SECONDS
+ *   timing_interval SECONDS     timing telemetry period (300; 0: never sample)
+ *   timing_steal_pct N, timing_coarse_ns N, timing_max_error_ms N
+ *                               the site's limits of poor timing (host/timing_flags.h)
  * A bad file is refused with "file:line: reason".
  */
 #ifndef VANTAGE_AGENT_CONFIG_H
@@ -18,6 +21,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "host/timing_flags.h"
 
 #define CONFIG_MAX_PREFIXES 64
 #define CONFIG_PATH_MAX 1024
@@ -39,6 +44,8 @@ struct agent_config {
 	char noprobe[CONFIG_PATH_MAX];
 	int heartbeat;
 	int backoff_max;
+	int timing_interval;          /* seconds; 0: no timing telemetry */
+	struct timing_limits timing;  /* what counts as poor timing */
 };
 
 /* Fill cfg with defaults. */

@@ -180,6 +180,7 @@ static void welcome(struct agent *a, const struct msg *m)
 	a->sent_seq = a->acked_seq;
 	agent_log(a, "connected to the controller; %llu results to upload",
 		  (unsigned long long)spool_depth(a->spool));
+	a->tel_sent = 0;          /* a new connection gets the newest timing report */
 	agent_send_status(a);
 	link_pump(a);
 }

@@ -5,6 +5,7 @@
  */
 #include "analysis/cmd_compare.h"
 #include "analysis/atlas_read.h"
+#include "analysis/compare_fetch.h"
 #include "analysis/compare_out.h"
 #include "util/numparse.h"
 
@@ -14,12 +15,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { EXIT_SAME = 0, EXIT_DIFFERS = 1, EXIT_TOO_FEW = 2, EXIT_BAD = 3 };
 
 /* Parsed command line. */
 struct compare_args {
 	const char *file_a, *file_b, *probe_a, *probe_b, *json, *plot;
+	const char *admin;                /* the controller's admin socket, if given */
+	long long agent_a, agent_b;       /* > 0: sides are agents of the controller */
+	long long msm;                    /* with agents: one measurement (0: all) */
 	long long since, until;           /* results outside are ignored */
 	struct compare_params p;
 };
@@ -30,6 +35,7 @@ static void usage(FILE *o)
 	fprintf(o,
 		"usage: vantage compare A.json B.json [options]\n"
 		"       vantage compare RESULTS.json --probe-a ID --probe-b ID [options]\n"
+		"       vantage compare AGENT_A AGENT_B [--msm ID] [--admin PATH] [options]\n"
 		"\n"
 		"Compares what two vantage points measured towards the same targets at the\n"
 		"same times (RIPE Atlas ping/traceroute results: one JSON object per line,\n"
@@ -39,6 +45,9 @@ static void usage(FILE *o)
 		"side's RTT quantization, loss and path differences, and a verdict.\n"
 		"\n"
 		"  --probe-a ID, --probe-b ID  take side A / B from this probe (prb_id or from)\n"
+		"  AGENT_A AGENT_B             agent ids: their results stored by the controller,\n"
+		"                              read through its admin socket (--admin PATH, else\n"
+		"                              $VANTAGE_ADMIN); --msm ID keeps one measurement\n"
 		"  --since T, --until T        only results with T <= timestamp (< T for\n"
 		"                              --until), T in seconds since the epoch\n"
 		"  --window SECONDS            results further apart are different rounds (300)\n"
@@ -59,6 +68,11 @@ static int one_option(int c, struct compare_args *a)
 	case 'a': a->probe_a = optarg; return 0;
 	case 'b': a->probe_b = optarg; return 0;
 	case 'j': a->json = optarg; return 0;
+	case 'A': a->admin = optarg; return 0;
+	case 'm':
+		if (!parse_option_num("--msm", optarg, 1, INT64_MAX, &a->msm, err, sizeof err))
+			break;
+		return 0;
 	case 'p': a->plot = optarg; return 0;
 	case 'w':
 		if (!parse_option_num("--window", optarg, 1, 86400 * 30, &v, err, sizeof err))
@@ -86,6 +100,31 @@ static int one_option(int c, struct compare_args *a)
 	return -1;
 }
 
+/*
+ * Two agent ids instead of two files (neither names a file, or --admin was
+ * given) make the sides agents of the controller. Returns 0, or -1 after
+ * printing why --admin was given with something other than two ids.
+ */
+static int agent_ids(struct compare_args *a)
+{
+	long long x, y;
+	char err[160];
+	int ids = parse_bounded(a->file_a, 1, INT64_MAX, &x, err, sizeof err) &&
+		  parse_bounded(a->file_b, 1, INT64_MAX, &y, err, sizeof err);
+	int files = access(a->file_a, F_OK) == 0 || access(a->file_b, F_OK) == 0;
+	if (ids && (a->admin || !files)) {
+		a->agent_a = x;
+		a->agent_b = y;
+		return 0;
+	}
+	if (a->admin || a->msm) {
+		fprintf(stderr, "compare: with --admin or --msm give two agent ids, not '%s' '%s'\n",
+			a->file_a, a->file_b);
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse argv; -1 on error (printed), 1 for --help, else 0. */
 static int parse_args(int argc, char **argv, struct compare_args *a)
 {
@@ -98,6 +137,8 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{ "min-effect-us", required_argument, NULL, 'e' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "plot", required_argument, NULL, 'p' },
+		{ "admin", required_argument, NULL, 'A' },
+		{ "msm", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -122,6 +163,8 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	}
 	a->file_a = argv[optind];
 	a->file_b = nfiles == 2 ? argv[optind + 1] : argv[optind];
+	if (nfiles == 2 && agent_ids(a) < 0)
+		return -1;
 	return 0;
 }
 
@@ -164,8 +207,16 @@ static int write_plot(const struct compare_report *r, const char *path)
 static int load(const struct compare_args *a, struct rec_set *sa, struct rec_set *sb)
 {
 	char err[512];
-	if (atlas_read_file(a->file_a, a->probe_a, sa, err, sizeof err) < 0 ||
-	    atlas_read_file(a->file_b, a->probe_b, sb, err, sizeof err) < 0) {
+	if (a->agent_a) {
+		if (compare_fetch_agent(a->admin, a->agent_a, a->msm, a->since, sa, err,
+					sizeof err) < 0 ||
+		    compare_fetch_agent(a->admin, a->agent_b, a->msm, a->since, sb, err,
+					sizeof err) < 0) {
+			fprintf(stderr, "compare: %s\n", err);
+			return -1;
+		}
+	} else if (atlas_read_file(a->file_a, a->probe_a, sa, err, sizeof err) < 0 ||
+		   atlas_read_file(a->file_b, a->probe_b, sb, err, sizeof err) < 0) {
 		fprintf(stderr, "compare: %s\n", err);
 		return -1;
 	}
@@ -184,8 +235,13 @@ int cmd_compare(int argc, char **argv)
 	struct rec_set sa = { 0 }, sb = { 0 };
 	struct compare_report r;
 	char na[64], nb[64];
-	side_name(na, sizeof na, a.file_a, a.probe_a);
-	side_name(nb, sizeof nb, a.file_b, a.probe_b);
+	if (a.agent_a) {
+		snprintf(na, sizeof na, "agent %lld", a.agent_a);
+		snprintf(nb, sizeof nb, "agent %lld", a.agent_b);
+	} else {
+		side_name(na, sizeof na, a.file_a, a.probe_a);
+		side_name(nb, sizeof nb, a.file_b, a.probe_b);
+	}
 	if (load(&a, &sa, &sb) < 0) {
 		rec_set_free(&sa);
 		rec_set_free(&sb);

@@ -9,19 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "msm/msm_type.h"
 
-/* Numeric fields copied into the runner definition, with the ranges the
-   types accept (ping_atlas.c, trace_atlas.c); ping 1, traceroute 2. */
-static const struct { const char *name; long long lo, hi; int types; } run_nums[] = {
-	{ "packets", 1, 16, 3 }, { "size", 0, 2048, 3 }, { "port", 1, 65535, 3 },
-	{ "timeout", 1, 60000, 3 }, { "packet_interval", 2, 300000, 1 }, { "ttl", 1, 255, 1 },
-	{ "paris", 0, 64, 2 }, { "first_hop", 1, 255, 2 }, { "max_hops", 1, 255, 2 },
-	{ "gap_limit", 1, 255, 2 },
-};
-/* String fields copied into the runner definition, with their allowed values. */
-static const struct { const char *name; const char *values[4]; int types; } run_strs[] = {
-	{ "protocol", { "ICMP", "UDP", "TCP", NULL }, 3 },
-	{ "tcp_flags", { "SYN", "ACK", NULL, NULL }, 2 },
+/* The runner options each type takes (ping 1, traceroute 2), copied as given
+   into the runner definition; their values are checked by the type's own
+   parser (msm/ping/ping_atlas.c, msm/trace/trace_atlas.c), the one the agents
+   run, so the API accepts exactly the definitions the agents do. */
+static const struct { const char *name; int types; } run_opts[] = {
+	{ "packets", 3 }, { "size", 3 }, { "port", 3 }, { "timeout", 3 }, { "protocol", 3 },
+	{ "packet_interval", 1 }, { "ttl", 1 }, { "paris", 2 }, { "first_hop", 2 },
+	{ "max_hops", 2 }, { "gap_limit", 2 }, { "tcp_flags", 2 },
 };
 static const char *const def_fields[] = {
 	"type", "af", "target", "description", "is_oneoff", "interval", "spread",
@@ -108,23 +105,17 @@ static int check_target(const struct api_def *d, const struct api_limits *lim, c
 	return -1;
 }
 
-/* Copy string option i of run_strs from def into d->run if it has an allowed value. */
-static int str_choice(struct api_def *d, const json_t *def, int type, size_t i, const char *where,
-		      char *err, size_t errlen)
+/* Check d->run with its type's own parser; 0, or -1 with err naming the field. */
+static int type_check(const struct api_def *d, const char *where, char *err, size_t errlen)
 {
-	char v[16] = "";
-	if (str_field(def, where, run_strs[i].name, v, sizeof v, err, errlen) < 0)
-		return -1;
-	if (!v[0])
-		return 0;
-	int ok = (run_strs[i].types & type) != 0 && listed(v, run_strs[i].values, i == 0 ? 3 : 2);
-	if (!ok) {
-		snprintf(err, errlen, "%s%s: '%s' is not allowed for %s", where, run_strs[i].name, v,
-			 d->type);
-		return -1;
-	}
-	json_object_set_new(d->run, run_strs[i].name, json_string(v));
-	return 0;
+	const struct msm_type *t = msm_type_find(d->type);
+	void *spec = t ? calloc(1, t->spec_size) : NULL;
+	char why[192] = "out of memory";
+	int af, rc = spec && t->spec_from_atlas(d->run, spec, &af, why, sizeof why) == 0 ? 0 : -1;
+	if (rc < 0)
+		snprintf(err, errlen, "%s%s", where, t ? why : "type: no such measurement type");
+	free(spec);
+	return rc;
 }
 
 /* Build d->run from the definition and check it with the type's own parser. */
@@ -134,19 +125,20 @@ static int build_run(struct api_def *d, const json_t *def, const char *where,
 	int type = strcmp(d->type, "ping") == 0 ? 1 : 2;
 	d->run = json_pack("{s:s,s:i,s:s}", "type", d->type, "af", d->af, "target", d->target);
 	int rc = d->run ? 0 : -1;
-	for (size_t i = 0; rc == 0 && i < NELEM(run_nums); i++) {
-		int64_t v = -1;
-		rc = int_field(def, where, run_nums[i].name, run_nums[i].lo, run_nums[i].hi, &v,
-			       err, errlen);
-		if (rc == 0 && v >= 0 && !(run_nums[i].types & type)) {
-			snprintf(err, errlen, "%s%s: not an option of %s", where, run_nums[i].name, d->type);
+	for (size_t i = 0; rc == 0 && i < NELEM(run_opts); i++) {
+		json_t *v = json_object_get(def, run_opts[i].name);
+		if (!v)
+			continue;
+		if (!(run_opts[i].types & type)) {
+			snprintf(err, errlen, "%s%s: not an option of %s", where, run_opts[i].name,
+				 d->type);
 			rc = -1;
-		} else if (rc == 0 && v >= 0) {
-			json_object_set_new(d->run, run_nums[i].name, json_integer(v));
+		} else {
+			rc = json_object_set(d->run, run_opts[i].name, v);
 		}
 	}
-	for (size_t i = 0; rc == 0 && i < NELEM(run_strs); i++)
-		rc = str_choice(d, def, type, i, where, err, errlen);
+	if (rc == 0)
+		rc = type_check(d, where, err, errlen);
 	if (rc < 0) {
 		json_decref(d->run);
 		d->run = NULL;
@@ -157,11 +149,8 @@ static int build_run(struct api_def *d, const json_t *def, const char *where,
 /* True if name is a runner option. */
 static int run_field(const char *name)
 {
-	for (size_t i = 0; i < NELEM(run_nums); i++)
-		if (strcmp(name, run_nums[i].name) == 0)
-			return 1;
-	for (size_t i = 0; i < NELEM(run_strs); i++)
-		if (strcmp(name, run_strs[i].name) == 0)
+	for (size_t i = 0; i < NELEM(run_opts); i++)
+		if (strcmp(name, run_opts[i].name) == 0)
 			return 1;
 	return 0;
 }

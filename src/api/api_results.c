@@ -43,7 +43,9 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
 
 /*
  * The result object of a store row: its body as the agent sent it, with
- * "prb_id" (the agent's id) and "msm_id" added when the body lacks them.
+ * "prb_id" set to the id of the agent that uploaded it (the controller's
+ * word, not the agent's: agents do not know their id and send 0) and
+ * "msm_id" added when the body lacks it.
  * New reference or NULL.
  */
 static json_t *result_of(const json_t *row, int64_t msm_id)
@@ -55,8 +57,7 @@ static json_t *result_of(const json_t *row, int64_t msm_id)
 		json_decref(r);
 		return NULL;
 	}
-	if (!json_object_get(r, "prb_id"))
-		json_object_set(r, "prb_id", json_object_get(row, "agent"));
+	json_object_set(r, "prb_id", json_object_get(row, "agent"));
 	if (!json_object_get(r, "msm_id"))
 		json_object_set_new(r, "msm_id", json_integer(msm_id));
 	return r;

@@ -148,12 +148,17 @@ static long long get_field(const struct api_client *c, const char *path, const c
 	return v;
 }
 
-/* Show progress until every participant answered or wait seconds passed; 0 if all did. */
+/*
+ * Show progress until every participant answered or wait seconds passed; 0 if
+ * all did. On a terminal the line is rewritten each second; otherwise (a log)
+ * only the final state is written, once.
+ */
 static int await(const struct api_client *c, long long id, long long wait)
 {
 	char meta[96], latest[96];
 	snprintf(meta, sizeof meta, "/api/v2/measurements/%lld/", id);
 	snprintf(latest, sizeof latest, "/api/v2/measurements/%lld/latest/", id);
+	int tty = isatty(STDERR_FILENO);
 	time_t t0 = time(NULL);
 	for (;;) {
 		long long parts = get_field(c, meta, "participant_count");
@@ -161,12 +166,12 @@ static int await(const struct api_client *c, long long id, long long wait)
 		long long t = (long long)(time(NULL) - t0);
 		if (parts < 0 || got < 0)
 			return -1;
-		fprintf(stderr, "\rmeasurement %lld: %lld of %lld probes answered (%llds)", id, got,
-			parts, t);
-		if (got >= parts || t >= wait) {
-			fputc('\n', stderr);
+		int end = got >= parts || t >= wait;
+		if (tty || end)
+			fprintf(stderr, "%smeasurement %lld: %lld of %lld probes answered (%llds)%s",
+				tty ? "\r" : "", id, got, parts, t, end ? "\n" : "");
+		if (end)
 			return got >= parts ? 0 : 1;
-		}
 		sleep(1);
 	}
 }

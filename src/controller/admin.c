@@ -225,32 +225,59 @@ static json_t *msm_stop(struct controller *c, const json_t *req, char *err, size
 	return json_object();
 }
 
-/* Append the parsed body of a result row, with its agent and sequence, to an array. */
+/* What results.export keeps: all, or one agent's, from a time on. */
+struct export_filter {
+	json_t *arr;
+	int64_t agent;      /* 0: every agent */
+	int64_t since;      /* results with timestamp >= since */
+};
+
+/* Append the parsed body of a result row, with its agent and sequence, to the array. */
 static int export_row(void *arg, json_t *row)
 {
+	struct export_filter *f = arg;
 	json_error_t jerr;
+	if (f->agent && json_integer_value(json_object_get(row, "agent")) != f->agent)
+		return 0;
 	json_t *body = json_loads(json_string_value(json_object_get(row, "body")), 0, &jerr);
 	if (!body)
 		return 0;
+	if (f->since && json_integer_value(json_object_get(body, "timestamp")) < f->since) {
+		json_decref(body);
+		return 0;
+	}
 	json_object_set(body, "vantage_agent", json_object_get(row, "agent"));
 	json_object_set(body, "vantage_seq", json_object_get(row, "seq"));
-	json_array_append_new(arg, body);
+	json_array_append_new(f->arr, body);
 	return 0;
 }
 
-/* results.export {msm_id} → [RIPE Atlas result objects]. */
+/* results.export {msm_id, agent, since} → [RIPE Atlas result objects]. */
 static json_t *results_export(struct controller *c, const json_t *req, char *err, size_t errlen)
 {
 	int64_t id;
-	if (opt_int(req, "msm_id", &id, err, errlen) < 0)
+	struct export_filter f = { 0 };
+	if (opt_int(req, "msm_id", &id, err, errlen) < 0 ||
+	    opt_int(req, "agent", &f.agent, err, errlen) < 0 ||
+	    opt_int(req, "since", &f.since, err, errlen) < 0)
 		return NULL;
 	ingest_flush(c);
-	json_t *arr = json_array();
-	if (c->store->ops->results_each(c->store, id, export_row, arr, err, errlen) < 0) {
-		json_decref(arr);
+	f.arr = json_array();
+	if (c->store->ops->results_each(c->store, id, export_row, &f, err, errlen) < 0) {
+		json_decref(f.arr);
 		return NULL;
 	}
-	return arr;
+	return f.arr;
+}
+
+/* agents.timing {agent, since} → [{time, flags, report}], the agent's timing history. */
+static json_t *agents_timing(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	int64_t id, since;
+	if (opt_int(req, "agent", &id, err, errlen) < 0 ||
+	    opt_int(req, "since", &since, err, errlen) < 0)
+		return NULL;
+	return timing_history(c, id, since, err, errlen);
 }
 
 /* stats → counters of this run and of the store. */
@@ -290,6 +317,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "agents.remove", agents_remove }, { "agents.list", agents_list },
 	{ "msm.create", msm_create }, { "msm.list", msm_list }, { "msm.stop", msm_stop },
 	{ "results.export", results_export }, { "stats", stats }, { "sessions", sessions },
+	{ "agents.timing", agents_timing },
 };
 
 /* Run one request line; returns the response object. */

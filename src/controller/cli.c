@@ -27,11 +27,11 @@ struct cli {
 	const char *out;       /* results export: output file */
 };
 
-/* The admin socket path from the option, the environment or the default. */
-static const char *admin_path(const struct cli *c)
+/* See cli.h. */
+const char *cli_admin_path(const char *given)
 {
-	if (c->admin)
-		return c->admin;
+	if (given)
+		return given;
 	const char *env = getenv("VANTAGE_ADMIN");
 	return env && *env ? env : DEFAULT_ADMIN;
 }
@@ -41,7 +41,7 @@ static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data
 {
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(admin_path(c), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(c->admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", c->prog, err);
@@ -180,7 +180,50 @@ static void agents_usage(void)
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
 		"       vantage agents sessions [ID]\n"
+		"       vantage agents timing ID [--json]\n"
 		"  all take --admin PATH (default $VANTAGE_ADMIN or " DEFAULT_ADMIN ")\n");
+}
+
+/* Print the timing history: one line per report with its main figures and flags. */
+static void show_timing(const json_t *data)
+{
+	size_t i;
+	const json_t *row;
+	printf("%-12s %-9s %-9s %-8s %-9s %s\n", "time", "ts_step", "late_p99", "steal%",
+	       "maxerr_ms", "flags");
+	json_array_foreach(data, i, row) {
+		const json_t *r = json_object_get(row, "report");
+		const json_t *ts = json_object_get(r, "kernel_ts"), *tm = json_object_get(r, "timer");
+		char flags[256] = "";
+		size_t k;
+		const json_t *f;
+		json_array_foreach(json_object_get(row, "flags"), k, f)
+			snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s",
+				 k ? "," : "", json_string_value(f));
+		printf("%-12lld %-6lldns %-7.0fus %-8.2f %-9lld %s\n",
+		       (long long)json_integer_value(json_object_get(row, "time")),
+		       (long long)json_integer_value(json_object_get(ts, "step_ns")),
+		       json_number_value(json_object_get(tm, "late_p99_us")),
+		       json_number_value(json_object_get(json_object_get(r, "steal"), "pct")),
+		       (long long)json_integer_value(json_object_get(json_object_get(r, "sync"),
+								      "maxerror_us")) / 1000,
+		       flags[0] ? flags : "ok");
+	}
+}
+
+/* `vantage agents timing ID`: ask for the agent's timing history; an exit status. */
+static int agents_timing(struct cli *c, const char *arg, json_t *req)
+{
+	long long id;
+	char err[128];
+	if (!parse_option_num("agent", arg, 1, 1LL << 62, &id, err, sizeof err)) {
+		fprintf(stderr, "vantage agents timing: %s\n", err);
+		json_decref(req);
+		return 2;
+	}
+	json_object_set_new(req, "cmd", json_string("agents.timing"));
+	json_object_set_new(req, "agent", json_integer(id));
+	return run(c, req, show_timing);
 }
 
 /* See cli.h. */
@@ -217,6 +260,8 @@ int cmd_agents(int argc, char **argv)
 		c.json = 1;
 		return run(&c, req, NULL);
 	}
+	if (strcmp(sub, "timing") == 0 && rest == 1)
+		return agents_timing(&c, args[0], req);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "remove") == 0) &&
 	    rest == 1) {
 		char cmd[32];
@@ -451,7 +496,7 @@ int cmd_results(int argc, char **argv)
 	int warts = strcmp(json_string_value(json_object_get(req, "format")), "warts") == 0;
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(admin_path(&c), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(c.admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
 		fprintf(stderr, "vantage results: %s\n", err);

@@ -21,4 +21,7 @@ int cmd_results(int argc, char **argv);
  */
 int cli_request(const char *path, json_t *req, json_t **data, char *err, size_t errlen);
 
+/* The admin socket path: given if not NULL, else $VANTAGE_ADMIN, else the default. */
+const char *cli_admin_path(const char *given);
+
 #endif

@@ -101,6 +101,13 @@ void ingest_forget(struct controller *c, struct session *s);
 /* Free the batch buffers. */
 void ingest_free(struct controller *c);
 
+/* Keep a timing report an agent sent with its status (timing.c); bad ones are logged. */
+void timing_status(struct controller *c, int64_t agent_id, const json_t *report);
+
+/* The agent's timing history since a time: [{time, flags: [names], report}], or NULL with err. */
+json_t *timing_history(struct controller *c, int64_t agent_id, int64_t since,
+		       char *err, size_t errlen);
+
 /* Start the admin socket; returns 0 or -1 with err. */
 int admin_start(struct controller *c, char *err, size_t errlen);
 

@@ -152,6 +152,8 @@ static void status(struct session *s, const struct msg *m)
 					     err, sizeof err) < 0)
 		ctl_log(s->ctl, "agent %lld: %s", (long long)s->agent.id, err);
 	free(text);
+	if (m->timing)
+		timing_status(s->ctl, s->agent.id, m->timing);
 	if (m->reason && m->reason[0])
 		ctl_log(s->ctl, "agent %lld reports: %s", (long long)s->agent.id, m->reason);
 }

@@ -62,6 +62,9 @@ struct msm_type {
 	void (*result_free)(void *result);
 	/* the IP protocol the spec's probes use (for engine_prepare) */
 	int (*proto)(const void *spec, int family);
+	/* the packet method the spec's probes use ("icmp-echo", "udp-paris", ...:
+	   the names the site policy checks, src/policy/methods.h) */
+	const char *(*method)(const void *spec);
 };
 
 /* The type whose name is `name`, or NULL. */

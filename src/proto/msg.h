@@ -8,7 +8,8 @@
  *   WELCOME    controller → agent   agent, seq (highest sequence already stored)
  *   HEARTBEAT  both ways            time (Unix seconds)
  *   STATUS     agent → controller   version, uptime, spool_records, spool_bytes,
- *                                   load_milli, reason (why measuring is paused, if it is)
+ *                                   load_milli, reason (why measuring is paused, if it is),
+ *                                   timing (the newest timing report, host/timing_flags.h)
  *   MSM        controller → agent   msm_id, start, stop, interval, spread, body (definition)
  *   MSM_STOP   controller → agent   msm_id
  *   RESULT     agent → controller   seq, msm_id, body (RIPE Atlas result object)
@@ -65,6 +66,7 @@ struct msg {
 	int64_t interval;
 	int64_t spread;
 	json_t *body;
+	json_t *timing;
 	json_t *root;
 };
 

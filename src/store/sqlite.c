@@ -171,6 +171,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
+	    sq_timing_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
@@ -201,6 +202,8 @@ static const struct store_ops sqlite_ops = {
 	.session_open = sq_session_open,
 	.session_close = sq_session_close,
 	.session_list = sq_session_list,
+	.timing_put = sq_timing_put,
+	.timing_list = sq_timing_list,
 	.txn = sq_txn,
 	.api = &sq_api_ops,
 };

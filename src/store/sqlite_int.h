@@ -74,6 +74,13 @@ int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg
 		    char *err, size_t errlen);
 int64_t sq_results_count(struct store *st);
 
+/* Timing telemetry history (sqlite_timing.c). */
+int sq_timing_schema(struct store_sqlite *s, char *err, size_t errlen);
+int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned flags,
+		  const char *report, char *err, size_t errlen);
+int sq_timing_list(struct store *st, int64_t agent_id, int64_t since, json_t **out,
+		   char *err, size_t errlen);
+
 /* The REST API's operations and schema (sqlite_api.c). */
 struct store_api_ops;
 extern const struct store_api_ops sq_api_ops;

@@ -90,6 +90,16 @@ struct store_ops {
 	int (*session_close)(struct store *st, int64_t sid, int64_t now, const char *reason,
 			     char *err, size_t errlen);
 	int (*session_list)(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+	/*
+	 * Keep one timing report of an agent (time: when it was sampled, Unix
+	 * seconds; flags: host/timing_flags.h); a second report with the same
+	 * time is ignored. Returns 1 if stored, 0 if it was already there.
+	 */
+	int (*timing_put)(struct store *st, int64_t agent_id, int64_t time, unsigned flags,
+			  const char *report, char *err, size_t errlen);
+	/* The agent's reports since a time, oldest first: rows {time, flags, report (text)}. */
+	int (*timing_list)(struct store *st, int64_t agent_id, int64_t since, json_t **out,
+			   char *err, size_t errlen);
 	/* Group the following operations in one transaction: "begin", "commit" or "rollback". */
 	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
 	/* The REST API's operations (store_api.h). */

@@ -41,6 +41,15 @@ static const struct createcase creates[] = {
 	{ "{\"definitions\":[" PING T4 ",\"packets\":17}]," SRC "}", "definitions[0].packets" },
 	{ "{\"definitions\":[" PING T4 ",\"paris\":3}]," SRC "}", "paris: not an option of ping" },
 	{ "{\"definitions\":[" PING T4 ",\"protocol\":\"SCTP\"}]," SRC "}", "protocol" },
+	/* checked by the types' own parsers, as the agents check them */
+	{ "{\"definitions\":[{\"type\":\"traceroute\"" T4 ",\"first_hop\":9,\"max_hops\":5}],"
+	  SRC "}", "definitions[0].first_hop: 9 is above max_hops 5" },
+	{ "{\"definitions\":[{\"type\":\"traceroute\"" T4 ",\"protocol\":\"TCP\","
+	  "\"tcp_flags\":\"FIN\"}]," SRC "}", "definitions[0].tcp_flags" },
+	{ "{\"definitions\":[" PING T4 ",\"packets\":[3]}]," SRC "}",
+	  "definitions[0].packets: not an integer" },
+	{ "{\"definitions\":[" PING T4 ",\"packet_interval\":1}]," SRC "}",
+	  "definitions[0].packet_interval" },
 	{ "{\"definitions\":[" PING T4 ",\"interval\":1}]," SRC "}", "interval" },
 	{ "{\"definitions\":[" PING T4 ",\"bogus\":1}]," SRC "}", "bogus: unknown field" },
 	{ "{\"definitions\":[" PING T4 "}]," SRC ",\"extra\":1}", "extra: unknown field" },

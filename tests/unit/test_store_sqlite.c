@@ -182,12 +182,47 @@ static void test_measurements(void **state)
 	json_decref(l);
 }
 
+/* Timing history: kept per agent in time order, a repeat of (agent, time) once, since filters. */
+static void test_timing_history(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t a = add(st, "t1", "probe", 1), b = add(st, "t2", "anchor", 1);
+	assert_int_equal(st->ops->timing_put(st, a, 200, 4, "{\"n\":2}", err, sizeof err), 1);
+	assert_int_equal(st->ops->timing_put(st, a, 100, 0, "{\"n\":1}", err, sizeof err), 1);
+	assert_int_equal(st->ops->timing_put(st, a, 200, 0, "{\"n\":9}", err, sizeof err), 0);
+	assert_int_equal(st->ops->timing_put(st, b, 150, 1, "{\"n\":3}", err, sizeof err), 1);
+	json_t *l = NULL;
+	assert_int_equal(st->ops->timing_list(st, a, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "time")), 100);
+	json_t *second = json_array_get(l, 1);
+	assert_int_equal(json_integer_value(json_object_get(second, "flags")), 4);
+	assert_string_equal(json_string_value(json_object_get(second, "report")), "{\"n\":2}");
+	json_decref(l);
+	assert_int_equal(st->ops->timing_list(st, a, 150, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+	assert_int_equal(st->ops->timing_list(st, b, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+	/* The history survives reopening. */
+	st->ops->close(st);
+	f->st = st = store_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(st);
+	assert_int_equal(st->ops->timing_list(st, a, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 2);
+	json_decref(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

@@ -25,6 +25,10 @@ static int method_of(const char *proto, long long paris, const char *tcpf,
 		snprintf(err, errlen, "protocol: '%s' is not ICMP, UDP or TCP", proto);
 		return -1;
 	}
+	if (tcpf && strcmp(tcpf, "SYN") != 0 && strcmp(tcpf, "ACK") != 0) {
+		snprintf(err, errlen, "tcp_flags: '%s' is not SYN or ACK", tcpf);
+		return -1;
+	}
 	return 0;
 }
 

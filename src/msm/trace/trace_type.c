@@ -6,6 +6,7 @@
 
 #include "format/atlas_json.h"
 #include "format/result_sink.h"
+#include "msm/trace/trace_result.h"
 
 /* Free a finished trace result given as void *. */
 static void result_free(void *r)
@@ -25,6 +26,12 @@ static int sink_write(struct result_sink *s, const void *r, char *err, size_t er
 	return result_sink_trace(s, r, err, errlen);
 }
 
+/* The packet method name of a spec. */
+static const char *method(const void *spec)
+{
+	return trace_method_name(((const struct trace_spec *)spec)->method);
+}
+
 const struct msm_type trace_type = {
 	.name = "traceroute",
 	.spec_size = sizeof(struct trace_spec),
@@ -35,4 +42,5 @@ const struct msm_type trace_type = {
 	.sink_write = sink_write,
 	.result_free = result_free,
 	.proto = trace_proto,
+	.method = method,
 };

@@ -1,0 +1,48 @@
+/*
+ * sqlite_timing: the history of each agent's timing telemetry, one row per
+ * report (agent, time of the sample, flags, the report as JSON text). A
+ * report sent again after a reconnect has the same (agent, time) and is kept
+ * once.
+ */
+#include "store/sqlite_int.h"
+
+static const char timing_schema[] =
+	"CREATE TABLE IF NOT EXISTS agent_timing ("
+	" agent_id INTEGER NOT NULL, time INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	" report TEXT NOT NULL, PRIMARY KEY (agent_id, time));";
+
+/* See sqlite_int.h. */
+int sq_timing_schema(struct store_sqlite *s, char *err, size_t errlen)
+{
+	return sq_exec(s, timing_schema, err, errlen);
+}
+
+/* See store.h (timing_put). */
+int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned flags,
+		  const char *report, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "INSERT OR IGNORE INTO agent_timing(agent_id, time, flags,"
+				  " report) VALUES (?, ?, ?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	sqlite3_bind_int64(q, 2, when);
+	sqlite3_bind_int64(q, 3, flags);
+	sqlite3_bind_text(q, 4, report, -1, SQLITE_STATIC);
+	return sq_step_done(s, q, "timing put", err, errlen);
+}
+
+/* See store.h (timing_list). */
+int sq_timing_list(struct store *st, int64_t agent_id, int64_t since, json_t **out,
+		   char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT time, flags, report FROM agent_timing"
+				  " WHERE agent_id = ? AND time >= ? ORDER BY time", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	sqlite3_bind_int64(q, 2, since);
+	return sq_list(s, q, out, err, errlen);
+}

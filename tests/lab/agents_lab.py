@@ -1,0 +1,81 @@
+"""agents_lab: the real controller and real engine-backed agents on the lab
+Internet (lab/topologies/small.conf), for the tests of timing telemetry, the
+remote half of check-host and compare against the controller. The controller
+runs on the lab's ops host and listens on its lab address; each agent runs on
+a lab host with a config of its own. close() ends every process it started
+(by its Popen handle) and removes its files, also after a failure; the lab
+itself is taken down by the lab_factory fixture."""
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+from platform_lab import AGENT as TEST_AGENT, CONTROLLER, VANTAGE, sanitizer_clean, wait_for
+
+AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
+
+
+class AgentsLab:
+    def __init__(self, lab):
+        self.lab = lab
+        self.dir = Path(tempfile.mkdtemp(prefix="vti-agents-"))
+        self.procs = []
+        self.logs = {}
+        self.ops = lab.addr("ops")
+        log = self.dir / "ctl.log"
+        self.ctl = self._start("ops", [CONTROLLER, "--dir", self.dir / "ctl", "--listen",
+                                       self.ops, "--port", 4443, "--heartbeat", 1], log)
+        wait_for(lambda: "listening on" in log.read_text(), 20, "the controller to listen")
+        self.fp = log.read_text().split("fingerprint ")[1].split()[0]
+
+    def _start(self, host, argv, log):
+        p = self.lab.popen(host, [str(a) for a in argv], stdout=open(log, "w"),
+                           stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        self.logs[p.pid] = log
+        return p
+
+    def admin(self, *args, check=True):
+        p = subprocess.run([str(VANTAGE), *map(str, args), "--admin",
+                            str(self.dir / "ctl" / "admin.sock")],
+                           capture_output=True, text=True, timeout=60)
+        if check:
+            assert p.returncode == 0, p.stderr
+        return p
+
+    def admin_json(self, *args):
+        return json.loads(self.admin(*args, "--json").stdout)
+
+    def add_agent(self, host, role="probe", **settings):
+        """Configure, register and start an agent on host; returns (id, Popen)."""
+        d = self.dir / host
+        d.mkdir()
+        conf = {"controller": f"{self.ops}:4443", "controller_fingerprint": self.fp,
+                "key": d / "agent.key", "spool": d / "spool", "role": role,
+                "allow": "198.18.0.0/15", "heartbeat": 1, "backoff_max": 2, **settings}
+        (d / "agent.conf").write_text("".join(f"{k} {v}\n" for k, v in conf.items()))
+        fp = subprocess.run([str(AGENT), "--config", str(d / "agent.conf"), "--fingerprint"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+        aid = int(self.admin("agents", "add", fp, "--role", role, "--org", "lab",
+                             "--address", self.lab.addr(host), "--approve").stdout.strip())
+        log = self.dir / f"{host}.log"
+        p = self._start(host, [AGENT, "--config", d / "agent.conf"], log)
+        wait_for(lambda: "connected to the controller" in log.read_text(), 30,
+                 f"the agent on {host} to connect")
+        return aid, p
+
+    def stop_all_clean(self):
+        """SIGTERM every process (agents first); assert each ended cleanly and sanitizer-clean."""
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                assert p.wait(timeout=30) == 0, self.logs[p.pid].read_text()[-2000:]
+            assert sanitizer_clean(self.logs[p.pid].read_text()), \
+                self.logs[p.pid].read_text()[-3000:]
+
+    def close(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+        subprocess.run(["rm", "-rf", str(self.dir)], check=False)
