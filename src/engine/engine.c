@@ -42,6 +42,8 @@ struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
 		e->opts.clock = eng_clock_system();
 	e->key = random_key();
 	th_init(&e->timers);
+	nh_init(&e->nh);
+	e->packet_on = o->send_path == ENG_PATH_PACKET;
 	dl_init(&e->sendq);
 	for (size_t i = 0; i < ENG_NSOCK; i++)
 		e->socks[i].rs.fd = -1;
@@ -90,6 +92,7 @@ void engine_free(struct engine *e)
 	if (e->timer_ev)
 		event_free(e->timer_ev);
 	th_free(&e->timers);
+	nh_free(&e->nh);
 	sigtab_free(&e->sigs);
 	free(e);
 }

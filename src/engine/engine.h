@@ -30,8 +30,20 @@ struct engine;
 typedef bool (*eng_policy_fn)(void *ctx, const char *method,
 			      const struct net_addr *dst, uint64_t now_ns);
 
+/*
+ * How probes leave. RAW: raw IP sockets, the kernel routes each packet.
+ * PACKET: whole Ethernet frames on a packet socket, to the next hop the
+ * kernel's tables name (see nhcache.h), skipping the IP layer; a probe
+ * whose hop cannot be repeated exactly goes the raw way. AUTO: RAW until
+ * the send queue holds ENG_PACKET_AUTO_QUEUE probes at once (a sweep), then
+ * PACKET.
+ */
+enum eng_send_path { ENG_PATH_AUTO = 0, ENG_PATH_RAW = 1, ENG_PATH_PACKET = 2 };
+#define ENG_PACKET_AUTO_QUEUE 64
+
 struct engine_opts {
 	uint32_t pps;             /* probes per second, 0 = unlimited */
+	enum eng_send_path send_path;
 	eng_policy_fn policy;     /* may be NULL */
 	void *policy_ctx;
 	struct eng_clock clock;   /* zero = the system clock */
@@ -119,6 +131,8 @@ const struct eng_clock *engine_clock(const struct engine *e);
 struct engine_stats {
 	uint64_t sent, send_errors, refused, received, matched, unmatched,
 		 parse_errors, tx_ts, tx_ts_missing, dups, late;
+	uint64_t packet_sent;     /* of sent, the probes that left as frames on
+				     the packet socket (the rest: raw sockets) */
 	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);

@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "engine/dlist.h"
+#include "engine/nhcache.h"
 #include "engine/pacer.h"
 #include "engine/rawsock.h"
 #include "engine/sigtab.h"
@@ -23,7 +24,8 @@ enum {
 	ENG_S6_ICMP = 3, /* IPv6 ICMPv6 sender and receiver */
 	ENG_S6_UDP = 4,  /* IPv6 UDP sender */
 	ENG_S6_TCP = 5,  /* IPv6 TCP sender and receiver */
-	ENG_NSOCK = 6,
+	ENG_PK_TX = 6,   /* AF_PACKET frame sender (send path PACKET) */
+	ENG_NSOCK = 7,
 };
 
 struct eng_sock {
@@ -69,6 +71,8 @@ struct engine {
 	bool pump_armed;
 	struct eng_sock socks[ENG_NSOCK];
 	struct engine_stats stats;
+	struct nhcache nh;      /* next hops for the packet path */
+	bool packet_on;         /* the packet path is in use */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };

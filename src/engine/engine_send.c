@@ -2,15 +2,20 @@
  * engine_send: the send pump. It takes as many queued probes as the token
  * bucket allows, asks the policy, builds each packet (with the run key in
  * its payload), sends it, and arms its timeout; then it sleeps until the
- * next token.
+ * next token. A probe leaves as an Ethernet frame on the packet socket when
+ * that path is on and the kernel's next hop for it is known (nhcache.h),
+ * else on the raw socket of its family and protocol.
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <arpa/inet.h>
+#include <net/ethernet.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include "engine/engine_int.h"
 #include "msm/msm_result.h"
+#include "net/ipv6.h"
 
 #define PUMP_BATCH 256
 
@@ -62,8 +67,9 @@ static void describe(const struct engine *e, const struct eng_probe *p, struct n
 	eng_stamp_identity(e, p, np);
 }
 
-/* Build the packet np into e->pkt; its length or a negative code. */
-static int build(struct engine *e, const struct eng_probe *p, struct net_probe *np)
+/* Build the packet np into buf (room bytes); its length or a negative code. */
+static int build(struct engine *e, const struct eng_probe *p, struct net_probe *np,
+		 uint8_t *buf, size_t room)
 {
 	uint8_t payload[2048];
 	size_t n = p->payload_len < sizeof payload ? p->payload_len : sizeof payload;
@@ -72,7 +78,7 @@ static int build(struct engine *e, const struct eng_probe *p, struct net_probe *
 		memcpy(payload + 2, &e->key, 4);
 	np->payload = payload;
 	np->payload_len = n;
-	int len = net_probe_build(np, e->pkt, sizeof e->pkt);
+	int len = net_probe_build(np, buf, room);
 	np->payload = NULL;
 	return len;
 }
@@ -84,6 +90,55 @@ static void not_sent(struct engine *e, struct eng_probe *p, int err, bool refuse
 	uint32_t cookie = p->cookie;
 	eng_probe_free(e, p);
 	o->ops->sent(o->ctx, cookie, err, refused, 0);
+}
+
+/*
+ * Build np as an Ethernet frame to the hop the kernel would use and send it
+ * on the packet socket. Returns 0 (*key set), -errno from the send, or 1
+ * when this probe cannot take the packet path (the raw path then sends it).
+ */
+static int send_frame(struct engine *e, const struct eng_probe *p, struct net_probe *np,
+		      uint64_t mono, uint32_t *key)
+{
+	struct nh_hop hop;
+	static const uint8_t zero[16];
+	bool v6 = np->dst.family == AF_INET6;
+	if (memcmp(np->src.a, zero, v6 ? 16 : 4) == 0 ||
+	    !nh_lookup(&e->nh, &np->dst, mono, &hop))
+		return 1;
+	size_t l3 = v6 ? ETH_HLEN + NET_IPV6_HLEN : ETH_HLEN;
+	int len = build(e, p, np, e->pkt + l3, sizeof e->pkt - l3);
+	if (len < 0)
+		return 1;
+	size_t iplen = (size_t)len + (v6 ? NET_IPV6_HLEN : 0);
+	if (iplen > hop.mtu)
+		return 1; /* the kernel would fragment (v4) or refuse (v6) */
+	if (v6) {
+		struct net_ipv6 h = { .tclass = np->tos, .payload_len = (uint16_t)len,
+				      .hlim = np->ttl, .next = (uint8_t)net_probe_proto(np->kind,
+											 AF_INET6),
+				      .src = np->src, .dst = np->dst };
+		if (net_ipv6_build(&h, e->pkt + ETH_HLEN, NET_IPV6_HLEN) < 0)
+			return 1;
+	}
+	uint16_t type = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
+	memcpy(e->pkt, hop.dst_mac, 6);
+	memcpy(e->pkt + 6, hop.src_mac, 6);
+	memcpy(e->pkt + 12, &type, 2);
+	return rawsock_send_frame(&e->socks[ENG_PK_TX].rs, e->pkt, ETH_HLEN + iplen,
+				  hop.ifindex, hop.dst_mac, key);
+}
+
+/* Send np on the raw socket of its slot; 0 (*key set) or -errno. */
+static int send_raw(struct engine *e, const struct eng_probe *p, struct net_probe *np,
+		    int slot, uint32_t *key)
+{
+	int len = build(e, p, np, e->pkt, sizeof e->pkt);
+	if (len < 0)
+		return -EINVAL;
+	if (e->socks[slot].rs.fd < 0)
+		return -EBADF;
+	return rawsock_send(&e->socks[slot].rs, e->pkt, (size_t)len, &np->dst, np->ttl, key);
 }
 
 /* Send one probe taken off the queue. */
@@ -99,19 +154,21 @@ static void send_one(struct engine *e, struct eng_probe *p)
 		not_sent(e, p, 0, true);
 		return;
 	}
-	int slot = tx_slot(&np), len = build(e, p, &np);
-	struct eng_sock *s = &e->socks[slot];
-	if (len < 0 || s->rs.fd < 0) {
-		e->stats.send_errors++;
-		not_sent(e, p, len < 0 ? EINVAL : EBADF, false);
-		return;
-	}
+	int slot = ENG_PK_TX, rc = 1;
 	uint32_t key = 0;
 	int64_t off = eng_offset_now(e, &mono);
-	int rc = rawsock_send(&s->rs, e->pkt, (size_t)len, &np.dst, np.ttl, &key);
+	if (e->packet_on && e->socks[ENG_PK_TX].rs.fd >= 0)
+		rc = send_frame(e, p, &np, mono, &key);
+	if (rc == 1) {
+		slot = tx_slot(&np);
+		rc = send_raw(e, p, &np, slot, &key);
+	} else if (rc == 0) {
+		e->stats.packet_sent++;
+	}
+	struct eng_sock *s = &e->socks[slot];
 	if (rc < 0) {
 		e->stats.send_errors++;
-		if (s->rs.ts_tx) {
+		if (s->rs.fd >= 0 && s->rs.ts_tx) {
 			eng_drain_txts(e, slot);
 			rawsock_reset_keys(&s->rs);
 		}
@@ -140,6 +197,8 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	e->pump_armed = false;
+	if (e->opts.send_path == ENG_PATH_AUTO && e->nqueued >= ENG_PACKET_AUTO_QUEUE)
+		e->packet_on = true;
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
 	uint32_t n = pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock), want);
 	while (n-- > 0 && !dl_empty(&e->sendq)) {

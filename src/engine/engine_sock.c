@@ -1,5 +1,5 @@
 /*
- * engine_sock: opening the raw sockets a (family, protocol) pair needs, on
+ * engine_sock: opening the raw (and packet) sockets a (family, protocol) pair needs, on
  * first use, and registering them with the event loop.
  */
 #include <event2/event.h>
@@ -15,7 +15,8 @@ static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
 	struct eng_sock *s = &e->socks[i];
 	if (s->rs.fd >= 0)
 		return 0;
-	if (rawsock_open(&s->rs, family, proto, tx, err, errlen) < 0)
+	if (family == AF_PACKET ? rawsock_open_packet(&s->rs, err, errlen) < 0
+				: rawsock_open(&s->rs, family, proto, tx, err, errlen) < 0)
 		return -1;
 	s->e = e;
 	dl_init(&s->txq);
@@ -27,9 +28,16 @@ static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
 	return 0;
 }
 
-/* Open what probes of (family, proto) need: a sender and the receivers. */
+/*
+ * Open what probes of (family, proto) need: a sender and the receivers, and
+ * the packet socket unless the raw path is asked for (without it, probes
+ * take the raw path).
+ */
 int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen)
 {
+	char perr[128];
+	if (e->opts.send_path != ENG_PATH_RAW)
+		(void)open_slot(e, ENG_PK_TX, AF_PACKET, 0, true, perr, sizeof perr);
 	if (family == AF_INET) {
 		if (open_slot(e, ENG_S4_TX, AF_INET, IPPROTO_RAW, true, err, errlen) ||
 		    open_slot(e, ENG_S4_ICMP, AF_INET, IPPROTO_ICMP, false, err, errlen))

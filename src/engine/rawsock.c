@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ static int ts_flags(bool tx)
 /* Set the socket options of a fresh raw socket; 0 or -errno. */
 static int setup(struct rawsock *s, bool tx)
 {
-	int one = 1, big = 4 << 20;
+	int one = 1, big = 4 << 20; /* also the room for TX stamps (error queue) */
 	int f = ts_flags(tx);
 	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
 		s->ts_tx = tx;
@@ -66,6 +67,39 @@ int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
 		rawsock_close(s);
 	}
 	return rc;
+}
+
+/* Open the packet socket that sends whole frames. */
+int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	s->family = AF_PACKET;
+	/* protocol 0: the socket receives nothing, it only sends */
+	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "cannot open a packet socket (%s)", strerror(e));
+		return -e;
+	}
+	int rc = setup(s, true);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot set up a packet socket: %s", strerror(-rc));
+		rawsock_close(s);
+	}
+	return rc;
+}
+
+/* Send one frame out of an interface. */
+int rawsock_send_frame(struct rawsock *s, const uint8_t *frame, size_t len, int ifindex,
+		       const uint8_t dst_mac[6], uint32_t *key)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex,
+				  .sll_halen = 6 };
+	memcpy(ll.sll_addr, dst_mac, 6);
+	if (sendto(s->fd, frame, len, 0, (struct sockaddr *)&ll, sizeof ll) < 0)
+		return -errno;
+	*key = s->next_key++;
+	return 0;
 }
 
 /* Close the socket. */
@@ -186,7 +220,9 @@ static bool txts_of(struct msghdr *m, uint32_t *key, int64_t *ns)
 			*ns = eng_ts_ns(&ts[0]);
 			have_ts = *ns != 0;
 		} else if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
-			   (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)) {
+			   (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR) ||
+			   (cm->cmsg_level == SOL_PACKET &&
+			    cm->cmsg_type == PACKET_TX_TIMESTAMP)) {
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
 			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&

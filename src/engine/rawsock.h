@@ -6,6 +6,8 @@
  * and source from recvmsg). Every socket has SO_TIMESTAMPING: software RX
  * stamps come with each packet; software TX stamps come back on the error
  * queue carrying a per-socket counter (OPT_ID) that the sender tracks.
+ * The packet-socket send path has one more: an AF_PACKET socket that sends
+ * whole frames, with the same TX stamps.
  */
 #ifndef VANTAGE_ENGINE_RAWSOCK_H
 #define VANTAGE_ENGINE_RAWSOCK_H
@@ -38,6 +40,19 @@ struct rawsock_rx {
  */
 int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
 		 char *err, size_t errlen);
+
+/*
+ * Open an AF_PACKET socket that sends whole Ethernet frames (and receives
+ * none), with TX timestamps on its error queue as above. 0 or -errno.
+ */
+int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen);
+
+/*
+ * Send one Ethernet frame out of ifindex to dst_mac. On success returns 0
+ * and the frame's OPT_ID key in *key; otherwise -errno.
+ */
+int rawsock_send_frame(struct rawsock *s, const uint8_t *frame, size_t len, int ifindex,
+		       const uint8_t dst_mac[6], uint32_t *key);
 
 /* Close if open. */
 void rawsock_close(struct rawsock *s);

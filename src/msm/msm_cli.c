@@ -85,6 +85,16 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 	case MSM_OPT_STATS:
 		o->stats = true;
 		return 1;
+	case MSM_OPT_SEND_PATH: {
+		static const char *const names[] = { "auto", "raw", "packet" };
+		for (uint8_t i = 0; i < 3; i++)
+			if (strcmp(arg, names[i]) == 0) {
+				o->send_path = i; /* the order of enum eng_send_path */
+				return 1;
+			}
+		snprintf(err, errlen, "--send-path: '%s' is not auto, raw or packet", arg);
+		return -1;
+	}
 	case 'o':
 		o->out = arg;
 		return 1;
@@ -396,7 +406,8 @@ static int setup(struct cli_run *r, FILE **out)
 		if (r->sigterm)
 			evsignal_add(r->sigterm, NULL);
 	}
-	struct engine_opts eo = { .pps = r->o->pps };
+	struct engine_opts eo = { .pps = r->o->pps,
+				  .send_path = (enum eng_send_path)r->o->send_path };
 	r->e = r->base ? engine_new(r->base, &eo, err, sizeof err) : NULL;
 	r->sink = r->e ? result_sink_open(r->o->fmt, *out, NULL, err, sizeof err) : NULL;
 	if (r->sink == NULL) {
@@ -412,10 +423,12 @@ static void print_stats(const struct cli_run *r)
 	struct engine_stats st;
 	engine_get_stats(r->e, &st);
 	double span = (double)(st.last_send_ns - st.first_send_ns) / 1e9;
-	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s), refused %llu, send errors %llu, "
+	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s; %llu by packet socket, %llu by raw "
+		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
 		"unparsable %llu, kernel tx stamps %llu (missed %llu)\n", r->prog,
 		(unsigned long long)st.sent, span, span > 0 ? (double)(st.sent - 1) / span : 0.0,
+		(unsigned long long)st.packet_sent, (unsigned long long)(st.sent - st.packet_sent),
 		(unsigned long long)st.refused, (unsigned long long)st.send_errors,
 		(unsigned long long)st.received, (unsigned long long)st.matched,
 		(unsigned long long)st.dups, (unsigned long long)st.late,

@@ -20,7 +20,7 @@
 #include "msm/msm_type.h"
 
 /* Option codes of the shared long options (beyond plain characters). */
-enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP, MSM_OPT_STATS };
+enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP, MSM_OPT_STATS, MSM_OPT_SEND_PATH };
 
 struct msm_cli_opts {
 	int af;              /* 0 = any, 4 or 6 */
@@ -30,6 +30,7 @@ struct msm_cli_opts {
 	enum result_format fmt;
 	uint32_t window;     /* most measurements running at once */
 	bool stats;          /* print the engine's counters at the end */
+	uint8_t send_path;   /* enum eng_send_path (default auto) */
 };
 
 /* Defaults: any family, 1000 pps, JSON to stdout, 10000 at once. */

@@ -24,6 +24,7 @@ static const struct option longopts[] = {
 	{ "pps", required_argument, NULL, MSM_OPT_PPS },
 	{ "help", no_argument, NULL, MSM_OPT_HELP },
 	{ "stats", no_argument, NULL, MSM_OPT_STATS },
+	{ "send-path", required_argument, NULL, MSM_OPT_SEND_PATH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -37,7 +38,9 @@ static void help(FILE *f)
 		   "  --size N          payload bytes (0-65000, default 48)\n"
 		   "  --ttl N           TTL / hop limit (1-255, default 64)\n"
 		   "  --timeout MS      wait per probe (1-600000, default 1000)\n"
-		   "  --port N          destination port for udp/tcp (1-65535, default 33434 / 80)\n");
+		   "  --port N          destination port for udp/tcp (1-65535, default 33434 / 80)\n"
+		   "  --send-path P     auto (default: whole frames on a packet socket once 64\n"
+		   "                    probes are queued), raw (raw IP sockets) or packet\n");
 	msm_cli_help_common(f);
 }
 
