@@ -171,7 +171,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
-	    sq_timing_schema(s, why, sizeof why) < 0 ||
+	    sq_timing_schema(s, why, sizeof why) < 0 || sq_reach_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
@@ -204,6 +204,9 @@ static const struct store_ops sqlite_ops = {
 	.session_list = sq_session_list,
 	.timing_put = sq_timing_put,
 	.timing_list = sq_timing_list,
+	.reach_put = sq_reach_put,
+	.reach_get = sq_reach_get,
+	.agent_address = sq_agent_address,
 	.txn = sq_txn,
 	.api = &sq_api_ops,
 };

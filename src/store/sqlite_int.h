@@ -81,6 +81,14 @@ int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned fla
 int sq_timing_list(struct store *st, int64_t agent_id, int64_t since, json_t **out,
 		   char *err, size_t errlen);
 
+/* The remote half of check-host (sqlite_reach.c). */
+int sq_reach_schema(struct store_sqlite *s, char *err, size_t errlen);
+int sq_reach_put(struct store *st, const struct store_reach *r, char *err, size_t errlen);
+int sq_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char *err,
+		 size_t errlen);
+int sq_agent_address(struct store *st, int64_t agent_id, int af, char *out, size_t len,
+		     char *err, size_t errlen);
+
 /* The REST API's operations and schema (sqlite_api.c). */
 struct store_api_ops;
 extern const struct store_api_ops sq_api_ops;

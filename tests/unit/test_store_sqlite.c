@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_api.h"
 
 struct fixture {
 	char dir[64];
@@ -216,6 +217,39 @@ static void test_timing_history(void **state)
 	json_decref(l);
 }
 
+/* Reach checks: one per agent, replaced by a second put; a registered address is found by family. */
+static void test_reach(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "", addr[64];
+	int64_t a = add(st, "r1", "probe", 1), b = add(st, "r2", "anchor", 1);
+	struct store_reach r = { .agent_id = a, .prober = b, .address = "198.18.0.9",
+				 .created = 77, .msm = { 5, 6, 0, 8 } }, got;
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_put(st, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 1);
+	assert_int_equal(got.prober, b);
+	assert_string_equal(got.address, "198.18.0.9");
+	assert_int_equal(got.created, 77);
+	assert_string_equal(got.note, "");
+	assert_int_equal(got.msm[0], 5);
+	assert_int_equal(got.msm[2], 0);
+	assert_int_equal(got.msm[3], 8);
+	r.msm[2] = 7;
+	assert_int_equal(st->ops->reach_put(st, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 1);
+	assert_int_equal(got.msm[2], 7);
+	assert_int_equal(st->ops->reach_get(st, b, &got, err, sizeof err), 0);
+	assert_int_equal(st->ops->agent_address(st, a, 4, addr, sizeof addr, err, sizeof err), 0);
+	json_t *attrs = json_pack("{s:s}", "address_v4", "198.18.1.2");
+	assert_int_equal(st->ops->api->agent_attrs(st, a, attrs, err, sizeof err), 0);
+	json_decref(attrs);
+	assert_int_equal(st->ops->agent_address(st, a, 4, addr, sizeof addr, err, sizeof err), 1);
+	assert_string_equal(addr, "198.18.1.2");
+	assert_int_equal(st->ops->agent_address(st, a, 6, addr, sizeof addr, err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
