@@ -119,6 +119,8 @@ static void reach_try(struct controller *c, struct session *target)
 /* See controller_int.h. */
 void reach_admitted(struct controller *c, struct session *s)
 {
+	if (c->opts.no_reach)
+		return;
 	reach_try(c, s);
 	struct session *o;
 	TAILQ_FOREACH(o, &c->sessions, link)

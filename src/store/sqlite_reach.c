@@ -9,36 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char reach_schema[] =
-	"CREATE TABLE IF NOT EXISTS agent_reach ("
-	" agent_id INTEGER PRIMARY KEY, prober INTEGER NOT NULL, address TEXT NOT NULL,"
-	" created INTEGER NOT NULL, note TEXT, msm_ping INTEGER, msm_trace INTEGER,"
-	" msm_tcp INTEGER, msm_udp INTEGER);";
-
-/* See sqlite_int.h. */
-int sq_reach_schema(struct store_sqlite *s, char *err, size_t errlen)
-{
-	return sq_exec(s, reach_schema, err, errlen);
-}
-
 /* See store.h (reach_put). */
 int sq_reach_put(struct store *st, const struct store_reach *r, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = sq_prep(s, "INSERT OR REPLACE INTO agent_reach(agent_id, prober, address,"
-				  " created, note, msm_ping, msm_trace, msm_tcp, msm_udp)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+				  " created, msm_ping, msm_trace, msm_tcp, msm_udp)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, r->agent_id);
 	sqlite3_bind_int64(q, 2, r->prober);
 	sqlite3_bind_text(q, 3, r->address, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, r->created);
-	if (r->note[0])
-		sqlite3_bind_text(q, 5, r->note, -1, SQLITE_STATIC);
 	for (int i = 0; i < STORE_REACH_KINDS; i++)
 		if (r->msm[i])
-			sqlite3_bind_int64(q, 6 + i, r->msm[i]);
+			sqlite3_bind_int64(q, 5 + i, r->msm[i]);
 	return sq_step_done(s, q, "reach put", err, errlen) < 0 ? -1 : 0;
 }
 
@@ -54,7 +40,7 @@ int sq_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char
 		 size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q = sq_prep(s, "SELECT prober, address, created, note, msm_ping, msm_trace,"
+	sqlite3_stmt *q = sq_prep(s, "SELECT prober, address, created, msm_ping, msm_trace,"
 				  " msm_tcp, msm_udp FROM agent_reach WHERE agent_id = ?", err, errlen);
 	if (!q)
 		return -1;
@@ -66,9 +52,8 @@ int sq_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char
 		r->prober = sqlite3_column_int64(q, 0);
 		column_text(q, 1, r->address, sizeof r->address);
 		r->created = sqlite3_column_int64(q, 2);
-		column_text(q, 3, r->note, sizeof r->note);
 		for (int i = 0; i < STORE_REACH_KINDS; i++)
-			r->msm[i] = sqlite3_column_int64(q, 4 + i);
+			r->msm[i] = sqlite3_column_int64(q, 3 + i);
 	}
 	sqlite3_finalize(q);
 	if (rc == SQLITE_ROW)

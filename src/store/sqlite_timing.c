@@ -6,17 +6,6 @@
  */
 #include "store/sqlite_int.h"
 
-static const char timing_schema[] =
-	"CREATE TABLE IF NOT EXISTS agent_timing ("
-	" agent_id INTEGER NOT NULL, time INTEGER NOT NULL, flags INTEGER NOT NULL,"
-	" report TEXT NOT NULL, PRIMARY KEY (agent_id, time));";
-
-/* See sqlite_int.h. */
-int sq_timing_schema(struct store_sqlite *s, char *err, size_t errlen)
-{
-	return sq_exec(s, timing_schema, err, errlen);
-}
-
 /* See store.h (timing_put). */
 int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned flags,
 		  const char *report, char *err, size_t errlen)

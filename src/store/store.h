@@ -51,7 +51,6 @@ struct store_reach {
 	int64_t prober;         /* the agent that measured it (0: none) */
 	char address[64];       /* the address probed */
 	int64_t created;        /* Unix seconds */
-	char note[160];         /* why it was not probed, if it was not */
 	int64_t msm[STORE_REACH_KINDS];  /* the measurements (0: none) */
 };
 

@@ -232,7 +232,6 @@ static void test_reach(void **state)
 	assert_int_equal(got.prober, b);
 	assert_string_equal(got.address, "198.18.0.9");
 	assert_int_equal(got.created, 77);
-	assert_string_equal(got.note, "");
 	assert_int_equal(got.msm[0], 5);
 	assert_int_equal(got.msm[2], 0);
 	assert_int_equal(got.msm[3], 8);
