@@ -17,8 +17,10 @@
 /*
  * The SO_TIMESTAMPING flags for a socket that sends (tx) or only receives.
  * The TX stamp is the driver's (SCM_TSTAMP_SND), the last point before the
- * wire. (SCM_TSTAMP_SCHED, at the entry of the device layer, comes 1-4 us
- * earlier on a loaded machine: the kernel's own transmit path in between.)
+ * wire. SCM_TSTAMP_SCHED, at the entry of the device layer, comes about
+ * 4.3 us earlier on the lab's veths (median of 100; 10.3 us while a packet
+ * capture taps the interface, whose tap lies between the two): it would
+ * make every RTT that much too long against the far end of the link.
  */
 static int ts_flags(bool tx)
 {

@@ -106,26 +106,18 @@ static void write_base(const struct lab *lab, int n, FILE *f)
 	}
 }
 
-/* Write node n's batch file and run it in its namespace. 0 or -1 with err. */
-static int configure_node(struct lab *lab, int n, char *err, size_t errlen)
+/* lab_batch_fn: node n's interfaces, addresses, AnyIP routes and routes. */
+static void write_node(const struct lab *lab, int n, FILE *f)
 {
-	char path[200], ns[64];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/ip-%s.batch", lab->dir, lab->topo.nodes[n].name);
-	if (!(f = fopen(path, "w"))) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
 	write_base(lab, n, f);
 	lab_write_routes(lab, n, 4, f);
 	lab_write_routes(lab, n, 6, f);
-	if (fclose(f) != 0) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	lab_ns(lab, n, ns, sizeof ns);
-	return IP(err, errlen, "-n", ns, "-batch", path);
+}
+
+/* Configure node n in its namespace with one `ip -batch`. 0 or -1 with err. */
+static int configure_node(struct lab *lab, int n, char *err, size_t errlen)
+{
+	return lab_ip_batch(lab, n, "ip", write_node, err, errlen);
 }
 
 /* Write node n's nft rules (silent router, filtered host) into f. */

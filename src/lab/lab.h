@@ -69,6 +69,16 @@ int lab_down_stale(char *err, size_t errlen);
 /* Write the `ip -batch` lines that install node n's routes of family af into f. */
 void lab_write_routes(const struct lab *lab, int n, int af, FILE *f);
 
+/* Writes node n's `ip -batch` lines into f. */
+typedef void (*lab_batch_fn)(const struct lab *lab, int n, FILE *f);
+
+/*
+ * Write node n's lines (write) to DIR/KIND-NODE.batch and run them with
+ * `ip -n NS -batch` (src/lab/batch.c). Returns 0 or -1 with err.
+ */
+int lab_ip_batch(const struct lab *lab, int n, const char *kind, lab_batch_fn write, char *err,
+		 size_t errlen);
+
 /* Cut (up=false) or restore (up=true) link l. Returns 0 or -1 with err. */
 int lab_link_state(struct lab *lab, int l, bool up, char *err, size_t errlen);
 

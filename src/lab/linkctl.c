@@ -25,23 +25,17 @@ static int set_iface(struct lab *lab, int n, int ifn, bool up, char *err, size_t
 		       false, err, errlen);
 }
 
+/* lab_batch_fn: node n's routes of both families. */
+static void write_routes(const struct lab *lab, int n, FILE *f)
+{
+	lab_write_routes(lab, n, 4, f);
+	lab_write_routes(lab, n, 6, f);
+}
+
 /* Replay node n's routes (both families). Returns 0 or -1 with err. */
 static int replay_routes(struct lab *lab, int n, char *err, size_t errlen)
 {
-	char path[200], ns[64];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/routes-%s.batch", lab->dir, lab->topo.nodes[n].name);
-	if (!(f = fopen(path, "w"))) {
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
-	lab_write_routes(lab, n, 4, f);
-	lab_write_routes(lab, n, 6, f);
-	if (fclose(f) != 0)
-		return -1;
-	lab_ns(lab, n, ns, sizeof ns);
-	return lab_run((char *[]){ "ip", "-n", ns, "-batch", path, NULL }, false, err, errlen);
+	return lab_ip_batch(lab, n, "routes", write_routes, err, errlen);
 }
 
 /* Cut or restore link l (see lab.h). */

@@ -9,8 +9,12 @@ controller keeps serving the others.
 
 The controller and its agents run in this test's own namespaces (prefix
 vapi); the agents use the platform's test-only synthetic runner, which sends
-no packets. The API listens on the controller namespace's loopback, so the
-client runs there too (api_cousteau.py)."""
+no packets: periodic rounds every few seconds, stop, participation changes
+and rate limits are then checked by exact counts that do not depend on the
+lab's timing. The same API over real agents and the real engine, with the
+results checked against the lab's delays and ground truth, is
+test_api_lab.py. The API listens on the controller namespace's loopback, so
+the client runs there too (api_cousteau.py)."""
 import json
 import os
 import socket

@@ -175,12 +175,16 @@ def test_rtt_matches_wire(small_lab, tmp_path, af):
           "signed median %+.0f ns; scamper median %.0f ns"
           % (med, diffs[35], statistics.median(signed), peer))
     assert med < peer
-    # The issue asks for 2 us. Here our RTT comes out 4-5 us longer than the
-    # capture's, whether the TX stamp is the driver's (SCM_TSTAMP_SND, after
-    # the tap) or the device layer's (SCM_TSTAMP_SCHED, before it): the two
-    # differ by well under 1 us on this path (measured: medians 4.0-4.7 us
-    # either way over 100 probes), so the gap is not the tap-to-driver time.
-    # The bound checked is 10 us; the figures are printed and reported.
+    # The issue asks for 2 us; a capture on a veth cannot tell that much.
+    # Measured per packet (100 echoes, both TX stamps and the capture's):
+    # receive stamps equal the capture's to the nanosecond; on transmit the
+    # driver's stamp (SCM_TSTAMP_SND, which we use) comes 6.1 us (median)
+    # after the capture's tap and the device layer's (SCM_TSTAMP_SCHED)
+    # 4.0 us before it. SND - SCHED is 4.3 us without a capture and 10.3 us
+    # with one: the capture's own work sits between its tap and the driver,
+    # so our RTT reads short against it by what the capture costs. SCHED
+    # would not do better (4 us long, and 4 us long against the far end
+    # too). The bound checked is 10 us; the figures are printed and reported.
     assert med <= 10000, diffs
 
 
