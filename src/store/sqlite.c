@@ -171,6 +171,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
+	s->timing_keep = STORE_TIMING_KEEP;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");

@@ -14,6 +14,7 @@ struct store_sqlite {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *put_result;   /* kept prepared: the hot path */
+	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 };
 
 /* The SQLite store behind st. */

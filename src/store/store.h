@@ -57,6 +57,9 @@ struct store_reach {
 /* Called once per row by the iterating operations; return non-zero to stop. */
 typedef int (*store_row_fn)(void *arg, json_t *row);
 
+/* Timing reports kept per agent: 30 days at the agent's default 5-minute interval. */
+#define STORE_TIMING_KEEP 8640
+
 struct store_ops {
 	const char *name;
 	void (*close)(struct store *st);
@@ -104,7 +107,9 @@ struct store_ops {
 	/*
 	 * Keep one timing report of an agent (time: when it was sampled, Unix
 	 * seconds; flags: host/timing_flags.h); a second report with the same
-	 * time is ignored. Returns 1 if stored, 0 if it was already there.
+	 * time is ignored. Only the newest STORE_TIMING_KEEP reports of an
+	 * agent are kept, so an agent cannot grow its history without bound.
+	 * Returns 1 if stored, 0 if it was already there.
 	 */
 	int (*timing_put)(struct store *st, int64_t agent_id, int64_t time, unsigned flags,
 			  const char *report, char *err, size_t errlen);

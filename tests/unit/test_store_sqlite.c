@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/sqlite_int.h"
 #include "store/store_api.h"
 
 struct fixture {
@@ -217,6 +218,28 @@ static void test_timing_history(void **state)
 	json_decref(l);
 }
 
+/* The history is capped per agent: the oldest reports go, other agents keep theirs. */
+static void test_timing_history_capped(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t a = add(st, "c1", "probe", 1), b = add(st, "c2", "probe", 1);
+	sq(st)->timing_keep = 3;
+	assert_int_equal(st->ops->timing_put(st, b, 1, 0, "{}", err, sizeof err), 1);
+	for (int64_t t = 10; t <= 60; t += 10)
+		assert_int_equal(st->ops->timing_put(st, a, t, 0, "{}", err, sizeof err), 1);
+	json_t *l = NULL;
+	assert_int_equal(st->ops->timing_list(st, a, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "time")), 40);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 2), "time")), 60);
+	json_decref(l);
+	assert_int_equal(st->ops->timing_list(st, b, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+}
+
 /* Reach checks: one per agent, replaced by a second put; a registered address is found by family. */
 static void test_reach(void **state)
 {
@@ -256,6 +279,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 	};
