@@ -4,9 +4,12 @@
 Reads the controller's results export (RIPE Atlas JSON) on stdin and prints
 an RTT matrix (latest ping average from each agent to each target), the paths
 the traceroutes saw with the lab's node names, each checked against the lab's
-ground truth (`vantage lab truth`), and how many results were stored.
+ground truth (`vantage lab truth`), and how many results were stored. With
+--api it reads ping results one per line (`vantage measure ping`) and prints
+one line per probe.
 
     vantage results export | lab/demo_summary.py VANTAGE AGENT_ID=NODE...
+    vantage measure ping ... | lab/demo_summary.py --api VANTAGE AGENT_ID=NODE...
 """
 import json
 import subprocess
@@ -99,9 +102,23 @@ def paths(vantage, traces, agent_name, addr_name):
                                             verdict(seen, truth_hops(truth(vantage, frm, dst)))))
 
 
+def api_pings(lines, ids):
+    """Print one line per probe of RIPE Atlas ping results given one a line."""
+    for line in lines:
+        r = json.loads(line)
+        avg = r.get("avg", -1)
+        print("  measurement %s, probe %s (%s): %s sent, %s received, avg %s ms" % (
+            r["msm_id"], r["prb_id"], ids.get(str(r["prb_id"]), "?"), r["sent"], r["rcvd"],
+            "-" if avg in (None, -1) else "%.2f" % avg))
+
+
 def main():
-    vantage = sys.argv[1]
-    ids = dict(a.split("=") for a in sys.argv[2:])
+    api = sys.argv[1] == "--api"
+    vantage = sys.argv[1 + api]
+    ids = dict(a.split("=") for a in sys.argv[2 + api:])
+    if api:
+        api_pings(sys.stdin, ids)
+        return
     addr_name, _ = lab_nodes(vantage)
     results = json.load(sys.stdin)
     notes = name_anyip(vantage, results, addr_name)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "policy/defcheck.h"
+#include "msm/msm_policy.h"
 #include "policy/methods.h"
 
 #define GATE_PREFIX_NODES 65536
@@ -57,5 +57,5 @@ void gate_free(struct gate *g)
 /* See gate.h. */
 int gate_check(const struct gate *g, const json_t *def, char *reason, size_t len)
 {
-	return policy_check_def(&g->aup, def, reason, len);
+	return msm_policy_check(&g->aup, def, reason, len);
 }

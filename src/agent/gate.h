@@ -2,7 +2,7 @@
  * gate: the agent's site policy, built from its config (methods, pps,
  * allow/forbid prefixes, no-probe file) into an AUP (src/policy/aup.h).
  * Before a measurement definition is accepted the whole definition is checked
- * (src/policy/defcheck.h); a refused measurement is reported to the
+ * (src/msm/msm_policy.h); a refused measurement is reported to the
  * controller with the reason. The engine checks every packet again against
  * an AUP built the same way (agent/runner_msm.c).
  */

@@ -22,10 +22,12 @@ static void usage(FILE *out)
 		"usage: vantage-controller [--dir DIR] [--listen ADDR] [--port N] [--admin PATH]\n"
 		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
 		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
+		"                          [--no-reach-check]\n"
 		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
 		"              controller.key, controller.crt and admin.sock live there\n"
 		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
-		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n");
+		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n"
+		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n");
 }
 
 /* Paths under dir, unless given. */
@@ -61,7 +63,8 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		{ "dir", 1, NULL, 'd' }, { "listen", 1, NULL, 'l' }, { "port", 1, NULL, 'p' },
 		{ "admin", 1, NULL, 'a' }, { "db", 1, NULL, 'b' }, { "key", 1, NULL, 'k' },
 		{ "heartbeat", 1, NULL, 'H' }, { "batch", 1, NULL, 'B' }, { "flush-ms", 1, NULL, 'F' },
-		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
+		{ "no-reach-check", 0, NULL, 'R' }, { NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/var/lib/vantage-controller";
 	const char *db = NULL, *key = NULL, *admin = NULL;
@@ -79,6 +82,7 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		case 'F': o->flush_ms = num("--flush-ms", optarg, 0, 10000); break;
 		case 'A': o->api_listen = optarg; break;
 		case 'q': o->quiet = 1; break;
+		case 'R': o->no_reach = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

@@ -312,12 +312,48 @@ static json_t *sessions(struct controller *c, const json_t *req, char *err, size
 	return l;
 }
 
+/* The row of agent id in the agents listing (a new reference), or NULL with err. */
+static json_t *agent_row(struct controller *c, int64_t id, char *err, size_t errlen)
+{
+	json_t *list = NULL, *row = NULL, *a;
+	size_t i;
+	if (c->store->ops->agent_list(c->store, &list, err, errlen) < 0)
+		return NULL;
+	json_array_foreach(list, i, a)
+		if (json_integer_value(json_object_get(a, "id")) == id)
+			row = json_incref(a);
+	json_decref(list);
+	if (!row)
+		snprintf(err, errlen, "no agent %lld", (long long)id);
+	return row;
+}
+
+/* agents.show {agent} → the agent's row with its reach check and newest timing report. */
+static json_t *agents_show(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	int64_t id;
+	if (opt_int(req, "agent", &id, err, errlen) < 0)
+		return NULL;
+	json_t *row = agent_row(c, id, err, errlen), *reach = NULL, *timing = NULL;
+	if (!row || !(reach = reach_outcome(c, id, err, errlen)) ||
+	    !(timing = timing_history(c, id, 0, err, errlen))) {
+		json_decref(row);
+		json_decref(reach);
+		return NULL;
+	}
+	json_t *newest = json_array_get(timing, json_array_size(timing) - 1);
+	json_object_set_new(row, "reach", reach);
+	json_object_set(row, "timing", newest ? newest : json_null());
+	json_decref(timing);
+	return row;
+}
+
 static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "agents.add", agents_add }, { "agents.approve", agents_approve },
 	{ "agents.remove", agents_remove }, { "agents.list", agents_list },
 	{ "msm.create", msm_create }, { "msm.list", msm_list }, { "msm.stop", msm_stop },
 	{ "results.export", results_export }, { "stats", stats }, { "sessions", sessions },
-	{ "agents.timing", agents_timing },
+	{ "agents.timing", agents_timing }, { "agents.show", agents_show },
 };
 
 /* Run one request line; returns the response object. */

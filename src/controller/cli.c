@@ -181,7 +181,20 @@ static void agents_usage(void)
 		"       vantage agents list [--json]\n"
 		"       vantage agents sessions [ID]\n"
 		"       vantage agents timing ID [--json]\n"
+		"       vantage agents show ID [--json]\n"
 		"  all take --admin PATH (default $VANTAGE_ADMIN or " DEFAULT_ADMIN ")\n");
+}
+
+/* The flag names of arr joined by commas into buf, "ok" when there are none. */
+static const char *join_flags(const json_t *arr, char *buf, size_t len)
+{
+	size_t k;
+	const json_t *f;
+	snprintf(buf, len, "%s", json_array_size(arr) ? "" : "ok");
+	json_array_foreach(arr, k, f)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", k ? "," : "",
+			 json_string_value(f));
+	return buf;
 }
 
 /* Print the timing history: one line per report with its main figures and flags. */
@@ -194,12 +207,8 @@ static void show_timing(const json_t *data)
 	json_array_foreach(data, i, row) {
 		const json_t *r = json_object_get(row, "report");
 		const json_t *ts = json_object_get(r, "kernel_ts"), *tm = json_object_get(r, "timer");
-		char flags[256] = "";
-		size_t k;
-		const json_t *f;
-		json_array_foreach(json_object_get(row, "flags"), k, f)
-			snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s",
-				 k ? "," : "", json_string_value(f));
+		char flags[256];
+		join_flags(json_object_get(row, "flags"), flags, sizeof flags);
 		printf("%-12lld %-6lldns %-7.0fus %-8.2f %-9lld %s\n",
 		       (long long)json_integer_value(json_object_get(row, "time")),
 		       (long long)json_integer_value(json_object_get(ts, "step_ns")),
@@ -207,23 +216,62 @@ static void show_timing(const json_t *data)
 		       json_number_value(json_object_get(json_object_get(r, "steal"), "pct")),
 		       (long long)json_integer_value(json_object_get(json_object_get(r, "sync"),
 								      "maxerror_us")) / 1000,
-		       flags[0] ? flags : "ok");
+		       flags);
 	}
 }
 
-/* `vantage agents timing ID`: ask for the agent's timing history; an exit status. */
-static int agents_timing(struct cli *c, const char *arg, json_t *req)
+/* One probe kind of the reach check as "state (rcvd/sent)". */
+static void print_kind(const json_t *reach, const char *kind)
+{
+	const json_t *k = json_object_get(reach, kind);
+	printf("  %-11s %s", kind, json_string_value(json_object_get(k, "state")));
+	if (json_object_get(k, "sent"))
+		printf(" (%lld of %lld answered)", (long long)json_integer_value(json_object_get(k, "rcvd")),
+		       (long long)json_integer_value(json_object_get(k, "sent")));
+	if (json_object_get(k, "hops"))
+		printf(" (%lld hops)", (long long)json_integer_value(json_object_get(k, "hops")));
+	putchar('\n');
+}
+
+/* Print one agent: its registration, reach check and newest timing flags. */
+static void show_agent(const json_t *a)
+{
+	char b[32];
+	const json_t *reach = json_object_get(a, "reach"), *t = json_object_get(a, "timing");
+	printf("agent %s  %s  %s  org %s\n", text(a, "id", b, sizeof b), text(a, "role", b, sizeof b),
+	       text(a, "fp", b, sizeof b), text(a, "org", b, sizeof b));
+	if (!json_is_object(reach)) {
+		printf("reach check: none yet (it starts when a second agent is connected)\n");
+	} else {
+		const json_t *r = json_object_get(reach, "reachable");
+		printf("reach check of %s from agent %lld: %s\n",
+		       json_string_value(json_object_get(reach, "address")),
+		       (long long)json_integer_value(json_object_get(reach, "prober")),
+		       json_is_null(r) ? "pending" : json_is_true(r) ? "reachable" : "unreachable");
+		for (const char *const *k = (const char *const[]){ "icmp", "tcp", "udp", "traceroute",
+								    NULL }; *k; k++)
+			print_kind(reach, *k);
+	}
+	char flags[256];
+	if (json_is_object(t))
+		printf("timing at %lld: %s\n", (long long)json_integer_value(json_object_get(t, "time")),
+		       join_flags(json_object_get(t, "flags"), flags, sizeof flags));
+}
+
+/* `vantage agents timing|show ID`: ask about one agent; an exit status. */
+static int agents_one(struct cli *c, const char *sub, const char *arg, json_t *req)
 {
 	long long id;
-	char err[128];
+	char err[128], cmd[32];
 	if (!parse_option_num("agent", arg, 1, 1LL << 62, &id, err, sizeof err)) {
-		fprintf(stderr, "vantage agents timing: %s\n", err);
+		fprintf(stderr, "vantage agents %s: %s\n", sub, err);
 		json_decref(req);
 		return 2;
 	}
-	json_object_set_new(req, "cmd", json_string("agents.timing"));
+	snprintf(cmd, sizeof cmd, "agents.%s", sub);
+	json_object_set_new(req, "cmd", json_string(cmd));
 	json_object_set_new(req, "agent", json_integer(id));
-	return run(c, req, show_timing);
+	return run(c, req, strcmp(sub, "show") == 0 ? show_agent : show_timing);
 }
 
 /* See cli.h. */
@@ -260,8 +308,8 @@ int cmd_agents(int argc, char **argv)
 		c.json = 1;
 		return run(&c, req, NULL);
 	}
-	if (strcmp(sub, "timing") == 0 && rest == 1)
-		return agents_timing(&c, args[0], req);
+	if ((strcmp(sub, "timing") == 0 || strcmp(sub, "show") == 0) && rest == 1)
+		return agents_one(&c, sub, args[0], req);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "remove") == 0) &&
 	    rest == 1) {
 		char cmd[32];

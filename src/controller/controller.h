@@ -26,6 +26,7 @@ struct controller_opts {
 	int batch_max;            /* results per commit at most */
 	int flush_ms;             /* longest wait before committing a batch */
 	int quiet;                /* log only problems */
+	int no_reach;             /* skip the remote half of check-host (reach.c) */
 	const char *api_listen;   /* REST API "ADDR:PORT" (src/api), or NULL for none */
 };
 

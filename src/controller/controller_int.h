@@ -34,6 +34,7 @@ struct session {
 	int64_t last_heard;     /* monotonic seconds */
 	int64_t queued_seq;     /* highest result seq queued for commit */
 	uint64_t results;       /* results received in this session */
+	int reach_wait;         /* its reach check waits for another agent */
 };
 
 TAILQ_HEAD(session_list, session);
@@ -107,6 +108,20 @@ void timing_status(struct controller *c, int64_t agent_id, const json_t *report)
 /* The agent's timing history since a time: [{time, flags: [names], report}], or NULL with err. */
 json_t *timing_history(struct controller *c, int64_t agent_id, int64_t since,
 		       char *err, size_t errlen);
+
+/*
+ * An agent was admitted (reach.c): start its reach check (the remote half of
+ * check-host) if it never had one, and those of agents that waited for a
+ * second agent to probe them.
+ */
+void reach_admitted(struct controller *c, struct session *s);
+
+/*
+ * The agent's reach check as JSON: {prober, address, created, icmp, tcp, udp,
+ * traceroute, hops, reachable, filtered, complete}; JSON null if it has none;
+ * NULL with err on a store failure.
+ */
+json_t *reach_outcome(struct controller *c, int64_t agent_id, char *err, size_t errlen);
 
 /* Start the admin socket; returns 0 or -1 with err. */
 int admin_start(struct controller *c, char *err, size_t errlen);

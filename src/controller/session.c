@@ -140,6 +140,7 @@ static void hello(struct session *s, const struct msg *m)
 	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max };
 	send_msg(s, &w);
 	assign_send_all(c, s);
+	reach_admitted(c, s);
 }
 
 /* A STATUS: keep it on the agent's row. */

@@ -31,7 +31,16 @@ static const char schema[] =
 	" msm_id INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (agent_id, seq));"
 	"CREATE TABLE IF NOT EXISTS sessions ("
 	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, connected INTEGER NOT NULL,"
-	" disconnected INTEGER, peer TEXT, reason TEXT);";
+	" disconnected INTEGER, peer TEXT, reason TEXT);"
+	/* Each agent's timing telemetry (sqlite_timing.c). */
+	"CREATE TABLE IF NOT EXISTS agent_timing ("
+	" agent_id INTEGER NOT NULL, time INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	" report TEXT NOT NULL, PRIMARY KEY (agent_id, time));"
+	/* Each agent's remote check (sqlite_reach.c). */
+	"CREATE TABLE IF NOT EXISTS agent_reach ("
+	" agent_id INTEGER PRIMARY KEY, prober INTEGER NOT NULL, address TEXT NOT NULL,"
+	" created INTEGER NOT NULL, msm_ping INTEGER, msm_trace INTEGER,"
+	" msm_tcp INTEGER, msm_udp INTEGER);";
 
 static const struct store_ops sqlite_ops;
 
@@ -162,6 +171,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
+	s->timing_keep = STORE_TIMING_KEEP;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
@@ -171,7 +181,6 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
-	    sq_timing_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
@@ -204,6 +213,9 @@ static const struct store_ops sqlite_ops = {
 	.session_list = sq_session_list,
 	.timing_put = sq_timing_put,
 	.timing_list = sq_timing_list,
+	.reach_put = sq_reach_put,
+	.reach_get = sq_reach_get,
+	.agent_address = sq_agent_address,
 	.txn = sq_txn,
 	.api = &sq_api_ops,
 };

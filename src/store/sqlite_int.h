@@ -14,6 +14,7 @@ struct store_sqlite {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *put_result;   /* kept prepared: the hot path */
+	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 };
 
 /* The SQLite store behind st. */
@@ -75,11 +76,17 @@ int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg
 int64_t sq_results_count(struct store *st);
 
 /* Timing telemetry history (sqlite_timing.c). */
-int sq_timing_schema(struct store_sqlite *s, char *err, size_t errlen);
 int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned flags,
 		  const char *report, char *err, size_t errlen);
 int sq_timing_list(struct store *st, int64_t agent_id, int64_t since, json_t **out,
 		   char *err, size_t errlen);
+
+/* The remote half of check-host (sqlite_reach.c). */
+int sq_reach_put(struct store *st, const struct store_reach *r, char *err, size_t errlen);
+int sq_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char *err,
+		 size_t errlen);
+int sq_agent_address(struct store *st, int64_t agent_id, int af, char *out, size_t len,
+		     char *err, size_t errlen);
 
 /* The REST API's operations and schema (sqlite_api.c). */
 struct store_api_ops;

@@ -6,15 +6,17 @@
  */
 #include "store/sqlite_int.h"
 
-static const char timing_schema[] =
-	"CREATE TABLE IF NOT EXISTS agent_timing ("
-	" agent_id INTEGER NOT NULL, time INTEGER NOT NULL, flags INTEGER NOT NULL,"
-	" report TEXT NOT NULL, PRIMARY KEY (agent_id, time));";
-
-/* See sqlite_int.h. */
-int sq_timing_schema(struct store_sqlite *s, char *err, size_t errlen)
+/* Drop the agent's reports older than its newest s->timing_keep; 0 or -1. */
+static int timing_prune(struct store_sqlite *s, int64_t agent_id, char *err, size_t errlen)
 {
-	return sq_exec(s, timing_schema, err, errlen);
+	sqlite3_stmt *q = sq_prep(s, "DELETE FROM agent_timing WHERE agent_id = ?1 AND time <="
+				  " (SELECT time FROM agent_timing WHERE agent_id = ?1"
+				  "  ORDER BY time DESC LIMIT 1 OFFSET ?2)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	sqlite3_bind_int64(q, 2, s->timing_keep);
+	return sq_step_done(s, q, "timing prune", err, errlen) < 0 ? -1 : 0;
 }
 
 /* See store.h (timing_put). */
@@ -30,7 +32,10 @@ int sq_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned fla
 	sqlite3_bind_int64(q, 2, when);
 	sqlite3_bind_int64(q, 3, flags);
 	sqlite3_bind_text(q, 4, report, -1, SQLITE_STATIC);
-	return sq_step_done(s, q, "timing put", err, errlen);
+	int stored = sq_step_done(s, q, "timing put", err, errlen);
+	if (stored != 1)
+		return stored;
+	return timing_prune(s, agent_id, err, errlen) < 0 ? -1 : 1;
 }
 
 /* See store.h (timing_list). */

@@ -43,8 +43,22 @@ struct store_result {
 	size_t len;
 };
 
+/* The remote half of check-host for one agent: who probed it, where, with what. */
+enum { STORE_REACH_PING, STORE_REACH_TRACE, STORE_REACH_TCP, STORE_REACH_UDP,
+       STORE_REACH_KINDS };
+struct store_reach {
+	int64_t agent_id;
+	int64_t prober;         /* the agent that measured it (0: none) */
+	char address[64];       /* the address probed */
+	int64_t created;        /* Unix seconds */
+	int64_t msm[STORE_REACH_KINDS];  /* the measurements (0: none) */
+};
+
 /* Called once per row by the iterating operations; return non-zero to stop. */
 typedef int (*store_row_fn)(void *arg, json_t *row);
+
+/* Timing reports kept per agent: 30 days at the agent's default 5-minute interval. */
+#define STORE_TIMING_KEEP 8640
 
 struct store_ops {
 	const char *name;
@@ -93,13 +107,23 @@ struct store_ops {
 	/*
 	 * Keep one timing report of an agent (time: when it was sampled, Unix
 	 * seconds; flags: host/timing_flags.h); a second report with the same
-	 * time is ignored. Returns 1 if stored, 0 if it was already there.
+	 * time is ignored. Only the newest STORE_TIMING_KEEP reports of an
+	 * agent are kept, so an agent cannot grow its history without bound.
+	 * Returns 1 if stored, 0 if it was already there.
 	 */
 	int (*timing_put)(struct store *st, int64_t agent_id, int64_t time, unsigned flags,
 			  const char *report, char *err, size_t errlen);
 	/* The agent's reports since a time, oldest first: rows {time, flags, report (text)}. */
 	int (*timing_list)(struct store *st, int64_t agent_id, int64_t since, json_t **out,
 			   char *err, size_t errlen);
+	/* Keep (replace) the reach check of r->agent_id. */
+	int (*reach_put)(struct store *st, const struct store_reach *r, char *err, size_t errlen);
+	/* Returns 1 and fills *r if the agent has a reach check, 0 if not, -1 on error. */
+	int (*reach_get)(struct store *st, int64_t agent_id, struct store_reach *r,
+			 char *err, size_t errlen);
+	/* The address (af 4 or 6) registered for the agent: 1 and out filled, 0 if none, -1. */
+	int (*agent_address)(struct store *st, int64_t agent_id, int af, char *out, size_t len,
+			     char *err, size_t errlen);
 	/* Group the following operations in one transaction: "begin", "commit" or "rollback". */
 	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
 	/* The REST API's operations (store_api.h). */

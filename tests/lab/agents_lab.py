@@ -46,8 +46,9 @@ class AgentsLab:
     def admin_json(self, *args):
         return json.loads(self.admin(*args, "--json").stdout)
 
-    def add_agent(self, host, role="probe", **settings):
-        """Configure, register and start an agent on host; returns (id, Popen)."""
+    def add_agent(self, host, role="probe", _address=None, **settings):
+        """Configure, register (at _address, default the host's lab address) and
+        start an agent on host; returns (id, Popen)."""
         d = self.dir / host
         d.mkdir()
         conf = {"controller": f"{self.ops}:4443", "controller_fingerprint": self.fp,
@@ -57,7 +58,7 @@ class AgentsLab:
         fp = subprocess.run([str(AGENT), "--config", str(d / "agent.conf"), "--fingerprint"],
                             capture_output=True, text=True, check=True).stdout.strip()
         aid = int(self.admin("agents", "add", fp, "--role", role, "--org", "lab",
-                             "--address", self.lab.addr(host), "--approve").stdout.strip())
+                             "--address", _address or self.lab.addr(host), "--approve").stdout.strip())
         log = self.dir / f"{host}.log"
         p = self._start(host, [AGENT, "--config", d / "agent.conf"], log)
         wait_for(lambda: "connected to the controller" in log.read_text(), 30,

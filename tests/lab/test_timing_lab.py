@@ -74,6 +74,10 @@ def test_timing_telemetry(lab_factory):
                 assert r["timer"]["wakeups"] > 0 and r["duration_ms"] > 0, r
                 assert row["flags"] == flags_of(r, lim), (row["flags"], r)
         assert all("coarse_timestamps" in row["flags"] for row in hist[strict])
+        durations = sorted(row["report"]["duration_ms"] for row in hist[plain] + hist[strict])
+        print("timing sample: %d reports, duration median %.1f ms, max %.1f ms; plain agent"
+              " flags %s" % (len(durations), durations[len(durations) // 2], durations[-1],
+                             [row["flags"] for row in hist[plain]]))
         # The people's view lists the same reports.
         text = al.admin("agents", "timing", strict).stdout
         assert text.count("coarse_timestamps") == len(

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/sqlite_int.h"
+#include "store/store_api.h"
 
 struct fixture {
 	char dir[64];
@@ -216,6 +218,60 @@ static void test_timing_history(void **state)
 	json_decref(l);
 }
 
+/* The history is capped per agent: the oldest reports go, other agents keep theirs. */
+static void test_timing_history_capped(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t a = add(st, "c1", "probe", 1), b = add(st, "c2", "probe", 1);
+	sq(st)->timing_keep = 3;
+	assert_int_equal(st->ops->timing_put(st, b, 1, 0, "{}", err, sizeof err), 1);
+	for (int64_t t = 10; t <= 60; t += 10)
+		assert_int_equal(st->ops->timing_put(st, a, t, 0, "{}", err, sizeof err), 1);
+	json_t *l = NULL;
+	assert_int_equal(st->ops->timing_list(st, a, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 0), "time")), 40);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(l, 2), "time")), 60);
+	json_decref(l);
+	assert_int_equal(st->ops->timing_list(st, b, 0, &l, err, sizeof err), 0);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+}
+
+/* Reach checks: one per agent, replaced by a second put; a registered address is found by family. */
+static void test_reach(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "", addr[64];
+	int64_t a = add(st, "r1", "probe", 1), b = add(st, "r2", "anchor", 1);
+	struct store_reach r = { .agent_id = a, .prober = b, .address = "198.18.0.9",
+				 .created = 77, .msm = { 5, 6, 0, 8 } }, got;
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_put(st, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 1);
+	assert_int_equal(got.prober, b);
+	assert_string_equal(got.address, "198.18.0.9");
+	assert_int_equal(got.created, 77);
+	assert_int_equal(got.msm[0], 5);
+	assert_int_equal(got.msm[2], 0);
+	assert_int_equal(got.msm[3], 8);
+	r.msm[2] = 7;
+	assert_int_equal(st->ops->reach_put(st, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->reach_get(st, a, &got, err, sizeof err), 1);
+	assert_int_equal(got.msm[2], 7);
+	assert_int_equal(st->ops->reach_get(st, b, &got, err, sizeof err), 0);
+	assert_int_equal(st->ops->agent_address(st, a, 4, addr, sizeof addr, err, sizeof err), 0);
+	json_t *attrs = json_pack("{s:s}", "address_v4", "198.18.1.2");
+	assert_int_equal(st->ops->api->agent_attrs(st, a, attrs, err, sizeof err), 0);
+	json_decref(attrs);
+	assert_int_equal(st->ops->agent_address(st, a, 4, addr, sizeof addr, err, sizeof err), 1);
+	assert_string_equal(addr, "198.18.1.2");
+	assert_int_equal(st->ops->agent_address(st, a, 6, addr, sizeof addr, err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +279,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);

@@ -1,9 +1,9 @@
 /*
- * defcheck: a measurement definition against the site's AUP (see defcheck.h).
+ * msm_policy: a measurement definition against the site's AUP (see msm_policy.h).
  * It relies on the measurement types' registry (msm/msm_type.h) for the one
  * thing policy cannot know: which packet method a definition's options mean.
  */
-#include "policy/defcheck.h"
+#include "msm/msm_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +29,8 @@ static int def_method(const struct msm_type *t, const json_t *def, char *method,
 	return rc < 0 ? -1 : 0;
 }
 
-/* See defcheck.h. */
-int policy_check_def(const struct aup *a, const json_t *def, char *reason, size_t len)
+/* See msm_policy.h. */
+int msm_policy_check(const struct aup *a, const json_t *def, char *reason, size_t len)
 {
 	const char *type = json_string_value(json_object_get(def, "type"));
 	const char *target = json_string_value(json_object_get(def, "target"));
