@@ -48,6 +48,26 @@ static void *grow(void **arr, size_t n, size_t *cap, size_t sz)
 	return (uint8_t *)*arr + n * sz;
 }
 
+/* Append the sz bytes of elem to *arr (*n used, *cap). 0 or -1 (memory). */
+static int push(void **arr, size_t *n, size_t *cap, const void *elem, size_t sz)
+{
+	void *slot = grow(arr, *n, cap, sz);
+	if (slot == NULL)
+		return -1;
+	memcpy(slot, elem, sz);
+	(*n)++;
+	return 0;
+}
+
+/* Copy a 6-byte link-layer address attribute; false if it is not one. */
+static bool take_mac(const struct rtattr *a, uint8_t mac[6])
+{
+	if (RTA_PAYLOAD(a) != 6)
+		return false;
+	memcpy(mac, RTA_DATA(a), 6);
+	return true;
+}
+
 /*
  * The attribute at *off of the len bytes at p, stepping *off past it; NULL
  * when no whole attribute is left (the netlink macros' int arithmetic is
@@ -149,19 +169,12 @@ static int add_neigh(struct nhcache *c, const struct ndmsg *nd, size_t len)
 	for (const struct rtattr *a; (a = next_attr(ap, alen, &off)) != NULL;) {
 		if (a->rta_type == NDA_DST)
 			dst = take_addr(a, n.family, n.addr);
-		else if (a->rta_type == NDA_LLADDR && RTA_PAYLOAD(a) == 6) {
-			memcpy(n.mac, RTA_DATA(a), 6);
-			ll = true;
-		}
+		else if (a->rta_type == NDA_LLADDR)
+			ll = take_mac(a, n.mac);
 	}
 	if (!dst || !ll)
 		return 0;
-	struct nh_neigh *slot = grow((void **)&c->neigh, c->nneigh, &c->capneigh, sizeof n);
-	if (slot == NULL)
-		return -1;
-	*slot = n;
-	c->nneigh++;
-	return 0;
+	return push((void **)&c->neigh, &c->nneigh, &c->capneigh, &n, sizeof n);
 }
 
 /* One RTM_NEWLINK message: Ethernet links only. 0 or -1 (memory). */
@@ -174,20 +187,13 @@ static int add_link(struct nhcache *c, const struct ifinfomsg *ifi, size_t len)
 	const uint8_t *ap = (const uint8_t *)ifi + NLMSG_ALIGN(sizeof *ifi);
 	size_t alen = len - NLMSG_ALIGN(sizeof *ifi), off = 0;
 	for (const struct rtattr *a; (a = next_attr(ap, alen, &off)) != NULL;)
-		if (a->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(a) == 6) {
-			memcpy(l.mac, RTA_DATA(a), 6);
-			ll = true;
-		} else if (a->rta_type == IFLA_MTU) {
+		if (a->rta_type == IFLA_ADDRESS)
+			ll = take_mac(a, l.mac);
+		else if (a->rta_type == IFLA_MTU)
 			l.mtu = take_u32(a);
-		}
 	if (!ll || l.mtu == 0)
 		return 0;
-	struct nh_link *slot = grow((void **)&c->links, c->nlinks, &c->caplinks, sizeof l);
-	if (slot == NULL)
-		return -1;
-	*slot = l;
-	c->nlinks++;
-	return 0;
+	return push((void **)&c->links, &c->nlinks, &c->caplinks, &l, sizeof l);
 }
 
 /* One RTM_NEWRULE message: counts it, notes anything but a default rule. */

@@ -47,9 +47,9 @@ static int setup(struct rawsock *s, bool tx)
 	return 0;
 }
 
-/* Open a raw socket. */
-int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
-		 char *err, size_t errlen)
+/* Open socket(family, SOCK_RAW, proto) and set it up; 0 or -errno with err. */
+static int open_fd(struct rawsock *s, int family, int proto, bool tx, const char *what,
+		   char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	s->family = family;
@@ -57,36 +57,30 @@ int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
 	s->fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (s->fd < 0) {
 		int e = errno;
-		snprintf(err, errlen, "cannot open a raw socket (%s)%s", strerror(e),
+		snprintf(err, errlen, "cannot open a %s socket (%s)%s", what, strerror(e),
 			 (e == EPERM || e == EACCES) ? ": CAP_NET_RAW is needed" : "");
 		return -e;
 	}
 	int rc = setup(s, tx);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot set up a raw socket: %s", strerror(-rc));
+		snprintf(err, errlen, "cannot set up a %s socket: %s", what, strerror(-rc));
 		rawsock_close(s);
 	}
 	return rc;
 }
 
+/* Open a raw socket. */
+int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
+		 char *err, size_t errlen)
+{
+	return open_fd(s, family, proto, tx, "raw", err, errlen);
+}
+
 /* Open the packet socket that sends whole frames. */
 int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen)
 {
-	memset(s, 0, sizeof *s);
-	s->family = AF_PACKET;
 	/* protocol 0: the socket receives nothing, it only sends */
-	s->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "cannot open a packet socket (%s)", strerror(e));
-		return -e;
-	}
-	int rc = setup(s, true);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot set up a packet socket: %s", strerror(-rc));
-		rawsock_close(s);
-	}
-	return rc;
+	return open_fd(s, AF_PACKET, 0, true, "packet", err, errlen);
 }
 
 /* Send one frame out of an interface. */
