@@ -66,7 +66,12 @@ struct msm_runner *msm_runner_new(struct event_base *base,
 	    (r->opts.pps == 0 || r->opts.pps > opts->aup->pps_max))
 		r->opts.pps = opts->aup->pps_max;
 	dl_init(&r->jobs);
-	struct engine_opts eo = { .pps = r->opts.pps };
+	/*
+	 * Hosted agents send through the IP layer only: the packet path would
+	 * skip the host's own firewall (netfilter OUTPUT), which a site may rely
+	 * on, and an agent's budget is far below where that path pays.
+	 */
+	struct engine_opts eo = { .pps = r->opts.pps, .send_path = ENG_PATH_RAW };
 	if (opts->aup) {
 		eo.policy = aup_hook;
 		eo.policy_ctx = r;
