@@ -53,7 +53,7 @@ struct eng_probe {
 	uint8_t nreplies;
 	bool timed_out;
 	uint8_t sock;           /* slot it was sent on */
-	uint32_t cookie, timeout_ms, linger_ms, tx_key;
+	uint32_t cookie, timeout_ms, linger_ms, tx_key, off_tx_err_ns;
 	uint64_t tx_mono_ns;
 	int64_t off_tx_ns, tx_kernel_ns;
 };
@@ -98,7 +98,14 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);
 
-/* REALTIME - MONOTONIC now. */
-int64_t eng_offset_now(const struct engine *e, uint64_t *mono);
+/* REALTIME - MONOTONIC now; *mono the monotonic time, *err the sample's error. */
+int64_t eng_offset_now(const struct engine *e, uint64_t *mono, uint32_t *err);
+
+/* When a batch of packets was read: monotonic time and the clock offset. */
+struct eng_rxtime {
+	uint64_t mono;
+	int64_t off;
+	uint32_t off_err;
+};
 
 #endif

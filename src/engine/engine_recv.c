@@ -49,12 +49,13 @@ void eng_drain_txts(struct engine *e, int i)
 
 /* Work out the flags and RTT of a reply to p and tell its owner. */
 static void deliver(struct engine *e, struct eng_probe *p, const struct net_reply *r,
-		    const struct rawsock_rx *rx, uint64_t rx_mono, int64_t off_rx)
+		    const struct rawsock_rx *rx, const struct eng_rxtime *at)
 {
 	if (p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
 		eng_drain_txts(e, p->sock);
+	uint64_t rx_mono = at->mono;
 	struct rtt_in in = { p->tx_kernel_ns, rx->kernel_ns, p->tx_mono_ns, rx_mono,
-			     p->off_tx_ns, off_rx };
+			     p->off_tx_ns, at->off, p->off_tx_err_ns, at->off_err };
 	struct eng_reply rep = { r, 0, p->tx_mono_ns, 0 };
 	rep.rtt_ns = rtt_compute(&in, &rep.flags);
 	if (p->nreplies > 0) {
@@ -84,7 +85,7 @@ static void deliver(struct engine *e, struct eng_probe *p, const struct net_repl
 
 /* Parse one received packet and hand it to its probe, if any. */
 static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t len,
-			  const struct rawsock_rx *rx, uint64_t mono, int64_t off)
+			  const struct rawsock_rx *rx, const struct eng_rxtime *at)
 {
 	struct eng_sock *s = &e->socks[slot];
 	struct net_rx in = { .buf = buf, .len = len };
@@ -114,7 +115,7 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 		e->stats.unmatched++;
 		return;
 	}
-	deliver(e, p, &r, rx, mono, off);
+	deliver(e, p, &r, rx, at);
 }
 
 /* A socket is readable (data or error queue). */
@@ -133,11 +134,11 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 		int n = rawsock_recv_many(&s->rs, e->rx, RAWSOCK_BATCH, lens, rx);
 		if (n <= 0)
 			break;
-		uint64_t mono;
-		int64_t off = eng_offset_now(e, &mono);
+		struct eng_rxtime at;
+		at.off = eng_offset_now(e, &at.mono, &at.off_err);
 		e->stats.received += (uint64_t)n;
 		for (int i = 0; i < n; i++)
-			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], mono, off);
+			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], &at);
 		if (n < RAWSOCK_BATCH)
 			break;
 	}

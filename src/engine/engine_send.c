@@ -29,12 +29,34 @@ static int tx_slot(const struct net_probe *np)
 	return np->kind == NET_PROBE_ICMP_ECHO ? ENG_S6_ICMP : ENG_S6_TCP;
 }
 
-/* REALTIME - MONOTONIC now; *mono gets the monotonic reading. */
-int64_t eng_offset_now(const struct engine *e, uint64_t *mono)
+/* Offset samples tried at most, and the width of a pair good enough. */
+#define OFFSET_TRIES 3
+#define OFFSET_GOOD_NS 1000
+
+/*
+ * REALTIME - MONOTONIC now, the wall-clock reading taken between two
+ * monotonic ones. Of up to OFFSET_TRIES samples the tightest pair wins, so
+ * a preemption between the readings is not later taken for a clock step.
+ * *mono gets the last monotonic reading, *err half the width of the pair.
+ */
+int64_t eng_offset_now(const struct engine *e, uint64_t *mono, uint32_t *err)
 {
-	int64_t real = eng_clock_real_ns(&e->opts.clock);
-	*mono = eng_clock_mono_ns(&e->opts.clock);
-	return real - (int64_t)*mono;
+	const struct eng_clock *c = &e->opts.clock;
+	uint64_t before = eng_clock_mono_ns(c), best_w = UINT64_MAX;
+	int64_t best = 0;
+	for (int i = 0; i < OFFSET_TRIES && best_w > OFFSET_GOOD_NS; i++) {
+		int64_t real = eng_clock_real_ns(c);
+		uint64_t after = eng_clock_mono_ns(c);
+		uint64_t w = after > before ? after - before : 0;
+		if (w < best_w) {
+			best_w = w;
+			best = real - (int64_t)(before + w / 2);
+		}
+		before = after;
+	}
+	*mono = before;
+	*err = best_w / 2 > UINT32_MAX ? UINT32_MAX : (uint32_t)(best_w / 2);
+	return best;
 }
 
 /* Arrange for the pump to run after delay_ns (0 = at the next loop turn). */
@@ -155,8 +177,8 @@ static void send_one(struct engine *e, struct eng_probe *p)
 		return;
 	}
 	int slot = ENG_PK_TX, rc = 1;
-	uint32_t key = 0;
-	int64_t off = eng_offset_now(e, &mono);
+	uint32_t key = 0, off_err;
+	int64_t off = eng_offset_now(e, &mono, &off_err);
 	if (e->packet_on && e->socks[ENG_PK_TX].rs.fd >= 0)
 		rc = send_frame(e, p, &np, mono, &key);
 	if (rc == 1) {
@@ -182,6 +204,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	p->state = ENG_SENT;
 	p->tx_mono_ns = mono;
 	p->off_tx_ns = off;
+	p->off_tx_err_ns = off_err;
 	p->tx_key = key;
 	p->sock = (uint8_t)slot;
 	if (s->rs.ts_tx)

@@ -5,11 +5,17 @@
 
 #include "msm/msm_result.h"
 
-/* The change of the REALTIME-MONOTONIC offset, or 0 when it is only noise. */
+/*
+ * The change of the REALTIME-MONOTONIC offset, or 0 when it is only noise:
+ * a sample whose two clock readings were pulled apart (the thread was
+ * preempted between them) is only known to within its error, and reading
+ * that error as a clock step would bend a good kernel RTT.
+ */
 static int64_t offset_step(const struct rtt_in *in)
 {
 	int64_t d = in->off_rx_ns - in->off_tx_ns;
-	return (d > RTT_STEP_NS || d < -RTT_STEP_NS) ? d : 0;
+	int64_t noise = RTT_STEP_NS + (int64_t)in->off_tx_err_ns + (int64_t)in->off_rx_err_ns;
+	return (d > noise || d < -noise) ? d : 0;
 }
 
 /* A kernel REALTIME stamp moved onto the monotonic time line. */

@@ -20,9 +20,12 @@ struct rtt_in {
 	uint64_t rx_mono_ns;  /* MONOTONIC just after the receive call */
 	int64_t off_tx_ns;    /* REALTIME - MONOTONIC sampled at send */
 	int64_t off_rx_ns;    /* REALTIME - MONOTONIC sampled at receive */
+	uint32_t off_tx_err_ns, off_rx_err_ns; /* how far each offset sample
+				 can be off (half the time its reading took) */
 };
 
-/* A step of the offset smaller than this is taken as sampling noise. */
+/* A step of the offset smaller than this (plus both samples' error) is
+   taken as sampling noise. */
 #define RTT_STEP_NS 2000
 
 /*

@@ -62,12 +62,7 @@ def rtts(results):
     return [x["rtt"] for r in results for x in r["result"] if "rtt" in x]
 
 
-# Known engine bug (issue 4, open): about one IPv6 run in ten, the first
-# probes' replies carry a user-space timestamp ("ts_source": "mixed"); the
-# kernel TX stamp seems to arrive after the reply is matched. Kept visible
-# as a non-strict xfail until the engine waits for late TX stamps.
-@pytest.mark.parametrize("af", [4, pytest.param(6, marks=pytest.mark.xfail(
-    strict=False, reason="IPv6: first probes now and then not kernel-stamped (engine bug)"))])
+@pytest.mark.parametrize("af", [4, 6])
 def test_packet_path_same_replies_and_rtts(lab, af):
     dsts = targets(lab, af, 40)
     raw, st_raw = ping(lab, "raw", dsts)

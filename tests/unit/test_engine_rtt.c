@@ -2,8 +2,9 @@
  * Tests of the RTT arithmetic with an injected clock: a table of probe/reply
  * timings, including wall-clock steps between send and receive (forward,
  * backward, large) that must change no RTT, missing kernel stamps (fallback
- * and the flags saying so) and kernel stamps that contradict the monotonic
- * clock (refused).
+ * and the flags saying so), kernel stamps that contradict the monotonic
+ * clock (refused) and an offset sample pulled apart by preemption (not a
+ * step).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -88,11 +89,38 @@ static void test_refuse(void **state)
 	assert_int_equal(flags, 0);
 }
 
+/*
+ * An offset sample that was pulled apart (preempted between its clock
+ * readings, so off by 15 us) is not a clock step: with its error known the
+ * kernel RTT stands. Without the error it would be taken for a step.
+ */
+static void test_noisy_offset_sample(void **state)
+{
+	(void)state;
+	int64_t off = 1700000000 * SEC;
+	struct rtt_in in = {
+		.tx_kernel_ns = off + 10 * SEC + 3000,
+		.rx_kernel_ns = off + 10 * SEC + 3000 + 6000,
+		.tx_mono_ns = 10 * SEC,
+		.rx_mono_ns = 10 * SEC + 30000,
+		.off_tx_ns = off,
+		.off_rx_ns = off + 15000,
+		.off_tx_err_ns = 100,
+		.off_rx_err_ns = 15000,
+	};
+	uint8_t flags;
+	assert_int_equal(rtt_compute(&in, &flags), 6000);
+	assert_int_equal(flags, K);
+	in.off_rx_err_ns = 0;
+	assert_int_not_equal(rtt_compute(&in, &flags), 6000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_refuse),
+		cmocka_unit_test(test_noisy_offset_sample),
 	};
 	return cmocka_run_group_tests_name("engine_rtt", tests, NULL, NULL);
 }
