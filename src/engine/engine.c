@@ -43,6 +43,7 @@ struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
 	e->key = random_key();
 	th_init(&e->timers);
 	nh_init(&e->nh);
+	txtap_init(&e->tap);
 	e->packet_on = o->send_path == ENG_PATH_PACKET;
 	dl_init(&e->sendq);
 	for (size_t i = 0; i < ENG_NSOCK; i++)
@@ -82,6 +83,7 @@ void engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	drop_all(e);
+	txtap_close(&e->tap);
 	for (size_t i = 0; i < ENG_NSOCK; i++) {
 		if (e->socks[i].ev)
 			event_free(e->socks[i].ev);

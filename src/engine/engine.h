@@ -131,6 +131,9 @@ const struct eng_clock *engine_clock(const struct engine *e);
 struct engine_stats {
 	uint64_t sent, send_errors, refused, received, matched, unmatched,
 		 parse_errors, tx_ts, tx_ts_missing, dups, late;
+	uint64_t tap_ts;          /* probes stamped at the device tap (txtap.h) */
+	uint64_t tap_errors;      /* the tap could not be opened (error-queue
+				     stamps only) */
 	uint64_t packet_sent;     /* of sent, the probes that left as frames on
 				     the packet socket (the rest: raw sockets) */
 	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */

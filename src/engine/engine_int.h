@@ -15,6 +15,7 @@
 #include "engine/rawsock.h"
 #include "engine/sigtab.h"
 #include "engine/timer_heap.h"
+#include "engine/txtap.h"
 
 /* Socket slots. */
 enum {
@@ -55,7 +56,8 @@ struct eng_probe {
 	uint8_t sock;           /* slot it was sent on */
 	uint32_t cookie, timeout_ms, linger_ms, tx_key, off_tx_err_ns;
 	uint64_t tx_mono_ns;
-	int64_t off_tx_ns, tx_kernel_ns;
+	int64_t off_tx_ns, tx_kernel_ns; /* offset at send, error-queue stamp */
+	int64_t tx_tap_ns;      /* the device tap's stamp (txtap.h), 0 = none */
 };
 
 struct engine {
@@ -73,6 +75,7 @@ struct engine {
 	struct engine_stats stats;
 	struct nhcache nh;      /* next hops for the packet path */
 	bool packet_on;         /* the packet path is in use */
+	struct txtap tap;       /* TX stamps of the raw path (engine_tap.c) */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
@@ -97,6 +100,11 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);
+
+/* The device tap (engine_tap.c): open it, read its ring, close it. */
+void eng_tap_open(struct engine *e);
+void eng_drain_tap(struct engine *e);
+void eng_tap_close(struct engine *e);
 
 /* REALTIME - MONOTONIC now; *mono the monotonic time, *err the sample's error. */
 int64_t eng_offset_now(const struct engine *e, uint64_t *mono, uint32_t *err);

@@ -53,8 +53,11 @@ static void deliver(struct engine *e, struct eng_probe *p, const struct net_repl
 {
 	if (p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
 		eng_drain_txts(e, p->sock);
+	if (p->tx_tap_ns == 0)
+		eng_drain_tap(e);
+	int64_t tx_ns = p->tx_tap_ns ? p->tx_tap_ns : p->tx_kernel_ns;
 	uint64_t rx_mono = at->mono;
-	struct rtt_in in = { p->tx_kernel_ns, rx->kernel_ns, p->tx_mono_ns, rx_mono,
+	struct rtt_in in = { tx_ns, rx->kernel_ns, p->tx_mono_ns, rx_mono,
 			     p->off_tx_ns, at->off, p->off_tx_err_ns, at->off_err };
 	struct eng_reply rep = { r, 0, p->tx_mono_ns, 0 };
 	rep.rtt_ns = rtt_compute(&in, &rep.flags);
@@ -128,6 +131,7 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (s->rs.ts_tx)
 		eng_drain_txts(e, slot);
+	eng_drain_tap(e);
 	for (int round = 0; round < READ_BATCH / RAWSOCK_BATCH; round++) {
 		struct rawsock_rx rx[RAWSOCK_BATCH];
 		size_t lens[RAWSOCK_BATCH];

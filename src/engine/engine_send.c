@@ -206,6 +206,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	p->off_tx_ns = off;
 	p->off_tx_err_ns = off_err;
 	p->tx_key = key;
+	p->tx_tap_ns = 0;
 	p->sock = (uint8_t)slot;
 	if (s->rs.ts_tx)
 		dl_push(&s->txq, &p->txlink);
@@ -220,8 +221,12 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	e->pump_armed = false;
-	if (e->opts.send_path == ENG_PATH_AUTO && e->nqueued >= ENG_PACKET_AUTO_QUEUE)
+	if (e->opts.send_path == ENG_PATH_AUTO && e->nqueued >= ENG_PACKET_AUTO_QUEUE &&
+	    !e->packet_on) {
 		e->packet_on = true;
+		eng_tap_close(e);
+	}
+	eng_drain_tap(e);
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
 	uint32_t n = pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock), want);
 	while (n-- > 0 && !dl_empty(&e->sendq)) {
@@ -230,6 +235,7 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		e->nqueued--;
 		send_one(e, p);
 	}
+	eng_drain_tap(e);
 	if (!dl_empty(&e->sendq))
 		eng_schedule_pump(e, pacer_wait_ns(&e->pacer));
 }

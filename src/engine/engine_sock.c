@@ -38,6 +38,7 @@ int engine_prepare(struct engine *e, int family, int proto, char *err, size_t er
 	char perr[128];
 	if (e->opts.send_path != ENG_PATH_RAW)
 		(void)open_slot(e, ENG_PK_TX, AF_PACKET, 0, true, perr, sizeof perr);
+	eng_tap_open(e);
 	if (family == AF_INET) {
 		if (open_slot(e, ENG_S4_TX, AF_INET, IPPROTO_RAW, true, err, errlen) ||
 		    open_slot(e, ENG_S4_ICMP, AF_INET, IPPROTO_ICMP, false, err, errlen))

@@ -44,11 +44,11 @@ static bool tcp_sig(const struct net_reply *r, uint32_t key, struct eng_sig *sig
 	return true;
 }
 
-/* ICMP error: the quoted probe's identity. */
-static bool quote_sig(const struct net_reply *r, uint32_t key, struct eng_sig *sig)
+/* The identity of a probe as quoted (or captured leaving). */
+bool eng_quote_sig(const struct net_quote *q, uint32_t key, struct eng_sig *sig)
 {
-	const struct net_quote *q = &r->q;
-	if (!r->has_quote || !q->has_l4 || q->family != r->family)
+	memset(sig, 0, sizeof *sig);
+	if (!q->has_l4)
 		return false;
 	sig->family = q->family;
 	sig->proto = q->proto;
@@ -68,6 +68,14 @@ static bool quote_sig(const struct net_reply *r, uint32_t key, struct eng_sig *s
 		return false;
 	}
 	return true;
+}
+
+/* ICMP error: the quoted probe's identity. */
+static bool quote_sig(const struct net_reply *r, uint32_t key, struct eng_sig *sig)
+{
+	if (!r->has_quote || r->q.family != r->family)
+		return false;
+	return eng_quote_sig(&r->q, key, sig);
 }
 
 /* The signature a reply carries, if any. */

@@ -21,4 +21,12 @@
 bool eng_reply_sig(const struct net_reply *r, const uint8_t *buf, size_t len,
 		   uint32_t key, struct eng_sig *sig);
 
+/*
+ * Fill *sig from a probe's identity fields q: quoted in an ICMP error, or
+ * read off the probe itself as it left. False when q lacks the transport
+ * fields, is of a protocol we do not probe with, or its TCP sequence number
+ * does not carry key.
+ */
+bool eng_quote_sig(const struct net_quote *q, uint32_t key, struct eng_sig *sig);
+
 #endif

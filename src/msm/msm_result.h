@@ -28,7 +28,8 @@ enum msm_reply_flag {
 	MSM_REPLY_DUP      = 1u << 1, /* a further reply to a probe already answered */
 	MSM_REPLY_LATE     = 1u << 2, /* arrived after the probe's timeout had fired */
 	MSM_REPLY_TX_KERNEL = 1u << 3, /* the transmit time is the kernel's
-					 (SO_TIMESTAMPING via the error queue) */
+					 (the device tap's, else SO_TIMESTAMPING
+					 via the error queue) */
 	MSM_REPLY_RX_KERNEL = 1u << 4, /* the receive time is the kernel's */
 	MSM_REPLY_TCP      = 1u << 5, /* the reply is TCP (icmp_type holds the
 					 TCP flags byte, icmp_code 0) */

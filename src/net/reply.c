@@ -91,15 +91,22 @@ static bool quote_v6(const uint8_t *p, size_t len, struct net_quote *q)
 	return true;
 }
 
+/* Parse an IP datagram (or its head) at p[0..len) as a probe's identity. */
+bool net_quote_parse(const uint8_t *p, size_t len, struct net_quote *q)
+{
+	memset(q, 0, sizeof *q);
+	if (len == 0)
+		return false;
+	q->quote_len = (uint16_t)(len > 0xffff ? 0xffff : len);
+	uint8_t v = p[0] >> 4;
+	return v == 4 ? quote_v4(p, len, q) : v == 6 ? quote_v6(p, len, q) : false;
+}
+
 /* Parse the quoted datagram at p[0..len) into out->q. */
 static void parse_quote(const uint8_t *p, size_t len, struct net_reply *out)
 {
-	struct net_quote *q = &out->q;
-	if (len == 0)
-		return;
-	q->quote_len = (uint16_t)(len > 0xffff ? 0xffff : len);
-	uint8_t v = p[0] >> 4;
-	out->has_quote = v == 4 ? quote_v4(p, len, q) : v == 6 ? quote_v6(p, len, q) : false;
+	if (len > 0)
+		out->has_quote = net_quote_parse(p, len, &out->q);
 }
 
 /* The normalised reason of an ICMPv4 destination unreachable code. */

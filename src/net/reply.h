@@ -156,6 +156,14 @@ struct net_reply {
  */
 int net_reply_parse(const struct net_rx *rx, struct net_reply *out);
 
+/*
+ * Parse an IP datagram, or as much of its head as p[0..len) holds, into the
+ * identity fields of *q (zeroed first): what an ICMP error quotes of a
+ * probe, and what a capture of the probe leaving shows. True when its IP
+ * header was read; q->has_l4 tells whether the transport fields were.
+ */
+bool net_quote_parse(const uint8_t *p, size_t len, struct net_quote *q);
+
 /* A short static name for a reply kind ("time-exceeded", ...). */
 const char *net_reply_kind_str(enum net_reply_kind kind);
 

@@ -2,8 +2,9 @@
  * Fuzz target: whatever arrives on the engine's raw sockets, as IPv4 packets
  * and as IPv6 raw-socket payloads, goes through the codec's parser and then
  * the engine's matching (reply -> probe signature, run-key checks) and the
- * trace stop rules. Nothing may crash, and a packet that carries a foreign
- * run key must never yield a signature.
+ * trace stop rules; and as a packet the device tap saw leaving (the
+ * identity parser and signature of engine_tap.c). Nothing may crash, and a
+ * packet that carries a foreign run key must never yield a signature.
  */
 #include <netinet/in.h>
 #include <stddef.h>
@@ -48,5 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     .proto = IPPROTO_ICMPV6, .src = &src, .hlim = 64 };
 	if (net_reply_parse(&v6, &r) == 0)
 		exercise(&r, data, size);
+	struct net_quote q;
+	struct eng_sig sig;
+	if (net_quote_parse(data, size, &q) && eng_quote_sig(&q, KEY, &sig) &&
+	    ((sig.family != AF_INET && sig.family != AF_INET6) ||
+	     (sig.proto == IPPROTO_TCP && (q.tcp_seq >> 16) != (KEY & 0xffff))))
+		abort();
 	return 0;
 }
