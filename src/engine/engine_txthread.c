@@ -266,6 +266,7 @@ static void consume_one(struct engine *e, struct eng_txthread *t, struct txslot 
 			st->ns = 0;
 		if (p) {
 			e->stats.packet_sent++;
+			e->stats.thread_sent++;
 			eng_sent(e, p, ENG_PK_TX, 0, s->key, s->mono, s->off, s->off_err);
 		}
 		return;
