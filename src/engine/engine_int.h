@@ -76,6 +76,7 @@ struct engine {
 	struct nhcache nh;      /* next hops for the packet path */
 	bool packet_on;         /* the packet path is in use */
 	struct txtap tap;       /* TX stamps of the raw path (engine_tap.c) */
+	bool stamps_checked;    /* tslive_wait has run */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
