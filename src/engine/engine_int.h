@@ -80,6 +80,7 @@ struct engine {
 	struct txtap tap;       /* TX stamps of the raw path (engine_tap.c) */
 	struct eng_txthread *txt; /* the packet path's sender thread, or NULL */
 	bool txt_failed;        /* it could not start: the path stays here */
+	bool stamps_checked;    /* tslive_wait has run */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
