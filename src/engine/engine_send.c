@@ -251,7 +251,7 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	eng_drain_tap(e);
 	if (e->packet_on && (e->txt || e->nqueued >= ENG_TXT_QUEUE) && eng_txt_start(e))
-		eng_txt_drain(e);
+		eng_drain_txts(e, ENG_PK_TX); /* the sender's outcomes, then stamps */
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
 	uint32_t room = eng_txt_room(e); /* the sender thread's free slots */
 	want = want < room ? want : room;

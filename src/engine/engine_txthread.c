@@ -22,10 +22,10 @@
 #include <event2/event.h>
 #include <linux/if_packet.h>
 #include <pthread.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/engine_int.h"
@@ -34,6 +34,8 @@
 #define TXT_ORDER 9        /* 512 slots */
 #define TXT_BATCH 32       /* frames per sendmmsg at most (8: ~5% slower) */
 #define SETTLE_NS 100000000ULL /* how long a reply waits for its probe's send */
+#define SETTLE_NAP_NS 10000    /* and how it waits (a spin cost as much CPU
+				  time as the sender's, for nothing faster) */
 
 struct txt_stash {
 	uint32_t key;
@@ -157,7 +159,7 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 	uint64_t v;
 	(void)what;
 	(void)!read(fd, &v, sizeof v);
-	eng_txt_drain(e);
+	eng_drain_txts(e, ENG_PK_TX); /* the outcomes, then the TX stamps */
 }
 
 /* Main: free what eng_txt_start allocated (the thread not running). */
@@ -197,6 +199,10 @@ bool eng_txt_start(struct engine *e)
 		return false;
 	}
 	e->txt = t;
+	/* Its TX stamps are read at every drain from now on, not on readiness:
+	   a socket nobody polls spares the sender's kernel path a wake-up call
+	   per stamp and per freed frame. */
+	event_del(e->socks[ENG_PK_TX].ev);
 	return true;
 }
 
@@ -271,11 +277,12 @@ static void consume_one(struct engine *e, struct eng_txthread *t, struct txslot 
 			p->tx_kernel_ns = st->ns;
 		if (st->key == s->key)
 			st->ns = 0;
-		if (p) {
-			e->stats.packet_sent++;
-			e->stats.thread_sent++;
+		e->stats.packet_sent++;
+		e->stats.thread_sent++;
+		if (p)
 			eng_sent(e, p, ENG_PK_TX, 0, s->key, s->mono, s->off, s->off_err);
-		}
+		else
+			e->stats.sent++; /* it left, though its probe is gone */
 		return;
 	}
 	if (p) {
@@ -334,8 +341,11 @@ struct eng_probe *eng_txt_settle(struct engine *e, const struct eng_sig *sig)
 		if (e->txt == NULL || e->txt->draining ||
 		    eng_clock_mono_ns(&e->opts.clock) > until)
 			return NULL;
-		if (!txring_is_done(&e->txt->ring, p->tx_key))
-			sched_yield();
+		if (!txring_is_done(&e->txt->ring, p->tx_key)) {
+			/* its batch is being sent: tens of us at most */
+			struct timespec ts = { 0, SETTLE_NAP_NS };
+			nanosleep(&ts, NULL);
+		}
 	}
 }
 

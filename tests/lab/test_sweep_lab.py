@@ -147,26 +147,32 @@ FULL = re.compile(r"sent (\d+) in [\d.]+ s \(\d+ probes/s; (\d+) by packet socke
                   r"by sender thread (\d+)")
 
 
+def sweep(lab, dsts, timeout_ms):
+    """Results and counters of a full-speed sweep of dsts (packet path)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+        f.write("".join(d + "\n" for d in dsts))
+        f.flush()
+        p = lab.exec("vp", [str(VANTAGE), "ping", "--send-path", "packet", "--stats",
+                            "--count", "1", "--pps", "0", "--timeout", str(timeout_ms),
+                            "-f", f.name], check=False, timeout=120)
+    assert p.returncode == 0, p.stderr
+    m = FULL.search(p.stderr)
+    assert m, p.stderr
+    return p, [json.loads(x) for x in p.stdout.splitlines() if x.strip()], \
+        (int(x) for x in m.groups())
+
+
 @pytest.mark.parametrize("run", range(2))
 def test_threaded_sweep_keeps_every_reply(lab, run):
     """A sweep of 4,096 at full speed goes through the sender thread: every
     probe answered once, every TX stamp the kernel's, none matched twice."""
     dsts = targets(lab, 4, 4096)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
-        f.write("".join(d + "\n" for d in dsts))
-        f.flush()
-        p = lab.exec("vp", [str(VANTAGE), "ping", "--send-path", "packet", "--stats",
-                            "--count", "1", "--pps", "0", "--timeout", "2000",
-                            "-f", f.name], check=False, timeout=120)
-    assert p.returncode == 0, p.stderr
-    m = FULL.search(p.stderr)
-    assert m, p.stderr
+    p, res, counters = sweep(lab, dsts, 2000)
     (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
-     thread) = (int(x) for x in m.groups())
+     thread) = counters
     assert sent == pkt == thread == 4096 and errs == 0, p.stderr
     assert rcvd == matched == 4096 and dup == late == unmatched == 0, p.stderr
     assert txts == 4096 and missed == 0, p.stderr
-    res = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
     assert sorted(r["dst_addr"] for r in res) == sorted(dsts)
     assert all(r["rcvd"] == 1 and r["dup"] == 0 and r["ts_source"] == "kernel"
                for r in res), [r for r in res if r["rcvd"] != 1 or r["ts_source"] != "kernel"][:3]
@@ -210,3 +216,25 @@ def test_threaded_sweep_send_errors(vantage_lab_ready):
     assert sum(r["rcvd"] for r in res) == sent
     assert all(r["ts_source"] == "kernel" for r in res if r["rcvd"]), \
         [r for r in res if r["rcvd"] and r["ts_source"] != "kernel"][:3]
+
+
+def test_threaded_sweep_without_replies(vantage_lab_ready):
+    """A threaded sweep nobody answers (a lab of its own whose target ignores
+    echo requests): every probe times out, its TX stamp still read (from the
+    error queue that no reply prompts), the run ends by itself."""
+    lab = Lab("sweep", name="swq%04d" % (os.getpid() % 10000))
+    try:
+        dsts = targets(lab, 4, 4096)
+        lab.exec("vp", ["ping", "-c1", "-W2", dsts[0]], check=False)
+        lab.exec("target", ["sysctl", "-qw", "net.ipv4.icmp_echo_ignore_all=1"])
+        t0 = time.monotonic()
+        p, res, counters = sweep(lab, dsts, 300)
+        took = time.monotonic() - t0
+    finally:
+        lab.down()
+    (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
+     thread) = counters
+    assert sent == pkt == thread == txts == 4096 and errs == missed == 0, p.stderr
+    assert rcvd == matched == 0, p.stderr
+    assert len(res) == 4096 and all(r["rcvd"] == 0 and r["sent"] == 1 for r in res)
+    assert took < 20, took
