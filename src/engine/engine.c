@@ -82,6 +82,7 @@ void engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	eng_txt_stop(e);
 	drop_all(e);
 	txtap_close(&e->tap);
 	for (size_t i = 0; i < ENG_NSOCK; i++) {

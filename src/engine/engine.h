@@ -134,8 +134,12 @@ struct engine_stats {
 	uint64_t tap_ts;          /* probes stamped at the device tap (txtap.h) */
 	uint64_t tap_errors;      /* the tap could not be opened (error-queue
 				     stamps only) */
+	uint64_t stamps_not_live; /* the kernel's stamps were not on within
+				     200 ms of the first prepare (tslive.h) */
 	uint64_t packet_sent;     /* of sent, the probes that left as frames on
 				     the packet socket (the rest: raw sockets) */
+	uint64_t thread_sent;     /* of packet_sent, those the sender thread
+				     sent (txthread.h) */
 	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);

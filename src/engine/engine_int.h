@@ -16,6 +16,7 @@
 #include "engine/sigtab.h"
 #include "engine/timer_heap.h"
 #include "engine/txtap.h"
+#include "engine/txthread.h"
 
 /* Socket slots. */
 enum {
@@ -37,7 +38,8 @@ struct eng_sock {
 	struct engine *e;
 };
 
-enum eng_state { ENG_QUEUED = 0, ENG_SENT = 1, ENG_LINGER = 2 };
+enum eng_state { ENG_QUEUED = 0, ENG_SENT = 1, ENG_LINGER = 2,
+		 ENG_INFLIGHT = 3 /* with the sender thread (txthread.h) */ };
 
 struct eng_probe {
 	struct sig_node sig;
@@ -76,6 +78,9 @@ struct engine {
 	struct nhcache nh;      /* next hops for the packet path */
 	bool packet_on;         /* the packet path is in use */
 	struct txtap tap;       /* TX stamps of the raw path (engine_tap.c) */
+	struct eng_txthread *txt; /* the packet path's sender thread, or NULL */
+	bool txt_failed;        /* it could not start: the path stays here */
+	bool stamps_checked;    /* tslive_wait has run */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
@@ -86,6 +91,14 @@ void eng_stamp_identity(const struct engine *e, const struct eng_probe *p,
 
 /* Unlink a probe from everything and free it. */
 void eng_probe_free(struct engine *e, struct eng_probe *p);
+
+/*
+ * After probe p was sent on slot (rc 0, OPT_ID key) or not (rc -errno), with
+ * mono / off / off_err sampled before the send call: count it, wait for its
+ * TX stamp (unless it has one), arm its timeout, tell its owner.
+ */
+void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t key,
+	      uint64_t mono, int64_t off, uint32_t off_err);
 
 /* Run the send pump soon (after delay_ns). */
 void eng_schedule_pump(struct engine *e, uint64_t delay_ns);

@@ -24,19 +24,24 @@ static void attach_txts(struct engine *e, struct eng_sock *s, uint32_t key, int6
 	while (!dl_empty(&s->txq)) {
 		struct eng_probe *p = DL_ENTRY(s->txq.next, struct eng_probe, txlink);
 		if ((int32_t)(p->tx_key - key) > 0)
-			break;
+			return;
 		dl_del(&p->txlink);
-		if (p->tx_key == key)
+		if (p->tx_key == key) {
 			p->tx_kernel_ns = ns;
-		else
-			e->stats.tx_ts_missing++;
+			return;
+		}
+		e->stats.tx_ts_missing++;
 	}
+	if (s == &e->socks[ENG_PK_TX])
+		eng_txt_stash(e, key, ns); /* before its send's outcome (txthread.h) */
 }
 
 /* Attach waiting TX stamps of socket slot i to their probes. */
 void eng_drain_txts(struct engine *e, int i)
 {
 	struct eng_sock *s = &e->socks[i];
+	if (i == ENG_PK_TX)
+		eng_txt_drain(e); /* the probes the sender thread sent first */
 	uint32_t keys[RAWSOCK_BATCH];
 	int64_t ns[RAWSOCK_BATCH];
 	int got, nts;
@@ -114,7 +119,9 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 		return;
 	}
 	struct eng_probe *p = DL_ENTRY(n, struct eng_probe, sig);
-	if (p->state == ENG_QUEUED) {
+	if (p->state == ENG_INFLIGHT)
+		p = eng_txt_settle(e, &sig);
+	if (p == NULL || p->state == ENG_QUEUED) {
 		e->stats.unmatched++;
 		return;
 	}
@@ -129,6 +136,7 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 	int slot = (int)(s - e->socks);
 	(void)fd;
 	(void)what;
+	eng_txt_drain(e);
 	if (s->rs.ts_tx)
 		eng_drain_txts(e, slot);
 	eng_drain_tap(e);

@@ -18,6 +18,9 @@
 #include "net/ipv6.h"
 
 #define PUMP_BATCH 256
+/* Probes queued at once that start the packet path's sender thread (a
+   sweep): for a few probes at a time it only adds a wake-up per probe. */
+#define ENG_TXT_QUEUE 256
 
 /* Which socket slot a probe leaves by. */
 static int tx_slot(const struct net_probe *np)
@@ -116,20 +119,27 @@ static void not_sent(struct engine *e, struct eng_probe *p, int err, bool refuse
 
 /*
  * Build np as an Ethernet frame to the hop the kernel would use and send it
- * on the packet socket. Returns 0 (*key set), -errno from the send, or 1
- * when this probe cannot take the packet path (the raw path then sends it).
+ * on the packet socket. Returns 0 (*key set), -errno from the send, 2 when
+ * the sender thread has it (p is then ENG_INFLIGHT), or 1 when this probe
+ * cannot take the packet path (the raw path then sends it).
  */
-static int send_frame(struct engine *e, const struct eng_probe *p, struct net_probe *np,
+static int send_frame(struct engine *e, struct eng_probe *p, struct net_probe *np,
 		      uint64_t mono, uint32_t *key)
 {
 	struct nh_hop hop;
 	static const uint8_t zero[16];
 	bool v6 = np->dst.family == AF_INET6;
+	size_t room = sizeof e->pkt;
+	uint8_t *pkt = eng_txt_frame(e, &room); /* the sender thread's slot */
+	if (pkt == NULL && e->txt)
+		return 1; /* its ring is full (the pump prevents it) */
+	if (pkt == NULL)
+		pkt = e->pkt;
 	if (memcmp(np->src.a, zero, v6 ? 16 : 4) == 0 ||
 	    !nh_lookup(&e->nh, &np->dst, mono, &hop))
 		return 1;
 	size_t l3 = v6 ? ETH_HLEN + NET_IPV6_HLEN : ETH_HLEN;
-	int len = build(e, p, np, e->pkt + l3, sizeof e->pkt - l3);
+	int len = build(e, p, np, pkt + l3, room - l3);
 	if (len < 0)
 		return 1;
 	size_t iplen = (size_t)len + (v6 ? NET_IPV6_HLEN : 0);
@@ -140,13 +150,17 @@ static int send_frame(struct engine *e, const struct eng_probe *p, struct net_pr
 				      .hlim = np->ttl, .next = (uint8_t)net_probe_proto(np->kind,
 											 AF_INET6),
 				      .src = np->src, .dst = np->dst };
-		if (net_ipv6_build(&h, e->pkt + ETH_HLEN, NET_IPV6_HLEN) < 0)
+		if (net_ipv6_build(&h, pkt + ETH_HLEN, NET_IPV6_HLEN) < 0)
 			return 1;
 	}
 	uint16_t type = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
-	memcpy(e->pkt, hop.dst_mac, 6);
-	memcpy(e->pkt + 6, hop.src_mac, 6);
-	memcpy(e->pkt + 12, &type, 2);
+	memcpy(pkt, hop.dst_mac, 6);
+	memcpy(pkt + 6, hop.src_mac, 6);
+	memcpy(pkt + 12, &type, 2);
+	if (pkt != e->pkt) {
+		eng_txt_push(e, p, ETH_HLEN + iplen, hop.ifindex, hop.dst_mac);
+		return 2;
+	}
 	return rawsock_send_frame(&e->socks[ENG_PK_TX].rs, e->pkt, ETH_HLEN + iplen,
 				  hop.ifindex, hop.dst_mac, key);
 }
@@ -181,12 +195,21 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	int64_t off = eng_offset_now(e, &mono, &off_err);
 	if (e->packet_on && e->socks[ENG_PK_TX].rs.fd >= 0)
 		rc = send_frame(e, p, &np, mono, &key);
+	if (rc == 2)
+		return; /* the sender thread's; eng_sent follows its send */
 	if (rc == 1) {
 		slot = tx_slot(&np);
 		rc = send_raw(e, p, &np, slot, &key);
 	} else if (rc == 0) {
 		e->stats.packet_sent++;
 	}
+	eng_sent(e, p, slot, rc, key, mono, off, off_err);
+}
+
+/* After a send (or its failure): see engine_int.h. */
+void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t key,
+	      uint64_t mono, int64_t off, uint32_t off_err)
+{
 	struct eng_sock *s = &e->socks[slot];
 	if (rc < 0) {
 		e->stats.send_errors++;
@@ -208,7 +231,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	p->tx_key = key;
 	p->tx_tap_ns = 0;
 	p->sock = (uint8_t)slot;
-	if (s->rs.ts_tx)
+	if (s->rs.ts_tx && p->tx_kernel_ns == 0) /* it may have come first */
 		dl_push(&s->txq, &p->txlink);
 	eng_arm(e, p, mono + (uint64_t)p->timeout_ms * 1000000ULL);
 	p->owner->ops->sent(p->owner->ctx, p->cookie, 0, false, mono);
@@ -227,7 +250,11 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		eng_tap_close(e);
 	}
 	eng_drain_tap(e);
+	if (e->packet_on && (e->txt || e->nqueued >= ENG_TXT_QUEUE) && eng_txt_start(e))
+		eng_txt_drain(e);
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
+	uint32_t room = eng_txt_room(e); /* the sender thread's free slots */
+	want = want < room ? want : room;
 	uint32_t n = pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock), want);
 	while (n-- > 0 && !dl_empty(&e->sendq)) {
 		struct eng_probe *p = DL_ENTRY(e->sendq.next, struct eng_probe, qlink);
@@ -236,6 +263,8 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		send_one(e, p);
 	}
 	eng_drain_tap(e);
-	if (!dl_empty(&e->sendq))
+	eng_txt_drain(e); /* also asks the sender for a wake-up for what is out */
+	/* with the sender's ring full, consuming its outcomes restarts the pump */
+	if (!dl_empty(&e->sendq) && eng_txt_room(e) > 0)
 		eng_schedule_pump(e, pacer_wait_ns(&e->pacer));
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "engine/engine_int.h"
+#include "engine/tslive.h"
 
 /* Open socket slot i (family, proto; tx = it sends) unless open. */
 static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
@@ -33,7 +34,7 @@ static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
  * the packet socket unless the raw path is asked for (without it, probes
  * take the raw path).
  */
-int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen)
+static int open_family(struct engine *e, int family, int proto, char *err, size_t errlen)
 {
 	char perr[128];
 	if (e->opts.send_path != ENG_PATH_RAW)
@@ -57,5 +58,25 @@ int engine_prepare(struct engine *e, int family, int proto, char *err, size_t er
 		return open_slot(e, ENG_S6_UDP, AF_INET6, IPPROTO_UDP, true, err, errlen);
 	if (proto == IPPROTO_TCP)
 		return open_slot(e, ENG_S6_TCP, AF_INET6, IPPROTO_TCP, true, err, errlen);
+	return 0;
+}
+
+/* How long the first prepare waits for the kernel's stamps to come on. */
+#define TSLIVE_WAIT_MS 200
+
+/*
+ * Open what probes of (family, proto) need; the first time, also wait until
+ * the kernel stamps packets (tslive.h), so a run's first probes and replies
+ * get kernel stamps too.
+ */
+int engine_prepare(struct engine *e, int family, int proto, char *err, size_t errlen)
+{
+	if (open_family(e, family, proto, err, errlen) < 0)
+		return -1;
+	if (!e->stamps_checked) {
+		e->stamps_checked = true;
+		if (tslive_wait(TSLIVE_WAIT_MS) < 0)
+			e->stats.stamps_not_live++;
+	}
 	return 0;
 }

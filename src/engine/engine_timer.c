@@ -43,6 +43,8 @@ void eng_probe_free(struct engine *e, struct eng_probe *p)
 	sigtab_del(&e->sigs, &p->sig);
 	th_cancel(&e->timers, &p->timer);
 	dl_del(&p->olink);
+	if (p->state == ENG_INFLIGHT)
+		eng_txt_forget(e, p);
 	if (p->state == ENG_QUEUED && !dl_empty(&p->qlink))
 		e->nqueued--;
 	dl_del(&p->qlink); /* or txlink: they share the links */

@@ -7,6 +7,7 @@
 #include "host/timing_int.h"
 #include "analysis/quant.h"
 #include "analysis/stats.h"
+#include "engine/tslive.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -79,6 +80,9 @@ static int ts_open(struct ts_pair *p, char *err, size_t errlen)
 		snprintf(err, errlen, "SO_TIMESTAMPING: %s", strerror(errno));
 		return -1;
 	}
+	/* the kernel turns stamping on a little later (engine/tslive.h): the
+	   first bursts would otherwise come back unstamped */
+	(void)tslive_wait(200);
 	return 0;
 }
 

@@ -426,7 +426,8 @@ static void print_stats(const struct cli_run *r)
 	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s; %llu by packet socket, %llu by raw "
 		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
-		"unparsable %llu, kernel tx stamps %llu (missed %llu), device tap stamps %llu\n",
+		"unparsable %llu, kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
+		"by sender thread %llu\n",
 		r->prog,
 		(unsigned long long)st.sent, span, span > 0 ? (double)(st.sent - 1) / span : 0.0,
 		(unsigned long long)st.packet_sent, (unsigned long long)(st.sent - st.packet_sent),
@@ -435,7 +436,7 @@ static void print_stats(const struct cli_run *r)
 		(unsigned long long)st.dups, (unsigned long long)st.late,
 		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
 		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing,
-		(unsigned long long)st.tap_ts);
+		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent);
 }
 
 /* Run everything. */

@@ -139,3 +139,35 @@ def test_unrepeatable_hop_goes_raw(lab):
     res, st = ping(lab, "packet", [own])
     assert st[0] == 3 and st[1] == 0 and st[2] == 3, st  # local address: raw path
     assert res[0]["rcvd"] == 3
+
+
+FULL = re.compile(r"sent (\d+) in [\d.]+ s \(\d+ probes/s; (\d+) by packet socket.*"
+                  r"send errors (\d+), received (\d+), matched (\d+) \((\d+) dup, (\d+) late\), "
+                  r"unmatched (\d+).*kernel tx stamps (\d+) \(missed (\d+)\).*"
+                  r"by sender thread (\d+)")
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_threaded_sweep_keeps_every_reply(lab, run):
+    """A sweep of 4,096 at full speed goes through the sender thread: every
+    probe answered once, every TX stamp the kernel's, none matched twice."""
+    dsts = targets(lab, 4, 4096)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+        f.write("".join(d + "\n" for d in dsts))
+        f.flush()
+        p = lab.exec("vp", [str(VANTAGE), "ping", "--send-path", "packet", "--stats",
+                            "--count", "1", "--pps", "0", "--timeout", "2000",
+                            "-f", f.name], check=False, timeout=120)
+    assert p.returncode == 0, p.stderr
+    m = FULL.search(p.stderr)
+    assert m, p.stderr
+    (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
+     thread) = (int(x) for x in m.groups())
+    assert sent == pkt == thread == 4096 and errs == 0, p.stderr
+    assert rcvd == matched == 4096 and dup == late == unmatched == 0, p.stderr
+    assert txts == 4096 and missed == 0, p.stderr
+    res = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
+    assert sorted(r["dst_addr"] for r in res) == sorted(dsts)
+    assert all(r["rcvd"] == 1 and r["dup"] == 0 and r["ts_source"] == "kernel"
+               for r in res), [r for r in res if r["rcvd"] != 1 or r["ts_source"] != "kernel"][:3]
+    assert all(0 < x["rtt"] < 1000 for r in res for x in r["result"])
