@@ -6,9 +6,10 @@
  * monotonic time and clock offset sampled just before the call and the
  * frame's OPT_ID key (keys are per socket, in send order, counted here as
  * rawsock_send_frame counts them) or the errno. It sleeps on an eventfd when
- * the ring is empty and wakes the main loop through another eventfd, only
- * when the main thread asked for it (it has frames out and went back to its
- * loop), not per frame.
+ * the ring is empty and wakes the main loop through another eventfd only
+ * when the main thread asked for it, once half the frames it had out when it
+ * last looked are sent (the read callbacks consume outcomes in between; a
+ * wake-up per batch cost about 5% of a sweep's rate), never per frame.
  *
  * Races handled here: a TX stamp read before its frame's outcome is
  * consumed is stashed by key until it is; a reply to a probe whose outcome
@@ -31,7 +32,7 @@
 #include "engine/txring.h"
 
 #define TXT_ORDER 9        /* 512 slots */
-#define TXT_BATCH 8        /* frames per sendmmsg at most */
+#define TXT_BATCH 32       /* frames per sendmmsg at most (8: ~5% slower) */
 #define SETTLE_NS 100000000ULL /* how long a reply waits for its probe's send */
 
 struct txt_stash {
@@ -49,6 +50,7 @@ struct eng_txthread {
 	struct event *ev;
 	atomic_int tx_sleeping;  /* the sender is (about to be) blocked */
 	atomic_int want_wake;    /* the main thread wants wake_main written */
+	_Atomic uint32_t wake_seq; /* once outcomes up to this one are out */
 	atomic_int stalled;      /* the sender waits for a key reset */
 	atomic_int stop;
 	bool draining;
@@ -63,11 +65,16 @@ static void sender_block(struct eng_txthread *t)
 		;
 }
 
-/* Sender: wake the main loop if it asked for it. */
-static void sender_notify(struct eng_txthread *t)
+/*
+ * Sender: wake the main loop if it asked for it and the outcome of slot seq
+ * (the last one published) is the one it waits for, or at once (now).
+ */
+static void sender_notify(struct eng_txthread *t, uint32_t seq, bool now)
 {
 	uint64_t one = 1;
-	if (atomic_exchange(&t->want_wake, 0))
+	if (atomic_load(&t->want_wake) &&
+	    (now || (int32_t)(seq - atomic_load(&t->wake_seq)) >= 0) &&
+	    atomic_exchange(&t->want_wake, 0))
 		(void)!write(t->wake_main, &one, sizeof one);
 }
 
@@ -110,7 +117,7 @@ static void sender_batch(struct eng_txthread *t, uint32_t from, uint32_t n)
 	if (err)
 		atomic_store(&t->stalled, 1);
 	txring_finish(&t->ring, k);
-	sender_notify(t);
+	sender_notify(t, from + k - 1, err != 0); /* it waits for us after an error */
 }
 
 /* Sender thread: send what is published, sleep when nothing is. */
@@ -298,7 +305,10 @@ void eng_txt_drain(struct engine *e)
 		}
 		if (txring_busy(&t->ring) == 0)
 			break;
-		/* frames still out: ask for a wake-up, then look once more */
+		/* frames still out: ask for a wake-up once half of them are
+		   (or at once after an error), then look once more */
+		uint32_t busy = txring_busy(&t->ring);
+		atomic_store(&t->wake_seq, t->ring.tail + (busy - 1) / 2);
 		atomic_store(&t->want_wake, 1);
 		atomic_thread_fence(memory_order_seq_cst);
 		if (txring_outcome(&t->ring) == NULL)

@@ -171,3 +171,42 @@ def test_threaded_sweep_keeps_every_reply(lab, run):
     assert all(r["rcvd"] == 1 and r["dup"] == 0 and r["ts_source"] == "kernel"
                for r in res), [r for r in res if r["rcvd"] != 1 or r["ts_source"] != "kernel"][:3]
     assert all(0 < x["rtt"] < 1000 for r in res for x in r["result"])
+
+
+def test_threaded_sweep_send_errors(vantage_lab_ready):
+    """The vantage point's link goes down for 50 ms in the middle of a
+    threaded sweep (a lab of its own: the link's routes do not come back).
+    The sends that fail reach their probes' results as not sent, and the
+    OPT_ID keys stay right across the resets: every probe that left has the
+    kernel's TX stamp, none missed, every reply matched once."""
+    lab = Lab("sweep", name="swe%04d" % (os.getpid() % 10000))
+    try:
+        dsts = targets(lab, 4, 20000)
+        lab.exec("vp", ["ping", "-c1", "-W2", dsts[0]], check=False)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+            f.write("".join(d + "\n" for d in dsts))
+            f.flush()
+            p = lab.popen("vp", [str(VANTAGE), "ping", "--send-path", "packet", "--stats",
+                                 "--count", "1", "--pps", "10000", "--timeout", "1000",
+                                 "-f", f.name], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+            time.sleep(1.0)  # of a 2 s sweep
+            lab.exec("vp", ["ip", "link", "set", "e0", "down"])
+            time.sleep(0.05)
+            lab.exec("vp", ["ip", "link", "set", "e0", "up"])
+            out, err = p.communicate(timeout=120)
+    finally:
+        lab.down()
+    assert "Sanitizer" not in err and "runtime error" not in err, err[-2000:]
+    m = FULL.search(err)
+    assert m, err[-2000:]
+    (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
+     thread) = (int(x) for x in m.groups())
+    assert errs > 0 and sent > 0, err[-500:]
+    assert sent == pkt == thread == rcvd == matched == txts and missed == 0, err[-500:]
+    assert dup == late == unmatched == 0, err[-500:]
+    res = [json.loads(x) for x in out.splitlines() if x.strip()]
+    assert len(res) == sent + errs
+    assert sum(r["rcvd"] for r in res) == sent
+    assert all(r["ts_source"] == "kernel" for r in res if r["rcvd"]), \
+        [r for r in res if r["rcvd"] and r["ts_source"] != "kernel"][:3]
