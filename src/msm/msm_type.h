@@ -32,11 +32,27 @@ struct msm_target {
 };
 
 /*
- * Copy a target's family and addresses into a result's af/dst/src and
- * return a copy of its name (its owned dst_name); NULL when out of memory.
+ * Where a result type keeps what it takes from its target: its size and the
+ * offsets of its fields af (uint8_t), dst and src (struct msm_addr),
+ * dst_name (char *, owned) and user_id (uint32_t). MSM_RESULT_LAYOUT(T)
+ * fills one for result type T and fails to compile if a field is missing or
+ * of another size.
  */
-char *msm_target_label(const struct msm_target *t, uint8_t *af, struct msm_addr *dst,
-		       struct msm_addr *src);
+struct msm_result_layout {
+	size_t size, af, dst, src, dst_name, user_id;
+};
+
+#define MSM_FIELD_AT(T, f, bytes) \
+	(offsetof(T, f) + 0 * sizeof(char[sizeof(((T *)0)->f) == (bytes) ? 1 : -1]))
+#define MSM_RESULT_LAYOUT(T) { sizeof(T), MSM_FIELD_AT(T, af, 1), \
+	MSM_FIELD_AT(T, dst, 16), MSM_FIELD_AT(T, src, 16), \
+	MSM_FIELD_AT(T, dst_name, sizeof(char *)), MSM_FIELD_AT(T, user_id, 4) }
+
+/*
+ * A new zeroed result of layout l labelled from target t: its family,
+ * addresses, a copy of its name and its user id. NULL when out of memory.
+ */
+void *msm_result_new(const struct msm_result_layout *l, const struct msm_target *t);
 
 /* Called once with the finished result (owned by the callee). */
 typedef void (*msm_done_fn)(void *result, void *arg);

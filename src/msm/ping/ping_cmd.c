@@ -1,32 +1,16 @@
 /*
- * ping_cmd: `vantage ping`: options into a ping_spec, then msm_cli runs it.
+ * ping_cmd: `vantage ping`: its options as data (msm_cli_type parses them
+ * into a ping_spec), its help, and the port default that depends on the
+ * method; msm_cli runs it.
  */
 #include "msm/ping/ping_cmd.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "msm/msm_cli.h"
+#include "msm/msm_cli_type.h"
 #include "msm/ping/ping.h"
-#include "util/numparse.h"
-
-enum { OPT_METHOD = 2000, OPT_COUNT, OPT_INTERVAL, OPT_SIZE, OPT_TTL, OPT_TIMEOUT, OPT_PORT };
-
-static const struct option longopts[] = {
-	{ "method", required_argument, NULL, OPT_METHOD },
-	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "pps", required_argument, NULL, MSM_OPT_PPS },
-	{ "help", no_argument, NULL, MSM_OPT_HELP },
-	{ "stats", no_argument, NULL, MSM_OPT_STATS },
-	{ "send-path", required_argument, NULL, MSM_OPT_SEND_PATH },
-	{ NULL, 0, NULL, 0 },
-};
 
 /* Print the help. */
 static void help(FILE *f)
@@ -47,69 +31,40 @@ static void help(FILE *f)
 /* What the ping options fill. */
 struct ping_args {
 	struct ping_spec s;
-	long long port;
+	long long port;  /* --port, 0 when not given */
 };
 
-/* One ping option into the spec; 0, or -1 with err. */
-static int ping_opt(int c, const char *arg, void *ctx, char *err, size_t errlen)
+static const struct msm_cli_num nums[] = {
+	MSM_CLI_NUM("count", 1, 65535, struct ping_args, s.count),
+	MSM_CLI_NUM("interval", 1, 3600000, struct ping_args, s.interval_ms),
+	MSM_CLI_NUM("size", 0, 65000, struct ping_args, s.size),
+	MSM_CLI_NUM("ttl", 1, 255, struct ping_args, s.ttl),
+	MSM_CLI_NUM("timeout", 1, 600000, struct ping_args, s.timeout_ms),
+	MSM_CLI_NUM("port", 1, 65535, struct ping_args, port),
+};
+
+/* The destination port of udp/tcp pings: --port, else 33434 / 80. */
+static int complete(void *args)
 {
-	struct ping_args *a = ctx;
-	struct ping_spec *s = &a->s;
-	long long *port = &a->port;
-	long long v;
-	int m;
-	switch (c) {
-	case OPT_METHOD:
-		if ((m = msm_cli_name_index(ping_method_name, PING_METHOD_TCP_ACK + 1, arg)) < 0) {
-			snprintf(err, errlen, "--method: '%s' is not icmp-echo, udp, tcp-syn or tcp-ack", arg);
-			return -1;
-		}
-		s->method = (uint8_t)m;
-		return 0;
-	case OPT_COUNT:
-		if (!parse_option_num("--count", arg, 1, 65535, &v, err, errlen))
-			return -1;
-		s->count = (uint16_t)v;
-		return 0;
-	case OPT_INTERVAL:
-		if (!parse_option_num("--interval", arg, 1, 3600000, &v, err, errlen))
-			return -1;
-		s->interval_ms = (uint32_t)v;
-		return 0;
-	case OPT_SIZE:
-		if (!parse_option_num("--size", arg, 0, 65000, &v, err, errlen))
-			return -1;
-		s->size = (uint16_t)v;
-		return 0;
-	case OPT_TTL:
-		if (!parse_option_num("--ttl", arg, 1, 255, &v, err, errlen))
-			return -1;
-		s->ttl = (uint8_t)v;
-		return 0;
-	case OPT_TIMEOUT:
-		if (!parse_option_num("--timeout", arg, 1, 600000, &v, err, errlen))
-			return -1;
-		s->timeout_ms = (uint32_t)v;
-		return 0;
-	case OPT_PORT:
-		return parse_option_num("--port", arg, 1, 65535, port, err, errlen) ? 0 : -1;
-	default:
-		snprintf(err, errlen, "unknown option (try --help)");
-		return -1;
-	}
+	struct ping_args *a = args;
+	if (a->s.method != PING_METHOD_ICMP_ECHO)
+		a->s.dport = (uint16_t)(a->port ? a->port : a->s.method == PING_METHOD_UDP ? 33434 : 80);
+	return -1;
 }
+
+static const struct msm_cli_type ping_cli = {
+	.prog = "vantage ping", .type = &ping_type, .help = help,
+	.method_name = ping_method_name, .n_methods = PING_METHOD_TCP_ACK + 1,
+	.method_list = "icmp-echo, udp, tcp-syn or tcp-ack",
+	.method_off = offsetof(struct ping_args, s.method),
+	.nums = nums, .n_nums = sizeof nums / sizeof nums[0], .send_path = true,
+	.spec_off = offsetof(struct ping_args, s), .complete = complete,
+};
 
 /* vantage ping. */
 int cmd_ping(int argc, char **argv)
 {
 	struct ping_args a = { .port = 0 };
-	struct msm_cli_opts o;
 	ping_spec_default(&a.s);
-	msm_cli_defaults(&o);
-	int rc = msm_cli_parse("vantage ping", argc, argv, longopts, ping_opt, &a, help, &o);
-	if (rc >= 0)
-		return rc;
-	if (a.s.method != PING_METHOD_ICMP_ECHO)
-		a.s.dport = (uint16_t)(a.port ? a.port : a.s.method == PING_METHOD_UDP ? 33434 : 80);
-	return msm_cli_run("vantage ping", &ping_type, &a.s, &o, argv + optind, argc - optind);
+	return msm_cli_type_main(&ping_cli, &a, argc, argv);
 }

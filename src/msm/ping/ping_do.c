@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "msm/msm_reply.h"
+#include "msm/msm_task.h"
 #include "msm/ping/ping.h"
 #include "net/paris.h"
 
@@ -32,7 +34,7 @@ struct ping_task {
 	uint16_t cap;         /* room in res->replies */
 	uint64_t start_mono;
 	uint64_t sum_ns;
-	uint8_t kernel_all, kernel_any;
+	struct msm_ts_tally ts;
 };
 
 /* The IP protocol of the spec's method. */
@@ -68,15 +70,11 @@ static void finish(struct ping_task *pt)
 	clock_gettime(CLOCK_REALTIME, &r->end);
 	if (r->rcvd)
 		r->avg_ns = pt->sum_ns / r->rcvd;
-	r->ts_source = pt->kernel_all ? MSM_TS_KERNEL
-		       : pt->kernel_any ? MSM_TS_MIXED : MSM_TS_FALLBACK;
+	r->ts_source = msm_ts_tally_source(&pt->ts);
 	if (r->rcvd == 0)
 		r->ts_source = MSM_TS_KERNEL;
 	pt->res = NULL;
-	msm_done_fn done = pt->done;
-	void *arg = pt->arg;
-	task_free(pt);
-	done(r, arg);
+	msm_hand_over(ping_abort, pt, pt->done, pt->arg, r);
 }
 
 /* Count a probe as settled; finish when all are. Returns true if finished. */
@@ -108,15 +106,10 @@ static bool add_reply(struct ping_task *pt, uint32_t seq, const struct eng_reply
 {
 	struct ping_result *res = pt->res;
 	if (res->n_replies == pt->cap) {
-		if (pt->cap == UINT16_MAX)
-			return false;
-		uint32_t cap = pt->cap ? pt->cap * 2u : 4u;
-		cap = cap > UINT16_MAX ? UINT16_MAX : cap;
-		struct ping_reply *v = realloc(res->replies, cap * sizeof *v);
+		struct ping_reply *v = msm_grow16(res->replies, &pt->cap, sizeof *v, 4);
 		if (v == NULL)
 			return false;
 		res->replies = v;
-		pt->cap = (uint16_t)cap;
 	}
 	const struct net_reply *r = rep->r;
 	struct ping_reply *x = &res->replies[res->n_replies++];
@@ -125,16 +118,9 @@ static bool add_reply(struct ping_task *pt, uint32_t seq, const struct eng_reply
 	x->rtt_ns = rep->rtt_ns;
 	x->tx_offset_us = (uint32_t)((rep->tx_mono_ns - pt->start_mono) / 1000);
 	x->seq = (uint16_t)seq;
-	x->reply_size = (uint16_t)(r->size > UINT16_MAX ? UINT16_MAX : r->size);
-	x->reply_ttl = r->ttl < 0 ? 0 : (uint8_t)r->ttl;
-	x->flags = rep->flags | MSM_REPLY_GOT;
-	if (r->proto == IPPROTO_TCP) {
-		x->flags |= MSM_REPLY_TCP;
-		x->icmp_type = r->tcp_flags;
-	} else {
-		x->icmp_type = r->icmp_type;
-		x->icmp_code = r->icmp_code;
-	}
+	x->reply_size = msm_reply_size(r);
+	x->reply_ttl = msm_reply_ttl(r);
+	x->flags = rep->flags | MSM_REPLY_GOT | msm_reply_kind(r, &x->icmp_type, &x->icmp_code);
 	return true;
 }
 
@@ -155,10 +141,7 @@ static void on_reply(void *ctx, uint32_t seq, const struct eng_reply *rep)
 		res->min_ns = rep->rtt_ns;
 	if (rep->rtt_ns > res->max_ns)
 		res->max_ns = rep->rtt_ns;
-	if (msm_reply_kernel_rtt(rep->flags))
-		pt->kernel_any = 1;
-	else
-		pt->kernel_all = 0;
+	msm_ts_tally_add(&pt->ts, rep->flags);
 	if (!(rep->flags & MSM_REPLY_LATE))
 		settle(pt);
 }
@@ -237,17 +220,14 @@ static void send_next(void *arg)
 		on_sent(pt, seq, EEXIST, false, 0);
 }
 
+static const struct msm_result_layout ping_layout = MSM_RESULT_LAYOUT(struct ping_result);
+
 /* A new result for this task's target and spec. */
 static struct ping_result *new_result(const struct ping_spec *s, const struct msm_target *t)
 {
-	struct ping_result *r = calloc(1, sizeof *r);
+	struct ping_result *r = msm_result_new(&ping_layout, t);
 	if (r == NULL)
 		return NULL;
-	r->dst_name = msm_target_label(t, &r->af, &r->dst, &r->src);
-	if (r->dst_name == NULL) {
-		free(r);
-		return NULL;
-	}
 	r->method = s->method;
 	r->ttl = s->ttl;
 	r->size = s->size;
@@ -256,7 +236,6 @@ static struct ping_result *new_result(const struct ping_spec *s, const struct ms
 	r->count = s->count;
 	r->interval_ms = s->interval_ms;
 	r->timeout_ms = s->timeout_ms;
-	r->user_id = t->user_id;
 	return r;
 }
 
@@ -277,7 +256,7 @@ void *ping_start(struct engine *e, const void *spec, const struct msm_target *t,
 	pt->t.name = NULL;
 	pt->done = done;
 	pt->arg = arg;
-	pt->kernel_all = 1;
+	msm_ts_tally_init(&pt->ts);
 	engine_owner_init(&pt->own, &ping_owner_ops, pt, ping_method_name(s->method));
 	pt->res = new_result(s, t);
 	if (s->count > 1)

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "msm/msm_reply.h"
+#include "msm/msm_task.h"
 #include "msm/trace/trace.h"
 #include "msm/trace/trace_stop.h"
 #include "net/paris.h"
@@ -34,7 +36,7 @@ struct trace_task {
 	uint8_t gap;           /* silent TTLs in a row */
 	bool got_reply, got_dest, got_unreach, got_loop;
 	uint8_t unreach_code;
-	uint8_t kernel_all, kernel_any;
+	struct msm_ts_tally ts;
 };
 
 /* The probe kind of a method. */
@@ -110,13 +112,9 @@ static void finish(struct trace_task *tt, unsigned reason, unsigned data)
 	r->stop_reason = (uint8_t)reason;
 	r->stop_data = (uint8_t)data;
 	clock_gettime(CLOCK_REALTIME, &r->end);
-	r->ts_source = tt->kernel_all ? MSM_TS_KERNEL
-		       : tt->kernel_any ? MSM_TS_MIXED : MSM_TS_FALLBACK;
+	r->ts_source = msm_ts_tally_source(&tt->ts);
 	tt->res = NULL;
-	msm_done_fn done = tt->done;
-	void *arg = tt->arg;
-	task_free(tt);
-	done(r, arg);
+	msm_hand_over(trace_abort, tt, tt->done, tt->arg, r);
 }
 
 /*
@@ -130,15 +128,10 @@ static bool grow_probes(struct trace_task *tt)
 	struct trace_result *r = tt->res;
 	if (r->n_probes < tt->cap)
 		return true;
-	if (tt->cap == UINT16_MAX)
-		return false;
-	uint32_t cap = tt->cap ? tt->cap * 2u : r->attempts * 2u;
-	cap = cap > UINT16_MAX ? UINT16_MAX : cap;
-	struct trace_probe *v = realloc(r->probes, cap * sizeof *v);
+	struct trace_probe *v = msm_grow16(r->probes, &tt->cap, sizeof *v, r->attempts * 2u);
 	if (v == NULL)
 		return false;
 	r->probes = v;
-	tt->cap = (uint16_t)cap;
 	return true;
 }
 
@@ -289,22 +282,13 @@ static void fill(struct trace_task *tt, struct trace_probe *p, const struct eng_
 	const struct net_reply *r = rep->r;
 	memcpy(p->from.b, r->src.a, 16);
 	p->rtt_ns = rep->rtt_ns;
-	p->reply_size = (uint16_t)(r->size > UINT16_MAX ? UINT16_MAX : r->size);
-	p->reply_ttl = r->ttl < 0 ? 0 : (uint8_t)r->ttl;
+	p->reply_size = msm_reply_size(r);
+	p->reply_ttl = msm_reply_ttl(r);
 	p->quoted_ttl = r->has_quote ? r->q.ttl : 0;
-	p->flags = (uint8_t)(p->flags | rep->flags | MSM_REPLY_GOT);
-	if (r->proto == IPPROTO_TCP) {
-		p->flags |= MSM_REPLY_TCP;
-		p->icmp_type = r->tcp_flags;
-	} else {
-		p->icmp_type = r->icmp_type;
-		p->icmp_code = r->icmp_code;
-	}
+	p->flags = (uint8_t)(p->flags | rep->flags | MSM_REPLY_GOT |
+			     msm_reply_kind(r, &p->icmp_type, &p->icmp_code));
 	keep_mpls(tt, p, r);
-	if (msm_reply_kernel_rtt(rep->flags))
-		tt->kernel_any = 1;
-	else
-		tt->kernel_all = 0;
+	msm_ts_tally_add(&tt->ts, rep->flags);
 }
 
 /* Engine: a reply to probe idx. */
@@ -369,17 +353,14 @@ static void on_sent(void *ctx, uint32_t idx, int err, bool refused, uint64_t mon
 
 static const struct eng_owner_ops trace_owner_ops = { on_build, on_sent, on_reply, on_timeout };
 
+static const struct msm_result_layout trace_layout = MSM_RESULT_LAYOUT(struct trace_result);
+
 /* A new result for this task's target and spec. */
 static struct trace_result *new_result(const struct trace_spec *s, const struct msm_target *t)
 {
-	struct trace_result *r = calloc(1, sizeof *r);
+	struct trace_result *r = msm_result_new(&trace_layout, t);
 	if (r == NULL)
 		return NULL;
-	r->dst_name = msm_target_label(t, &r->af, &r->dst, &r->src);
-	if (r->dst_name == NULL) {
-		free(r);
-		return NULL;
-	}
 	r->method = s->method;
 	r->first_ttl = s->first_ttl;
 	r->max_ttl = s->max_ttl;
@@ -390,7 +371,6 @@ static struct trace_result *new_result(const struct trace_spec *s, const struct 
 	r->dport = kind_of(s->method) == NET_PROBE_ICMP_ECHO ? 0 : s->dport;
 	r->paris_id = trace_method_is_paris(s->method) ? s->paris_id : 0;
 	r->wait_ms = s->wait_ms;
-	r->user_id = t->user_id;
 	return r;
 }
 
@@ -414,7 +394,7 @@ void *trace_start(struct engine *e, const void *spec, const struct msm_target *t
 	tt->done = done;
 	tt->arg = arg;
 	tt->ttl = s->first_ttl;
-	tt->kernel_all = 1;
+	msm_ts_tally_init(&tt->ts);
 	engine_owner_init(&tt->own, &trace_owner_ops, tt, trace_method_name(s->method));
 	tt->res = new_result(s, t);
 	int rc = tt->res ? submit_probe(tt) : ENOMEM;
