@@ -162,11 +162,11 @@ def sweep(lab, dsts, timeout_ms):
         (int(x) for x in m.groups())
 
 
-@pytest.mark.parametrize("run", range(2))
-def test_threaded_sweep_keeps_every_reply(lab, run):
+@pytest.mark.parametrize("af,run", [(4, 0), (4, 1), (6, 0)])
+def test_threaded_sweep_keeps_every_reply(lab, af, run):
     """A sweep of 4,096 at full speed goes through the sender thread: every
     probe answered once, every TX stamp the kernel's, none matched twice."""
-    dsts = targets(lab, 4, 4096)
+    dsts = targets(lab, af, 4096)
     p, res, counters = sweep(lab, dsts, 2000)
     (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
      thread) = counters
