@@ -263,7 +263,8 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		send_one(e, p);
 	}
 	eng_drain_tap(e);
-	eng_txt_drain(e); /* also asks the sender for a wake-up for what is out */
+	if (e->txt) /* outcomes and stamps; asks for a wake-up for what is out */
+		eng_drain_txts(e, ENG_PK_TX);
 	/* with the sender's ring full, consuming its outcomes restarts the pump */
 	if (!dl_empty(&e->sendq) && eng_txt_room(e) > 0)
 		eng_schedule_pump(e, pacer_wait_ns(&e->pacer));
