@@ -77,9 +77,16 @@ def test_packet_path_same_replies_and_rtts(lab, af):
     assert {r["src_addr"] for r in raw} == {r["src_addr"] for r in pkt}
     assert {r["ttl"] for r in raw} == {r["ttl"] for r in pkt}
     m_raw, m_pkt = statistics.median(rtts(raw)), statistics.median(rtts(pkt))
-    print("IPv%d median RTT: raw %.1f us, packet %.1f us" % (af, m_raw * 1e3, m_pkt * 1e3))
-    # the same links each way, RTTs of a few us: the medians agree within 10 us
-    assert abs(m_raw - m_pkt) < 0.010, (m_raw, m_pkt)
+    lo_raw, lo_pkt = min(rtts(raw)), min(rtts(pkt))
+    print("IPv%d RTT: raw min %.1f median %.1f us, packet min %.1f median %.1f us"
+          % (af, lo_raw * 1e3, m_raw * 1e3, lo_pkt * 1e3, m_pkt * 1e3))
+    # The same links each way: RTTs of a few us. On the lab VM each probe's
+    # RTT is 3-5 us or 10-15 us (where the kernel runs the lab's forwarding)
+    # in a mix that changes from run to run, on either path, so medians of
+    # 120 can differ by 8 us; the fastest replies agree within 5 us, and a
+    # user-space stamp on either side would be tens of us off.
+    assert abs(lo_raw - lo_pkt) < 0.005, (lo_raw, lo_pkt)
+    assert abs(m_raw - m_pkt) < 0.020, (m_raw, m_pkt)
 
 
 def read_pcap(path):
