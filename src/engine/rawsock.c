@@ -133,14 +133,34 @@ int rawsock_send(struct rawsock *s, const uint8_t *pkt, size_t len,
 	return 0;
 }
 
+/* See rawsock.h: the first of the three stamps is the software one. */
+int64_t rawsock_cmsg_stamp(const struct cmsghdr *cm)
+{
+	struct timespec ts;
+	if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPING ||
+	    cm->cmsg_len < CMSG_LEN(sizeof ts))
+		return 0;
+	memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+	return eng_ts_ns(&ts);
+}
+
+/* See rawsock.h. */
+int64_t rawsock_msg_stamp(struct msghdr *m)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		int64_t ns = rawsock_cmsg_stamp(cm);
+		if (ns)
+			return ns;
+	}
+	return 0;
+}
+
 /* Pull the timestamp and hop limit out of a received message's cmsgs. */
 static void read_cmsgs(struct msghdr *m, struct rawsock_rx *rx)
 {
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
-			struct timespec ts[3];
-			memcpy(ts, CMSG_DATA(cm), sizeof ts);
-			rx->kernel_ns = eng_ts_ns(&ts[0]);
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
+			rx->kernel_ns = rawsock_cmsg_stamp(cm);
 		} else if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_HOPLIMIT) {
 			int h;
 			memcpy(&h, CMSG_DATA(cm), sizeof h);
@@ -208,15 +228,14 @@ static bool txts_of(struct msghdr *m, uint32_t *key, int64_t *ns)
 {
 	bool have_ts = false, have_key = false;
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPING) {
-			struct timespec ts[3];
-			memcpy(ts, CMSG_DATA(cm), sizeof ts);
-			*ns = eng_ts_ns(&ts[0]);
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
+			*ns = rawsock_cmsg_stamp(cm);
 			have_ts = *ns != 0;
-		} else if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
-			   (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR) ||
-			   (cm->cmsg_level == SOL_PACKET &&
-			    cm->cmsg_type == PACKET_TX_TIMESTAMP)) {
+		} else if (((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+			    (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR) ||
+			    (cm->cmsg_level == SOL_PACKET &&
+			     cm->cmsg_type == PACKET_TX_TIMESTAMP)) &&
+			   cm->cmsg_len >= CMSG_LEN(sizeof(struct sock_extended_err))) {
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(cm), sizeof ee);
 			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING &&

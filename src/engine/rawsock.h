@@ -86,6 +86,18 @@ int rawsock_recv_many(struct rawsock *s, uint8_t (*bufs)[RAWSOCK_RXLEN], int n,
  */
 int rawsock_read_txts(struct rawsock *s, uint32_t *keys, int64_t *ns, int n, int *nts);
 
+struct cmsghdr;
+struct msghdr;
+
+/*
+ * The software stamp (CLOCK_REALTIME ns) a control message carries when it
+ * is SOL_SOCKET / SCM_TIMESTAMPING and long enough to hold it; else 0.
+ */
+int64_t rawsock_cmsg_stamp(const struct cmsghdr *cm);
+
+/* The first software stamp among a received message's control messages, 0 if none. */
+int64_t rawsock_msg_stamp(struct msghdr *m);
+
 /* Restart the OPT_ID counter at 0 (after a send error left it uncertain). */
 void rawsock_reset_keys(struct rawsock *s);
 

@@ -3,12 +3,12 @@
  * receive timestamps on, until a datagram comes back stamped (see tslive.h).
  */
 #include "engine/tslive.h"
+#include "engine/rawsock.h"
 
 #include <arpa/inet.h>
 #include <linux/net_tstamp.h>
 #include <poll.h>
 #include <stdbool.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,15 +42,7 @@ static bool came_back_stamped(int fd, int wait_ms)
 	struct pollfd p = { fd, POLLIN, 0 };
 	if (poll(&p, 1, wait_ms) <= 0 || recvmsg(fd, &msg, 0) < 0)
 		return false;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		struct timespec ts;
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPING ||
-		    c->cmsg_len < CMSG_LEN(sizeof ts))
-			continue;
-		memcpy(&ts, CMSG_DATA(c), sizeof ts);
-		return ts.tv_sec != 0 || ts.tv_nsec != 0;
-	}
-	return false;
+	return rawsock_msg_stamp(&msg) != 0;
 }
 
 /* Milliseconds on the monotonic clock. */

@@ -7,6 +7,7 @@
 #include "host/timing_int.h"
 #include "analysis/quant.h"
 #include "analysis/stats.h"
+#include "engine/rawsock.h"
 #include "engine/tslive.h"
 
 #include <errno.h>
@@ -27,21 +28,6 @@ struct ts_pair {
 	int tx, rx;
 };
 
-/* Nanoseconds of the first SCM_TIMESTAMPING timestamp in msg, or -1. */
-static int64_t cmsg_ts(struct msghdr *msg)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
-			struct timespec ts;
-			memcpy(&ts, CMSG_DATA(c), sizeof ts);
-			if (ts.tv_sec || ts.tv_nsec)
-				return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-		}
-	}
-	return -1;
-}
-
 /* Receive one message (data or error queue) and return its timestamp. */
 static int64_t recv_ts(int fd, int flags)
 {
@@ -54,7 +40,8 @@ static int64_t recv_ts(int fd, int flags)
 		return -2;
 	if (recvmsg(fd, &msg, flags | MSG_DONTWAIT) < 0)
 		return -2;
-	return cmsg_ts(&msg);
+	int64_t ns = rawsock_msg_stamp(&msg);
+	return ns ? ns : -1;
 }
 
 /* Open and connect the sender and receiver with timestamping on. */
