@@ -7,6 +7,7 @@
 #include "analysis/stats.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,34 @@ static double refine_step(const double *v, size_t n, double step, double tol,
 	return res > 0 ? nearbyint(step / res) * res : step;
 }
 
+/*
+ * True when the values on the grid of step (within tol) sit on more than one
+ * multiple of it, no one multiple holding over 90% of them. Values nearly all
+ * near one multiple say nothing of a grid: any tight spread (RTTs of
+ * 2.2-2.5 ms, say) fits a step equal to its own median within the
+ * tolerance, and an outlier near twice that does not make it a grid.
+ */
+static bool spans_multiples(const double *v, size_t n, double step, double tol)
+{
+	double *k = malloc(n * sizeof *k);
+	if (!k)
+		return false;
+	size_t m = 0, best = 0, run = 0;
+	for (size_t i = 0; i < n; i++) {
+		double r = nearbyint(v[i] / step);
+		if (fabs(v[i] / step - r) <= tol)
+			k[m++] = r;
+	}
+	stats_sort(k, m);
+	for (size_t i = 0; i < m; i++) {
+		run = (i > 0 && k[i] == k[i - 1]) ? run + 1 : 1;
+		if (run > best)
+			best = run;
+	}
+	free(k);
+	return m > 0 && (double)best <= 0.9 * (double)m;
+}
+
 /* Run the detector over v; see quant.h. */
 int quant_detect(const double *v, size_t n, const struct quant_params *p,
 		 struct quant_result *out)
@@ -172,7 +201,7 @@ int quant_detect(const double *v, size_t n, const struct quant_params *p,
 			if (tol * step < p->resolution / 2)
 				tol = p->resolution / 2 / step;
 			double fit = quant_fit(v, n, step, tol);
-			if (fit >= p->min_fit) {
+			if (fit >= p->min_fit && spans_multiples(v, n, step, tol)) {
 				out->verdict = QUANT_FOUND;
 				out->step = step;
 				out->fit = fit;

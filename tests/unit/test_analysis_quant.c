@@ -100,11 +100,32 @@ static void test_constant_series_unknown(void **state)
 	assert_int_equal(r.distinct, 2);
 }
 
+/*
+ * A tight spread of RTTs (2.350-2.459 ms, 1 us resolution, as a lab link
+ * with a fixed delay gives) fits a "grid" whose step is its own median
+ * within the tolerance; all on one multiple, that is no grid. (CI saw it
+ * called quantized to 2.401 ms.)
+ */
+static void test_tight_spread_not_quantized(void **state)
+{
+	(void)state;
+	double v[240];
+	for (size_t i = 0; i < 240; i++)
+		v[i] = 2.35 + (double)((i * 7919) % 110) / 1000.0;
+	v[0] = 4.80; /* outliers near twice the median, as in CI's data */
+	v[1] = 4.81;
+	struct quant_params p;
+	struct quant_result r;
+	quant_params_default(&p, 0.001);
+	assert_int_equal(quant_detect(v, 240, &p, &r), QUANT_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_constant_series_unknown),
+		cmocka_unit_test(test_tight_spread_not_quantized),
 	};
 	return cmocka_run_group_tests_name("analysis_quant", tests, NULL, NULL);
 }
