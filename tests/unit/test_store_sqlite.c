@@ -184,6 +184,79 @@ static void test_measurements(void **state)
 	json_decref(l);
 }
 
+/* Hole 5 of issue 11: a measurement id is never given twice, also when the
+   newest measurement's row is gone (SQLite reuses the largest rowid otherwise). */
+static void test_msm_ids_never_reused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t agent = add(st, "aa", "probe", 1), last = 0;
+	for (int i = 0; i < 3; i++) {
+		struct store_msm m = { .def = "{\"type\":\"ping\"}" };
+		assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+		last = m.id;
+	}
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM msm_agents WHERE msm_id = %lld;"
+		 "DELETE FROM measurements WHERE id = %lld", (long long)last, (long long)last);
+	assert_int_equal(sq_exec(sq(st), sql, err, sizeof err), 0);
+	struct store_msm m = { .def = "{\"type\":\"ping\"}" };
+	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+	assert_true(m.id > last);
+}
+
+/* A database made by the schema before issue 11 opens with its rows kept and
+   measurement ids that go on from the largest one. */
+static void test_old_schema_migrated(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	f->st->ops->close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE agents (id INTEGER PRIMARY KEY, fp TEXT UNIQUE NOT NULL, org TEXT NOT NULL,"
+		" role TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '', approved INTEGER NOT NULL DEFAULT 0,"
+		" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER);"
+		"CREATE TABLE measurements (id INTEGER PRIMARY KEY, def TEXT NOT NULL, start INTEGER,"
+		" stop INTEGER, interval INTEGER, spread INTEGER, stopped INTEGER);"
+		"CREATE TABLE msm_agents (msm_id INTEGER NOT NULL REFERENCES measurements(id),"
+		" agent_id INTEGER NOT NULL REFERENCES agents(id), refused TEXT,"
+		" PRIMARY KEY (msm_id, agent_id));"
+		"CREATE TABLE results (id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL,"
+		" seq INTEGER NOT NULL, msm_id INTEGER NOT NULL, body TEXT NOT NULL,"
+		" UNIQUE (agent_id, seq));"
+		"INSERT INTO agents(id, fp, org, role, approved) VALUES (1, 'aa', 'lab', 'probe', 1);"
+		"INSERT INTO measurements(id, def) VALUES (1, '{}'), (7, '{}');"
+		"INSERT INTO msm_agents VALUES (7, 1, NULL);"
+		"INSERT INTO results(agent_id, seq, msm_id, body) VALUES (1, 1, 7, '{}'), (1, 2, 7, '{}');"
+		"DELETE FROM measurements WHERE id = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	struct store *st = f->st;
+	assert_int_equal(st->ops->results_count(st), 2);
+	int n = 0;
+	assert_int_equal(st->ops->msm_for_agent(st, 1, count_row, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	int64_t agent = 1;
+	struct store_msm m = { .def = "{}" };
+	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+	assert_int_equal(m.id, 8);
+	/* The old results keep their place: a re-upload of (1, 2) is still a duplicate. */
+	struct store_result again = { 1, 2, 7, "{}", 2 };
+	assert_int_equal(st->ops->results_put(st, &again, 1, err, sizeof err), 0);
+	/* Opening a second time migrates nothing again. */
+	st->ops->close(st);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(f->st);
+	assert_int_equal(f->st->ops->results_count(f->st), 2);
+}
+
 /* Timing history: kept per agent in time order, a repeat of (agent, time) once, since filters. */
 static void test_timing_history(void **state)
 {
@@ -282,6 +355,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msm_ids_never_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }

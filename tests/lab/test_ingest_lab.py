@@ -1,0 +1,154 @@
+"""Ingest's "nothing lost, nothing twice" against agents that misbehave and
+controllers that die (issue 11, holes 1, 2, 3 and 5). Hand-driven agents
+(raw_agent.py) send what vantage-agent never would: results of measurements
+they were never given, reused and out-of-order sequence numbers; an API
+create is followed at once by kill -9 of the controller. Each test states
+what must hold; the store is read directly afterwards."""
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from platform_lab import PORT, VANTAGE, Platform, sanitizer_clean, sh, wait_for
+
+HERE = Path(__file__).resolve().parent
+PY = "/usr/bin/python3"
+API = "127.0.0.1:8443"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+
+@pytest.fixture
+def lab():
+    p = Platform(prefix="vin")
+    yield p
+    p.close()
+
+
+def raw_agent(lab, i, fp, steps, ns=None, addr=None):
+    """Run raw_agent.py with agent i's key; returns the messages it received."""
+    key = lab.dir / f"agent{i}" / "agent.key"
+    if not Path(str(key) + ".crt").exists():
+        sh("openssl", "req", "-x509", "-new", "-key", str(key), "-subj", "/CN=test", "-days", "1",
+           "-out", str(key) + ".crt")
+    cfg = {"addr": addr or f"198.18.250.{4 * i + 1}", "port": PORT, "key": str(key), "fp": fp,
+           "steps": steps}
+    p = subprocess.run(["ip", "netns", "exec", ns or f"{lab.tag}a{i}", PY,
+                        str(HERE / "raw_agent.py"), json.dumps(cfg)],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    return [json.loads(l) for l in p.stdout.splitlines()]
+
+
+def result(seq, msm, **extra):
+    body = {"type": "ping", "msm_id": msm, "timestamp": int(time.time()), "from": "198.18.250.10",
+            "dst_addr": "198.18.0.1", "sent": 1, "rcvd": 1, **extra}
+    return {"send": "result", "msg": {"seq": seq, "msm_id": msm, "body": body, **extra}}
+
+
+def sql(lab, query, *args):
+    con = sqlite3.connect(f"file:{lab.db()}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(query, args).fetchall()
+    finally:
+        con.close()
+
+
+def admin_raw(lab, req):
+    """One request on the controller's admin socket (for what the CLI does not ask)."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(str(lab.dir / "controller" / "admin.sock"))
+    s.sendall((json.dumps(req) + "\n").encode())
+    data = b""
+    while chunk := s.recv(65536):
+        data += chunk
+    s.close()
+    return json.loads(data)
+
+
+def acks(msgs):
+    return [m["seq"] for m in msgs if m.get("type") == "ack"]
+
+
+def create(lab, agent, **kw):
+    p = lab.admin("measurement", "create", "--type", "ping", "--target", "198.18.0.7",
+                  "--agents", str(agent), "--def", '{"fake_ms": 5}', *sum(
+                      ([f"--{k}", str(v)] for k, v in kw.items()), []))
+    assert p.returncode == 0, p.stderr
+    return int(p.stdout)
+
+
+def test_results_of_measurements_never_assigned_are_refused(lab):
+    """Hole 1: an agent may only write into measurements it was given; results
+    of a measurement it ran and that was stopped meanwhile still count."""
+    lab.start_controller()
+    other, _ = lab.register(1)
+    me, fp = lab.register(2)
+    not_mine = create(lab, other, interval=60)
+    mine_stopped = create(lab, me, interval=60)
+    assert lab.admin("measurement", "stop", mine_stopped).returncode == 0
+    msgs = raw_agent(lab, 2, fp, [
+        {"hello": {}},
+        result(1, not_mine), result(2, 987654), result(3, mine_stopped),
+        {"wait": 3},
+    ])
+    rows = sql(lab, "SELECT msm_id, seq FROM results WHERE agent_id = ?", me)
+    assert rows == [(mine_stopped, 3)], rows
+    # refused durably, so the agent may forget them: acked, counted and logged with a reason
+    assert acks(msgs) and max(acks(msgs)) == 3, msgs
+    shown = lab.admin_json("agents", "show", me)
+    assert shown["results_refused"] == 2, shown
+    stats = admin_raw(lab, {"cmd": "stats"})["data"]
+    assert stats["results_refused"] == 2, stats
+    log = lab.controller.text()
+    assert f"agent {me}: result 1 refused: measurement {not_mine} was never assigned to it" in log
+    assert f"agent {me}: result 2 refused: measurement 987654 was never assigned to it" in log
+    assert lab.controller.stop() == 0
+    assert sanitizer_clean(lab.controller.text())
+
+
+def test_api_create_is_committed_before_it_is_answered(lab):
+    """Hole 5: a 201 means the measurement is stored. An agent's HELLO opens the
+    group-commit transaction (flushed 900 ms later); the create that comes
+    meanwhile must not wait for it, and kill -9 right after the answer keeps it."""
+    lab.start_controller("--api", API, "--flush-ms", "900")
+    wait_for(lambda: "API on https://" in lab.controller.text(), 10, "the API to start")
+    me, fp = lab.register(1)
+    key = subprocess.run([str(VANTAGE), "keys", "add", "alice", "--dir",
+                          str(lab.dir / "controller")], capture_output=True, text=True,
+                         timeout=30).stdout.split()[-1]
+    body = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.0.9",
+                             "description": "durable", "is_oneoff": True}],
+            "probes": [{"type": "probes", "value": str(me), "requested": 1}]}
+    req = {"method": "POST", "url": f"https://{API}/api/v2/measurements/", "key": key,
+           "body": body, "cafile": str(lab.dir / "controller" / "api.crt")}
+    agentkey = lab.dir / "agent1" / "agent.key"
+    sh("openssl", "req", "-x509", "-new", "-key", str(agentkey), "-subj", "/CN=test", "-days", "1",
+       "-out", str(agentkey) + ".crt")
+    cfg = {"addr": "127.0.0.1", "port": PORT, "key": str(agentkey), "fp": fp,
+           "steps": [{"hello": {}}, {"api": req}, {"wait": 5}]}
+    p = subprocess.Popen(["ip", "netns", "exec", lab.ns, PY, str(HERE / "raw_agent.py"),
+                          json.dumps(cfg)], stdout=subprocess.PIPE, text=True)
+    answer = None
+    for line in p.stdout:
+        m = json.loads(line)
+        if "api" in m:
+            answer = m
+            lab.controller.kill9()
+            break
+    p.kill()
+    p.wait(timeout=10)
+    assert answer and answer["api"] == 201, answer
+    msm = json.loads(answer["body"])["measurements"][0]
+    lab.start_controller("--api", API)
+    wait_for(lambda: lab.controller.text().count("API on https://") == 2, 10,
+             "the API to start again")
+    rows = sql(lab, "SELECT id FROM measurements")
+    assert (msm,) in rows, (msm, rows)
+    assert sql(lab, "SELECT agent_id FROM msm_agents WHERE msm_id = ?", msm) == [(me,)]
