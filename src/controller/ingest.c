@@ -36,7 +36,7 @@ static int reserve(struct controller *c)
 static void arm(struct controller *c)
 {
 	if (!event_pending(c->flush, EV_TIMEOUT, NULL)) {
-		struct timeval tv = { 0, c->opts.flush_ms * 1000 };
+		struct timeval tv = { c->opts.flush_ms / 1000, c->opts.flush_ms % 1000 * 1000 };
 		event_add(c->flush, &tv);
 	}
 }

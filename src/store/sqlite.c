@@ -17,8 +17,9 @@ static const char schema[] =
 	" id INTEGER PRIMARY KEY, fp TEXT UNIQUE NOT NULL, org TEXT NOT NULL,"
 	" role TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '', approved INTEGER NOT NULL DEFAULT 0,"
 	" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER);"
+	/* AUTOINCREMENT: an id once given is never given again (sqlite_migrate.c). */
 	"CREATE TABLE IF NOT EXISTS measurements ("
-	" id INTEGER PRIMARY KEY, def TEXT NOT NULL, start INTEGER, stop INTEGER,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, def TEXT NOT NULL, start INTEGER, stop INTEGER,"
 	" interval INTEGER, spread INTEGER, stopped INTEGER);"
 	"CREATE TABLE IF NOT EXISTS msm_agents ("
 	" msm_id INTEGER NOT NULL REFERENCES measurements(id),"
@@ -180,7 +181,8 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
-	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
+	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_migrate(s, why, sizeof why) < 0 ||
+	    sq_api_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);

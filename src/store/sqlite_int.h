@@ -23,6 +23,9 @@ static inline struct store_sqlite *sq(struct store *st)
 	return (struct store_sqlite *)st;
 }
 
+/* Bring an older database's tables up to the current schema (sqlite_migrate.c); 0 or -1. */
+int sq_migrate(struct store_sqlite *s, char *err, size_t errlen);
+
 /* Run sql (no results); returns 0 or -1 with err. */
 int sq_exec(struct store_sqlite *s, const char *sql, char *err, size_t errlen);
 
