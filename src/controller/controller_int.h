@@ -34,6 +34,7 @@ struct session {
 	int64_t last_heard;     /* monotonic seconds */
 	int64_t queued_seq;     /* highest result seq queued for commit */
 	uint64_t results;       /* results received in this session */
+	uint64_t refused;       /* of them refused (ingest.c) */
 	int reach_wait;         /* its reach check waits for another agent */
 };
 
@@ -57,6 +58,7 @@ struct controller {
 	size_t nbatch;
 	int in_txn;                 /* a group-commit transaction is open */
 	uint64_t stored, duplicates, refused_conns;
+	uint64_t results_refused;   /* results refused since start (ingest.c) */
 	uint64_t commits;
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */

@@ -4,7 +4,10 @@
  * the session and status writes made meanwhile) when the batch is full or
  * flush_ms has passed; only then does each session get an ACK up to its
  * highest committed sequence. The store drops a re-uploaded (agent, seq), so
- * an agent that resends after a lost ack changes nothing.
+ * an agent that resends after a lost ack changes nothing. A result of a
+ * measurement the agent was never given is refused: logged with the reason,
+ * counted, and recorded as refused in the same commit (so it is acked and
+ * the agent's spool lets it go), never stored.
  */
 #include "controller/controller_int.h"
 
@@ -55,17 +58,51 @@ void ingest_txn(struct controller *c)
 	arm(c);
 }
 
+/*
+ * Why a result of s cannot be stored, or NULL if it can: only measurements
+ * the agent was given (running, stopped or taken away since) take its
+ * results. -1 in *failed on a store error.
+ */
+static const char *refusal(struct controller *c, struct session *s, const struct msg *m,
+			   int *failed)
+{
+	char err[256];
+	int assigned = c->store->ops->msm_assigned(c->store, m->msm_id, s->agent.id, err, sizeof err);
+	*failed = assigned < 0;
+	if (assigned < 0)
+		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
+	return assigned == 0 ? "was never assigned to it" : NULL;
+}
+
+/* Log a refused result: the first ten of a session, then every thousandth. */
+static void log_refusal(struct controller *c, struct session *s, const struct msg *m,
+			const char *why)
+{
+	s->refused++;
+	c->results_refused++;
+	if (s->refused <= 10 || s->refused % 1000 == 0)
+		ctl_log(c, "agent %lld: result %lld refused: measurement %lld %s"
+			" (%llu refused in this session)", (long long)s->agent.id, (long long)m->seq,
+			(long long)m->msm_id, why, (unsigned long long)s->refused);
+}
+
 /* See controller_int.h. */
 int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 {
 	if (reserve(c) < 0)
 		return -1;
+	int failed;
+	const char *why = refusal(c, s, m, &failed);
+	if (failed)
+		return -1;
 	char *body = json_dumps(m->body, JSON_COMPACT);
 	if (!body)
 		return -1;
+	if (why)
+		log_refusal(c, s, m, why);
 	c->batch[c->nbatch] = (struct store_result){
 		.agent_id = s->agent.id, .seq = m->seq, .msm_id = m->msm_id,
-		.body = body, .len = strlen(body),
+		.body = body, .len = strlen(body), .refused = why,
 	};
 	c->batch_from[c->nbatch++] = s;
 	s->results++;
@@ -134,8 +171,11 @@ void ingest_flush(struct controller *c)
 			if (c->batch_from[i])
 				conn_close(c->batch_from[i]->conn, "controller storage error", err);
 	} else {
+		size_t refused = 0;
+		for (size_t i = 0; i < c->nbatch; i++)
+			refused += c->batch[i].refused != NULL;
 		c->stored += (uint64_t)added;
-		c->duplicates += c->nbatch - (size_t)added;
+		c->duplicates += c->nbatch - refused - (size_t)added;
 		send_acks(c);
 	}
 	clear(c);

@@ -30,6 +30,12 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS results ("
 	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
 	" msm_id INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (agent_id, seq));"
+	/* Results an agent sent that were refused (e.g. of a measurement it was
+	   never given): kept by (agent, epoch, seq) so they are acked, and counted. */
+	"CREATE TABLE IF NOT EXISTS results_refused ("
+	" agent_id INTEGER NOT NULL, epoch INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL,"
+	" msm_id INTEGER NOT NULL, reason TEXT NOT NULL, time INTEGER NOT NULL,"
+	" PRIMARY KEY (agent_id, epoch, seq));"
 	"CREATE TABLE IF NOT EXISTS sessions ("
 	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, connected INTEGER NOT NULL,"
 	" disconnected INTEGER, peer TEXT, reason TEXT);"
@@ -159,6 +165,8 @@ static void sq_close(struct store *st)
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_finalize(s->put_result);
+	sqlite3_finalize(s->put_refused);
+	sqlite3_finalize(s->assigned);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -184,7 +192,12 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_migrate(s, why, sizeof why) < 0 ||
 	    sq_api_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
-				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
+				      " VALUES (?, ?, ?, ?)", why, sizeof why)) ||
+	    !(s->put_refused = sq_prep(s, "INSERT OR IGNORE INTO results_refused(agent_id, seq,"
+				       " msm_id, reason, time) VALUES (?, ?, ?, ?, unixepoch())",
+				       why, sizeof why)) ||
+	    !(s->assigned = sq_prep(s, "SELECT 1 FROM msm_agents WHERE msm_id = ? AND agent_id = ?",
+				    why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		sq_close(&s->base);
 		return NULL;
@@ -206,6 +219,8 @@ static const struct store_ops sqlite_ops = {
 	.msm_stop = sq_msm_stop,
 	.msm_for_agent = sq_msm_for_agent,
 	.msm_refused = sq_msm_refused,
+	.msm_assigned = sq_msm_assigned,
+	.results_refused = sq_results_refused,
 	.results_put = sq_results_put,
 	.result_max_seq = sq_result_max_seq,
 	.results_each = sq_results_each,

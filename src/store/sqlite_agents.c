@@ -74,7 +74,9 @@ int sq_agent_list(struct store *st, json_t **out, char *err, size_t errlen)
 		"SELECT a.id, a.fp, a.org, a.role, a.tags, a.approved, a.last_seen, a.status,"
 		" (SELECT COUNT(*) FROM sessions WHERE agent_id = a.id) AS sessions,"
 		" EXISTS (SELECT 1 FROM sessions WHERE agent_id = a.id AND disconnected IS NULL)"
-		" AS connected FROM agents a WHERE removed = 0 ORDER BY a.id", err, errlen);
+		" AS connected,"
+		" (SELECT COUNT(*) FROM results_refused WHERE agent_id = a.id) AS results_refused"
+		" FROM agents a WHERE removed = 0 ORDER BY a.id", err, errlen);
 	return q ? sq_list(s, q, out, err, errlen) : -1;
 }
 

@@ -14,6 +14,8 @@ struct store_sqlite {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *put_result;   /* kept prepared: the hot path */
+	sqlite3_stmt *put_refused;  /* a refused result's (agent, seq) and reason */
+	sqlite3_stmt *assigned;     /* was a measurement assigned to an agent? */
 	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 };
 
@@ -72,6 +74,8 @@ int sq_msm_for_agent(struct store *st, int64_t agent_id, store_row_fn fn, void *
 		     char *err, size_t errlen);
 int sq_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
 		   char *err, size_t errlen);
+int sq_msm_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *err, size_t errlen);
+int64_t sq_results_refused(struct store *st, int64_t agent_id);
 int sq_results_put(struct store *st, const struct store_result *r, size_t n, char *err, size_t errlen);
 int sq_result_max_seq(struct store *st, int64_t agent_id, int64_t *seq, char *err, size_t errlen);
 int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,

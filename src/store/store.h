@@ -41,6 +41,8 @@ struct store_result {
 	int64_t msm_id;
 	const char *body;   /* JSON text */
 	size_t len;
+	const char *refused;  /* not NULL: not stored, but (agent, seq) is kept as refused
+				 with this reason, so a re-upload is answered the same */
 };
 
 /* The remote half of check-host for one agent: who probed it, where, with what. */
@@ -84,9 +86,16 @@ struct store_ops {
 	int (*msm_refused)(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
 			   char *err, size_t errlen);
 	/*
+	 * Was measurement msm_id ever assigned to the agent (whether it runs, was
+	 * stopped, refused or taken away since)? 1 yes, 0 no, -1 on error.
+	 */
+	int (*msm_assigned)(struct store *st, int64_t msm_id, int64_t agent_id,
+			    char *err, size_t errlen);
+	/*
 	 * Store n results in one transaction (or savepoint of the open
 	 * transaction); a result whose (agent, seq) is
-	 * already stored is skipped. Returns the number newly stored, or -1
+	 * already stored is skipped; a refused one is recorded as refused
+	 * (table results_refused) instead. Returns the number newly stored, or -1
 	 * (then nothing of the batch is stored).
 	 */
 	int (*results_put)(struct store *st, const struct store_result *r, size_t n,
@@ -94,6 +103,8 @@ struct store_ops {
 	/* Highest sequence stored for the agent (0 if none). */
 	int (*result_max_seq)(struct store *st, int64_t agent_id, int64_t *seq,
 			      char *err, size_t errlen);
+	/* Results refused for the agent (0: for every agent), as recorded by results_put; -1 on error. */
+	int64_t (*results_refused)(struct store *st, int64_t agent_id);
 	/* Every result (of msm_id, or all if 0) in (agent, seq) order: rows {agent, seq, msm_id, body}. */
 	int (*results_each)(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
 			    char *err, size_t errlen);

@@ -17,6 +17,10 @@
 #include "store/sqlite_int.h"
 #include "store/store_api.h"
 
+/* One result to put: agent, sequence, measurement, body (a string literal). */
+#define RESULT(a, s, m, b) { .agent_id = (a), .seq = (s), .msm_id = (m), .body = (b), \
+			     .len = sizeof(b) - 1 }
+
 struct fixture {
 	char dir[64];
 	char path[128];
@@ -104,12 +108,12 @@ static void test_results_exactly_once(void **state)
 	char err[256] = "";
 	int64_t a = add(f->st, "aa", "probe", 1), b = add(f->st, "bb", "probe", 1);
 	struct store_result r[] = {
-		{ a, 1, 7, "{\"x\":1}", 7 }, { a, 2, 7, "{\"x\":2}", 7 },
-		{ b, 1, 7, "{\"y\":1}", 7 },
+		RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"x\":2}"),
+		RESULT(b, 1, 7, "{\"y\":1}"),
 	};
 	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
 	/* A re-upload of a and a new one: only the new one counts. */
-	struct store_result again[] = { r[1], { a, 3, 7, "{\"x\":3}", 7 } };
+	struct store_result again[] = { r[1], RESULT(a, 3, 7, "{\"x\":3}") };
 	assert_int_equal(f->st->ops->results_put(f->st, again, 2, err, sizeof err), 1);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
 	int64_t max = 0;
@@ -248,7 +252,7 @@ static void test_old_schema_migrated(void **state)
 	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
 	assert_int_equal(m.id, 8);
 	/* The old results keep their place: a re-upload of (1, 2) is still a duplicate. */
-	struct store_result again = { 1, 2, 7, "{}", 2 };
+	struct store_result again = RESULT(1, 2, 7, "{}");
 	assert_int_equal(st->ops->results_put(st, &again, 1, err, sizeof err), 0);
 	/* Opening a second time migrates nothing again. */
 	st->ops->close(st);
