@@ -152,3 +152,107 @@ def test_api_create_is_committed_before_it_is_answered(lab):
     rows = sql(lab, "SELECT id FROM measurements")
     assert (msm,) in rows, (msm, rows)
     assert sql(lab, "SELECT agent_id FROM msm_agents WHERE msm_id = ?", msm) == [(me,)]
+
+
+def drained(lab, i):
+    files = lab.spool_files(i)
+    return len(files) == 1 and files[0].stat().st_size == 0
+
+
+def bodies(lab, agent):
+    """The stored results of agent: [(fake_pid, fake_n, msm_id, body)]."""
+    out = []
+    for msm, body in sql(lab, "SELECT msm_id, body FROM results WHERE agent_id = ?", agent):
+        b = json.loads(body)
+        out.append((b.get("fake_pid"), b.get("fake_n"), msm, b))
+    return out
+
+
+def test_results_over_the_frame_limit_are_kept_or_refused_with_a_reason(lab):
+    """Hole 3: a result the spool takes but no frame can carry, and one over
+    every limit, each end up in the store (whole, or as a refusal that says
+    why); nothing is acked past them unsent, and measuring goes on."""
+    lab.start_controller()
+    me, _ = lab.register(1, timing_interval=0)
+    agent = lab.start_agent(1)
+    wait_for(lambda: "connected to the controller" in agent.text(), 20, "the agent to connect")
+    limit = 1 << 20
+    big = create(lab, me, **{"def": json.dumps({"fake_ms": 5, "fake_size": limit - 30})})
+    huge = create(lab, me, **{"def": json.dumps({"fake_ms": 5, "fake_size": 3 * limit})})
+    small = create(lab, me, interval=1)
+    wait_for(lambda: len([b for b in bodies(lab, me) if b[2] == small]) >= 6, 40,
+             "results of the small measurement after the big ones")
+    assert lab.admin("measurement", "stop", small).returncode == 0
+    wait_for(lambda: drained(lab, 1), 30, "the spool to drain")
+    rows = {b[2]: b[3] for b in bodies(lab, me)}
+    for msm, size in ((big, limit - 30), (huge, 3 * limit)):
+        assert msm in rows, f"the result of {size} bytes (measurement {msm}) was lost"
+        r = rows[msm]
+        assert len(r.get("pad", "")) > size - 1000 or \
+            f"result of {size} bytes" in r.get("error", ""), r.get("error")
+    produced = lab.spool_next_seq(1) - 1
+    assert lab.stored()[me] == (produced, 1, produced)
+    assert agent.stop() == 0
+    assert "measuring paused" not in agent.text() or "measuring resumed" in agent.text()
+    assert sanitizer_clean(agent.text())
+
+
+def test_acks_cover_only_what_came_in_order(lab):
+    """Hole 3: a result that says it follows one the controller never got is
+    not stored, nothing past the gap is acked, and the agent is told why."""
+    lab.start_controller()
+    me, fp = lab.register(2)
+    msm = create(lab, me, interval=60)
+    msgs = raw_agent(lab, 2, fp, [
+        {"hello": {}},
+        result(1, msm, prev=0), result(3, msm, prev=2),
+        {"wait": 3},
+    ])
+    assert acks(msgs) == [1], msgs
+    assert [m for m in msgs if m.get("type") == "error" and "2" in m["reason"]], msgs
+    assert sql(lab, "SELECT seq FROM results WHERE agent_id = ?", me) == [(1,)]
+
+
+def test_agent_restored_from_a_snapshot_loses_nothing(lab):
+    """Hole 2: an agent restored from a snapshot of its disk measures before it
+    reaches the controller, so its new results carry sequence numbers the
+    controller already holds (with other results). The controller says the
+    agent was rewound, the agent takes a new sequence epoch, and every result
+    of every process is stored once: none dropped as a "duplicate"."""
+    lab.start_controller()
+    me, _ = lab.register(1, timing_interval=0)
+    agent = lab.start_agent(1)
+    msm = create(lab, me, interval=1)
+    wait_for(lambda: lab.stored().get(me, (0,))[0] >= 5, 30, "first results")
+    assert agent.stop() == 0
+    spool = lab.dir / "agent1" / "spool"
+    snap = lab.dir / "snapshot"
+    sh("cp", "-a", str(spool), str(snap))
+    agent = lab.start_agent(1)                       # the original goes on
+    before = lab.stored()[me][0]
+    wait_for(lambda: lab.stored()[me][0] >= before + 6, 30, "the original's results")
+    assert agent.stop() == 0
+    sh("rm", "-rf", str(spool))
+    sh("cp", "-a", str(snap), str(spool))            # the snapshot comes back
+    lab.cut(1)
+    agent = lab.start_agent(1)
+    wait_for(lambda: "measurements resumed from" in agent.text(), 10, "the schedule to load")
+    time.sleep(4)                                    # it measures while cut off
+    lab.restore(1)
+    wait_for(lambda: "connected to the controller" in agent.text(), 30, "the agent to reconnect")
+    time.sleep(3)
+    assert lab.admin("measurement", "stop", msm).returncode == 0
+    wait_for(lambda: drained(lab, 1), 30, "the spool to drain")
+    assert agent.stop() == 0
+    rows = bodies(lab, me)
+    pids = sorted({r[0] for r in rows}, key=lambda p: min(r[1] for r in rows if r[0] == p))
+    by_pid = {p: sorted(r[1] for r in rows if r[0] == p) for p in pids}
+    assert len(by_pid) == 3, {p: len(v) for p, v in by_pid.items()}
+    for p, ns in by_pid.items():
+        assert len(ns) == len(set(ns)), f"process {p}: a result stored twice"
+        # the second process's unacked tail went with the disk it ran on
+        assert ns == list(range(1, ns[-1] + 1)), f"process {p}: results missing: " \
+            f"{sorted(set(range(1, ns[-1] + 1)) - set(ns))}"
+    assert "rewound" in lab.controller.text()
+    assert "new sequence epoch" in agent.text()
+    assert sanitizer_clean(agent.text()) and sanitizer_clean(lab.controller.text())
