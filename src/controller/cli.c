@@ -243,6 +243,8 @@ static void show_agent(const json_t *a)
 	if (json_integer_value(json_object_get(a, "results_refused")))
 		printf("results refused: %lld (see the controller's log for why)\n",
 		       (long long)json_integer_value(json_object_get(a, "results_refused")));
+	if (json_is_string(json_object_get(a, "rewound")))
+		printf("found rewound: %s\n", json_string_value(json_object_get(a, "rewound")));
 	if (!json_is_object(reach)) {
 		printf("reach check: none yet (it starts when a second agent is connected)\n");
 	} else {

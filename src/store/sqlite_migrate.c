@@ -9,6 +9,9 @@
  *
  *  - measurements gets AUTOINCREMENT: an id once given is never given again,
  *    even when the newest row is gone (issue 11, hole 5).
+ *  - results are named by (agent, epoch, seq); rows from before epochs are
+ *    epoch 0, which is the epoch agents from before keep (issue 11, hole 2).
+ *  - agents get a column saying why one was last found rewound.
  */
 #include "store/sqlite_int.h"
 
@@ -59,12 +62,42 @@ static int msm_autoincrement(struct store_sqlite *s, char *err, size_t errlen)
 		       "id, def, start, stop, interval, spread, stopped", err, errlen);
 }
 
+/* results: an epoch column in the unique key. */
+static int results_epoch(struct store_sqlite *s, char *err, size_t errlen)
+{
+	char sql[1024];
+	if (table_sql(s, "results", sql, sizeof sql, err, errlen) < 0)
+		return -1;
+	if (strstr(sql, "epoch"))
+		return 0;
+	return rebuild(s, "results",
+		       "CREATE TABLE results_new (id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL,"
+		       " epoch INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL,"
+		       " msm_id INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (agent_id, epoch, seq))",
+		       "id, agent_id, seq, msm_id, body", err, errlen);
+}
+
+/* agents: the rewound column. */
+static int agents_rewound(struct store_sqlite *s, char *err, size_t errlen)
+{
+	char sql[1024];
+	if (table_sql(s, "agents", sql, sizeof sql, err, errlen) < 0)
+		return -1;
+	if (strstr(sql, "rewound"))
+		return 0;
+	return sq_exec(s, "ALTER TABLE agents ADD COLUMN rewound TEXT", err, errlen);
+}
+
 /* See sqlite_int.h. */
 int sq_migrate(struct store_sqlite *s, char *err, size_t errlen)
 {
 	if (sq_exec(s, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	int rc = msm_autoincrement(s, err, errlen);
+	if (rc == 0)
+		rc = results_epoch(s, err, errlen);
+	if (rc == 0)
+		rc = agents_rewound(s, err, errlen);
 	if (rc == 0)
 		rc = sq_exec(s, "COMMIT", err, errlen);
 	if (rc < 0)

@@ -117,7 +117,7 @@ static void test_results_exactly_once(void **state)
 	assert_int_equal(f->st->ops->results_put(f->st, again, 2, err, sizeof err), 1);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
 	int64_t max = 0;
-	assert_int_equal(f->st->ops->result_max_seq(f->st, a, &max, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->result_max_seq(f->st, a, 0, &max, err, sizeof err), 0);
 	assert_int_equal(max, 3);
 	/* Still exactly once after closing and reopening the database. */
 	f->st->ops->close(f->st);
@@ -125,6 +125,34 @@ static void test_results_exactly_once(void **state)
 	assert_non_null(f->st);
 	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 0);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
+}
+
+/* Issue 11, hole 2: the same (agent, seq) with another body is a conflict, not
+   a duplicate; nothing after it in its stream is stored; another epoch is
+   another name. */
+static void test_results_conflict_and_epochs(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	int64_t a = add(f->st, "aa", "probe", 1);
+	struct store_result r[] = { RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"x\":2}") };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 2, err, sizeof err), 2);
+	struct store_result b[] = { RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"new\":2}"),
+				    RESULT(a, 3, 7, "{\"new\":3}"), RESULT(a, 9, 7, "{\"other\":9}") };
+	b[0].stream = b[1].stream = b[2].stream = 5;
+	assert_int_equal(f->st->ops->results_put(f->st, b, 4, err, sizeof err), 1);
+	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
+	assert_int_equal(b[1].outcome, STORE_CONFLICT);
+	assert_int_equal(b[2].outcome, STORE_SKIPPED);
+	assert_int_equal(b[3].outcome, STORE_NEW);   /* another stream */
+	/* In a new epoch the same numbers are new results. */
+	b[1].epoch = b[2].epoch = 77;
+	b[1].stream = b[2].stream = 0;
+	assert_int_equal(f->st->ops->results_put(f->st, b + 1, 2, err, sizeof err), 2);
+	int64_t max = 0;
+	assert_int_equal(f->st->ops->result_max_seq(f->st, a, 77, &max, err, sizeof err), 0);
+	assert_int_equal(max, 3);
+	assert_int_equal(f->st->ops->results_count(f->st), 5);
 }
 
 static void test_sessions(void **state)
@@ -354,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_conflict_and_epochs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
