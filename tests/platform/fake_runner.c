@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "util/wallclock.h"
 
 struct fake_run {
 	LIST_ENTRY(fake_run) link;
@@ -75,7 +76,7 @@ static json_t *result_of(const json_t *def, json_int_t made)
 			      "af", 4, "dst_addr", json_object_get(def, "target"), "src_addr",
 			      "198.18.250.2", "from", "198.18.250.2", "proto", "ICMP", "size", 48,
 			      "ttl", 64, "sent", 1, "rcvd", 1, "min", 1.0, "avg", 1.0, "max", 1.0,
-			      "result", "rtt", 1.0, "timestamp", (json_int_t)time(NULL),
+			      "result", "rtt", 1.0, "timestamp", (json_int_t)wallclock_now(),
 			      "note", "synthetic result of the test runner");
 	if (!r)
 		return NULL;

@@ -8,6 +8,9 @@ measurement load while a driver, from a seed, injects faults:
   link_cut        cut an agent's link for 2-6 s
   spool_full      fill an agent's spool disk (its own small tmpfs) for 2-5 s
   ctl_disk_full   fill the controller's disk (its own small tmpfs) for 2-4 s
+  clock_step      step an agent's wall clock (its test clock file,
+                  util/wallclock.h; never the host's clock) by -1 h .. +1 h
+                  for 2-5 s, then back
   hostile         a registered agent sends what no agent may: results of
                   measurements it was never given, a result out of order, a
                   frame of another protocol version, an oversized frame, a
@@ -17,7 +20,8 @@ At the end every fault is undone, the measurements stop, every spool drains,
 and the run is accounted by (agent, sequence) on both sides: every sequence
 number an agent's spool gave (1 .. its next - 1) is stored once, none is
 stored that was not given, every spool is empty, every hostile input was
-refused with its reason in the controller's log. It prints the figures and
+refused with its reason in the controller's log, and every agent went on
+measuring once the faults were undone. It prints the figures and
 the seed; the same seed gives the same fault schedule (the platform's own
 timing still varies).
 
@@ -42,7 +46,9 @@ from platform_lab import PORT, Platform, sanitizer_clean, sh, wait_for  # noqa: 
 
 PY = "/usr/bin/python3"
 RAW = HERE.parent / "lab" / "raw_agent.py"
-KINDS = ("agent_kill", "ctl_kill", "link_cut", "spool_full", "ctl_disk_full", "hostile")
+KINDS = ("agent_kill", "ctl_kill", "link_cut", "spool_full", "ctl_disk_full", "clock_step",
+         "hostile")
+STEPS = (-3600, -600, -30, 30, 600, 3600)
 # What the controller logs for each hostile input (its reason).
 HOSTILE = {
     "unassigned": "was never assigned to it",
@@ -69,6 +75,18 @@ class SoakPlatform(Platform):
         path.mkdir(parents=True, exist_ok=True)
         sh("mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path))
         self.mounts.append(path)
+
+    def clock_file(self, i):
+        return self.dir / f"agent{i}.clock"
+
+    def start_agent(self, i):
+        """Start agent i with its own test clock file (offset 0 until stepped)."""
+        self.clock_file(i).write_text("0\n")
+        os.environ["VANTAGE_TEST_CLOCK"] = str(self.clock_file(i))
+        try:
+            return super().start_agent(i)
+        finally:
+            del os.environ["VANTAGE_TEST_CLOCK"]
 
     def fill(self, path):
         """Fill the filesystem of path; returns the filler file."""
@@ -170,6 +188,11 @@ class Driver:
             f = p.fill(p.dir / "controller")
             self.down.add("ctl_disk")
             self._later(2, 4, lambda f=f: (f.unlink(), self.down.discard("ctl_disk")))
+        elif kind == "clock_step" and i:
+            p.clock_file(i).write_text(f"{self.rng.choice(STEPS)}\n")
+            self.down.add(("agent", i))
+            self._later(2, 5, lambda i=i: (p.clock_file(i).write_text("0\n"),
+                                           self.down.discard(("agent", i))))
         elif kind == "hostile" and not {"ctl", "ctl_disk"} & self.down:
             self.hseq += 10
             h = self._next(self.htodo, HOSTILE)
@@ -244,6 +267,10 @@ def soak(seed, seconds, nagents=3, log=print):
             msms.append(int(r.stdout))
         d = Driver(p, seed, seconds, msms, hostile_fp)
         d.run()
+        # every agent goes on measuring (a stepped clock must not stall its schedule)
+        base = {aid: p.stored().get(aid, (0,))[0] for aid in ids.values()}
+        wait_for(lambda: all(p.stored().get(aid, (0,))[0] >= base[aid] + 8
+                             for aid in ids.values()), 30, "every agent to go on measuring")
         for m in msms:
             assert p.admin("measurement", "stop", m).returncode == 0
         time.sleep(1.5)
