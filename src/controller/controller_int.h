@@ -34,7 +34,8 @@ struct session {
 	int64_t last_heard;     /* monotonic seconds */
 	int64_t queued_seq;     /* highest result seq of this batch to ack */
 	int ack_blocked;        /* a result of this batch was not stored: ack nothing past it */
-	int64_t epoch;          /* the agent's sequence epoch (its HELLO) */
+	int64_t epoch;          /* the epoch its HELLO named (its next results'; a RESULT
+				   names its own, older ones may be of an older epoch) */
 	int64_t last_seq;       /* sequence of the last result received (0: none yet) */
 	uint64_t stream;        /* names this session's results in a batch (ingest.c) */
 	uint64_t results;       /* results received in this session */

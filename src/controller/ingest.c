@@ -107,6 +107,7 @@ static int in_order(struct controller *c, struct session *s, const struct msg *m
 		 " send again from the oldest unacked", (long long)m->seq,
 		 (long long)(m->prev ? m->prev : m->seq - 1), (long long)s->last_seq);
 	ctl_log(c, "agent %lld: %s", (long long)s->agent.id, why);
+	ingest_flush(c);          /* what came before the break is stored and acked first */
 	conn_close(s->conn, why, why);
 	return 0;
 }
@@ -127,7 +128,7 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 		log_refusal(c, s, m, why);
 	c->batch[c->nbatch] = (struct store_result){
 		.agent_id = s->agent.id, .seq = m->seq, .msm_id = m->msm_id,
-		.body = body, .len = strlen(body), .refused = why, .epoch = s->epoch,
+		.body = body, .len = strlen(body), .refused = why, .epoch = m->epoch,
 		.stream = s->stream,
 	};
 	c->batch_from[c->nbatch++] = s;

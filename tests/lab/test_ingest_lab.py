@@ -6,7 +6,6 @@ create is followed at once by kill -9 of the controller. Each test states
 what must hold; the store is read directly afterwards."""
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import time
@@ -59,19 +58,6 @@ def sql(lab, query, *args):
         con.close()
 
 
-def admin_raw(lab, req):
-    """One request on the controller's admin socket (for what the CLI does not ask)."""
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(10)
-    s.connect(str(lab.dir / "controller" / "admin.sock"))
-    s.sendall((json.dumps(req) + "\n").encode())
-    data = b""
-    while chunk := s.recv(65536):
-        data += chunk
-    s.close()
-    return json.loads(data)
-
-
 def acks(msgs):
     return [m["seq"] for m in msgs if m.get("type") == "ack"]
 
@@ -104,7 +90,7 @@ def test_results_of_measurements_never_assigned_are_refused(lab):
     assert acks(msgs) and max(acks(msgs)) == 3, msgs
     shown = lab.admin_json("agents", "show", me)
     assert shown["results_refused"] == 2, shown
-    stats = admin_raw(lab, {"cmd": "stats"})["data"]
+    stats = lab.admin_raw({"cmd": "stats"})["data"]
     assert stats["results_refused"] == 2, stats
     log = lab.controller.text()
     assert f"agent {me}: result 1 refused: measurement {not_mine} was never assigned to it" in log
@@ -256,3 +242,21 @@ def test_agent_restored_from_a_snapshot_loses_nothing(lab):
     assert "rewound" in lab.controller.text()
     assert "new sequence epoch" in agent.text()
     assert sanitizer_clean(agent.text()) and sanitizer_clean(lab.controller.text())
+
+
+def test_each_result_keeps_its_own_epoch(lab):
+    """Hole 2: after a new epoch an agent still uploads its older results of the
+    old one; each is stored under the epoch it names, not the HELLO's."""
+    lab.start_controller()
+    me, fp = lab.register(2)
+    msm = create(lab, me, interval=60)
+    msgs = raw_agent(lab, 2, fp, [
+        {"send": "hello", "msg": {"agent": fp, "version": "raw", "role": "probe", "epoch": 5,
+                                  "seq": 3}},
+        {"wait": 1},
+        result(1, msm, epoch=4, prev=0), result(2, msm, epoch=5, prev=1),
+        {"wait": 3},
+    ])
+    assert acks(msgs) and max(acks(msgs)) == 2, msgs
+    assert sql(lab, "SELECT epoch, seq FROM results WHERE agent_id = ? ORDER BY seq", me) == \
+        [(4, 1), (5, 2)]

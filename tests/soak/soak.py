@@ -105,11 +105,7 @@ class SoakPlatform(Platform):
         return filler
 
     def close(self):
-        for a in self.agents.values():
-            if a.alive():
-                a.kill9()
-        if self.controller and self.controller.alive():
-            self.controller.kill9()
+        self.kill_all()
         for m in self.mounts:
             subprocess.run(["umount", "-l", str(m)], check=False)
         super().close()
