@@ -83,7 +83,7 @@ static int str_field(const json_t *o, const char *where, const char *name, char 
 	return 0;
 }
 
-/* Check the target is an address of family af in an allowed range. */
+/* Check the target is an address of family af the target policy allows. */
 static int check_target(const struct api_def *d, const struct api_limits *lim, const char *where,
 			char *err, size_t errlen)
 {
@@ -97,11 +97,10 @@ static int check_target(const struct api_def *d, const struct api_limits *lim, c
 		snprintf(err, errlen, "%starget: '%s' is not an IPv%d address", where, d->target, d->af);
 		return -1;
 	}
-	for (size_t i = 0; i < lim->nallowed; i++)
-		if (api_cidr_contains(&lim->allowed[i], d->target))
-			return 0;
-	snprintf(err, errlen, "%starget: %s is outside the ranges this platform may probe",
-		 where, d->target);
+	char why[400];
+	if (targets_allowed_text(lim->targets, d->target, why, sizeof why))
+		return 0;
+	snprintf(err, errlen, "%starget: %s", where, why);
 	return -1;
 }
 
@@ -388,11 +387,4 @@ void api_create_free(struct api_create *c)
 		json_decref(c->src[i].exclude);
 	}
 	memset(c, 0, sizeof *c);
-}
-
-/* See api_create.h. */
-void api_limits_default(struct api_cidr out[2])
-{
-	api_cidr_parse("198.18.0.0/15", &out[0]);
-	api_cidr_parse("2001:db8::/32", &out[1]);
 }

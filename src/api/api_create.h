@@ -4,8 +4,8 @@
  * structs before anything is stored. Each definition becomes the runner
  * definition the agents execute (src/msm/msm_runner.h), checked by the
  * measurement type's own parser, plus its schedule. Targets must be address
- * literals inside the ranges the platform may probe. Pure and bounded: the
- * body is hostile.
+ * literals the platform's target policy (policy/targets.h) allows. Pure and
+ * bounded: the body is hostile.
  */
 #ifndef VANTAGE_API_API_CREATE_H
 #define VANTAGE_API_API_CREATE_H
@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "api/api_cidr.h"
+#include "policy/targets.h"
 
 #define API_MAX_DEFS 10
 #define API_MAX_SOURCES 20
@@ -23,8 +24,7 @@
 
 /* What the platform allows. */
 struct api_limits {
-	const struct api_cidr *allowed;    /* targets must fall in one of these */
-	size_t nallowed;
+	const struct target_policy *targets; /* what targets may be */
 	int64_t min_interval;              /* seconds, periodic measurements */
 };
 
@@ -71,8 +71,5 @@ int api_change_parse(const char *body, size_t len, struct api_create *c, char *e
 
 /* Free what a successful parse holds. */
 void api_create_free(struct api_create *c);
-
-/* Parse the default allowed ranges (198.18.0.0/15, 2001:db8::/32) into out[2]. */
-void api_limits_default(struct api_cidr out[2]);
 
 #endif

@@ -29,7 +29,6 @@ struct api {
 	SSL_CTX *tls;
 	struct api_hooks hooks;
 	struct api_opts opts;
-	struct api_cidr allowed[2];
 	struct api_limits limits;
 	char base_url[160];             /* https://ADDR:PORT */
 	struct api_rate rate;
