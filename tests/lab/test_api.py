@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import VANTAGE, Platform, sh, wait_for  # noqa: E402
+from platform_lab import (CONTROLLER as CONTROLLER_BIN, LAB_CONFIG, VANTAGE, Platform, sh,  # noqa: E402
+                          wait_for)
 
 HERE = Path(__file__).resolve().parent
 API = "127.0.0.1:8443"
@@ -308,7 +309,8 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
     # through cousteau: a target outside the lab ranges, too many probes, an unknown type
     out = lab.cousteau("create", key=lab.key, definitions=[dict(ping, target="192.0.2.1")],
                        sources=[{"type": "area", "value": "WW", "requested": 1}])
-    assert not out["ok"] and "outside the ranges" in out["data"]["error"]["detail"]
+    assert not out["ok"] and "192.0.2.0/24, Documentation (TEST-NET-1)" in \
+        out["data"]["error"]["detail"]
     out = lab.cousteau("create", key=lab.key, definitions=[ping],
                        sources=[{"type": "area", "value": "WW", "requested": 4}])
     assert not out["ok"] and "4 probes asked for, 3 available" in out["data"]["error"]["detail"]
@@ -387,13 +389,72 @@ def test_cli_measure_and_results(lab):
     assert [json.loads(x)["prb_id"] for x in one.stdout.splitlines()] == [printed[0]["prb_id"]]
     # errors are one clear line naming the problem
     bad = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "192.0.2.1", *common])
-    assert bad.returncode != 0 and "outside the ranges" in bad.stderr
+    assert bad.returncode != 0 and "Documentation (TEST-NET-1)" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
     other = lab.in_ns([str(VANTAGE), "results", "999999", *common])
     assert other.returncode == 1 and "HTTP 404" in other.stderr
     wrong_ca = lab.in_ns([str(VANTAGE), "results", str(msm), "--api", API, "--key", lab.key,
                           "--ca", str(lab.dir / "controller" / "controller.crt")])
     assert wrong_ca.returncode == 1 and "certificate" in wrong_ca.stderr
+
+
+def admin_call(sock, req):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(str(sock))
+    s.sendall(json.dumps(req).encode() + b"\n")
+    out = json.loads(s.recv(65536))
+    s.close()
+    return out
+
+
+def create_on(lab, d, with_lab_line):
+    """One controller of its own on d (loopback of the lab's namespace), with or without
+    the lab's configuration file; the same ping towards the lab through the API and the
+    admin socket. Returns (API status, API reply, admin reply)."""
+    from platform_lab import Proc
+    argv = [CONTROLLER_BIN, "--dir", d, "--port", "4445", "--api", "127.0.0.1:8445"]
+    if with_lab_line:
+        argv[1:1] = ["--config", LAB_CONFIG]
+    ctl = Proc(argv, d.parent / f"policy-{with_lab_line}.log", lab.ns)
+    try:
+        wait_for(lambda: "API on https://" in ctl.text(), 20, "the policy controller")
+        agent = admin_call(d / "admin.sock", {"cmd": "agents.add", "fp": "cd" * 32,
+                                              "approve": True})["data"]["id"]
+        key = subprocess.run([str(VANTAGE), "keys", "add", f"policy{with_lab_line}", "--dir",
+                              str(d)], capture_output=True, text=True, check=True).stdout.split()[-1]
+        body = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.1.9",
+                                 "description": "policy"}], "is_oneoff": True,
+                "probes": [{"type": "probes", "value": str(agent), "requested": 1}]}
+        code = ("import json,requests\n"
+                "r=requests.post('https://127.0.0.1:8445/api/v2/measurements/',json=%r,"
+                "headers={'Authorization':'Key %s'},verify='%s')\n"
+                "print(json.dumps([r.status_code,r.json()]))\n") % (body, key, d / "api.crt")
+        p = lab.in_ns([PY, "-c", code])
+        assert p.returncode == 0, p.stderr
+        status, reply = json.loads(p.stdout)
+        admin = admin_call(d / "admin.sock", {"cmd": "msm.create", "agents": [agent],
+                                              "def": {"type": "ping", "af": 4,
+                                                      "target": "198.18.1.9"}})
+        return status, reply, admin
+    finally:
+        assert ctl.stop() == 0, ctl.text()[-2000:]
+
+
+def test_lab_ranges_are_open_only_by_the_lab_configuration(lab):
+    """The lab's targets are special-purpose (RFC 2544 benchmarking): with the line of
+    etc/vantage/controller-lab.conf a create towards them is accepted, without it the same
+    create is refused naming the registry entry, through the API and the admin socket."""
+    reason = ("198.18.1.9 is in 198.18.0.0/15, Benchmarking (IANA IPv4 Special-Purpose"
+              " Address Registry, RFC 2544)")
+    status, reply, admin = create_on(lab, lab.dir / "policy-lab", True)
+    assert status == 201 and reply["measurements"], reply
+    assert admin["ok"], admin
+    status, reply, admin = create_on(lab, lab.dir / "policy-default", False)
+    assert status == 400 and reason in reply["error"]["detail"], reply
+    assert not admin["ok"] and reason in admin["error"], admin
+    con = sqlite3.connect(f"file:{lab.dir / 'policy-default' / 'controller.db'}?mode=ro", uri=True)
+    assert con.execute("SELECT COUNT(*) FROM measurements").fetchone()[0] == 0
+    con.close()
 
 
 def rss_kb(pid):
@@ -411,7 +472,8 @@ def test_results_are_streamed_not_built_in_memory(lab):
     from platform_lab import Proc
     release = Path(os.environ.get("VANTAGE_RELEASE_BUILD", HERE.parents[1] / "build"))
     d = lab.dir / "bulk"
-    ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--dir", d, "--port", "4444",
+    ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--config", LAB_CONFIG,
+                "--dir", d, "--port", "4444",
                 "--api", "127.0.0.1:8444"], lab.dir / "bulk.log", lab.ns)
     try:
         wait_for(lambda: "API on https://" in ctl.text(), 20, "the bulk controller")
