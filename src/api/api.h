@@ -37,6 +37,8 @@ struct api_hooks {
 
 struct api_opts {
 	const char *addr;         /* listen address: any address literal */
+	const char *name;         /* the name (or address) clients use: in the certificate and
+				     in links; NULL or "": addr */
 	int port;
 	EVP_PKEY *key;            /* the key the certificate is made over (borrowed) */
 	const char *cert_path;    /* where the API's certificate is written */
@@ -44,11 +46,14 @@ struct api_opts {
 	int min_interval;         /* shortest interval of periodic measurements (s) */
 	int default_rate;         /* requests per minute of key-less clients */
 	const struct target_policy *targets; /* what measurements may target (borrowed) */
+	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only;
+				     NULL: /etc/resolv.conf) */
+	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */
 };
 
 /*
- * Start the API on base over store: writes the certificate (with the listen
- * address as subject alternative name) and listens. Returns NULL with a
+ * Start the API on base over store: writes the certificate (with the name,
+ * else the listen address, as subject alternative name) and listens. Returns NULL with a
  * one-line reason in err.
  */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,

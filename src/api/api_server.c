@@ -234,11 +234,15 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
 	if (hooks)
 		a->hooks = *hooks;
 	LIST_INIT(&a->streams);
+	LIST_INIT(&a->lookups);
 	a->limits = (struct api_limits){ opts->targets, opts->min_interval };
-	int v6 = strchr(opts->addr, ':') != NULL;
-	snprintf(a->base_url, sizeof a->base_url, v6 ? "https://[%s]:%d" : "https://%s:%d",
-		 opts->addr, opts->port);
-	if (!(a->tls = api_tls_ctx(opts->key, opts->addr, opts->cert_path, err, errlen)) ||
+	/* Clients know the API by its name when it listens on every address. */
+	const char *host = opts->name && opts->name[0] ? opts->name : opts->addr;
+	int v6 = strchr(host, ':') != NULL;
+	snprintf(a->base_url, sizeof a->base_url, v6 ? "https://[%.100s]:%d" : "https://%.100s:%d",
+		 host, opts->port);
+	if (api_dns_start(a, err, errlen) < 0 ||
+	    !(a->tls = api_tls_ctx(opts->key, host, opts->cert_path, err, errlen)) ||
 	    start_http(a, err, errlen) < 0) {
 		api_free(a);
 		return NULL;
@@ -252,6 +256,7 @@ void api_free(struct api *a)
 	if (!a)
 		return;
 	api_streams_end(a);
+	api_lookups_end(a);
 	if (a->http)
 		evhttp_free(a->http);
 	SSL_CTX_free(a->tls);

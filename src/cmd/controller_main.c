@@ -153,7 +153,9 @@ static int run(const struct ctl_config *cfg)
 		.db_path = cfg->db, .key_path = cfg->key, .cert_path = cert,
 		.heartbeat = cfg->heartbeat, .batch_max = cfg->batch, .flush_ms = cfg->flush_ms,
 		.quiet = cfg->quiet, .no_reach = !cfg->reach_check,
-		.api_listen = cfg->api[0] ? cfg->api : NULL, .targets = &cfg->targets,
+		.api_listen = cfg->api[0] ? cfg->api : NULL,
+		.api_name = cfg->api_name[0] ? cfg->api_name : NULL, .targets = &cfg->targets,
+		.resolv_conf = cfg->resolv_conf, .hosts = cfg->hosts,
 	};
 	mkdir(cfg->dir, 0700);
 	signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/api_create.h"
 #include "util/kvfile.h"
 #include "util/numparse.h"
 
@@ -26,6 +27,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	{ "port", CTL_INT, F(port), 1, 65535, "4443", "N", "port agents connect to" },
 	{ "api", CTL_STR, F(api), 0, 0, "", "ADDR:PORT",
 	  "serve the REST API there ([V6]:PORT; 0.0.0.0:PORT for all), certificate DIR/api.crt" },
+	{ "api_name", CTL_STR, F(api_name), 0, 0, "", "NAME",
+	  "the API's host name (or address) in its certificate and links (the address)" },
 	{ "heartbeat", CTL_INT, F(heartbeat), 1, 3600, "10", "SECONDS",
 	  "between heartbeats; a session silent for three is closed" },
 	{ "batch", CTL_INT, F(batch), 1, 100000, "2000", "N", "results per commit at most" },
@@ -33,6 +36,10 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	{ "reach_check", CTL_BOOL, F(reach_check), 0, 1, "yes", NULL,
 	  "have another agent probe a newly admitted agent's address" },
 	{ "quiet", CTL_BOOL, F(quiet), 0, 1, "no", NULL, "log only problems" },
+	{ "resolv_conf", CTL_STR, F(resolv_conf), 0, 0, "/etc/resolv.conf", "PATH",
+	  "name servers for host-name targets (none: the hosts file only)" },
+	{ "hosts", CTL_STR, F(hosts), 0, 0, "/etc/hosts", "PATH",
+	  "hosts file for host-name targets (none: no hosts file)" },
 	{ "targets", CTL_TARGETS, F(targets), 0, 0, "", "allow|refuse PREFIX",
 	  "open or close a target range (repeats; most specific prefix wins)" },
 };
@@ -69,6 +76,10 @@ static int check_str(const struct ctl_option *o, const char *v, char *why, size_
 	}
 	if (strcmp(o->key, "listen") == 0 && !is_address(v)) {
 		snprintf(why, wl, "'%.64s' is not an IP address", v);
+		return -1;
+	}
+	if (strcmp(o->key, "api_name") == 0 && v[0] && !is_address(v) && !api_hostname_valid(v)) {
+		snprintf(why, wl, "'%.64s' is neither a host name nor an address", v);
 		return -1;
 	}
 	if (strcmp(o->key, "dir") == 0 && !v[0]) {

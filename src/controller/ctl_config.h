@@ -9,8 +9,10 @@
  *   dir DIR, db PATH, key PATH, admin PATH   state directory and the files in it
  *   listen ADDR, port N                      where agents connect (any address)
  *   api ADDR:PORT                            the REST API (any address; none by default)
+ *   api_name NAME                            its name in the certificate and links
  *   heartbeat S, batch N, flush_ms MS        sessions and group commit
  *   reach_check yes|no, quiet yes|no
+ *   resolv_conf PATH, hosts PATH             how host-name targets resolve ("none": not at all)
  *   targets allow|refuse PREFIX              the target policy (policy/targets.h), repeats
  * A bad file or flag is refused with "file:line: reason" or "--flag: reason".
  * Parsing is pure (fuzzed); loading reads at most 1 MiB.
@@ -25,7 +27,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 13
+#define CTL_NOPTIONS 16
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -35,11 +37,14 @@ struct ctl_config {
 	char listen[64];
 	int port;
 	char api[80];                   /* empty: no API */
+	char api_name[254];             /* empty: the API's address */
 	int heartbeat;
 	int batch;
 	int flush_ms;
 	int reach_check;
 	int quiet;
+	char resolv_conf[CTL_PATH_MAX];
+	char hosts[CTL_PATH_MAX];
 	struct target_policy targets;
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };

@@ -44,6 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 		api_select(probes, c, msm_fn, NULL, &ids, &n, err, sizeof err);
 		free(ids);
+		for (size_t i = 0; i < c->ndefs; i++)   /* host names: as if resolved */
+			if (c->defs[i].resolve)
+				api_def_resolved(c, i, c->defs[i].af == 4 ? "198.18.7.7" : "10.0.0.1",
+						 &lim, err, sizeof err);
 		api_create_free(c);
 	}
 	if (c && api_change_parse((const char *)data, size, c, err, sizeof err) == 0)

@@ -407,54 +407,107 @@ def admin_call(sock, req):
     return out
 
 
-def create_on(lab, d, with_lab_line):
-    """One controller of its own on d (loopback of the lab's namespace), with or without
-    the lab's configuration file; the same ping towards the lab through the API and the
-    admin socket. Returns (API status, API reply, admin reply)."""
-    from platform_lab import Proc
-    argv = [CONTROLLER_BIN, "--dir", d, "--port", "4445", "--api", "127.0.0.1:8445"]
-    if with_lab_line:
-        argv[1:1] = ["--config", LAB_CONFIG]
-    ctl = Proc(argv, d.parent / f"policy-{with_lab_line}.log", lab.ns)
-    try:
-        wait_for(lambda: "API on https://" in ctl.text(), 20, "the policy controller")
-        agent = admin_call(d / "admin.sock", {"cmd": "agents.add", "fp": "cd" * 32,
-                                              "approve": True})["data"]["id"]
-        key = subprocess.run([str(VANTAGE), "keys", "add", f"policy{with_lab_line}", "--dir",
-                              str(d)], capture_output=True, text=True, check=True).stdout.split()[-1]
-        body = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.1.9",
-                                 "description": "policy"}], "is_oneoff": True,
-                "probes": [{"type": "probes", "value": str(agent), "requested": 1}]}
+class OwnController:
+    """A controller of its own on d (loopback of the lab's namespace, API on 127.0.0.1:8445)
+    with the given configuration arguments, one approved agent and one API key."""
+
+    def __init__(self, lab, d, *args):
+        from platform_lab import Proc
+        self.lab, self.d = lab, d
+        self.ctl = Proc([CONTROLLER_BIN, *args, "--dir", d, "--port", "4445",
+                         "--api", "127.0.0.1:8445"], d.parent / f"{d.name}.log", lab.ns)
+        try:
+            wait_for(lambda: "API on https://" in self.ctl.text(), 20, "the controller")
+            self.agent = self.admin({"cmd": "agents.add", "fp": "cd" * 32,
+                                     "approve": True})["data"]["id"]
+            self.key = subprocess.run([str(VANTAGE), "keys", "add", "own", "--dir", str(d)],
+                                      capture_output=True, text=True,
+                                      check=True).stdout.split()[-1]
+        except BaseException:
+            self.stop()
+            raise
+
+    def admin(self, req):
+        return admin_call(self.d / "admin.sock", req)
+
+    def create(self, target, af=4):
+        """POST one ping towards target; (HTTP status, reply)."""
+        body = {"definitions": [{"type": "ping", "af": af, "target": target,
+                                 "description": "own"}], "is_oneoff": True,
+                "probes": [{"type": "probes", "value": str(self.agent), "requested": 1}]}
         code = ("import json,requests\n"
                 "r=requests.post('https://127.0.0.1:8445/api/v2/measurements/',json=%r,"
-                "headers={'Authorization':'Key %s'},verify='%s')\n"
-                "print(json.dumps([r.status_code,r.json()]))\n") % (body, key, d / "api.crt")
-        p = lab.in_ns([PY, "-c", code])
+                "headers={'Authorization':'Key %s'},verify='%s',timeout=30)\n"
+                "print(json.dumps([r.status_code,r.json()]))\n") % (body, self.key,
+                                                                     self.d / "api.crt")
+        p = self.lab.in_ns([PY, "-c", code])
         assert p.returncode == 0, p.stderr
-        status, reply = json.loads(p.stdout)
-        admin = admin_call(d / "admin.sock", {"cmd": "msm.create", "agents": [agent],
-                                              "def": {"type": "ping", "af": 4,
-                                                      "target": "198.18.1.9"}})
-        return status, reply, admin
-    finally:
-        assert ctl.stop() == 0, ctl.text()[-2000:]
+        return tuple(json.loads(p.stdout))
+
+    def stored_targets(self):
+        con = sqlite3.connect(f"file:{self.d / 'controller.db'}?mode=ro", uri=True)
+        try:
+            return [json.loads(d)["target"] for (d,) in con.execute("SELECT def FROM measurements")]
+        finally:
+            con.close()
+
+    def stop(self):
+        assert self.ctl.stop() == 0, self.ctl.text()[-2000:]
 
 
 def test_lab_ranges_are_open_only_by_the_lab_configuration(lab):
-    """The lab's targets are special-purpose (RFC 2544 benchmarking): with the line of
-    etc/vantage/controller-lab.conf a create towards them is accepted, without it the same
+    """The lab's targets are special-purpose (RFC 2544 benchmarking): with the lines of
+    etc/vantage/controller-lab.conf a create towards them is accepted, without them the same
     create is refused naming the registry entry, through the API and the admin socket."""
     reason = ("198.18.1.9 is in 198.18.0.0/15, Benchmarking (IANA IPv4 Special-Purpose"
               " Address Registry, RFC 2544)")
-    status, reply, admin = create_on(lab, lab.dir / "policy-lab", True)
-    assert status == 201 and reply["measurements"], reply
-    assert admin["ok"], admin
-    status, reply, admin = create_on(lab, lab.dir / "policy-default", False)
-    assert status == 400 and reason in reply["error"]["detail"], reply
-    assert not admin["ok"] and reason in admin["error"], admin
-    con = sqlite3.connect(f"file:{lab.dir / 'policy-default' / 'controller.db'}?mode=ro", uri=True)
-    assert con.execute("SELECT COUNT(*) FROM measurements").fetchone()[0] == 0
-    con.close()
+    ping = {"cmd": "msm.create", "def": {"type": "ping", "af": 4, "target": "198.18.1.9"}}
+    own = OwnController(lab, lab.dir / "policy-lab", "--config", LAB_CONFIG)
+    try:
+        status, reply = own.create("198.18.1.9")
+        assert status == 201 and reply["measurements"], reply
+        assert own.admin(dict(ping, agents=[own.agent]))["ok"]
+    finally:
+        own.stop()
+    own = OwnController(lab, lab.dir / "policy-default")
+    try:
+        status, reply = own.create("198.18.1.9")
+        assert status == 400 and reason in reply["error"]["detail"], reply
+        out = own.admin(dict(ping, agents=[own.agent]))
+        assert not out["ok"] and reason in out["error"], out
+        assert own.stored_targets() == []
+    finally:
+        own.stop()
+
+
+def test_host_name_targets_resolve_through_the_policy(lab):
+    """Host-name targets resolve on the controller (here from a hosts file only: no lookup
+    leaves the machine) and the address goes through the same target policy."""
+    hosts = lab.dir / "hosts"
+    hosts.write_text("198.18.1.9 lab-target.example\n2001:db8::9 lab-target.example\n"
+                     "10.1.2.3 private.example\n")
+    own = OwnController(lab, lab.dir / "policy-names", "--config", LAB_CONFIG,
+                        "--resolv-conf", "none", "--hosts", hosts)
+    try:
+        status, reply = own.create("lab-target.example")
+        assert status == 201, reply
+        status, reply = own.create("lab-target.example", af=6)
+        assert status == 201, reply
+        assert own.stored_targets() == ["198.18.1.9", "2001:db8::9"]
+        status, reply = own.create("private.example")
+        assert status == 400, reply
+        assert ("definitions[0].target: private.example resolved: 10.1.2.3 is in 10.0.0.0/8,"
+                " Private-Use (IANA IPv4 Special-Purpose Address Registry, RFC 1918)"
+                in reply["error"]["detail"]), reply
+        status, reply = own.create("nowhere.example")
+        assert status == 400 and ("cannot resolve nowhere.example: not in the hosts file, and no"
+                                  " name server is configured") in reply["error"]["detail"], reply
+        status, reply = own.create("bad..name")
+        assert status == 400 and "neither an IP address nor a host name" in \
+            reply["error"]["detail"], reply
+        assert own.stored_targets() == ["198.18.1.9", "2001:db8::9"]
+    finally:
+        own.stop()
 
 
 def rss_kb(pid):
