@@ -121,12 +121,38 @@ static void test_bad_lines(void **state)
 	free(cfg);
 }
 
+/* The shipped files parse; the lab's opens the lab, production's does not. */
+static void test_shipped_files(void **state)
+{
+	(void)state;
+	const char *root = getenv("VANTAGE_SOURCE_ROOT");
+	static const struct { const char *file; int lab_open; } files[] = {
+		{ "etc/vantage/controller.conf", 0 }, { "etc/vantage/controller-lab.conf", 1 },
+	};
+	assert_non_null(root);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		struct ctl_config *cfg = fresh();
+		char path[4096], err[1024] = "", why[400];
+		snprintf(path, sizeof path, "%s/%s", root, files[i].file);
+		if (ctl_config_load(cfg, path, err, sizeof err) < 0)
+			fail_msg("%s", err);
+		assert_int_equal(targets_allowed_text(&cfg->targets, "198.18.1.9", why, sizeof why),
+				 files[i].lab_open);
+		assert_int_equal(targets_allowed_text(&cfg->targets, "2001:db8::9", why, sizeof why),
+				 files[i].lab_open);
+		assert_false(targets_allowed_text(&cfg->targets, "10.0.0.1", why, sizeof why));
+		assert_true(targets_allowed_text(&cfg->targets, "193.0.14.129", why, sizeof why));
+		free(cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_file_then_flag),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_shipped_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
