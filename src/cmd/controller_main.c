@@ -22,6 +22,14 @@
 #define FLAG_NO 2000   /* --no-KEY of a yes|no entry i: FLAG_NO + i */
 #define NFLAGS (2 * CTL_NOPTIONS + 4)
 
+/* The flag of a file key into out[64]: "flush_ms" -> "flush-ms". */
+static void flag_name(const char *key, char *out)
+{
+	snprintf(out, 64, "%s", key);
+	for (char *p = out; *p; p++)
+		*p = *p == '_' ? '-' : *p;
+}
+
 static void usage(FILE *out)
 {
 	size_t n;
@@ -31,15 +39,13 @@ static void usage(FILE *out)
 		"  --print-config   print the configuration in force and where each value came from\n");
 	for (size_t i = 0; i < n; i++) {
 		char flag[64];
-		snprintf(flag, sizeof flag, "--%s", o[i].key);
-		for (char *p = flag; *p; p++)
-			*p = *p == '_' ? '-' : *p;
+		flag_name(o[i].key, flag);
 		if (o[i].kind == CTL_BOOL)
-			fprintf(out, "  %s, --no-%s (default %s)\n      %s\n", flag, flag + 2, o[i].def,
+			fprintf(out, "  --%s, --no-%s (default %s)\n      %s\n", flag, flag, o[i].def,
 				o[i].help);
 		else
-			fprintf(out, "  %s %s%s%s%s\n      %s\n", flag, o[i].arg, o[i].def[0] ? " (default " : "",
-				o[i].def, o[i].def[0] ? ")" : "", o[i].help);
+			fprintf(out, "  --%s %s%s%s%s\n      %s\n", flag, o[i].arg,
+				o[i].def[0] ? " (default " : "", o[i].def, o[i].def[0] ? ")" : "", o[i].help);
 	}
 }
 
@@ -56,9 +62,7 @@ static void make_longopts(struct option *lo, char names[][64])
 	size_t n, k = 0;
 	const struct ctl_option *o = ctl_options(&n);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(names[k], 64, "%s", o[i].key);
-		for (char *p = names[k]; *p; p++)
-			*p = *p == '_' ? '-' : *p;
+		flag_name(o[i].key, names[k]);
 		lo[k] = (struct option){ names[k], o[i].kind != CTL_BOOL, NULL, FLAG_SET + (int)i };
 		k++;
 		if (o[i].kind == CTL_BOOL) {
@@ -122,7 +126,7 @@ static int parse_flags(int argc, char **argv, struct ctl_config *cfg)
 				snprintf(origin, sizeof origin, "flag --%s", lo[k].name);
 		const char *value = ch >= FLAG_NO ? "no" : optarg ? optarg : "yes";
 		if (ctl_config_set(cfg, (size_t)i, value, origin, why, sizeof why) < 0)
-			die(origin + 5, why);
+			die(origin + strlen("flag "), why);
 	}
 	if (optind != argc)
 		die("unexpected argument", argv[optind]);

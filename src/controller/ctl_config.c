@@ -116,11 +116,15 @@ int ctl_config_set(struct ctl_config *cfg, size_t i, const char *value, const ch
 			return -1;
 		snprintf(field, o->size, "%s", value);
 		break;
-	case CTL_INT:
-		if (!parse_bounded(value, o->lo, o->hi, &n, why, whylen))
+	case CTL_INT: {
+		char reason[128];
+		if (!parse_bounded(value, o->lo, o->hi, &n, reason, sizeof reason)) {
+			snprintf(why, whylen, "'%.40s': %s", value, reason);
 			return -1;
+		}
 		*(int *)field = (int)n;
 		break;
+	}
 	case CTL_BOOL:
 		if (parse_bool(value, (int *)field, why, whylen) < 0)
 			return -1;

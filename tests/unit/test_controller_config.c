@@ -89,8 +89,8 @@ static void test_bad_lines(void **state)
 {
 	(void)state;
 	static const struct { const char *text, *why; } bad[] = {
-		{ "port 0\n", "c.conf:1: port: too small" },
-		{ "\nport 65536\n", "c.conf:2: port: too large" },
+		{ "port 0\n", "c.conf:1: port: '0': too small" },
+		{ "\nport 65536\n", "c.conf:2: port: '65536': too large" },
 		{ "listen example.net\n", "c.conf:1: listen: 'example.net' is not an IP address" },
 		{ "reach_check maybe\n", "reach_check: 'maybe' is neither yes nor no" },
 		{ "targets permit 10.0.0.0/8\n", "c.conf:1: targets: expected 'allow PREFIX'" },
