@@ -32,7 +32,7 @@ struct probe {
 
 /* Who answers and how. */
 struct answer {
-	const uint8_t *src;         /* address the reply comes from */
+	uint8_t src[16];            /* address the reply comes from */
 	uint8_t ttl;
 	uint8_t type, code;         /* ICMP type and code; type 0xff: TCP RST */
 	bool echo;                  /* an echo reply (not an error) */
@@ -159,7 +159,7 @@ static bool router_answer(struct synth *g, const struct synth_hop *h, int hop_no
 		g->dropped_ratelimit++;
 		return false;
 	}
-	a->src = h->addr;
+	memcpy(a->src, h->addr, 16);
 	a->ttl = (uint8_t)(ROUTER_TTL - (hop_no - 1));
 	a->type = type;
 	a->code = code;
@@ -174,7 +174,7 @@ static bool host_answer(const struct probe *pr, const struct synth_path *path, s
 {
 	if (!path->alive)
 		return false;
-	a->src = pr->flow.dst;
+	memcpy(a->src, pr->flow.dst, 16);
 	a->ttl = (uint8_t)(HOST_TTL - path->n_hops);
 	a->delay_ns = 2000ULL * path->dest_delay_us;
 	if (pr->flow.proto == IPPROTO_UDP) {

@@ -4,6 +4,7 @@
  */
 #include "lab/truth.h"
 #include "lab/routes.h"
+#include "lab/synth_truth.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -225,6 +226,32 @@ static int walk_init(struct walk *w, const char *src, const char *dst, char *err
 	return 0;
 }
 
+/*
+ * The destination lies in a synthetic Internet (node holder): replace the
+ * walk's last hop (the node itself) with the generated hops. 0 or -1.
+ */
+static int internet_hops(const struct walk *w, const struct lab_flow *flow, json_t *top,
+			 char *err, size_t errlen)
+{
+	const struct lab_node *n = &w->t->nodes[w->holder];
+	json_t *hops = json_object_get(top, "hops");
+	size_t last = json_array_size(hops) - 1;
+	int base = (int)json_integer_value(json_object_get(json_array_get(hops, last), "ttl")) - 1;
+	struct synth *g = calloc(1, sizeof *g);
+
+	if (!g || synth_init(g, &n->synth, err, errlen) < 0) {
+		free(g);
+		return -1;
+	}
+	json_array_remove(hops, last);
+	json_object_set_new(top, "internet", json_string(n->name));
+	synth_truth_path(g, w->af, w->src_addr, w->dst_addr, flow, base, hops, top);
+	json_object_del(top, "filtered");
+	synth_free(g);
+	free(g);
+	return 0;
+}
+
 /* Build the ground truth (see truth.h). */
 json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		  int af, const struct lab_flow *flow, char *err, size_t errlen)
@@ -249,6 +276,11 @@ json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 			"src_addr", sbuf, "dst_addr", dbuf, "af", af, "flow",
 			"proto", flow->proto, "sport", flow->sport, "dport", flow->dport);
 	json_object_set_new(top, "hops", walk_hops(w, flow, top));
+	if (t->nodes[w->holder].kind == LAB_INTERNET &&
+	    internet_hops(w, flow, top, err, errlen) < 0) {
+		json_decref(top);
+		top = NULL;
+	}
 	free(w);
 	return top;
 }

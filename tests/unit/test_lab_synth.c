@@ -7,6 +7,7 @@
  * balancers varying, rate limits, unreachable prefixes).
  */
 #include "lab/synth.h"
+#include "lab/synth_wheel.h"
 #include "net/checksum.h"
 #include "net/icmpext.h"
 
@@ -476,6 +477,38 @@ static void test_pfx2as(void **state)
 	destroy(g);
 }
 
+/* The wheel sends each packet at its time, in time order, after a long idle too. */
+static void test_wheel(void **state)
+{
+	struct synth_wheel w;
+	uint8_t buf[SYNTH_REPLY_MAX];
+	const uint64_t MS = 1000000ULL, start = 5000 * MS;
+
+	(void)state;
+	assert_int_equal(synth_wheel_init(&w, 64, MS, 4, start), 0);
+	assert_int_equal(synth_wheel_next_ns(&w), UINT64_MAX);
+	/* idle for 100 ticks (more than the wheel), then three packets */
+	uint64_t now = start + 100 * MS;
+	assert_true(synth_wheel_add(&w, now, now + 30 * MS, "c", 1));
+	assert_true(synth_wheel_add(&w, now, now + 2 * MS, "a", 1));
+	assert_true(synth_wheel_add(&w, now, now + 10 * MS, "b", 1));
+	assert_true(synth_wheel_add(&w, now, now + 500 * MS, "d", 1));   /* beyond the span: waits at its end */
+	assert_false(synth_wheel_add(&w, now, now, "e", 1));             /* full */
+	assert_int_equal(synth_wheel_pop(&w, now + 1 * MS, buf), 0);
+	assert_int_equal(synth_wheel_pop(&w, now + 2 * MS, buf), 1);
+	assert_int_equal(buf[0], 'a');
+	assert_int_equal(synth_wheel_pop(&w, now + 9 * MS, buf), 0);
+	assert_int_equal(synth_wheel_pop(&w, now + 31 * MS, buf), 1);
+	assert_int_equal(buf[0], 'b');
+	assert_int_equal(synth_wheel_pop(&w, now + 31 * MS, buf), 1);
+	assert_int_equal(buf[0], 'c');
+	assert_int_equal(synth_wheel_pop(&w, now + 62 * MS, buf), 0);
+	assert_int_equal(synth_wheel_pop(&w, now + 63 * MS, buf), 1);
+	assert_int_equal(buf[0], 'd');
+	assert_int_equal(synth_wheel_next_ns(&w), UINT64_MAX);
+	synth_wheel_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_pfx2as),
+		cmocka_unit_test(test_wheel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
