@@ -365,8 +365,10 @@ static int do_truth(struct lab_args *a)
 		free(lab);
 		return rc;
 	}
-	for (int i = 1; i < a->n_pos; i++) {
-		j = lab_truth(&lab->topo, a->pos[0], a->pos[i], a->af, &flow, a->err, sizeof a->err);
+	struct lab_truth_cache *cache = calloc(1, sizeof *cache);
+	for (int i = 1; cache && i < a->n_pos; i++) {
+		j = lab_truth_cached(&lab->topo, a->pos[0], a->pos[i], a->af, &flow, cache, a->err,
+				     sizeof a->err);
 		if (!j) {
 			fprintf(stderr, "vantage lab %s\n", a->err);
 			rc = 1;
@@ -376,6 +378,9 @@ static int do_truth(struct lab_args *a)
 		printf("\n");
 		json_decref(j);
 	}
+	if (cache)
+		lab_truth_cache_free(cache);
+	free(cache);
 	free(lab);
 	return rc;
 }

@@ -57,12 +57,28 @@ static json_t *hop_json(const struct synth *g, const struct synth_path *branches
 	char buf[INET6_ADDRSTRLEN];
 	int af = branches[0].af;
 
+	/* the router after a diamond answers from the interface each branch arrives on */
 	for (int b = 0; b < width; b++) {
-		bool dup = false;
-		for (int c = 0; c < b; c++)
-			dup |= branches[c].hops[i].router == branches[b].hops[i].router;
-		if (!dup)
-			json_array_append_new(routers, router_json(g, af, &branches[b].hops[i]));
+		const struct synth_hop *h = &branches[b].hops[i];
+		int same = -1;
+		for (int c = 0; c < b && same < 0; c++)
+			if (branches[c].hops[i].router == h->router)
+				same = c;
+		if (same < 0) {
+			json_array_append_new(routers, router_json(g, af, h));
+			continue;
+		}
+		json_t *r = NULL, *x;
+		size_t k;
+		json_array_foreach(routers, k, x)
+			if (strtoull(json_string_value(json_object_get(x, "name")) + 1, NULL, 16) == h->router)
+				r = x;
+		json_t *addrs = json_object_get(r, "addrs");
+		bool have = false;
+		json_array_foreach(addrs, k, x)
+			have |= !strcmp(json_string_value(x), atext(af, h->addr, buf));
+		if (!have)
+			json_array_append_new(addrs, json_string(atext(af, h->addr, buf)));
 	}
 	json_object_set_new(hop, "ttl", json_integer(ttl));
 	json_object_set_new(hop, "ecmp", json_boolean(h0->flags & (SYNTH_H_ECMP | SYNTH_H_PERPACKET)));

@@ -231,30 +231,54 @@ static int walk_init(struct walk *w, const char *src, const char *dst, char *err
  * walk's last hop (the node itself) with the generated hops. 0 or -1.
  */
 static int internet_hops(const struct walk *w, const struct lab_flow *flow, json_t *top,
-			 char *err, size_t errlen)
+			 struct lab_truth_cache *cache, char *err, size_t errlen)
 {
 	const struct lab_node *n = &w->t->nodes[w->holder];
 	json_t *hops = json_object_get(top, "hops");
 	size_t last = json_array_size(hops) - 1;
 	int base = (int)json_integer_value(json_object_get(json_array_get(hops, last), "ttl")) - 1;
-	struct synth *g = calloc(1, sizeof *g);
+	struct synth *g = cache->g[w->holder];
 
-	if (!g || synth_init(g, &n->synth, err, errlen) < 0) {
-		free(g);
-		return -1;
+	if (!g) {
+		if (!(g = calloc(1, sizeof *g)) || synth_init(g, &n->synth, err, errlen) < 0) {
+			free(g);
+			return -1;
+		}
+		cache->g[w->holder] = g;
 	}
 	json_array_remove(hops, last);
 	json_object_set_new(top, "internet", json_string(n->name));
 	synth_truth_path(g, w->af, w->src_addr, w->dst_addr, flow, base, hops, top);
 	json_object_del(top, "filtered");
-	synth_free(g);
-	free(g);
 	return 0;
+}
+
+/* Free the Internets a cache holds. */
+void lab_truth_cache_free(struct lab_truth_cache *cache)
+{
+	for (int i = 0; i < LAB_MAX_NODES; i++)
+		if (cache->g[i]) {
+			synth_free(cache->g[i]);
+			free(cache->g[i]);
+			cache->g[i] = NULL;
+		}
 }
 
 /* Build the ground truth (see truth.h). */
 json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		  int af, const struct lab_flow *flow, char *err, size_t errlen)
+{
+	struct lab_truth_cache cache = { 0 };
+	json_t *j = lab_truth_cached(t, src, dst, af, flow, &cache, err, errlen);
+
+	lab_truth_cache_free(&cache);
+	return j;
+}
+
+/* lab_truth with a cache of synthetic Internets (see truth.h). */
+json_t *lab_truth_cached(const struct lab_topo *t, const char *src, const char *dst, int af,
+			 const struct lab_flow *flow, struct lab_truth_cache *cache, char *err,
+			 size_t errlen)
 {
 	struct walk *w = calloc(1, sizeof *w);
 	char sbuf[INET6_ADDRSTRLEN], dbuf[INET6_ADDRSTRLEN];
@@ -277,7 +301,7 @@ json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 			"proto", flow->proto, "sport", flow->sport, "dport", flow->dport);
 	json_object_set_new(top, "hops", walk_hops(w, flow, top));
 	if (t->nodes[w->holder].kind == LAB_INTERNET &&
-	    internet_hops(w, flow, top, err, errlen) < 0) {
+	    internet_hops(w, flow, top, cache, err, errlen) < 0) {
 		json_decref(top);
 		top = NULL;
 	}
