@@ -113,6 +113,8 @@ struct synth {
 	struct synth_pfx *pfx4, *pfx6;
 	size_t n4, n6;
 	uint32_t *as_first4;        /* first IPv4 prefix of each AS */
+	uint32_t *index[2];         /* per family: prefixes starting before each of 65536 buckets */
+	int index_shift[2];
 	uint64_t n_as;
 	uint64_t infra4_base, infra4_size;  /* router addresses, IPv4 */
 	uint64_t infra6_hi;         /* upper 64 bits of the first /48: IPv6 router addresses */
@@ -138,6 +140,14 @@ long long synth_lookup(const struct synth *g, int af, const uint8_t *addr);
  */
 void synth_path_of(const struct synth *g, int af, const struct synth_flow *flow, uint64_t nonce,
 		   struct synth_path *path);
+
+/*
+ * synth_path_of, but only the hop that answers a probe of TTL ttl (>= 1:
+ * the router where it expires, the border that says unreachable, or the
+ * router of a loop) gets its addresses and flags: the answer's fast path.
+ */
+void synth_path_for_ttl(const struct synth *g, int af, const struct synth_flow *flow, uint64_t nonce,
+			int ttl, struct synth_path *path);
 
 /*
  * The path towards flow->dst through branch `branch` (0..width-1) of its

@@ -198,7 +198,7 @@ static bool decide(struct synth *g, const struct probe *pr, uint64_t now_ns, str
 	int t = pr->ttl, v6 = pr->af == 6;
 	uint8_t te = v6 ? 3 : 11;
 
-	synth_path_of(g, pr->af, &pr->flow, g->pp_counter++, &path);
+	synth_path_for_ttl(g, pr->af, &pr->flow, g->pp_counter++, t, &path);
 	if (t >= 1 && t <= path.n_hops)
 		return router_answer(g, &path.hops[t - 1], t, te, 0, now_ns, a);
 	switch (path.end) {

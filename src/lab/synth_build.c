@@ -151,6 +151,45 @@ static int layout6(struct synth *g, const uint32_t *count, char *err, size_t err
 	return 0;
 }
 
+#define INDEX_BITS 16
+
+/* The family's space start and width in key bits (IPv4: 32, IPv6: upper 64). */
+static void space_of(const struct synth *g, int f, uint64_t *base, int *bits)
+{
+	*base = f == 0 ? be_num(g->p.v4, 4) : be_num(g->p.v6, 8);
+	*bits = f == 0 ? 32 - g->p.v4len : 64 - g->p.v6len;
+}
+
+/* Bucket of key k in family f's index. */
+static uint32_t bucket_of(const struct synth *g, int f, uint64_t k)
+{
+	uint64_t base;
+	int bits;
+
+	space_of(g, f, &base, &bits);
+	return (uint32_t)((k - base) >> g->index_shift[f]);
+}
+
+/* Index the prefix table of family f (0: IPv4, 1: IPv6) by 65536 buckets. 0 or -1. */
+static int build_index(struct synth *g, int f)
+{
+	const struct synth_pfx *t = f == 0 ? g->pfx4 : g->pfx6;
+	size_t n = f == 0 ? g->n4 : g->n6, i = 0;
+	uint64_t base;
+	int bits;
+
+	space_of(g, f, &base, &bits);
+	g->index_shift[f] = bits > INDEX_BITS ? bits - INDEX_BITS : 0;
+	if (!(g->index[f] = calloc((1u << INDEX_BITS) + 1, sizeof *g->index[f])))
+		return -1;
+	for (uint32_t b = 0; b <= (1u << INDEX_BITS); b++) {
+		while (i < n && bucket_of(g, f, t[i].start) < b)
+			i++;
+		g->index[f][b] = (uint32_t)i;
+	}
+	return 0;
+}
+
 /* Generate the Internet of params p into *g (see synth.h). */
 int synth_init(struct synth *g, const struct synth_params *p, char *err, size_t errlen)
 {
@@ -173,7 +212,10 @@ int synth_init(struct synth *g, const struct synth_params *p, char *err, size_t 
 		snprintf(err, errlen, "prefixes: out of memory for %lld prefixes", p->prefixes);
 	} else if (as_counts(g, count) == 0 && layout4(g, count, err, errlen) == 0 &&
 		   layout6(g, count, err, errlen) == 0) {
-		rc = 0;
+		if (build_index(g, 0) == 0 && build_index(g, 1) == 0)
+			rc = 0;
+		else
+			snprintf(err, errlen, "prefixes: out of memory for the index");
 	}
 	free(count);
 	if (rc < 0)
@@ -188,6 +230,9 @@ void synth_free(struct synth *g)
 	free(g->pfx6);
 	free(g->as_first4);
 	free(g->buckets);
+	free(g->index[0]);
+	free(g->index[1]);
+	g->index[0] = g->index[1] = NULL;
 	g->pfx4 = g->pfx6 = NULL;
 	g->as_first4 = NULL;
 	g->buckets = NULL;
@@ -204,9 +249,17 @@ long long synth_lookup(const struct synth *g, int af, const uint8_t *addr)
 {
 	const struct synth_pfx *t = af == 4 ? g->pfx4 : g->pfx6;
 	size_t lo = 0, hi = af == 4 ? g->n4 : g->n6;
-	uint64_t k = addr_key(af, addr);
-	int bits = af == 4 ? 32 : 64;
+	uint64_t k = addr_key(af, addr), base;
+	int bits = af == 4 ? 32 : 64, f = af == 6, sbits;
 
+	space_of(g, f, &base, &sbits);
+	if (k < base || (sbits < 64 && k - base >= 1ULL << sbits))
+		return -1;
+	if (g->index[f]) {          /* narrow the search to the key's bucket */
+		uint32_t b = bucket_of(g, f, k);
+		lo = g->index[f][b] ? g->index[f][b] - 1 : 0;
+		hi = g->index[f][b + 1];
+	}
 	while (lo < hi) {           /* first prefix starting after k */
 		size_t mid = lo + (hi - lo) / 2;
 		if (t[mid].start <= k)

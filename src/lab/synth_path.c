@@ -191,7 +191,7 @@ static uint64_t branch_key(uint64_t key, int k)
 
 /* Turn the builder's hops into the path, taking branch `pick` at the diamond. */
 static void finish(const struct synth *g, struct builder *b, struct synth_path *path, int d, int dlen,
-		   int width, bool perpacket, int pick)
+		   int width, bool perpacket, int pick, int only)
 {
 	uint64_t prev = 0;
 	uint32_t delay = 0;
@@ -201,7 +201,13 @@ static void finish(const struct synth *g, struct builder *b, struct synth_path *
 		bool in_diamond = dlen > 0 && i >= d && i < d + dlen;
 		uint64_t key = in_diamond ? branch_key(b->h[i].key, pick) : b->h[i].key;
 		struct synth_hop *hop = &path->hops[i];
-		finish_hop(g, b->af, hop, key, prev, b->h[i].mpls);
+		if (only < 0 || i == only) {
+			finish_hop(g, b->af, hop, key, prev, b->h[i].mpls);
+		} else {                /* not asked for: identity and delay only */
+			hop->router = key;
+			hop->flags = 0;
+			hop->width = 1;
+		}
 		delay += b->h[i].link_us;
 		hop->delay_us = delay;
 		if (in_diamond) {
@@ -265,9 +271,24 @@ static bool alive_addr(const struct synth *g, int af, const uint8_t *dst)
 				   (uint64_t)dst[2] << 8 | dst[3])) * 100.0 < occ;
 }
 
-/* Build the path; branch < 0 picks the diamond's branch by flow (or nonce). */
+/* The hop index answering TTL ttl (1..), or -1 when no router does. */
+static int answering_hop(const struct synth_path *path, int n, int ttl)
+{
+	if (ttl <= n)
+		return ttl - 1;
+	if (path->end == SYNTH_END_NET_UNREACH || path->end == SYNTH_END_HOST_UNREACH)
+		return path->border;
+	if (path->end == SYNTH_END_LOOP)
+		return (ttl - n) % 2 ? path->border - 1 : path->border;
+	return -1;
+}
+
+/*
+ * Build the path; branch < 0 picks the diamond's branch by flow (or nonce).
+ * ttl > 0: only the hop answering that TTL gets its addresses and flags.
+ */
 static void build_path(const struct synth *g, int af, const struct synth_flow *flow, uint64_t nonce,
-		       int branch, struct synth_path *path)
+		       int branch, int ttl, struct synth_path *path)
 {
 	struct builder b = { .g = g, .af = af };
 	int d = 0, dlen = 0, width = 1, pick = 0;
@@ -289,7 +310,7 @@ static void build_path(const struct synth *g, int af, const struct synth_flow *f
 			pick = (int)((perpacket ? nonce : synth_h2(flow_hash(af, flow), b.h[d].key)) %
 				     (uint64_t)width);
 	}
-	finish(g, &b, path, d, dlen, width, perpacket, pick);
+	finish(g, &b, path, d, dlen, width, perpacket, pick, ttl > 0 ? answering_hop(path, b.n, ttl) : -1);
 	path->width = width;
 	path->alive = path->end == SYNTH_END_HOST && alive_addr(g, af, flow->dst);
 }
@@ -298,14 +319,21 @@ static void build_path(const struct synth *g, int af, const struct synth_flow *f
 void synth_path_of(const struct synth *g, int af, const struct synth_flow *flow, uint64_t nonce,
 		   struct synth_path *path)
 {
-	build_path(g, af, flow, nonce, -1, path);
+	build_path(g, af, flow, nonce, -1, 0, path);
+}
+
+/* The path, complete only at the hop answering ttl (see synth.h). */
+void synth_path_for_ttl(const struct synth *g, int af, const struct synth_flow *flow, uint64_t nonce,
+			int ttl, struct synth_path *path)
+{
+	build_path(g, af, flow, nonce, -1, ttl, path);
 }
 
 /* The path towards flow->dst through diamond branch `branch` (see synth.h). */
 void synth_path_branch(const struct synth *g, int af, const struct synth_flow *flow, int branch,
 		       struct synth_path *path)
 {
-	build_path(g, af, flow, 0, branch, path);
+	build_path(g, af, flow, 0, branch, 0, path);
 }
 
 /* The router answering a probe that expires at synthetic hop ttl of a loop. */
