@@ -47,7 +47,7 @@ static int len6_of(const struct synth *g, uint64_t i)
 {
 	int d = synth_pct(synth_h3(g->p.seed, T_LEN6, i));
 
-	return d < 90 ? 48 : d < 97 ? 44 : 40;
+	return d < 95 ? 48 : d < 99 ? 44 : 40;
 }
 
 /* Prefix counts per AS: 1 each, the rest shared by Pareto weight. */

@@ -60,6 +60,7 @@ int synth_node_start(struct synth_node *s, const struct lab *lab, int n, int fd,
 		synth_free(&s->g);
 		return -1;
 	}
+	snprintf(s->stats_path, sizeof s->stats_path, "%s/%s.stats", lab->dir, node->name);
 	if (synth_node_write_tables(&s->g, lab->dir, node->name, err, errlen) < 0) {
 		synth_node_stop(s);
 		return -1;
@@ -77,10 +78,32 @@ void synth_node_read(struct synth_node *s, uint64_t now_ns)
 		ssize_t n = read(s->fd, buf, sizeof buf);
 		if (n <= 0)
 			return;
-		s->probes++;
+		if (s->probes++ == 0)
+			s->first_ns = now_ns;
+		s->last_ns = now_ns;
 		if (synth_answer(&s->g, buf, (size_t)n, now_ns, &r) == 1)
 			synth_wheel_add(&s->wheel, now_ns, now_ns + r.delay_ns, r.data, r.len);
 	}
+}
+
+/* Rewrite NODE.stats: the counters, one "name value" a line. */
+static void write_stats(struct synth_node *s)
+{
+	char tmp[270];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", s->stats_path);
+	if (!(f = fopen(tmp, "w")))
+		return;
+	fprintf(f, "probes %llu\nreplies %llu\nanswered %llu\nsilent %llu\nratelimited %llu\n"
+		"ignored %llu\nwheel_full %llu\nfirst_ns %llu\nlast_ns %llu\n",
+		(unsigned long long)s->probes, (unsigned long long)s->replies,
+		(unsigned long long)s->g.answered, (unsigned long long)s->g.dropped_silent,
+		(unsigned long long)s->g.dropped_ratelimit, (unsigned long long)s->g.ignored,
+		(unsigned long long)s->wheel.dropped, (unsigned long long)s->first_ns,
+		(unsigned long long)s->last_ns);
+	if (fclose(f) == 0)
+		rename(tmp, s->stats_path);
 }
 
 /* Send the replies due by now_ns (see synth_node.h). */
@@ -94,6 +117,12 @@ uint64_t synth_node_send(struct synth_node *s, uint64_t now_ns)
 			fprintf(stderr, "keeper: internet write: %s\n", strerror(errno));
 		s->replies++;
 	}
+	if (s->probes && now_ns - s->stats_ns >= 1000000000ULL && s->last_ns > s->stats_ns) {
+		write_stats(s);
+		s->stats_ns = now_ns;
+	}
+	if (s->last_ns > s->stats_ns && synth_wheel_next_ns(&s->wheel) == UINT64_MAX)
+		return s->stats_ns + 1000000000ULL;    /* wake once more to write the last counts */
 	return synth_wheel_next_ns(&s->wheel);
 }
 

@@ -3,7 +3,8 @@
  * the probes the attach router sends into its TUN device, answers them with
  * synth_answer and writes each reply back after its round trip (a timer
  * wheel of 1 ms ticks). At start it writes the prefix tables to the lab's
- * state folder as NODE.pfx2as (IPv4) and NODE.pfx2as6 (IPv6).
+ * state folder as NODE.pfx2as (IPv4) and NODE.pfx2as6 (IPv6); about once a
+ * second while it works it rewrites NODE.stats with its counters.
  */
 #ifndef VANTAGE_LAB_SYNTH_NODE_H
 #define VANTAGE_LAB_SYNTH_NODE_H
@@ -19,6 +20,9 @@ struct synth_node {
 	struct synth g;
 	struct synth_wheel wheel;
 	uint64_t probes, replies;
+	uint64_t first_ns, last_ns; /* first and last probe read */
+	uint64_t stats_ns;          /* when NODE.stats was last written */
+	char stats_path[256];
 };
 
 /*
