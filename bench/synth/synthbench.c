@@ -93,6 +93,84 @@ static size_t make_probe(const struct synth *g, uint64_t k, uint8_t *buf)
 	return n;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Address k of the /24 starting at base. */
+static void in24(const uint8_t *base, int k, uint8_t *dst)
+{
+	memcpy(dst, base, 4);
+	dst[3] = (uint8_t)k;
+}
+
+/*
+ * The shares the defaults are calibrated on, measured on this Internet:
+ * path lengths to the first /24 of up to 20,000 prefixes, load-balanced
+ * paths, silent routers among the distinct routers met, responsive /24s
+ * and how full they are.
+ */
+static void calibration(const struct synth *g)
+{
+	size_t step = g->n4 > 20000 ? g->n4 / 20000 : 1, n = 0, lb = 0, keys_n = 0, silent = 0, routers = 0;
+	size_t blocks = 0, responsive = 0, sparse = 0, dense = 0;
+	int *len = calloc(20001, sizeof *len);
+	uint64_t *keys = calloc(20001 * SYNTH_MAX_HOPS, sizeof *keys);
+	struct synth_path path;
+
+	for (size_t i = 0; i < g->n4 && n < 20000; i += step) {
+		struct synth_flow f = { .proto = IPPROTO_UDP, .sport = 40000, .dport = 33435 };
+		int plen;
+		f.src[0] = 198; f.src[1] = 18; f.src[3] = 1;
+		synth_pfx_addr(g, 4, i, f.dst, &plen);
+		f.dst[3] = 1;
+		synth_path_of(g, 4, &f, 0, &path);
+		for (int h = 0; h < path.n_hops; h++)
+			keys[keys_n++] = (path.hops[h].router & ~1ULL) | ((path.hops[h].flags & SYNTH_H_SILENT) != 0);
+		if (path.end != SYNTH_END_HOST)
+			continue;
+		len[n++] = path.n_hops + 1;
+		lb += path.width > 1;
+		if (blocks < 2000) {
+			int alive = 0;
+			for (int k = 0; k < 256; k++) {
+				in24(f.dst, k, f.dst);
+				synth_path_of(g, 4, &f, 0, &path);
+				alive += path.alive;
+			}
+			blocks++;
+			responsive += alive > 0;
+			sparse += alive > 0 && alive < 13;
+			dense += alive > 128;
+		}
+	}
+	qsort(len, n, sizeof *len, cmp_int);
+	qsort(keys, keys_n, sizeof *keys, cmp_u64);
+	for (size_t i = 0; i < keys_n; i++)
+		if (i == 0 || keys[i] != keys[i - 1]) {
+			routers++;
+			silent += keys[i] & 1;
+		}
+	printf("calibration (measured here): synthetic hops to the destination, percentiles 10/25/50/75/90: "
+	       "%d/%d/%d/%d/%d (add the lab's own hops before the internet node)\n",
+	       len[n / 10], len[n / 4], len[n / 2], len[3 * n / 4], len[9 * n / 10]);
+	printf("  paths through a load balancer %.1f%%; silent routers %.1f%% of %zu met; responsive /24s "
+	       "%.1f%%, of which %.1f%% under 5%% full and %.1f%% over half full\n",
+	       100.0 * (double)lb / (double)n, 100.0 * (double)silent / (double)routers, routers,
+	       100.0 * (double)responsive / (double)blocks, 100.0 * (double)sparse / (double)responsive,
+	       100.0 * (double)dense / (double)responsive);
+	free(len);
+	free(keys);
+}
+
 int main(int argc, char **argv)
 {
 	struct synth_params p;
@@ -121,6 +199,7 @@ int main(int argc, char **argv)
 	printf("internet: %zu IPv4 prefixes (%llu routed /24s), %zu IPv6 prefixes, %llu ASes\n",
 	       g->n4, (unsigned long long)routed24, g->n6, (unsigned long long)g->n_as);
 	printf("generated in %.2f s; peak memory %.0f MB\n", t1 - t0, peak_mb());
+	calibration(g);
 	for (int i = 0; i < 65536; i++)
 		lens[i] = make_probe(g, (uint64_t)i, pkts[i]);
 	t0 = now_s();

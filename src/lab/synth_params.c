@@ -23,8 +23,8 @@ void synth_params_default(struct synth_params *p)
 	memcpy(p->v6, v6, 16);
 	p->v6len = 33;
 	p->v6_pct = 30;
-	p->responsive_pct = 40;
-	p->alive_pct = 20;
+	p->responsive_pct = 65;
+	p->alive_pct = 21;
 	p->ecmp_pct = 39;
 	p->perpacket_pct = 5;
 	p->silent_pct = 8;

@@ -9,9 +9,11 @@
 #include "lab/synth.h"
 #include "lab/synth_hash.h"
 
+#include <math.h>
 #include <string.h>
 
 #define CORE_HOPS 2
+#define OCC_K 1.78
 
 /* A hop under construction: identity, link delay in, MPLS state. */
 struct proto_hop {
@@ -264,9 +266,11 @@ static bool alive_addr(const struct synth *g, int af, const uint8_t *dst)
 				return false;
 		return dst[15] == 1;
 	}
-	/* occupancy of this /24: mean alive_pct, skewed (most blocks sparse) */
+	/* occupancy of this /24: alive_pct * (k + 1) * u^k, mean alive_pct; with
+	 * k = 1.78 and 21 % a quarter of responsive /24s are under 5 % full and
+	 * 9 % over half full, as Heidemann et al. (IMC 2008) measured */
 	u = synth_unit(synth_h3(s, T_OCC, blk));
-	occ = 4.0 * g->p.alive_pct * u * u * u;
+	occ = g->p.alive_pct * (OCC_K + 1.0) * pow(u, OCC_K);
 	return synth_unit(synth_h3(s, T_ALIVE, (uint64_t)dst[0] << 24 | (uint64_t)dst[1] << 16 |
 				   (uint64_t)dst[2] << 8 | dst[3])) * 100.0 < occ;
 }
