@@ -15,7 +15,7 @@
 #define AUP_NODES 1000000
 
 enum { O_PREFIXES = 1000, O_METHOD, O_PPS, O_SEED, O_MAX_TTL, O_RESUME, O_WAIT, O_GAP,
-       O_SPLIT, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
+       O_SPLIT, O_CKPT_MS, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
        O_HELP };
 
 static const struct option longopts[] = {
@@ -28,6 +28,7 @@ static const struct option longopts[] = {
 	{ "wait", required_argument, NULL, O_WAIT },
 	{ "gap", required_argument, NULL, O_GAP },
 	{ "split", required_argument, NULL, O_SPLIT },
+	{ "checkpoint-ms", required_argument, NULL, O_CKPT_MS },
 	{ "source", required_argument, NULL, O_SOURCE },
 	{ "noprobe", required_argument, NULL, O_NOPROBE },
 	{ "forbid", required_argument, NULL, O_FORBID },
@@ -59,6 +60,7 @@ static void help(FILE *f)
 		"  -O FORMAT         json (RIPE Atlas, default), warts, links (interface pairs)\n"
 		"  -o FILE           output file (default stdout)\n"
 		"  --resume FILE     checkpoint here; resume from it if it exists (-o and json|links)\n"
+		"  --checkpoint-ms N how much sending one checkpoint covers (default 1000)\n"
 		"  --source ADDR     source address (default: the kernel's for the first target)\n"
 		"  --noprobe FILE    no-probe list; --forbid/--allow PREFIX  destination rules\n"
 		"  --stats           totals at the end; --quiet  no progress line\n");
@@ -125,6 +127,7 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 		{ O_MAX_TTL, "--max-ttl", 1, SCAN_TTL_MAX }, { O_WAIT, "--wait", 10, 60000 },
 		{ O_GAP, "--gap", 1, SCAN_TTL_MAX }, { O_SPLIT, "--split", 1, SCAN_TTL_MAX },
 		{ O_DIE_AFTER, "--die-after", 1, 0x7fffffffffffffffLL },
+		{ O_CKPT_MS, "--checkpoint-ms", 1, 3600000 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		if (nums[i].c != c)
@@ -138,6 +141,7 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 		case O_WAIT: o->wait_ms = (uint32_t)v; break;
 		case O_GAP: o->gap_limit = (uint8_t)v; break;
 		case O_SPLIT: o->split_ttl = (uint8_t)v; break;
+		case O_CKPT_MS: o->checkpoint_ms = (uint32_t)v; break;
 		default: o->stop_after = (uint64_t)v; break;
 		}
 		return 0;

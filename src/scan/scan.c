@@ -105,9 +105,14 @@ static bool policy_hook(void *ctx, const char *method, const struct net_addr *ds
 static void stream_sent(void *ctx, const struct net_probe *np, int err, bool refused)
 {
 	struct scan *s = ctx;
-	(void)np;
-	if (refused)
+	if (refused) {
 		s->refused++;
+		long i = scan_targets_find(&s->t, &np->dst);
+		if (i >= 0) { /* the policy will not change its mind: stop it */
+			s->ts[i].flags |= ST_REFUSED;
+			s->ts[i].back = s->ts[i].fwd = 0;
+		}
+	}
 	else if (err)
 		s->send_errors++;
 	else

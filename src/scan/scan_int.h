@@ -28,6 +28,7 @@ enum scan_tflag {
 	ST_GAP = 4,       /* the gap limit did */
 	ST_EMITTED = 8,   /* written out */
 	ST_STOPSET = 16,  /* backward probing met a known interface */
+	ST_REFUSED = 32,  /* the site policy refused its probes */
 };
 
 /* What is kept per target (16 bytes + its hops). */

@@ -114,7 +114,8 @@ static struct trace_result *result_of(struct scan *s, size_t i)
 	res->max_ttl = s->o->max_ttl;
 	res->attempts = 1;
 	res->gap_limit = s->o->gap_limit;
-	res->stop_reason = t->flags & ST_DEST ? TRACE_STOP_COMPLETED
+	res->stop_reason = t->flags & ST_REFUSED ? TRACE_STOP_REFUSED
+			   : t->flags & ST_DEST ? TRACE_STOP_COMPLETED
 			   : t->flags & ST_UNREACH ? TRACE_STOP_UNREACH
 			   : t->flags & ST_GAP ? TRACE_STOP_GAPLIMIT : TRACE_STOP_HOPLIMIT;
 	res->ts_source = MSM_TS_FALLBACK; /* TX time: user space, in the probe */

@@ -58,6 +58,8 @@ static bool emit_finished(struct scan *s)
 		struct scan_tstate *t = &s->ts[i];
 		if (t->flags & ST_EMITTED)
 			continue;
+		if (t->flags & ST_REFUSED)
+			t->back = t->fwd = 0; /* refused after its state was saved */
 		if (t->back || t->fwd) {
 			all = false;
 			continue;
@@ -120,7 +122,7 @@ void scan_take_position(struct scan *s, uint64_t i, struct scan_fields *f)
 static void reserve(struct scan *s)
 {
 	uint64_t chunk = s->o->pps ? (uint64_t)s->o->pps * s->o->checkpoint_ms / 1000 : 100000;
-	s->reserved = s->pos + (chunk < 64 ? 64 : chunk);
+	s->reserved = s->pos + (chunk < 1 ? 1 : chunk);
 	if (scan_ckpt_write(s) != 0)
 		s->status = 1;
 }

@@ -186,7 +186,10 @@ static bool decode_quote(const struct scan_stamp *s, const struct net_reply *r,
 	if (!check_word(s, &q->dst, w, mac16, m))
 		return false;
 	m->quoted_ttl = q->ttl;
-	m->from_target = net_addr_equal(&r->src, &q->dst);
+	/* a port unreachable comes from the destination even when it answers
+	   from another of its addresses (IPv6 hosts pick their own source) */
+	m->from_target = net_addr_equal(&r->src, &q->dst) ||
+			 (r->kind == NET_REPLY_UNREACH && r->unreach == NET_UNREACH_PORT);
 	return true;
 }
 
