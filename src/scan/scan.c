@@ -173,12 +173,9 @@ static int restore(struct scan *s, long *out_off)
 	*out_off = -1;
 	if (s->o->resume == NULL)
 		return 0;
-	int rc = scan_ckpt_read(s, out_off);
-	if (rc < 0) {
-		if (errno && *out_off < 0)
-			fprintf(stderr, "%s: %s: cannot resume\n", s->o->prog, s->o->resume);
+	int rc = scan_ckpt_read(s, out_off); /* prints its errors */
+	if (rc < 0)
 		return -1;
-	}
 	if (rc == 0 || s->finished)
 		return 0;
 	uint64_t dom = scan_round_domain(s, s->round), upto = s->reserved;

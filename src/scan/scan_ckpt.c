@@ -137,8 +137,12 @@ int scan_ckpt_read(struct scan *s, long *out_off)
 {
 	*out_off = -1;
 	FILE *f = fopen(s->o->resume, "r");
-	if (f == NULL)
-		return errno == ENOENT ? 0 : -1;
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0; /* a new scan: the checkpoint will be written there */
+		fprintf(stderr, "%s: %s: %m\n", s->o->prog, s->o->resume);
+		return -1;
+	}
 	struct ckpt_head h, want;
 	head_of(s, &want, 0);
 	int rc = -1;

@@ -200,15 +200,27 @@ void scan_out_close(struct scan *s)
 		scan_stopset_free(&s->links);
 }
 
+/*
+ * The share of the scan done: round 0 counts for a tenth (one probe per
+ * target), the rest goes by targets whose probing has ended.
+ */
+static double share_done(const struct scan *s)
+{
+	if (s->t.n == 0 || s->finished)
+		return 1;
+	if (s->round == 0)
+		return 0.1 * (double)s->pos / (double)s->t.n;
+	size_t ended = 0;
+	for (size_t i = 0; i < s->t.n; i++)
+		ended += (s->ts[i].back | s->ts[i].fwd) == 0;
+	return 0.1 + 0.9 * (double)ended / (double)s->t.n;
+}
+
 void scan_progress(struct scan *s, uint64_t now, bool final)
 {
 	double dt = (double)(now - s->last_tick) / 1e9;
-	if (dt <= 0 && !final)
-		return;
-	double share = s->t.n ? (double)s->done_targets / (double)s->t.n : 1;
 	double el = (double)(now - s->start_mono) / 1e9;
-	double eta = share > 0 ? el * (1 - share) / share : -1;
-	if (final)
+	if (final) {
 		fprintf(stderr, "%s: %llu probes, %llu replies (%llu matched), %zu targets, "
 			"%zu interfaces, %.2f probes per interface, %.2f probes per target, "
 			"%.1f s, %llu refused by policy\n",
@@ -217,11 +229,17 @@ void scan_progress(struct scan *s, uint64_t now, bool final)
 			s->stop.n ? (double)s->sent / (double)s->stop.n : 0.0,
 			s->t.n ? (double)s->sent / (double)s->t.n : 0.0, el,
 			(unsigned long long)s->refused);
-	else
-		fprintf(stderr, "%s: %.0f probes/s, %.0f replies/s, %.1f%% done, round %u, "
-			"eta %.0f s\n", s->o->prog, (double)(s->sent - s->last_sent) / dt,
-			(double)(s->replies - s->last_replies) / dt, 100 * share, s->round,
-			eta);
+		return;
+	}
+	if (dt <= 0)
+		return;
+	double share = share_done(s);
+	char eta[32] = "?";
+	if (share > 0.001)
+		snprintf(eta, sizeof eta, "%.0f s", el * (1 - share) / share);
+	fprintf(stderr, "%s: %.0f probes/s, %.0f replies/s, %.1f%% done, round %u, "
+		"time left %s\n", s->o->prog, (double)(s->sent - s->last_sent) / dt,
+		(double)(s->replies - s->last_replies) / dt, 100 * share, s->round, eta);
 	s->last_sent = s->sent;
 	s->last_replies = s->replies;
 	s->last_tick = now;

@@ -81,7 +81,8 @@ void scan_round_start(struct scan *s)
 		check_gaps(s);
 	if (s->round >= 1 && emit_finished(s)) {
 		s->finished = true;
-		event_base_loopbreak(s->base);
+		if (s->base)
+			event_base_loopbreak(s->base);
 		return;
 	}
 	scan_perm_init(&s->perm, scan_round_domain(s, s->round), s->o->seed, s->round);
