@@ -14,12 +14,17 @@
 #include "scan/stopset.h"
 #include "scan/targets.h"
 
-/* One reply kept for a target's result (24 bytes + the address). */
+/* MPLS label stack entries (RFC 4950) kept per hop; deeper stacks are cut. */
+#define SCAN_HOP_MPLS 4
+
+/* One reply kept for a target's result (48 bytes). */
 struct scan_hop {
 	uint8_t addr[16];
 	uint32_t rtt_us;
 	uint16_t size;
 	uint8_t ttl, reply_ttl, quoted_ttl, icmp_type, icmp_code, flags;
+	uint8_t mpls_n;
+	msm_mpls_t mpls[SCAN_HOP_MPLS];
 };
 
 enum scan_tflag {

@@ -47,8 +47,10 @@ static int by_ttl(const void *a, const void *b)
 	return ((const struct scan_hop *)a)->ttl - ((const struct scan_hop *)b)->ttl;
 }
 
-/* One probe entry of the result from hop h (NULL: a "*" at ttl). */
-static void fill_probe(struct trace_probe *p, const struct scan_hop *h, uint8_t ttl)
+/* One probe entry of the result from hop h (NULL: a "*" at ttl); its MPLS
+   labels go to res->mpls (room for SCAN_HOP_MPLS per probe). */
+static void fill_probe(struct trace_result *res, struct trace_probe *p,
+		       const struct scan_hop *h, uint8_t ttl)
 {
 	memset(p, 0, sizeof *p);
 	p->ttl = ttl;
@@ -62,6 +64,10 @@ static void fill_probe(struct trace_probe *p, const struct scan_hop *h, uint8_t 
 	p->icmp_type = h->icmp_type;
 	p->icmp_code = h->icmp_code;
 	p->flags = h->flags;
+	p->mpls_off = res->n_mpls;
+	p->mpls_n = h->mpls_n;
+	for (unsigned i = 0; i < h->mpls_n; i++)
+		res->mpls[res->n_mpls++] = h->mpls[i];
 }
 
 /* The probes of a target: its hops, and "*" for the TTLs sent unanswered. */
@@ -74,7 +80,8 @@ static int fill_probes(struct trace_result *res, struct scan_tstate *t)
 	if (t->nhops && t->hops[t->nhops - 1].ttl > hi)
 		hi = t->hops[t->nhops - 1].ttl;
 	res->probes = calloc(hi >= lo ? hi - lo + 1 : 1, sizeof *res->probes);
-	if (res->probes == NULL)
+	res->mpls = calloc((size_t)t->nhops * SCAN_HOP_MPLS + 1, sizeof *res->mpls);
+	if (res->probes == NULL || res->mpls == NULL)
 		return -1;
 	unsigned k = 0;
 	for (unsigned ttl = lo; ttl <= hi; ttl++) {
@@ -85,11 +92,15 @@ static int fill_probes(struct trace_result *res, struct scan_tstate *t)
 		bool sent = t->lowest && ttl >= t->lowest && ttl <= t->highest;
 		if (h == NULL && !sent)
 			continue;
-		fill_probe(&res->probes[k++], h, (uint8_t)ttl);
+		fill_probe(res, &res->probes[k++], h, (uint8_t)ttl);
 		if (h)
 			res->hop_count = (uint8_t)ttl;
 	}
 	res->n_probes = (uint16_t)k;
+	if (res->n_mpls == 0) {
+		free(res->mpls);
+		res->mpls = NULL;
+	}
 	res->first_ttl = k ? res->probes[0].ttl : 1;
 	res->probe_ttl_max = k ? res->probes[k - 1].ttl : 0;
 	res->probes_sent = (uint16_t)k;

@@ -70,6 +70,11 @@ static void keep_hop(struct scan_tstate *t, uint8_t ttl, const struct net_reply 
 	h->icmp_code = tcp ? 0 : r->icmp_code;
 	h->flags = (uint8_t)(MSM_REPLY_GOT | (kernel ? MSM_REPLY_RX_KERNEL : 0) |
 			     (tcp ? MSM_REPLY_TCP : 0));
+	unsigned n = r->ext.present ? r->ext.mpls_count : 0;
+	for (unsigned k = 0; k < n && k < SCAN_HOP_MPLS; k++) {
+		const struct net_mpls *l = &r->ext.mpls[k];
+		h->mpls[h->mpls_n++] = msm_mpls_pack(l->label, l->tc, l->s, l->ttl);
+	}
 }
 
 /* Round 0's reply: the distance, or at least a far hop. */

@@ -26,6 +26,8 @@
 #define DIST 7
 #define SILENT_HOP 4
 #define FILTER_AFTER 3
+#define MPLS_HOP 5
+#define MPLS_LABEL 16001
 
 /* The router at hop h (1..DIST-1): 198.18.0.h. */
 static struct net_addr router(unsigned h)
@@ -69,6 +71,11 @@ static bool answer(struct sim *m, const struct net_probe *np, struct net_reply *
 	r->src = router(ttl);
 	r->ttl = 64 - (int)ttl + 1;
 	r->has_quote = true;
+	if (ttl == MPLS_HOP) { /* an LSR quoting its label stack (RFC 4950) */
+		r->ext.present = true;
+		r->ext.mpls_count = r->ext.mpls_total = 1;
+		r->ext.mpls[0] = (struct net_mpls){ .label = MPLS_LABEL, .s = 1, .ttl = 1 };
+	}
 	struct net_quote *q = &r->q;
 	q->family = AF_INET;
 	q->proto = IPPROTO_ICMP;
@@ -83,8 +90,8 @@ static bool answer(struct sim *m, const struct net_probe *np, struct net_reply *
 	return true;
 }
 
-/* Set up a scan of the prefix lines in text. */
-static void sim_init(struct sim *m, const char *text, bool filtered)
+/* Set up a scan of the prefix lines in text (output JSON, else links). */
+static void sim_init(struct sim *m, const char *text, bool filtered, bool json)
 {
 	char err[256];
 	memset(m, 0, sizeof *m);
@@ -103,6 +110,11 @@ static void sim_init(struct sim *m, const char *text, bool filtered)
 	assert_int_equal(scan_stopset_init(&s->stop), 0);
 	assert_int_equal(scan_stopset_init(&s->links), 0);
 	s->out = open_memstream(&m->links, &m->links_len);
+	if (json) {
+		m->o.out_fmt = SCAN_OUT_JSON;
+		s->sink = result_sink_open(RESULT_FORMAT_JSON, s->out, NULL, err, sizeof err);
+		assert_non_null(s->sink);
+	}
 	struct engine_opts eo = { 0 };
 	m->base = event_base_new();
 	s->e = engine_new(m->base, &eo, err, sizeof err);
@@ -144,6 +156,8 @@ static void sim_free(struct sim *m)
 {
 	struct scan *s = &m->s;
 	engine_timer_free(s->e, s->round_timer);
+	if (s->sink)
+		assert_int_equal(result_sink_close(s->sink, NULL, 0), 0);
 	fclose(s->out);
 	free(m->links);
 	for (size_t i = 0; i < s->t.n; i++)
@@ -161,7 +175,7 @@ static void test_doubletree_stops(void **state)
 {
 	(void)state;
 	struct sim *m = calloc(1, sizeof *m);
-	sim_init(m, "198.18.128.0/20\n", false);
+	sim_init(m, "198.18.128.0/20\n", false, false);
 	sim_run(m);
 	size_t n = m->s.t.n;
 	assert_int_equal(n, 16);
@@ -201,7 +215,7 @@ static void test_gap_ends_forward(void **state)
 {
 	(void)state;
 	struct sim *m = calloc(1, sizeof *m);
-	sim_init(m, "198.18.200.0/24\n", true);
+	sim_init(m, "198.18.200.0/24\n", true, false);
 	sim_run(m);
 	unsigned split = m->o.split_ttl;
 	for (unsigned ttl = 1; ttl <= split + m->o.gap_limit; ttl++)
@@ -213,11 +227,33 @@ static void test_gap_ends_forward(void **state)
 	free(m);
 }
 
+/* The JSON trace of a target: every hop from the path, R4 a "*", the
+   destination last, the LSR's label kept. */
+static void test_json_trace(void **state)
+{
+	(void)state;
+	struct sim *m = calloc(1, sizeof *m);
+	sim_init(m, "198.18.77.0/24\n", false, true);
+	sim_run(m);
+	fflush(m->s.out);
+	assert_non_null(m->links);
+	assert_non_null(strstr(m->links, "\"stop_reason\":\"completed\""));
+	assert_non_null(strstr(m->links, "\"hop\":4,\"result\":[{\"x\":\"*\"}]"));
+	assert_non_null(strstr(m->links, "\"from\":\"198.18.0.1\""));
+	char label[32];
+	snprintf(label, sizeof label, "\"mpls\":[{\"label\":%d", MPLS_LABEL);
+	if (strstr(m->links, label) == NULL)
+		fail_msg("no label in %s", m->links);
+	sim_free(m);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doubletree_stops),
 		cmocka_unit_test(test_gap_ends_forward),
+		cmocka_unit_test(test_json_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
