@@ -167,30 +167,6 @@ static int open_engine(struct scan *s)
 	return 0;
 }
 
-/* Restore a checkpoint; spend its reserved positions. 0, or -1 (printed). */
-static int restore(struct scan *s, long *out_off)
-{
-	*out_off = -1;
-	if (s->o->resume == NULL)
-		return 0;
-	int rc = scan_ckpt_read(s, out_off); /* prints its errors */
-	if (rc < 0)
-		return -1;
-	if (rc == 0 || s->finished)
-		return 0;
-	uint64_t dom = scan_round_domain(s, s->round), upto = s->reserved;
-	scan_perm_init(&s->perm, dom, s->o->seed, s->round);
-	if (upto > dom)
-		upto = dom;
-	for (; s->pos < upto; s->pos++) {
-		struct scan_fields f;
-		scan_take_position(s, s->pos, &f); /* spent before the interruption */
-	}
-	fprintf(stderr, "%s: resuming %s at round %u, position %llu\n", s->o->prog,
-		s->o->resume, s->round, (unsigned long long)s->pos);
-	return 1;
-}
-
 /* Run the loop to the end (or a signal). */
 static void run_loop(struct scan *s, bool resumed)
 {
@@ -241,7 +217,7 @@ int scan_run(const struct scan_opts *o)
 	if (load_targets(&s) != 0 || open_engine(&s) != 0 || scan_stopset_init(&s.stop) != 0 ||
 	    (s.ts = calloc(s.t.n, sizeof *s.ts)) == NULL)
 		goto out;
-	int resumed = restore(&s, &out_off);
+	int resumed = scan_ckpt_resume(&s, &out_off);
 	if (resumed < 0)
 		goto out;
 	if (s.finished) {

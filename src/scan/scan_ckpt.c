@@ -168,3 +168,24 @@ int scan_ckpt_read(struct scan *s, long *out_off)
 	fclose(f);
 	return rc;
 }
+
+int scan_ckpt_resume(struct scan *s, long *out_off)
+{
+	*out_off = -1;
+	if (s->o->resume == NULL)
+		return 0;
+	int rc = scan_ckpt_read(s, out_off); /* prints its errors */
+	if (rc <= 0 || s->finished)
+		return rc;
+	uint64_t dom = scan_round_domain(s, s->round), upto = s->reserved;
+	scan_perm_init(&s->perm, dom, s->o->seed, s->round);
+	if (upto > dom)
+		upto = dom;
+	for (; s->pos < upto; s->pos++) {
+		struct scan_fields f;
+		scan_take_position(s, s->pos, &f); /* spent before the interruption */
+	}
+	fprintf(stderr, "%s: resuming %s at round %u, position %llu\n", s->o->prog,
+		s->o->resume, s->round, (unsigned long long)s->pos);
+	return 1;
+}

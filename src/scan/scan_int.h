@@ -102,5 +102,9 @@ void scan_progress(struct scan *s, uint64_t now, bool final);
 /* scan_ckpt.c */
 int scan_ckpt_write(struct scan *s);
 int scan_ckpt_read(struct scan *s, long *out_off);
+/* Restore the checkpoint of --resume if there is one and spend the positions
+   it reserved: 1 resumed, 0 nothing to resume, -1 bad (printed). *out_off
+   gets the output's length at the checkpoint (-1 when not resumed). */
+int scan_ckpt_resume(struct scan *s, long *out_off);
 
 #endif

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scan/scan_int.h"
 
@@ -123,17 +124,21 @@ static void sim_init(struct sim *m, const char *text, bool filtered, bool json)
 	s->src = router(200);
 }
 
-/* Run the scan to its end, answering every probe at once. */
-static void sim_run(struct sim *m)
+/* Run the scan (from its start unless resumed), answering every probe at
+   once; stop after `limit` probes (0 = none), as a kill -9 would. */
+static void sim_run_upto(struct sim *m, unsigned limit, bool resumed)
 {
 	struct scan *s = &m->s;
 	uint64_t now = 1000000000ULL;
 	s->start_mono = now;
-	scan_round_start(s);
+	if (!resumed)
+		scan_round_start(s);
 	for (int rounds = 0; !s->finished; rounds++) {
 		assert_true(rounds < 200);
 		struct net_probe np;
 		while (scan_next(s, now, &np)) {
+			if (limit && m->probes == limit)
+				return;
 			long i = scan_targets_find(&s->t, &np.dst);
 			assert_true(i >= 0);
 			assert_int_equal(m->seen[i][np.ttl], 0); /* never twice */
@@ -150,6 +155,11 @@ static void sim_run(struct sim *m)
 		scan_round_timer(s); /* the wait between rounds, at once */
 	}
 	fflush(s->out);
+}
+
+static void sim_run(struct sim *m)
+{
+	sim_run_upto(m, 0, false);
 }
 
 static void sim_free(struct sim *m)
@@ -248,12 +258,57 @@ static void test_json_trace(void **state)
 	free(m);
 }
 
+/*
+ * A scan killed after k probes (for many k, so in every round and between
+ * checkpoints) and resumed from its checkpoint: no (target, TTL) is handed
+ * out by both runs, and every target ends up written exactly once.
+ */
+static void test_resume_never_repeats(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vscan-ckpt-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	for (unsigned k = 1; k < 60; k += 4) {
+		unlink(path);
+		struct sim *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+		sim_init(a, "198.18.128.0/21\n198.18.200.0/24\n", false, false);
+		a->o.resume = path;
+		a->o.pps = 3; /* a checkpoint every 3 positions */
+		sim_run_upto(a, k, false);
+		sim_init(b, "198.18.128.0/21\n198.18.200.0/24\n", false, false);
+		b->o.resume = path;
+		b->o.pps = 3;
+		long off;
+		int rc = scan_ckpt_resume(&b->s, &off);
+		assert_true(rc == 1);
+		sim_run_upto(b, 0, true);
+		for (size_t i = 0; i < b->s.t.n; i++) {
+			assert_true(b->s.ts[i].flags & ST_EMITTED);
+			for (unsigned ttl = 1; ttl < 64; ttl++)
+				if (a->seen[i][ttl] && b->seen[i][ttl])
+					fail_msg("k=%u: target %zu ttl %u probed twice", k, i, ttl);
+		}
+		assert_true(b->s.done_targets <= b->s.t.n);
+		sim_free(a);
+		sim_free(b);
+		free(a);
+		free(b);
+	}
+	unlink(path);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	unlink(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doubletree_stops),
 		cmocka_unit_test(test_gap_ends_forward),
 		cmocka_unit_test(test_json_trace),
+		cmocka_unit_test(test_resume_never_repeats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
