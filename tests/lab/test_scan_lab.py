@@ -193,3 +193,53 @@ def test_killed_scan_resumes_without_repeats(lab):
     assert len(sent) > 12
     dup = {k for k in sent if sent.count(k) > 1}
     assert not dup, "probed twice: %s" % sorted(dup)
+
+
+@pytest.fixture(scope="module")
+def inet_lab(vantage_lab_ready):
+    """lab/topologies/internet.conf: vp, two routers, a synthetic Internet of
+    2,000 routed prefixes behind them (issue 12, section 1)."""
+    from conftest import Lab, TOPOLOGIES
+    if not (TOPOLOGIES / "internet.conf").exists():
+        pytest.skip("no synthetic Internet topology in this tree")
+    lab = Lab("internet")
+    yield lab
+    lab.down()
+
+
+def test_scan_synthetic_internet_against_truth(inet_lab):
+    """Every routed /24 of the synthetic Internet, from its own pfx2as table:
+    the interfaces and links found are the truth's (precision), most of the
+    truth is found (recall), with under 10 probes per /24."""
+    lab = inet_lab
+    pfx2as = "/run/vantage-lab/%s/inet.pfx2as" % lab.name
+    with tempfile.TemporaryDirectory(prefix="vscan-") as tmp:
+        out = os.path.join(tmp, "out")
+        p = lab.exec("vp", [str(VANTAGE), "scan", "--prefixes", pfx2as, "--pps", "20000",
+                            "--wait", "700", "--quiet", "--stats", "-o", out],
+                     check=False, timeout=300)
+        assert p.returncode == 0, p.stderr
+        res = results(open(out, "rb").read())
+    st = stats_of(p.stderr)
+    truth = lab.vantage("truth", "vp", "--all", "inet", "-4").stdout.split("\n")
+    t_if = {x.split()[1] for x in truth if x.startswith("iface ")}
+    t_ln = {tuple(x.split()[1:3]) for x in truth if x.startswith("link ")}
+    assert len(res) == st["targets"] > 10000
+    found, links = set(), set()
+    for r in res:
+        hops = {h["hop"]: [x["from"] for x in h["result"] if "from" in x] for h in r["result"]}
+        routers = {k: a[0] for k, a in hops.items()
+                   if a and a[0] != r["dst_addr"] and not a[0].startswith("198.18.")}
+        found |= set(routers.values())
+        links |= {(a, routers[k + 1]) for k, a in routers.items() if k + 1 in routers}
+    precision = len(found & t_if) / len(found)
+    recall = len(found & t_if) / len(t_if)
+    link_precision = len(links & t_ln) / len(links)
+    print("synthetic Internet: %d targets, %d probes (%.2f per /24), interfaces found %d of "
+          "%d (recall %.3f, precision %.3f), links precision %.3f" % (
+              st["targets"], st["probes"], st["probes"] / st["targets"], len(found & t_if),
+              len(t_if), recall, precision, link_precision))
+    assert precision > 0.99, precision
+    assert link_precision > 0.95, link_precision
+    assert recall > 0.75, recall
+    assert st["probes"] < 10 * st["targets"], st
