@@ -198,7 +198,7 @@ def test_killed_scan_resumes_without_repeats(lab):
 @pytest.fixture(scope="module")
 def inet_lab(vantage_lab_ready):
     """lab/topologies/internet.conf: vp, two routers, a synthetic Internet of
-    2,000 routed prefixes behind them (issue 12, section 1)."""
+    120 routed prefixes behind them (issue 12, section 1)."""
     from conftest import Lab, TOPOLOGIES
     if not (TOPOLOGIES / "internet.conf").exists():
         pytest.skip("no synthetic Internet topology in this tree")
@@ -224,7 +224,7 @@ def test_scan_synthetic_internet_against_truth(inet_lab):
     truth = lab.vantage("truth", "vp", "--all", "inet", "-4").stdout.split("\n")
     t_if = {x.split()[1] for x in truth if x.startswith("iface ")}
     t_ln = {tuple(x.split()[1:3]) for x in truth if x.startswith("link ")}
-    assert len(res) == st["targets"] > 10000
+    assert len(res) == st["targets"] > 100
     found, links = set(), set()
     for r in res:
         hops = {h["hop"]: [x["from"] for x in h["result"] if "from" in x] for h in r["result"]}
