@@ -1,0 +1,60 @@
+"""Hostile agents and operators' mistakes against the controller (issue 11):
+removing an agent by its key disconnects that agent only; an agent cannot
+forge controller log lines; the controller reconciles an agent's schedule on
+every connect; quotas and connection limits keep one agent or one stranger
+from stopping everyone else. Runs on the small platform of platform_lab.py."""
+import json
+import os
+import secrets
+import time
+
+import pytest
+
+from platform_lab import Platform, sanitizer_clean, wait_for
+from test_platform import frame, make_cert, raw_session
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+
+@pytest.fixture
+def lab():
+    p = Platform(prefix="vch")
+    yield p
+    p.close()
+
+
+def connected(agent):
+    return "connected to the controller" in agent.text()
+
+
+def fp_naming_a_number(lab, i):
+    """Agent i's key, made again until its fingerprint reads as a small number
+    to atoll() (a digit 1-9, then a hex letter); returns (fp, that number)."""
+    key = lab.dir / f"agent{i}" / "agent.key"
+    for _ in range(200):
+        fp = lab.agent_fp(i)
+        if fp[0] in "123456789" and fp[1] in "abcdef":
+            return fp, int(fp[0])
+        key.unlink()
+    raise AssertionError("no key with a numeric-looking fingerprint in 200 tries")
+
+
+def test_remove_by_key_disconnects_that_agent_only(lab):
+    lab.start_controller()
+    fp2, n = fp_naming_a_number(lab, 2)
+    for _ in range(n - 1):     # fill the ids below n with agents that never connect
+        assert lab.admin("agents", "add", secrets.token_hex(32)).returncode == 0
+    victim, _ = lab.register(1)
+    assert victim == n
+    removed, _ = lab.register(2)
+    ag1, ag2 = lab.start_agent(1), lab.start_agent(2)
+    wait_for(lambda: connected(ag1) and connected(ag2), 20, "both agents to connect")
+    p = lab.admin("agents", "remove", fp2)
+    assert p.returncode == 0, p.stderr
+    wait_for(lambda: f"agent {removed} disconnected" in lab.controller.text(), 10,
+             "the removed agent to be disconnected")
+    time.sleep(1)
+    log = lab.controller.text()
+    assert f"agent {victim} disconnected" not in log, log[-2000:]
+    assert "disconnected" not in ag1.text()
+
