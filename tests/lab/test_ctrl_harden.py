@@ -58,3 +58,31 @@ def test_remove_by_key_disconnects_that_agent_only(lab):
     assert f"agent {victim} disconnected" not in log, log[-2000:]
     assert "disconnected" not in ag1.text()
 
+
+FORGED = "2026-01-01T00:00:00Z vantage-controller: FORGED"
+
+
+def test_agent_cannot_forge_log_lines(lab):
+    lab.start_controller()
+    _, fp = lab.register(5)
+    key = lab.dir / "agent5" / "agent.key"
+    make_cert(key)
+    msgs = [
+        (1, {"agent": fp, "version": "1.0\n" + FORGED + " hello", "role": "probe"}),
+        (4, {"version": "1.0", "uptime": 1, "spool_records": 0, "spool_bytes": 0,
+             "reason": "paused\r\n" + FORGED + " status\x1b[2J"}),
+        (9, {"msm_id": 1, "reason": "no\n" + FORGED + " refuse"}),
+        (10, {"reason": "bye\n" + FORGED + " error\x07"}),
+    ]
+    data = b"".join(frame(t, json.dumps(m).encode()) for t, m in msgs)
+    raw_session(lab, 5, key, data)
+    wait_for(lambda: "FORGED error" in lab.controller.text(), 10, "the agent's error to be logged")
+    log = lab.controller.text()
+    for kind in ("hello", "status", "refuse", "error"):
+        assert f"FORGED {kind}" in log, kind   # logged, escaped, on the agent's own line
+    lines = log.splitlines()
+    assert not [l for l in lines if l.startswith(FORGED)], log[-2000:]
+    assert not [c for c in log if ord(c) < 0x20 and c != "\n" or ord(c) == 0x7f], log[-2000:]
+    assert lab.controller.stop() == 0
+    assert sanitizer_clean(lab.controller.text())
+
