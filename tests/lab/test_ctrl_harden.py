@@ -86,3 +86,49 @@ def test_agent_cannot_forge_log_lines(lab):
     assert lab.controller.stop() == 0
     assert sanitizer_clean(lab.controller.text())
 
+
+def schedule_ids(lab, i):
+    """The measurement ids in agent i's saved schedule."""
+    path = lab.dir / f"agent{i}" / "spool" / "schedule.json"
+    try:
+        return {m["msm_id"] for m in json.loads(path.read_text())["msms"]}
+    except (OSError, ValueError):
+        return set()
+
+
+def results_of(lab, msm):
+    return sum(1 for r in json.loads(lab.admin("results", "export", "--msm", msm,
+                                               "--format", "json").stdout or "[]"))
+
+
+def create_periodic(lab, aid, target, interval=1):
+    p = lab.admin("measurement", "create", "--type", "ping", "--target", target, "--agents",
+                  str(aid), "--interval", interval, "--def", '{"fake_ms": 5}')
+    assert p.returncode == 0, p.stderr
+    return int(p.stdout)
+
+
+def test_stop_while_offline_reaches_the_agent(lab):
+    lab.start_controller()
+    aid, _ = lab.register(1)
+    agent = lab.start_agent(1)
+    wait_for(lambda: connected(agent), 20, "the agent to connect")
+    keep = create_periodic(lab, aid, "198.18.0.1")
+    gone = create_periodic(lab, aid, "198.18.0.2")
+    wait_for(lambda: schedule_ids(lab, 1) == {keep, gone}, 10, "both in the agent's schedule")
+    assert agent.stop() == 0
+    assert lab.admin("measurement", "stop", gone).returncode == 0   # the agent is offline
+    agent = lab.start_agent(1)
+    wait_for(lambda: agent.text().count("connected to the controller") >= 1, 20, "a reconnect")
+    wait_for(lambda: schedule_ids(lab, 1) == {keep}, 10, "the stopped one to leave the schedule")
+    time.sleep(1.5)
+    before = results_of(lab, gone)
+    time.sleep(2.5)
+    assert results_of(lab, gone) == before          # it no longer runs
+    assert agent.stop() == 0                         # and it does not come back on a restart
+    agent = lab.start_agent(1)
+    wait_for(lambda: "measurements resumed" in agent.text(), 10, "the schedule to load")
+    assert schedule_ids(lab, 1) == {keep}
+    assert agent.stop() == 0
+    assert sanitizer_clean(agent.text())
+
