@@ -132,3 +132,18 @@ def test_stop_while_offline_reaches_the_agent(lab):
     assert agent.stop() == 0
     assert sanitizer_clean(agent.text())
 
+
+def test_schedule_written_when_it_changes_not_when_it_runs(lab):
+    lab.start_controller()
+    aid, _ = lab.register(1)
+    agent = lab.start_agent(1)
+    wait_for(lambda: connected(agent), 20, "the agent to connect")
+    msm = create_periodic(lab, aid, "198.18.0.1")
+    wait_for(lambda: results_of(lab, msm) >= 2, 15, "two runs")
+    path = lab.dir / "agent1" / "spool" / "schedule.json"
+    inode = path.stat().st_ino        # every save renames a new file over it
+    n = results_of(lab, msm)
+    wait_for(lambda: results_of(lab, msm) >= n + 3, 15, "three more runs")
+    assert path.stat().st_ino == inode, "the schedule was rewritten by a run"
+    assert agent.stop() == 0
+
