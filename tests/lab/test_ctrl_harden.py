@@ -147,3 +147,96 @@ def test_schedule_written_when_it_changes_not_when_it_runs(lab):
     assert path.stat().st_ino == inode, "the schedule was rewritten by a run"
     assert agent.stop() == 0
 
+
+HOLDER = r"""
+import json, select, socket, sys, time
+addr, n, hold = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+socks, failed = [], 0
+for _ in range(n):
+    try:
+        socks.append(socket.create_connection((addr, 4443), timeout=5))
+    except OSError:
+        failed += 1
+def closed_by_server():
+    k = 0
+    for s in socks:
+        r, _, _ = select.select([s], [], [], 0)
+        if r:
+            try:
+                if s.recv(1, socket.MSG_PEEK) == b"":
+                    k += 1
+            except OSError:
+                k += 1
+    return k
+marks, t0 = {}, time.monotonic()
+for at in (1.0, hold):
+    time.sleep(max(0, t0 + at - time.monotonic()))
+    marks[str(at)] = closed_by_server()
+print(json.dumps({"opened": len(socks), "failed": failed, "closed": marks}), flush=True)
+"""
+
+
+def hold_connections(lab, i, n, seconds):
+    """From agent i's namespace, open n TCP connections to the controller and
+    never start TLS; returns the process whose output says how many the
+    controller closed after 1 s and after `seconds`."""
+    import subprocess
+    return subprocess.Popen(["ip", "netns", "exec", f"{lab.tag}a{i}", "/usr/bin/python3", "-c",
+                             HOLDER, f"198.18.250.{4 * i + 1}", str(n), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_strangers_cannot_exhaust_the_agent_port(lab):
+    lab.start_controller()
+    aid, _ = lab.register(1)
+    lab.agent_fp(3)                                  # a namespace for the stranger
+    holder = hold_connections(lab, 3, 40, 7)
+    time.sleep(0.5)
+    agent = lab.start_agent(1)                       # a real agent still gets in
+    wait_for(lambda: connected(agent), 20, "the agent to connect beside the strangers")
+    assert lab.admin("agents", "list").returncode == 0
+    out = json.loads(holder.communicate(timeout=30)[0])
+    assert out["opened"] + out["failed"] == 40
+    # at most 8 unauthenticated connections from one address are kept at a time ...
+    assert out["closed"]["1.0"] >= 40 - 8 - out["failed"], out
+    # ... and none of them outlives the handshake deadline (5 s)
+    assert out["closed"]["7"] == out["opened"], out
+    log = lab.controller.text()
+    assert "too many unauthenticated connections from 198.18.250.14" in log
+    assert lab.controller.stop() == 0
+    assert sanitizer_clean(lab.controller.text())
+
+
+def test_out_of_descriptors_neither_spins_nor_stops_the_listener(lab):
+    from platform_lab import CONTROLLER, PORT, Proc
+    cdir = lab.dir / "controller"
+    log = lab.dir / "controller.log"
+    lab.controller = Proc(["prlimit", "--nofile=40:40", CONTROLLER, "--dir", cdir, "--listen",
+                           "0.0.0.0", "--port", PORT, "--heartbeat", 1, "--no-reach-check"],
+                          log, lab.ns)
+    wait_for(lambda: "listening on" in log.read_text(), 20, "the controller to listen")
+    lab.fp = log.read_text().split("fingerprint ")[1].split()[0]
+    aid, _ = lab.register(1)
+    # six strangers of 10 connections each: more than the 40 descriptors, within
+    # the limits per address
+    for k in range(3, 9):
+        lab.agent_fp(k)
+    holders = [hold_connections(lab, k, 10, 3) for k in range(3, 9)]
+    time.sleep(1)
+    t0 = cpu_seconds(lab.controller.p.pid)
+    time.sleep(1.5)
+    busy = cpu_seconds(lab.controller.p.pid) - t0
+    outs = [json.loads(h.communicate(timeout=30)[0]) for h in holders]
+    assert busy < 0.5, f"the controller spun {busy:.2f} s of 1.5 s out of descriptors"
+    text = log.read_text()
+    assert "out of file descriptors" in text or "Too many open files" in text, text[-2000:]
+    assert text.count("\n") < 200, "the accept error was logged in a loop"
+    agent = lab.start_agent(1)                       # the listener took up again
+    wait_for(lambda: connected(agent), 20, "the agent to connect after the flood")
+    assert sum(o["opened"] for o in outs) > 0
+    assert lab.controller.stop() == 0
