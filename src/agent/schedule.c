@@ -130,6 +130,40 @@ void sched_stop(struct agent *a, int64_t id)
 	}
 }
 
+/* True if the JSON array ids holds the integer id. */
+static int listed(const json_t *ids, int64_t id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (json_is_integer(v) && json_integer_value(v) == id)
+			return 1;
+	return 0;
+}
+
+/* See agent_int.h. */
+void sched_reconcile(struct agent *a, const json_t *set)
+{
+	const json_t *ids = json_object_get(set, "msm_ids");
+	if (!json_is_array(ids)) {
+		agent_log(a, "measurement set from the controller ignored: no 'msm_ids' array");
+		return;
+	}
+	int changed = 0;
+	struct sched_entry *e, *next;
+	for (e = LIST_FIRST(&a->sched); e; e = next) {
+		next = LIST_NEXT(e, link);
+		if (listed(ids, e->msm_id))
+			continue;
+		agent_log(a, "measurement %lld dropped after %llu runs: the controller no longer"
+			  " runs it", (long long)e->msm_id, (unsigned long long)e->runs);
+		drop(e);
+		changed = 1;
+	}
+	if (changed)
+		sched_save(a);
+}
+
 /* See agent_int.h. */
 void sched_clear(struct agent *a)
 {

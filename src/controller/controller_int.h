@@ -126,7 +126,7 @@ json_t *reach_outcome(struct controller *c, int64_t agent_id, char *err, size_t 
 /* Start the admin socket; returns 0 or -1 with err. */
 int admin_start(struct controller *c, char *err, size_t errlen);
 
-/* Send every running measurement of s's agent to it. */
+/* Send every running measurement of s's agent to it, then the set of their ids. */
 void assign_send_all(struct controller *c, struct session *s);
 
 /*

@@ -39,11 +39,12 @@ static const struct field fields[] = {
 	I(MSG_ACK, seq, true),
 	I(MSG_REFUSE, msm_id, true), S(MSG_REFUSE, reason, true),
 	S(MSG_ERROR, reason, true),
+	O(MSG_MSM_SET, body, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error",
+	"result", "ack", "refuse", "error", "msm_set",
 };
 
 /* See msg.h. */

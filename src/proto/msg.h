@@ -16,6 +16,9 @@
  *   ACK        controller → agent   seq: every result up to seq is durably stored
  *   REFUSE     agent → controller   msm_id, reason (e.g. the site's AUP forbids it)
  *   ERROR      both ways            reason; the sender then closes the connection
+ *   MSM_SET    controller → agent   body {"msm_ids": [...]}: after the MSMs of a new
+ *                                   connection, every measurement the agent should run;
+ *                                   it drops the others (stopped while it was away)
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -37,7 +40,8 @@ enum msg_type {
 	MSG_ACK,
 	MSG_REFUSE,
 	MSG_ERROR,
-	MSG_TYPE_MAX = MSG_ERROR,
+	MSG_MSM_SET,
+	MSG_TYPE_MAX = MSG_MSM_SET,
 };
 
 /* Longest string field accepted in any message. */

@@ -119,7 +119,7 @@ def test_stop_while_offline_reaches_the_agent(lab):
     assert agent.stop() == 0
     assert lab.admin("measurement", "stop", gone).returncode == 0   # the agent is offline
     agent = lab.start_agent(1)
-    wait_for(lambda: agent.text().count("connected to the controller") >= 1, 20, "a reconnect")
+    wait_for(lambda: agent.text().count("connected to the controller") >= 2, 20, "a reconnect")
     wait_for(lambda: schedule_ids(lab, 1) == {keep}, 10, "the stopped one to leave the schedule")
     time.sleep(1.5)
     before = results_of(lab, gone)
@@ -127,7 +127,8 @@ def test_stop_while_offline_reaches_the_agent(lab):
     assert results_of(lab, gone) == before          # it no longer runs
     assert agent.stop() == 0                         # and it does not come back on a restart
     agent = lab.start_agent(1)
-    wait_for(lambda: "measurements resumed" in agent.text(), 10, "the schedule to load")
+    wait_for(lambda: agent.text().count("connected to the controller") >= 3, 20, "a reconnect")
+    assert "1 measurements resumed" in agent.text()
     assert schedule_ids(lab, 1) == {keep}
     assert agent.stop() == 0
     assert sanitizer_clean(agent.text())
