@@ -22,12 +22,16 @@ static void usage(FILE *out)
 		"usage: vantage-controller [--dir DIR] [--listen ADDR] [--port N] [--admin PATH]\n"
 		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
 		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
-		"                          [--no-reach-check]\n"
+		"                          [--no-reach-check] [--preauth-max N] [--preauth-per-addr N]\n"
+		"                          [--handshake-timeout SECONDS]\n"
 		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
 		"              controller.key, controller.crt and admin.sock live there\n"
 		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
 		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n"
-		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n");
+		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n"
+		"  --preauth-max N, --preauth-per-addr N  connections not yet admitted, at most\n"
+		"              overall (256) and from one address (8); --handshake-timeout (5 s)\n"
+		"              from accept to an accepted HELLO\n");
 }
 
 /* Paths under dir, unless given. */
@@ -64,7 +68,9 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		{ "admin", 1, NULL, 'a' }, { "db", 1, NULL, 'b' }, { "key", 1, NULL, 'k' },
 		{ "heartbeat", 1, NULL, 'H' }, { "batch", 1, NULL, 'B' }, { "flush-ms", 1, NULL, 'F' },
 		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
-		{ "no-reach-check", 0, NULL, 'R' }, { NULL, 0, NULL, 0 },
+		{ "no-reach-check", 0, NULL, 'R' }, { "preauth-max", 1, NULL, 'P' },
+		{ "preauth-per-addr", 1, NULL, 'Q' }, { "handshake-timeout", 1, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/var/lib/vantage-controller";
 	const char *db = NULL, *key = NULL, *admin = NULL;
@@ -83,6 +89,9 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		case 'A': o->api_listen = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'R': o->no_reach = 1; break;
+		case 'P': o->preauth_max = num("--preauth-max", optarg, 1, 1000000); break;
+		case 'Q': o->preauth_per_addr = num("--preauth-per-addr", optarg, 1, 1000000); break;
+		case 'T': o->handshake_timeout = num("--handshake-timeout", optarg, 1, 600); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

@@ -28,6 +28,10 @@ struct controller_opts {
 	int quiet;                /* log only problems */
 	int no_reach;             /* skip the remote half of check-host (reach.c) */
 	const char *api_listen;   /* REST API "ADDR:PORT" (src/api), or NULL for none */
+	/* Connections not yet admitted (preauth.c); 0 takes the default. */
+	int preauth_max;          /* at most this many at once (256) */
+	int preauth_per_addr;     /* from one address (8) */
+	int handshake_timeout;    /* seconds from accept to an accepted HELLO (5) */
 };
 
 /*

@@ -2,7 +2,8 @@
  * controller_int: the controller's internal structures, shared by its files:
  * controller.c (setup, listener, logging), session.c (one agent connection),
  * ingest.c (batched exactly-once commits), admin.c (the operators' socket),
- * assign.c (choosing agents for a measurement and sending definitions).
+ * assign.c (choosing agents for a measurement and sending definitions),
+ * preauth.c (limits and deadlines for connections not yet admitted).
  */
 #ifndef VANTAGE_CONTROLLER_CONTROLLER_INT_H
 #define VANTAGE_CONTROLLER_CONTROLLER_INT_H
@@ -24,9 +25,13 @@ struct api;
 /* One agent connection. */
 struct session {
 	TAILQ_ENTRY(session) link;
+	TAILQ_ENTRY(session) pre_link;  /* in controller.preauth until admitted */
+	int in_preauth;
+	struct event *deadline;         /* for an accepted HELLO (preauth.c) */
 	struct controller *ctl;
 	struct conn *conn;
 	char peer[64];
+	char host[48];                  /* peer without the port */
 	char fp[IDENTITY_FP_LEN];
 	struct store_agent agent;
 	int admitted;           /* key checked and HELLO accepted */
@@ -48,6 +53,12 @@ struct controller {
 	struct evconnlistener *listener;
 	struct evconnlistener *admin;
 	struct session_list sessions;
+	struct session_list preauth;  /* sessions not yet admitted (preauth.c) */
+	size_t npreauth;
+	uint64_t preauth_refused, accept_errors;
+	int64_t preauth_logged, accept_error_logged;  /* when last logged (monotonic s) */
+	unsigned accept_burst;        /* accepts since the listener last yielded */
+	struct event *relisten;       /* enables the paused listener again */
 	struct session **by_agent;  /* admitted session of each agent id */
 	size_t nby_agent;
 	struct event *tick;         /* heartbeats and idle checks */
@@ -70,7 +81,23 @@ void ctl_log(const struct controller *c, const char *fmt, ...)
 int64_t ctl_now_mono(void);
 
 /* Start a session on an accepted TLS bufferevent; closes bev on failure. */
-void session_start(struct controller *c, struct bufferevent *bev, const char *peer);
+void session_start(struct controller *c, struct bufferevent *bev, const char *peer,
+		   const char *host);
+
+/* May another unadmitted connection from host come in? 0, or -1 (counted, logged). */
+int preauth_allow(struct controller *c, const char *host);
+
+/* Count s as unadmitted and start its deadline; 0 or -1. */
+int preauth_enter(struct controller *c, struct session *s);
+
+/* s was admitted or is closing: it no longer counts as unadmitted. */
+void preauth_leave(struct controller *c, struct session *s);
+
+/* An agent connection was accepted: yield the loop after a burst of them. */
+void preauth_accepted(struct controller *c);
+
+/* Set up the listener's error handling and pausing; 0 or -1. */
+int preauth_listener(struct controller *c);
 
 /* Close every session (for shutdown). */
 void session_close_all(struct controller *c);

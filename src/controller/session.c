@@ -23,16 +23,20 @@ static void on_close(struct conn *cn, const char *reason, void *arg);
 static const struct conn_cbs session_cbs = { on_connected, on_msg, on_close };
 
 /* See controller_int.h. */
-void session_start(struct controller *c, struct bufferevent *bev, const char *peer)
+void session_start(struct controller *c, struct bufferevent *bev, const char *peer,
+		   const char *host)
 {
 	struct session *s = calloc(1, sizeof *s);
-	if (!s || !(s->conn = conn_new(bev, &session_cbs, s))) {
+	if (!s || preauth_enter(c, s) < 0 || !(s->conn = conn_new(bev, &session_cbs, s))) {
+		if (s)
+			preauth_leave(c, s);
 		free(s);
 		bufferevent_free(bev);
 		return;
 	}
 	s->ctl = c;
 	snprintf(s->peer, sizeof s->peer, "%s", peer);
+	snprintf(s->host, sizeof s->host, "%s", host);
 	s->last_heard = ctl_now_mono();
 	TAILQ_INSERT_TAIL(&c->sessions, s, link);
 }
@@ -134,6 +138,7 @@ static void hello(struct session *s, const struct msg *m)
 		return;
 	}
 	s->admitted = 1;
+	preauth_leave(c, s);
 	if (!c->opts.quiet)
 		ctl_log(c, "agent %lld (%s, %s, version %s) connected from %s",
 			(long long)s->agent.id, s->agent.role, s->agent.org, m->version, s->peer);
@@ -209,6 +214,7 @@ static void end_session(struct session *s, const char *reason)
 	struct controller *c = s->ctl;
 	char err[256];
 	ingest_forget(c, s);
+	preauth_leave(c, s);
 	if (s->admitted && session_of_agent(c, s->agent.id) == s)
 		session_index(c, s->agent.id, NULL);
 	if (s->admitted) {

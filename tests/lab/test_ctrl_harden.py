@@ -206,7 +206,7 @@ def test_strangers_cannot_exhaust_the_agent_port(lab):
     # at most 8 unauthenticated connections from one address are kept at a time ...
     assert out["closed"]["1.0"] >= 40 - 8 - out["failed"], out
     # ... and none of them outlives the handshake deadline (5 s)
-    assert out["closed"]["7"] == out["opened"], out
+    assert out["closed"]["7.0"] == out["opened"], out
     log = lab.controller.text()
     assert "too many unauthenticated connections from 198.18.250.14" in log
     assert lab.controller.stop() == 0
