@@ -241,3 +241,41 @@ def test_out_of_descriptors_neither_spins_nor_stops_the_listener(lab):
     wait_for(lambda: connected(agent), 20, "the agent to connect after the flood")
     assert sum(o["opened"] for o in outs) > 0
     assert lab.controller.stop() == 0
+
+
+def test_api_key_caps():
+    from test_api import API, ApiPlatform
+    lab = ApiPlatform()
+    try:
+        lab.start_controller("--api", API, "--key-max-running", 2, "--key-max-probes", 2)
+        wait_for(lambda: "API on https://" in lab.controller.text(), 10, "the API to start")
+        ids = [lab.register(i)[0] for i in (1, 2, 3)]
+        key = lab.new_key("alice")
+
+        def create(probes, target):
+            body = {"definitions": [{"type": "ping", "af": 4, "target": target,
+                                     "description": "cap", "interval": 60}],
+                    "probes": [{"type": "probes", "value": ",".join(map(str, probes)),
+                                "requested": len(probes)}]}
+            return lab.http("POST", "/api/v2/measurements/", key=key, body=body)
+
+        r = create(ids, "198.18.0.1")
+        assert r["status"] == 400 and "at most 2 probes" in r["text"], r
+        made = []
+        for t in ("198.18.0.2", "198.18.0.3"):
+            r = create(ids[:2], t)
+            assert r["status"] == 201, r
+            made.append(json.loads(r["text"])["measurements"][0])
+        r = create(ids[:1], "198.18.0.4")
+        assert r["status"] == 400 and "at most 2 measurements at once" in r["text"], r
+        r = lab.http("POST", f"/api/v2/measurements/{made[0]}/participation-requests/", key=key,
+                     body=[{"action": "add", "type": "probes", "value": str(ids[2]),
+                            "requested": 1}])
+        assert r["status"] == 400 and "at most 2 probes" in r["text"], r
+        assert lab.http("DELETE", f"/api/v2/measurements/{made[0]}/", key=key)["status"] == 204
+        assert create(ids[:1], "198.18.0.5")["status"] == 201   # a stop makes room
+        assert len(lab.sql("SELECT msm_id FROM api_msm")) == 3   # nothing refused was stored
+        assert lab.controller.stop() == 0
+        assert sanitizer_clean(lab.controller.text())
+    finally:
+        lab.close()
