@@ -5,8 +5,9 @@
  * every slot start + k * interval until its stop time, each run moved by a
  * random delay within the spread, as RIPE Atlas probes do. While measuring
  * is paused (spool full) a slot is skipped and counted, never queued up.
- * The schedule is saved in the spool directory (sched_file.c) after every
- * change and run, so an agent restarted while its controller is away goes on.
+ * The schedule is saved in the spool directory (sched_file.c) when it
+ * changes (not at every run), so an agent restarted while its controller is
+ * away goes on.
  */
 #include "agent/agent_int.h"
 #include "agent/slot.h"
@@ -61,7 +62,11 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 	/* A timer may fire a moment before the wall clock reaches its slot. */
 	int64_t now = time(NULL);
 	arm(e, now > e->next ? now : e->next);
-	sched_save(a);
+	/* Saved when what a restart needs changes: a one-off ran (it must not run
+	 * again), a periodic one ran for the first time (slot_next then skips
+	 * the slot it ran in). Later runs change only the count: not saved. */
+	if (e->runs == 1 || e->finished)
+		sched_save(a);
 }
 
 /* Free one entry. */

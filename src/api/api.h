@@ -42,6 +42,8 @@ struct api_opts {
 	int timeout;              /* seconds a connection may stay idle or slow */
 	int min_interval;         /* shortest interval of periodic measurements (s) */
 	int default_rate;         /* requests per minute of key-less clients */
+	int key_max_running;      /* measurements one key may run at once (api_caps.c) */
+	int key_max_probes;       /* probes in one measurement */
 };
 
 /*

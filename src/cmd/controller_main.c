@@ -23,7 +23,8 @@ static void usage(FILE *out)
 		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
 		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
 		"                          [--no-reach-check] [--preauth-max N] [--preauth-per-addr N]\n"
-		"                          [--handshake-timeout SECONDS]\n"
+		"                          [--handshake-timeout SECONDS] [--key-max-running N]\n"
+		"                          [--key-max-probes N]\n"
 		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
 		"              controller.key, controller.crt and admin.sock live there\n"
 		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
@@ -31,7 +32,9 @@ static void usage(FILE *out)
 		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n"
 		"  --preauth-max N, --preauth-per-addr N  connections not yet admitted, at most\n"
 		"              overall (256) and from one address (8); --handshake-timeout (5 s)\n"
-		"              from accept to an accepted HELLO\n");
+		"              from accept to an accepted HELLO\n"
+		"  --key-max-running N, --key-max-probes N  what one API key may run: measurements\n"
+		"              at once (100) and probes in one measurement (1000)\n");
 }
 
 /* Paths under dir, unless given. */
@@ -70,6 +73,7 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
 		{ "no-reach-check", 0, NULL, 'R' }, { "preauth-max", 1, NULL, 'P' },
 		{ "preauth-per-addr", 1, NULL, 'Q' }, { "handshake-timeout", 1, NULL, 'T' },
+		{ "key-max-running", 1, NULL, 'M' }, { "key-max-probes", 1, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/var/lib/vantage-controller";
@@ -92,6 +96,8 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		case 'P': o->preauth_max = num("--preauth-max", optarg, 1, 1000000); break;
 		case 'Q': o->preauth_per_addr = num("--preauth-per-addr", optarg, 1, 1000000); break;
 		case 'T': o->handshake_timeout = num("--handshake-timeout", optarg, 1, 600); break;
+		case 'M': o->key_max_running = num("--key-max-running", optarg, 1, 1000000); break;
+		case 'N': o->key_max_probes = num("--key-max-probes", optarg, 1, 1000000); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

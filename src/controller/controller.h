@@ -32,6 +32,9 @@ struct controller_opts {
 	int preauth_max;          /* at most this many at once (256) */
 	int preauth_per_addr;     /* from one address (8) */
 	int handshake_timeout;    /* seconds from accept to an accepted HELLO (5) */
+	/* What one API key may load (src/api/api_caps.c); 0 takes the default. */
+	int key_max_running;      /* measurements running at once (100) */
+	int key_max_probes;       /* probes in one measurement (1000) */
 };
 
 /*
