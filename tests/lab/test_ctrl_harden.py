@@ -279,3 +279,165 @@ def test_api_key_caps():
         assert sanitizer_clean(lab.controller.text())
     finally:
         lab.close()
+
+
+HOSTILE = r"""
+import json, select, socket, ssl, struct, sys, time
+a = json.loads(sys.argv[1])
+
+def connect():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.load_cert_chain(a["key"] + ".crt", a["key"])
+    return ctx.wrap_socket(socket.create_connection((a["addr"], 4443), timeout=10))
+
+def frame(t, obj):
+    p = json.dumps(obj).encode()
+    return struct.pack(">IBBH", len(p), 1, t, 0) + p
+
+class Reader:
+    def __init__(self, s):
+        self.s, self.buf, self.eof = s, b"", False
+    def poll(self, wait):
+        out = []
+        r, _, _ = select.select([self.s], [], [], wait)
+        if r or self.s.pending():
+            try:
+                b = self.s.recv(1 << 20)
+                self.eof = not b
+                self.buf += b
+            except (ssl.SSLError, OSError):
+                self.eof = True
+        while len(self.buf) >= 8:
+            n, _, t, _ = struct.unpack(">IBBH", self.buf[:8])
+            if len(self.buf) < 8 + n:
+                break
+            out.append((t, json.loads(self.buf[8:8 + n])))
+            self.buf = self.buf[8 + n:]
+        return out
+
+def hello(s):
+    s.sendall(frame(1, {"agent": a["fp"], "version": "x", "role": "probe"}))
+    r, end, got = Reader(s), time.monotonic() + 5, []
+    while time.monotonic() < end and not r.eof:
+        got += r.poll(0.1)
+        if any(t in (2, 10) for t, _ in got):
+            break
+    return r, got
+
+out = {"errors": []}
+if a["mode"] == "hellos":
+    for _ in range(a["n"]):
+        s = connect()
+        _, got = hello(s)
+        out["errors"] += [m["reason"] for t, m in got if t == 10]
+        s.close()
+elif a["mode"] == "flood":
+    s = connect()
+    r, got = hello(s)
+    seq = [m["seq"] for t, m in got if t == 2][0]
+    t0, acked, sent = time.monotonic(), seq, 0
+    pad = "x" * a["size"]
+    while not r.eof and time.monotonic() < t0 + a["seconds"]:
+        if sent < a["n"] and seq + sent - acked < 64:
+            sent += 1
+            s.sendall(frame(7, {"seq": seq + sent, "msm_id": a["msm"],
+                                "body": {"msm_id": a["msm"], "type": "ping", "pad": pad}}))
+        for t, m in r.poll(0 if sent < a["n"] else 0.1):
+            if t == 8:
+                acked = m["seq"]
+            if t == 10:
+                out["errors"].append(m["reason"])
+        if acked == seq + a["n"]:
+            break
+    out.update(sent=sent, acked=acked - seq, elapsed=time.monotonic() - t0)
+elif a["mode"] == "timing":
+    s = connect()
+    r, got = hello(s)
+    rep = {"timestamp": int(time.time()), "flags": [], "pad": "x" * a["size"]}
+    s.sendall(frame(4, {"version": "x", "uptime": 1, "spool_records": 0, "spool_bytes": 0,
+                        "timing": rep}))
+    time.sleep(1)
+print(json.dumps(out), flush=True)
+"""
+
+
+def hostile(lab, i, fp, **args):
+    """Run the hostile agent i (registered key fp) in its namespace; its outcome."""
+    import subprocess
+    key = lab.dir / f"agent{i}" / "agent.key"
+    if not os.path.exists(str(key) + ".crt"):
+        make_cert(key)
+    a = {"addr": f"198.18.250.{4 * i + 1}", "key": str(key), "fp": fp, **args}
+    p = subprocess.run(["ip", "netns", "exec", f"{lab.tag}a{i}", "/usr/bin/python3", "-c",
+                        HOSTILE, json.dumps(a)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def sessions_of(lab, aid):
+    return [s for s in lab.admin_json("agents", "sessions", aid)]
+
+
+def test_hello_loop_stores_little(lab):
+    lab.start_controller()
+    aid, fp = lab.register(5)
+    out = hostile(lab, 5, fp, mode="hellos", n=25)
+    assert any("too many connections" in e for e in out["errors"]), out
+    assert len(sessions_of(lab, aid)) <= 10
+    assert "HELLO" in lab.controller.text()
+
+
+def test_result_rate_and_daily_bytes_quota(lab):
+    lab.start_controller("--quota-results-per-sec", 50, "--quota-mb-per-day", 1)
+    aid, fp = lab.register(5)
+    msm = create_periodic(lab, aid, "198.18.0.9", interval=3600)
+    out = hostile(lab, 5, fp, mode="flood", n=150, size=100, msm=msm, seconds=30)
+    assert out["acked"] == 150 and not out["errors"], out
+    assert out["elapsed"] >= (150 - 2 * 50) / 50 * 0.8, out       # held to 50 a second
+    out = hostile(lab, 5, fp, mode="flood", n=20, size=100_000, msm=msm, seconds=30)
+    assert any("daily quota" in e for e in out["errors"]), out
+    assert out["acked"] <= 11, out
+    out = hostile(lab, 5, fp, mode="hellos", n=1)
+    assert any("daily quota" in e for e in out["errors"]), out
+
+
+def test_timing_report_size_quota(lab):
+    lab.start_controller()
+    aid, fp = lab.register(5)
+    hostile(lab, 5, fp, mode="timing", size=200_000)
+    hostile(lab, 5, fp, mode="timing", size=1000)
+    rows = lab.admin_json("agents", "timing", aid)
+    assert len(rows) == 1 and len(json.dumps(rows[0])) < 5000, rows
+    assert "timing report of" in lab.controller.text()
+
+
+@pytest.fixture
+def small_disk(lab):
+    import subprocess
+    d = lab.dir / "controller"
+    d.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(d)], check=True)
+    yield d
+    if lab.controller and lab.controller.alive():
+        lab.controller.kill9()
+    subprocess.run(["umount", "-l", str(d)], check=False)
+
+
+def test_disk_floor_refuses_with_a_reason_and_spares_others(lab, small_disk):
+    lab.start_controller("--disk-floor-mb", 8)
+    good, _ = lab.register(1)
+    bad, fp = lab.register(5)
+    agent = lab.start_agent(1)
+    create_periodic(lab, good, "198.18.0.1")
+    msm = create_periodic(lab, bad, "198.18.0.9", interval=3600)
+    wait_for(lambda: results_of(lab, 1) >= 2, 20, "the good agent's results")
+    out = hostile(lab, 5, fp, mode="flood", n=40, size=900_000, msm=msm, seconds=60)
+    assert any("disk" in e for e in out["errors"]), out
+    log = lab.controller.text()
+    assert "commit of" not in log, log[-3000:]               # no commit failed ...
+    assert "controller storage error" not in agent.text()    # ... to close the good agent
+    assert lab.admin("agents", "list").returncode == 0       # and the controller serves on
+    assert lab.controller.stop() == 0
