@@ -24,7 +24,10 @@ static void usage(FILE *out)
 		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
 		"                          [--no-reach-check] [--preauth-max N] [--preauth-per-addr N]\n"
 		"                          [--handshake-timeout SECONDS] [--key-max-running N]\n"
-		"                          [--key-max-probes N]\n"
+		"                          [--key-max-probes N] [--quota-results-per-sec N]\n"
+		"                          [--quota-mb-per-day N] [--hello-per-min N]\n"
+		"                          [--timing-max-bytes N] [--timing-max-per-day N]\n"
+		"                          [--disk-floor-mb N]\n"
 		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
 		"              controller.key, controller.crt and admin.sock live there\n"
 		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
@@ -34,7 +37,11 @@ static void usage(FILE *out)
 		"              overall (256) and from one address (8); --handshake-timeout (5 s)\n"
 		"              from accept to an accepted HELLO\n"
 		"  --key-max-running N, --key-max-probes N  what one API key may run: measurements\n"
-		"              at once (100) and probes in one measurement (1000)\n");
+		"              at once (100) and probes in one measurement (1000)\n"
+		"  --quota-*, --hello-per-min, --timing-max-*  what one agent may send: results a\n"
+		"              second (100), MiB a day (1024), HELLOs a minute (10), timing report\n"
+		"              bytes (16384) and reports a day (1440)\n"
+		"  --disk-floor-mb N  refuse new data below N MiB free (5%% of the disk, <= 256)\n");
 }
 
 /* Paths under dir, unless given. */
@@ -74,6 +81,9 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		{ "no-reach-check", 0, NULL, 'R' }, { "preauth-max", 1, NULL, 'P' },
 		{ "preauth-per-addr", 1, NULL, 'Q' }, { "handshake-timeout", 1, NULL, 'T' },
 		{ "key-max-running", 1, NULL, 'M' }, { "key-max-probes", 1, NULL, 'N' },
+		{ "quota-results-per-sec", 1, NULL, 1 }, { "quota-mb-per-day", 1, NULL, 2 },
+		{ "hello-per-min", 1, NULL, 3 }, { "timing-max-bytes", 1, NULL, 4 },
+		{ "timing-max-per-day", 1, NULL, 5 }, { "disk-floor-mb", 1, NULL, 6 },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/var/lib/vantage-controller";
@@ -98,6 +108,13 @@ static void parse(int argc, char **argv, struct controller_opts *o, struct paths
 		case 'T': o->handshake_timeout = num("--handshake-timeout", optarg, 1, 600); break;
 		case 'M': o->key_max_running = num("--key-max-running", optarg, 1, 1000000); break;
 		case 'N': o->key_max_probes = num("--key-max-probes", optarg, 1, 1000000); break;
+		case 1: o->quota_results_per_sec = num("--quota-results-per-sec", optarg, 1, 1000000);
+			break;
+		case 2: o->quota_mb_per_day = num("--quota-mb-per-day", optarg, 1, 1 << 30); break;
+		case 3: o->hello_per_min = num("--hello-per-min", optarg, 1, 100000); break;
+		case 4: o->timing_max_bytes = num("--timing-max-bytes", optarg, 256, 1 << 20); break;
+		case 5: o->timing_max_per_day = num("--timing-max-per-day", optarg, 1, 1000000); break;
+		case 6: o->disk_floor_mb = num("--disk-floor-mb", optarg, 1, 1 << 30); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

@@ -136,6 +136,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	c->opts.preauth_max = opts->preauth_max > 0 ? opts->preauth_max : 256;
 	c->opts.preauth_per_addr = opts->preauth_per_addr > 0 ? opts->preauth_per_addr : 8;
 	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 5;
+	quota_defaults(&c->opts);
 	c->base = base;
 	TAILQ_INIT(&c->sessions);
 	TAILQ_INIT(&c->preauth);
@@ -185,6 +186,7 @@ void controller_free(struct controller *c)
 	if (c->flush)
 		event_free(c->flush);
 	ingest_free(c);
+	quota_free(c);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);

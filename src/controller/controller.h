@@ -35,6 +35,14 @@ struct controller_opts {
 	/* What one API key may load (src/api/api_caps.c); 0 takes the default. */
 	int key_max_running;      /* measurements running at once (100) */
 	int key_max_probes;       /* probes in one measurement (1000) */
+	/* What one agent may cost (quota.c); 0 takes the default. */
+	int quota_results_per_sec;  /* results a second (100; bursts of twice that) */
+	int quota_mb_per_day;       /* MiB of results, status and timing a UTC day (1024) */
+	int hello_per_min;          /* HELLOs a minute (10) */
+	int timing_max_bytes;       /* size of one timing report (16384) */
+	int timing_max_per_day;     /* timing reports stored a day (1440) */
+	int disk_floor_mb;          /* free MiB below which new data is refused
+				       (default: 5% of the disk, at most 256 MiB) */
 };
 
 /*

@@ -3,7 +3,8 @@
  * controller.c (setup, listener, logging), session.c (one agent connection),
  * ingest.c (batched exactly-once commits), admin.c (the operators' socket),
  * assign.c (choosing agents for a measurement and sending definitions),
- * preauth.c (limits and deadlines for connections not yet admitted).
+ * preauth.c (limits and deadlines for connections not yet admitted),
+ * quota.c (what one agent may cost, and the disk-space floor).
  */
 #ifndef VANTAGE_CONTROLLER_CONTROLLER_INT_H
 #define VANTAGE_CONTROLLER_CONTROLLER_INT_H
@@ -32,6 +33,7 @@ struct session {
 	struct conn *conn;
 	char peer[64];
 	char host[48];                  /* peer without the port */
+	struct event *resume;           /* takes reading up after a quota pause */
 	char fp[IDENTITY_FP_LEN];
 	struct store_agent agent;
 	int admitted;           /* key checked and HELLO accepted */
@@ -59,6 +61,10 @@ struct controller {
 	int64_t preauth_logged, accept_error_logged;  /* when last logged (monotonic s) */
 	unsigned accept_burst;        /* accepts since the listener last yielded */
 	struct event *relisten;       /* enables the paused listener again */
+	struct quota *quota;          /* per agent id (quota.c) */
+	size_t nquota;
+	int64_t disk_checked;         /* when free space was last read (monotonic s) */
+	uint64_t disk_free, disk_floor;
 	struct session **by_agent;  /* admitted session of each agent id */
 	size_t nby_agent;
 	struct event *tick;         /* heartbeats and idle checks */
@@ -98,6 +104,33 @@ void preauth_accepted(struct controller *c);
 
 /* Set up the listener's error handling and pausing; 0 or -1. */
 int preauth_listener(struct controller *c);
+
+/* Is there room on the store's disk for new data? 0, or -1 with why. */
+int quota_disk(struct controller *c, char *why, size_t len);
+
+/* May the agent say HELLO now (rate, daily bytes, disk)? 0, or -1 with why. */
+int quota_hello(struct controller *c, int64_t agent_id, char *why, size_t len);
+
+/*
+ * Account a result of bytes from s: 0 (reading may pause for the rate), or
+ * -1 with why when it must be refused (daily bytes, disk).
+ */
+int quota_result(struct controller *c, struct session *s, size_t bytes, char *why, size_t len);
+
+/* Account bytes (a status) to the agent's daily quota. */
+void quota_bytes(struct controller *c, int64_t agent_id, size_t bytes);
+
+/* May a timing report of bytes be stored? 0 (counted), or -1 with why. */
+int quota_timing(struct controller *c, int64_t agent_id, size_t bytes, char *why, size_t len);
+
+/* A session ends: free its quota timer. */
+void quota_session_end(struct session *s);
+
+/* Fill the quota fields of o left 0 with their defaults. */
+void quota_defaults(struct controller_opts *o);
+
+/* Free the quota table. */
+void quota_free(struct controller *c);
 
 /* Close every session (for shutdown). */
 void session_close_all(struct controller *c);

@@ -96,6 +96,65 @@ static void send_acks(struct controller *c)
 	}
 }
 
+/* Store the n results of one agent in a transaction of their own; added or -1 with err. */
+static int commit_one(struct controller *c, const struct store_result *r, size_t n,
+		      char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	if (st->ops->txn(st, "begin", err, errlen) < 0)
+		return -1;
+	int added = st->ops->results_put(st, r, n, err, errlen);
+	if (added >= 0 && st->ops->txn(st, "commit", err, errlen) < 0)
+		added = -1;
+	if (added < 0)
+		st->ops->txn(st, "rollback", NULL, 0);
+	return added;
+}
+
+/* Close the sessions of agent's results in the batch (they resend) and forget them. */
+static void drop_agent(struct controller *c, int64_t agent, const char *err)
+{
+	for (size_t i = 0; i < c->nbatch; i++)
+		if (c->batch[i].agent_id == agent && c->batch_from[i]) {
+			conn_close(c->batch_from[i]->conn, "controller storage error", err);
+			c->batch_from[i] = NULL;
+		}
+}
+
+/*
+ * The batch's commit failed: store each agent's results in a transaction of
+ * their own, so one agent's failure closes its own session and no other
+ * (those stored get their acks; the failed agent's resend on reconnect).
+ */
+static void commit_apart(struct controller *c)
+{
+	struct store_result *one = malloc(c->nbatch * sizeof *one);
+	uint8_t *done = calloc(c->nbatch, 1);
+	for (size_t i = 0; i < c->nbatch; i++) {
+		if (done && done[i])
+			continue;
+		int64_t agent = c->batch[i].agent_id;
+		size_t n = 0;
+		char err[256] = "out of memory";
+		for (size_t j = i; one && done && j < c->nbatch; j++)
+			if (!done[j] && c->batch[j].agent_id == agent) {
+				one[n++] = c->batch[j];
+				done[j] = 1;
+			}
+		int added = n ? commit_one(c, one, n, err, sizeof err) : -1;
+		if (added < 0) {
+			ctl_log(c, "agent %lld: commit of its %zu results failed: %s",
+				(long long)agent, n, err);
+			drop_agent(c, agent, err);
+		} else {
+			c->stored += (uint64_t)added;
+			c->duplicates += n - (size_t)added;
+		}
+	}
+	free(one);
+	free(done);
+}
+
 /* Free the bodies of the batch and empty it. */
 static void clear(struct controller *c)
 {
@@ -128,11 +187,10 @@ void ingest_flush(struct controller *c)
 	c->commits++;
 	c->commit_seconds += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (added < 0) {
-		/* Nothing was stored: drop the sessions so their agents resend. */
-		ctl_log(c, "commit of %zu results failed: %s", c->nbatch, err);
-		for (size_t i = 0; i < c->nbatch; i++)
-			if (c->batch_from[i])
-				conn_close(c->batch_from[i]->conn, "controller storage error", err);
+		ctl_log(c, "commit of %zu results failed: %s; storing each agent's apart", c->nbatch,
+			err);
+		commit_apart(c);
+		send_acks(c);
 	} else {
 		c->stored += (uint64_t)added;
 		c->duplicates += c->nbatch - (size_t)added;

@@ -342,9 +342,12 @@ elif a["mode"] == "flood":
     pad = "x" * a["size"]
     while not r.eof and time.monotonic() < t0 + a["seconds"]:
         if sent < a["n"] and seq + sent - acked < 64:
-            sent += 1
-            s.sendall(frame(7, {"seq": seq + sent, "msm_id": a["msm"],
-                                "body": {"msm_id": a["msm"], "type": "ping", "pad": pad}}))
+            try:
+                s.sendall(frame(7, {"seq": seq + sent + 1, "msm_id": a["msm"],
+                                    "body": {"msm_id": a["msm"], "type": "ping", "pad": pad}}))
+                sent += 1
+            except (ssl.SSLError, OSError):     # closed on us: read why
+                sent = a["n"]
         for t, m in r.poll(0 if sent < a["n"] else 0.1):
             if t == 8:
                 acked = m["seq"]
