@@ -401,7 +401,9 @@ def test_result_rate_and_daily_bytes_quota(lab):
     assert out["acked"] == 150 and not out["errors"], out
     assert out["elapsed"] >= (150 - 2 * 50) / 50 * 0.8, out       # held to 50 a second
     out = hostile(lab, 5, fp, mode="flood", n=20, size=100_000, msm=msm, seconds=30)
-    assert any("daily quota" in e for e in out["errors"]), out
+    # the ERROR with the reason may be lost to the reset of a connection closed
+    # with unread input; the log has it, and the next HELLO gets it
+    assert "refused: daily quota of 1 MiB reached" in lab.controller.text()
     assert out["acked"] <= 11, out
     out = hostile(lab, 5, fp, mode="hellos", n=1)
     assert any("daily quota" in e for e in out["errors"]), out
@@ -438,7 +440,9 @@ def test_disk_floor_refuses_with_a_reason_and_spares_others(lab, small_disk):
     msm = create_periodic(lab, bad, "198.18.0.9", interval=3600)
     wait_for(lambda: results_of(lab, 1) >= 2, 20, "the good agent's results")
     out = hostile(lab, 5, fp, mode="flood", n=40, size=900_000, msm=msm, seconds=60)
-    assert any("disk" in e for e in out["errors"]), out
+    assert "controller disk nearly full" in lab.controller.text()
+    out = hostile(lab, 5, fp, mode="hellos", n=1)   # the reason, also if the flood's ERROR was lost
+    assert any("controller disk nearly full" in e for e in out["errors"]), out
     log = lab.controller.text()
     assert "commit of" not in log, log[-3000:]               # no commit failed ...
     assert "controller storage error" not in agent.text()    # ... to close the good agent
