@@ -108,11 +108,17 @@ def create_periodic(lab, aid, target, interval=1):
     return int(p.stdout)
 
 
-def test_stop_while_offline_reaches_the_agent(lab):
+def one_connected_agent(lab):
+    """Start the controller and agent 1, registered; (its id, its process) once connected."""
     lab.start_controller()
     aid, _ = lab.register(1)
     agent = lab.start_agent(1)
     wait_for(lambda: connected(agent), 20, "the agent to connect")
+    return aid, agent
+
+
+def test_stop_while_offline_reaches_the_agent(lab):
+    aid, agent = one_connected_agent(lab)
     keep = create_periodic(lab, aid, "198.18.0.1")
     gone = create_periodic(lab, aid, "198.18.0.2")
     wait_for(lambda: schedule_ids(lab, 1) == {keep, gone}, 10, "both in the agent's schedule")
@@ -135,10 +141,7 @@ def test_stop_while_offline_reaches_the_agent(lab):
 
 
 def test_schedule_written_when_it_changes_not_when_it_runs(lab):
-    lab.start_controller()
-    aid, _ = lab.register(1)
-    agent = lab.start_agent(1)
-    wait_for(lambda: connected(agent), 20, "the agent to connect")
+    aid, agent = one_connected_agent(lab)
     msm = create_periodic(lab, aid, "198.18.0.1")
     wait_for(lambda: results_of(lab, msm) >= 2, 15, "two runs")
     path = lab.dir / "agent1" / "spool" / "schedule.json"
