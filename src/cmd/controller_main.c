@@ -34,7 +34,7 @@ static void usage(FILE *out)
 		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n"
 		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n"
 		"  --preauth-max N, --preauth-per-addr N  connections not yet admitted, at most\n"
-		"              overall (256) and from one address (8); --handshake-timeout (5 s)\n"
+		"              overall (256) and from one address (8); --handshake-timeout (10 s)\n"
 		"              from accept to an accepted HELLO\n"
 		"  --key-max-running N, --key-max-probes N  what one API key may run: measurements\n"
 		"              at once (100) and probes in one measurement (1000)\n"

@@ -135,7 +135,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	c->opts = *opts;
 	c->opts.preauth_max = opts->preauth_max > 0 ? opts->preauth_max : 256;
 	c->opts.preauth_per_addr = opts->preauth_per_addr > 0 ? opts->preauth_per_addr : 8;
-	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 5;
+	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 10;
 	quota_defaults(&c->opts);
 	c->base = base;
 	TAILQ_INIT(&c->sessions);

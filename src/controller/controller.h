@@ -31,7 +31,7 @@ struct controller_opts {
 	/* Connections not yet admitted (preauth.c); 0 takes the default. */
 	int preauth_max;          /* at most this many at once (256) */
 	int preauth_per_addr;     /* from one address (8) */
-	int handshake_timeout;    /* seconds from accept to an accepted HELLO (5) */
+	int handshake_timeout;    /* seconds from accept to an accepted HELLO (10) */
 	/* What one API key may load (src/api/api_caps.c); 0 takes the default. */
 	int key_max_running;      /* measurements running at once (100) */
 	int key_max_probes;       /* probes in one measurement (1000) */

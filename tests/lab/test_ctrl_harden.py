@@ -196,10 +196,10 @@ def cpu_seconds(pid):
 
 
 def test_strangers_cannot_exhaust_the_agent_port(lab):
-    lab.start_controller()
+    lab.start_controller("--handshake-timeout", 3)
     aid, _ = lab.register(1)
     lab.agent_fp(3)                                  # a namespace for the stranger
-    holder = hold_connections(lab, 3, 40, 7)
+    holder = hold_connections(lab, 3, 40, 6)
     time.sleep(0.5)
     agent = lab.start_agent(1)                       # a real agent still gets in
     wait_for(lambda: connected(agent), 20, "the agent to connect beside the strangers")
@@ -208,8 +208,8 @@ def test_strangers_cannot_exhaust_the_agent_port(lab):
     assert out["opened"] + out["failed"] == 40
     # at most 8 unauthenticated connections from one address are kept at a time ...
     assert out["closed"]["1.0"] >= 40 - 8 - out["failed"], out
-    # ... and none of them outlives the handshake deadline (5 s)
-    assert out["closed"]["7.0"] == out["opened"], out
+    # ... and none of them outlives the handshake deadline (3 s)
+    assert out["closed"]["6.0"] == out["opened"], out
     log = lab.controller.text()
     assert "too many unauthenticated connections from 198.18.250.14" in log
     assert lab.controller.stop() == 0
