@@ -63,6 +63,8 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
 	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
+			      .targets = c->opts.targets, .resolv_conf = c->opts.resolv_conf,
+			      .hosts = c->opts.hosts, .name = c->opts.api_name,
 			      .key_max_running = c->opts.key_max_running > 0 ?
 					c->opts.key_max_running : 100,
 			      .key_max_probes = c->opts.key_max_probes > 0 ?

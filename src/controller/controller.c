@@ -138,6 +138,11 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 10;
 	quota_defaults(&c->opts);
 	c->base = base;
+	if (!opts->targets) {
+		snprintf(err, errlen, "no target policy");
+		free(c);
+		return NULL;
+	}
 	TAILQ_INIT(&c->sessions);
 	TAILQ_INIT(&c->preauth);
 	int created = 0;

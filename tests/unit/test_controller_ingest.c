@@ -25,7 +25,7 @@ struct fake_store {
 	size_t kept;
 };
 
-static int fake_put(struct store *st, const struct store_result *r, size_t n, char *err,
+static int fake_put(struct store *st, struct store_result *r, size_t n, char *err,
 		    size_t errlen)
 {
 	for (size_t i = 0; i < n; i++)
@@ -33,6 +33,8 @@ static int fake_put(struct store *st, const struct store_result *r, size_t n, ch
 			snprintf(err, errlen, "agent 2's result is poison");
 			return -1;
 		}
+	for (size_t i = 0; i < n; i++)
+		r[i].outcome = STORE_NEW;
 	((struct fake_store *)st)->kept += n;
 	return (int)n;
 }
@@ -46,8 +48,19 @@ static int fake_txn(struct store *st, const char *what, char *err, size_t errlen
 	return 0;
 }
 
+static int fake_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *err,
+			 size_t errlen)
+{
+	(void)st;
+	(void)msm_id;
+	(void)agent_id;
+	(void)err;
+	(void)errlen;
+	return 1;
+}
+
 static const struct store_ops fake_ops = { .name = "fake", .results_put = fake_put,
-					   .txn = fake_txn };
+					   .txn = fake_txn, .msm_assigned = fake_assigned };
 
 /* What the test sees of one session. */
 struct seen {
