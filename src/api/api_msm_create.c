@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_caps.h"
 #include "api/api_select.h"
 
 /* The request body into a new NUL-terminated buffer *body of *len; 0, or -1 after replying. */
@@ -137,7 +138,8 @@ void api_msm_create_finish(struct api_call *c, const struct api_create *req)
 	json_t *created = json_array();
 	if (api_create_needs_lookup(req))   /* never store a placeholder target */
 		api_error(c, 500, "a host name was not resolved");
-	else if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+	else if (choose(c, req, NULL, &ids, &n) == 0 && api_caps_create(c, req->ndefs, n) == 0 &&
+		 store_and_push(c, req, ids, n, created) == 0)
 		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
 	json_decref(created);
 	free(ids);
@@ -214,6 +216,13 @@ static int remove_probes(struct api_call *c, const int64_t *ids, size_t n)
 	return 0;
 }
 
+/* How many participants the measurement row lists. */
+static size_t participants(const json_t *row)
+{
+	const json_t *p = json_object_get(row, "participants");
+	return json_is_array(p) ? json_array_size(p) : (size_t)json_integer_value(p);
+}
+
 /* Apply a checked participation request; 0 or -1 after replying. */
 static int change(struct api_call *c, const json_t *row, const struct api_create *req)
 {
@@ -226,7 +235,8 @@ static int change(struct api_call *c, const json_t *row, const struct api_create
 		api_error(c, 400, "add and remove probes in separate requests");
 	else if (k && msm_probes(c->api, c->route.id, &parts, err, sizeof err) < 0)
 		api_error(c, 500, "%s", err);
-	else if (choose(c, req, parts, &ids, &n) == 0)
+	else if (choose(c, req, parts, &ids, &n) == 0 &&
+		 (k || api_caps_participants(c, participants(row), n) == 0))
 		rc = k ? remove_probes(c, ids, n) : add_probes(c, row, ids, n);
 	json_decref(parts);
 	free(ids);

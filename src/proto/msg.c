@@ -42,11 +42,12 @@ static const struct field fields[] = {
 	I(MSG_REFUSE, msm_id, true), S(MSG_REFUSE, reason, true),
 	S(MSG_ERROR, reason, true),
 	I(MSG_EPOCH, epoch, true), I(MSG_EPOCH, seq, true), S(MSG_EPOCH, reason, true),
+	O(MSG_MSM_SET, body, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error", "epoch",
+	"result", "ack", "refuse", "error", "epoch", "msm_set",
 };
 
 /* See msg.h. */

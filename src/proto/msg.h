@@ -28,6 +28,9 @@
  *                                   new epoch. The controller then closes the connection.
  *   REFUSE     agent → controller   msm_id, reason (e.g. the site's AUP forbids it)
  *   ERROR      both ways            reason; the sender then closes the connection
+ *   MSM_SET    controller → agent   body {"msm_ids": [...]}: after the MSMs of a new
+ *                                   connection, every measurement the agent should run;
+ *                                   it drops the others (stopped while it was away)
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -50,7 +53,8 @@ enum msg_type {
 	MSG_REFUSE,
 	MSG_ERROR,
 	MSG_EPOCH,
-	MSG_TYPE_MAX = MSG_EPOCH,
+	MSG_MSM_SET,
+	MSG_TYPE_MAX = MSG_MSM_SET,
 };
 
 /*

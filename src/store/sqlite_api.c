@@ -116,6 +116,26 @@ static int key_find(struct store *st, const char *hash, struct store_key *k,
 	return sq_fail(s, "key lookup", err, errlen);
 }
 
+/* See store_api.h (key_running). */
+static int key_running(struct store *st, int64_t key_id, int64_t now, int64_t *count,
+		       char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT COUNT(*) FROM api_msm a JOIN measurements m"
+		" ON m.id = a.msm_id WHERE a.key_id = ?1 AND m.stopped IS NULL AND"
+		" ((a.is_oneoff = 0 AND (coalesce(m.stop, 0) = 0 OR m.stop > ?2)) OR"
+		" (a.is_oneoff = 1 AND coalesce(m.start, 0) > ?2 - 600))", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, key_id);
+	sqlite3_bind_int64(q, 2, now);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : sq_fail(s, "running measurements", err, errlen);
+}
+
 /* Insert the API metadata row of one measurement. */
 static int insert_meta(struct store_sqlite *s, const struct store_api_msm *m,
 		       char *err, size_t errlen)
@@ -385,6 +405,7 @@ const struct store_api_ops sq_api_ops = {
 	.key_revoke = key_revoke,
 	.key_list = key_list,
 	.key_find = key_find,
+	.key_running = key_running,
 	.msm_create = msm_create,
 	.msm_get = msm_get,
 	.msm_page = msm_page,

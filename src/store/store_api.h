@@ -96,6 +96,10 @@ struct store_api_ops {
 	   last_connected, connected_now, total_uptime, status_since}, uptime as of now. */
 	int (*probe_page)(struct store *st, const struct store_page *p, int64_t now,
 			  json_t **rows, int64_t *count, char *err, size_t errlen);
+	/* How many measurements of the key run as of now: not stopped, periodic
+	   and not past their stop, or one-off and started less than 600 s ago. */
+	int (*key_running)(struct store *st, int64_t key_id, int64_t now, int64_t *count,
+			   char *err, size_t errlen);
 	/* Set the network attributes of an agent from attrs (fields as probe rows). */
 	int (*agent_attrs)(struct store *st, int64_t agent_id, const json_t *attrs,
 			   char *err, size_t errlen);
