@@ -144,6 +144,9 @@ struct engine_stats {
 	uint64_t idle_ns;         /* of the time between them, how long the send
 				     queue stood empty (no probe was ready:
 				     the rate could not be reached then) */
+	uint64_t late_lost;       /* probes the budget allowed while some were
+				     ready, lost because the loop woke more
+				     than the pacer's bucket late (pacer.h) */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);
 

@@ -6,10 +6,10 @@
 /* A turn's worth: one millisecond of tokens, at least one. */
 #define TURN_NS 1000000ULL
 
-/* Start with one token and a bucket of 5 ms of tokens, at least two turns. */
+/* Start with one token and a bucket of 20 ms of tokens, at least two turns. */
 void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 {
-	uint64_t depth = pps / 200, turn = (uint64_t)pps * TURN_NS / 1000000000ULL;
+	uint64_t depth = pps / 50, turn = (uint64_t)pps * TURN_NS / 1000000000ULL;
 	p->pps = pps;
 	p->last_ns = now_ns;
 	p->turn_max = turn ? (uint32_t)turn : 1;
@@ -20,6 +20,8 @@ void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 	p->cap_milli = depth * 1000;
 	p->tokens_milli = 1000;
 	p->next_ns = 0;
+	p->behind = false;
+	p->lost_milli = 0;
 }
 
 /* Add the tokens earned since the last refill, up to the bucket depth. */
@@ -36,12 +38,15 @@ static void refill(struct pacer *p, uint64_t now_ns)
 	p->tokens_milli += add;
 	p->last_ns += used_ns;
 	if (p->tokens_milli >= p->cap_milli) {
+		if (p->behind) /* probes waited: this budget is lost, not saved */
+			p->lost_milli += p->tokens_milli - p->cap_milli +
+					 (now_ns - p->last_ns) * p->pps / 1000000ULL;
 		p->tokens_milli = p->cap_milli;
 		p->last_ns = now_ns;
 	}
 }
 
-/* Take up to want tokens: a turn's worth, two when behind. */
+/* Take up to want tokens: what has come since the last turn. */
 uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 {
 	if (p->pps == 0)
@@ -49,11 +54,14 @@ uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 	refill(p, now_ns);
 	if (now_ns < p->next_ns)
 		return 0;
+	/* tokens saved up while nothing was waiting are no debt: a turn's worth
+	   is kept; those of a turn that came late are sent now */
+	if (!p->behind && p->tokens_milli > (uint64_t)p->turn_max * 1000)
+		p->tokens_milli = (uint64_t)p->turn_max * 1000;
 	uint64_t have = p->tokens_milli / 1000;
-	uint64_t cap = have > p->turn_max ? 2ULL * p->turn_max : p->turn_max;
 	uint32_t n = have < want ? (uint32_t)have : want;
-	n = n < cap ? n : (uint32_t)cap;
 	p->tokens_milli -= (uint64_t)n * 1000;
+	p->behind = n < want;
 	/* half the time these n tokens took to come */
 	p->next_ns = now_ns + (uint64_t)n * 500000000ULL / p->pps;
 	return n;

@@ -3,14 +3,18 @@
  * refilled continuously from the monotonic clock, handed out in turns so
  * that a paced engine wakes up as seldom as the rate allows without bursts:
  *
- *  - a turn takes one millisecond's worth of tokens (one probe at 1,000/s
- *    and below, ten at 10,000/s), two when the loop ran late: the probes
- *    of a turn leave with one wake-up and one sendmmsg;
- *  - after a turn of n probes the next one waits at least n probe gaps / 2:
- *    over any stretch of turns the output stays under twice the rate, and
- *    a loop running late catches up at that pace, never with a burst;
- *  - the bucket holds five milliseconds of tokens (at least two turns'
- *    worth), so a loop turn up to 5 ms (or a probe gap) late loses nothing.
+ *  - the engine wakes for a turn once a millisecond's worth of tokens is
+ *    there (one probe at 1,000/s and below, ten at 10,000/s): the probes of
+ *    a turn leave with one wake-up and one sendmmsg;
+ *  - a turn takes the tokens that came since the last one: a turn's worth
+ *    when the loop is on time, more when it woke late (a loaded machine:
+ *    wake-ups several milliseconds late are common on a shared 2-core
+ *    host), up to the bucket's 20 milliseconds (at least two turns'
+ *    worth), so the rate holds; after a turn of n probes the next one
+ *    waits at least n probe gaps / 2 (no stretch of 20 ms holds more than
+ *    twice its share plus the bucket);
+ *  - tokens saved up while no probe was waiting are dropped to a turn's
+ *    worth: probes that become ready after a quiet time do not burst.
  *
  * pps 0 = no limit (every turn takes all it asks for).
  */
@@ -27,6 +31,9 @@ struct pacer {
 	uint64_t tokens_milli; /* tokens x 1e3 (sub-token precision) */
 	uint64_t cap_milli;  /* bucket depth x 1e3 */
 	uint64_t next_ns;    /* no turn sends before this (monotonic) */
+	bool behind;         /* the last turn left probes waiting */
+	uint64_t lost_milli; /* tokens x 1e3 the full bucket dropped while probes
+				waited: the loop woke too late to use them */
 };
 
 /* Set up a pacer for pps starting at now_ns (bucket starts with one token). */

@@ -83,19 +83,6 @@ int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen)
 	return open_fd(s, AF_PACKET, 0, true, "packet", err, errlen);
 }
 
-/* Send one frame out of an interface. */
-int rawsock_send_frame(struct rawsock *s, const uint8_t *frame, size_t len, int ifindex,
-		       const uint8_t dst_mac[6], uint32_t *key)
-{
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = ifindex,
-				  .sll_halen = 6 };
-	memcpy(ll.sll_addr, dst_mac, 6);
-	if (sendto(s->fd, frame, len, 0, (struct sockaddr *)&ll, sizeof ll) < 0)
-		return -errno;
-	*key = s->next_key++;
-	return 0;
-}
-
 /* Close the socket. */
 void rawsock_close(struct rawsock *s)
 {

@@ -47,13 +47,6 @@ int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
  */
 int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen);
 
-/*
- * Send one Ethernet frame out of ifindex to dst_mac. On success returns 0
- * and the frame's OPT_ID key in *key; otherwise -errno.
- */
-int rawsock_send_frame(struct rawsock *s, const uint8_t *frame, size_t len, int ifindex,
-		       const uint8_t dst_mac[6], uint32_t *key);
-
 /* Close if open. */
 void rawsock_close(struct rawsock *s);
 

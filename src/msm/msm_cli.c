@@ -429,7 +429,8 @@ static void print_stats(const struct cli_run *r)
 		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
 		"unparsable %llu, kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
-		"by sender thread %llu; no probe ready for %.3f s, %.0f probes/s while ready\n",
+		"by sender thread %llu; no probe ready for %.3f s, %.0f probes/s while ready, "
+		"%llu probes of budget lost to late wake-ups\n",
 		r->prog,
 		(unsigned long long)st.sent, span, span > 0 ? (double)(st.sent - 1) / span : 0.0,
 		(unsigned long long)st.packet_sent, (unsigned long long)(st.sent - st.packet_sent),
@@ -439,7 +440,8 @@ static void print_stats(const struct cli_run *r)
 		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
 		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing,
 		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent,
-		idle, ready > 0 ? (double)(st.sent - 1) / ready : 0.0);
+		idle, ready > 0 ? (double)(st.sent - 1) / ready : 0.0,
+		(unsigned long long)st.late_lost);
 }
 
 /* Run everything. */

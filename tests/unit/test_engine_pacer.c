@@ -1,8 +1,9 @@
 /*
  * Tests of the pps budget: over a simulated second the pacer lets through
  * the budget (no more, hardly less, also when the loop runs late), in turns
- * of a millisecond's worth (two when late) never faster than twice the
- * rate from turn to turn, and pps 0 means no limit.
+ * of a millisecond's worth (what came meanwhile when late) never faster than
+ * twice the rate from turn to turn, without a burst after a quiet time, and
+ * pps 0 means no limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,7 @@ static uint64_t run_loop(uint32_t pps, uint64_t late_ns, unsigned late_every)
 	pacer_init(&p, pps, t0);
 	for (uint64_t t = t0; t < t0 + 1000000000ULL;) {
 		uint32_t n = pacer_take(&p, t, 1000000);
-		assert_true(n <= 2 * p.turn_max);
+		assert_true(n <= p.cap_milli / 1000);
 		/* never faster than twice the rate from one turn to the next */
 		if (n > 0 && sent > 0)
 			assert_true(t - last_turn >= last_n * 500000000ULL / pps);
@@ -65,17 +66,25 @@ static void test_turns(void **state)
 	assert_int_equal(p.turn_max, 1);
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(p.turn_max, 10);
-	/* 5 ms idle: the bucket holds 50, yet a turn takes 20 (two turns'
-	   worth, catching up), and the next one waits half their period */
-	assert_int_equal(pacer_take(&p, 5000000, 100), 20);
+	/* 5 ms with nothing waiting: 50 tokens came, yet the first turn
+	   takes a turn's worth; the next one waits for the next turn's tokens */
+	assert_int_equal(pacer_take(&p, 5000000, 100), 10);
 	assert_int_equal(pacer_take(&p, 5100000, 100), 0);
-	assert_int_equal(pacer_wait_ns(&p, 5100000, 100), 900000);
-	assert_int_equal(pacer_take(&p, 6000000, 100), 20);
-	/* on time: a turn's worth */
-	pacer_init(&p, 10000, 0);
+	assert_int_equal(pacer_wait_ns(&p, 5100000, 100), 900000); /* tokens */
+	/* on time: a turn's worth; 3 ms late: what came meanwhile */
+	assert_int_equal(pacer_take(&p, 6000000, 100), 10);
+	assert_int_equal(pacer_take(&p, 9000000, 100), 30);
+	assert_int_equal(pacer_wait_ns(&p, 9000000, 100), 1500000);
+	/* 30 ms late with probes waiting: the bucket's 20 go, 10 are counted
+	   lost; 30 ms with none waiting: nothing is lost */
+	pacer_init(&p, 1000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
-	assert_int_equal(pacer_take(&p, 1000000, 100), 10);
-	assert_int_equal(pacer_take(&p, 2000000, 100), 10);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 20);
+	assert_int_equal(p.lost_milli / 1000, 10);
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 1), 1);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 1);
+	assert_int_equal(p.lost_milli, 0);
 	/* few probes queued: wake for them, not for a full turn */
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
