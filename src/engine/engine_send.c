@@ -291,9 +291,10 @@ void eng_drain_quiet_txts(struct engine *e, bool all)
 	}
 }
 
-/* The sender thread pays where one thread cannot send fast enough: unpaced
-   sweeps, or paced above this; below it, handing frames over costs two
-   wake-ups a turn (measured: 3 context switches a probe at 1,000/s). */
+/* The packet path pays where one thread cannot send fast enough: unpaced
+   sweeps, or paced above this. Below it, AUTO stays on the raw path: the
+   device tap stamps its probes without a system call (and with the sender
+   thread, handing frames over cost 3 context switches a probe at 1,000/s). */
 #define ENG_TXT_MIN_PPS 100000
 
 /* The pump: send a turn's worth, then sleep until the next turn. */
@@ -315,7 +316,7 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		eng_tap_close(e);
 	}
 	eng_drain_tap(e);
-	if (e->packet_on && thread_pays && (e->txt || e->nqueued >= ENG_TXT_QUEUE) &&
+	if (e->packet_on && (e->txt || e->nqueued >= ENG_TXT_QUEUE) &&
 	    eng_txt_start(e))
 		eng_drain_txts(e, ENG_PK_TX); /* the sender's outcomes, then stamps */
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
