@@ -9,8 +9,8 @@
  *  - a turn takes the tokens that came since the last one: a turn's worth
  *    when the loop is on time, more when it woke late (a loaded machine:
  *    wake-ups several milliseconds late are common on a shared 2-core
- *    host), up to the bucket's 20 milliseconds (at least two turns'
- *    worth), so the rate holds; after a turn of n probes the next one
+ *    host), up to the bucket's 20 milliseconds (at least two turns' and
+ *    ten probes' worth), so the rate holds; after a turn of n probes the next one
  *    waits at least n probe gaps / 2 (no stretch of 20 ms holds more than
  *    twice its share plus the bucket);
  *  - tokens saved up while no probe was waiting are dropped to a turn's
