@@ -261,6 +261,27 @@ def test_a_key_sees_and_stops_only_its_own(lab):
     assert lab.cousteau("meta", key=lab.key, id=msm)["status"] == "Stopped"
 
 
+def test_msm_source_is_only_the_keys_own(lab):
+    # selecting "the probes of measurement N" reads N's participants: only
+    # the key that owns N may do so, others learn nothing and create nothing
+    mine = lab.cousteau("create", key=lab.key, is_oneoff=True, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "private"}],
+        sources=[{"type": "probes", "value": str(lab.ids[2]), "requested": 1}])
+    assert mine["ok"], mine
+    msm = mine["data"]["measurements"][0]
+    other = lab.new_key("prying")
+    before = count_msms(lab)
+    body = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.1.2",
+                             "description": "copy"}], "is_oneoff": True,
+            "probes": [{"type": "msm", "value": str(msm), "requested": 1}]}
+    r = lab.http("POST", "/api/v2/measurements/", key=other, body=body)
+    assert r["status"] == 400 and f"measurement {msm}" in error_of(r), r
+    assert count_msms(lab) == before
+    # its owner may
+    r = lab.http("POST", "/api/v2/measurements/", key=lab.key, body=body)
+    assert r["status"] == 201, r
+
+
 def test_participation_requests_add_and_remove_probes(lab):
     made = lab.cousteau("create", key=lab.key, definitions=[
         {"kind": "ping", "af": 4, "target": "198.18.1.3", "description": "grow", "interval": 10}],
