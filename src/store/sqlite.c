@@ -180,9 +180,11 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
-	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
-	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
-				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
+	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_index_schema(s, why, sizeof why) < 0 ||
+	    sq_api_schema(s, why, sizeof why) < 0 ||
+	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
+				      " ts) VALUES (?1, ?2, ?3, ?4, " SQ_RESULT_TS("?4") ")",
+				      why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		sq_close(&s->base);
 		return NULL;

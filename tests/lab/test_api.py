@@ -111,10 +111,11 @@ class ApiPlatform(Platform):
             con.close()
 
     def stored_results(self, msm):
-        """The results of msm in the store, as the API should give them back."""
+        """The results of msm in the store, as the API should give them back: in
+        time order (the timestamp stored beside each), then by probe and sequence."""
         out = []
         for agent, seq, body in self.sql("SELECT agent_id, seq, body FROM results"
-                                         " WHERE msm_id = ? ORDER BY agent_id, seq", msm):
+                                         " WHERE msm_id = ? ORDER BY ts, agent_id, seq", msm):
             r = json.loads(body)
             r.setdefault("prb_id", agent)
             r.setdefault("msm_id", msm)

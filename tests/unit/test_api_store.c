@@ -156,31 +156,54 @@ static void test_results(void **state)
 		r[i] = (struct store_result){ f->agents[i % 2], i + 1, msm, bodies[i], strlen(bodies[i]) };
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, 5, err, sizeof err), 5);
+	/* pages of two in time order; the store moves the cursor */
 	struct store_result_filter flt = { .msm_id = msm, .limit = 2 };
 	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 2);
-	flt.after_agent = f->agents[0];
-	flt.after_seq = 3;
+	assert_false(flt.done);
 	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 2);
-	flt.after_agent = f->agents[1];
-	flt.after_seq = 4;
-	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 0);
+	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 1);
+	assert_true(flt.done);
 	char want[128];
-	snprintf(want, sizeof want, "%lld:1 %lld:3 %lld:5 %lld:2 ", (long long)f->agents[0],
-		 (long long)f->agents[0], (long long)f->agents[0], (long long)f->agents[1]);
-	assert_int_equal(strncmp(got, want, strlen(want)), 0);
+	snprintf(want, sizeof want, "%lld:1 %lld:2 %lld:3 %lld:4 %lld:5 ", (long long)f->agents[0],
+		 (long long)f->agents[1], (long long)f->agents[0], (long long)f->agents[1],
+		 (long long)f->agents[0]);
+	assert_string_equal(got, want);
 	/* a time window and one probe */
 	got[0] = 0;
 	struct store_result_filter w = { .msm_id = msm, .start = 101, .stop = 103, .probes = f->agents + 1,
 					 .nprobes = 1, .limit = 10 };
 	assert_int_equal(api->results_page(f->st, &w, collect, got, err, sizeof err), 2);
+	assert_true(w.done);
 	snprintf(want, sizeof want, "%lld:2 %lld:4 ", (long long)f->agents[1], (long long)f->agents[1]);
 	assert_string_equal(got, want);
-	/* latest per probe */
+	/* a scan of two rows a page: pages that find nothing are not the end */
 	got[0] = 0;
-	struct store_result_filter l = { .msm_id = msm };
+	struct store_result_filter few = { .msm_id = msm, .probes = f->agents + 1, .nprobes = 1,
+					   .limit = 10, .scan = 2 };
+	int pages = 0;
+	while (!few.done && pages < 10) {
+		assert_true(api->results_page(f->st, &few, collect, got, err, sizeof err) >= 0);
+		pages++;
+	}
+	assert_int_equal(pages, 3);
+	assert_string_equal(got, want);
+	/* latest per probe, a page of one probe at a time */
+	got[0] = 0;
+	struct store_result_filter l = { .msm_id = msm, .limit = 1 };
+	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 1);
+	assert_false(l.done);
+	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 1);
 	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 0);
+	assert_true(l.done);
 	snprintf(want, sizeof want, "%lld:5 %lld:4 ", (long long)f->agents[0], (long long)f->agents[1]);
 	assert_string_equal(got, want);
+	/* only the owner reads a measurement's participants */
+	json_t *ids;
+	assert_int_equal(api->msm_probes(f->st, msm, 1, &ids, err, sizeof err), 1);
+	assert_int_equal(json_array_size(ids), 2);
+	json_decref(ids);
+	assert_int_equal(api->msm_probes(f->st, msm, 2, &ids, err, sizeof err), 0);
+	json_decref(ids);
 }
 
 static void test_probes(void **state)
