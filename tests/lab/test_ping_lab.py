@@ -150,8 +150,11 @@ class Tcpdump:
 
     def __init__(self, lab, host, path):
         self.path = path
-        self.p = lab.popen(host, ["tcpdump", "-i", "e0", "-j", "host", "-U", "-w", str(path),
-                                  "--time-stamp-precision=nano"],
+        # --immediate-mode: every frame is handed over as it comes; without
+        # it frames wait in a ring block until it fills or times out, and
+        # the last ones were lost at the SIGINT when the host was busy
+        self.p = lab.popen(host, ["tcpdump", "-i", "e0", "-j", "host", "-U", "--immediate-mode",
+                                  "-w", str(path), "--time-stamp-precision=nano"],
                            stderr=subprocess.PIPE, text=True)
         line = self.p.stderr.readline()
         assert "listening on" in line, line
@@ -284,7 +287,15 @@ def test_pps_budget_is_smooth(small_lab, tmp_path):
     span = (sends[-1] - sends[0]) / 1e9
     assert 0.9 <= span <= 1.2, span         # 199 gaps at 200/s = 0.995 s
     gaps = [b - a for a, b in zip(sends, sends[1:])]
-    assert min(gaps) > 2_000_000, min(gaps)  # never two within 2 ms (5 ms apart)
+    # The bucket holds one token at 200/s: no burst, so never three probes
+    # within one 5 ms interval. Two can be: a probe whose send was delayed
+    # after it took its token (the process preempted on a busy host, or its
+    # first send's set-up) leaves just before the next one, which is on
+    # time; seen under a CPU hog, a few times in 199. Most gaps are 5 ms.
+    pairs = [a + b for a, b in zip(gaps, gaps[1:])]
+    assert min(pairs) > 4_500_000, min(pairs)
+    assert sum(g < 2_000_000 for g in gaps) <= 10, sorted(gaps)[:12]
+    assert 4_500_000 <= statistics.median(gaps) <= 5_500_000, statistics.median(gaps)
     assert took >= 0.9
 
 
