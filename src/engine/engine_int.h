@@ -111,6 +111,13 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg);
 /* Arm the probe's timer at when_ns and re-aim the engine's timer event. */
 void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 
+/*
+ * If p's deadline is at or before now (monotonic ns) and its timer has not
+ * run yet, time it out now, as the timer would (the owner's timeout callback
+ * runs: p may be freed). True if it did.
+ */
+bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now);
+
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);
 
