@@ -299,7 +299,10 @@ def test_pps_budget_is_smooth(small_lab, tmp_path):
     pairs = [a + b for a, b in zip(gaps, gaps[1:])]
     assert min(pairs) > 4_500_000, min(pairs)
     assert sum(g < 2_000_000 for g in gaps) <= 10, sorted(gaps)[:12]
-    assert 4_500_000 <= statistics.median(gaps) <= 5_500_000, statistics.median(gaps)
+    # The median gap: 5 ms. Beside a CPU hog it was 5.9-6.6 ms (every late
+    # wake-up costs its lateness, see above): 8 ms still catches a pacer
+    # that is slow by design; one that is fast is caught from below.
+    assert 4_500_000 <= statistics.median(gaps) <= 8_000_000, statistics.median(gaps)
     assert took >= 0.9
 
 

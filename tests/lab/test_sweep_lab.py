@@ -230,11 +230,15 @@ def test_threaded_sweep_send_errors(vantage_lab_ready):
     (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
      thread) = (int(x) for x in m.groups())
     assert errs > 0 and sent > 0, err[-500:]
-    assert sent == pkt == thread == rcvd == matched == txts and missed == 0, err[-500:]
+    assert sent == pkt == thread and missed == 0, err[-500:]
+    # a frame the kernel took just as the link went down never left: no TX
+    # stamp, no reply (once in 20 beside a CPU hog: sent 5,345, stamped and
+    # answered 5,344). Every frame that left has both.
+    assert txts == rcvd == matched and 0 <= sent - txts <= 10, err[-500:]
     assert dup == late == unmatched == 0, err[-500:]
     res = [json.loads(x) for x in out.splitlines() if x.strip()]
     assert len(res) == sent + errs
-    assert sum(r["rcvd"] for r in res) == sent
+    assert sum(r["rcvd"] for r in res) == rcvd
     assert all(r["ts_source"] == "kernel" for r in res if r["rcvd"]), \
         [r for r in res if r["rcvd"] and r["ts_source"] != "kernel"][:3]
 
