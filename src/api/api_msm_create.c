@@ -124,12 +124,25 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 	return (int)rc;
 }
 
+/* See api_int.h. */
+void api_msm_create_finish(struct api_call *c, const struct api_create *req)
+{
+	size_t n = 0;
+	int64_t *ids = NULL;
+	json_t *created = json_array();
+	if (api_create_needs_lookup(req))   /* never store a placeholder target */
+		api_error(c, 500, "a host name was not resolved");
+	else if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
+	json_decref(created);
+	free(ids);
+}
+
 /* See api_int.h: POST /measurements/. */
 void api_msm_create(struct api_call *c)
 {
 	char *body, err[512];
-	size_t len, n = 0;
-	int64_t *ids = NULL;
+	size_t len;
 	struct api_create *req = calloc(1, sizeof *req);
 	if (!req)
 		return api_error(c, 500, "out of memory");
@@ -139,14 +152,13 @@ void api_msm_create(struct api_call *c)
 	}
 	if (api_create_parse(body, len, &c->api->limits, req, err, sizeof err) < 0) {
 		api_error(c, 400, "%s", err);
+	} else if (api_create_needs_lookup(req)) {
+		api_lookup_start(c, req);   /* takes req */
+		req = NULL;
 	} else {
-		json_t *created = json_array();
-		if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
-			api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
-		json_decref(created);
+		api_msm_create_finish(c, req);
 		api_create_free(req);
 	}
-	free(ids);
 	free(body);
 	free(req);
 }

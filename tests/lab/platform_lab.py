@@ -21,6 +21,8 @@ CONTROLLER = BUILD / "src" / "cmd" / "vantage-controller"
 VANTAGE = BUILD / "src" / "cmd" / "vantage"
 AGENT = BUILD / "tests" / "platform" / "vantage-agent-test"
 PORT = 4443
+# The lab's controller configuration: the default target policy plus the lab's ranges.
+LAB_CONFIG = ROOT / "etc" / "vantage" / "controller-lab.conf"
 
 
 def sh(*args, check=True):
@@ -117,7 +119,8 @@ class Platform:
         log = self.dir / "controller.log"
         before = Path(log).read_text() if log.exists() else ""
         # the synthetic runner only fakes results: no reach checks (tests/lab/test_reach_lab.py)
-        self.controller = Proc([CONTROLLER, "--dir", cdir, "--listen", "0.0.0.0", "--port", PORT,
+        self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", cdir,
+                                "--listen", "0.0.0.0", "--port", PORT,
                                 "--heartbeat", self.heartbeat, "--no-reach-check", *extra],
                                log, self.ns)
         wait_for(lambda: Path(log).read_text().count("listening on") > before.count("listening on"),

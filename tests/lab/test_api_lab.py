@@ -24,7 +24,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import Lab  # noqa: E402
-from platform_lab import BUILD, CONTROLLER, VANTAGE, Proc, sh, wait_for  # noqa: E402
+from platform_lab import BUILD, CONTROLLER, LAB_CONFIG, VANTAGE, Proc, sh, wait_for  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AGENT = BUILD / "src" / "cmd" / "vantage-agent"
@@ -56,7 +56,8 @@ class ApiLab:
 
     def start(self):
         ops = self.lab.addr("ops")
-        self.controller = Proc([CONTROLLER, "--dir", self.cdir(), "--listen", ops, "--port", 4443,
+        self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", self.cdir(),
+                                "--listen", ops, "--port", 4443,
                                 "--heartbeat", 1, "--api", self.api], self.dir / "controller.log",
                                self.lab.ns("ops"))
         wait_for(lambda: "API on https://" in self.controller.text(), 20, "the API to start")
