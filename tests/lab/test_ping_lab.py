@@ -79,7 +79,7 @@ def echo_times(frames, af):
 WIRECAP = r'''
 import mmap, select, signal, socket, struct, sys
 SOL_PACKET, PACKET_VERSION, TPACKET_V3, PACKET_RX_RING, PACKET_TIMESTAMP = 263, 10, 2, 5, 17
-BS, BN = 1 << 16, 64
+BS, BN = 1 << 14, 1024  # a block retires every 5 ms: 1024 of them hold 5 s unread
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V3)
 s.setsockopt(SOL_PACKET, PACKET_TIMESTAMP, 1 << 4)  # SOF_TIMESTAMPING_SOFTWARE: use skb stamps
