@@ -207,7 +207,9 @@ def test_create_read_results_latest_stop(lab):
     got = lab.cousteau("results", key=lab.key, id=ping_id)
     assert got["ok"], got
     stored = lab.stored_results(ping_id)
-    assert got["data"][:len(stored)] == stored[:len(got["data"])] and len(got["data"]) >= 4
+    # results still coming may land between those read (an upload that lagged
+    # has an earlier timestamp): what the API gave is the store's, in its order
+    assert got["data"] == [r for r in stored if r in got["data"]] and len(got["data"]) >= 4
     assert {r["prb_id"] for r in got["data"]} == {lab.ids[1], lab.ids[2]}
     # filters: one probe, and a time window
     one = lab.cousteau("results", key=lab.key, id=ping_id, probe_ids=[lab.ids[2]])
@@ -391,15 +393,20 @@ def test_rate_limit_answers_429_with_retry_after(lab):
         "import json,sys,requests\n"
         "s=requests.Session();s.trust_env=False;s.verify=sys.argv[2]\n"
         "s.headers['Authorization']='Key '+sys.argv[1]\n"
-        "rs=[s.get('https://%s/api/v2/measurements/',timeout=30) for _ in range(6)]\n"
+        "import time\n"
+        "t0=time.monotonic();rs=[]\n"
+        "while len(rs)<12 and (not rs or rs[-1].status_code!=429):\n"
+        "    rs.append(s.get('https://%s/api/v2/measurements/',timeout=30))\n"
         "print(json.dumps({'codes':[r.status_code for r in rs],'status':rs[-1].status_code,"
-        "'headers':dict(rs[-1].headers),'text':rs[-1].text}))\n"
+        "'headers':dict(rs[-1].headers),'text':rs[-1].text,'secs':time.monotonic()-t0}))\n"
     ) % API
     p = lab.in_ns([PY, "-c", code, key, lab.cert()], timeout=120)
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
     codes = r["codes"]
-    assert codes[:5] == [200] * 5 and codes[5] == 429, codes
+    # five at once, then one token every 12 s (a slow host earns some back)
+    assert codes[-1] == 429 and codes[:5] == [200] * 5, r
+    assert len(codes) - 1 <= 5 + int(r["secs"] / 12), r
     assert int(r["headers"]["Retry-After"]) >= 1 and "throttled" in error_of(r)
 
 
