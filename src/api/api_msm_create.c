@@ -36,26 +36,23 @@ static int read_body(struct api_call *c, char **body, size_t *len)
 	return 0;
 }
 
-/* api_msm_probes_fn over the store: the agents a measurement was assigned to. */
+/*
+ * api_msm_probes_fn over the store: the participants of measurement msm,
+ * which must be one of the calling key's own (another key's participants
+ * are its business: refused as if it did not exist).
+ */
 static int msm_probes(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen)
 {
-	struct api *a = arg;
-	json_t *list, *row;
-	size_t i;
-	if (a->store->ops->msm_list(a->store, &list, err, errlen) < 0)
-		return -1;
-	*ids = json_array();
-	json_array_foreach(list, i, row) {
-		if (json_integer_value(json_object_get(row, "id")) != msm)
-			continue;
-		for (const char *p = json_string_value(json_object_get(row, "agents")); p && *p;) {
-			json_array_append_new(*ids, json_integer(strtoll(p, NULL, 10)));
-			p = strchr(p, ',');
-			p = p ? p + 1 : NULL;
-		}
+	struct api_call *c = arg;
+	int rc = c->api->store->ops->api->msm_probes(c->api->store, msm, c->key.id, ids, err,
+						     errlen);
+	if (rc == 0) {
+		json_decref(*ids);
+		*ids = NULL;
+		snprintf(err, errlen, "value: measurement %lld is not one of this key's measurements"
+			 " with probes", (long long)msm);
 	}
-	json_decref(list);
-	return 0;
+	return rc > 0 ? 0 : -1;
 }
 
 /* Keep only the probes of arr whose id is in the array ids (of JSON integers). */
@@ -85,7 +82,7 @@ static int choose(struct api_call *c, const struct api_create *req, const json_t
 		api_error(c, 500, "%s", err);
 		return -1;
 	}
-	int rc = api_select(probes, req, msm_probes, c->api, ids, n, err, sizeof err);
+	int rc = api_select(probes, req, msm_probes, c, ids, n, err, sizeof err);
 	json_decref(probes);
 	if (rc < 0)
 		api_error(c, 400, "%s", err);
@@ -233,7 +230,8 @@ static int change(struct api_call *c, const json_t *row, const struct api_create
 	int rc = -1;
 	if (k != 0 && k != req->nsrc)
 		api_error(c, 400, "add and remove probes in separate requests");
-	else if (k && msm_probes(c->api, c->route.id, &parts, err, sizeof err) < 0)
+	else if (k && c->api->store->ops->api->msm_probes(c->api->store, c->route.id, c->key.id,
+							       &parts, err, sizeof err) < 0)
 		api_error(c, 500, "%s", err);
 	else if (choose(c, req, parts, &ids, &n) == 0 &&
 		 (k || api_caps_participants(c, participants(row), n) == 0))

@@ -163,6 +163,13 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 void eng_defer_reads(struct engine *e, bool defer);
 void eng_read_all(struct engine *e);
 
+/*
+ * If p's deadline is at or before now (monotonic ns) and its timer has not
+ * run yet, time it out now, as the timer would (the owner's timeout callback
+ * runs: p may be freed). True if it did.
+ */
+bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now);
+
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);
 

@@ -128,6 +128,19 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 		e->stats.unmatched++;
 		return;
 	}
+	/* A reply the kernel took in after the probe's deadline is late, even
+	   when the loop reads it before it runs the timer (a busy host): for an
+	   owner that keeps late replies, the timeout comes first, as it would
+	   have. The owner may end on it: look the probe up again. */
+	uint64_t rx_mono = rx->kernel_ns ? (uint64_t)(rx->kernel_ns - at->off) : at->mono;
+	if (p->linger_ms > 0 && eng_expire_if_due(e, p, rx_mono)) {
+		n = sigtab_find(&e->sigs, &sig);
+		p = n ? DL_ENTRY(n, struct eng_probe, sig) : NULL;
+		if (p == NULL) {
+			e->stats.unmatched++;
+			return;
+		}
+	}
 	deliver(e, p, &r, rx, at);
 }
 

@@ -80,6 +80,17 @@ static void expire(struct engine *e, struct eng_probe *p, uint64_t now)
 	o->ops->timeout(o->ctx, cookie);
 }
 
+/* See engine_int.h. */
+bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now)
+{
+	if (p->timed_out || p->state == ENG_LINGER || p->timer.slot == TH_NONE ||
+	    p->timer.when_ns > now)
+		return false;
+	th_cancel(&e->timers, &p->timer);
+	expire(e, p, now);
+	return true;
+}
+
 /* The timer event: expire everything due. */
 void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {

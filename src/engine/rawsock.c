@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <linux/icmp.h>
 #include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,9 +34,33 @@ static int ts_flags(bool tx)
 	return f;
 }
 
+/*
+ * Let an ICMP socket take in only the messages a probe can draw (echo
+ * replies and requests, the errors that quote a probe), the kinds
+ * net/reply.c knows. Neighbour discovery, MLD, redirects and router
+ * adverts can match no probe and were counted unmatched (a sweep of 4,096
+ * beside a CPU hog: received 4,097, matched 4,096). Best effort.
+ */
+static void filter_icmp(const struct rawsock *s)
+{
+	if (s->family == AF_INET && s->proto == IPPROTO_ICMP) {
+		struct icmp_filter f = { ~((1u << 0) | (1u << 3) | (1u << 8) | (1u << 11) |
+					  (1u << 12)) };
+		(void)setsockopt(s->fd, SOL_RAW, ICMP_FILTER, &f, sizeof f);
+	} else if (s->family == AF_INET6 && s->proto == IPPROTO_ICMPV6) {
+		static const int pass[] = { 1, 2, 3, 4, 128, 129 };
+		struct icmp6_filter f;
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		for (size_t i = 0; i < sizeof pass / sizeof pass[0]; i++)
+			ICMP6_FILTER_SETPASS(pass[i], &f);
+		(void)setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+	}
+}
+
 /* Set the socket options of a fresh raw socket; 0 or -errno. */
 static int setup(struct rawsock *s, bool tx)
 {
+	filter_icmp(s);
 	int one = 1, big = 4 << 20; /* also the room for TX stamps (error queue) */
 	int f = ts_flags(tx);
 	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
