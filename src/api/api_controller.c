@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/api_int.h"
 #include "controller/controller_int.h"
 
 /* Hook: send a new measurement to its connected participants. */
@@ -53,19 +54,29 @@ static void flush(void *arg)
 /* See api_controller.h. */
 int api_controller_start(struct controller *c, char *err, size_t errlen)
 {
-	char addr[64], dir[4096], cert[4200];
-	int port;
+	char addr[64], dir[4096], cert[4200], keyfile[4200];
+	int port, created;
 	if (!c->opts.api_listen)
 		return 0;
 	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
 		return -1;
+	/* the API's key and certificate sit next to the identity's, apart from it */
 	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
-	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
-	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
+	const char *where = dirname(dir);
+	snprintf(cert, sizeof cert, "%s/api.crt", where);
+	snprintf(keyfile, sizeof keyfile, "%s/api.key", where);
+	EVP_PKEY *key = api_tls_key_load(keyfile, &created, err, errlen);
+	if (!key)
+		return -1;
+	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
-	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))
+	c->api = api_new(c->base, c->store, &o, &h, err, errlen);
+	EVP_PKEY_free(key);   /* the TLS context holds its own reference */
+	if (!c->api)
 		return -1;
+	if (created)
+		printf("vantage-controller: created the API's TLS key %s\n", keyfile);
 	printf("vantage-controller: API on https://%s%s%s:%d/api/v2/, certificate %s\n",
 	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "", port, cert);
 	return 0;

@@ -408,11 +408,11 @@ def test_results_are_streamed_not_built_in_memory(lab):
     and every stored result comes back once, in order. Memory is measured on the
     release build (ASan's quarantine holds freed memory, which would hide it), on a
     second controller of its own in the same namespace."""
-    from platform_lab import Proc
+    from platform_lab import RUN_USER, Proc
     release = Path(os.environ.get("VANTAGE_RELEASE_BUILD", HERE.parents[1] / "build"))
     d = lab.dir / "bulk"
     ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--dir", d, "--port", "4444",
-                "--api", "127.0.0.1:8444"], lab.dir / "bulk.log", lab.ns)
+                "--api", "127.0.0.1:8444", "--user", RUN_USER], lab.dir / "bulk.log", lab.ns)
     try:
         wait_for(lambda: "API on https://" in ctl.text(), 20, "the bulk controller")
         s = socket.socket(socket.AF_UNIX)
