@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/api_int.h"
 #include "controller/controller_int.h"
 
 /* Hook: send a new measurement to its connected participants. */
@@ -60,12 +59,14 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 		return 0;
 	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
 		return -1;
-	/* the API's key and certificate sit next to the identity's, apart from it */
+	/* the API's own key and certificate, next to the identity's and apart from
+	   it: a leaked HTTPS key never exposes the identity agents pin */
 	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
 	const char *where = dirname(dir);
 	snprintf(cert, sizeof cert, "%s/api.crt", where);
 	snprintf(keyfile, sizeof keyfile, "%s/api.key", where);
-	EVP_PKEY *key = api_tls_key_load(keyfile, &created, err, errlen);
+	/* ECDSA P-256: every HTTPS client takes it (browsers refuse Ed25519) */
+	EVP_PKEY *key = identity_key_file(keyfile, EVP_PKEY_EC, &created, err, errlen);
 	if (!key)
 		return -1;
 	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,

@@ -92,12 +92,6 @@ int api_msm_owned(struct api_call *c, json_t **row);
 /* End every stream in progress (shutdown). */
 void api_streams_end(struct api *a);
 
-/*
- * The API's own TLS key at path (api_tls_key.c): loaded, or made (ECDSA
- * P-256, 0600) when there is no file, *created then 1. NULL with err.
- */
-EVP_PKEY *api_tls_key_load(const char *path, int *created, char *err, size_t errlen);
-
 /* A TLS context over key with a self-signed certificate naming host, written
    to cert_path. NULL with err. */
 SSL_CTX *api_tls_ctx(EVP_PKEY *key, const char *host, const char *cert_path,

@@ -1,6 +1,6 @@
 /*
  * api_tls: the API's TLS certificate and context. The certificate is
- * self-signed over the API's own key (api_tls_key.c, not the identity
+ * self-signed over the API's own key (DIR/api.key, not the identity
  * agents pin) and names the API's listen address as a subject alternative
  * name, so HTTPS clients that check the host (python's requests, cousteau)
  * accept it with verify=<that file>. The agents' certificate

@@ -1,8 +1,9 @@
 /*
  * privsep_dir: hand a program's own directory (the agent's spool) to the
  * user it is about to become, so that it can go on creating, renaming and
- * deleting its files there without root. Only the directory and its direct
- * entries change owner, and links are never followed.
+ * deleting its files there without root. Only the directory (as the
+ * operator named it, a link to it included) and its direct entries change
+ * owner; a link among the entries changes, never what it points to.
  */
 #include "privsep/privsep.h"
 
@@ -16,7 +17,7 @@
 /* See privsep.h. */
 int privsep_own_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 && fchown(fd, uid, gid) == 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		snprintf(err, errlen, "%s: cannot give it to uid %u: %s", dir, (unsigned)uid,
