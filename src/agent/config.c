@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "proto/identity.h"
+#include "util/kvfile.h"
 #include "util/numparse.h"
 
 /* Copy value into a fixed buffer; returns -1 with a reason if it does not fit. */
@@ -174,51 +175,17 @@ void config_defaults(struct agent_config *cfg)
 	timing_limits_default(&cfg->timing);
 }
 
-/* Split one line into key and value (trimmed); returns 0 if blank, 1 if a setting, -1 if bad. */
-static int split(char *line, char **key, char **value)
+/* kvfile_fn adapter for apply. */
+static int apply_line(void *arg, const char *key, const char *value, int lineno, char *why,
+		      size_t wl)
 {
-	char *hash = strchr(line, '#');
-	if (hash)
-		*hash = 0;
-	char *p = line + strspn(line, " \t\r");
-	char *end = p + strlen(p);
-	while (end > p && strchr(" \t\r", end[-1]))
-		*--end = 0;
-	if (!*p)
-		return 0;
-	*key = p;
-	p += strcspn(p, " \t");
-	if (!*p)
-		return -1;
-	*p++ = 0;
-	*value = p + strspn(p, " \t");
-	return 1;
+	(void)lineno;
+	return apply(arg, key, value, why, wl);
 }
 
-/* See config.h. */
-int config_parse(struct agent_config *cfg, const char *text, size_t len, const char *name,
-		 char *err, size_t errlen)
+/* The settings without a default must be there. */
+static int required(const struct agent_config *cfg, const char *name, char *err, size_t errlen)
 {
-	config_defaults(cfg);
-	size_t off = 0;
-	for (int lineno = 1; off < len; lineno++) {
-		const char *nl = memchr(text + off, '\n', len - off);
-		size_t ll = nl ? (size_t)(nl - (text + off)) : len - off;
-		char line[1200], why[256] = "", *key, *value;
-		int kind = -1;
-		if (ll < sizeof line && !memchr(text + off, 0, ll)) {
-			memcpy(line, text + off, ll);
-			line[ll] = 0;
-			kind = split(line, &key, &value);
-		}
-		if (kind < 0 || (kind == 1 && apply(cfg, key, value, why, sizeof why) < 0)) {
-			snprintf(err, errlen, "%s:%d: %s", name, lineno,
-				 why[0] ? why : kind < 0 && ll >= sizeof line ? "line too long"
-					       : "expected 'key value'");
-			return -1;
-		}
-		off += ll + 1;
-	}
 	if (!cfg->controller_addr[0] || !cfg->controller_fp[0]) {
 		snprintf(err, errlen, "%s: 'controller' and 'controller_fingerprint' are required", name);
 		return -1;
@@ -227,24 +194,20 @@ int config_parse(struct agent_config *cfg, const char *text, size_t len, const c
 }
 
 /* See config.h. */
+int config_parse(struct agent_config *cfg, const char *text, size_t len, const char *name,
+		 char *err, size_t errlen)
+{
+	config_defaults(cfg);
+	if (kvfile_parse(text, len, name, apply_line, cfg, err, errlen) < 0)
+		return -1;
+	return required(cfg, name, err, errlen);
+}
+
+/* See config.h. */
 int config_load(struct agent_config *cfg, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	config_defaults(cfg);
+	if (kvfile_load(path, apply_line, cfg, err, errlen) < 0)
 		return -1;
-	}
-	static const size_t max = 1 << 20;
-	char *buf = malloc(max + 1);
-	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-	fclose(f);
-	int rc = -1;
-	if (!buf)
-		snprintf(err, errlen, "%s: out of memory", path);
-	else if (n > max)
-		snprintf(err, errlen, "%s: larger than 1 MiB", path);
-	else
-		rc = config_parse(cfg, buf, n, path, err, errlen);
-	free(buf);
-	return rc;
+	return required(cfg, path, err, errlen);
 }

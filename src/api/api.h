@@ -18,6 +18,7 @@ struct event_base;
 struct store;
 struct store_msm;
 struct api;
+struct target_policy;
 
 /* What the API asks of the controller. Any hook may be NULL. */
 struct api_hooks {
@@ -30,23 +31,30 @@ struct api_hooks {
 	void (*withdrawn)(void *arg, int64_t msm_id, const int64_t *ids, size_t n);
 	/* true if the agent is connected now */
 	int (*connected)(void *arg, int64_t agent_id);
-	/* commit the results waiting to be stored, before reading results */
+	/* commit what waits to be stored: before reading results, and before a
+	   write, so the write is its own transaction, durable before the answer */
 	void (*flush)(void *arg);
 };
 
 struct api_opts {
-	const char *addr;         /* listen address: loopback or a lab address */
+	const char *addr;         /* listen address: any address literal */
+	const char *name;         /* the name (or address) clients use: in the certificate and
+				     in links; NULL or "": addr */
 	int port;
 	EVP_PKEY *key;            /* the key the certificate is made over (borrowed) */
 	const char *cert_path;    /* where the API's certificate is written */
 	int timeout;              /* seconds a connection may stay idle or slow */
 	int min_interval;         /* shortest interval of periodic measurements (s) */
 	int default_rate;         /* requests per minute of key-less clients */
+	const struct target_policy *targets; /* what measurements may target (borrowed) */
+	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only;
+				     NULL: /etc/resolv.conf) */
+	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */
 };
 
 /*
- * Start the API on base over store: writes the certificate (with the listen
- * address as subject alternative name) and listens. Returns NULL with a
+ * Start the API on base over store: writes the certificate (with the name,
+ * else the listen address, as subject alternative name) and listens. Returns NULL with a
  * one-line reason in err.
  */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
@@ -57,7 +65,7 @@ void api_free(struct api *a);
 
 /*
  * Parse "ADDR:PORT" ("[v6]:PORT" for IPv6) into addr (size addrlen) and
- * *port. The address must be loopback or in the lab's ranges. 0 or -1 with err.
+ * *port. Any address literal (0.0.0.0 or :: for all); no names. 0 or -1 with err.
  */
 int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, char *err, size_t errlen);
 

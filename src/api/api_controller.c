@@ -70,7 +70,9 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 	if (!key)
 		return -1;
 	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,
-			      .timeout = 10, .min_interval = 10, .default_rate = 600 };
+			      .timeout = 10, .min_interval = 10, .default_rate = 600,
+			      .targets = c->opts.targets, .resolv_conf = c->opts.resolv_conf,
+			      .hosts = c->opts.hosts, .name = c->opts.api_name };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
 	c->api = api_new(c->base, c->store, &o, &h, err, errlen);
 	EVP_PKEY_free(key);   /* the TLS context holds its own reference */

@@ -5,6 +5,7 @@
  */
 #include "api/api_create.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,25 +84,61 @@ static int str_field(const json_t *o, const char *where, const char *name, char 
 	return 0;
 }
 
-/* Check the target is an address of family af in an allowed range. */
-static int check_target(const struct api_def *d, const struct api_limits *lim, const char *where,
+/* See api_create.h. */
+int api_hostname_valid(const char *text)
+{
+	size_t n = strlen(text), label = 0;
+	int letters = 0;          /* in the last label: an all-digit one reads as an address */
+	if (n > 0 && text[n - 1] == '.')
+		n--;              /* the root's dot */
+	if (n == 0 || n > 253)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '.') {
+			if (label == 0 || text[i - 1] == '-')
+				return 0;
+			label = 0;
+			letters = 0;
+		} else if (isalnum(ch) || ch == '_' || (ch == '-' && label > 0)) {
+			letters |= !isdigit(ch);
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return label > 0 && text[n - 1] != '-' && letters;
+}
+
+/*
+ * The target as given: an address literal is checked now; a host name is
+ * kept for the caller to resolve, with a placeholder of family af (a
+ * documentation address, never stored) for the type's syntax check.
+ */
+static int check_target(struct api_def *d, const struct api_limits *lim, const char *where,
 			char *err, size_t errlen)
 {
 	struct api_cidr a;
-	if (api_addr_parse(d->target, &a) < 0) {
-		snprintf(err, errlen, "%starget: '%s' is not an IP address (names are not"
-			 " resolved on this platform)", where, d->target);
-		return -1;
+	if (api_addr_parse(d->name, &a) < 0) {
+		if (!api_hostname_valid(d->name)) {
+			snprintf(err, errlen, "%starget: '%.64s' is neither an IP address nor a host"
+				 " name", where, d->name);
+			return -1;
+		}
+		d->resolve = 1;
+		snprintf(d->target, sizeof d->target, "%s", d->af == 4 ? "192.0.2.1" : "2001:db8::1");
+		return 0;
 	}
+	snprintf(d->target, sizeof d->target, "%.63s", d->name);
 	if (a.family != d->af) {
 		snprintf(err, errlen, "%starget: '%s' is not an IPv%d address", where, d->target, d->af);
 		return -1;
 	}
-	for (size_t i = 0; i < lim->nallowed; i++)
-		if (api_cidr_contains(&lim->allowed[i], d->target))
-			return 0;
-	snprintf(err, errlen, "%starget: %s is outside the ranges this platform may probe",
-		 where, d->target);
+	char why[400];
+	if (targets_allowed_text(lim->targets, d->target, why, sizeof why))
+		return 0;
+	snprintf(err, errlen, "%starget: %s", where, why);
 	return -1;
 }
 
@@ -205,12 +242,12 @@ static int parse_def(struct api_def *d, const json_t *def, size_t i, int top_one
 		return -1;
 	}
 	if (known_fields(def, where, err, errlen) < 0 ||
-	    str_field(def, where, "target", d->target, sizeof d->target, err, errlen) < 0 ||
+	    str_field(def, where, "target", d->name, sizeof d->name, err, errlen) < 0 ||
 	    str_field(def, where, "description", d->description, sizeof d->description,
 		      err, errlen) < 0 ||
 	    int_field(def, where, "af", 4, 6, &af, err, errlen) < 0)
 		return -1;
-	if (af == 5 || !d->target[0]) {
+	if (af == 5 || !d->name[0]) {
 		snprintf(err, errlen, af == 5 ? "%saf: must be 4 or 6" : "%starget: missing", where);
 		return -1;
 	}
@@ -379,6 +416,40 @@ int api_change_parse(const char *body, size_t len, struct api_create *c, char *e
 }
 
 /* See api_create.h. */
+int api_def_resolved(struct api_create *c, size_t i, const char *addr,
+		     const struct api_limits *lim, char *err, size_t errlen)
+{
+	struct api_def *d = &c->defs[i];
+	char why[400];
+	struct api_cidr a;
+	if (api_addr_parse(addr, &a) < 0 || a.family != d->af || strlen(addr) >= sizeof d->target) {
+		snprintf(err, errlen, "definitions[%zu].target: %s has no IPv%d address", i, d->name,
+			 d->af);
+		return -1;
+	}
+	if (!targets_allowed_text(lim->targets, addr, why, sizeof why)) {
+		snprintf(err, errlen, "definitions[%zu].target: %s resolved: %s", i, d->name, why);
+		return -1;
+	}
+	snprintf(d->target, sizeof d->target, "%s", addr);
+	if (json_object_set_new(d->run, "target", json_string(addr)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	d->resolve = 0;
+	return 0;
+}
+
+/* See api_create.h. */
+int api_create_needs_lookup(const struct api_create *c)
+{
+	for (size_t i = 0; i < c->ndefs; i++)
+		if (c->defs[i].resolve)
+			return 1;
+	return 0;
+}
+
+/* See api_create.h. */
 void api_create_free(struct api_create *c)
 {
 	for (size_t i = 0; i < c->ndefs && i < API_MAX_DEFS; i++)
@@ -388,11 +459,4 @@ void api_create_free(struct api_create *c)
 		json_decref(c->src[i].exclude);
 	}
 	memset(c, 0, sizeof *c);
-}
-
-/* See api_create.h. */
-void api_limits_default(struct api_cidr out[2])
-{
-	api_cidr_parse("198.18.0.0/15", &out[0]);
-	api_cidr_parse("2001:db8::/32", &out[1]);
 }

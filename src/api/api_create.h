@@ -4,8 +4,10 @@
  * structs before anything is stored. Each definition becomes the runner
  * definition the agents execute (src/msm/msm_runner.h), checked by the
  * measurement type's own parser, plus its schedule. Targets must be address
- * literals inside the ranges the platform may probe. Pure and bounded: the
- * body is hostile.
+ * literals the platform's target policy (policy/targets.h) allows, or host
+ * names, which the caller resolves (api_lookup.c) and hands back through
+ * api_def_resolved before anything is stored. Pure and bounded: the body is
+ * hostile.
  */
 #ifndef VANTAGE_API_API_CREATE_H
 #define VANTAGE_API_API_CREATE_H
@@ -15,6 +17,7 @@
 #include <stdint.h>
 
 #include "api/api_cidr.h"
+#include "policy/targets.h"
 
 #define API_MAX_DEFS 10
 #define API_MAX_SOURCES 20
@@ -23,8 +26,7 @@
 
 /* What the platform allows. */
 struct api_limits {
-	const struct api_cidr *allowed;    /* targets must fall in one of these */
-	size_t nallowed;
+	const struct target_policy *targets; /* what targets may be */
 	int64_t min_interval;              /* seconds, periodic measurements */
 };
 
@@ -33,7 +35,10 @@ struct api_def {
 	json_t *run;              /* runner definition (owned) */
 	char type[16];            /* "ping" or "traceroute" */
 	int af;
-	char target[64];
+	char target[64];          /* the address measured */
+	char name[256];           /* the target as given: an address or a host name */
+	int resolve;              /* name is a host name: target is a placeholder of family
+				     af until api_def_resolved sets the address it resolved to */
 	char description[256];
 	int is_oneoff;
 	int64_t interval, spread; /* seconds; 0 for one-offs */
@@ -69,10 +74,21 @@ int api_create_parse(const char *body, size_t len, const struct api_limits *lim,
  */
 int api_change_parse(const char *body, size_t len, struct api_create *c, char *err, size_t errlen);
 
+/*
+ * The host name of definition i of c resolved to addr: check addr against
+ * the target policy and make it the target. 0, or -1 with a reason naming
+ * the definition, the name and the address.
+ */
+int api_def_resolved(struct api_create *c, size_t i, const char *addr,
+		     const struct api_limits *lim, char *err, size_t errlen);
+
+/* True if any definition of c has a host name to resolve. */
+int api_create_needs_lookup(const struct api_create *c);
+
+/* True if text is a host name (RFC 1123 labels of letters, digits and '-'). */
+int api_hostname_valid(const char *text);
+
 /* Free what a successful parse holds. */
 void api_create_free(struct api_create *c);
-
-/* Parse the default allowed ranges (198.18.0.0/15, 2001:db8::/32) into out[2]. */
-void api_limits_default(struct api_cidr out[2]);
 
 #endif

@@ -21,6 +21,8 @@
 #include "store/store_api.h"
 
 struct api_stream;
+struct api_lookup;
+struct evdns_base;
 
 struct api {
 	struct event_base *base;
@@ -29,11 +31,13 @@ struct api {
 	SSL_CTX *tls;
 	struct api_hooks hooks;
 	struct api_opts opts;
-	struct api_cidr allowed[2];
 	struct api_limits limits;
 	char base_url[160];             /* https://ADDR:PORT */
 	struct api_rate rate;
 	LIST_HEAD(, api_stream) streams; /* result streams in progress */
+	struct evdns_base *dns;         /* resolves host-name targets (api_lookup.c) */
+	LIST_HEAD(, api_lookup) lookups; /* creates waiting for their names */
+	int closing;                    /* api_free has begun: reply to nobody */
 };
 
 /* One request being answered. */
@@ -66,6 +70,13 @@ char *api_page_link(const char *base, const char *path, const char *query, long 
 /* Unix seconds now. */
 int64_t api_now(void);
 
+/*
+ * Commit whatever the controller holds in its open group-commit transaction,
+ * so that the write that follows runs (and commits) on its own: an API write
+ * is answered, and sent to agents, only once it is durable.
+ */
+void api_commit_pending(struct api *a);
+
 /* The API form of a probe (store row from probe_page); new reference. */
 json_t *api_probe_json(const struct api *a, const json_t *row);
 
@@ -88,6 +99,22 @@ void api_latest(struct api_call *c);
  * after replying 404 (absent or someone else's) or 500.
  */
 int api_msm_owned(struct api_call *c, json_t **row);
+
+/*
+ * Finish a parsed create whose targets are all addresses: choose the probes,
+ * store every definition in one transaction, send them and reply 201; or
+ * reply the error.
+ */
+void api_msm_create_finish(struct api_call *c, const struct api_create *req);
+
+/* Resolve req's host names (req is taken, c copied), then finish it (api_lookup.c). */
+void api_lookup_start(struct api_call *c, struct api_create *req);
+
+/* Start the resolver of opts.resolv_conf and opts.hosts; 0 or -1 with err. */
+int api_dns_start(struct api *a, char *err, size_t errlen);
+
+/* Cancel the lookups in progress and free the resolver (shutdown). */
+void api_lookups_end(struct api *a);
 
 /* End every stream in progress (shutdown). */
 void api_streams_end(struct api *a);

@@ -1,7 +1,8 @@
 /*
  * api_msm_create: POST /measurements/ (a RIPE Atlas create request: each
  * definition becomes one measurement on the probes its sources select, all
- * stored in one transaction, then sent to the connected participants), and
+ * stored in one transaction of their own, committed before the answer and
+ * before they are sent to the connected participants), and
  * POST /measurements/{id}/participation-requests/ (add probes, or take
  * participants out). Nothing is stored unless the whole request is valid.
  */
@@ -111,6 +112,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 						requested, now };
 		rc |= defs[i] == NULL;
 	}
+	api_commit_pending(c->api);
 	if (rc || c->api->store->ops->api->msm_create(c->api->store, am, req->ndefs, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", rc ? "out of memory" : err);
@@ -127,12 +129,25 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 	return (int)rc;
 }
 
+/* See api_int.h. */
+void api_msm_create_finish(struct api_call *c, const struct api_create *req)
+{
+	size_t n = 0;
+	int64_t *ids = NULL;
+	json_t *created = json_array();
+	if (api_create_needs_lookup(req))   /* never store a placeholder target */
+		api_error(c, 500, "a host name was not resolved");
+	else if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
+	json_decref(created);
+	free(ids);
+}
+
 /* See api_int.h: POST /measurements/. */
 void api_msm_create(struct api_call *c)
 {
 	char *body, err[512];
-	size_t len, n = 0;
-	int64_t *ids = NULL;
+	size_t len;
 	struct api_create *req = calloc(1, sizeof *req);
 	if (!req)
 		return api_error(c, 500, "out of memory");
@@ -142,14 +157,13 @@ void api_msm_create(struct api_call *c)
 	}
 	if (api_create_parse(body, len, &c->api->limits, req, err, sizeof err) < 0) {
 		api_error(c, 400, "%s", err);
+	} else if (api_create_needs_lookup(req)) {
+		api_lookup_start(c, req);   /* takes req */
+		req = NULL;
 	} else {
-		json_t *created = json_array();
-		if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
-			api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
-		json_decref(created);
+		api_msm_create_finish(c, req);
 		api_create_free(req);
 	}
-	free(ids);
 	free(body);
 	free(req);
 }
@@ -158,6 +172,7 @@ void api_msm_create(struct api_call *c)
 static int add_probes(struct api_call *c, const json_t *row, const int64_t *ids, size_t n)
 {
 	char err[256];
+	api_commit_pending(c->api);
 	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 0, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", err);
@@ -188,6 +203,7 @@ static size_t removals(const struct api_create *req)
 static int remove_probes(struct api_call *c, const int64_t *ids, size_t n)
 {
 	char err[256];
+	api_commit_pending(c->api);
 	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 1, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", err);

@@ -169,19 +169,6 @@ static void on_request(struct evhttp_request *req, void *arg)
 	free(c);
 }
 
-/* True if addr is a loopback or lab address: the only places the API may be. */
-static int api_addr_local(const char *addr)
-{
-	static const char *const ranges[] = { "127.0.0.0/8", "::1/128", "198.18.0.0/15",
-					      "2001:db8::/32" };
-	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-		struct api_cidr c;
-		if (api_cidr_parse(ranges[i], &c) == 0 && api_cidr_contains(&c, addr))
-			return 1;
-	}
-	return 0;
-}
-
 /* See api.h. */
 int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, char *err,
 		     size_t errlen)
@@ -201,9 +188,9 @@ int api_parse_listen(const char *text, char *addr, size_t addrlen, int *port, ch
 	}
 	memcpy(addr, a, n);
 	addr[n] = 0;
-	if (!api_addr_local(addr)) {
-		snprintf(err, errlen, "--api: '%s' is not a loopback or lab address (127.0.0.0/8, ::1,"
-			 " 198.18.0.0/15, 2001:db8::/32)", addr);
+	struct api_cidr literal;
+	if (api_addr_parse(addr, &literal) < 0) {
+		snprintf(err, errlen, "--api: '%s' is not an IP address", addr);
 		return -1;
 	}
 	*port = (int)p;
@@ -232,6 +219,13 @@ static int start_http(struct api *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* See api_int.h. */
+void api_commit_pending(struct api *a)
+{
+	if (a->hooks.flush)
+		a->hooks.flush(a->hooks.arg);
+}
+
 /* See api.h. */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
 		    const struct api_hooks *hooks, char *err, size_t errlen)
@@ -247,12 +241,15 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
 	if (hooks)
 		a->hooks = *hooks;
 	LIST_INIT(&a->streams);
-	api_limits_default(a->allowed);
-	a->limits = (struct api_limits){ a->allowed, 2, opts->min_interval };
-	int v6 = strchr(opts->addr, ':') != NULL;
-	snprintf(a->base_url, sizeof a->base_url, v6 ? "https://[%s]:%d" : "https://%s:%d",
-		 opts->addr, opts->port);
-	if (!(a->tls = api_tls_ctx(opts->key, opts->addr, opts->cert_path, err, errlen)) ||
+	LIST_INIT(&a->lookups);
+	a->limits = (struct api_limits){ opts->targets, opts->min_interval };
+	/* Clients know the API by its name when it listens on every address. */
+	const char *host = opts->name && opts->name[0] ? opts->name : opts->addr;
+	int v6 = strchr(host, ':') != NULL;
+	snprintf(a->base_url, sizeof a->base_url, v6 ? "https://[%.100s]:%d" : "https://%.100s:%d",
+		 host, opts->port);
+	if (api_dns_start(a, err, errlen) < 0 ||
+	    !(a->tls = api_tls_ctx(opts->key, host, opts->cert_path, err, errlen)) ||
 	    start_http(a, err, errlen) < 0) {
 		api_free(a);
 		return NULL;
@@ -266,6 +263,7 @@ void api_free(struct api *a)
 	if (!a)
 		return;
 	api_streams_end(a);
+	api_lookups_end(a);
 	if (a->http)
 		evhttp_free(a->http);
 	SSL_CTX_free(a->tls);

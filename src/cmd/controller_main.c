@@ -1,7 +1,9 @@
 /*
- * vantage-controller: the central server. Parses its options, runs the
- * controller (src/controller) on an event loop until SIGINT or SIGTERM, and
- * shuts down cleanly (pending results committed, sessions recorded closed).
+ * vantage-controller: the central server. Reads its configuration (defaults,
+ * then `--config FILE`, then flags: src/controller/ctl_config.h), prints it
+ * with --print-config, else runs the controller (src/controller) on an event
+ * loop until SIGINT or SIGTERM and shuts down cleanly (pending results
+ * committed, sessions recorded closed).
  */
 #include <event2/event.h>
 #include <getopt.h>
@@ -14,109 +16,123 @@
 #include <unistd.h>
 
 #include "controller/controller.h"
+#include "controller/ctl_config.h"
 #include "privsep/privsep.h"
-#include "util/numparse.h"
 #include "util/sigloop.h"
+
+#define FLAG_SET 1000  /* getopt value of table entry i: FLAG_SET + i */
+#define FLAG_NO 2000   /* --no-KEY of a yes|no entry i: FLAG_NO + i */
+#define NFLAGS (2 * CTL_NOPTIONS + 4)
+
+/* The flag of a file key into out[64]: "flush_ms" -> "flush-ms". */
+static void flag_name(const char *key, char *out)
+{
+	snprintf(out, 64, "%s", key);
+	for (char *p = out; *p; p++)
+		*p = *p == '_' ? '-' : *p;
+}
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: vantage-controller [--dir DIR] [--listen ADDR] [--port N] [--admin PATH]\n"
-		"                          [--db PATH] [--key PATH] [--heartbeat SECONDS]\n"
-		"                          [--batch N] [--flush-ms MS] [--api ADDR:PORT] [--quiet]\n"
-		"                          [--no-reach-check] [--user NAME | --allow-root]\n"
-		"  --dir DIR   state directory (default /var/lib/vantage-controller): controller.db,\n"
-		"              controller.key, controller.crt and admin.sock live there\n"
-		"  --listen    address agents connect to (default 127.0.0.1), --port (default 4443)\n"
-		"  --api       serve the REST API there (loopback or lab address), certificate DIR/api.crt\n"
-		"  --no-reach-check  do not have another agent probe a newly admitted agent's address\n"
-		"  --user NAME started as root, give DIR to NAME and run as NAME (it never needs root)\n"
-		"  --allow-root  run as root all the same (refused otherwise)\n");
-}
-
-/* Paths under dir, unless given; who to run as. */
-struct paths {
-	char db[4096], key[4000], cert[4096], admin[4096];
-	const char *dir, *user;
-	int allow_root;
-};
-
-/* Parse a bounded numeric option into *out or exit with a message. */
-static int num(const char *opt, const char *arg, long long lo, long long hi)
-{
-	long long v;
-	char err[256];
-	if (!parse_option_num(opt, arg, lo, hi, &v, err, sizeof err)) {
-		fprintf(stderr, "vantage-controller: %s\n", err);
-		exit(2);
+	size_t n;
+	const struct ctl_option *o = ctl_options(&n);
+	fprintf(out, "usage: vantage-controller [--config FILE] [--print-config] [options]\n"
+		"  --config FILE    `key value` lines, keys the flags' names with '_' for '-'; flags override it\n"
+		"  --print-config   print the configuration in force and where each value came from\n");
+	for (size_t i = 0; i < n; i++) {
+		char flag[64];
+		flag_name(o[i].key, flag);
+		if (o[i].kind == CTL_BOOL)
+			fprintf(out, "  --%s, --no-%s (default %s)\n      %s\n", flag, flag, o[i].def,
+				o[i].help);
+		else
+			fprintf(out, "  --%s %s%s%s%s\n      %s\n", flag, o[i].arg,
+				o[i].def[0] ? " (default " : "", o[i].def, o[i].def[0] ? ")" : "", o[i].help);
 	}
-	return (int)v;
 }
 
-/* out = given if set, else dir/name. */
-static void path_in(char *out, size_t len, const char *given, const char *dir, const char *name)
+/* Exit with "vantage-controller: what: why". */
+static void die(const char *what, const char *why)
 {
-	if (given)
-		snprintf(out, len, "%s", given);
-	else
-		snprintf(out, len, "%s/%s", dir, name);
+	fprintf(stderr, "vantage-controller: %s: %s\n", what, why);
+	exit(2);
 }
 
-/* Fill opts from argv; exits on a bad option. */
-static void parse(int argc, char **argv, struct controller_opts *o, struct paths *p)
+/* The long options of the table (names into names[]), then config, print-config, help. */
+static void make_longopts(struct option *lo, char names[][64])
 {
-	static const struct option longopts[] = {
-		{ "dir", 1, NULL, 'd' }, { "listen", 1, NULL, 'l' }, { "port", 1, NULL, 'p' },
-		{ "admin", 1, NULL, 'a' }, { "db", 1, NULL, 'b' }, { "key", 1, NULL, 'k' },
-		{ "heartbeat", 1, NULL, 'H' }, { "batch", 1, NULL, 'B' }, { "flush-ms", 1, NULL, 'F' },
-		{ "api", 1, NULL, 'A' }, { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
-		{ "no-reach-check", 0, NULL, 'R' }, { "user", 1, NULL, 'U' },
-		{ "allow-root", 0, NULL, 'r' }, { NULL, 0, NULL, 0 },
-	};
-	const char *dir = "/var/lib/vantage-controller";
-	const char *db = NULL, *key = NULL, *admin = NULL;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': dir = optarg; break;
-		case 'l': o->listen_addr = optarg; break;
-		case 'p': o->port = num("--port", optarg, 1, 65535); break;
-		case 'a': admin = optarg; break;
-		case 'b': db = optarg; break;
-		case 'k': key = optarg; break;
-		case 'H': o->heartbeat = num("--heartbeat", optarg, 1, 3600); break;
-		case 'B': o->batch_max = num("--batch", optarg, 1, 100000); break;
-		case 'F': o->flush_ms = num("--flush-ms", optarg, 0, 10000); break;
-		case 'A': o->api_listen = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'R': o->no_reach = 1; break;
-		case 'U': p->user = optarg; break;
-		case 'r': p->allow_root = 1; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
+	size_t n, k = 0;
+	const struct ctl_option *o = ctl_options(&n);
+	for (size_t i = 0; i < n; i++) {
+		flag_name(o[i].key, names[k]);
+		lo[k] = (struct option){ names[k], o[i].kind != CTL_BOOL, NULL, FLAG_SET + (int)i };
+		k++;
+		if (o[i].kind == CTL_BOOL) {
+			memcpy(names[k], "no-", 3);
+			memcpy(names[k] + 3, names[k - 1], 61);
+			names[k][63] = 0;
+			lo[k] = (struct option){ names[k], 0, NULL, FLAG_NO + (int)i };
+			k++;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "vantage-controller: unexpected argument '%s'\n", argv[optind]);
-		exit(2);
+	lo[k++] = (struct option){ "config", 1, NULL, 'c' };
+	lo[k++] = (struct option){ "print-config", 0, NULL, 'P' };
+	lo[k++] = (struct option){ "help", 0, NULL, 'h' };
+	lo[k] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+/* Load the --config file, if argv names one, before any flag applies. */
+static void load_file(int argc, char **argv, struct ctl_config *cfg)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *path = NULL;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+		char err[1024];
+		if (path && ctl_config_load(cfg, path, err, sizeof err) < 0) {
+			fprintf(stderr, "vantage-controller: %s\n", err);
+			exit(2);
+		}
 	}
-	if (strlen(dir) > 3000) {
-		fprintf(stderr, "vantage-controller: --dir: path too long\n");
-		exit(2);
+}
+
+/* Apply the flags on top of cfg; returns 1 if --print-config was given. */
+static int parse_flags(int argc, char **argv, struct ctl_config *cfg)
+{
+	struct option lo[NFLAGS];
+	char names[NFLAGS][64];
+	int ch, print = 0;
+	make_longopts(lo, names);
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		char why[256], origin[96];
+		int i = ch >= FLAG_NO ? ch - FLAG_NO : ch - FLAG_SET;
+		if (ch == 'c')
+			continue;
+		if (ch == 'P') {
+			print = 1;
+			continue;
+		}
+		if (ch == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (ch < FLAG_SET || i >= CTL_NOPTIONS) {
+			usage(stderr);
+			exit(2);
+		}
+		snprintf(origin, sizeof origin, "flag");
+		for (size_t k = 0; lo[k].name; k++)
+			if (lo[k].val == ch)
+				snprintf(origin, sizeof origin, "flag --%s", lo[k].name);
+		const char *value = ch >= FLAG_NO ? "no" : optarg ? optarg : "yes";
+		if (ctl_config_set(cfg, (size_t)i, value, origin, why, sizeof why) < 0)
+			die(origin + strlen("flag "), why);
 	}
-	mkdir(dir, 0700);
-	p->dir = dir;
-	path_in(p->db, sizeof p->db, db, dir, "controller.db");
-	path_in(p->key, sizeof p->key, key, dir, "controller.key");
-	if (key)
-		snprintf(p->cert, sizeof p->cert, "%s.crt", p->key);
-	else
-		path_in(p->cert, sizeof p->cert, NULL, dir, "controller.crt");
-	path_in(p->admin, sizeof p->admin, admin, dir, "admin.sock");
-	o->db_path = p->db;
-	o->key_path = p->key;
-	o->cert_path = p->cert;
-	o->admin_path = p->admin;
+	if (optind != argc)
+		die("unexpected argument", argv[optind]);
+	return print;
 }
 
 /* Raise the open-file limit to its ceiling: one descriptor per agent. */
@@ -130,28 +146,22 @@ static void raise_nofile(void)
 }
 
 /*
- * The controller never needs root: started as root it becomes --user (and
- * gives it DIR), runs as root only with --allow-root, and refuses otherwise.
+ * The controller never needs root: started as root it becomes `user` (and
+ * gives it DIR), runs as root only with allow_root, and refuses otherwise.
  * Exits on failure.
  */
-static void leave_root(const struct paths *p)
+static void leave_root(const struct ctl_config *cfg)
 {
-	struct privsep_opts po = { .user = p->user, .own_dir = p->dir };
+	struct privsep_opts po = { .user = cfg->user, .own_dir = cfg->dir };
 	struct privsep_state st;
 	char err[512], who[160];
-	if (geteuid() == 0 && !p->user) {
-		if (p->allow_root)
-			return;
-		fprintf(stderr, "vantage-controller: refusing to run as root, which it never needs:"
-			" pass --user NAME to run as NAME, or --allow-root\n");
-		exit(2);
-	}
-	if (p->user && p->allow_root) {
-		fprintf(stderr, "vantage-controller: --user and --allow-root contradict each other\n");
-		exit(2);
-	}
-	if (geteuid() != 0)
+	if (cfg->user[0] && cfg->allow_root)
+		die("--user and --allow-root", "they contradict each other");
+	if (geteuid() != 0 || (!cfg->user[0] && cfg->allow_root))
 		return;
+	if (!cfg->user[0])
+		die("refusing to run as root, which it never needs",
+		    "give --user NAME (user NAME) to run as NAME, or --allow-root");
 	if (privsep_drop(&po, &st, err, sizeof err) < 0) {
 		fprintf(stderr, "vantage-controller: %s\n", err);
 		exit(1);
@@ -160,16 +170,29 @@ static void leave_root(const struct paths *p)
 	printf("vantage-controller: %s\n", who);
 }
 
-int main(int argc, char **argv)
+/* Run the controller of cfg until a signal; the exit status. */
+static int run(const struct ctl_config *cfg)
 {
-	struct controller_opts o = { .listen_addr = "127.0.0.1", .port = 4443, .heartbeat = 10,
-				     .batch_max = 2000, .flush_ms = 5 };
-	static struct paths p;
-	parse(argc, argv, &o, &p);
+	char cert[CTL_PATH_MAX + 32];
+	size_t dl = strlen(cfg->dir);
+	if (strncmp(cfg->key, cfg->dir, dl) == 0 && strcmp(cfg->key + dl, "/controller.key") == 0)
+		snprintf(cert, sizeof cert, "%.*s/controller.crt", CTL_PATH_MAX, cfg->dir);
+	else
+		snprintf(cert, sizeof cert, "%s.crt", cfg->key);
+	struct controller_opts o = {
+		.listen_addr = cfg->listen, .port = cfg->port, .admin_path = cfg->admin,
+		.db_path = cfg->db, .key_path = cfg->key, .cert_path = cert,
+		.heartbeat = cfg->heartbeat, .batch_max = cfg->batch, .flush_ms = cfg->flush_ms,
+		.quiet = cfg->quiet, .no_reach = !cfg->reach_check,
+		.api_listen = cfg->api[0] ? cfg->api : NULL,
+		.api_name = cfg->api_name[0] ? cfg->api_name : NULL, .targets = &cfg->targets,
+		.resolv_conf = cfg->resolv_conf, .hosts = cfg->hosts,
+	};
+	mkdir(cfg->dir, 0700);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	leave_root(&p);
+	leave_root(cfg);
 	struct event_base *base = event_base_new();
 	char err[512];
 	struct controller *c = base ? controller_new(base, &o, err, sizeof err) : NULL;
@@ -183,4 +206,22 @@ int main(int argc, char **argv)
 	controller_free(c);
 	event_base_free(base);
 	return rc < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl_config *cfg = malloc(sizeof *cfg);
+	if (!cfg)
+		die("configuration", "out of memory");
+	ctl_config_defaults(cfg);
+	load_file(argc, argv, cfg);
+	int print = parse_flags(argc, argv, cfg);
+	ctl_config_resolve(cfg);
+	int rc = 0;
+	if (print)
+		ctl_config_print(cfg, stdout);
+	else
+		rc = run(cfg);
+	free(cfg);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "controller/controller_int.h"
 
 #include "api/api_attrs.h"
+#include "policy/targets.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -170,6 +171,22 @@ static int opt_int(const json_t *req, const char *name, int64_t *out, char *err,
 	return 0;
 }
 
+/* The definition's target, if the target policy allows it; 0 or -1 with err. */
+static int target_allowed(const struct controller *c, const json_t *def, char *err, size_t errlen)
+{
+	const char *target = json_string_value(json_object_get(def, "target"));
+	char why[400];
+	if (!target) {
+		snprintf(err, errlen, "'def' has no 'target' string");
+		return -1;
+	}
+	if (!targets_allowed_text(c->opts.targets, target, why, sizeof why)) {
+		snprintf(err, errlen, "target: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 /* msm.create {def, agents|role|tag|count, start, stop, interval, spread} → {id, agents}. */
 static json_t *msm_create(struct controller *c, const json_t *req, char *err, size_t errlen)
 {
@@ -179,7 +196,8 @@ static json_t *msm_create(struct controller *c, const json_t *req, char *err, si
 		return NULL;
 	}
 	struct store_msm m = { 0 };
-	if (opt_int(req, "start", &m.start, err, errlen) < 0 ||
+	if (target_allowed(c, def, err, errlen) < 0 ||
+	    opt_int(req, "start", &m.start, err, errlen) < 0 ||
 	    opt_int(req, "stop", &m.stop, err, errlen) < 0 ||
 	    opt_int(req, "interval", &m.interval, err, errlen) < 0 ||
 	    opt_int(req, "spread", &m.spread, err, errlen) < 0)
@@ -293,12 +311,15 @@ static json_t *stats(struct controller *c, const json_t *req, char *err, size_t 
 		admitted += s->admitted;
 	}
 	ingest_flush(c);
-	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "commits", (json_int_t)c->commits,
+	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I}", "commits",
+			 (json_int_t)c->commits,
 			 "commit_seconds", c->commit_seconds, "stored", (json_int_t)c->stored,
 			 "duplicates", (json_int_t)c->duplicates, "refused",
 			 (json_int_t)c->refused_conns, "connections", (json_int_t)sessions,
 			 "agents_connected", (json_int_t)admitted, "results_in_store",
-			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp);
+			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp,
+			 "results_refused", (json_int_t)c->results_refused, "results_refused_in_store",
+			 (json_int_t)c->store->ops->results_refused(c->store, 0));
 }
 
 /* sessions {agent} → [sessions]. */

@@ -127,6 +127,11 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	}
 	c->opts = *opts;
 	c->base = base;
+	if (!opts->targets) {
+		snprintf(err, errlen, "no target policy");
+		free(c);
+		return NULL;
+	}
 	TAILQ_INIT(&c->sessions);
 	int created = 0;
 	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||

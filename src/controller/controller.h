@@ -13,6 +13,7 @@
 
 struct event_base;
 struct controller;
+struct target_policy;
 
 struct controller_opts {
 	const char *listen_addr;  /* e.g. "127.0.0.1" */
@@ -28,6 +29,11 @@ struct controller_opts {
 	int quiet;                /* log only problems */
 	int no_reach;             /* skip the remote half of check-host (reach.c) */
 	const char *api_listen;   /* REST API "ADDR:PORT" (src/api), or NULL for none */
+	const char *api_name;     /* its name in the certificate and links, or NULL: the address */
+	const struct target_policy *targets; /* what may be measured (policy/targets.h);
+						borrowed, outlives the controller */
+	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only) */
+	const char *hosts;        /* hosts file for them ("none": no hosts file) */
 };
 
 /*

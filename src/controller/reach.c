@@ -3,8 +3,8 @@
  * never been checked, the controller asks another connected agent (an anchor
  * if one is connected) to ping it, traceroute to it, and send it TCP and UDP
  * probes: four one-off measurements at the agent's registered address, else
- * the address its connection came from, and only if that is a lab address
- * (reach_addr.h). The measurements are stored with the agent (agent_reach);
+ * the address its connection came from, and only if the platform's target
+ * policy allows it (reach_addr.h). The measurements are stored with the agent (agent_reach);
  * their results, read when asked (`vantage agents show ID`), say whether it
  * is reachable, which probes were filtered, and how many hops away it is.
  * An agent admitted while no other agent is connected waits for the next one.
@@ -43,8 +43,12 @@ static struct session *choose_prober(struct controller *c, const struct session 
 	return any;
 }
 
-/* The address to probe for s into r->address (registered, else peer); its family or 0. */
-static int target_address(struct controller *c, const struct session *s, struct store_reach *r)
+/*
+ * The address to probe for s into r->address (registered, else peer); its
+ * family, or 0 with the reason in why.
+ */
+static int target_address(struct controller *c, const struct session *s, struct store_reach *r,
+			  char *why, size_t wl)
 {
 	char err[200];
 	int found = c->store->ops->agent_address(c->store, s->agent.id, 4, r->address,
@@ -54,7 +58,11 @@ static int target_address(struct controller *c, const struct session *s, struct 
 						     sizeof r->address, err, sizeof err);
 	if (found <= 0 && reach_peer_host(s->peer, r->address, sizeof r->address) < 0)
 		r->address[0] = 0;
-	return r->address[0] ? reach_addr_lab(r->address) : 0;
+	if (!r->address[0]) {
+		snprintf(why, wl, "no address is known");
+		return 0;
+	}
+	return reach_addr_allowed(c->opts.targets, r->address, why, wl);
 }
 
 /* Create kind k towards r->address on the prober and send it; 0 or -1 (logged). */
@@ -92,7 +100,8 @@ static void reach_try(struct controller *c, struct session *target)
 	memset(&r, 0, sizeof r);
 	r.agent_id = target->agent.id;
 	r.created = time(NULL);
-	int af = target_address(c, target, &r);
+	char why[400];
+	int af = target_address(c, target, &r, why, sizeof why);
 	struct session *prober = af ? choose_prober(c, target) : NULL;
 	if (af && !prober) {
 		target->reach_wait = 1;
@@ -100,8 +109,7 @@ static void reach_try(struct controller *c, struct session *target)
 	}
 	if (!af) {
 		if (!c->opts.quiet)
-			ctl_log(c, "agent %lld: reach check skipped: '%s' is not a lab address",
-				(long long)r.agent_id, r.address);
+			ctl_log(c, "agent %lld: reach check skipped: %s", (long long)r.agent_id, why);
 		return;
 	}
 	r.prober = prober->agent.id;

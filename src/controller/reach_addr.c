@@ -1,24 +1,17 @@
 /*
- * reach_addr: the lab-only address rules of the remote check (see
- * reach_addr.h), over the API's prefix helpers.
+ * reach_addr: the address rules of the remote check (see reach_addr.h).
  */
 #include "controller/reach_addr.h"
-
-#include "api/api_cidr.h"
-#include "api/api_create.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* See reach_addr.h. */
-int reach_addr_lab(const char *text)
+int reach_addr_allowed(const struct target_policy *tp, const char *text, char *why, size_t wl)
 {
-	struct api_cidr lab[2];
-	api_limits_default(lab);
-	for (int i = 0; i < 2; i++)
-		if (api_cidr_contains(&lab[i], text) == 1)
-			return strchr(text, ':') ? 6 : 4;
-	return 0;
+	if (!targets_allowed_text(tp, text, why, wl))
+		return 0;
+	return strchr(text, ':') ? 6 : 4;
 }
 
 /* See reach_addr.h. */

@@ -1,16 +1,18 @@
 /*
- * reach_addr: which address the remote half of check-host may probe. Only
- * lab addresses (198.18.0.0/15, 2001:db8::/32) are ever probed; the address
- * is the one registered for the agent, else the one its connection came
- * from. Pure functions, unit-tested.
+ * reach_addr: which address the remote half of check-host may probe: the one
+ * registered for the agent, else the one its connection came from, and only
+ * if the platform's target policy (policy/targets.h) allows it, like any
+ * other target. Pure functions, unit-tested.
  */
 #ifndef VANTAGE_CONTROLLER_REACH_ADDR_H
 #define VANTAGE_CONTROLLER_REACH_ADDR_H
 
 #include <stddef.h>
 
-/* 4 or 6 if text is an address literal inside the lab ranges, else 0. */
-int reach_addr_lab(const char *text);
+#include "policy/targets.h"
+
+/* 4 or 6 if text is an address literal the policy allows, else 0 with the reason in why. */
+int reach_addr_allowed(const struct target_policy *tp, const char *text, char *why, size_t wl);
 
 /*
  * The host part of a peer "A.B.C.D:PORT" or "[V6]:PORT" into out. Returns 0,

@@ -7,6 +7,7 @@
 #include "lab/lab.h"
 #include "util/readfile.h"
 #include "lab/routes.h"
+#include "lab/synth.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -215,6 +216,30 @@ static int build_all(struct lab *lab, pid_t owner, char *err, size_t errlen)
 	return start_keeper(lab, owner, err, errlen);
 }
 
+/* Generate every synthetic Internet once, so a bad one fails here, clearly. */
+static int check_internets(const struct lab *lab, const char *file, char *err, size_t errlen)
+{
+	for (int i = 0; i < lab->topo.n_nodes; i++) {
+		const struct lab_node *n = &lab->topo.nodes[i];
+		struct synth *g;
+		char why[256];
+		int rc;
+		if (n->kind != LAB_INTERNET)
+			continue;
+		if (!(g = calloc(1, sizeof *g)))
+			return -1;
+		rc = synth_init(g, &n->synth, why, sizeof why);
+		if (rc == 0)
+			synth_free(g);
+		free(g);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s:%d: internet %s: %s", file, n->line, n->name, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Read and parse topology file `file` into lab. Returns 0 or -1 with err. */
 static int read_topology(struct lab *lab, const char *file, char **text, long *len,
 			 char *err, size_t errlen)
@@ -230,7 +255,9 @@ static int read_topology(struct lab *lab, const char *file, char **text, long *l
 		return -1;
 	}
 	snprintf(lab->file, sizeof lab->file, "%s", file);
-	return lab_topo_parse(*text, (size_t)*len, file, &lab->topo, err, errlen);
+	if (lab_topo_parse(*text, (size_t)*len, file, &lab->topo, err, errlen) < 0)
+		return -1;
+	return check_internets(lab, file, err, errlen);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include "util/readfile.h"
 #include "lab/status.h"
 #include "lab/truth.h"
+#include "lab/synth_truth.h"
 #include "util/numparse.h"
 
 #include <signal.h>
@@ -16,15 +17,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_POS 8
+#define MAX_POS 4096
 
 static const char usage_text[] =
 	"usage: vantage lab up FILE [--name NAME] [--owner PID]\n"
 	"       vantage lab down [--name NAME] | down --stale\n"
 	"       vantage lab status [--name NAME] [--json]\n"
 	"       vantage lab exec [--name NAME] HOST -- CMD [ARGS...]\n"
-	"       vantage lab truth [--name NAME | --file FILE] SRC DST [-4|-6]\n"
+	"       vantage lab truth [--name NAME | --file FILE] SRC DST [DST...] [-4|-6]\n"
 	"                         [--proto udp|tcp|icmp] [--sport N] [--dport N]\n"
+	"       vantage lab truth [--name NAME | --file FILE] SRC --all INTERNET [-4|-6]\n"
+	"       vantage lab prefixes [--name NAME | --file FILE] INTERNET [-4|-6]\n"
 	"       vantage lab link cut|restore A B [--name NAME]\n"
 	"       vantage lab link set A B [delay=MS] [loss=PCT] [--name NAME]\n"
 	"NAME (default $VANTAGE_LAB, else vl) prefixes every namespace: NAME-NODE.\n";
@@ -37,7 +40,7 @@ struct lab_args {
 	int n_pos;
 	char **cmd;                 /* after "--" */
 	long long owner, sport, dport;
-	bool json, stale;
+	bool json, stale, all;
 	int af;
 	const char *proto;
 	char err[512];
@@ -82,6 +85,8 @@ static int parse_opt(struct lab_args *a, int argc, char **argv, int *i)
 		a->json = true;
 	else if (!strcmp(o, "--stale"))
 		a->stale = true;
+	else if (!strcmp(o, "--all"))
+		a->all = true;
 	else if (!strcmp(o, "-4") || !strcmp(o, "-6"))
 		a->af = o[1] - '0';
 	else {
@@ -276,14 +281,76 @@ static struct lab *truth_lab(struct lab_args *a)
 	return lab;
 }
 
-/* `truth SRC DST`: print the expected path as JSON. */
+/* Generate the synthetic Internet of node `name` of lab; NULL after printing why. */
+static struct synth *internet_of(struct lab_args *a, const struct lab *lab, const char *name)
+{
+	int n = lab_topo_find(&lab->topo, name);
+	struct synth *g;
+
+	if (n < 0 || lab->topo.nodes[n].kind != LAB_INTERNET) {
+		fprintf(stderr, "vantage lab: '%s' is not an internet node\n", name);
+		return NULL;
+	}
+	if (!(g = calloc(1, sizeof *g)) || synth_init(g, &lab->topo.nodes[n].synth, a->err, sizeof a->err) < 0) {
+		fprintf(stderr, "vantage lab: internet %s: %s\n", name, g ? a->err : "out of memory");
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+/* `truth SRC --all INTERNET`: every interface and link of a synthetic Internet. */
+static int truth_all(struct lab_args *a, const struct lab *lab)
+{
+	int src = lab_topo_find(&lab->topo, a->pos[0]);
+	uint8_t addr[16] = { 0 };
+	struct synth *g;
+	int rc;
+
+	if (src < 0 || !lab_node_addr(&lab->topo, src, a->af, addr)) {
+		fprintf(stderr, "vantage lab truth: no node called '%s'\n", a->pos[0]);
+		return 1;
+	}
+	if (!(g = internet_of(a, lab, a->pos[1])))
+		return 1;
+	rc = synth_truth_all(g, a->af, addr, stdout);
+	synth_free(g);
+	free(g);
+	return rc < 0 ? 1 : 0;
+}
+
+/* `prefixes INTERNET`: the prefix table of a synthetic Internet. */
+static int do_prefixes(struct lab_args *a)
+{
+	struct lab *lab;
+	struct synth *g;
+	int rc;
+
+	if (a->n_pos != 1) {
+		fprintf(stderr, "vantage lab prefixes: give the INTERNET node\n");
+		return 2;
+	}
+	if (!(lab = truth_lab(a)))
+		return 1;
+	g = internet_of(a, lab, a->pos[0]);
+	free(lab);
+	if (!g)
+		return 1;
+	rc = synth_write_pfx2as(g, a->af, stdout);
+	synth_free(g);
+	free(g);
+	return rc < 0 ? 1 : 0;
+}
+
+/* `truth SRC DST...`: print the expected paths as JSON (one a line when several). */
 static int do_truth(struct lab_args *a)
 {
 	struct lab_flow flow = { a->proto, a->sport, a->dport };
 	struct lab *lab;
 	json_t *j;
+	int rc = 0;
 
-	if (a->n_pos != 2) {
+	if (a->n_pos < 2) {
 		fprintf(stderr, "vantage lab truth: give SRC and DST\n");
 		return 2;
 	}
@@ -293,16 +360,29 @@ static int do_truth(struct lab_args *a)
 	}
 	if (!(lab = truth_lab(a)))
 		return 1;
-	j = lab_truth(&lab->topo, a->pos[0], a->pos[1], a->af, &flow, a->err, sizeof a->err);
-	free(lab);
-	if (!j) {
-		fprintf(stderr, "vantage lab %s\n", a->err);
-		return 1;
+	if (a->all) {
+		rc = truth_all(a, lab);
+		free(lab);
+		return rc;
 	}
-	json_dumpf(j, stdout, JSON_INDENT(2));
-	printf("\n");
-	json_decref(j);
-	return 0;
+	struct lab_truth_cache *cache = calloc(1, sizeof *cache);
+	for (int i = 1; cache && i < a->n_pos; i++) {
+		j = lab_truth_cached(&lab->topo, a->pos[0], a->pos[i], a->af, &flow, cache, a->err,
+				     sizeof a->err);
+		if (!j) {
+			fprintf(stderr, "vantage lab %s\n", a->err);
+			rc = 1;
+			continue;
+		}
+		json_dumpf(j, stdout, a->n_pos > 2 ? JSON_COMPACT : JSON_INDENT(2));
+		printf("\n");
+		json_decref(j);
+	}
+	if (cache)
+		lab_truth_cache_free(cache);
+	free(cache);
+	free(lab);
+	return rc;
 }
 
 /* Parse "delay=MS" / "loss=PCT" words of `link set` into lab's current values. */
@@ -358,7 +438,7 @@ int cmd_lab(int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(struct lab_args *); } actions[] = {
 		{ "up", do_up }, { "down", do_down }, { "status", do_status }, { "exec", do_exec },
-		{ "truth", do_truth }, { "link", do_link },
+		{ "truth", do_truth }, { "link", do_link }, { "prefixes", do_prefixes },
 	};
 	struct lab_args *a;
 	int rc = 2;

@@ -8,6 +8,7 @@
  */
 #include "lab/lab.h"
 #include "lab/emu.h"
+#include "lab/synth_node.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 #include <unistd.h>
 
 #define QUEUE_CAP 512
-#define MAX_POLL (2 + 2 * LAB_MAX_LINKS)
+#define MAX_POLL (2 + 2 * LAB_MAX_LINKS + LAB_MAX_NODES)
 
 /* One emulated link: a TUN fd at each end and a queue per direction. */
 struct emu_link {
@@ -41,6 +42,8 @@ struct keeper {
 	int sigfd, pidfd;
 	struct emu_link links[LAB_MAX_LINKS];
 	int n_links;
+	struct synth_node *inets[LAB_MAX_NODES];    /* synthetic Internets, by attach TUN */
+	int n_inets;
 	uint8_t buf[EMU_MTU];
 };
 
@@ -82,6 +85,36 @@ static int open_tun(const char *ns, int ifn, int home)
 	return fd;
 }
 
+/*
+ * Start the synthetic Internet at one end of link l: it answers on the
+ * router's end of the link (the other end's TUN stays unattached). 0 or -1.
+ */
+static int attach_internet(struct keeper *k, const struct lab_link *l, int home)
+{
+	const struct lab_topo *t = &k->lab->topo;
+	int inet = t->nodes[l->a].kind == LAB_INTERNET ? l->a : l->b;
+	int router = inet == l->a ? l->b : l->a;
+	struct synth_node *s = calloc(1, sizeof *s);
+	char ns[64], err[256];
+	int fd;
+
+	lab_ns(k->lab, router, ns, sizeof ns);
+	if (!s || (fd = open_tun(ns, inet == l->a ? l->ifb : l->ifa, home)) < 0) {
+		free(s);
+		return -1;
+	}
+	if (synth_node_start(s, k->lab, inet, fd, err, sizeof err) < 0) {
+		fprintf(stderr, "keeper: internet %s: %s\n", t->nodes[inet].name, err);
+		close(fd);
+		free(s);
+		return -1;
+	}
+	fprintf(stderr, "keeper: internet %s: %zu IPv4 and %zu IPv6 prefixes in %llu ASes\n",
+		t->nodes[inet].name, s->g.n4, s->g.n6, (unsigned long long)s->g.n_as);
+	k->inets[k->n_inets++] = s;
+	return 0;
+}
+
 /* Attach every emulated link's TUNs and make its queues. 0 or -1. */
 static int attach_links(struct keeper *k)
 {
@@ -96,6 +129,13 @@ static int attach_links(struct keeper *k)
 		struct emu_link *e = &k->links[k->n_links];
 		if (!l->emu)
 			continue;
+		if (t->nodes[l->a].kind == LAB_INTERNET || t->nodes[l->b].kind == LAB_INTERNET) {
+			if (attach_internet(k, l, home) < 0) {
+				close(home);
+				return -1;
+			}
+			continue;
+		}
 		e->index = i;
 		lab_ns(k->lab, l->a, ns, sizeof ns);
 		e->fd[0] = open_tun(ns, l->ifa, home);
@@ -143,6 +183,11 @@ static uint64_t deliver(struct keeper *k)
 			if (emu_queue_next_due(&e->q[s]) < next)
 				next = emu_queue_next_due(&e->q[s]);
 		}
+	for (int i = 0; i < k->n_inets; i++) {
+		uint64_t due = synth_node_send(k->inets[i], now);
+		if (due < next)
+			next = due;
+	}
 	return next;
 }
 
@@ -180,6 +225,8 @@ static int fill_poll(struct keeper *k, struct pollfd *pfd)
 	for (int i = 0; i < k->n_links; i++)
 		for (int s = 0; s < 2; s++)
 			pfd[n++] = (struct pollfd){ .fd = k->links[i].fd[s], .events = POLLIN };
+	for (int i = 0; i < k->n_inets; i++)
+		pfd[n++] = (struct pollfd){ .fd = k->inets[i]->fd, .events = POLLIN };
 	return n;
 }
 
@@ -204,9 +251,12 @@ static int keeper_loop(struct keeper *k)
 			return 1;
 		if (pfd[1].revents & (POLLIN | POLLHUP))
 			return 2;
-		for (int i = 2; i < n; i++)
+		for (int i = 2; i < 2 + 2 * k->n_links; i++)
 			if (pfd[i].revents & POLLIN)
 				take_packets(k, &k->links[(i - 2) / 2], (i - 2) % 2);
+		for (int i = 0; i < k->n_inets; i++)
+			if (pfd[2 + 2 * k->n_links + i].revents & POLLIN)
+				synth_node_read(k->inets[i], now_ns());
 	}
 }
 
@@ -247,6 +297,10 @@ static void keeper_free(struct keeper *k)
 			close(k->links[i].fd[s]);
 			emu_queue_free(&k->links[i].q[s]);
 		}
+	for (int i = 0; i < k->n_inets; i++) {
+		synth_node_stop(k->inets[i]);
+		free(k->inets[i]);
+	}
 	free(k);
 }
 

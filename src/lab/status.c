@@ -37,7 +37,8 @@ static json_t *node_json(const struct lab *lab, int n)
 		json_array_append_new(any, json_string(buf));
 	}
 	json_object_set_new(o, "name", json_string(node->name));
-	json_object_set_new(o, "kind", json_string(node->kind == LAB_ROUTER ? "router" : "host"));
+	json_object_set_new(o, "kind", json_string(node->kind == LAB_ROUTER ? "router" :
+						     node->kind == LAB_INTERNET ? "internet" : "host"));
 	json_object_set_new(o, "role", json_string(node->role));
 	json_object_set_new(o, "as", json_integer(node->as));
 	json_object_set_new(o, "netns", json_string(ns));

@@ -180,6 +180,45 @@ static int parse_node(struct line_ctx *c, struct lab_topo *t, enum lab_kind kind
 	return 0;
 }
 
+/* Add a synthetic Internet from a "node NAME internet KEY=VALUE..." line. */
+static int parse_internet(struct line_ctx *c, struct lab_topo *t)
+{
+	struct lab_node *n;
+	char why[256];
+
+	if (c->n_words < 3 || strcmp(c->words[2], "internet") != 0)
+		return fail(c, "node: give NAME internet [seed=N] [prefixes=N] ...");
+	if (!valid_name(c->words[1]))
+		return fail(c, "bad name '%s' (a-z then a-z0-9, at most %d)", c->words[1], LAB_NAME_MAX);
+	if (lab_topo_find(t, c->words[1]) >= 0)
+		return fail(c, "'%s' is defined twice", c->words[1]);
+	if (t->n_nodes == LAB_MAX_NODES)
+		return fail(c, "too many nodes (maximum %d)", LAB_MAX_NODES);
+	n = &t->nodes[t->n_nodes];
+	memset(n, 0, sizeof *n);
+	strcpy(n->name, c->words[1]);
+	n->kind = LAB_INTERNET;
+	n->line = c->lineno;
+	synth_params_default(&n->synth);
+	for (int i = 3; i < c->n_words; i++) {
+		int rc = synth_params_word(&n->synth, c->words[i], why, sizeof why);
+		if (rc < 0)
+			return fail(c, "internet %s: %s", n->name, why);
+		if (rc > 0)
+			return fail(c, "internet %s: unknown parameter '%s'", n->name, c->words[i]);
+	}
+	if (synth_params_check(&n->synth, true, why, sizeof why) < 0)
+		return fail(c, "internet %s: %s", n->name, why);
+	/* the routers route its spaces to it, as to a host's anyip prefixes */
+	n->anyip[0] = (struct lab_prefix){ .af = 4, .len = n->synth.v4len };
+	memcpy(n->anyip[0].addr, n->synth.v4, 4);
+	n->anyip[1] = (struct lab_prefix){ .af = 6, .len = n->synth.v6len };
+	memcpy(n->anyip[1].addr, n->synth.v6, 16);
+	n->n_anyip = 2;
+	t->n_nodes++;
+	return 0;
+}
+
 /* Take the endpoint named word for a link; returns its index or -1. */
 static int link_end(struct line_ctx *c, struct lab_topo *t, const char *word)
 {
@@ -189,6 +228,8 @@ static int link_end(struct line_ctx *c, struct lab_topo *t, const char *word)
 		return fail(c, "link: unknown node '%s' (define it above)", word);
 	if (t->nodes[i].n_ifaces == LAB_MAX_IFACES)
 		return fail(c, "link: '%s' has too many links (maximum %d)", word, LAB_MAX_IFACES);
+	if (t->nodes[i].kind == LAB_INTERNET && t->nodes[i].n_ifaces > 0)
+		return fail(c, "link: internet '%s' attaches by one link only", word);
 	return i;
 }
 
@@ -243,6 +284,13 @@ static int parse_link(struct line_ctx *c, struct lab_topo *t)
 	for (int i = 3; i < c->n_words; i++)
 		if (parse_link_opt(c, l, c->words[i]) < 0)
 			return -1;
+	if (t->nodes[a].kind == LAB_INTERNET || t->nodes[b].kind == LAB_INTERNET) {
+		int other = t->nodes[a].kind == LAB_INTERNET ? b : a;
+		if (t->nodes[other].kind != LAB_ROUTER)
+			return fail(c, "link: an internet attaches to a router, not to '%s'",
+				    t->nodes[other].name);
+		l->emu = true;          /* the keeper answers on the router's TUN */
+	}
 	l->ifa = t->nodes[a].n_ifaces++;
 	l->ifb = t->nodes[b].n_ifaces++;
 	t->n_links++;
@@ -258,7 +306,9 @@ static int parse_statement(struct line_ctx *c, struct lab_topo *t)
 		return parse_node(c, t, LAB_HOST);
 	if (strcmp(c->words[0], "link") == 0)
 		return parse_link(c, t);
-	return fail(c, "unknown statement '%s' (router, host or link)", c->words[0]);
+	if (strcmp(c->words[0], "node") == 0)
+		return parse_internet(c, t);
+	return fail(c, "unknown statement '%s' (router, host, node or link)", c->words[0]);
 }
 
 /* Parse text into *t (see topology.h). Returns 0, or -1 with err filled. */
@@ -292,6 +342,12 @@ int lab_topo_parse(const char *text, size_t len, const char *fname,
 		snprintf(err, errlen, "%s: no hosts or routers defined", fname);
 		return -1;
 	}
+	for (int i = 0; i < t->n_nodes; i++)
+		if (t->nodes[i].kind == LAB_INTERNET && t->nodes[i].n_ifaces != 1) {
+			snprintf(err, errlen, "%s:%d: internet %s: link it to one router", fname,
+				 t->nodes[i].line, t->nodes[i].name);
+			return -1;
+		}
 	return addrplan_assign(t, fname, err, errlen);
 }
 

@@ -6,6 +6,7 @@
  *   router NAME [as=N] [silent] [ratelimit=MS]
  *   host   NAME [role=WORD] [anyip=PREFIX]... [filter=udp,tcp,icmp]
  *   link   A B  [v4=PREFIX] [v6=PREFIX] [delay=MS] [loss=PCT] [emu]
+ *   node   NAME internet [seed=N] [prefixes=N] [KEY=VALUE]...   (synth_params.h)
  *
  * The parser is a pure function over the text: it never reads outside the
  * buffer, assigns every address that was not given (from 198.18.0.0/15 and
@@ -18,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lab/synth_params.h"
+
 #define LAB_MAX_NODES   64      /* node sets are kept in a uint64_t */
 #define LAB_MAX_LINKS   128
 #define LAB_MAX_ANYIP   4       /* prefixes one host may answer for */
@@ -25,7 +28,9 @@
 #define LAB_NAME_MAX    12      /* node name length, without the NUL */
 #define LAB_LINE_MAX    512
 
-enum lab_kind { LAB_HOST, LAB_ROUTER };
+/* LAB_INTERNET: a synthetic Internet answered in user space (lab/synth.h),
+ * attached by one link to one router; it routes like a host owning its spaces. */
+enum lab_kind { LAB_HOST, LAB_ROUTER, LAB_INTERNET };
 
 /* Protocols a filtered host drops on input. */
 enum lab_filter { LAB_F_UDP = 1, LAB_F_TCP = 2, LAB_F_ICMP = 4 };
@@ -49,6 +54,7 @@ struct lab_node {
 	struct lab_prefix anyip[LAB_MAX_ANYIP];
 	int n_anyip;
 	int n_ifaces;               /* interfaces are named e0, e1, ... */
+	struct synth_params synth;  /* LAB_INTERNET only */
 };
 
 struct lab_link {

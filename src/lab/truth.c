@@ -4,6 +4,7 @@
  */
 #include "lab/truth.h"
 #include "lab/routes.h"
+#include "lab/synth_truth.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -225,9 +226,59 @@ static int walk_init(struct walk *w, const char *src, const char *dst, char *err
 	return 0;
 }
 
+/*
+ * The destination lies in a synthetic Internet (node holder): replace the
+ * walk's last hop (the node itself) with the generated hops. 0 or -1.
+ */
+static int internet_hops(const struct walk *w, const struct lab_flow *flow, json_t *top,
+			 struct lab_truth_cache *cache, char *err, size_t errlen)
+{
+	const struct lab_node *n = &w->t->nodes[w->holder];
+	json_t *hops = json_object_get(top, "hops");
+	size_t last = json_array_size(hops) - 1;
+	int base = (int)json_integer_value(json_object_get(json_array_get(hops, last), "ttl")) - 1;
+	struct synth *g = cache->g[w->holder];
+
+	if (!g) {
+		if (!(g = calloc(1, sizeof *g)) || synth_init(g, &n->synth, err, errlen) < 0) {
+			free(g);
+			return -1;
+		}
+		cache->g[w->holder] = g;
+	}
+	json_array_remove(hops, last);
+	json_object_set_new(top, "internet", json_string(n->name));
+	synth_truth_path(g, w->af, w->src_addr, w->dst_addr, flow, base, hops, top);
+	json_object_del(top, "filtered");
+	return 0;
+}
+
+/* Free the Internets a cache holds. */
+void lab_truth_cache_free(struct lab_truth_cache *cache)
+{
+	for (int i = 0; i < LAB_MAX_NODES; i++)
+		if (cache->g[i]) {
+			synth_free(cache->g[i]);
+			free(cache->g[i]);
+			cache->g[i] = NULL;
+		}
+}
+
 /* Build the ground truth (see truth.h). */
 json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		  int af, const struct lab_flow *flow, char *err, size_t errlen)
+{
+	struct lab_truth_cache cache = { 0 };
+	json_t *j = lab_truth_cached(t, src, dst, af, flow, &cache, err, errlen);
+
+	lab_truth_cache_free(&cache);
+	return j;
+}
+
+/* lab_truth with a cache of synthetic Internets (see truth.h). */
+json_t *lab_truth_cached(const struct lab_topo *t, const char *src, const char *dst, int af,
+			 const struct lab_flow *flow, struct lab_truth_cache *cache, char *err,
+			 size_t errlen)
 {
 	struct walk *w = calloc(1, sizeof *w);
 	char sbuf[INET6_ADDRSTRLEN], dbuf[INET6_ADDRSTRLEN];
@@ -249,6 +300,11 @@ json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 			"src_addr", sbuf, "dst_addr", dbuf, "af", af, "flow",
 			"proto", flow->proto, "sport", flow->sport, "dport", flow->dport);
 	json_object_set_new(top, "hops", walk_hops(w, flow, top));
+	if (t->nodes[w->holder].kind == LAB_INTERNET &&
+	    internet_hops(w, flow, top, cache, err, errlen) < 0) {
+		json_decref(top);
+		top = NULL;
+	}
 	free(w);
 	return top;
 }

@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+struct synth;
+
 /* The flow a truth is asked for; proto is "udp", "tcp" or "icmp". */
 struct lab_flow {
 	const char *proto;
@@ -26,6 +28,22 @@ struct lab_flow {
  */
 json_t *lab_truth(const struct lab_topo *t, const char *src, const char *dst,
 		  int af, const struct lab_flow *flow, char *err, size_t errlen);
+
+/*
+ * Synthetic Internets generated for truths, kept between calls of
+ * lab_truth_cached (zero it before the first; lab_truth_cache_free after).
+ */
+struct lab_truth_cache {
+	struct synth *g[LAB_MAX_NODES];
+};
+
+/* lab_truth, generating each synthetic Internet once into cache. */
+json_t *lab_truth_cached(const struct lab_topo *t, const char *src, const char *dst, int af,
+			 const struct lab_flow *flow, struct lab_truth_cache *cache, char *err,
+			 size_t errlen);
+
+/* Free the Internets a cache holds. */
+void lab_truth_cache_free(struct lab_truth_cache *cache);
 
 /* Node n's first address of family af into addr (16 bytes). False if none. */
 bool lab_node_addr(const struct lab_topo *t, int n, int af, uint8_t *addr);

@@ -26,9 +26,14 @@ static int msm_fn(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct api_cidr allowed[2];
-	api_limits_default(allowed);
-	struct api_limits lim = { allowed, 2, 10 };
+	static struct target_policy tp;
+	if (!tp.nspecial) {
+		char err0[128];
+		targets_init(&tp);
+		targets_add(&tp, "allow 198.18.0.0/15", "fuzz", err0, sizeof err0);
+		targets_add(&tp, "allow 2001:db8::/32", "fuzz", err0, sizeof err0);
+	}
+	struct api_limits lim = { &tp, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	char err[512];
 	json_t *probes = json_loads("[{\"id\":1,\"asn_v4\":64500,\"country_code\":\"NL\","
@@ -39,6 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = 0;
 		api_select(probes, c, msm_fn, NULL, &ids, &n, err, sizeof err);
 		free(ids);
+		for (size_t i = 0; i < c->ndefs; i++)   /* host names: as if resolved */
+			if (c->defs[i].resolve)
+				api_def_resolved(c, i, c->defs[i].af == 4 ? "198.18.7.7" : "10.0.0.1",
+						 &lim, err, sizeof err);
 		api_create_free(c);
 	}
 	if (c && api_change_parse((const char *)data, size, c, err, sizeof err) == 0)

@@ -30,7 +30,9 @@ static void exercise(const struct lab_topo *t)
 			if (lab_route_nexthops(t, dist, d[i].owners, k, NULL, nh) > LAB_MAX_IFACES)
 				abort();
 	}
-	if (t->n_nodes >= 2) {
+	/* a large synthetic Internet takes seconds to generate: keep inputs fast */
+	if (t->n_nodes >= 2 && !(t->nodes[t->n_nodes - 1].kind == LAB_INTERNET &&
+				 t->nodes[t->n_nodes - 1].synth.prefixes > 5000)) {
 		j = lab_truth(t, t->nodes[0].name, t->nodes[t->n_nodes - 1].name, 6, &flow, err, sizeof err);
 		json_decref(j);
 	}

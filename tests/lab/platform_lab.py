@@ -22,6 +22,8 @@ CONTROLLER = BUILD / "src" / "cmd" / "vantage-controller"
 VANTAGE = BUILD / "src" / "cmd" / "vantage"
 AGENT = BUILD / "tests" / "platform" / "vantage-agent-test"
 PORT = 4443
+# The lab's controller configuration: the default target policy plus the lab's ranges.
+LAB_CONFIG = ROOT / "etc" / "vantage" / "controller-lab.conf"
 
 
 def _run_user():
@@ -139,7 +141,8 @@ class Platform:
         log = self.dir / "controller.log"
         before = Path(log).read_text() if log.exists() else ""
         # the synthetic runner only fakes results: no reach checks (tests/lab/test_reach_lab.py)
-        self.controller = Proc([CONTROLLER, "--dir", cdir, "--listen", "0.0.0.0", "--port", PORT,
+        self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", cdir,
+                                "--listen", "0.0.0.0", "--port", PORT,
                                 "--heartbeat", self.heartbeat, "--no-reach-check",
                                 "--user", RUN_USER, *extra],
                                log, self.ns)
@@ -212,12 +215,28 @@ class Platform:
             con.close()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def close(self):
+    def admin_raw(self, req):
+        """One request on the controller's admin socket (for what the CLI does not ask)."""
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        s.connect(str(self.dir / "controller" / "admin.sock"))
+        s.sendall((json.dumps(req) + "\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+        s.close()
+        return json.loads(data)
+
+    def kill_all(self):
+        """kill -9 every program of the platform that still runs."""
         for a in self.agents.values():
             if a.alive():
                 a.kill9()
         if self.controller and self.controller.alive():
             self.controller.kill9()
+
+    def close(self):
+        self.kill_all()
         for ns in self.namespaces:
             sh("ip", "netns", "del", ns, check=False)
         subprocess.run(["rm", "-rf", str(self.dir)], check=False)

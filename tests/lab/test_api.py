@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import VANTAGE, Platform, sh, wait_for  # noqa: E402
+from platform_lab import (CONTROLLER as CONTROLLER_BIN, LAB_CONFIG, VANTAGE, Platform, sh,  # noqa: E402
+                          wait_for)
 
 HERE = Path(__file__).resolve().parent
 API = "127.0.0.1:8443"
@@ -41,18 +42,6 @@ class ApiPlatform(Platform):
 
     def __init__(self):
         super().__init__(heartbeat=1, prefix="vapi")
-
-    def admin_raw(self, req):
-        """One request on the controller's admin socket."""
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(10)
-        s.connect(str(self.dir / "controller" / "admin.sock"))
-        s.sendall((json.dumps(req) + "\n").encode())
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-        s.close()
-        return json.loads(data)
 
     def register_with(self, i, role, asn, country):
         """Register agent i with `vantage agents add` and its network attributes."""
@@ -308,7 +297,8 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
     # through cousteau: a target outside the lab ranges, too many probes, an unknown type
     out = lab.cousteau("create", key=lab.key, definitions=[dict(ping, target="192.0.2.1")],
                        sources=[{"type": "area", "value": "WW", "requested": 1}])
-    assert not out["ok"] and "outside the ranges" in out["data"]["error"]["detail"]
+    assert not out["ok"] and "192.0.2.0/24, Documentation (TEST-NET-1)" in \
+        out["data"]["error"]["detail"]
     out = lab.cousteau("create", key=lab.key, definitions=[ping],
                        sources=[{"type": "area", "value": "WW", "requested": 4}])
     assert not out["ok"] and "4 probes asked for, 3 available" in out["data"]["error"]["detail"]
@@ -387,13 +377,126 @@ def test_cli_measure_and_results(lab):
     assert [json.loads(x)["prb_id"] for x in one.stdout.splitlines()] == [printed[0]["prb_id"]]
     # errors are one clear line naming the problem
     bad = lab.in_ns([str(VANTAGE), "measure", "ping", "--target", "192.0.2.1", *common])
-    assert bad.returncode != 0 and "outside the ranges" in bad.stderr
+    assert bad.returncode != 0 and "Documentation (TEST-NET-1)" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
     other = lab.in_ns([str(VANTAGE), "results", "999999", *common])
     assert other.returncode == 1 and "HTTP 404" in other.stderr
     wrong_ca = lab.in_ns([str(VANTAGE), "results", str(msm), "--api", API, "--key", lab.key,
                           "--ca", str(lab.dir / "controller" / "controller.crt")])
     assert wrong_ca.returncode == 1 and "certificate" in wrong_ca.stderr
+
+
+def admin_call(sock, req):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(str(sock))
+    s.sendall(json.dumps(req).encode() + b"\n")
+    out = json.loads(s.recv(65536))
+    s.close()
+    return out
+
+
+class OwnController:
+    """A controller of its own on d (loopback of the lab's namespace, API on 127.0.0.1:8445)
+    with the given configuration arguments, one approved agent and one API key."""
+
+    def __init__(self, lab, d, *args):
+        from platform_lab import RUN_USER, Proc
+        self.lab, self.d = lab, d
+        self.ctl = Proc([CONTROLLER_BIN, *args, "--dir", d, "--port", "4445",
+                         "--api", "127.0.0.1:8445", "--user", RUN_USER],
+                        d.parent / f"{d.name}.log", lab.ns)
+        try:
+            wait_for(lambda: "API on https://" in self.ctl.text(), 20, "the controller")
+            self.agent = self.admin({"cmd": "agents.add", "fp": "cd" * 32,
+                                     "approve": True})["data"]["id"]
+            self.key = subprocess.run([str(VANTAGE), "keys", "add", "own", "--dir", str(d)],
+                                      capture_output=True, text=True,
+                                      check=True).stdout.split()[-1]
+        except BaseException:
+            self.stop()
+            raise
+
+    def admin(self, req):
+        return admin_call(self.d / "admin.sock", req)
+
+    def create(self, target, af=4):
+        """POST one ping towards target; (HTTP status, reply)."""
+        body = {"definitions": [{"type": "ping", "af": af, "target": target,
+                                 "description": "own"}], "is_oneoff": True,
+                "probes": [{"type": "probes", "value": str(self.agent), "requested": 1}]}
+        code = ("import json,requests\n"
+                "r=requests.post('https://127.0.0.1:8445/api/v2/measurements/',json=%r,"
+                "headers={'Authorization':'Key %s'},verify='%s',timeout=30)\n"
+                "print(json.dumps([r.status_code,r.json()]))\n") % (body, self.key,
+                                                                     self.d / "api.crt")
+        p = self.lab.in_ns([PY, "-c", code])
+        assert p.returncode == 0, p.stderr
+        return tuple(json.loads(p.stdout))
+
+    def stored_targets(self):
+        con = sqlite3.connect(f"file:{self.d / 'controller.db'}?mode=ro", uri=True)
+        try:
+            return [json.loads(d)["target"] for (d,) in con.execute("SELECT def FROM measurements")]
+        finally:
+            con.close()
+
+    def stop(self):
+        assert self.ctl.stop() == 0, self.ctl.text()[-2000:]
+
+
+def test_lab_ranges_are_open_only_by_the_lab_configuration(lab):
+    """The lab's targets are special-purpose (RFC 2544 benchmarking): with the lines of
+    etc/vantage/controller-lab.conf a create towards them is accepted, without them the same
+    create is refused naming the registry entry, through the API and the admin socket."""
+    reason = ("198.18.1.9 is in 198.18.0.0/15, Benchmarking (IANA IPv4 Special-Purpose"
+              " Address Registry, RFC 2544)")
+    ping = {"cmd": "msm.create", "def": {"type": "ping", "af": 4, "target": "198.18.1.9"}}
+    own = OwnController(lab, lab.dir / "policy-lab", "--config", LAB_CONFIG)
+    try:
+        status, reply = own.create("198.18.1.9")
+        assert status == 201 and reply["measurements"], reply
+        assert own.admin(dict(ping, agents=[own.agent]))["ok"]
+    finally:
+        own.stop()
+    own = OwnController(lab, lab.dir / "policy-default")
+    try:
+        status, reply = own.create("198.18.1.9")
+        assert status == 400 and reason in reply["error"]["detail"], reply
+        out = own.admin(dict(ping, agents=[own.agent]))
+        assert not out["ok"] and reason in out["error"], out
+        assert own.stored_targets() == []
+    finally:
+        own.stop()
+
+
+def test_host_name_targets_resolve_through_the_policy(lab):
+    """Host-name targets resolve on the controller (here from a hosts file only: no lookup
+    leaves the machine) and the address goes through the same target policy."""
+    hosts = lab.dir / "hosts"
+    hosts.write_text("198.18.1.9 lab-target.example\n2001:db8::9 lab-target.example\n"
+                     "10.1.2.3 private.example\n")
+    own = OwnController(lab, lab.dir / "policy-names", "--config", LAB_CONFIG,
+                        "--resolv-conf", "none", "--hosts", hosts)
+    try:
+        status, reply = own.create("lab-target.example")
+        assert status == 201, reply
+        status, reply = own.create("lab-target.example", af=6)
+        assert status == 201, reply
+        assert own.stored_targets() == ["198.18.1.9", "2001:db8::9"]
+        status, reply = own.create("private.example")
+        assert status == 400, reply
+        assert ("definitions[0].target: private.example resolved: 10.1.2.3 is in 10.0.0.0/8,"
+                " Private-Use (IANA IPv4 Special-Purpose Address Registry, RFC 1918)"
+                in reply["error"]["detail"]), reply
+        status, reply = own.create("nowhere.example")
+        assert status == 400 and ("cannot resolve nowhere.example: not in the hosts file, and no"
+                                  " name server is configured") in reply["error"]["detail"], reply
+        status, reply = own.create("bad..name")
+        assert status == 400 and "neither an IP address nor a host name" in \
+            reply["error"]["detail"], reply
+        assert own.stored_targets() == ["198.18.1.9", "2001:db8::9"]
+    finally:
+        own.stop()
 
 
 def rss_kb(pid):
@@ -411,7 +514,8 @@ def test_results_are_streamed_not_built_in_memory(lab):
     from platform_lab import RUN_USER, Proc
     release = Path(os.environ.get("VANTAGE_RELEASE_BUILD", HERE.parents[1] / "build"))
     d = lab.dir / "bulk"
-    ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--dir", d, "--port", "4444",
+    ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--config", LAB_CONFIG,
+                "--dir", d, "--port", "4444",
                 "--api", "127.0.0.1:8444", "--user", RUN_USER], lab.dir / "bulk.log", lab.ns)
     try:
         wait_for(lambda: "API on https://" in ctl.text(), 20, "the bulk controller")

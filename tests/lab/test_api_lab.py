@@ -23,7 +23,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import Lab  # noqa: E402
-from platform_lab import (BUILD, CONTROLLER, RUN_USER, VANTAGE, Proc,  # noqa: E402
+from platform_lab import (BUILD, CONTROLLER, LAB_CONFIG, RUN_USER, VANTAGE, Proc,  # noqa: E402
                           reachable_tempdir, sh, wait_for)
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +56,8 @@ class ApiLab:
 
     def start(self):
         ops = self.lab.addr("ops")
-        self.controller = Proc([CONTROLLER, "--dir", self.cdir(), "--listen", ops, "--port", 4443,
+        self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", self.cdir(),
+                                "--listen", ops, "--port", 4443,
                                 "--heartbeat", 1, "--api", self.api, "--user", RUN_USER],
                                self.dir / "controller.log",
                                self.lab.ns("ops"))

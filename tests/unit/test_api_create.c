@@ -16,6 +16,17 @@
 #include "api/api_create.h"
 #include "api/api_select.h"
 
+/* The lab's policy: the defaults plus the two lines of the lab's configuration. */
+static const struct target_policy *lab_policy(void)
+{
+	static struct target_policy tp;
+	char err[128];
+	targets_init(&tp);
+	assert_int_equal(targets_add(&tp, "allow 198.18.0.0/15", "lab", err, sizeof err), 0);
+	assert_int_equal(targets_add(&tp, "allow 2001:db8::/32", "lab", err, sizeof err), 0);
+	return &tp;
+}
+
 #define SRC "\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]"
 #define PING "{\"type\":\"ping\",\"description\":\"d\""
 #define T4 ",\"af\":4,\"target\":\"198.18.1.2\""
@@ -32,8 +43,8 @@ static const struct createcase creates[] = {
 	{ "{\"definitions\":[{\"type\":\"traceroute\",\"af\":6,\"target\":\"2001:db8::1\","
 	  "\"protocol\":\"TCP\",\"paris\":16,\"max_hops\":30,\"port\":80}]," SRC ",\"is_oneoff\":true}",
 	  NULL },
-	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"192.0.2.1\"}]," SRC "}", "outside the ranges" },
-	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"www.example.org\"}]," SRC "}", "not an IP address" },
+	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"192.0.2.1\"}]," SRC "}", "Documentation (TEST-NET-1) (IANA IPv4 Special-Purpose Address Registry, RFC 5737)" },
+	{ "{\"definitions\":[" PING ",\"af\":4,\"target\":\"www.example..org\"}]," SRC "}", "neither an IP address nor a host name" },
 	{ "{\"definitions\":[" PING ",\"af\":6,\"target\":\"198.18.1.2\"}]," SRC "}", "not an IPv6 address" },
 	{ "{\"definitions\":[" PING ",\"af\":5,\"target\":\"198.18.1.2\"}]," SRC "}", "af" },
 	{ "{\"definitions\":[{\"type\":\"dns\",\"af\":4,\"target\":\"198.18.1.2\"}]," SRC "}",
@@ -73,9 +84,7 @@ static const struct createcase creates[] = {
 static void test_create_table(void **state)
 {
 	(void)state;
-	struct api_cidr allowed[2];
-	api_limits_default(allowed);
-	struct api_limits lim = { allowed, 2, 10 };
+	struct api_limits lim = { lab_policy(), 10 };
 	struct api_create *c = malloc(sizeof *c);
 	for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++) {
 		char err[512] = "";
@@ -94,13 +103,74 @@ static void test_create_table(void **state)
 	free(c);
 }
 
+/* Without the lab's lines the same create is refused, naming the registry entry. */
+static void test_create_default_policy(void **state)
+{
+	(void)state;
+	static struct target_policy tp;
+	targets_init(&tp);
+	struct api_limits lim = { &tp, 10 };
+	struct api_create *c = malloc(sizeof *c);
+	const char *body = "{\"definitions\":[" PING T4 "}]," SRC "}";
+	char err[512] = "";
+	assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), -1);
+	if (!strstr(err, "definitions[0].target: ") || !strstr(err, "198.18.0.0/15, Benchmarking"
+	    " (IANA IPv4 Special-Purpose Address Registry, RFC 2544)"))
+		fail_msg("'%s'", err);
+	const char *pub = "{\"definitions\":[" PING ",\"af\":4,\"target\":\"193.0.14.129\"}]," SRC "}";
+	assert_int_equal(api_create_parse(pub, strlen(pub), &lim, c, err, sizeof err), 0);
+	api_create_free(c);
+	free(c);
+}
+
+/* Host names are kept for the caller to resolve; the address goes through the policy. */
+static void test_create_host_names(void **state)
+{
+	(void)state;
+	static const struct { const char *name; int ok; } names[] = {
+		{ "example.net", 1 }, { "a-b.example.net.", 1 }, { "_srv.example", 1 }, { "localhost", 1 },
+		{ "bad..name", 0 }, { "-x.net", 0 }, { "x-.net", 0 }, { "1.2.3", 0 }, { "a b.net", 0 },
+		{ ".", 0 }, { "", 0 }, { "a.b/24", 0 }, { "ex%ample.net", 0 },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (api_hostname_valid(names[i].name) != names[i].ok)
+			fail_msg("'%s': want %d", names[i].name, names[i].ok);
+	char long_label[80];
+	memset(long_label, 'a', 64);
+	strcpy(long_label + 64, ".net");
+	assert_false(api_hostname_valid(long_label));
+
+	struct api_limits lim = { lab_policy(), 10 };
+	struct api_create *c = malloc(sizeof *c);
+	const char *body = "{\"definitions\":[" PING ",\"af\":4,\"target\":\"lab.example\"}," PING
+			   ",\"af\":6,\"target\":\"lab.example\"}]," SRC "}";
+	char err[512] = "";
+	assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), 0);
+	assert_true(api_create_needs_lookup(c));
+	assert_true(c->defs[0].resolve && c->defs[1].resolve);
+	assert_int_equal(api_def_resolved(c, 0, "10.1.2.3", &lim, err, sizeof err), -1);
+	assert_non_null(strstr(err, "definitions[0].target: lab.example resolved: 10.1.2.3 is in"
+				    " 10.0.0.0/8, Private-Use"));
+	assert_int_equal(api_def_resolved(c, 1, "198.18.1.9", &lim, err, sizeof err), -1);
+	assert_non_null(strstr(err, "lab.example has no IPv6 address"));
+	assert_int_equal(api_def_resolved(c, 0, "198.18.1.9", &lim, err, sizeof err), 0);
+	assert_true(api_create_needs_lookup(c));
+	assert_int_equal(api_def_resolved(c, 1, "2001:db8::9", &lim, err, sizeof err), 0);
+	assert_false(api_create_needs_lookup(c));
+	assert_string_equal(json_string_value(json_object_get(c->defs[0].run, "target")), "198.18.1.9");
+	assert_string_equal(c->defs[1].target, "2001:db8::9");
+	api_create_free(c);
+	const char *bad = "{\"definitions\":[" PING ",\"af\":4,\"target\":\"bad..name\"}]," SRC "}";
+	assert_int_equal(api_create_parse(bad, strlen(bad), &lim, c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "neither an IP address nor a host name"));
+	free(c);
+}
+
 /* A valid request: the runner definition and the schedule. */
 static void test_create_mapping(void **state)
 {
 	(void)state;
-	struct api_cidr allowed[2];
-	api_limits_default(allowed);
-	struct api_limits lim = { allowed, 2, 10 };
+	struct api_limits lim = { lab_policy(), 10 };
 	struct api_create *c = malloc(sizeof *c);
 	const char *body = "{\"definitions\":[" PING T4 ",\"packets\":5,\"interval\":120,\"spread\":5,"
 			   "\"is_public\":true}," PING T4 ",\"is_oneoff\":true}]," SRC ",\"start_time\":50}";
@@ -179,9 +249,7 @@ static void test_select_table(void **state)
 		const struct selcase *s = &selections[i];
 		char body[1024], err[256] = "", got[64] = "";
 		snprintf(body, sizeof body, "{\"definitions\":[" PING T4 "}],\"probes\":%s}", s->sources);
-		struct api_cidr allowed[2];
-		api_limits_default(allowed);
-		struct api_limits lim = { allowed, 2, 10 };
+		struct api_limits lim = { lab_policy(), 10 };
 		assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), 0);
 		int64_t *ids = NULL;
 		size_t n = 0;
@@ -204,6 +272,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_table),
+		cmocka_unit_test(test_create_default_policy),
+		cmocka_unit_test(test_create_host_names),
 		cmocka_unit_test(test_create_mapping),
 		cmocka_unit_test(test_select_table),
 	};

@@ -207,9 +207,12 @@ static const struct listencase listens[] = {
 	{ "198.18.250.1:443", "198.18.250.1", 443 },
 	{ "[2001:db8::1]:8443", "2001:db8::1", 8443 },
 	{ "[::1]:1", "::1", 1 },
-	{ "10.0.0.1:8443", NULL, 0 },
-	{ "0.0.0.0:8443", NULL, 0 },
-	{ "[2001:4860::1]:8443", NULL, 0 },
+	{ "10.0.0.1:8443", "10.0.0.1", 8443 },
+	{ "0.0.0.0:8443", "0.0.0.0", 8443 },
+	{ "[::]:443", "::", 443 },
+	{ "[2001:4860::1]:8443", "2001:4860::1", 8443 },
+	{ "198.18.0.256:8443", NULL, 0 },
+	{ "[198.18.0.1]x:8443", NULL, 0 },
 	{ "127.0.0.1:0", NULL, 0 },
 	{ "127.0.0.1:65536", NULL, 0 },
 	{ "127.0.0.1", NULL, 0 },
@@ -217,7 +220,7 @@ static const struct listencase listens[] = {
 	{ ":8443", NULL, 0 },
 };
 
-/* The API listens (and the CLI connects) on loopback or lab addresses only. */
+/* The API listens (and the CLI connects) on any address literal the operator names. */
 static void test_listen_addresses(void **state)
 {
 	(void)state;

@@ -1,6 +1,6 @@
 /*
  * Tests of the address rules of the remote check-host (controller/reach_addr):
- * only lab addresses are probed, and the host part of a connection's peer.
+ * the target policy decides what is probed, and the host part of a connection's peer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,20 +11,28 @@
 
 #include "controller/reach_addr.h"
 
-static void test_lab_only(void **state)
+/* The reach check follows the target policy: here the lab's, defaults plus two allows. */
+static void test_policy(void **state)
 {
 	(void)state;
+	static struct target_policy tp;
+	char why[400];
+	targets_init(&tp);
+	assert_int_equal(reach_addr_allowed(&tp, "198.18.0.1", why, sizeof why), 0);
+	assert_non_null(strstr(why, "Benchmarking"));
+	assert_int_equal(reach_addr_allowed(&tp, "193.0.14.129", why, sizeof why), 4);
+	assert_int_equal(targets_add(&tp, "allow 198.18.0.0/15", "t", why, sizeof why), 0);
+	assert_int_equal(targets_add(&tp, "allow 2001:db8::/32", "t", why, sizeof why), 0);
 	static const struct { const char *addr; int want; } cases[] = {
-		{ "198.18.0.1", 4 }, { "198.19.255.254", 4 }, { "198.17.255.255", 0 },
-		{ "198.20.0.0", 0 }, { "10.0.0.1", 0 }, { "127.0.0.1", 0 },
+		{ "198.18.0.1", 4 }, { "198.19.255.254", 4 }, { "198.17.255.255", 4 },
+		{ "198.20.0.0", 4 }, { "10.0.0.1", 0 }, { "127.0.0.1", 0 },
 		{ "192.0.2.7", 0 }, { "2001:db8::1", 6 }, { "2001:db8:ffff::1", 6 },
-		{ "2001:db9::1", 0 }, { "::1", 0 }, { "fe80::1", 0 }, { "", 0 },
+		{ "2001:db9::1", 6 }, { "::1", 0 }, { "fe80::1", 0 }, { "", 0 },
 		{ "198.18.0.1/32", 0 }, { "not an address", 0 }, { "198.18.0.256", 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		if (reach_addr_lab(cases[i].addr) != cases[i].want)
-			fail_msg("'%s': %d, want %d", cases[i].addr, reach_addr_lab(cases[i].addr),
-				 cases[i].want);
+		if (reach_addr_allowed(&tp, cases[i].addr, why, sizeof why) != cases[i].want)
+			fail_msg("'%s': want %d", cases[i].addr, cases[i].want);
 }
 
 static void test_peer_host(void **state)
@@ -48,7 +56,7 @@ static void test_peer_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lab_only),
+		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_peer_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
