@@ -9,6 +9,8 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +193,21 @@ static void no_capability(const struct cli_run *r, const char *why)
 }
 
 /*
+ * Give up every capability (and the means to regain any), keeping the uid:
+ * what `vantage scan` does (it still writes its checkpoint files, so it
+ * has no user switch and no seccomp profile yet).
+ */
+void msm_cli_drop_capabilities(void)
+{
+	cap_t none = cap_init();
+	if (none != NULL) {
+		(void)cap_set_proc(none);
+		cap_free(none);
+	}
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+/*
  * Give up root and every capability (the sockets are open), then restrict
  * the system calls; false, with the message printed, when either fails.
  */
@@ -210,8 +227,9 @@ static bool drop_privileges(const struct cli_run *r)
 /*
  * Open the raw sockets of both families before any target is read, then
  * drop root and every capability and load the seccomp filter: the rest of
- * the run measures with the sockets it holds. A family the host cannot open (no IPv6) is refused per target
- * later. False, with the message printed, when neither family opens.
+ * the run measures with the sockets it holds. A family the host cannot open
+ * (no IPv6) is refused per target later. False, with the message printed,
+ * when neither family opens.
  */
 static bool open_then_drop(struct cli_run *r)
 {
