@@ -4,6 +4,7 @@
  * parameter so the shipped program and test builds share it.
  */
 #include "agent/agent.h"
+#include "agent/agent_int.h"
 
 #include <event2/event.h>
 #include <getopt.h>
@@ -14,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/privs.h"
+#include "privsep/privsep.h"
+#include "privsep/sandbox.h"
 #include "proto/identity.h"
 #include "util/sigloop.h"
 
@@ -40,6 +42,27 @@ static int print_fingerprint(const struct agent_config *cfg)
 	return 0;
 }
 
+/*
+ * Everything that needs root is open (key, spool, raw sockets, the tap):
+ * become the configured user with CAP_NET_RAW only (the engine opens raw
+ * sockets of other protocols as measurements ask), give it the spool, and
+ * load the seccomp filter. 0, or -1 with err.
+ */
+static int drop_privileges(struct agent *a, const struct agent_config *cfg, char *err,
+			   size_t errlen)
+{
+	struct privsep_opts po = { .user = cfg->user, .keep_net_raw = true,
+				   .own_dir = cfg->spool_dir };
+	struct privsep_state st;
+	char who[160];
+	if (privsep_drop(&po, &st, err, errlen) < 0 ||
+	    sandbox_install(SANDBOX_AGENT, err, errlen) < 0)
+		return -1;
+	privsep_describe(&st, who, sizeof who);
+	agent_log(a, "%s, seccomp filter on", who);
+	return 0;
+}
+
 /* Run the agent until a signal; returns an exit status. */
 static int run(const struct agent_config *cfg, const struct agent_runner_ops *runner)
 {
@@ -53,7 +76,7 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 		return 1;
 	}
 	/* the telemetry thread starts after the drop: capabilities are per thread */
-	if (privs_keep_net_raw(err, sizeof err) < 0 ||
+	if (drop_privileges(a, cfg, err, sizeof err) < 0 ||
 	    agent_start_telemetry(a, err, sizeof err) < 0) {
 		fprintf(stderr, "vantage-agent: %s\n", err);
 		agent_free(a);

@@ -149,6 +149,8 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 	}
 	if (strcmp(key, "noprobe") == 0)
 		return set_str(c->noprobe, sizeof c->noprobe, v, why, wl);
+	if (strcmp(key, "user") == 0)
+		return set_str(c->user, sizeof c->user, v, why, wl);
 	if (strcmp(key, "heartbeat") == 0)
 		return set_int(&c->heartbeat, v, 1, 3600, why, wl);
 	if (strcmp(key, "backoff_max") == 0)

@@ -10,6 +10,8 @@
  *   pps N                       the site's packets-per-second ceiling
  *   allow PREFIX / forbid PREFIX destination ranges (forbid wins)
  *   noprobe PATH                the site's no-probe list file
+ *   user NAME                   started as root, run as NAME (default vantage,
+ *                               else nobody; src/privsep/privsep.h)
  *   heartbeat SECONDS, backoff_max SECONDS
  *   timing_interval SECONDS     timing telemetry period (300; 0: never sample)
  *   timing_steal_pct N, timing_coarse_ns N, timing_max_error_ms N
@@ -42,6 +44,7 @@ struct agent_config {
 	char forbid[CONFIG_MAX_PREFIXES][64];
 	int n_forbid;
 	char noprobe[CONFIG_PATH_MAX];
+	char user[64];               /* "": the default user */
 	int heartbeat;
 	int backoff_max;
 	int timing_interval;          /* seconds; 0: no timing telemetry */

@@ -53,15 +53,23 @@ static void flush(void *arg)
 /* See api_controller.h. */
 int api_controller_start(struct controller *c, char *err, size_t errlen)
 {
-	char addr[64], dir[4096], cert[4200];
-	int port;
+	char addr[64], dir[4096], cert[4200], keyfile[4200];
+	int port, created;
 	if (!c->opts.api_listen)
 		return 0;
 	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
 		return -1;
+	/* the API's own key and certificate, next to the identity's and apart from
+	   it: a leaked HTTPS key never exposes the identity agents pin */
 	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
-	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
-	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
+	const char *where = dirname(dir);
+	snprintf(cert, sizeof cert, "%s/api.crt", where);
+	snprintf(keyfile, sizeof keyfile, "%s/api.key", where);
+	/* ECDSA P-256: every HTTPS client takes it (browsers refuse Ed25519) */
+	EVP_PKEY *key = identity_key_file(keyfile, EVP_PKEY_EC, &created, err, errlen);
+	if (!key)
+		return -1;
+	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
 			      .targets = c->opts.targets, .resolv_conf = c->opts.resolv_conf,
 			      .hosts = c->opts.hosts, .name = c->opts.api_name,
@@ -70,8 +78,12 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 			      .key_max_probes = c->opts.key_max_probes > 0 ?
 					c->opts.key_max_probes : 1000 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
-	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))
+	c->api = api_new(c->base, c->store, &o, &h, err, errlen);
+	EVP_PKEY_free(key);   /* the TLS context holds its own reference */
+	if (!c->api)
 		return -1;
+	if (created)
+		printf("vantage-controller: created the API's TLS key %s\n", keyfile);
 	printf("vantage-controller: API on https://%s%s%s:%d/api/v2/, certificate %s\n",
 	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "", port, cert);
 	return 0;

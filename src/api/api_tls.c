@@ -1,9 +1,10 @@
 /*
  * api_tls: the API's TLS certificate and context. The certificate is
- * self-signed over the controller's key (Ed25519) and names the API's listen
- * address as a subject alternative name, so HTTPS clients that check the
- * host (python's requests, cousteau) accept it with verify=<that file>. The
- * agents' certificate (controller.crt) has no such name, hence a second file.
+ * self-signed over the API's own key (DIR/api.key, not the identity
+ * agents pin) and names the API's listen address as a subject alternative
+ * name, so HTTPS clients that check the host (python's requests, cousteau)
+ * accept it with verify=<that file>. The agents' certificate
+ * (controller.crt) has no such name and is over another key.
  * It is made on first start and kept while it still fits (same key, same
  * address), so clients that saved it keep trusting the controller.
  */
@@ -49,7 +50,8 @@ static X509 *make_cert(EVP_PKEY *key, const char *host)
 	X509_set_issuer_name(x, n);
 	if (add_ext(x, NID_subject_alt_name, san) < 0 ||
 	    add_ext(x, NID_basic_constraints, "critical,CA:TRUE") < 0 ||
-	    X509_sign(x, key, NULL) <= 0) {
+	    X509_sign(x, key, EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? NULL
+								  : EVP_sha256()) <= 0) {
 		X509_free(x);
 		return NULL;
 	}

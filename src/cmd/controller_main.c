@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "controller/controller.h"
 #include "controller/ctl_config.h"
+#include "privsep/privsep.h"
 #include "util/sigloop.h"
 
 #define FLAG_SET 1000  /* getopt value of table entry i: FLAG_SET + i */
@@ -143,6 +145,31 @@ static void raise_nofile(void)
 	}
 }
 
+/*
+ * The controller never needs root: started as root it becomes `user` (and
+ * gives it DIR), runs as root only with allow_root, and refuses otherwise.
+ * Exits on failure.
+ */
+static void leave_root(const struct ctl_config *cfg)
+{
+	struct privsep_opts po = { .user = cfg->user, .own_dir = cfg->dir };
+	struct privsep_state st;
+	char err[512], who[160];
+	if (cfg->user[0] && cfg->allow_root)
+		die("--user and --allow-root", "they contradict each other");
+	if (geteuid() != 0 || (!cfg->user[0] && cfg->allow_root))
+		return;
+	if (!cfg->user[0])
+		die("refusing to run as root, which it never needs",
+		    "give --user NAME (user NAME) to run as NAME, or --allow-root");
+	if (privsep_drop(&po, &st, err, sizeof err) < 0) {
+		fprintf(stderr, "vantage-controller: %s\n", err);
+		exit(1);
+	}
+	privsep_describe(&st, who, sizeof who);
+	printf("vantage-controller: %s\n", who);
+}
+
 /* Run the controller of cfg until a signal; the exit status. */
 static int run(const struct ctl_config *cfg)
 {
@@ -176,6 +203,7 @@ static int run(const struct ctl_config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	leave_root(cfg);
 	struct event_base *base = event_base_new();
 	char err[512];
 	struct controller *c = base ? controller_new(base, &o, err, sizeof err) : NULL;

@@ -64,6 +64,10 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "timing reports of one agent stored a day" },
 	{ "disk_floor_mb", CTL_INT, F(disk_floor_mb), 0, 1073741824, "0", "N",
 	  "refuse new data below N MiB free (0: 5% of the disk, at most 256 MiB)" },
+	{ "user", CTL_STR, F(user), 0, 0, "", "NAME",
+	  "started as root, give DIR to NAME and run as NAME (it never needs root)" },
+	{ "allow_root", CTL_BOOL, F(allow_root), 0, 1, "no", NULL,
+	  "run as root all the same (refused otherwise)" },
 };
 
 /* See ctl_config.h. */

@@ -12,6 +12,8 @@
  *   api_name NAME                            its name in the certificate and links
  *   heartbeat S, batch N, flush_ms MS        sessions and group commit
  *   reach_check yes|no, quiet yes|no
+ *   user NAME, allow_root yes|no  started as root: become NAME, or stay root
+ *                               (refused without one of them; src/privsep)
  *   resolv_conf PATH, hosts PATH             how host-name targets resolve ("none": not at all)
  *   targets allow|refuse PREFIX              the target policy (policy/targets.h), repeats
  * A bad file or flag is refused with "file:line: reason" or "--flag: reason".
@@ -27,7 +29,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 27
+#define CTL_NOPTIONS 29
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -58,6 +60,8 @@ struct ctl_config {
 	int timing_max_bytes;
 	int timing_max_per_day;
 	int disk_floor_mb;
+	char user[64];                  /* started as root, run as this user */
+	int allow_root;                 /* or stay root (refused otherwise) */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

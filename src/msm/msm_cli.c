@@ -20,6 +20,8 @@
 #include "engine/dlist.h"
 #include "engine/engine.h"
 #include "engine/rawsock.h"
+#include "privsep/privsep.h"
+#include "privsep/sandbox.h"
 #include "util/numparse.h"
 
 struct cli_run {
@@ -98,6 +100,9 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 	case 'o':
 		o->out = arg;
 		return 1;
+	case MSM_OPT_USER:
+		o->user = arg;
+		return 1;
 	case 'O':
 		return result_format_parse(arg, &o->fmt, err, errlen) == 0 ? 1 : -1;
 	default:
@@ -153,7 +158,9 @@ void msm_cli_help_common(FILE *f)
 		   "  -f FILE           read targets from FILE, one address a line ('-' = stdin)\n"
 		   "  -O json|warts|text  output format (default json: RIPE Atlas results, one a line)\n"
 		   "  -o FILE           write results to FILE (default stdout)\n"
-		   "  --stats           print the engine's counters on stderr at the end\n");
+		   "  --stats           print the engine's counters on stderr at the end\n"
+		   "  --user NAME       started as root, measure as NAME (default " PRIVSEP_USER
+		   ", else " PRIVSEP_USER_FALLBACK ")\n");
 }
 
 static void feed(struct cli_run *r);
@@ -185,8 +192,11 @@ static void no_capability(const struct cli_run *r, const char *why)
 		"'setcap cap_net_raw+ep %s'\n", r->prog, why, n > 0 ? path : "PATH/TO/vantage");
 }
 
-/* Open the sockets a family needs, once. false when it cannot. */
-/* Give up every capability (and the means to regain any). */
+/*
+ * Give up every capability (and the means to regain any), keeping the uid:
+ * what `vantage scan` does (it still writes its checkpoint files, so it
+ * has no user switch and no seccomp profile yet).
+ */
 void msm_cli_drop_capabilities(void)
 {
 	cap_t none = cap_init();
@@ -198,10 +208,28 @@ void msm_cli_drop_capabilities(void)
 }
 
 /*
+ * Give up root and every capability (the sockets are open), then restrict
+ * the system calls; false, with the message printed, when either fails.
+ */
+static bool drop_privileges(const struct cli_run *r)
+{
+	struct privsep_opts po = { .user = r->o->user };
+	struct privsep_state st;
+	char err[256];
+	if (privsep_drop(&po, &st, err, sizeof err) < 0 ||
+	    sandbox_install(SANDBOX_PROBE, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", r->prog, err);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Open the raw sockets of both families before any target is read, then
- * drop every capability: the rest of the run measures with the sockets it
- * holds. A family the host cannot open (no IPv6) is refused per target
- * later. False, with the message printed, when neither family opens.
+ * drop root and every capability and load the seccomp filter: the rest of
+ * the run measures with the sockets it holds. A family the host cannot open
+ * (no IPv6) is refused per target later. False, with the message printed,
+ * when neither family opens.
  */
 static bool open_then_drop(struct cli_run *r)
 {
@@ -218,7 +246,10 @@ static bool open_then_drop(struct cli_run *r)
 		r->status = 2;
 		return false;
 	}
-	msm_cli_drop_capabilities();
+	if (!drop_privileges(r)) {
+		r->status = 2;
+		return false;
+	}
 	return true;
 }
 

@@ -4,8 +4,9 @@
  * the command line and from a list (bad lines reported by line number, the
  * rest runs), running every target concurrently on one engine under one
  * pps budget, and writing each result as it finishes. The raw sockets are
- * opened before any target is read; then the process gives up every
- * capability.
+ * opened before any target is read; then the process becomes an
+ * unprivileged user (--user, src/privsep/privsep.h) without any capability
+ * and loads its seccomp filter (src/privsep/sandbox.h).
  */
 #ifndef VANTAGE_MSM_MSM_CLI_H
 #define VANTAGE_MSM_MSM_CLI_H
@@ -20,7 +21,7 @@
 #include "msm/msm_type.h"
 
 /* Option codes of the shared long options (beyond plain characters). */
-enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP, MSM_OPT_STATS, MSM_OPT_SEND_PATH };
+enum { MSM_OPT_PPS = 1000, MSM_OPT_HELP, MSM_OPT_STATS, MSM_OPT_SEND_PATH, MSM_OPT_USER };
 
 struct msm_cli_opts {
 	int af;              /* 0 = any, 4 or 6 */
@@ -31,6 +32,7 @@ struct msm_cli_opts {
 	uint32_t window;     /* most measurements running at once */
 	bool stats;          /* print the engine's counters at the end */
 	uint8_t send_path;   /* enum eng_send_path (default auto) */
+	const char *user;    /* --user: who measures when started as root (NULL: default) */
 };
 
 /* Defaults: any family, 1000 pps, JSON to stdout, 10000 at once. */

@@ -73,7 +73,7 @@ static int type_opt(int c, const char *arg, void *ctx, char *err, size_t errlen)
 	return -1;
 }
 
-/* Fill lo (room for MSM_CLI_MAX_NUMS + 6) with the type's options, then
+/* Fill lo (room for MSM_CLI_MAX_NUMS + 7) with the type's options, then
    the shared ones, then the terminator. */
 static void build_longopts(const struct msm_cli_type *t, struct option *lo)
 {
@@ -81,6 +81,7 @@ static void build_longopts(const struct msm_cli_type *t, struct option *lo)
 		{ "pps", required_argument, NULL, MSM_OPT_PPS },
 		{ "help", no_argument, NULL, MSM_OPT_HELP },
 		{ "stats", no_argument, NULL, MSM_OPT_STATS },
+		{ "user", required_argument, NULL, MSM_OPT_USER },
 	};
 	size_t k = 0;
 	lo[k++] = (struct option){ "method", required_argument, NULL, OPT_METHOD };
@@ -98,7 +99,7 @@ static void build_longopts(const struct msm_cli_type *t, struct option *lo)
 /* Parse, complete, run. */
 int msm_cli_type_main(const struct msm_cli_type *t, void *args, int argc, char **argv)
 {
-	struct option lo[MSM_CLI_MAX_NUMS + 6];
+	struct option lo[MSM_CLI_MAX_NUMS + 7];
 	struct type_ctx x = { t, args };
 	struct msm_cli_opts o;
 	build_longopts(t, lo);

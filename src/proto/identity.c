@@ -47,8 +47,9 @@ int identity_fp_valid(const char *text)
 	return strspn(text, "0123456789abcdef") == 64;
 }
 
-/* Read an Ed25519 private key from path; NULL with err (errno ENOENT kept). */
-static EVP_PKEY *read_key(const char *path, char *err, size_t errlen)
+/* Read a private key of type (EVP_PKEY_ED25519 or _EC) from path; NULL with
+   err (errno ENOENT kept). */
+static EVP_PKEY *read_key(const char *path, int type, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -57,8 +58,9 @@ static EVP_PKEY *read_key(const char *path, char *err, size_t errlen)
 	}
 	EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
-	if (!k || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
-		snprintf(err, errlen, "%s: not an Ed25519 private key in PEM", path);
+	if (!k || EVP_PKEY_get_base_id(k) != type) {
+		snprintf(err, errlen, "%s: not an %s private key in PEM", path,
+			 type == EVP_PKEY_EC ? "EC" : "Ed25519");
 		EVP_PKEY_free(k);
 		errno = EINVAL;
 		return NULL;
@@ -66,10 +68,12 @@ static EVP_PKEY *read_key(const char *path, char *err, size_t errlen)
 	return k;
 }
 
-/* Create a new key and write it to path (mode 0600, never overwriting). */
-static EVP_PKEY *create_key(const char *path, char *err, size_t errlen)
+/* Create a new key of type (Ed25519, or EC P-256) and write it to path (mode
+   0600, never overwriting). */
+static EVP_PKEY *create_key(const char *path, int type, char *err, size_t errlen)
 {
-	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	EVP_PKEY *k = type == EVP_PKEY_EC ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
+					  : EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	if (!k) {
 		ossl_fail("key generation", err, errlen);
 		return NULL;
@@ -128,16 +132,24 @@ static int write_cert(X509 *cert, const char *path, char *err, size_t errlen)
 }
 
 /* See identity.h. */
+EVP_PKEY *identity_key_file(const char *path, int type, int *created, char *err,
+			    size_t errlen)
+{
+	*created = 0;
+	EVP_PKEY *k = read_key(path, type, err, errlen);
+	if (!k && errno == ENOENT) {
+		k = create_key(path, type, err, errlen);
+		*created = 1;
+	}
+	return k;
+}
+
+/* See identity.h. */
 int identity_load(struct identity *id, const char *key_path, const char *cert_path,
 		  const char *cn, int *created, char *err, size_t errlen)
 {
 	memset(id, 0, sizeof *id);
-	*created = 0;
-	id->key = read_key(key_path, err, errlen);
-	if (!id->key && errno == ENOENT) {
-		id->key = create_key(key_path, err, errlen);
-		*created = 1;
-	}
+	id->key = identity_key_file(key_path, EVP_PKEY_ED25519, created, err, errlen);
 	if (!id->key)
 		return -1;
 	identity_fingerprint(id->key, id->fp);

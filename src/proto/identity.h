@@ -28,6 +28,14 @@ int identity_load(struct identity *id, const char *key_path, const char *cert_pa
 		  const char *cn, int *created, char *err, size_t errlen);
 
 /*
+ * The private key at path, of type EVP_PKEY_ED25519 or EVP_PKEY_EC (P-256),
+ * or a new one written there (mode 0600) when the file does not exist;
+ * *created tells which. NULL with a reason naming the file in err.
+ */
+EVP_PKEY *identity_key_file(const char *path, int type, int *created, char *err,
+			    size_t errlen);
+
+/*
  * A fresh in-memory identity (key and self-signed certificate, nothing
  * written), e.g. for load generators. Returns 0 or -1 with err.
  */

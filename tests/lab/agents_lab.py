@@ -7,11 +7,9 @@ a lab host with a config of its own. close() ends every process it started
 itself is taken down by the lab_factory fixture."""
 import json
 import subprocess
-import tempfile
-from pathlib import Path
 
-from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, VANTAGE, sanitizer_clean,
-                          wait_for)
+from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, RUN_USER, VANTAGE,
+                          reachable_tempdir, sanitizer_clean, wait_for)
 
 AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
 
@@ -19,14 +17,14 @@ AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
 class AgentsLab:
     def __init__(self, lab):
         self.lab = lab
-        self.dir = Path(tempfile.mkdtemp(prefix="vti-agents-"))
+        self.dir = reachable_tempdir("vti-agents-")
         self.procs = []
         self.logs = {}
         self.ops = lab.addr("ops")
         log = self.dir / "ctl.log"
         self.ctl = self._start("ops", [CONTROLLER, "--config", LAB_CONFIG, "--dir", self.dir / "ctl",
                                        "--listen",
-                                       self.ops, "--port", 4443, "--heartbeat", 1], log)
+                                       self.ops, "--port", 4443, "--heartbeat", 1, "--user", RUN_USER], log)
         wait_for(lambda: "listening on" in log.read_text(), 20, "the controller to listen")
         self.fp = log.read_text().split("fingerprint ")[1].split()[0]
 

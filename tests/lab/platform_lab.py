@@ -7,6 +7,7 @@ Everything (processes by pid, namespaces with this run's own vpl prefix,
 files) is removed by close(), also after a failure."""
 import json
 import os
+import pwd
 import signal
 import socket
 import sqlite3
@@ -23,6 +24,27 @@ AGENT = BUILD / "tests" / "platform" / "vantage-agent-test"
 PORT = 4443
 # The lab's controller configuration: the default target policy plus the lab's ranges.
 LAB_CONFIG = ROOT / "etc" / "vantage" / "controller-lab.conf"
+
+
+def _run_user():
+    """The user the daemons become when a test starts them as root: the
+    programs' own default (src/privsep/privsep.h), vantage, else nobody."""
+    try:
+        return pwd.getpwnam("vantage").pw_name
+    except KeyError:
+        return "nobody"
+
+
+# the controller refuses root: the tests start it as root and it switches to RUN_USER
+RUN_USER = _run_user()
+
+
+def reachable_tempdir(prefix):
+    """A fresh temporary directory the daemons can still reach once they have
+    given up root (mkdtemp makes it 0700)."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    d.chmod(0o711)
+    return d
 
 
 def sh(*args, check=True):
@@ -78,7 +100,7 @@ class Proc:
 class Platform:
     def __init__(self, heartbeat=1, prefix="vpl"):
         self.tag = f"{prefix}{os.getpid() % 100000}"
-        self.dir = Path(tempfile.mkdtemp(prefix="vpl-platform-"))
+        self.dir = reachable_tempdir("vpl-platform-")
         self.heartbeat = heartbeat
         self.ns = f"{self.tag}c"
         self.namespaces = []
@@ -121,7 +143,8 @@ class Platform:
         # the synthetic runner only fakes results: no reach checks (tests/lab/test_reach_lab.py)
         self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", cdir,
                                 "--listen", "0.0.0.0", "--port", PORT,
-                                "--heartbeat", self.heartbeat, "--no-reach-check", *extra],
+                                "--heartbeat", self.heartbeat, "--no-reach-check",
+                                "--user", RUN_USER, *extra],
                                log, self.ns)
         wait_for(lambda: Path(log).read_text().count("listening on") > before.count("listening on"),
                  20, "the controller to listen")

@@ -439,10 +439,11 @@ class OwnController:
     with the given configuration arguments, one approved agent and one API key."""
 
     def __init__(self, lab, d, *args):
-        from platform_lab import Proc
+        from platform_lab import RUN_USER, Proc
         self.lab, self.d = lab, d
         self.ctl = Proc([CONTROLLER_BIN, *args, "--dir", d, "--port", "4445",
-                         "--api", "127.0.0.1:8445"], d.parent / f"{d.name}.log", lab.ns)
+                         "--api", "127.0.0.1:8445", "--user", RUN_USER],
+                        d.parent / f"{d.name}.log", lab.ns)
         try:
             wait_for(lambda: "API on https://" in self.ctl.text(), 20, "the controller")
             self.agent = self.admin({"cmd": "agents.add", "fp": "cd" * 32,
@@ -549,12 +550,12 @@ def test_results_are_streamed_not_built_in_memory(lab):
     and every stored result comes back once, in order. Memory is measured on the
     release build (ASan's quarantine holds freed memory, which would hide it), on a
     second controller of its own in the same namespace."""
-    from platform_lab import Proc
+    from platform_lab import RUN_USER, Proc
     release = Path(os.environ.get("VANTAGE_RELEASE_BUILD", HERE.parents[1] / "build"))
     d = lab.dir / "bulk"
     ctl = Proc([release / "src" / "cmd" / "vantage-controller", "--config", LAB_CONFIG,
                 "--dir", d, "--port", "4444",
-                "--api", "127.0.0.1:8444"], lab.dir / "bulk.log", lab.ns)
+                "--api", "127.0.0.1:8444", "--user", RUN_USER], lab.dir / "bulk.log", lab.ns)
     try:
         wait_for(lambda: "API on https://" in ctl.text(), 20, "the bulk controller")
         s = socket.socket(socket.AF_UNIX)

@@ -17,14 +17,14 @@ import os
 import shutil
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import Lab  # noqa: E402
-from platform_lab import BUILD, CONTROLLER, LAB_CONFIG, VANTAGE, Proc, sh, wait_for  # noqa: E402
+from platform_lab import (BUILD, CONTROLLER, LAB_CONFIG, RUN_USER, VANTAGE, Proc,  # noqa: E402
+                          reachable_tempdir, sh, wait_for)
 
 HERE = Path(__file__).resolve().parent
 AGENT = BUILD / "src" / "cmd" / "vantage-agent"
@@ -44,7 +44,7 @@ class ApiLab:
 
     def __init__(self):
         self.lab = Lab("small", name="vpo%04d" % (os.getpid() % 10000))
-        self.dir = Path(tempfile.mkdtemp(prefix="vpo-api-"))
+        self.dir = reachable_tempdir("vpo-api-")
         self.api = "%s:8443" % self.lab.addr("ops")
         self.controller, self.agents, self.ids = None, {}, {}
 
@@ -58,7 +58,8 @@ class ApiLab:
         ops = self.lab.addr("ops")
         self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", self.cdir(),
                                 "--listen", ops, "--port", 4443,
-                                "--heartbeat", 1, "--api", self.api], self.dir / "controller.log",
+                                "--heartbeat", 1, "--api", self.api, "--user", RUN_USER],
+                               self.dir / "controller.log",
                                self.lab.ns("ops"))
         wait_for(lambda: "API on https://" in self.controller.text(), 20, "the API to start")
         fp = self.controller.text().split("fingerprint ")[1].split()[0]

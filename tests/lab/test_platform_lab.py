@@ -6,14 +6,13 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, VANTAGE, sanitizer_clean,
-                          wait_for)
+from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, RUN_USER, VANTAGE,
+                          reachable_tempdir, sanitizer_clean, wait_for)
 
 AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
 
@@ -29,13 +28,13 @@ def admin(d, *args):
 
 def test_forbidden_measurement_sends_no_packet(lab_factory):
     lab = lab_factory("small", name="vpl%04d" % (os.getpid() % 10000))
-    d = Path(tempfile.mkdtemp(prefix="vpl-aup-"))
+    d = reachable_tempdir("vpl-aup-")
     procs = []
     try:
         ops = lab.addr("ops")
         forbidden, allowed = "198.18.129.77", lab.addr("anc2")
         ctl = lab.popen("ops", [CONTROLLER, "--config", LAB_CONFIG, "--dir", d / "ctl",
-                                "--listen", ops, "--port", 4443],
+                                "--listen", ops, "--port", 4443, "--user", RUN_USER],
                         stdout=open(d / "ctl.log", "w"), stderr=subprocess.STDOUT)
         procs.append(ctl)
         wait_for(lambda: "listening on" in (d / "ctl.log").read_text(), 20, "the controller")
