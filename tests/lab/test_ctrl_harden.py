@@ -217,11 +217,12 @@ def test_strangers_cannot_exhaust_the_agent_port(lab):
 
 
 def test_out_of_descriptors_neither_spins_nor_stops_the_listener(lab):
-    from platform_lab import CONTROLLER, PORT, Proc
+    from platform_lab import CONTROLLER, LAB_CONFIG, PORT, RUN_USER, Proc
     cdir = lab.dir / "controller"
     log = lab.dir / "controller.log"
-    lab.controller = Proc(["prlimit", "--nofile=40:40", CONTROLLER, "--dir", cdir, "--listen",
-                           "0.0.0.0", "--port", PORT, "--heartbeat", 1, "--no-reach-check"],
+    lab.controller = Proc(["prlimit", "--nofile=40:40", CONTROLLER, "--config", LAB_CONFIG,
+                           "--dir", cdir, "--listen", "0.0.0.0", "--port", PORT,
+                           "--heartbeat", 1, "--no-reach-check", "--user", RUN_USER],
                           log, lab.ns)
     wait_for(lambda: "listening on" in log.read_text(), 20, "the controller to listen")
     lab.fp = log.read_text().split("fingerprint ")[1].split()[0]

@@ -260,7 +260,8 @@ static void load_results(struct fix *f, int64_t msm, int64_t a, int64_t b)
 	assert_non_null(bodies);
 	for (int i = 0; i < SCALE_ROWS; i++) {
 		snprintf(bodies[i], sizeof bodies[i], "{\"timestamp\":%d,\"i\":%d}", 1000 + i, i);
-		r[i] = (struct store_result){ i % 2 ? b : a, i + 1, msm, bodies[i], strlen(bodies[i]) };
+		r[i] = (struct store_result){ .agent_id = i % 2 ? b : a, .seq = i + 1, .msm_id = msm,
+					      .body = bodies[i], .len = strlen(bodies[i]) };
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, SCALE_ROWS, err, sizeof err), SCALE_ROWS);
 	free(bodies);
