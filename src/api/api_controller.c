@@ -63,7 +63,8 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 	snprintf(cert, sizeof cert, "%s/api.crt", dirname(dir));
 	struct api_opts o = { .addr = addr, .port = port, .key = c->id.key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
-			      .targets = c->opts.targets, .resolv_conf = c->opts.resolv_conf,
+			      .targets = c->opts.targets, .noprobe = &c->noprobe,
+			      .resolv_conf = c->opts.resolv_conf,
 			      .hosts = c->opts.hosts, .name = c->opts.api_name };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
 	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))

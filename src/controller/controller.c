@@ -135,6 +135,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->sessions);
 	int created = 0;
 	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||
+	    noprobe_reload(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
@@ -177,6 +178,7 @@ void controller_free(struct controller *c)
 	if (c->flush)
 		event_free(c->flush);
 	ingest_free(c);
+	noprobe_list_free(&c->noprobe);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);

@@ -139,6 +139,7 @@ static void hello(struct session *s, const struct msg *m)
 			(long long)s->agent.id, s->agent.role, s->agent.org, m->version, s->peer);
 	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max };
 	send_msg(s, &w);
+	noprobe_send(c, s);
 	assign_send_all(c, s);
 	reach_admitted(c, s);
 }

@@ -181,6 +181,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
+	    sq_noprobe_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
 				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
@@ -218,4 +219,5 @@ static const struct store_ops sqlite_ops = {
 	.agent_address = sq_agent_address,
 	.txn = sq_txn,
 	.api = &sq_api_ops,
+	.noprobe = &sq_noprobe_ops,
 };
