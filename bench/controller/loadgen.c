@@ -46,6 +46,7 @@ struct lg {
 	struct lgc *conns;
 	int n, window, handshakes, seconds, started, connected, failed, in_handshake;
 	const char *admin, *addr, *ctl_fp;
+	int64_t msm;              /* the measurement the results belong to */
 	int port, pid;
 	int uploading, stopping;
 	json_t *body;
@@ -74,9 +75,9 @@ static void pump(struct lgc *c)
 	while (lg->uploading && !lg->stopping && c->next_seq - c->acked <= (uint64_t)lg->window) {
 		/* The frame is formatted around the pre-encoded body: the generator
 		   must cost far less than the controller it loads. */
-		char head[64];
-		int hl = snprintf(head, sizeof head, "{\"seq\":%llu,\"msm_id\":1,\"body\":",
-				  (unsigned long long)c->next_seq);
+		char head[96];
+		int hl = snprintf(head, sizeof head, "{\"seq\":%llu,\"msm_id\":%lld,\"body\":",
+				  (unsigned long long)c->next_seq, (long long)lg->msm);
 		uint8_t fh[FRAME_HEADER_LEN];
 		frame_header_write(fh, MSG_RESULT, (size_t)hl + lg->body_len + 1);
 		struct evbuffer *out = bufferevent_get_output(conn_bev(c->conn));
@@ -228,6 +229,25 @@ static int register_range(struct lg *lg, int from, int to)
 	return rc;
 }
 
+/*
+ * One measurement assigned to every registered agent (the controller takes
+ * only results of measurements an agent was given); its id into lg->msm.
+ */
+static int create_msm(struct lg *lg)
+{
+	json_t *req = json_pack("{s:s,s:{s:s,s:s},s:s}", "cmd", "msm.create", "def", "type", "ping",
+				"target", "198.18.1.2", "role", "probe"), *data = NULL;
+	char err[256];
+	int rc = cli_request(lg->admin, req, &data, err, sizeof err);
+	if (rc < 0)
+		fprintf(stderr, "loadgen: measurement: %s\n", err);
+	else
+		lg->msm = json_integer_value(json_object_get(data, "id"));
+	json_decref(req);
+	json_decref(data);
+	return rc;
+}
+
 /* Register all identities, a thousand per request. */
 static int register_all(struct lg *lg)
 {
@@ -373,7 +393,7 @@ int main(int argc, char **argv)
 				.handshakes = 200 };
 	parse(&lg, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
-	if (setup(&lg) < 0 || register_all(&lg) < 0)
+	if (setup(&lg) < 0 || register_all(&lg) < 0 || create_msm(&lg) < 0)
 		return 1;
 	double t0 = now_s();
 	start_more(&lg);

@@ -64,6 +64,29 @@ static void hold(struct agent *a, char *text)
 	a->nheld++;
 }
 
+/*
+ * A result of len bytes is over what the spool and a frame take: keep, in
+ * its place, a small result that says so (its identity fields and the
+ * reason), so it is never lost silently. Returns its encoding or NULL.
+ */
+static char *too_big(struct agent *a, const json_t *result, size_t len)
+{
+	static const char *const keep[] = { "msm_id", "type", "af", "dst_addr", "src_addr", "from",
+					    "timestamp", "timing_flags" };
+	char why[160];
+	snprintf(why, sizeof why, "result of %zu bytes is over the limit of %u bytes; it was not"
+		 " kept", len, SPOOL_MAX_APPEND);
+	agent_log(a, "measurement %lld: %s", (long long)json_integer_value(json_object_get(result,
+											  "msm_id")), why);
+	json_t *stub = json_pack("{s:s}", "error", why);
+	for (size_t i = 0; stub && i < sizeof keep / sizeof keep[0]; i++)
+		if (json_object_get(result, keep[i]))
+			json_object_set(stub, keep[i], json_object_get(result, keep[i]));
+	char *text = stub ? json_dumps(stub, JSON_COMPACT) : NULL;
+	json_decref(stub);
+	return text;
+}
+
 /* See agent_int.h. */
 void agent_result(json_t *result, uint64_t msm_id, void *arg)
 {
@@ -74,6 +97,11 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg)
 	if (tflags)
 		json_object_set_new(result, "timing_flags", timing_flags_json(tflags));
 	char *text = json_dumps(result, JSON_COMPACT);
+	if (text && strlen(text) > SPOOL_MAX_APPEND) {
+		size_t len = strlen(text);
+		free(text);
+		text = too_big(a, result, len);
+	}
 	json_decref(result);
 	if (!text) {
 		agent_log(a, "measurement %llu: result cannot be encoded", (unsigned long long)msm_id);

@@ -62,6 +62,8 @@ struct agent {
 	int64_t started;          /* monotonic seconds */
 	uint64_t sent_seq;        /* highest sequence uploaded on this connection */
 	uint64_t acked_seq;
+	uint64_t inflight[AGENT_WINDOW];  /* sequences sent and not yet acked, oldest first */
+	size_t nflight, flight0;  /* how many, and where the oldest is in the ring */
 	struct sched_list sched;
 	struct held_list held;
 	size_t nheld;

@@ -5,7 +5,11 @@
  * unacked at a time) while taking acks, measurement definitions and
  * heartbeats. When the connection fails or falls silent it retries after a
  * jittered exponential backoff, and starts uploading again from the oldest
- * unacked result.
+ * unacked result. Each result goes as (epoch, seq) with the sequence sent
+ * before it, so the controller acks only an unbroken run; a record whose send
+ * fails is read again, never skipped. When the controller holds other results
+ * under our numbers (we were restored from a snapshot, or copied), it says so
+ * and the spool numbers them in a new epoch.
  */
 #include "agent/agent_int.h"
 
@@ -105,8 +109,10 @@ static void on_connected(struct conn *c, void *arg)
 			   "controller key mismatch");
 		return;
 	}
+	uint64_t next = spool_next_seq(a->spool);
 	struct msg m = { .type = MSG_HELLO, .agent = a->id.fp, .version = VANTAGE_VERSION,
-			 .role = a->cfg.role };
+			 .role = a->cfg.role, .epoch = spool_epoch_of(a->spool, next),
+			 .seq = (int64_t)next };
 	char err[200];
 	if (conn_send(c, &m, err, sizeof err) < 0)
 		conn_close(c, NULL, err);
@@ -125,35 +131,66 @@ int link_send(struct agent *a, const struct msg *m)
 	return 0;
 }
 
-/* Send one spooled result; returns 0, or -1 to stop pumping. */
-static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq)
+/*
+ * The body of spooled record seq: the result, or (for a record too big for
+ * any frame, spooled by a version without the limit, or unreadable) a small
+ * result that says why it cannot be sent, so the number is still accounted.
+ */
+static json_t *upload_body(struct agent *a, const void *data, size_t len, uint64_t seq)
 {
 	json_error_t jerr;
-	json_t *body = json_loadb(data, len, 0, &jerr);
-	if (!json_is_object(body)) {
-		/* Checksummed on disk, so this is our own bug: report, skip it. */
-		agent_log(a, "spooled result %llu is not a JSON object; skipped",
-			  (unsigned long long)seq);
-		json_decref(body);
-		body = json_pack("{s:s}", "error", "unreadable spooled result");
+	json_t *body = len <= SPOOL_MAX_APPEND ? json_loadb(data, len, 0, &jerr) : NULL;
+	if (json_is_object(body))
+		return body;
+	json_decref(body);
+	char why[160];
+	snprintf(why, sizeof why, len > SPOOL_MAX_APPEND ? "spooled result of %zu bytes is over"
+		 " the frame limit; not sent" : "spooled result of %zu bytes is not a JSON object",
+		 len);
+	agent_log(a, "spooled result %llu: %s", (unsigned long long)seq, why);
+	return json_pack("{s:s,s:I}", "error", why, "timestamp", (json_int_t)time(NULL));
+}
+
+/* Note seq as sent and unacked. */
+static void flight_push(struct agent *a, uint64_t seq)
+{
+	a->inflight[(a->flight0 + a->nflight++) % AGENT_WINDOW] = seq;
+}
+
+/* Forget the sent sequences up to seq (acked). */
+static void flight_ack(struct agent *a, uint64_t seq)
+{
+	while (a->nflight && a->inflight[a->flight0] <= seq) {
+		a->flight0 = (a->flight0 + 1) % AGENT_WINDOW;
+		a->nflight--;
 	}
+}
+
+/* Send one spooled result; returns 0, or -1 to stop pumping (it is sent again later). */
+static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq)
+{
+	json_t *body = upload_body(a, data, len, seq);
 	json_int_t msm = json_integer_value(json_object_get(body, "msm_id"));
 	struct msg m = { .type = MSG_RESULT, .seq = (int64_t)seq, .msm_id = msm < 0 ? 0 : msm,
-			 .body = body };
-	int rc = link_send(a, &m);
+			 .body = body, .epoch = spool_epoch_of(a->spool, seq),
+			 .prev = (int64_t)a->sent_seq };
+	int rc = body ? link_send(a, &m) : -1;
 	json_decref(body);
-	if (rc == 0) {
-		a->sent_seq = seq;
-		a->uploads++;
+	if (rc < 0) {
+		spool_read_back(a->spool, seq);
+		return -1;
 	}
-	return rc;
+	a->sent_seq = seq;
+	flight_push(a, seq);
+	a->uploads++;
+	return 0;
 }
 
 /* See agent_int.h. */
 void link_pump(struct agent *a)
 {
 	char err[300];
-	while (a->conn && a->welcomed && a->sent_seq - a->acked_seq < AGENT_WINDOW &&
+	while (a->conn && a->welcomed && a->nflight < AGENT_WINDOW &&
 	       conn_pending(a->conn) < (1u << 20)) {
 		const void *data;
 		size_t len;
@@ -166,23 +203,52 @@ void link_pump(struct agent *a)
 	}
 }
 
-/* WELCOME: the controller's highest stored sequence; start uploading. */
-static void welcome(struct agent *a, const struct msg *m)
+/* Take a new sequence epoch from sequence from on; why is logged. */
+static void new_epoch(struct agent *a, uint64_t from, const char *why)
 {
 	char err[300];
+	int64_t epoch;
+	if (spool_new_epoch(a->spool, from, &epoch, err, sizeof err) < 0)
+		agent_log(a, "%s", err);
+	else
+		agent_log(a, "new sequence epoch %lld from result %llu: %s", (long long)epoch,
+			  (unsigned long long)from, why);
+}
+
+/* WELCOME: the controller's highest stored sequence of our epoch; start uploading. */
+static void welcome(struct agent *a, const struct msg *m)
+{
 	a->welcomed = 1;
 	a->backoff_ms = 0;
 	a->connects++;
-	if (spool_skip_to(a->spool, (uint64_t)m->seq, err, sizeof err) < 0)
-		agent_log(a, "%s", err);
+	uint64_t next = spool_next_seq(a->spool);
+	if ((uint64_t)m->seq >= next && m->epoch == spool_epoch_of(a->spool, next)) {
+		char why[160];
+		snprintf(why, sizeof why, "the controller holds results up to %lld of epoch %lld"
+			 " (this agent was restored or copied)", (long long)m->seq, (long long)m->epoch);
+		new_epoch(a, next, why);
+	}
 	spool_rewind(a->spool);
-	a->acked_seq = spool_next_seq(a->spool) - 1 - spool_depth(a->spool);
-	a->sent_seq = a->acked_seq;
+	a->acked_seq = a->sent_seq = spool_acked(a->spool);
+	a->nflight = a->flight0 = 0;
 	agent_log(a, "connected to the controller; %llu results to upload",
 		  (unsigned long long)spool_depth(a->spool));
 	a->tel_sent = 0;          /* a new connection gets the newest timing report */
 	agent_send_status(a);
 	link_pump(a);
+}
+
+/* EPOCH: our results from seq on collide with others the controller holds. */
+static void epoch(struct agent *a, const struct msg *m)
+{
+	uint64_t seq = (uint64_t)m->seq;
+	if (seq <= spool_acked(a->spool) || seq >= spool_next_seq(a->spool) ||
+	    spool_epoch_of(a->spool, seq) != m->epoch) {
+		conn_close(a->conn, "epoch change for results this agent does not hold",
+			   "bad epoch message from the controller");
+		return;
+	}
+	new_epoch(a, seq, m->reason);
 }
 
 /* ACK: every result up to seq is stored; forget them. */
@@ -196,6 +262,7 @@ static void ack(struct agent *a, const struct msg *m)
 	}
 	if (spool_ack(a->spool, seq, err, sizeof err) < 0)
 		agent_log(a, "%s", err);
+	flight_ack(a, seq);
 	if (seq > a->acked_seq)
 		a->acked_seq = seq;
 	a->acks++;
@@ -214,6 +281,7 @@ static void on_msg(struct conn *c, struct msg *m, void *arg)
 	switch (m->type) {
 	case MSG_WELCOME: welcome(a, m); break;
 	case MSG_ACK: ack(a, m); break;
+	case MSG_EPOCH: epoch(a, m); break;
 	case MSG_MSM: sched_put(a, m); break;
 	case MSG_MSM_STOP: sched_stop(a, m->msm_id); break;
 	case MSG_NOPROBE: agent_noprobe_put(a, m); break;

@@ -10,6 +10,7 @@
  */
 #include "agent/agent_int.h"
 #include "agent/slot.h"
+#include "util/wallclock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 		link_send(a, &r);
 	}
 	/* A timer may fire a moment before the wall clock reaches its slot. */
-	int64_t now = time(NULL);
+	int64_t now = wallclock_now();
 	arm(e, now > e->next ? now : e->next);
 	sched_save(a);
 }
@@ -98,7 +99,7 @@ void sched_put(struct agent *a, const struct msg *m)
 	struct sched_entry t = {
 		.msm_id = m->msm_id, .def = m->body, .start = m->start, .stop = m->stop,
 		.interval = m->interval, .spread = m->spread,
-		.base = m->start ? m->start : time(NULL),
+		.base = m->start ? m->start : wallclock_now(),
 	};
 	sched_add(a, &t);
 	sched_save(a);
@@ -115,7 +116,7 @@ void sched_add(struct agent *a, const struct sched_entry *t)
 	e->def = json_deep_copy(t->def);
 	e->ev = event_new(a->base, -1, 0, fire, e);
 	LIST_INSERT_HEAD(&a->sched, e, link);
-	arm(e, time(NULL));
+	arm(e, wallclock_now());
 }
 
 /* See agent_int.h. */

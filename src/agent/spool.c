@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* fsync the spool directory so a created or removed file name is durable. */
-static int sync_dir(struct spool *sp)
+/* See spool_int.h. */
+int spool_sync_dir(struct spool *sp)
 {
 	int fd = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -28,7 +28,7 @@ int spool_seg_create(struct spool *sp, uint64_t first, char *err, size_t errlen)
 	char path[PATH_MAX];
 	spool_seg_path(sp, first, path, sizeof path);
 	int fd = sp->sys.open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, sp->sys.arg);
-	if (fd < 0 || sync_dir(sp) < 0) {
+	if (fd < 0 || spool_sync_dir(sp) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -88,7 +88,7 @@ static void cut_back(struct spool *sp, const char *what, char *err, size_t errle
 enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 			       uint64_t *seq, char *err, size_t errlen)
 {
-	if (sp->broken || len > SPOOL_MAX_RECORD) {
+	if (sp->broken || len > SPOOL_MAX_APPEND) {
 		snprintf(err, errlen, "%s: %s", sp->dir, sp->broken ?
 			 "a failed write could not be undone; reopen the spool" : "record too big");
 		return SPOOL_ERROR;
@@ -160,23 +160,7 @@ int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen)
 	while (sp->nsegs > 1 && sp->segs[0].next - 1 <= seq)
 		if (retire_oldest(sp, err, errlen) < 0)
 			return -1;
-	return sync_dir(sp) < 0 ? -1 : 0;
-}
-
-/* See spool.h. */
-int spool_skip_to(struct spool *sp, uint64_t seq, char *err, size_t errlen)
-{
-	struct spool_seg *a = &sp->segs[sp->nsegs - 1];
-	if (a->next > seq)
-		return 0;
-	int empty = a->bytes == 0;
-	if (spool_seg_create(sp, seq + 1, err, errlen) < 0)
-		return -1;
-	if (empty && sp->nsegs == 2) {
-		sp->acked = seq;
-		return retire_oldest(sp, err, errlen);
-	}
-	return 0;
+	return spool_sync_dir(sp) < 0 ? -1 : 0;
 }
 
 /* See spool.h. */
@@ -190,6 +174,12 @@ uint64_t spool_depth(const struct spool *sp)
 			n += s->next - from;
 	}
 	return n;
+}
+
+/* See spool.h. */
+uint64_t spool_acked(const struct spool *sp)
+{
+	return sp->acked;
 }
 
 /* See spool.h. */
@@ -215,5 +205,6 @@ void spool_close(struct spool *sp)
 		close(sp->rd_fd);
 	free(sp->segs);
 	free(sp->buf);
+	free(sp->epochs);
 	free(sp);
 }

@@ -3,8 +3,9 @@
  * append-only segment files (DIR/<first sequence>.seg), each record framed
  * and checksummed (CRC-32C) and fsync'd before spool_append returns, so a
  * result counts as done only once it is on disk. Every record gets the next
- * sequence number; the pair (agent, sequence) identifies a result for the
- * controller's exactly-once ingest. Records are deleted only when the
+ * sequence number; (agent, epoch, sequence) identifies a result for the
+ * controller's exactly-once ingest (spool_epoch.c: the epoch changes when the
+ * agent was found rewound). Records are deleted only when the
  * controller acks them (a segment file is removed once all its records are
  * acked). On open, a torn or corrupt tail is detected by its checksum and cut
  * off; everything before it is kept. A size limit makes spool_append refuse
@@ -17,9 +18,13 @@
 #include <stdint.h>
 
 #include "agent/spool_sys.h"
+#include "proto/frame.h"
 
 #define SPOOL_REC_HEADER 20            /* magic, length, sequence, CRC */
-#define SPOOL_MAX_RECORD (1024u * 1024u)
+#define SPOOL_MAX_RECORD (1024u * 1024u)   /* longest record read back from disk */
+/* Longest record appended: one that a RESULT frame can always carry whole
+   (proto/msg.h, MSG_RESULT_ENVELOPE), so a spooled result is never stuck. */
+#define SPOOL_MAX_APPEND (FRAME_MAX_PAYLOAD - 1024u)
 
 enum spool_status {
 	SPOOL_OK = 0,
@@ -56,8 +61,9 @@ void spool_close(struct spool *sp);
 /*
  * Append one record of len bytes, write it and fsync it. On SPOOL_OK *seq gets
  * its sequence number. SPOOL_FULL: over the size limit, nothing written.
- * SPOOL_ERROR: a system call failed (reason in err) and the segment was cut
- * back to where it was, so the record does not exist.
+ * SPOOL_ERROR: a system call failed, or the record is over SPOOL_MAX_APPEND
+ * (reason in err) and the segment was cut back to where it was, so the record
+ * does not exist.
  */
 enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 			       uint64_t *seq, char *err, size_t errlen);
@@ -74,6 +80,9 @@ int spool_would_fill(const struct spool *sp, size_t len);
 int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *seq,
 		    char *err, size_t errlen);
 
+/* The record seq that spool_read_next gave could not be sent: give it again next. */
+void spool_read_back(struct spool *sp, uint64_t seq);
+
 /* Move the read cursor back to the oldest unacked record (after a reconnect). */
 void spool_rewind(struct spool *sp);
 
@@ -84,12 +93,18 @@ void spool_rewind(struct spool *sp);
  */
 int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen);
 
+/* The sequence epoch record seq belongs to (spool_epoch.c). */
+int64_t spool_epoch_of(const struct spool *sp, uint64_t seq);
+
 /*
- * Make sure the next sequence number is above seq (the controller tells the
- * highest one it stored, e.g. after the spool directory was lost). Returns 0
- * or -1 with err.
+ * Number the records from sequence from on in a new random epoch (the
+ * controller holds other results under their numbers); *epoch gets it.
+ * Durable before it returns 0; -1 with err.
  */
-int spool_skip_to(struct spool *sp, uint64_t seq, char *err, size_t errlen);
+int spool_new_epoch(struct spool *sp, uint64_t from, int64_t *epoch, char *err, size_t errlen);
+
+/* Every record up to this sequence is acked. */
+uint64_t spool_acked(const struct spool *sp);
 
 /* Unacked records, their bytes on disk, and the next sequence number. */
 uint64_t spool_depth(const struct spool *sp);

@@ -20,6 +20,12 @@ struct spool_seg {
 	uint64_t bytes;
 };
 
+/* Records from sequence from on belong to epoch (spool_epoch.c). */
+struct spool_epoch {
+	uint64_t from;
+	int64_t epoch;
+};
+
 struct spool {
 	char dir[PATH_MAX - 32];
 	struct spool_sys sys;
@@ -38,6 +44,8 @@ struct spool {
 	int rd_fd;
 	uint8_t *buf;
 	size_t bufcap;
+	struct spool_epoch *epochs;   /* by from, ascending */
+	size_t nepochs;
 };
 
 /* Write the path of the segment starting at first into out. */
@@ -58,6 +66,15 @@ int spool_rec_crc_ok(const uint8_t h[SPOOL_REC_HEADER], const void *data, size_t
 
 /* Make sure sp->buf holds at least n bytes; returns 0 or -1. */
 int spool_buf_reserve(struct spool *sp, size_t n);
+
+/* fsync the spool directory so a created, renamed or removed name is durable. */
+int spool_sync_dir(struct spool *sp);
+
+/*
+ * Read DIR/epochs, or start the epochs of a fresh spool (a random one) or of
+ * one from before epochs (epoch 0); returns 0 or -1 with err.
+ */
+int spool_epochs_open(struct spool *sp, int fresh, char *err, size_t errlen);
 
 /* Create the empty segment starting at first and make it the active one. */
 int spool_seg_create(struct spool *sp, uint64_t first, char *err, size_t errlen);

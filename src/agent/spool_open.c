@@ -215,7 +215,10 @@ struct spool *spool_open(const char *dir, const struct spool_opts *opts,
 	if (spool_init(sp, dir, opts, err, errlen) < 0 || list_segments(sp, err, errlen) < 0 ||
 	    recover_all(sp, rec, err, errlen) < 0)
 		goto fail;
-	if (sp->nsegs == 0 ? spool_seg_create(sp, 1, err, errlen) < 0 : open_active(sp, err, errlen) < 0)
+	int fresh = sp->nsegs == 0;
+	if (fresh ? spool_seg_create(sp, 1, err, errlen) < 0 : open_active(sp, err, errlen) < 0)
+		goto fail;
+	if (spool_epochs_open(sp, fresh, err, errlen) < 0)
 		goto fail;
 	sp->acked = sp->segs[0].first - 1;
 	spool_rewind(sp);

@@ -88,6 +88,15 @@ bad:
 }
 
 /* See spool.h. */
+void spool_read_back(struct spool *sp, uint64_t seq)
+{
+	if (seq > sp->acked && seq < sp->rd_seq) {
+		sp->rd_seq = seq;
+		sp->rd_first = 0;     /* found again from the segment's start */
+	}
+}
+
+/* See spool.h. */
 void spool_rewind(struct spool *sp)
 {
 	sp->rd_seq = sp->acked + 1;

@@ -32,7 +32,8 @@ struct api_hooks {
 	void (*withdrawn)(void *arg, int64_t msm_id, const int64_t *ids, size_t n);
 	/* true if the agent is connected now */
 	int (*connected)(void *arg, int64_t agent_id);
-	/* commit the results waiting to be stored, before reading results */
+	/* commit what waits to be stored: before reading results, and before a
+	   write, so the write is its own transaction, durable before the answer */
 	void (*flush)(void *arg);
 };
 

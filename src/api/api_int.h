@@ -70,6 +70,13 @@ char *api_page_link(const char *base, const char *path, const char *query, long 
 /* Unix seconds now. */
 int64_t api_now(void);
 
+/*
+ * Commit whatever the controller holds in its open group-commit transaction,
+ * so that the write that follows runs (and commits) on its own: an API write
+ * is answered, and sent to agents, only once it is durable.
+ */
+void api_commit_pending(struct api *a);
+
 /* The API form of a probe (store row from probe_page); new reference. */
 json_t *api_probe_json(const struct api *a, const json_t *row);
 

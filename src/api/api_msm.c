@@ -137,6 +137,7 @@ void api_msm_stop(struct api_call *c)
 	json_decref(row);
 	if (stopped)
 		return api_error(c, 400, "Measurement %lld is already stopped", (long long)c->route.id);
+	api_commit_pending(c->api);
 	if (c->api->store->ops->msm_stop(c->api->store, c->route.id, api_now(), err, sizeof err) < 0)
 		return api_error(c, 500, "%s", err);
 	if (c->api->hooks.stopped)

@@ -1,7 +1,8 @@
 /*
  * api_msm_create: POST /measurements/ (a RIPE Atlas create request: each
  * definition becomes one measurement on the probes its sources select, all
- * stored in one transaction, then sent to the connected participants), and
+ * stored in one transaction of their own, committed before the answer and
+ * before they are sent to the connected participants), and
  * POST /measurements/{id}/participation-requests/ (add probes, or take
  * participants out). Nothing is stored unless the whole request is valid.
  */
@@ -111,6 +112,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 						requested, now };
 		rc |= defs[i] == NULL;
 	}
+	api_commit_pending(c->api);
 	if (rc || c->api->store->ops->api->msm_create(c->api->store, am, req->ndefs, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", rc ? "out of memory" : err);
@@ -170,6 +172,7 @@ void api_msm_create(struct api_call *c)
 static int add_probes(struct api_call *c, const json_t *row, const int64_t *ids, size_t n)
 {
 	char err[256];
+	api_commit_pending(c->api);
 	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 0, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", err);
@@ -200,6 +203,7 @@ static size_t removals(const struct api_create *req)
 static int remove_probes(struct api_call *c, const int64_t *ids, size_t n)
 {
 	char err[256];
+	api_commit_pending(c->api);
 	if (c->api->store->ops->api->msm_participants(c->api->store, c->route.id, ids, n, 1, err,
 						      sizeof err) < 0) {
 		api_error(c, 500, "%s", err);

@@ -219,6 +219,13 @@ static int start_http(struct api *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* See api_int.h. */
+void api_commit_pending(struct api *a)
+{
+	if (a->hooks.flush)
+		a->hooks.flush(a->hooks.arg);
+}
+
 /* See api.h. */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
 		    const struct api_hooks *hooks, char *err, size_t errlen)

@@ -11,6 +11,7 @@
 #include "lab/cmd_lab.h"
 #include "msm/ping/ping_cmd.h"
 #include "msm/trace/trace_cmd.h"
+#include "scan/cmd_scan.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static const struct command commands[] = {
 	{ "version", cmd_version, "print the version" },
 	{ "ping", cmd_ping, "ping targets: icmp-echo, udp, tcp-syn, tcp-ack (kernel timestamps)" },
 	{ "trace", cmd_trace, "traceroute to targets: udp, udp-paris, icmp, icmp-paris, tcp-ack, tcp-syn" },
+	{ "scan", cmd_scan, "map every routed /24 (or IPv6 prefix) statelessly: icmp-paris, udp-paris, tcp-ack" },
 	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "noprobe", cmd_noprobe, "the platform no-probe list: add, remove, list (controller)" },

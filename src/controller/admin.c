@@ -312,12 +312,15 @@ static json_t *stats(struct controller *c, const json_t *req, char *err, size_t 
 		admitted += s->admitted;
 	}
 	ingest_flush(c);
-	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "commits", (json_int_t)c->commits,
+	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I}", "commits",
+			 (json_int_t)c->commits,
 			 "commit_seconds", c->commit_seconds, "stored", (json_int_t)c->stored,
 			 "duplicates", (json_int_t)c->duplicates, "refused",
 			 (json_int_t)c->refused_conns, "connections", (json_int_t)sessions,
 			 "agents_connected", (json_int_t)admitted, "results_in_store",
-			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp);
+			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp,
+			 "results_refused", (json_int_t)c->results_refused, "results_refused_in_store",
+			 (json_int_t)c->store->ops->results_refused(c->store, 0));
 }
 
 /* sessions {agent} → [sessions]. */

@@ -244,6 +244,11 @@ static void show_agent(const json_t *a)
 	const json_t *reach = json_object_get(a, "reach"), *t = json_object_get(a, "timing");
 	printf("agent %s  %s  %s  org %s\n", text(a, "id", b, sizeof b), text(a, "role", b, sizeof b),
 	       text(a, "fp", b, sizeof b), text(a, "org", b, sizeof b));
+	if (json_integer_value(json_object_get(a, "results_refused")))
+		printf("results refused: %lld (see the controller's log for why)\n",
+		       (long long)json_integer_value(json_object_get(a, "results_refused")));
+	if (json_is_string(json_object_get(a, "rewound")))
+		printf("found rewound: %s\n", json_string_value(json_object_get(a, "rewound")));
 	if (!json_is_object(reach)) {
 		printf("reach check: none yet (it starts when a second agent is connected)\n");
 	} else {

@@ -33,8 +33,14 @@ struct session {
 	int admitted;           /* key checked and HELLO accepted */
 	int64_t sid;            /* store session id, 0 before admission */
 	int64_t last_heard;     /* monotonic seconds */
-	int64_t queued_seq;     /* highest result seq queued for commit */
+	int64_t queued_seq;     /* highest result seq of this batch to ack */
+	int ack_blocked;        /* a result of this batch was not stored: ack nothing past it */
+	int64_t epoch;          /* the epoch its HELLO named (its next results'; a RESULT
+				   names its own, older ones may be of an older epoch) */
+	int64_t last_seq;       /* sequence of the last result received (0: none yet) */
+	uint64_t stream;        /* names this session's results in a batch (ingest.c) */
 	uint64_t results;       /* results received in this session */
+	uint64_t refused;       /* of them refused (ingest.c) */
 	int reach_wait;         /* its reach check waits for another agent */
 };
 
@@ -58,6 +64,9 @@ struct controller {
 	size_t nbatch;
 	int in_txn;                 /* a group-commit transaction is open */
 	uint64_t stored, duplicates, refused_conns;
+	uint64_t results_refused;   /* results refused since start (ingest.c) */
+	uint64_t rewinds;           /* agents found rewound since start */
+	uint64_t streams;           /* sessions admitted since start (names their results) */
 	uint64_t commits;
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
@@ -86,7 +95,11 @@ struct session *session_of_agent(struct controller *c, int64_t agent_id);
 /* Make s the admitted session of its agent (or, with s NULL, of none); 0 or -1. */
 int session_index(struct controller *c, int64_t agent_id, struct session *s);
 
-/* Queue a result for commit; it is acked once committed. Returns 0 or -1. */
+/*
+ * Queue a result for commit; it is acked once committed. Returns 0, or -1
+ * (then the session is closed: a store or memory failure, or a result out of
+ * order).
+ */
 int ingest_add(struct controller *c, struct session *s, const struct msg *m);
 
 /*
@@ -100,6 +113,9 @@ void ingest_flush(struct controller *c);
 
 /* Forget a closing session in the pending batch (its results stay queued, unacked). */
 void ingest_forget(struct controller *c, struct session *s);
+
+/* Record and log that the agent of s was found rewound (why says how). */
+void ingest_rewound(struct controller *c, struct session *s, const char *why);
 
 /* Free the batch buffers. */
 void ingest_free(struct controller *c);

@@ -2,9 +2,16 @@
  * ingest: exactly-once result ingest with group commit. Results from all
  * sessions are queued and committed together in one store transaction (with
  * the session and status writes made meanwhile) when the batch is full or
- * flush_ms has passed; only then does each session get an ACK up to its
- * highest committed sequence. The store drops a re-uploaded (agent, seq), so
- * an agent that resends after a lost ack changes nothing.
+ * flush_ms has passed; only then does each session get an ACK up to the
+ * last result of its unbroken run that was committed (stored, found stored
+ * already, or refused). The store drops a re-uploaded (agent, seq), so
+ * an agent that resends after a lost ack changes nothing. A result of a
+ * measurement the agent was never given is refused: logged with the reason,
+ * counted, and recorded as refused in the same commit (so it is acked and
+ * the agent's spool lets it go), never stored. A result (agent, epoch, seq)
+ * whose number holds another result already means the agent was rewound
+ * (restored from a snapshot, or copied): it is not stored nor acked, nor is
+ * anything after it, and the agent is told to take a new epoch.
  */
 #include "controller/controller_int.h"
 
@@ -36,7 +43,7 @@ static int reserve(struct controller *c)
 static void arm(struct controller *c)
 {
 	if (!event_pending(c->flush, EV_TIMEOUT, NULL)) {
-		struct timeval tv = { 0, c->opts.flush_ms * 1000 };
+		struct timeval tv = { c->opts.flush_ms / 1000, c->opts.flush_ms % 1000 * 1000 };
 		event_add(c->flush, &tv);
 	}
 }
@@ -55,17 +62,74 @@ void ingest_txn(struct controller *c)
 	arm(c);
 }
 
+/*
+ * Why a result of s cannot be stored, or NULL if it can: only measurements
+ * the agent was given (running, stopped or taken away since) take its
+ * results. -1 in *failed on a store error.
+ */
+static const char *refusal(struct controller *c, struct session *s, const struct msg *m,
+			   int *failed)
+{
+	char err[256];
+	int assigned = c->store->ops->msm_assigned(c->store, m->msm_id, s->agent.id, err, sizeof err);
+	*failed = assigned < 0;
+	if (assigned < 0)
+		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
+	return assigned == 0 ? "was never assigned to it" : NULL;
+}
+
+/* Log a refused result: the first ten of a session, then every thousandth. */
+static void log_refusal(struct controller *c, struct session *s, const struct msg *m,
+			const char *why)
+{
+	s->refused++;
+	c->results_refused++;
+	if (s->refused <= 10 || s->refused % 1000 == 0)
+		ctl_log(c, "agent %lld: result %lld refused: measurement %lld %s"
+			" (%llu refused in this session)", (long long)s->agent.id, (long long)m->seq,
+			(long long)m->msm_id, why, (unsigned long long)s->refused);
+}
+
+/*
+ * True if m continues s's run of results: an agent sends its results in
+ * sequence order, each naming the one it sent before (prev), so an ack can
+ * only ever cover what came without a gap. A break is logged and closes s
+ * (the agent then sends again from its oldest unacked result).
+ */
+static int in_order(struct controller *c, struct session *s, const struct msg *m)
+{
+	if (s->last_seq == 0 || (m->seq > s->last_seq && (m->prev == 0 || m->prev == s->last_seq))) {
+		s->last_seq = m->seq;
+		return 1;
+	}
+	char why[200];
+	snprintf(why, sizeof why, "result %lld follows %lld, but the result before it here was %lld:"
+		 " send again from the oldest unacked", (long long)m->seq,
+		 (long long)(m->prev ? m->prev : m->seq - 1), (long long)s->last_seq);
+	ctl_log(c, "agent %lld: %s", (long long)s->agent.id, why);
+	ingest_flush(c);          /* what came before the break is stored and acked first */
+	conn_close(s->conn, why, why);
+	return 0;
+}
+
 /* See controller_int.h. */
 int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 {
-	if (reserve(c) < 0)
+	if (reserve(c) < 0 || !in_order(c, s, m))
+		return -1;
+	int failed;
+	const char *why = refusal(c, s, m, &failed);
+	if (failed)
 		return -1;
 	char *body = json_dumps(m->body, JSON_COMPACT);
 	if (!body)
 		return -1;
+	if (why)
+		log_refusal(c, s, m, why);
 	c->batch[c->nbatch] = (struct store_result){
 		.agent_id = s->agent.id, .seq = m->seq, .msm_id = m->msm_id,
-		.body = body, .len = strlen(body),
+		.body = body, .len = strlen(body), .refused = why, .epoch = m->epoch,
+		.stream = s->stream,
 	};
 	c->batch_from[c->nbatch++] = s;
 	s->results++;
@@ -76,23 +140,68 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 	return 0;
 }
 
-/* After a commit: one ACK per session up to its highest sequence in the batch. */
+/* See controller_int.h. */
+void ingest_rewound(struct controller *c, struct session *s, const char *why)
+{
+	char err[256];
+	c->rewinds++;
+	ctl_log(c, "agent %lld rewound: %s", (long long)s->agent.id, why);
+	if (c->store->ops->agent_rewound(c->store, s->agent.id, why, time(NULL), err,
+					 sizeof err) < 0)
+		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
+}
+
+/*
+ * A result of s collides with another stored under the same (agent, epoch,
+ * seq): the agent was rewound (restored from a snapshot) or copied. Tell it
+ * to number its results from r->seq on in a new epoch, and close.
+ */
+static void conflict(struct controller *c, struct session *s, const struct store_result *r)
+{
+	char why[200];
+	snprintf(why, sizeof why, "result %lld of epoch %lld differs from the one stored under that"
+		 " number: number it and what follows in a new epoch", (long long)r->seq,
+		 (long long)r->epoch);
+	ingest_rewound(c, s, why);
+	struct msg e = { .type = MSG_EPOCH, .epoch = r->epoch, .seq = r->seq, .reason = why };
+	char err[128];
+	if (conn_send(s->conn, &e, err, sizeof err) < 0)
+		ctl_log(c, "agent %lld: epoch: %s", (long long)s->agent.id, err);
+	conn_close(s->conn, why, why);
+}
+
+/*
+ * After a commit: one ACK per session up to the last of its results in the
+ * batch before any that was not stored, so an ack covers an unbroken run;
+ * a session whose result conflicted is told so.
+ */
 static void send_acks(struct controller *c)
 {
 	for (size_t i = 0; i < c->nbatch; i++) {
 		struct session *s = c->batch_from[i];
-		if (s && c->batch[i].seq > s->queued_seq)
+		enum store_outcome o = c->batch[i].outcome;
+		if (!s || s->ack_blocked)
+			continue;
+		if (o == STORE_CONFLICT || o == STORE_SKIPPED)
+			s->ack_blocked = 1;
+		else if (c->batch[i].seq > s->queued_seq)
 			s->queued_seq = c->batch[i].seq;
 	}
 	for (size_t i = 0; i < c->nbatch; i++) {
 		struct session *s = c->batch_from[i];
-		if (!s || s->queued_seq == 0)
-			continue;
+		if (!s || (s->queued_seq == 0 && !s->ack_blocked))
+			continue;     /* done at its first result in the batch */
 		struct msg ack = { .type = MSG_ACK, .seq = s->queued_seq };
 		char err[128];
-		if (conn_send(s->conn, &ack, err, sizeof err) < 0)
+		if (s->queued_seq && conn_send(s->conn, &ack, err, sizeof err) < 0)
 			ctl_log(c, "agent %lld: ack: %s", (long long)s->agent.id, err);
+		for (size_t j = i; s->ack_blocked && j < c->nbatch; j++)
+			if (c->batch_from[j] == s && c->batch[j].outcome == STORE_CONFLICT) {
+				conflict(c, s, &c->batch[j]);
+				break;
+			}
 		s->queued_seq = 0;
+		s->ack_blocked = 0;
 	}
 }
 
@@ -135,7 +244,8 @@ void ingest_flush(struct controller *c)
 				conn_close(c->batch_from[i]->conn, "controller storage error", err);
 	} else {
 		c->stored += (uint64_t)added;
-		c->duplicates += c->nbatch - (size_t)added;
+		for (size_t i = 0; i < c->nbatch; i++)
+			c->duplicates += c->batch[i].outcome == STORE_DUPLICATE;
 		send_acks(c);
 	}
 	clear(c);

@@ -122,7 +122,10 @@ static void hello(struct session *s, const struct msg *m)
 		conn_close(old->conn, "replaced by a newer connection", "replaced by a newer connection");
 	int64_t max = 0;
 	ingest_txn(c);
-	if (c->store->ops->result_max_seq(c->store, s->agent.id, &max, err, sizeof err) < 0 ||
+	s->epoch = m->epoch;
+	s->stream = ++c->streams;
+	if (c->store->ops->result_max_seq(c->store, s->agent.id, s->epoch, &max, err,
+					  sizeof err) < 0 ||
 	    c->store->ops->session_open(c->store, s->agent.id, time(NULL), s->peer, &s->sid,
 					err, sizeof err) < 0) {
 		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
@@ -137,7 +140,14 @@ static void hello(struct session *s, const struct msg *m)
 	if (!c->opts.quiet)
 		ctl_log(c, "agent %lld (%s, %s, version %s) connected from %s",
 			(long long)s->agent.id, s->agent.role, s->agent.org, m->version, s->peer);
-	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max };
+	if (m->seq > 0 && max >= m->seq) {
+		char why[200];
+		snprintf(why, sizeof why, "it numbers from %lld in epoch %lld, but results up to %lld"
+			 " of that epoch are stored (restored from a snapshot, or a copy with the same"
+			 " key?)", (long long)m->seq, (long long)s->epoch, (long long)max);
+		ingest_rewound(c, s, why);
+	}
+	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max, .epoch = s->epoch };
 	send_msg(s, &w);
 	noprobe_send(c, s);
 	assign_send_all(c, s);

@@ -155,4 +155,35 @@ struct eng_timer *engine_timer_new(struct engine *e, eng_timer_fn fn, void *arg)
 void engine_timer_arm(struct engine *e, struct eng_timer *t, uint64_t delay_ns);
 void engine_timer_free(struct engine *e, struct eng_timer *t);
 
+/*
+ * A stateless stream of probes (`vantage scan`): whenever the pps budget
+ * has a token left after the engine's own queue, the engine asks the stream
+ * for its next packet, checks the policy, sends it on the raw socket of its
+ * family and keeps nothing of it. Every received packet no live probe
+ * claims goes to the stream with its receive time, which must find in the
+ * packet itself what it needs (see src/scan/stamp.h).
+ */
+struct eng_stream_ops {
+	/* fill np (kind, dst, src, ttl, ids, ports, payload) of the next probe,
+	   which leaves at now_mono_ns; false when there is none for now
+	   (engine_stream_kick asks again) */
+	bool (*next)(void *ctx, uint64_t now_mono_ns, struct net_probe *np);
+	/* the probe just filled left (err 0), was refused by the policy
+	   (refused) or failed to send (err = errno) */
+	void (*sent)(void *ctx, const struct net_probe *np, int err, bool refused);
+	/* a received packet (parsed r, bytes buf[0..len)) that no live probe
+	   claims; rx_mono_ns is when it arrived on the monotonic clock, from the
+	   kernel's receive stamp when kernel is true */
+	void (*reply)(void *ctx, const struct net_reply *r, const uint8_t *buf, size_t len,
+		      uint64_t rx_mono_ns, bool kernel);
+};
+
+/* Attach a stream (ops NULL detaches it); method names its probes for the
+   policy ("udp-paris", ...). Probes leave by the raw path. */
+void engine_stream_set(struct engine *e, const struct eng_stream_ops *ops, void *ctx,
+		       const char *method);
+
+/* The stream has probes again (after its next returned false). */
+void engine_stream_kick(struct engine *e);
+
 #endif

@@ -81,6 +81,10 @@ struct engine {
 	struct eng_txthread *txt; /* the packet path's sender thread, or NULL */
 	bool txt_failed;        /* it could not start: the path stays here */
 	bool stamps_checked;    /* tslive_wait has run */
+	const struct eng_stream_ops *stream; /* stateless probes (engine_stream.c) */
+	void *stream_ctx;
+	const char *stream_method;
+	bool stream_idle;       /* its next said "none for now" */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
@@ -102,6 +106,9 @@ void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t 
 
 /* Run the send pump soon (after delay_ns). */
 void eng_schedule_pump(struct engine *e, uint64_t delay_ns);
+
+/* The raw socket slot a probe leaves by (engine_send.c). */
+int eng_tx_slot(const struct net_probe *np);
 
 /* libevent callbacks. */
 void eng_pump_cb(evutil_socket_t fd, short what, void *arg);
@@ -128,5 +135,12 @@ struct eng_rxtime {
 	int64_t off;
 	uint32_t off_err;
 };
+
+/* The stream's share of the pump: send up to `budget` of its probes (engine_stream.c). */
+void eng_stream_pump(struct engine *e, uint32_t budget);
+
+/* Hand an unclaimed packet to the stream, if any (engine_stream.c). */
+void eng_stream_reply(struct engine *e, const struct net_reply *r, const uint8_t *buf,
+		      size_t len, const struct rawsock_rx *rx, const struct eng_rxtime *at);
 
 #endif

@@ -116,6 +116,7 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 		n = sigtab_find(&e->sigs, &sig);
 	if (n == NULL) {
 		e->stats.unmatched++;
+		eng_stream_reply(e, &r, buf, len, rx, at);
 		return;
 	}
 	struct eng_probe *p = DL_ENTRY(n, struct eng_probe, sig);

@@ -23,7 +23,7 @@
 #define ENG_TXT_QUEUE 256
 
 /* Which socket slot a probe leaves by. */
-static int tx_slot(const struct net_probe *np)
+int eng_tx_slot(const struct net_probe *np)
 {
 	if (np->dst.family == AF_INET)
 		return ENG_S4_TX;
@@ -198,7 +198,7 @@ static void send_one(struct engine *e, struct eng_probe *p)
 	if (rc == 2)
 		return; /* the sender thread's; eng_sent follows its send */
 	if (rc == 1) {
-		slot = tx_slot(&np);
+		slot = eng_tx_slot(&np);
 		rc = send_raw(e, p, &np, slot, &key);
 	} else if (rc == 0) {
 		e->stats.packet_sent++;
@@ -265,7 +265,10 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 	eng_drain_tap(e);
 	if (e->txt) /* outcomes and stamps; asks for a wake-up for what is out */
 		eng_drain_txts(e, ENG_PK_TX);
+	if (e->stream && !e->stream_idle && dl_empty(&e->sendq))
+		eng_stream_pump(e, pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock),
+					      PUMP_BATCH));
 	/* with the sender's ring full, consuming its outcomes restarts the pump */
-	if (!dl_empty(&e->sendq) && eng_txt_room(e) > 0)
+	if ((!dl_empty(&e->sendq) && eng_txt_room(e) > 0) || (e->stream && !e->stream_idle))
 		eng_schedule_pump(e, pacer_wait_ns(&e->pacer));
 }

@@ -95,6 +95,10 @@ static int layout4(struct synth *g, const uint32_t *count, char *err, size_t err
 		g->as_first4[a] = (uint32_t)n;
 		for (uint32_t k = 0; k < count[a]; k++, n++) {
 			int len = len4_of(g, n);
+			/* A lab-sized space (198.19.0.0/16) cannot hold /16s: there,
+			 * lengths of more than 1/64 of the space become /24s. */
+			if (len < g->p.v4len + 6)
+				len = 24;
 			uint64_t psize = 1ULL << (32 - len);
 			cur = (cur + psize - 1) & ~(psize - 1);
 			if (cur + psize > size - 256) {

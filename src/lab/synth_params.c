@@ -17,9 +17,10 @@ void synth_params_default(struct synth_params *p)
 
 	memset(p, 0, sizeof *p);
 	p->seed = 1;
-	p->prefixes = 1000;
-	p->v4[0] = 240;
-	p->v4len = 4;
+	p->prefixes = 120;
+	p->v4[0] = 198;
+	p->v4[1] = 19;
+	p->v4len = 16;
 	memcpy(p->v6, v6, 16);
 	p->v6len = 33;
 	p->v6_pct = 30;
@@ -157,7 +158,7 @@ static bool aligned(const uint8_t *addr, int len, int bytes)
 /* Check the parameters as a whole (see synth_params.h). */
 int synth_params_check(const struct synth_params *p, bool lab, char *err, size_t errlen)
 {
-	static const uint8_t r198[4] = { 198, 18 }, r240[4] = { 240 };
+	static const uint8_t r198[4] = { 198, 18 };
 	static const uint8_t r6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 
 	if (!aligned(p->v4, p->v4len, 4) || !aligned(p->v6, p->v6len, 16)) {
@@ -165,8 +166,8 @@ int synth_params_check(const struct synth_params *p, bool lab, char *err, size_t
 			 aligned(p->v4, p->v4len, 4) ? "v6" : "v4");
 		return -1;
 	}
-	if (lab && !inside(p->v4, p->v4len, r198, 15) && !inside(p->v4, p->v4len, r240, 4)) {
-		snprintf(err, errlen, "v4: the space must lie in 198.18.0.0/15 or 240.0.0.0/4");
+	if (lab && !inside(p->v4, p->v4len, r198, 15)) {
+		snprintf(err, errlen, "v4: the space must lie in 198.18.0.0/15");
 		return -1;
 	}
 	if (lab && !inside(p->v6, p->v6len, r6, 32)) {

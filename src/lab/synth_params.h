@@ -44,7 +44,7 @@ int synth_params_word(struct synth_params *p, const char *word, char *err, size_
 
 /*
  * Check the parameters as a whole. lab: the spaces must be lab address space
- * (198.18.0.0/15 or 240.0.0.0/4, and 2001:db8::/32). 0, or -1 with err.
+ * (198.18.0.0/15 and 2001:db8::/32). 0, or -1 with err.
  */
 int synth_params_check(const struct synth_params *p, bool lab, char *err, size_t errlen);
 

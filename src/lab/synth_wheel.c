@@ -22,12 +22,10 @@ int synth_wheel_init(struct synth_wheel *w, uint32_t n_slots, uint64_t tick_ns, 
 	}
 	for (uint32_t i = 0; i < n_slots; i++)
 		w->head[i] = w->tail[i] = NIL;
-	for (uint32_t i = 0; i < cap; i++)
-		w->pool[i].next = i + 1 < cap ? i + 1 : NIL;
 	w->n_slots = n_slots;
 	w->tick_ns = tick_ns;
 	w->cap = cap;
-	w->free_head = cap ? 0 : NIL;
+	w->free_head = NIL;         /* freed packets; never used ones come from `fresh` */
 	w->cur = now_ns / tick_ns;
 	return 0;
 }
@@ -50,7 +48,7 @@ bool synth_wheel_add(struct synth_wheel *w, uint64_t now_ns, uint64_t due_ns, co
 
 	if (w->count == 0 && now_ns / w->tick_ns > w->cur)
 		w->cur = now_ns / w->tick_ns;      /* idle: catch up with the clock */
-	if (w->free_head == NIL || len > SYNTH_REPLY_MAX) {
+	if ((w->free_head == NIL && w->fresh == w->cap) || len > SYNTH_REPLY_MAX) {
 		w->dropped++;
 		return false;
 	}
@@ -58,8 +56,12 @@ bool synth_wheel_add(struct synth_wheel *w, uint64_t now_ns, uint64_t due_ns, co
 		tick = w->cur;
 	if (tick >= w->cur + w->n_slots)
 		tick = w->cur + w->n_slots - 1;
-	i = w->free_head;
-	w->free_head = w->pool[i].next;
+	if (w->free_head != NIL) {
+		i = w->free_head;
+		w->free_head = w->pool[i].next;
+	} else {
+		i = w->fresh++;     /* pages of the pool are touched only once used */
+	}
 	w->pool[i].next = NIL;
 	w->pool[i].len = (uint16_t)len;
 	memcpy(w->pool[i].data, data, len);

@@ -25,7 +25,7 @@ struct synth_wheel {
 	uint64_t tick_ns;
 	uint64_t cur;               /* the tick being emptied */
 	struct synth_wheel_pkt *pool;
-	uint32_t cap, free_head, count;
+	uint32_t cap, free_head, fresh, count;
 	uint64_t dropped;           /* the pool was full */
 };
 

@@ -187,7 +187,7 @@ static void no_capability(const struct cli_run *r, const char *why)
 
 /* Open the sockets a family needs, once. false when it cannot. */
 /* Give up every capability (and the means to regain any). */
-static void drop_capabilities(void)
+void msm_cli_drop_capabilities(void)
 {
 	cap_t none = cap_init();
 	if (none != NULL) {
@@ -218,7 +218,7 @@ static bool open_then_drop(struct cli_run *r)
 		r->status = 2;
 		return false;
 	}
-	drop_capabilities();
+	msm_cli_drop_capabilities();
 	return true;
 }
 

@@ -27,7 +27,8 @@ struct field {
 
 static const struct field fields[] = {
 	S(MSG_HELLO, agent, true), S(MSG_HELLO, version, true), S(MSG_HELLO, role, true),
-	S(MSG_WELCOME, agent, true), I(MSG_WELCOME, seq, true),
+	I(MSG_HELLO, epoch, false), I(MSG_HELLO, seq, false),
+	S(MSG_WELCOME, agent, true), I(MSG_WELCOME, seq, true), I(MSG_WELCOME, epoch, false),
 	I(MSG_HEARTBEAT, time, true),
 	S(MSG_STATUS, version, true), I(MSG_STATUS, uptime, true),
 	I(MSG_STATUS, spool_records, true), I(MSG_STATUS, spool_bytes, true),
@@ -37,15 +38,17 @@ static const struct field fields[] = {
 	I(MSG_MSM, interval, false), I(MSG_MSM, spread, false), O(MSG_MSM, body, true),
 	I(MSG_MSM_STOP, msm_id, true),
 	I(MSG_RESULT, seq, true), I(MSG_RESULT, msm_id, true), O(MSG_RESULT, body, true),
+	I(MSG_RESULT, epoch, false), I(MSG_RESULT, prev, false),
 	I(MSG_ACK, seq, true),
 	I(MSG_REFUSE, msm_id, true), S(MSG_REFUSE, reason, true),
 	S(MSG_ERROR, reason, true),
+	I(MSG_EPOCH, epoch, true), I(MSG_EPOCH, seq, true), S(MSG_EPOCH, reason, true),
 	I(MSG_NOPROBE, noprobe_version, true), P(MSG_NOPROBE, prefixes, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error", "noprobe",
+	"result", "ack", "refuse", "error", "epoch", "noprobe",
 };
 
 /* See msg.h. */

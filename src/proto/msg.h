@@ -4,16 +4,28 @@
  * is described by one table in msg.c, used both to encode and to validate on
  * decode (required fields, types, non-negative integers, bounded strings).
  *
- *   HELLO      agent → controller   agent (claimed key fingerprint), version, role
- *   WELCOME    controller → agent   agent, seq (highest sequence already stored)
+ *   HELLO      agent → controller   agent (claimed key fingerprint), version, role,
+ *                                   epoch (its current sequence epoch), seq (the next
+ *                                   sequence number it will give)
+ *   WELCOME    controller → agent   agent, seq (highest sequence already stored in that
+ *                                   epoch: at or beyond the agent's next one, the agent
+ *                                   was rewound and takes a new epoch), epoch
  *   HEARTBEAT  both ways            time (Unix seconds)
  *   STATUS     agent → controller   version, uptime, spool_records, spool_bytes,
  *                                   load_milli, reason (why measuring is paused, if it is),
  *                                   timing (the newest timing report, host/timing_flags.h)
  *   MSM        controller → agent   msm_id, start, stop, interval, spread, body (definition)
  *   MSM_STOP   controller → agent   msm_id
- *   RESULT     agent → controller   seq, msm_id, body (RIPE Atlas result object)
- *   ACK        controller → agent   seq: every result up to seq is durably stored
+ *   RESULT     agent → controller   seq, msm_id, body (RIPE Atlas result object),
+ *                                   epoch (a result is (agent, epoch, seq)), prev (the
+ *                                   sequence of the result sent before it on this
+ *                                   connection: the controller acks only an unbroken run)
+ *   ACK        controller → agent   seq: every result up to seq sent on this connection is
+ *                                   durably stored (or durably refused)
+ *   EPOCH      controller → agent   epoch, seq, reason: results from seq on in that epoch
+ *                                   collide with other results stored under the same
+ *                                   numbers (a rewound or cloned agent); number them in a
+ *                                   new epoch. The controller then closes the connection.
  *   REFUSE     agent → controller   msm_id, reason (e.g. the site's AUP forbids it)
  *   ERROR      both ways            reason; the sender then closes the connection
  *   NOPROBE    controller → agent   noprobe_version, prefixes (the platform no-probe
@@ -41,9 +53,16 @@ enum msg_type {
 	MSG_ACK,
 	MSG_REFUSE,
 	MSG_ERROR,
+	MSG_EPOCH,
 	MSG_NOPROBE,
 	MSG_TYPE_MAX = MSG_NOPROBE,
 };
+
+/*
+ * Room a RESULT's fields other than its body take in a frame: a body of at
+ * most FRAME_MAX_PAYLOAD - MSG_RESULT_ENVELOPE bytes always fits.
+ */
+#define MSG_RESULT_ENVELOPE 1024
 
 /* Longest string field accepted in any message. */
 #define MSG_MAX_STRING 512
@@ -64,6 +83,8 @@ struct msg {
 	const char *role;
 	const char *reason;
 	int64_t seq;
+	int64_t epoch;
+	int64_t prev;
 	int64_t msm_id;
 	int64_t time;
 	int64_t uptime;

@@ -16,19 +16,28 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS agents ("
 	" id INTEGER PRIMARY KEY, fp TEXT UNIQUE NOT NULL, org TEXT NOT NULL,"
 	" role TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '', approved INTEGER NOT NULL DEFAULT 0,"
-	" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER);"
+	" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER, rewound TEXT);"
+	/* AUTOINCREMENT: an id once given is never given again (sqlite_migrate.c). */
 	"CREATE TABLE IF NOT EXISTS measurements ("
-	" id INTEGER PRIMARY KEY, def TEXT NOT NULL, start INTEGER, stop INTEGER,"
+	" id INTEGER PRIMARY KEY AUTOINCREMENT, def TEXT NOT NULL, start INTEGER, stop INTEGER,"
 	" interval INTEGER, spread INTEGER, stopped INTEGER);"
 	"CREATE TABLE IF NOT EXISTS msm_agents ("
 	" msm_id INTEGER NOT NULL REFERENCES measurements(id),"
 	" agent_id INTEGER NOT NULL REFERENCES agents(id),"
 	" refused TEXT, PRIMARY KEY (msm_id, agent_id));"
 	/* Rows are appended in arrival order (a rowid table: each commit writes
-	   few pages); the unique key on (agent_id, seq) makes ingest exactly once. */
+	   few pages); the unique key on (agent_id, epoch, seq) makes ingest exactly
+	   once. An agent's epoch changes when it is found rewound (issue 11). */
 	"CREATE TABLE IF NOT EXISTS results ("
-	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
-	" msm_id INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (agent_id, seq));"
+	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, epoch INTEGER NOT NULL DEFAULT 0,"
+	" seq INTEGER NOT NULL, msm_id INTEGER NOT NULL, body TEXT NOT NULL,"
+	" UNIQUE (agent_id, epoch, seq));"
+	/* Results an agent sent that were refused (e.g. of a measurement it was
+	   never given): kept by (agent, epoch, seq) so they are acked, and counted. */
+	"CREATE TABLE IF NOT EXISTS results_refused ("
+	" agent_id INTEGER NOT NULL, epoch INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL,"
+	" msm_id INTEGER NOT NULL, reason TEXT NOT NULL, time INTEGER NOT NULL,"
+	" PRIMARY KEY (agent_id, epoch, seq));"
 	"CREATE TABLE IF NOT EXISTS sessions ("
 	" id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL, connected INTEGER NOT NULL,"
 	" disconnected INTEGER, peer TEXT, reason TEXT);"
@@ -158,6 +167,9 @@ static void sq_close(struct store *st)
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_finalize(s->put_result);
+	sqlite3_finalize(s->put_refused);
+	sqlite3_finalize(s->assigned);
+	sqlite3_finalize(s->same_body);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -180,10 +192,17 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
-	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
-	    sq_noprobe_schema(s, why, sizeof why) < 0 ||
-	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body)"
-				      " VALUES (?, ?, ?, ?)", why, sizeof why))) {
+	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_migrate(s, why, sizeof why) < 0 ||
+	    sq_api_schema(s, why, sizeof why) < 0 || sq_noprobe_schema(s, why, sizeof why) < 0 ||
+	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
+				      " epoch) VALUES (?, ?, ?, ?, ?)", why, sizeof why)) ||
+	    !(s->same_body = sq_prep(s, "SELECT body = ?4 FROM results WHERE agent_id = ?1"
+				     " AND epoch = ?2 AND seq = ?3", why, sizeof why)) ||
+	    !(s->put_refused = sq_prep(s, "INSERT OR IGNORE INTO results_refused(agent_id, seq,"
+				       " msm_id, reason, time, epoch) VALUES (?, ?, ?, ?, unixepoch(), ?)",
+				       why, sizeof why)) ||
+	    !(s->assigned = sq_prep(s, "SELECT 1 FROM msm_agents WHERE msm_id = ? AND agent_id = ?",
+				    why, sizeof why))) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		sq_close(&s->base);
 		return NULL;
@@ -205,7 +224,10 @@ static const struct store_ops sqlite_ops = {
 	.msm_stop = sq_msm_stop,
 	.msm_for_agent = sq_msm_for_agent,
 	.msm_refused = sq_msm_refused,
+	.msm_assigned = sq_msm_assigned,
+	.results_refused = sq_results_refused,
 	.results_put = sq_results_put,
+	.agent_rewound = sq_agent_rewound,
 	.result_max_seq = sq_result_max_seq,
 	.results_each = sq_results_each,
 	.results_count = sq_results_count,

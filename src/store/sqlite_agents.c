@@ -74,7 +74,10 @@ int sq_agent_list(struct store *st, json_t **out, char *err, size_t errlen)
 		"SELECT a.id, a.fp, a.org, a.role, a.tags, a.approved, a.last_seen, a.status,"
 		" (SELECT COUNT(*) FROM sessions WHERE agent_id = a.id) AS sessions,"
 		" EXISTS (SELECT 1 FROM sessions WHERE agent_id = a.id AND disconnected IS NULL)"
-		" AS connected FROM agents a WHERE removed = 0 ORDER BY a.id", err, errlen);
+		" AS connected,"
+		" (SELECT COUNT(*) FROM results_refused WHERE agent_id = a.id) AS results_refused,"
+		" a.rewound"
+		" FROM agents a WHERE removed = 0 ORDER BY a.id", err, errlen);
 	return q ? sq_list(s, q, out, err, errlen) : -1;
 }
 
@@ -168,4 +171,19 @@ int sq_session_list(struct store *st, int64_t agent_id, json_t **out, char *err,
 	sqlite3_bind_int64(q, 1, agent_id);
 	sqlite3_bind_int64(q, 2, agent_id);
 	return sq_list(s, q, out, err, errlen);
+}
+
+/* See store.h (agent_rewound). */
+int sq_agent_rewound(struct store *st, int64_t agent_id, const char *why, int64_t now,
+		     char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "UPDATE agents SET rewound = ?1 || ' (at ' || ?2 || ')'"
+				  " WHERE id = ?3", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, why, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int64(q, 3, agent_id);
+	return sq_step_done(s, q, "agent rewound", err, errlen) < 0 ? -1 : 0;
 }

@@ -14,6 +14,9 @@ struct store_sqlite {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *put_result;   /* kept prepared: the hot path */
+	sqlite3_stmt *put_refused;  /* a refused result's (agent, seq) and reason */
+	sqlite3_stmt *assigned;     /* was a measurement assigned to an agent? */
+	sqlite3_stmt *same_body;    /* does a stored result hold this body? */
 	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 };
 
@@ -22,6 +25,9 @@ static inline struct store_sqlite *sq(struct store *st)
 {
 	return (struct store_sqlite *)st;
 }
+
+/* Bring an older database's tables up to the current schema (sqlite_migrate.c); 0 or -1. */
+int sq_migrate(struct store_sqlite *s, char *err, size_t errlen);
 
 /* Run sql (no results); returns 0 or -1 with err. */
 int sq_exec(struct store_sqlite *s, const char *sql, char *err, size_t errlen);
@@ -69,8 +75,13 @@ int sq_msm_for_agent(struct store *st, int64_t agent_id, store_row_fn fn, void *
 		     char *err, size_t errlen);
 int sq_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
 		   char *err, size_t errlen);
-int sq_results_put(struct store *st, const struct store_result *r, size_t n, char *err, size_t errlen);
-int sq_result_max_seq(struct store *st, int64_t agent_id, int64_t *seq, char *err, size_t errlen);
+int sq_msm_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *err, size_t errlen);
+int64_t sq_results_refused(struct store *st, int64_t agent_id);
+int sq_results_put(struct store *st, struct store_result *r, size_t n, char *err, size_t errlen);
+int sq_result_max_seq(struct store *st, int64_t agent_id, int64_t epoch, int64_t *seq,
+		      char *err, size_t errlen);
+int sq_agent_rewound(struct store *st, int64_t agent_id, const char *why, int64_t now,
+		     char *err, size_t errlen);
 int sq_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
 		    char *err, size_t errlen);
 int64_t sq_results_count(struct store *st);

@@ -115,6 +115,21 @@ int sq_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const cha
 	return sq_step_done(s, q, "measurement refusal", err, errlen) < 0 ? -1 : 0;
 }
 
+/* See store.h (msm_assigned). The kept statement: one lookup per result ingested. */
+int sq_msm_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = s->assigned;
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, msm_id);
+	sqlite3_bind_int64(q, 2, agent_id);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(s, "measurement assignment", err, errlen);
+	return rc == SQLITE_ROW;
+}
+
 /* See sqlite_int.h (the body of msm_create, for a caller's transaction). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen)

@@ -35,13 +35,27 @@ struct store_msm {
 	int64_t start, stop, interval, spread;   /* Unix seconds; 0 = unset */
 };
 
-/* One result to ingest. */
+/* What results_put did with one result. */
+enum store_outcome {
+	STORE_NEW = 0,      /* stored */
+	STORE_DUPLICATE,    /* the same result was stored before */
+	STORE_REFUSED,      /* recorded as refused (refused was set) */
+	STORE_CONFLICT,     /* another result is stored under its (agent, epoch, seq) */
+	STORE_SKIPPED,      /* after a conflict of its stream in the same call: not stored */
+};
+
+/* One result to ingest: (agent, epoch, seq) names it. */
 struct store_result {
 	int64_t agent_id;
 	int64_t seq;
 	int64_t msm_id;
 	const char *body;   /* JSON text */
 	size_t len;
+	const char *refused;  /* not NULL: not stored, but (agent, seq) is kept as refused
+				 with this reason, so a re-upload is answered the same */
+	int64_t epoch;      /* the agent's sequence epoch (0: before epochs) */
+	uint64_t stream;    /* results of one stream after a conflict are skipped (0: none) */
+	enum store_outcome outcome;   /* set by results_put */
 };
 
 /* The remote half of check-host for one agent: who probed it, where, with what. */
@@ -85,16 +99,30 @@ struct store_ops {
 	int (*msm_refused)(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
 			   char *err, size_t errlen);
 	/*
-	 * Store n results in one transaction (or savepoint of the open
-	 * transaction); a result whose (agent, seq) is
-	 * already stored is skipped. Returns the number newly stored, or -1
-	 * (then nothing of the batch is stored).
+	 * Was measurement msm_id ever assigned to the agent (whether it runs, was
+	 * stopped, refused or taken away since)? 1 yes, 0 no, -1 on error.
 	 */
-	int (*results_put)(struct store *st, const struct store_result *r, size_t n,
+	int (*msm_assigned)(struct store *st, int64_t msm_id, int64_t agent_id,
+			    char *err, size_t errlen);
+	/*
+	 * Store n results in one transaction (or savepoint of the open
+	 * transaction) and set each one's outcome: a result whose (agent, epoch,
+	 * seq) holds the same body already is a duplicate, one that holds another
+	 * body a conflict (nothing stored; the stream's later results in this
+	 * call are skipped); a refused one is recorded as refused (table
+	 * results_refused). Returns the number newly stored, or -1 (then nothing
+	 * of the batch is stored).
+	 */
+	int (*results_put)(struct store *st, struct store_result *r, size_t n,
 			   char *err, size_t errlen);
-	/* Highest sequence stored for the agent (0 if none). */
-	int (*result_max_seq)(struct store *st, int64_t agent_id, int64_t *seq,
+	/* Highest sequence stored for the agent in the epoch (0 if none). */
+	int (*result_max_seq)(struct store *st, int64_t agent_id, int64_t epoch, int64_t *seq,
 			      char *err, size_t errlen);
+	/* Keep why the agent was found rewound (shown with the agent). */
+	int (*agent_rewound)(struct store *st, int64_t agent_id, const char *why, int64_t now,
+			     char *err, size_t errlen);
+	/* Results refused for the agent (0: for every agent), as recorded by results_put; -1 on error. */
+	int64_t (*results_refused)(struct store *st, int64_t agent_id);
 	/* Every result (of msm_id, or all if 0) in (agent, seq) order: rows {agent, seq, msm_id, body}. */
 	int (*results_each)(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
 			    char *err, size_t errlen);

@@ -25,7 +25,10 @@ static struct synth *internet(uint8_t knobs)
 		char err[256];
 		synth_params_default(&p);
 		p.prefixes = 300;
+		/* In process only (no packet is sent): a space larger than the lab's. */
+		memset(p.v4, 0, sizeof p.v4);
 		p.v4[0] = 240;
+		p.v4len = 4;
 		if (k & 1) {
 			p.ecmp_pct = p.perpacket_pct = p.mpls_pct = p.unreach_pct = p.loop_pct = 50;
 			p.responsive_pct = 100;

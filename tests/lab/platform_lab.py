@@ -192,12 +192,28 @@ class Platform:
             con.close()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
-    def close(self):
+    def admin_raw(self, req):
+        """One request on the controller's admin socket (for what the CLI does not ask)."""
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        s.connect(str(self.dir / "controller" / "admin.sock"))
+        s.sendall((json.dumps(req) + "\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+        s.close()
+        return json.loads(data)
+
+    def kill_all(self):
+        """kill -9 every program of the platform that still runs."""
         for a in self.agents.values():
             if a.alive():
                 a.kill9()
         if self.controller and self.controller.alive():
             self.controller.kill9()
+
+    def close(self):
+        self.kill_all()
         for ns in self.namespaces:
             sh("ip", "netns", "del", ns, check=False)
         subprocess.run(["rm", "-rf", str(self.dir)], check=False)

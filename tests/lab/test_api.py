@@ -43,18 +43,6 @@ class ApiPlatform(Platform):
     def __init__(self):
         super().__init__(heartbeat=1, prefix="vapi")
 
-    def admin_raw(self, req):
-        """One request on the controller's admin socket."""
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(10)
-        s.connect(str(self.dir / "controller" / "admin.sock"))
-        s.sendall((json.dumps(req) + "\n").encode())
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
-        s.close()
-        return json.loads(data)
-
     def register_with(self, i, role, asn, country):
         """Register agent i with `vantage agents add` and its network attributes."""
         fp = self.agent_fp(i, role=role)

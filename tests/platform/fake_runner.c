@@ -3,15 +3,21 @@
  * linked into the shipped vantage-agent). Each submitted definition finishes
  * after "fake_ms" milliseconds (default 20) with a RIPE Atlas-shaped result
  * that says it is synthetic; "fake_pad" adds that many bytes of padding so
- * tests can fill a spool quickly. It sends no packets.
+ * tests can fill a spool quickly, "fake_size" pads the result to exactly that
+ * many bytes (as the agent encodes it). Every result carries "fake_pid" and
+ * "fake_n" (the process and its result counter from 1), so a test can tell
+ * results of different agent processes apart and find a missing one. It
+ * sends no packets.
  */
 #include <event2/event.h>
 #include <sys/queue.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent/agent.h"
+#include "util/wallclock.h"
 
 struct fake_run {
 	LIST_ENTRY(fake_run) link;
@@ -25,6 +31,7 @@ struct fake_run {
 struct fake {
 	struct event_base *base;
 	size_t pending;
+	json_int_t made;          /* results made so far */
 	LIST_HEAD(, fake_run) runs;
 };
 
@@ -38,8 +45,30 @@ static void run_free(struct fake_run *run)
 	free(run);
 }
 
-/* Build the synthetic result of def. */
-static json_t *result_of(const json_t *def)
+/* Add a "pad" of n bytes of 'x' to r. */
+static void pad_by(json_t *r, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return;
+	memset(p, 'x', n);
+	p[n] = 0;
+	json_object_set_new(r, "pad", json_string(p));
+	free(p);
+}
+
+/* Pad r so that its compact encoding is size bytes (if it is shorter). */
+static void pad_to(json_t *r, size_t size)
+{
+	char *text = json_dumps(r, JSON_COMPACT);
+	size_t len = text ? strlen(text) + strlen(",\"pad\":\"\"") : size;
+	free(text);
+	if (len < size)
+		pad_by(r, size - len);
+}
+
+/* Build the synthetic result of def, the made-th of this process. */
+static json_t *result_of(const json_t *def, json_int_t made)
 {
 	/* The shape of a RIPE Atlas ping result, so encoders can read it. */
 	json_t *r = json_pack("{s:i,s:O,s:i,s:O,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:f,s:f,s:f,"
@@ -47,16 +76,20 @@ static json_t *result_of(const json_t *def)
 			      "af", 4, "dst_addr", json_object_get(def, "target"), "src_addr",
 			      "198.18.250.2", "from", "198.18.250.2", "proto", "ICMP", "size", 48,
 			      "ttl", 64, "sent", 1, "rcvd", 1, "min", 1.0, "avg", 1.0, "max", 1.0,
-			      "result", "rtt", 1.0, "timestamp", (json_int_t)time(NULL),
+			      "result", "rtt", 1.0, "timestamp", (json_int_t)wallclock_now(),
 			      "note", "synthetic result of the test runner");
+	if (!r)
+		return NULL;
+	json_object_set_new(r, "fake_pid", json_integer(getpid()));
+	json_object_set_new(r, "fake_n", json_integer(made));
+	json_object_set_new(r, "msm_id", json_integer(json_integer_value(json_object_get(def,
+										  "msm_id"))));
 	json_int_t pad = json_integer_value(json_object_get(def, "fake_pad"));
-	if (r && pad > 0 && pad < 1000000) {
-		char *p = malloc((size_t)pad + 1);
-		memset(p, 'x', (size_t)pad);
-		p[pad] = 0;
-		json_object_set_new(r, "pad", json_string(p));
-		free(p);
-	}
+	json_int_t size = json_integer_value(json_object_get(def, "fake_size"));
+	if (pad > 0 && pad < 1000000)
+		pad_by(r, (size_t)pad);
+	if (size > 0 && size < 8000000)
+		pad_to(r, (size_t)size);
 	return r;
 }
 
@@ -66,7 +99,7 @@ static void done(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct fake_run *run = arg;
-	json_t *r = result_of(run->def);
+	json_t *r = result_of(run->def, ++run->f->made);
 	uint64_t id = (uint64_t)json_integer_value(json_object_get(run->def, "msm_id"));
 	agent_result_fn cb = run->cb;
 	void *cbarg = run->arg;

@@ -149,7 +149,8 @@ static void test_results(void **state)
 	char bodies[5][64];
 	for (int i = 0; i < 5; i++) {
 		snprintf(bodies[i], sizeof bodies[i], "{\"timestamp\":%d}", 100 + i);
-		r[i] = (struct store_result){ f->agents[i % 2], i + 1, msm, bodies[i], strlen(bodies[i]) };
+		r[i] = (struct store_result){ .agent_id = f->agents[i % 2], .seq = i + 1, .msm_id = msm,
+					      .body = bodies[i], .len = strlen(bodies[i]) };
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, 5, err, sizeof err), 5);
 	struct store_result_filter flt = { .msm_id = msm, .limit = 2 };

@@ -19,6 +19,10 @@
 #include "store/store_noprobe.h"
 #include "policy/noprobe_list.h"
 
+/* One result to put: agent, sequence, measurement, body (a string literal). */
+#define RESULT(a, s, m, b) { .agent_id = (a), .seq = (s), .msm_id = (m), .body = (b), \
+			     .len = sizeof(b) - 1 }
+
 struct fixture {
 	char dir[64];
 	char path[128];
@@ -106,16 +110,16 @@ static void test_results_exactly_once(void **state)
 	char err[256] = "";
 	int64_t a = add(f->st, "aa", "probe", 1), b = add(f->st, "bb", "probe", 1);
 	struct store_result r[] = {
-		{ a, 1, 7, "{\"x\":1}", 7 }, { a, 2, 7, "{\"x\":2}", 7 },
-		{ b, 1, 7, "{\"y\":1}", 7 },
+		RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"x\":2}"),
+		RESULT(b, 1, 7, "{\"y\":1}"),
 	};
 	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
 	/* A re-upload of a and a new one: only the new one counts. */
-	struct store_result again[] = { r[1], { a, 3, 7, "{\"x\":3}", 7 } };
+	struct store_result again[] = { r[1], RESULT(a, 3, 7, "{\"x\":3}") };
 	assert_int_equal(f->st->ops->results_put(f->st, again, 2, err, sizeof err), 1);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
 	int64_t max = 0;
-	assert_int_equal(f->st->ops->result_max_seq(f->st, a, &max, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->result_max_seq(f->st, a, 0, &max, err, sizeof err), 0);
 	assert_int_equal(max, 3);
 	/* Still exactly once after closing and reopening the database. */
 	f->st->ops->close(f->st);
@@ -123,6 +127,34 @@ static void test_results_exactly_once(void **state)
 	assert_non_null(f->st);
 	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 0);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
+}
+
+/* Issue 11, hole 2: the same (agent, seq) with another body is a conflict, not
+   a duplicate; nothing after it in its stream is stored; another epoch is
+   another name. */
+static void test_results_conflict_and_epochs(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	int64_t a = add(f->st, "aa", "probe", 1);
+	struct store_result r[] = { RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"x\":2}") };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 2, err, sizeof err), 2);
+	struct store_result b[] = { RESULT(a, 1, 7, "{\"x\":1}"), RESULT(a, 2, 7, "{\"new\":2}"),
+				    RESULT(a, 3, 7, "{\"new\":3}"), RESULT(a, 9, 7, "{\"other\":9}") };
+	b[0].stream = b[1].stream = b[2].stream = 5;
+	assert_int_equal(f->st->ops->results_put(f->st, b, 4, err, sizeof err), 1);
+	assert_int_equal(b[0].outcome, STORE_DUPLICATE);
+	assert_int_equal(b[1].outcome, STORE_CONFLICT);
+	assert_int_equal(b[2].outcome, STORE_SKIPPED);
+	assert_int_equal(b[3].outcome, STORE_NEW);   /* another stream */
+	/* In a new epoch the same numbers are new results. */
+	b[1].epoch = b[2].epoch = 77;
+	b[1].stream = b[2].stream = 0;
+	assert_int_equal(f->st->ops->results_put(f->st, b + 1, 2, err, sizeof err), 2);
+	int64_t max = 0;
+	assert_int_equal(f->st->ops->result_max_seq(f->st, a, 77, &max, err, sizeof err), 0);
+	assert_int_equal(max, 3);
+	assert_int_equal(f->st->ops->results_count(f->st), 5);
 }
 
 static void test_sessions(void **state)
@@ -184,6 +216,79 @@ static void test_measurements(void **state)
 	assert_int_equal(st->ops->msm_list(st, &l, err, sizeof err), 0);
 	assert_int_equal(json_array_size(l), 1);
 	json_decref(l);
+}
+
+/* Hole 5 of issue 11: a measurement id is never given twice, also when the
+   newest measurement's row is gone (SQLite reuses the largest rowid otherwise). */
+static void test_msm_ids_never_reused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t agent = add(st, "aa", "probe", 1), last = 0;
+	for (int i = 0; i < 3; i++) {
+		struct store_msm m = { .def = "{\"type\":\"ping\"}" };
+		assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+		last = m.id;
+	}
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM msm_agents WHERE msm_id = %lld;"
+		 "DELETE FROM measurements WHERE id = %lld", (long long)last, (long long)last);
+	assert_int_equal(sq_exec(sq(st), sql, err, sizeof err), 0);
+	struct store_msm m = { .def = "{\"type\":\"ping\"}" };
+	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+	assert_true(m.id > last);
+}
+
+/* A database made by the schema before issue 11 opens with its rows kept and
+   measurement ids that go on from the largest one. */
+static void test_old_schema_migrated(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	f->st->ops->close(f->st);
+	f->st = NULL;
+	unlink(f->path);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE agents (id INTEGER PRIMARY KEY, fp TEXT UNIQUE NOT NULL, org TEXT NOT NULL,"
+		" role TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '', approved INTEGER NOT NULL DEFAULT 0,"
+		" removed INTEGER NOT NULL DEFAULT 0, status TEXT, last_seen INTEGER);"
+		"CREATE TABLE measurements (id INTEGER PRIMARY KEY, def TEXT NOT NULL, start INTEGER,"
+		" stop INTEGER, interval INTEGER, spread INTEGER, stopped INTEGER);"
+		"CREATE TABLE msm_agents (msm_id INTEGER NOT NULL REFERENCES measurements(id),"
+		" agent_id INTEGER NOT NULL REFERENCES agents(id), refused TEXT,"
+		" PRIMARY KEY (msm_id, agent_id));"
+		"CREATE TABLE results (id INTEGER PRIMARY KEY, agent_id INTEGER NOT NULL,"
+		" seq INTEGER NOT NULL, msm_id INTEGER NOT NULL, body TEXT NOT NULL,"
+		" UNIQUE (agent_id, seq));"
+		"INSERT INTO agents(id, fp, org, role, approved) VALUES (1, 'aa', 'lab', 'probe', 1);"
+		"INSERT INTO measurements(id, def) VALUES (1, '{}'), (7, '{}');"
+		"INSERT INTO msm_agents VALUES (7, 1, NULL);"
+		"INSERT INTO results(agent_id, seq, msm_id, body) VALUES (1, 1, 7, '{}'), (1, 2, 7, '{}');"
+		"DELETE FROM measurements WHERE id = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	struct store *st = f->st;
+	assert_int_equal(st->ops->results_count(st), 2);
+	int n = 0;
+	assert_int_equal(st->ops->msm_for_agent(st, 1, count_row, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	int64_t agent = 1;
+	struct store_msm m = { .def = "{}" };
+	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
+	assert_int_equal(m.id, 8);
+	/* The old results keep their place: a re-upload of (1, 2) is still a duplicate. */
+	struct store_result again = RESULT(1, 2, 7, "{}");
+	assert_int_equal(st->ops->results_put(st, &again, 1, err, sizeof err), 0);
+	/* Opening a second time migrates nothing again. */
+	st->ops->close(st);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(f->st);
+	assert_int_equal(f->st->ops->results_count(f->st), 2);
 }
 
 /* Timing history: kept per agent in time order, a repeat of (agent, time) once, since filters. */
@@ -342,12 +447,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_exactly_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_conflict_and_epochs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msm_ids_never_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
 }
