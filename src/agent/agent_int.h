@@ -120,6 +120,13 @@ void sched_load(struct agent *a);
 /* Stop and forget measurement id. */
 void sched_stop(struct agent *a, int64_t id);
 
+/*
+ * Keep only the measurements whose ids the controller's set (body of an
+ * MSM_SET: {"msm_ids": [...]}) lists: the rest were stopped while the agent
+ * was away. A malformed set is logged and changes nothing.
+ */
+void sched_reconcile(struct agent *a, const json_t *set);
+
 /* Stop and forget everything. */
 void sched_clear(struct agent *a);
 

@@ -2,7 +2,8 @@
  * sched_file: the agent's schedule on disk, <spool>/schedule.json, so that
  * periodic measurements go on after the agent restarts while its controller
  * is unreachable, and one-offs that already ran do not run again. Written to
- * a temporary file, fsync'd and renamed over the old one; read back as
+ * a temporary file, fsync'd and renamed over the old one, and the directory
+ * fsync'd so the rename survives a power loss; read back as
  * hostile input (every field checked, a bad file ignored with its reason).
  */
 #include "agent/agent_int.h"
@@ -36,6 +37,17 @@ static json_t *to_json(const struct agent *a)
 	return json_pack("{s:i,s:o}", "version", SCHED_FILE_VERSION, "msms", arr);
 }
 
+/* fsync the directory dir, so a rename in it survives a power loss; 0 or -1. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
 /* See agent_int.h. */
 void sched_save(const struct agent *a)
 {
@@ -53,6 +65,9 @@ void sched_save(const struct agent *a)
 	if (!ok || rename(tmp, path) < 0) {
 		agent_log(a, "%s: cannot save the schedule: %s", path, strerror(errno));
 		unlink(tmp);
+	} else if (sync_dir(a->cfg.spool_dir) < 0) {
+		agent_log(a, "%s: cannot make the saved schedule durable: %s", a->cfg.spool_dir,
+			  strerror(errno));
 	}
 	free(text);
 }

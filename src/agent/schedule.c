@@ -5,8 +5,9 @@
  * every slot start + k * interval until its stop time, each run moved by a
  * random delay within the spread, as RIPE Atlas probes do. While measuring
  * is paused (spool full) a slot is skipped and counted, never queued up.
- * The schedule is saved in the spool directory (sched_file.c) after every
- * change and run, so an agent restarted while its controller is away goes on.
+ * The schedule is saved in the spool directory (sched_file.c) when it
+ * changes (not at every run), so an agent restarted while its controller is
+ * away goes on.
  */
 #include "agent/agent_int.h"
 #include "agent/slot.h"
@@ -62,7 +63,11 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 	/* A timer may fire a moment before the wall clock reaches its slot. */
 	int64_t now = wallclock_now();
 	arm(e, now > e->next ? now : e->next);
-	sched_save(a);
+	/* Saved when what a restart needs changes: a one-off ran (it must not run
+	 * again), a periodic one ran for the first time (slot_next then skips
+	 * the slot it ran in). Later runs change only the count: not saved. */
+	if (e->runs == 1 || e->finished)
+		sched_save(a);
 }
 
 /* Free one entry. */
@@ -129,6 +134,40 @@ void sched_stop(struct agent *a, int64_t id)
 		drop(e);
 		sched_save(a);
 	}
+}
+
+/* True if the JSON array ids holds the integer id. */
+static int listed(const json_t *ids, int64_t id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (json_is_integer(v) && json_integer_value(v) == id)
+			return 1;
+	return 0;
+}
+
+/* See agent_int.h. */
+void sched_reconcile(struct agent *a, const json_t *set)
+{
+	const json_t *ids = json_object_get(set, "msm_ids");
+	if (!json_is_array(ids)) {
+		agent_log(a, "measurement set from the controller ignored: no 'msm_ids' array");
+		return;
+	}
+	int changed = 0;
+	struct sched_entry *e, *next;
+	for (e = LIST_FIRST(&a->sched); e; e = next) {
+		next = LIST_NEXT(e, link);
+		if (listed(ids, e->msm_id))
+			continue;
+		agent_log(a, "measurement %lld dropped after %llu runs: the controller no longer"
+			  " runs it", (long long)e->msm_id, (unsigned long long)e->runs);
+		drop(e);
+		changed = 1;
+	}
+	if (changed)
+		sched_save(a);
 }
 
 /* See agent_int.h. */

@@ -52,6 +52,8 @@ struct api_opts {
 	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only;
 				     NULL: /etc/resolv.conf) */
 	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */
+	int key_max_running;      /* measurements one key may run at once (api_caps.c) */
+	int key_max_probes;       /* probes in one measurement */
 };
 
 /*

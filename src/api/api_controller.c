@@ -65,7 +65,11 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
 			      .targets = c->opts.targets, .noprobe = &c->noprobe,
 			      .resolv_conf = c->opts.resolv_conf,
-			      .hosts = c->opts.hosts, .name = c->opts.api_name };
+			      .hosts = c->opts.hosts, .name = c->opts.api_name,
+			      .key_max_running = c->opts.key_max_running > 0 ?
+					c->opts.key_max_running : 100,
+			      .key_max_probes = c->opts.key_max_probes > 0 ?
+					c->opts.key_max_probes : 1000 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
 	if (!(c->api = api_new(c->base, c->store, &o, &h, err, errlen)))
 		return -1;

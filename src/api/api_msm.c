@@ -23,7 +23,7 @@ static json_t *status_json(const json_t *row, int64_t now)
 	int oneoff = ival(row, "is_oneoff") != 0;
 	int id;
 	const char *name;
-	if (stopped || (oneoff && parts > 0 && ival(row, "results") >= parts)) {
+	if (stopped || (oneoff && parts > 0 && ival(row, "reported") >= parts)) {
 		id = 4, name = "Stopped";
 	} else if (ival(row, "start") > now) {
 		id = 1, name = "Scheduled";

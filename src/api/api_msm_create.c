@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_caps.h"
 #include "api/api_select.h"
 
 /* The request body into a new NUL-terminated buffer *body of *len; 0, or -1 after replying. */
@@ -35,26 +36,23 @@ static int read_body(struct api_call *c, char **body, size_t *len)
 	return 0;
 }
 
-/* api_msm_probes_fn over the store: the agents a measurement was assigned to. */
+/*
+ * api_msm_probes_fn over the store: the participants of measurement msm,
+ * which must be one of the calling key's own (another key's participants
+ * are its business: refused as if it did not exist).
+ */
 static int msm_probes(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen)
 {
-	struct api *a = arg;
-	json_t *list, *row;
-	size_t i;
-	if (a->store->ops->msm_list(a->store, &list, err, errlen) < 0)
-		return -1;
-	*ids = json_array();
-	json_array_foreach(list, i, row) {
-		if (json_integer_value(json_object_get(row, "id")) != msm)
-			continue;
-		for (const char *p = json_string_value(json_object_get(row, "agents")); p && *p;) {
-			json_array_append_new(*ids, json_integer(strtoll(p, NULL, 10)));
-			p = strchr(p, ',');
-			p = p ? p + 1 : NULL;
-		}
+	struct api_call *c = arg;
+	int rc = c->api->store->ops->api->msm_probes(c->api->store, msm, c->key.id, ids, err,
+						     errlen);
+	if (rc == 0) {
+		json_decref(*ids);
+		*ids = NULL;
+		snprintf(err, errlen, "value: measurement %lld is not one of this key's measurements"
+			 " with probes", (long long)msm);
 	}
-	json_decref(list);
-	return 0;
+	return rc > 0 ? 0 : -1;
 }
 
 /* Keep only the probes of arr whose id is in the array ids (of JSON integers). */
@@ -84,7 +82,7 @@ static int choose(struct api_call *c, const struct api_create *req, const json_t
 		api_error(c, 500, "%s", err);
 		return -1;
 	}
-	int rc = api_select(probes, req, msm_probes, c->api, ids, n, err, sizeof err);
+	int rc = api_select(probes, req, msm_probes, c, ids, n, err, sizeof err);
 	json_decref(probes);
 	if (rc < 0)
 		api_error(c, 400, "%s", err);
@@ -137,7 +135,8 @@ void api_msm_create_finish(struct api_call *c, const struct api_create *req)
 	json_t *created = json_array();
 	if (api_create_needs_lookup(req))   /* never store a placeholder target */
 		api_error(c, 500, "a host name was not resolved");
-	else if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+	else if (choose(c, req, NULL, &ids, &n) == 0 && api_caps_create(c, req->ndefs, n) == 0 &&
+		 store_and_push(c, req, ids, n, created) == 0)
 		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
 	json_decref(created);
 	free(ids);
@@ -214,6 +213,13 @@ static int remove_probes(struct api_call *c, const int64_t *ids, size_t n)
 	return 0;
 }
 
+/* How many participants the measurement row lists. */
+static size_t participants(const json_t *row)
+{
+	const json_t *p = json_object_get(row, "participants");
+	return json_is_array(p) ? json_array_size(p) : (size_t)json_integer_value(p);
+}
+
 /* Apply a checked participation request; 0 or -1 after replying. */
 static int change(struct api_call *c, const json_t *row, const struct api_create *req)
 {
@@ -224,9 +230,11 @@ static int change(struct api_call *c, const json_t *row, const struct api_create
 	int rc = -1;
 	if (k != 0 && k != req->nsrc)
 		api_error(c, 400, "add and remove probes in separate requests");
-	else if (k && msm_probes(c->api, c->route.id, &parts, err, sizeof err) < 0)
+	else if (k && c->api->store->ops->api->msm_probes(c->api->store, c->route.id, c->key.id,
+							       &parts, err, sizeof err) < 0)
 		api_error(c, 500, "%s", err);
-	else if (choose(c, req, parts, &ids, &n) == 0)
+	else if (choose(c, req, parts, &ids, &n) == 0 &&
+		 (k || api_caps_participants(c, participants(row), n) == 0))
 		rc = k ? remove_probes(c, ids, n) : add_probes(c, row, ids, n);
 	json_decref(parts);
 	free(ids);

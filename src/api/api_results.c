@@ -3,17 +3,28 @@
  * rows are read from the store in keyset pages of STREAM_BATCH and each page
  * is written as one chunk only when the previous one has left, so a large
  * result set or a slow reader never piles up in memory. format=json gives
- * one JSON array, format=txt one result per line. /latest/ answers the
- * latest result of each probe (one per probe, so it is built whole).
+ * one JSON array, format=txt one result per line. /latest/ streams the
+ * latest result of each probe the same way, LATEST_BATCH probes a page.
+ *
+ * The API runs on the loop the agents depend on, so one page is one
+ * callback's work and it is bounded: the store examines at most STORE_SCAN
+ * index entries a page, and a page ends once it has taken PAGE_BUDGET_NS or
+ * PAGE_BYTES. A page that found nothing yet is not the end: the next one
+ * runs from the loop (a zero timer), after whatever else is waiting.
  */
 #include "api/api_int.h"
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STREAM_BATCH 200
+#define LATEST_BATCH 50
+#define PAGE_BUDGET_NS 2000000    /* 2 ms of the loop a page at most */
+#define PAGE_BYTES (256 * 1024)
 
 struct api_stream {
 	LIST_ENTRY(api_stream) link;
@@ -22,16 +33,28 @@ struct api_stream {
 	struct evhttp_connection *conn;
 	struct store_result_filter f;
 	int64_t probes[API_MAX_IDS];
-	int txt, first;
+	int txt, first, latest;
+	uint64_t page_end;        /* monotonic ns: the page's budget runs out */
 	struct evbuffer *buf;
+	struct event *later;      /* runs the next page from the loop */
 };
 
 /* Free a stream (its connection is finished or gone). */
 static void stream_free(struct api_stream *s)
 {
 	LIST_REMOVE(s, link);
+	if (s->later)
+		event_free(s->later);
 	evbuffer_free(s->buf);
 	free(s);
+}
+
+/* Monotonic nanoseconds. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* The client went away mid-stream: forget the stream. */
@@ -63,40 +86,53 @@ static json_t *result_of(const json_t *row, int64_t msm_id)
 	return r;
 }
 
-/* store_row_fn: append one result to the stream's buffer and advance the cursor. */
+/*
+ * store_row_fn: append one result to the stream's buffer (the store moves
+ * the cursor); ends the page when its time or bytes are used up.
+ */
 static int stream_row(void *arg, json_t *row)
 {
 	struct api_stream *s = arg;
 	json_t *r = result_of(row, s->f.msm_id);
 	char *body = r ? json_dumps(r, JSON_COMPACT) : NULL;
 	json_decref(r);
-	s->f.after_agent = json_integer_value(json_object_get(row, "agent"));
-	s->f.after_seq = json_integer_value(json_object_get(row, "seq"));
-	if (!body)
-		return 0;
-	if (!s->txt && !s->first)
-		evbuffer_add(s->buf, ",", 1);
-	evbuffer_add(s->buf, body, strlen(body));
-	free(body);
-	if (s->txt)
-		evbuffer_add(s->buf, "\n", 1);
-	s->first = 0;
-	return 0;
+	if (body) {
+		if (!s->txt && !s->first)
+			evbuffer_add(s->buf, ",", 1);
+		evbuffer_add(s->buf, body, strlen(body));
+		free(body);
+		if (s->txt)
+			evbuffer_add(s->buf, "\n", 1);
+		s->first = 0;
+	}
+	return mono_ns() >= s->page_end || evbuffer_get_length(s->buf) >= PAGE_BYTES;
 }
 
 static void stream_next(struct evhttp_connection *conn, void *arg);
 
+/* Read one page of the stream from the store; the number of rows or -1. */
+static int read_page(struct api_stream *s)
+{
+	char err[256];
+	const struct store_api_ops *ops = s->api->store->ops->api;
+	s->page_end = mono_ns() + PAGE_BUDGET_NS;
+	int n = s->latest ? ops->results_latest(s->api->store, &s->f, stream_row, s, err, sizeof err)
+			  : ops->results_page(s->api->store, &s->f, stream_row, s, err, sizeof err);
+	if (n < 0)
+		fprintf(stderr, "vantage-controller: API results stream: %s\n", err);
+	return n;
+}
+
 /* Write the next page as one chunk; the last one ends the reply. */
 static void stream_page(struct api_stream *s)
 {
-	char err[256];
-	int n = s->api->store->ops->api->results_page(s->api->store, &s->f, stream_row, s, err,
-						       sizeof err);
-	int last = n < s->f.limit;
-	if (n < 0)
-		fprintf(stderr, "vantage-controller: API results stream: %s\n", err);
+	int last = read_page(s) < 0 || s->f.done;
 	if (last && !s->txt)
 		evbuffer_add(s->buf, "]", 1);
+	if (!last && evbuffer_get_length(s->buf) == 0) {
+		event_active(s->later, EV_TIMEOUT, 0);  /* nothing yet: go on from the loop */
+		return;
+	}
 	if (!last) {
 		evhttp_send_reply_chunk_with_cb(s->req, s->buf, stream_next, s);
 		return;
@@ -115,13 +151,21 @@ static void stream_next(struct evhttp_connection *conn, void *arg)
 	stream_page(arg);
 }
 
+/* The loop came round: read on. */
+static void stream_later(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	stream_page(arg);
+}
+
 /* Copy the query's filters into the stream's result filter. */
 static void set_filter(struct api_stream *s, const struct api_call *c)
 {
 	s->f.msm_id = c->route.id;
 	s->f.start = c->q.start;
 	s->f.stop = c->q.stop;
-	s->f.limit = STREAM_BATCH;
+	s->f.limit = s->latest ? LATEST_BATCH : STREAM_BATCH;
 	if (c->q.probe_ids.present) {
 		memcpy(s->probes, c->q.probe_ids.v, c->q.probe_ids.n * sizeof s->probes[0]);
 		s->f.probes = s->probes;
@@ -129,8 +173,8 @@ static void set_filter(struct api_stream *s, const struct api_call *c)
 	}
 }
 
-/* See api_int.h: GET /measurements/{id}/results/. */
-void api_results(struct api_call *c)
+/* Start streaming the results (or, with latest, the latest results) of c's measurement. */
+static void stream_start(struct api_call *c, int latest)
 {
 	json_t *row;
 	if (!api_msm_owned(c, &row))
@@ -139,14 +183,18 @@ void api_results(struct api_call *c)
 	if (evhttp_request_get_command(c->req) == EVHTTP_REQ_HEAD)
 		return api_reply_json(c, 200, NULL);
 	struct api_stream *s = calloc(1, sizeof *s);
-	if (!s || !(s->buf = evbuffer_new())) {
+	if (!s || !(s->buf = evbuffer_new()) ||
+	    !(s->later = event_new(c->api->base, -1, 0, stream_later, s))) {
+		if (s && s->buf)
+			evbuffer_free(s->buf);
 		free(s);
 		return api_error(c, 500, "out of memory");
 	}
 	s->api = c->api;
 	s->req = c->req;
 	s->conn = evhttp_request_get_connection(c->req);
-	s->txt = c->q.format_txt;
+	s->latest = latest;
+	s->txt = !latest && c->q.format_txt;
 	s->first = 1;
 	set_filter(s, c);
 	LIST_INSERT_HEAD(&c->api->streams, s, link);
@@ -161,6 +209,12 @@ void api_results(struct api_call *c)
 	stream_page(s);
 }
 
+/* See api_int.h: GET /measurements/{id}/results/. */
+void api_results(struct api_call *c)
+{
+	stream_start(c, 0);
+}
+
 /* See api_int.h. */
 void api_streams_end(struct api *a)
 {
@@ -171,41 +225,8 @@ void api_streams_end(struct api *a)
 	}
 }
 
-/* Where the latest results go. */
-struct latest {
-	json_t *arr;
-	int64_t msm_id;
-};
-
-/* store_row_fn: append the result of a row to an array. */
-static int latest_row(void *arg, json_t *row)
-{
-	struct latest *l = arg;
-	json_t *r = result_of(row, l->msm_id);
-	if (r)
-		json_array_append_new(l->arr, r);
-	return 0;
-}
-
 /* See api_int.h: GET /measurements/{id}/latest/. */
 void api_latest(struct api_call *c)
 {
-	json_t *row;
-	char err[256];
-	if (!api_msm_owned(c, &row))
-		return;
-	json_decref(row);
-	struct store_result_filter f = {
-		.msm_id = c->route.id, .probes = c->q.probe_ids.present ? c->q.probe_ids.v : NULL,
-		.nprobes = c->q.probe_ids.n,
-	};
-	if (c->api->hooks.flush)
-		c->api->hooks.flush(c->api->hooks.arg);
-	struct latest l = { json_array(), c->route.id };
-	if (c->api->store->ops->api->results_latest(c->api->store, &f, latest_row, &l, err,
-						    sizeof err) < 0) {
-		json_decref(l.arr);
-		return api_error(c, 500, "%s", err);
-	}
-	api_reply_json(c, 200, l.arr);
+	stream_start(c, 1);
 }

@@ -94,14 +94,16 @@ static int msm_ids(struct match *m, api_msm_probes_fn fn, void *arg, const char 
 		   char *err, size_t errlen)
 {
 	long long msm;
-	char why[96];
+	char why[256];
 	json_t *arr = NULL;
 	if (!parse_bounded(m->s->value, 1, 1LL << 53, &msm, why, sizeof why)) {
 		snprintf(err, errlen, "%svalue: '%.40s' %s", where, m->s->value, why);
 		return -1;
 	}
-	if (fn(arg, msm, &arr, err, errlen) < 0)
+	if (fn(arg, msm, &arr, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s%s", where, why);
 		return -1;
+	}
 	m->ids->present = 1;
 	m->ids->n = 0;
 	size_t i;

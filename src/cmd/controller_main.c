@@ -160,6 +160,17 @@ static int run(const struct ctl_config *cfg)
 		.api_listen = cfg->api[0] ? cfg->api : NULL,
 		.api_name = cfg->api_name[0] ? cfg->api_name : NULL, .targets = &cfg->targets,
 		.resolv_conf = cfg->resolv_conf, .hosts = cfg->hosts,
+		.preauth_max = cfg->preauth_max,
+		.preauth_per_addr = cfg->preauth_per_addr,
+		.handshake_timeout = cfg->handshake_timeout,
+		.key_max_running = cfg->key_max_running,
+		.key_max_probes = cfg->key_max_probes,
+		.quota_results_per_sec = cfg->quota_results_per_sec,
+		.quota_mb_per_day = cfg->quota_mb_per_day,
+		.hello_per_min = cfg->hello_per_min,
+		.timing_max_bytes = cfg->timing_max_bytes,
+		.timing_max_per_day = cfg->timing_max_per_day,
+		.disk_floor_mb = cfg->disk_floor_mb,
 	};
 	mkdir(cfg->dir, 0700);
 	signal(SIGPIPE, SIG_IGN);

@@ -125,9 +125,16 @@ static json_t *agents_change(struct controller *c, const json_t *req, int remove
 	const char *key = want_str(req, "key", err, errlen);
 	if (!key)
 		return NULL;
+	/* The key is a fingerprint or an id, never both: a fingerprint that
+	 * starts with digits must not name the agent of that number too. */
 	struct store_agent a = { 0 };
 	int found = identity_fp_valid(key) ?
 		c->store->ops->agent_by_fp(c->store, key, &a, err, errlen) : 0;
+	if (found < 0)
+		return NULL;
+	char *end;
+	long long num = strtoll(key, &end, 10);
+	int64_t id = found ? a.id : (*key && !*end ? num : -1);   /* as the store reads it */
 	int rc = remove ? c->store->ops->agent_remove(c->store, key, err, errlen) :
 		c->store->ops->agent_approve(c->store, key, 1, err, errlen);
 	if (rc < 0)
@@ -135,8 +142,7 @@ static json_t *agents_change(struct controller *c, const json_t *req, int remove
 	ctl_log(c, "agent %s %s", key, remove ? "removed" : "approved");
 	struct session *s;
 	TAILQ_FOREACH(s, &c->sessions, link)
-		if (remove && s->admitted && ((found == 1 && s->agent.id == a.id) ||
-					      atoll(key) == s->agent.id))
+		if (remove && s->admitted && s->agent.id == id)
 			conn_close(s->conn, "agent removed by the operator", "removed by the operator");
 	return json_object();
 }

@@ -42,19 +42,39 @@ static void send_row(struct session *s, json_t *row)
 	json_decref(def);
 }
 
+/* What assign_send_all sends on: the session, and the ids sent so far. */
+struct send_all {
+	struct session *s;
+	json_t *ids;
+};
+
 /* store_row_fn adapter for send_row. */
 static int send_row_cb(void *arg, json_t *row)
 {
-	send_row(arg, row);
+	struct send_all *sa = arg;
+	send_row(sa->s, row);
+	json_array_append(sa->ids, json_object_get(row, "id"));
 	return 0;
 }
 
-/* See controller_int.h. */
+/* See controller_int.h. The set at the end makes the agent drop what was
+ * stopped while it was away (its saved schedule would keep it for good). */
 void assign_send_all(struct controller *c, struct session *s)
 {
 	char err[256];
-	if (c->store->ops->msm_for_agent(c->store, s->agent.id, send_row_cb, s, err, sizeof err) < 0)
+	struct send_all sa = { s, json_array() };
+	if (c->store->ops->msm_for_agent(c->store, s->agent.id, send_row_cb, &sa, err,
+					 sizeof err) < 0) {
 		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
+		json_decref(sa.ids);
+		return;   /* no set: the agent keeps what it has rather than drop all */
+	}
+	json_t *body = json_pack("{s:o}", "msm_ids", sa.ids);
+	struct msg m = { .type = MSG_MSM_SET, .body = body };
+	if (!body || conn_send(s->conn, &m, err, sizeof err) < 0)
+		ctl_log(c, "agent %lld: measurement set: %s", (long long)s->agent.id,
+			body ? err : "out of memory");
+	json_decref(body);
 }
 
 /* True if agent (a store row) is named by one entry of the array names. */

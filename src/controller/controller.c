@@ -41,17 +41,20 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	(void)l;
 	(void)salen;
 	struct controller *c = arg;
-	char peer[64] = "?";
+	char peer[64] = "?", a[INET6_ADDRSTRLEN] = "?";
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
-		char a[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
 		snprintf(peer, sizeof peer, "%s:%u", a, ntohs(in->sin_port));
 	} else if (sa->sa_family == AF_INET6) {
 		struct sockaddr_in6 *in = (struct sockaddr_in6 *)sa;
-		char a[INET6_ADDRSTRLEN];
 		inet_ntop(AF_INET6, &in->sin6_addr, a, sizeof a);
 		snprintf(peer, sizeof peer, "[%s]:%u", a, ntohs(in->sin6_port));
+	}
+	preauth_accepted(c);
+	if (preauth_allow(c, a) < 0) {
+		evutil_closesocket(fd);
+		return;
 	}
 	SSL *ssl = SSL_new(c->tls);
 	struct bufferevent *bev = ssl ? bufferevent_openssl_socket_new(c->base, fd, ssl,
@@ -63,7 +66,7 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	session_start(c, bev, peer);
+	session_start(c, bev, peer, a);
 }
 
 /* Resolve the listen address into *ss; returns its length or -1. */
@@ -110,6 +113,10 @@ static int start_listening(struct controller *c, char *err, size_t errlen)
 			 c->opts.port, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		return -1;
 	}
+	if (preauth_listener(c) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	struct timeval tv = { c->opts.heartbeat, 0 };
 	c->tick = event_new(c->base, -1, EV_PERSIST, ticked, c);
 	event_add(c->tick, &tv);
@@ -126,6 +133,10 @@ struct controller *controller_new(struct event_base *base, const struct controll
 		return NULL;
 	}
 	c->opts = *opts;
+	c->opts.preauth_max = opts->preauth_max > 0 ? opts->preauth_max : 256;
+	c->opts.preauth_per_addr = opts->preauth_per_addr > 0 ? opts->preauth_per_addr : 8;
+	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 10;
+	quota_defaults(&c->opts);
 	c->base = base;
 	if (!opts->targets) {
 		snprintf(err, errlen, "no target policy");
@@ -133,6 +144,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 		return NULL;
 	}
 	TAILQ_INIT(&c->sessions);
+	TAILQ_INIT(&c->preauth);
 	int created = 0;
 	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||
 	    noprobe_reload(c, err, errlen) < 0 ||
@@ -175,9 +187,12 @@ void controller_free(struct controller *c)
 		evconnlistener_free(c->admin);
 	if (c->tick)
 		event_free(c->tick);
+	if (c->relisten)
+		event_free(c->relisten);
 	if (c->flush)
 		event_free(c->flush);
 	ingest_free(c);
+	quota_free(c);
 	noprobe_list_free(&c->noprobe);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);

@@ -34,6 +34,21 @@ struct controller_opts {
 						borrowed, outlives the controller */
 	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only) */
 	const char *hosts;        /* hosts file for them ("none": no hosts file) */
+	/* Connections not yet admitted (preauth.c); 0 takes the default. */
+	int preauth_max;          /* at most this many at once (256) */
+	int preauth_per_addr;     /* from one address (8) */
+	int handshake_timeout;    /* seconds from accept to an accepted HELLO (10) */
+	/* What one API key may load (src/api/api_caps.c); 0 takes the default. */
+	int key_max_running;      /* measurements running at once (100) */
+	int key_max_probes;       /* probes in one measurement (1000) */
+	/* What one agent may cost (quota.c); 0 takes the default. */
+	int quota_results_per_sec;  /* results a second (100; bursts of twice that) */
+	int quota_mb_per_day;       /* MiB of results, status and timing a UTC day (1024) */
+	int hello_per_min;          /* HELLOs a minute (10) */
+	int timing_max_bytes;       /* size of one timing report (16384) */
+	int timing_max_per_day;     /* timing reports stored a day (1440) */
+	int disk_floor_mb;          /* free MiB below which new data is refused
+				       (default: 5% of the disk, at most 256 MiB) */
 };
 
 /*

@@ -2,7 +2,9 @@
  * controller_int: the controller's internal structures, shared by its files:
  * controller.c (setup, listener, logging), session.c (one agent connection),
  * ingest.c (batched exactly-once commits), admin.c (the operators' socket),
- * assign.c (choosing agents for a measurement and sending definitions).
+ * assign.c (choosing agents for a measurement and sending definitions),
+ * preauth.c (limits and deadlines for connections not yet admitted),
+ * quota.c (what one agent may cost, and the disk-space floor).
  */
 #ifndef VANTAGE_CONTROLLER_CONTROLLER_INT_H
 #define VANTAGE_CONTROLLER_CONTROLLER_INT_H
@@ -25,9 +27,14 @@ struct api;
 /* One agent connection. */
 struct session {
 	TAILQ_ENTRY(session) link;
+	TAILQ_ENTRY(session) pre_link;  /* in controller.preauth until admitted */
+	int in_preauth;
+	struct event *deadline;         /* for an accepted HELLO (preauth.c) */
 	struct controller *ctl;
 	struct conn *conn;
 	char peer[64];
+	char host[48];                  /* peer without the port */
+	struct event *resume;           /* takes reading up after a quota pause */
 	char fp[IDENTITY_FP_LEN];
 	struct store_agent agent;
 	int admitted;           /* key checked and HELLO accepted */
@@ -55,6 +62,16 @@ struct controller {
 	struct evconnlistener *listener;
 	struct evconnlistener *admin;
 	struct session_list sessions;
+	struct session_list preauth;  /* sessions not yet admitted (preauth.c) */
+	size_t npreauth;
+	uint64_t preauth_refused, accept_errors;
+	int64_t preauth_logged, accept_error_logged;  /* when last logged (monotonic s) */
+	unsigned accept_burst;        /* accepts since the listener last yielded */
+	struct event *relisten;       /* enables the paused listener again */
+	struct quota *quota;          /* per agent id (quota.c) */
+	size_t nquota;
+	int64_t disk_checked;         /* when free space was last read (monotonic s) */
+	uint64_t disk_free, disk_floor;
 	struct session **by_agent;  /* admitted session of each agent id */
 	size_t nby_agent;
 	struct event *tick;         /* heartbeats and idle checks */
@@ -81,7 +98,50 @@ void ctl_log(const struct controller *c, const char *fmt, ...)
 int64_t ctl_now_mono(void);
 
 /* Start a session on an accepted TLS bufferevent; closes bev on failure. */
-void session_start(struct controller *c, struct bufferevent *bev, const char *peer);
+void session_start(struct controller *c, struct bufferevent *bev, const char *peer,
+		   const char *host);
+
+/* May another unadmitted connection from host come in? 0, or -1 (counted, logged). */
+int preauth_allow(struct controller *c, const char *host);
+
+/* Count s as unadmitted and start its deadline; 0 or -1. */
+int preauth_enter(struct controller *c, struct session *s);
+
+/* s was admitted or is closing: it no longer counts as unadmitted. */
+void preauth_leave(struct controller *c, struct session *s);
+
+/* An agent connection was accepted: yield the loop after a burst of them. */
+void preauth_accepted(struct controller *c);
+
+/* Set up the listener's error handling and pausing; 0 or -1. */
+int preauth_listener(struct controller *c);
+
+/* Is there room on the store's disk for new data? 0, or -1 with why. */
+int quota_disk(struct controller *c, char *why, size_t len);
+
+/* May the agent say HELLO now (rate, daily bytes, disk)? 0, or -1 with why. */
+int quota_hello(struct controller *c, int64_t agent_id, char *why, size_t len);
+
+/*
+ * Account a result of bytes from s: 0 (reading may pause for the rate), or
+ * -1 with why when it must be refused (daily bytes, disk).
+ */
+int quota_result(struct controller *c, struct session *s, size_t bytes, char *why, size_t len);
+
+/* Account bytes (a status) to the agent's daily quota. */
+void quota_bytes(struct controller *c, int64_t agent_id, size_t bytes);
+
+/* May a timing report of bytes be stored? 0 (counted), or -1 with why. */
+int quota_timing(struct controller *c, int64_t agent_id, size_t bytes, char *why, size_t len);
+
+/* A session ends: free its quota timer. */
+void quota_session_end(struct session *s);
+
+/* Fill the quota fields of o left 0 with their defaults. */
+void quota_defaults(struct controller_opts *o);
+
+/* Free the quota table. */
+void quota_free(struct controller *c);
 
 /* Close every session (for shutdown). */
 void session_close_all(struct controller *c);
@@ -144,7 +204,7 @@ json_t *reach_outcome(struct controller *c, int64_t agent_id, char *err, size_t 
 /* Start the admin socket; returns 0 or -1 with err. */
 int admin_start(struct controller *c, char *err, size_t errlen);
 
-/* Send every running measurement of s's agent to it. */
+/* Send every running measurement of s's agent to it, then the set of their ids. */
 void assign_send_all(struct controller *c, struct session *s);
 
 /*

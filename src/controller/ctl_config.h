@@ -27,7 +27,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 16
+#define CTL_NOPTIONS 27
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -46,6 +46,18 @@ struct ctl_config {
 	char resolv_conf[CTL_PATH_MAX];
 	char hosts[CTL_PATH_MAX];
 	struct target_policy targets;
+	/* limits, quotas and caps (controller.h, controller_opts) */
+	int preauth_max;
+	int preauth_per_addr;
+	int handshake_timeout;
+	int key_max_running;
+	int key_max_probes;
+	int quota_results_per_sec;
+	int quota_mb_per_day;
+	int hello_per_min;
+	int timing_max_bytes;
+	int timing_max_per_day;
+	int disk_floor_mb;
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

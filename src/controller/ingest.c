@@ -205,6 +205,82 @@ static void send_acks(struct controller *c)
 	}
 }
 
+/* Store the n results of one agent in a transaction of their own; added or -1 with err. */
+static int commit_one(struct controller *c, struct store_result *r, size_t n,
+		      char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	if (st->ops->txn(st, "begin", err, errlen) < 0)
+		return -1;
+	int added = st->ops->results_put(st, r, n, err, errlen);
+	if (added >= 0 && st->ops->txn(st, "commit", err, errlen) < 0)
+		added = -1;
+	if (added < 0)
+		st->ops->txn(st, "rollback", NULL, 0);
+	return added;
+}
+
+/* Close the sessions of agent's results in the batch (they resend) and forget them. */
+static void drop_agent(struct controller *c, int64_t agent, const char *err)
+{
+	for (size_t i = 0; i < c->nbatch; i++)
+		if (c->batch[i].agent_id == agent && c->batch_from[i]) {
+			conn_close(c->batch_from[i]->conn, "controller storage error", err);
+			c->batch_from[i] = NULL;
+		}
+}
+
+/*
+ * Gather the results of the batch's agent at i not yet done into one (their
+ * batch indexes into idx); returns how many.
+ */
+static size_t gather(struct controller *c, size_t i, uint8_t *done, struct store_result *one,
+		     size_t *idx)
+{
+	size_t n = 0;
+	for (size_t j = i; j < c->nbatch; j++)
+		if (!done[j] && c->batch[j].agent_id == c->batch[i].agent_id) {
+			idx[n] = j;
+			one[n++] = c->batch[j];
+			done[j] = 1;
+		}
+	return n;
+}
+
+/*
+ * The batch's commit failed: store each agent's results in a transaction of
+ * their own, so one agent's failure closes its own session and no other
+ * (those stored get their acks; the failed agent's resend on reconnect).
+ */
+static void commit_apart(struct controller *c)
+{
+	struct store_result *one = malloc(c->nbatch * sizeof *one);
+	size_t *idx = malloc(c->nbatch * sizeof *idx);
+	uint8_t *done = calloc(c->nbatch, 1);
+	for (size_t i = 0; i < c->nbatch; i++) {
+		if (done && done[i])
+			continue;
+		int64_t agent = c->batch[i].agent_id;
+		char err[256] = "out of memory";
+		size_t n = one && idx && done ? gather(c, i, done, one, idx) : 0;
+		int added = n ? commit_one(c, one, n, err, sizeof err) : -1;
+		if (added < 0) {
+			ctl_log(c, "agent %lld: commit of its %zu results failed: %s",
+				(long long)agent, n, err);
+			drop_agent(c, agent, err);
+			continue;
+		}
+		c->stored += (uint64_t)added;
+		for (size_t k = 0; k < n; k++) {
+			c->batch[idx[k]].outcome = one[k].outcome;
+			c->duplicates += one[k].outcome == STORE_DUPLICATE;
+		}
+	}
+	free(one);
+	free(idx);
+	free(done);
+}
+
 /* Free the bodies of the batch and empty it. */
 static void clear(struct controller *c)
 {
@@ -237,11 +313,10 @@ void ingest_flush(struct controller *c)
 	c->commits++;
 	c->commit_seconds += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (added < 0) {
-		/* Nothing was stored: drop the sessions so their agents resend. */
-		ctl_log(c, "commit of %zu results failed: %s", c->nbatch, err);
-		for (size_t i = 0; i < c->nbatch; i++)
-			if (c->batch_from[i])
-				conn_close(c->batch_from[i]->conn, "controller storage error", err);
+		ctl_log(c, "commit of %zu results failed: %s; storing each agent's apart", c->nbatch,
+			err);
+		commit_apart(c);
+		send_acks(c);
 	} else {
 		c->stored += (uint64_t)added;
 		for (size_t i = 0; i < c->nbatch; i++)

@@ -23,16 +23,20 @@ static void on_close(struct conn *cn, const char *reason, void *arg);
 static const struct conn_cbs session_cbs = { on_connected, on_msg, on_close };
 
 /* See controller_int.h. */
-void session_start(struct controller *c, struct bufferevent *bev, const char *peer)
+void session_start(struct controller *c, struct bufferevent *bev, const char *peer,
+		   const char *host)
 {
 	struct session *s = calloc(1, sizeof *s);
-	if (!s || !(s->conn = conn_new(bev, &session_cbs, s))) {
+	if (!s || preauth_enter(c, s) < 0 || !(s->conn = conn_new(bev, &session_cbs, s))) {
+		if (s)
+			preauth_leave(c, s);
 		free(s);
 		bufferevent_free(bev);
 		return;
 	}
 	s->ctl = c;
 	snprintf(s->peer, sizeof s->peer, "%s", peer);
+	snprintf(s->host, sizeof s->host, "%s", host);
 	s->last_heard = ctl_now_mono();
 	TAILQ_INSERT_TAIL(&c->sessions, s, link);
 }
@@ -117,6 +121,10 @@ static void hello(struct session *s, const struct msg *m)
 		refuse(s, why);
 		return;
 	}
+	if (quota_hello(c, s->agent.id, why, sizeof why) < 0) {
+		refuse(s, why);   /* before any write: a reconnect loop stores nothing */
+		return;
+	}
 	struct session *old = session_of_agent(c, s->agent.id);
 	if (old)
 		conn_close(old->conn, "replaced by a newer connection", "replaced by a newer connection");
@@ -137,6 +145,7 @@ static void hello(struct session *s, const struct msg *m)
 		return;
 	}
 	s->admitted = 1;
+	preauth_leave(c, s);
 	if (!c->opts.quiet)
 		ctl_log(c, "agent %lld (%s, %s, version %s) connected from %s",
 			(long long)s->agent.id, s->agent.role, s->agent.org, m->version, s->peer);
@@ -159,6 +168,7 @@ static void status(struct session *s, const struct msg *m)
 {
 	char err[256];
 	char *text = json_dumps(m->root, JSON_COMPACT);
+	quota_bytes(s->ctl, s->agent.id, text ? strlen(text) : 0);
 	ingest_txn(s->ctl);
 	if (s->ctl->store->ops->agent_status(s->ctl->store, s->agent.id, text, time(NULL),
 					     err, sizeof err) < 0)
@@ -181,6 +191,19 @@ static void refused(struct session *s, const struct msg *m)
 		ctl_log(s->ctl, "agent %lld: %s", (long long)s->agent.id, err);
 }
 
+/* Refuse a result over the agent's quota (closing with the reason); 0 or -1. */
+static int over_quota(struct session *s, const struct msg *m)
+{
+	char why[200];
+	size_t bytes = json_dumpb(m->body, NULL, 0, JSON_COMPACT);
+	if (quota_result(s->ctl, s, bytes, why, sizeof why) == 0)
+		return 0;
+	ctl_log(s->ctl, "agent %lld: result %lld refused: %s", (long long)s->agent.id,
+		(long long)m->seq, why);
+	conn_close(s->conn, why, why);
+	return -1;
+}
+
 /* Dispatch one message from the agent. */
 static void on_msg(struct conn *cn, struct msg *m, void *arg)
 {
@@ -197,6 +220,8 @@ static void on_msg(struct conn *cn, struct msg *m, void *arg)
 	case MSG_HEARTBEAT: break;
 	case MSG_STATUS: status(s, m); break;
 	case MSG_RESULT:
+		if (over_quota(s, m) < 0)
+			break;
 		if (ingest_add(s->ctl, s, m) < 0)
 			conn_close(cn, "controller cannot queue the result", "ingest queue error");
 		break;
@@ -220,6 +245,8 @@ static void end_session(struct session *s, const char *reason)
 	struct controller *c = s->ctl;
 	char err[256];
 	ingest_forget(c, s);
+	preauth_leave(c, s);
+	quota_session_end(s);
 	if (s->admitted && session_of_agent(c, s->agent.id) == s)
 		session_index(c, s->agent.id, NULL);
 	if (s->admitted) {

@@ -29,6 +29,12 @@ void timing_status(struct controller *c, int64_t agent_id, const json_t *report)
 	char *text = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		return;
+	if (quota_timing(c, agent_id, strlen(text), err, sizeof err) < 0 ||
+	    quota_disk(c, err, sizeof err) < 0) {
+		ctl_log(c, "agent %lld: %s", (long long)agent_id, err);
+		free(text);
+		return;
+	}
 	ingest_txn(c);
 	if (c->store->ops->timing_put(c->store, agent_id, json_integer_value(when), flags, text,
 				      err, sizeof err) < 0)

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "engine/engine_int.h"
 #include "msm/msm_result.h"
@@ -38,6 +40,7 @@ struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
 	}
 	e->base = base;
 	e->opts = *o;
+	e->pump_tfd = -1;
 	if (e->opts.clock.read == NULL)
 		e->opts.clock = eng_clock_system();
 	e->key = random_key();
@@ -50,6 +53,23 @@ struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
 		e->socks[i].rs.fd = -1;
 	pacer_init(&e->pacer, o->pps, eng_clock_mono_ns(&e->opts.clock));
 	e->pump_ev = event_new(base, -1, 0, eng_pump_cb, e);
+	/* The pump's own timerfd: a turn's wait to the microsecond in any
+	   event_base (libevent's timers, unless the base was made with
+	   EVENT_BASE_FLAG_PRECISE_TIMER, round up to milliseconds, and a turn
+	   at 1,000/s must come every millisecond, not every two). Edge-
+	   triggered: re-arming it clears it, so it is never read. */
+	e->pump_tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (e->pump_tfd >= 0) {
+		e->pump_tev = event_new(base, e->pump_tfd, EV_READ | EV_PERSIST | EV_ET,
+					eng_pump_cb, e);
+		if (e->pump_tev == NULL || event_add(e->pump_tev, NULL) != 0) {
+			if (e->pump_tev)
+				event_free(e->pump_tev);
+			e->pump_tev = NULL;
+			close(e->pump_tfd);
+			e->pump_tfd = -1;
+		}
+	}
 	e->timer_ev = event_new(base, -1, 0, eng_timeout_cb, e);
 	if (e->pump_ev == NULL || e->timer_ev == NULL) {
 		snprintf(err, errlen, "cannot create events");
@@ -92,6 +112,10 @@ void engine_free(struct engine *e)
 	}
 	if (e->pump_ev)
 		event_free(e->pump_ev);
+	if (e->pump_tev)
+		event_free(e->pump_tev);
+	if (e->pump_tfd >= 0)
+		close(e->pump_tfd);
 	if (e->timer_ev)
 		event_free(e->timer_ev);
 	th_free(&e->timers);
@@ -175,6 +199,10 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	dl_push(&e->sendq, &p->qlink);
 	e->nqueued++;
 	p->state = ENG_QUEUED;
+	if (e->idle_since) { /* a probe is ready again */
+		e->stats.idle_ns += eng_clock_mono_ns(&e->opts.clock) - e->idle_since;
+		e->idle_since = 0;
+	}
 	eng_schedule_pump(e, 0);
 	return 0;
 }
@@ -195,4 +223,5 @@ const struct eng_clock *engine_clock(const struct engine *e)
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
 {
 	*out = e->stats;
+	out->late_lost = e->pacer.lost_milli / 1000;
 }

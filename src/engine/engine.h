@@ -141,6 +141,12 @@ struct engine_stats {
 	uint64_t thread_sent;     /* of packet_sent, those the sender thread
 				     sent (txthread.h) */
 	uint64_t first_send_ns, last_send_ns; /* monotonic, 0 = none yet */
+	uint64_t idle_ns;         /* of the time between them, how long the send
+				     queue stood empty (no probe was ready:
+				     the rate could not be reached then) */
+	uint64_t late_lost;       /* probes the budget allowed while some were
+				     ready, lost because the loop woke more
+				     than the pacer's bucket late (pacer.h) */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);
 

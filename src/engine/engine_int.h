@@ -35,11 +35,13 @@ struct eng_sock {
 	struct event *ev;  /* read (and error queue) readiness */
 	struct dlink txq;  /* probes sent on it waiting for their TX stamp,
 			      in key order */
+	uint32_t read_key; /* keys below it: their stamps were read */
 	struct engine *e;
 };
 
 enum eng_state { ENG_QUEUED = 0, ENG_SENT = 1, ENG_LINGER = 2,
-		 ENG_INFLIGHT = 3 /* with the sender thread (txthread.h) */ };
+		 ENG_INFLIGHT = 3, /* with the sender thread (txthread.h) */
+		 ENG_STAGED = 4    /* built, in the pump's turn (engine_turn.c) */ };
 
 struct eng_probe {
 	struct sig_node sig;
@@ -62,6 +64,19 @@ struct eng_probe {
 	int64_t tx_tap_ns;      /* the device tap's stamp (txtap.h), 0 = none */
 };
 
+/*
+ * The probes of one pump turn, built and waiting to leave together: one
+ * sendmmsg per socket when the turn is flushed (engine_turn.c).
+ */
+#define ENG_TURN_SLOT 2048 /* bytes of a staged packet or frame at most */
+struct eng_turn {
+	uint32_t n;
+	struct eng_probe *p[RAWSOCK_SEND_BATCH]; /* NULL: freed meanwhile */
+	uint8_t slot[RAWSOCK_SEND_BATCH];
+	struct rawsock_out out[RAWSOCK_SEND_BATCH];
+	uint8_t buf[RAWSOCK_SEND_BATCH][ENG_TURN_SLOT];
+};
+
 struct engine {
 	struct event_base *base;
 	struct engine_opts opts;
@@ -72,7 +87,10 @@ struct engine {
 	size_t nqueued;         /* probes in sendq */
 	struct pacer pacer;
 	struct event *pump_ev, *timer_ev;
+	int pump_tfd;           /* the pump's timer: a timerfd (-1: libevent's) */
+	struct event *pump_tev; /* its readiness, edge-triggered */
 	bool pump_armed;
+	bool in_pump;           /* the pump runs (it schedules itself at its end) */
 	struct eng_sock socks[ENG_NSOCK];
 	struct engine_stats stats;
 	struct nhcache nh;      /* next hops for the packet path */
@@ -85,6 +103,10 @@ struct engine {
 	void *stream_ctx;
 	const char *stream_method;
 	bool stream_idle;       /* its next said "none for now" */
+	struct eng_turn turn;   /* the pump's probes about to leave */
+	uint64_t idle_since;    /* the send queue is empty since (0 = it is not) */
+	bool reads_deferred;    /* replies are read at pump turns, not polled */
+	bool fam_sent[2];       /* probes of IPv4 [0], IPv6 [1] were sent */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
 };
@@ -104,6 +126,19 @@ void eng_probe_free(struct engine *e, struct eng_probe *p);
 void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t key,
 	      uint64_t mono, int64_t off, uint32_t off_err);
 
+/* The pump's turn (engine_turn.c): room for the next packet (NULL when
+   full), stage a probe built there, send what is staged, forget a probe
+   being freed. */
+uint8_t *eng_turn_buf(struct engine *e, size_t *room);
+void eng_turn_add(struct engine *e, struct eng_probe *p, int slot, size_t len,
+		  const struct net_addr *dst, int hlim, int ifindex, const uint8_t mac[6]);
+void eng_turn_flush(struct engine *e);
+void eng_turn_forget(struct engine *e, struct eng_probe *p);
+
+/* Read the TX stamps of the sockets nobody polls once enough are waiting
+   (all = read them whatever their number). */
+void eng_drain_quiet_txts(struct engine *e, bool all);
+
 /* Run the send pump soon (after delay_ns). */
 void eng_schedule_pump(struct engine *e, uint64_t delay_ns);
 
@@ -117,6 +152,23 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg);
 
 /* Arm the probe's timer at when_ns and re-aim the engine's timer event. */
 void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
+
+/*
+ * While a paced engine has probes waiting for their turn, replies need not
+ * wake it: their kernel stamps time them, and the next turn (a millisecond
+ * or one probe gap away) reads them first. eng_defer_reads(e, true) stops
+ * polling the receiving sockets, false polls them again; eng_read_all
+ * reads what waits on every one of them.
+ */
+void eng_defer_reads(struct engine *e, bool defer);
+void eng_read_all(struct engine *e);
+
+/*
+ * If p's deadline is at or before now (monotonic ns) and its timer has not
+ * run yet, time it out now, as the timer would (the owner's timeout callback
+ * runs: p may be freed). True if it did.
+ */
+bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now);
 
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);

@@ -50,16 +50,18 @@ void eng_drain_txts(struct engine *e, int i)
 		for (int k = 0; k < nts; k++)
 			attach_txts(e, s, keys[k], ns[k]);
 	} while (got == RAWSOCK_BATCH);
+	s->read_key = s->rs.next_key;
 }
 
 /* Work out the flags and RTT of a reply to p and tell its owner. */
 static void deliver(struct engine *e, struct eng_probe *p, const struct net_reply *r,
 		    const struct rawsock_rx *rx, const struct eng_rxtime *at)
 {
-	if (p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
-		eng_drain_txts(e, p->sock);
 	if (p->tx_tap_ns == 0)
 		eng_drain_tap(e);
+	/* the error queue's stamp is the fallback: read only when needed */
+	if (p->tx_tap_ns == 0 && p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
+		eng_drain_txts(e, p->sock);
 	int64_t tx_ns = p->tx_tap_ns ? p->tx_tap_ns : p->tx_kernel_ns;
 	uint64_t rx_mono = at->mono;
 	struct rtt_in in = { tx_ns, rx->kernel_ns, p->tx_mono_ns, rx_mono,
@@ -122,11 +124,54 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 	struct eng_probe *p = DL_ENTRY(n, struct eng_probe, sig);
 	if (p->state == ENG_INFLIGHT)
 		p = eng_txt_settle(e, &sig);
-	if (p == NULL || p->state == ENG_QUEUED) {
+	if (p == NULL || p->state == ENG_QUEUED || p->state == ENG_STAGED) {
 		e->stats.unmatched++;
 		return;
 	}
+	/* A reply the kernel took in after the probe's deadline is late, even
+	   when the loop reads it before it runs the timer (a busy host): for an
+	   owner that keeps late replies, the timeout comes first, as it would
+	   have. The owner may end on it: look the probe up again. */
+	uint64_t rx_mono = rx->kernel_ns ? (uint64_t)(rx->kernel_ns - at->off) : at->mono;
+	if (p->linger_ms > 0 && eng_expire_if_due(e, p, rx_mono)) {
+		n = sigtab_find(&e->sigs, &sig);
+		p = n ? DL_ENTRY(n, struct eng_probe, sig) : NULL;
+		if (p == NULL) {
+			e->stats.unmatched++;
+			return;
+		}
+	}
 	deliver(e, p, &r, rx, at);
+}
+
+/* The sockets replies come in on: open and polled when reads are not deferred. */
+static bool receives(const struct engine *e, int i)
+{
+	return e->socks[i].rs.fd >= 0 && e->socks[i].ev && i != ENG_S4_TX && i != ENG_PK_TX;
+}
+
+/* See engine_int.h. */
+void eng_defer_reads(struct engine *e, bool defer)
+{
+	if (e->reads_deferred == defer)
+		return;
+	e->reads_deferred = defer;
+	for (int i = 0; i < ENG_NSOCK; i++) {
+		if (!receives(e, i))
+			continue;
+		if (defer)
+			event_del(e->socks[i].ev);
+		else
+			event_add(e->socks[i].ev, NULL);
+	}
+}
+
+/* See engine_int.h; sockets of a family no probe used are not asked. */
+void eng_read_all(struct engine *e)
+{
+	for (int i = 0; i < ENG_NSOCK; i++)
+		if (receives(e, i) && e->fam_sent[e->socks[i].rs.family == AF_INET6])
+			eng_read_cb(e->socks[i].rs.fd, EV_READ, &e->socks[i]);
 }
 
 /* A socket is readable (data or error queue). */

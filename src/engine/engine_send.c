@@ -12,6 +12,7 @@
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/timerfd.h>
 
 #include "engine/engine_int.h"
 #include "msm/msm_result.h"
@@ -62,10 +63,15 @@ int64_t eng_offset_now(const struct engine *e, uint64_t *mono, uint32_t *err)
 	return best;
 }
 
+/* Waits from this long on take libevent's timer, free of system calls but
+   late by up to a millisecond (the bucket holds two turns: nothing is
+   lost); shorter ones the pump's timerfd (a system call to arm). */
+#define PUMP_COARSE_NS 5000000ULL
+
 /* Arrange for the pump to run after delay_ns (0 = at the next loop turn). */
 void eng_schedule_pump(struct engine *e, uint64_t delay_ns)
 {
-	if (e->pump_armed)
+	if (e->pump_armed || e->in_pump)
 		return;
 	if (delay_ns == 0) {
 		event_active(e->pump_ev, EV_TIMEOUT, 0);
@@ -76,6 +82,17 @@ void eng_schedule_pump(struct engine *e, uint64_t delay_ns)
 			      (suseconds_t)((delay_ns % 1000000000ULL) / 1000) };
 	if (delay_ns > 0 && tv.tv_sec == 0 && tv.tv_usec == 0)
 		tv.tv_usec = 1;
+	if (e->pump_tfd >= 0 && delay_ns < PUMP_COARSE_NS) {
+		struct itimerspec its = { { 0, 0 }, { (time_t)(delay_ns / 1000000000ULL),
+						       (long)(delay_ns % 1000000000ULL) } };
+		if (timerfd_settime(e->pump_tfd, 0, &its, NULL) == 0) {
+			e->pump_armed = true;
+			return;
+		}
+	}
+	/* from now, not from when the loop woke (libevent's cached time): a
+	   turn that wakes early costs a wake-up more */
+	event_base_update_cache_time(e->base);
 	event_add(e->pump_ev, &tv);
 	e->pump_armed = true;
 }
@@ -118,54 +135,65 @@ static void not_sent(struct engine *e, struct eng_probe *p, int err, bool refuse
 }
 
 /*
- * Build np as an Ethernet frame to the hop the kernel would use and send it
- * on the packet socket. Returns 0 (*key set), -errno from the send, 2 when
- * the sender thread has it (p is then ENG_INFLIGHT), or 1 when this probe
- * cannot take the packet path (the raw path then sends it).
+ * Build np as an Ethernet frame to the hop the kernel would use into buf
+ * (room bytes): 0 with its length in *flen and the hop in *hop, or 1 when
+ * this probe cannot take the packet path (the raw path then sends it).
  */
-static int send_frame(struct engine *e, struct eng_probe *p, struct net_probe *np,
-		      uint64_t mono, uint32_t *key)
+static int build_frame(struct engine *e, const struct eng_probe *p, struct net_probe *np,
+		       uint64_t mono, uint8_t *buf, size_t room, size_t *flen,
+		       struct nh_hop *hop)
 {
-	struct nh_hop hop;
 	static const uint8_t zero[16];
 	bool v6 = np->dst.family == AF_INET6;
-	size_t room = sizeof e->pkt;
-	uint8_t *pkt = eng_txt_frame(e, &room); /* the sender thread's slot */
-	if (pkt == NULL && e->txt)
-		return 1; /* its ring is full (the pump prevents it) */
-	if (pkt == NULL)
-		pkt = e->pkt;
-	if (memcmp(np->src.a, zero, v6 ? 16 : 4) == 0 ||
-	    !nh_lookup(&e->nh, &np->dst, mono, &hop))
+	if (memcmp(np->src.a, zero, v6 ? 16 : 4) == 0 || !nh_lookup(&e->nh, &np->dst, mono, hop))
 		return 1;
 	size_t l3 = v6 ? ETH_HLEN + NET_IPV6_HLEN : ETH_HLEN;
-	int len = build(e, p, np, pkt + l3, room - l3);
+	int len = build(e, p, np, buf + l3, room - l3);
 	if (len < 0)
 		return 1;
 	size_t iplen = (size_t)len + (v6 ? NET_IPV6_HLEN : 0);
-	if (iplen > hop.mtu)
+	if (iplen > hop->mtu)
 		return 1; /* the kernel would fragment (v4) or refuse (v6) */
 	if (v6) {
 		struct net_ipv6 h = { .tclass = np->tos, .payload_len = (uint16_t)len,
 				      .hlim = np->ttl, .next = (uint8_t)net_probe_proto(np->kind,
 											 AF_INET6),
 				      .src = np->src, .dst = np->dst };
-		if (net_ipv6_build(&h, pkt + ETH_HLEN, NET_IPV6_HLEN) < 0)
+		if (net_ipv6_build(&h, buf + ETH_HLEN, NET_IPV6_HLEN) < 0)
 			return 1;
 	}
 	uint16_t type = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
-	memcpy(pkt, hop.dst_mac, 6);
-	memcpy(pkt + 6, hop.src_mac, 6);
-	memcpy(pkt + 12, &type, 2);
-	if (pkt != e->pkt) {
-		eng_txt_push(e, p, ETH_HLEN + iplen, hop.ifindex, hop.dst_mac);
-		return 2;
-	}
-	return rawsock_send_frame(&e->socks[ENG_PK_TX].rs, e->pkt, ETH_HLEN + iplen,
-				  hop.ifindex, hop.dst_mac, key);
+	memcpy(buf, hop->dst_mac, 6);
+	memcpy(buf + 6, hop->src_mac, 6);
+	memcpy(buf + 12, &type, 2);
+	*flen = ETH_HLEN + iplen;
+	return 0;
 }
 
-/* Send np on the raw socket of its slot; 0 (*key set) or -errno. */
+/*
+ * Probe p on the packet path: into the sender thread's ring when it runs
+ * (2: p is then ENG_INFLIGHT), else staged in the turn (0); 1 when it cannot
+ * take this path.
+ */
+static int stage_frame(struct engine *e, struct eng_probe *p, struct net_probe *np,
+		       uint64_t mono)
+{
+	struct nh_hop hop;
+	size_t room, len;
+	uint8_t *buf = e->txt ? eng_txt_frame(e, &room) : eng_turn_buf(e, &room);
+	if (buf == NULL)
+		return 1; /* full (the pump prevents it) */
+	if (build_frame(e, p, np, mono, buf, room, &len, &hop) != 0)
+		return 1;
+	if (e->txt) {
+		eng_txt_push(e, p, len, hop.ifindex, hop.dst_mac);
+		return 2;
+	}
+	eng_turn_add(e, p, ENG_PK_TX, len, &np->dst, np->ttl, hop.ifindex, hop.dst_mac);
+	return 0;
+}
+
+/* Send np on the raw socket of its slot at once; 0 (*key set) or -errno. */
 static int send_raw(struct engine *e, const struct eng_probe *p, struct net_probe *np,
 		    int slot, uint32_t *key)
 {
@@ -177,33 +205,41 @@ static int send_raw(struct engine *e, const struct eng_probe *p, struct net_prob
 	return rawsock_send(&e->socks[slot].rs, e->pkt, (size_t)len, &np->dst, np->ttl, key);
 }
 
-/* Send one probe taken off the queue. */
-static void send_one(struct engine *e, struct eng_probe *p)
+/* A probe too large for a turn's slot leaves alone, at once. */
+static void send_alone(struct engine *e, struct eng_probe *p, struct net_probe *np, int slot)
 {
 	uint64_t mono;
+	uint32_t key = 0, off_err;
+	int64_t off = eng_offset_now(e, &mono, &off_err);
+	int rc = send_raw(e, p, np, slot, &key);
+	eng_sent(e, p, slot, rc, key, mono, off, off_err);
+}
+
+/* Take one probe off the queue into the turn (or the sender thread). */
+static void stage_one(struct engine *e, struct eng_probe *p, uint64_t now)
+{
 	struct net_probe np;
 	describe(e, p, &np);
-	if (e->opts.policy &&
-	    !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst,
-			    eng_clock_mono_ns(&e->opts.clock))) {
+	if (e->opts.policy && !e->opts.policy(e->opts.policy_ctx, p->owner->method, &np.dst, now)) {
 		e->stats.refused++;
 		not_sent(e, p, 0, true);
 		return;
 	}
-	int slot = ENG_PK_TX, rc = 1;
-	uint32_t key = 0, off_err;
-	int64_t off = eng_offset_now(e, &mono, &off_err);
-	if (e->packet_on && e->socks[ENG_PK_TX].rs.fd >= 0)
-		rc = send_frame(e, p, &np, mono, &key);
-	if (rc == 2)
-		return; /* the sender thread's; eng_sent follows its send */
-	if (rc == 1) {
-		slot = eng_tx_slot(&np);
-		rc = send_raw(e, p, &np, slot, &key);
-	} else if (rc == 0) {
-		e->stats.packet_sent++;
+	if (e->txt == NULL && e->turn.n >= RAWSOCK_SEND_BATCH)
+		eng_turn_flush(e);
+	if (e->packet_on && e->socks[ENG_PK_TX].rs.fd >= 0 && stage_frame(e, p, &np, now) != 1)
+		return;
+	if (e->turn.n >= RAWSOCK_SEND_BATCH)
+		eng_turn_flush(e);
+	int slot = eng_tx_slot(&np);
+	size_t room;
+	uint8_t *buf = eng_turn_buf(e, &room);
+	int len = build(e, p, &np, buf, room);
+	if (len < 0) {
+		send_alone(e, p, &np, slot);
+		return;
 	}
-	eng_sent(e, p, slot, rc, key, mono, off, off_err);
+	eng_turn_add(e, p, slot, (size_t)len, &np.dst, np.ttl, 0, NULL);
 }
 
 /* After a send (or its failure): see engine_int.h. */
@@ -221,6 +257,7 @@ void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t 
 		return;
 	}
 	e->stats.sent++;
+	e->fam_sent[p->sig.key.family == AF_INET6] = true;
 	if (e->stats.first_send_ns == 0)
 		e->stats.first_send_ns = mono;
 	e->stats.last_send_ns = mono;
@@ -237,38 +274,82 @@ void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t 
 	p->owner->ops->sent(p->owner->ctx, p->cookie, 0, false, mono);
 }
 
-/* The pump: send what the budget allows, then sleep until the next token. */
+/* Stamps the kernel keeps on a socket nobody polls before they are read. */
+#define QUIET_STAMPS_MAX 64
+
+/* Read the TX stamps of the sockets that are not polled (see engine_sock.c). */
+void eng_drain_quiet_txts(struct engine *e, bool all)
+{
+	static const int quiet[] = { ENG_S4_TX, ENG_PK_TX };
+	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+		struct eng_sock *s = &e->socks[quiet[i]];
+		if (s->rs.fd < 0 || !s->rs.ts_tx || (quiet[i] == ENG_PK_TX && e->txt))
+			continue;
+		int32_t unread = (int32_t)(s->rs.next_key - s->read_key);
+		if (all || unread >= QUIET_STAMPS_MAX || unread < 0)
+			eng_drain_txts(e, quiet[i]);
+	}
+}
+
+/* The packet path pays where one thread cannot send fast enough: unpaced
+   sweeps, or paced above this. Below it, AUTO stays on the raw path: the
+   device tap stamps its probes without a system call (and with the sender
+   thread, handing frames over cost 3 context switches a probe at 1,000/s). */
+#define ENG_TXT_MIN_PPS 100000
+
+/* The pump: send a turn's worth, then sleep until the next turn. */
 void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct engine *e = arg;
 	(void)fd;
 	(void)what;
 	e->pump_armed = false;
+	e->in_pump = true;
+	if (e->reads_deferred)
+		eng_read_all(e); /* replies first: they may queue probes */
+	bool thread_pays = e->opts.pps == 0 || e->opts.pps >= ENG_TXT_MIN_PPS;
+	/* the packet path pays for sweeps; paced below that, the raw path
+	   has its stamps from the device tap without a system call */
 	if (e->opts.send_path == ENG_PATH_AUTO && e->nqueued >= ENG_PACKET_AUTO_QUEUE &&
-	    !e->packet_on) {
+	    thread_pays && !e->packet_on) {
 		e->packet_on = true;
 		eng_tap_close(e);
 	}
 	eng_drain_tap(e);
-	if (e->packet_on && (e->txt || e->nqueued >= ENG_TXT_QUEUE) && eng_txt_start(e))
+	if (e->packet_on && (e->txt || e->nqueued >= ENG_TXT_QUEUE) &&
+	    eng_txt_start(e))
 		eng_drain_txts(e, ENG_PK_TX); /* the sender's outcomes, then stamps */
 	uint32_t want = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
 	uint32_t room = eng_txt_room(e); /* the sender thread's free slots */
 	want = want < room ? want : room;
-	uint32_t n = pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock), want);
+	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
+	uint32_t n = pacer_take(&e->pacer, now, want);
 	while (n-- > 0 && !dl_empty(&e->sendq)) {
 		struct eng_probe *p = DL_ENTRY(e->sendq.next, struct eng_probe, qlink);
 		dl_del(&p->qlink);
 		e->nqueued--;
-		send_one(e, p);
+		stage_one(e, p, now);
 	}
+	eng_turn_flush(e);
 	eng_drain_tap(e);
 	if (e->txt) /* outcomes and stamps; asks for a wake-up for what is out */
 		eng_drain_txts(e, ENG_PK_TX);
+	eng_drain_quiet_txts(e, false);
 	if (e->stream && !e->stream_idle && dl_empty(&e->sendq))
 		eng_stream_pump(e, pacer_take(&e->pacer, eng_clock_mono_ns(&e->opts.clock),
 					      PUMP_BATCH));
+	if (dl_empty(&e->sendq) && e->stats.sent > 0 && e->idle_since == 0)
+		e->idle_since = eng_clock_mono_ns(&e->opts.clock);
+	/* probes wait for a turn: it will read the replies (engine_int.h) */
+	eng_defer_reads(e, e->opts.pps > 0 && !dl_empty(&e->sendq) && eng_txt_room(e) > 0);
+	e->in_pump = false;
 	/* with the sender's ring full, consuming its outcomes restarts the pump */
-	if ((!dl_empty(&e->sendq) && eng_txt_room(e) > 0) || (e->stream && !e->stream_idle))
-		eng_schedule_pump(e, pacer_wait_ns(&e->pacer));
+	if (!dl_empty(&e->sendq) && eng_txt_room(e) > 0) {
+		uint32_t q = e->nqueued < PUMP_BATCH ? (uint32_t)e->nqueued : PUMP_BATCH;
+		eng_schedule_pump(e, pacer_wait_ns(&e->pacer,
+						   eng_clock_mono_ns(&e->opts.clock), q));
+	} else if (e->stream && !e->stream_idle) {
+		eng_schedule_pump(e, pacer_wait_ns(&e->pacer,
+						   eng_clock_mono_ns(&e->opts.clock), 1));
+	}
 }

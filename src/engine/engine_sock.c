@@ -9,7 +9,14 @@
 #include "engine/engine_int.h"
 #include "engine/tslive.h"
 
-/* Open socket slot i (family, proto; tx = it sends) unless open. */
+/*
+ * Open socket slot i (family, proto; tx = it sends) unless open. The
+ * sockets that only send (the IPv4 sender, the packet socket) are not
+ * polled: epoll reports a waiting TX stamp as an error, a wake-up per probe
+ * for a stamp that is only the fallback of the device tap's. Their stamps
+ * are read when a reply needs one and every few dozen probes
+ * (eng_drain_quiet_txts).
+ */
 static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
 		     char *err, size_t errlen)
 {
@@ -21,8 +28,9 @@ static int open_slot(struct engine *e, int i, int family, int proto, bool tx,
 		return -1;
 	s->e = e;
 	dl_init(&s->txq);
+	bool quiet = i == ENG_S4_TX || i == ENG_PK_TX;
 	s->ev = event_new(e->base, s->rs.fd, EV_READ | EV_PERSIST, eng_read_cb, s);
-	if (s->ev == NULL || event_add(s->ev, NULL) != 0) {
+	if (s->ev == NULL || (!quiet && event_add(s->ev, NULL) != 0)) {
 		snprintf(err, errlen, "cannot watch a raw socket");
 		return -1;
 	}

@@ -8,7 +8,13 @@
 
 #include "engine/engine_int.h"
 
-/* Aim the engine's timer event at the heap's earliest deadline. */
+/*
+ * Timeouts fire up to this late, so that the deadlines of a millisecond
+ * (probes sent in one turn, timing out together) share one wake-up.
+ */
+#define TIMEOUT_SLACK_NS 1000000ULL
+
+/* Aim the engine's timer event at the heap's earliest deadline (+ slack). */
 static void aim(struct engine *e)
 {
 	struct th_timer *t = th_peek(&e->timers);
@@ -17,13 +23,15 @@ static void aim(struct engine *e)
 		return;
 	}
 	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
-	uint64_t d = t->when_ns > now ? t->when_ns - now : 0;
+	uint64_t when = t->when_ns + TIMEOUT_SLACK_NS;
+	uint64_t d = when > now ? when - now : 0;
 	struct timeval tv = { (time_t)(d / 1000000000ULL),
 			      (suseconds_t)((d % 1000000000ULL + 999) / 1000) };
 	if (tv.tv_usec >= 1000000) {
 		tv.tv_sec++;
 		tv.tv_usec -= 1000000;
 	}
+	event_base_update_cache_time(e->base); /* from now, as the pump's */
 	event_add(e->timer_ev, &tv);
 }
 
@@ -45,6 +53,8 @@ void eng_probe_free(struct engine *e, struct eng_probe *p)
 	dl_del(&p->olink);
 	if (p->state == ENG_INFLIGHT)
 		eng_txt_forget(e, p);
+	if (p->state == ENG_STAGED)
+		eng_turn_forget(e, p);
 	if (p->state == ENG_QUEUED && !dl_empty(&p->qlink))
 		e->nqueued--;
 	dl_del(&p->qlink); /* or txlink: they share the links */
@@ -70,12 +80,25 @@ static void expire(struct engine *e, struct eng_probe *p, uint64_t now)
 	o->ops->timeout(o->ctx, cookie);
 }
 
+/* See engine_int.h. */
+bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now)
+{
+	if (p->timed_out || p->state == ENG_LINGER || p->timer.slot == TH_NONE ||
+	    p->timer.when_ns > now)
+		return false;
+	th_cancel(&e->timers, &p->timer);
+	expire(e, p, now);
+	return true;
+}
+
 /* The timer event: expire everything due. */
 void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct engine *e = arg;
 	(void)fd;
 	(void)what;
+	if (e->reads_deferred)
+		eng_read_all(e); /* a reply waiting unread is no timeout */
 	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
 	struct th_timer *t;
 	while ((t = th_pop_due(&e->timers, now)) != NULL)

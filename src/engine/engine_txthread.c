@@ -5,7 +5,7 @@
  * published in the ring (up to TXT_BATCH per call), noting for each the
  * monotonic time and clock offset sampled just before the call and the
  * frame's OPT_ID key (keys are per socket, in send order, counted here as
- * rawsock_send_frame counts them) or the errno. It sleeps on an eventfd when
+ * rawsock_send_many counts them) or the errno. It sleeps on an eventfd when
  * the ring is empty and wakes the main loop through another eventfd only
  * when the main thread asked for it, once half the frames it had out when it
  * last looked are sent (the read callbacks consume outcomes in between; a

@@ -1,29 +1,52 @@
 /*
  * pacer: the one packets-per-second budget of an engine, a token bucket
- * refilled continuously from the monotonic clock. The bucket holds at most
- * five milliseconds of tokens (at least one), so the output is smooth:
- * never more than 5 ms of probes back to back, yet a loop turn up to 5 ms late
- * loses nothing. pps 0 = no limit.
+ * refilled continuously from the monotonic clock, handed out in turns so
+ * that a paced engine wakes up as seldom as the rate allows without bursts:
+ *
+ *  - the engine wakes for a turn once a millisecond's worth of tokens is
+ *    there (one probe at 1,000/s and below, ten at 10,000/s): the probes of
+ *    a turn leave with one wake-up and one sendmmsg;
+ *  - a turn takes the tokens that came since the last one: a turn's worth
+ *    when the loop is on time, more when it woke late (a loaded machine:
+ *    wake-ups several milliseconds late are common on a shared 2-core
+ *    host), up to the bucket's 20 milliseconds (at least two turns' and
+ *    ten probes' worth), so the rate holds; after a turn of n probes the next one
+ *    waits at least n probe gaps / 2 (no stretch of 20 ms holds more than
+ *    twice its share plus the bucket);
+ *  - tokens saved up while no probe was waiting are dropped to a turn's
+ *    worth: probes that become ready after a quiet time do not burst.
+ *
+ * pps 0 = no limit (every turn takes all it asks for).
  */
 #ifndef VANTAGE_ENGINE_PACER_H
 #define VANTAGE_ENGINE_PACER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct pacer {
 	uint32_t pps;        /* 0 = unlimited */
+	uint32_t turn_max;   /* tokens a turn takes at most */
 	uint64_t last_ns;    /* monotonic time of the last refill */
 	uint64_t tokens_milli; /* tokens x 1e3 (sub-token precision) */
 	uint64_t cap_milli;  /* bucket depth x 1e3 */
+	uint64_t next_ns;    /* no turn sends before this (monotonic) */
+	bool behind;         /* the last turn left probes waiting */
+	uint64_t lost_milli; /* tokens x 1e3 the full bucket dropped while probes
+				waited: the loop woke too late to use them */
 };
 
 /* Set up a pacer for pps starting at now_ns (bucket starts with one token). */
 void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns);
 
-/* How many probes may go now (refills first); at most `want`. */
+/* How many probes may go now, in one turn (refills first); at most `want`. */
 uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want);
 
-/* Nanoseconds from now until the next token (0 if one is available). */
-uint64_t pacer_wait_ns(const struct pacer *p);
+/*
+ * Nanoseconds from now_ns until the next turn worth waking up for: when
+ * min(want, a turn's worth) tokens are there and the spacing since the last
+ * turn has passed (0 = now).
+ */
+uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns, uint32_t want);
 
 #endif

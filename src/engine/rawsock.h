@@ -47,15 +47,34 @@ int rawsock_open(struct rawsock *s, int family, int proto, bool tx,
  */
 int rawsock_open_packet(struct rawsock *s, char *err, size_t errlen);
 
-/*
- * Send one Ethernet frame out of ifindex to dst_mac. On success returns 0
- * and the frame's OPT_ID key in *key; otherwise -errno.
- */
-int rawsock_send_frame(struct rawsock *s, const uint8_t *frame, size_t len, int ifindex,
-		       const uint8_t dst_mac[6], uint32_t *key);
-
 /* Close if open. */
 void rawsock_close(struct rawsock *s);
+
+/*
+ * One packet of a batch: for a raw socket pkt/len go to dst (hop limit hlim
+ * on IPv6), for the packet socket the frame goes out of ifindex to mac.
+ * rawsock_send_many fills key (the OPT_ID key) or err (an errno value).
+ */
+struct rawsock_out {
+	const uint8_t *pkt;
+	size_t len;
+	struct net_addr dst;
+	int hlim;
+	int ifindex;
+	uint8_t mac[6];
+	uint32_t key;
+	int err;
+};
+
+/* Most packets one rawsock_send_many call takes. */
+#define RAWSOCK_SEND_BATCH 32
+
+/*
+ * Send out[0..n) (n <= RAWSOCK_SEND_BATCH) in order with as few sendmmsg
+ * calls as the kernel allows (one when all go); each gets its key or its
+ * errno. Returns how many left.
+ */
+int rawsock_send_many(struct rawsock *s, struct rawsock_out *out, int n);
 
 /*
  * Send one packet to dst (IPv4: whole IP packet; IPv6: transport on, with

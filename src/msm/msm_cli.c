@@ -395,7 +395,8 @@ static int setup(struct cli_run *r, FILE **out)
 		event_config_free(cfg);
 		return -1;
 	}
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	/* no EVENT_BASE_FLAG_PRECISE_TIMER: it costs a timerfd_settime a loop
+	   turn, and the engine's turns are a millisecond long (pacer.h) */
 	r->base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (r->base) {
@@ -423,11 +424,13 @@ static void print_stats(const struct cli_run *r)
 	struct engine_stats st;
 	engine_get_stats(r->e, &st);
 	double span = (double)(st.last_send_ns - st.first_send_ns) / 1e9;
+	double idle = (double)st.idle_ns / 1e9, ready = span - idle;
 	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s; %llu by packet socket, %llu by raw "
 		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
 		"unparsable %llu, kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
-		"by sender thread %llu\n",
+		"by sender thread %llu; no probe ready for %.3f s, %.0f probes/s while ready, "
+		"%llu probes of budget lost to late wake-ups\n",
 		r->prog,
 		(unsigned long long)st.sent, span, span > 0 ? (double)(st.sent - 1) / span : 0.0,
 		(unsigned long long)st.packet_sent, (unsigned long long)(st.sent - st.packet_sent),
@@ -436,7 +439,9 @@ static void print_stats(const struct cli_run *r)
 		(unsigned long long)st.dups, (unsigned long long)st.late,
 		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
 		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing,
-		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent);
+		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent,
+		idle, ready > 0 ? (double)(st.sent - 1) / ready : 0.0,
+		(unsigned long long)st.late_lost);
 }
 
 /* Run everything. */

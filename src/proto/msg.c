@@ -43,12 +43,13 @@ static const struct field fields[] = {
 	I(MSG_REFUSE, msm_id, true), S(MSG_REFUSE, reason, true),
 	S(MSG_ERROR, reason, true),
 	I(MSG_EPOCH, epoch, true), I(MSG_EPOCH, seq, true), S(MSG_EPOCH, reason, true),
+	O(MSG_MSM_SET, body, true),
 	I(MSG_NOPROBE, noprobe_version, true), P(MSG_NOPROBE, prefixes, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error", "epoch", "noprobe",
+	"result", "ack", "refuse", "error", "epoch", "msm_set", "noprobe",
 };
 
 /* See msg.h. */

@@ -28,6 +28,9 @@
  *                                   new epoch. The controller then closes the connection.
  *   REFUSE     agent → controller   msm_id, reason (e.g. the site's AUP forbids it)
  *   ERROR      both ways            reason; the sender then closes the connection
+ *   MSM_SET    controller → agent   body {"msm_ids": [...]}: after the MSMs of a new
+ *                                   connection, every measurement the agent should run;
+ *                                   it drops the others (stopped while it was away)
  *   NOPROBE    controller → agent   noprobe_version, prefixes (the platform no-probe
  *                                   list, whole: an array of at most MSG_MAX_PREFIXES
  *                                   prefix strings); STATUS carries the version the
@@ -54,6 +57,7 @@ enum msg_type {
 	MSG_REFUSE,
 	MSG_ERROR,
 	MSG_EPOCH,
+	MSG_MSM_SET,
 	MSG_NOPROBE,
 	MSG_TYPE_MAX = MSG_NOPROBE,
 };

@@ -193,9 +193,11 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, 5000);
 	char why[256];
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_migrate(s, why, sizeof why) < 0 ||
-	    sq_api_schema(s, why, sizeof why) < 0 || sq_noprobe_schema(s, why, sizeof why) < 0 ||
+	    sq_index_schema(s, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
+	    sq_noprobe_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
-				      " epoch) VALUES (?, ?, ?, ?, ?)", why, sizeof why)) ||
+				      " epoch, ts) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4") ")",
+				      why, sizeof why)) ||
 	    !(s->same_body = sq_prep(s, "SELECT body = ?4 FROM results WHERE agent_id = ?1"
 				     " AND epoch = ?2 AND seq = ?3", why, sizeof why)) ||
 	    !(s->put_refused = sq_prep(s, "INSERT OR IGNORE INTO results_refused(agent_id, seq,"

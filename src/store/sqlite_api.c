@@ -5,10 +5,13 @@
  * filtered by time window and probes, the latest result per probe, and
  * probes listed with their network attributes and session-derived uptime.
  * Lists of ids are bound as one JSON array and read back with json_each.
+ * Every read here runs on the controller's loop, so each is an index seek
+ * or a bounded page (the indexes: sqlite_index.c), never a scan of results.
  */
 #include "store/sqlite_int.h"
 #include "store/store_api.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +26,7 @@ static const char api_schema[] =
 	" requested INTEGER NOT NULL, created INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS agent_attrs ("
 	" agent_id INTEGER PRIMARY KEY, asn_v4 INTEGER, asn_v6 INTEGER, country_code TEXT,"
-	" prefix_v4 TEXT, prefix_v6 TEXT, address_v4 TEXT, address_v6 TEXT);"
-	"CREATE INDEX IF NOT EXISTS results_by_msm ON results(msm_id, agent_id, seq);";
+	" prefix_v4 TEXT, prefix_v6 TEXT, address_v4 TEXT, address_v6 TEXT);";
 
 /* See sqlite_int.h. */
 int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen)
@@ -116,6 +118,26 @@ static int key_find(struct store *st, const char *hash, struct store_key *k,
 	return sq_fail(s, "key lookup", err, errlen);
 }
 
+/* See store_api.h (key_running). */
+static int key_running(struct store *st, int64_t key_id, int64_t now, int64_t *count,
+		       char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT COUNT(*) FROM api_msm a JOIN measurements m"
+		" ON m.id = a.msm_id WHERE a.key_id = ?1 AND m.stopped IS NULL AND"
+		" ((a.is_oneoff = 0 AND (coalesce(m.stop, 0) = 0 OR m.stop > ?2)) OR"
+		" (a.is_oneoff = 1 AND coalesce(m.start, 0) > ?2 - 600))", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, key_id);
+	sqlite3_bind_int64(q, 2, now);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : sq_fail(s, "running measurements", err, errlen);
+}
+
 /* Insert the API metadata row of one measurement. */
 static int insert_meta(struct store_sqlite *s, const struct store_api_msm *m,
 		       char *err, size_t errlen)
@@ -160,7 +182,9 @@ static int msm_create(struct store *st, struct store_api_msm *m, size_t n, char 
 	" coalesce(a.is_oneoff, m.interval = 0) AS is_oneoff, coalesce(a.requested, 0) AS requested," \
 	" coalesce(a.created, m.start) AS created," \
 	" (SELECT COUNT(*) FROM msm_agents WHERE msm_id = m.id AND refused IS NULL) AS participants," \
-	" (SELECT COUNT(*) FROM results WHERE msm_id = m.id) AS results" \
+	" (SELECT COUNT(*) FROM msm_agents p WHERE p.msm_id = m.id AND p.refused IS NULL" \
+	"  AND EXISTS (SELECT 1 FROM results r WHERE r.msm_id = m.id AND r.agent_id = p.agent_id))" \
+	"  AS reported" \
 	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id "
 
 #define MSM_WHERE \
@@ -251,64 +275,189 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	return sq_step_done(s, q, "participants", err, errlen);
 }
 
-#define RESULT_WHERE \
-	" WHERE msm_id = ?1" \
-	" AND (?2 = 0 OR json_extract(body, '$.timestamp') >= ?2)" \
-	" AND (?3 = 0 OR json_extract(body, '$.timestamp') <= ?3)" \
-	" AND (?4 IS NULL OR agent_id IN (SELECT value FROM json_each(?4)))"
-
-/* Bind the result filters of f as ?1..?4. */
-static void bind_result_filter(sqlite3_stmt *q, const struct store_result_filter *f)
+/* The row {agent, seq, ts, body} of a result for a row callback; new reference. */
+static json_t *result_row(int64_t agent, int64_t seq, int64_t ts, const char *body)
 {
-	sqlite3_bind_int64(q, 1, f->msm_id);
-	sqlite3_bind_int64(q, 2, f->start);
-	sqlite3_bind_int64(q, 3, f->stop);
-	bind_ids(q, 4, f->probes, f->nprobes);
+	return json_pack("{s:I,s:I,s:I,s:s}", "agent", (json_int_t)agent, "seq", (json_int_t)seq,
+			 "ts", (json_int_t)ts, "body", body ? body : "");
 }
 
-/* Count adapter: passes rows on and counts them. */
-struct counted {
-	store_row_fn fn;
-	void *arg;
-	int n;
-};
-
-static int counted_row(void *arg, json_t *row)
+/* Give fn one result row; returns fn's answer (non-zero: stop). */
+static int give(store_row_fn fn, void *arg, int64_t agent, int64_t seq, int64_t ts,
+		const char *body)
 {
-	struct counted *c = arg;
-	c->n++;
-	return c->fn(c->arg, row);
+	json_t *row = result_row(agent, seq, ts, body);
+	int stop = row ? fn(arg, row) : 0;
+	json_decref(row);
+	return stop;
 }
 
-/* See store_api.h (results_page). */
-static int results_page(struct store *st, const struct store_result_filter *f,
+/* A fresh cursor starts at the window's start. */
+static void cursor_start(struct store_result_filter *f)
+{
+	if (f->after_ts == 0 && f->after_agent == 0 && f->after_seq == 0) {
+		f->after_ts = f->start ? f->start : INT64_MIN;
+		f->after_agent = f->after_seq = INT64_MIN;
+	}
+}
+
+/*
+ * See store_api.h (results_page). The statement walks results_by_time from
+ * the cursor and gives the body only of rows of the probes asked for, so a
+ * page costs at most f->scan index steps whatever matches.
+ */
+static int results_page(struct store *st, struct store_result_filter *f,
 			store_row_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q = sq_prep(s, "SELECT agent_id AS agent, seq, body FROM results"
-				  RESULT_WHERE " AND (agent_id, seq) > (?5, ?6)"
-				  " ORDER BY agent_id, seq LIMIT ?7", err, errlen);
+	sqlite3_stmt *q = sq_prep(s, "SELECT ts, agent_id, seq, CASE WHEN ?4 IS NULL OR agent_id IN"
+				  " (SELECT value FROM json_each(?4)) THEN body END FROM results"
+				  " WHERE msm_id = ?1 AND (ts, agent_id, seq) > (?5, ?6, ?7) AND ts <= ?3"
+				  " ORDER BY ts, agent_id, seq LIMIT ?2", err, errlen);
 	if (!q)
 		return -1;
-	bind_result_filter(q, f);
-	sqlite3_bind_int64(q, 5, f->after_agent);
-	sqlite3_bind_int64(q, 6, f->after_seq);
-	sqlite3_bind_int(q, 7, f->limit);
-	struct counted c = { fn, arg, 0 };
-	return sq_each(s, q, counted_row, &c, err, errlen) < 0 ? -1 : c.n;
+	int scan = f->scan > 0 ? f->scan : STORE_SCAN, given = 0, seen = 0, stop = 0;
+	int rc = SQLITE_DONE;
+	cursor_start(f);
+	sqlite3_bind_int64(q, 1, f->msm_id);
+	sqlite3_bind_int(q, 2, scan);
+	sqlite3_bind_int64(q, 3, f->stop ? f->stop : INT64_MAX);
+	bind_ids(q, 4, f->probes, f->nprobes);
+	sqlite3_bind_int64(q, 5, f->after_ts);
+	sqlite3_bind_int64(q, 6, f->after_agent);
+	sqlite3_bind_int64(q, 7, f->after_seq);
+	while (!stop && given < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		seen++;
+		f->after_ts = sqlite3_column_int64(q, 0);
+		f->after_agent = sqlite3_column_int64(q, 1);
+		f->after_seq = sqlite3_column_int64(q, 2);
+		if (sqlite3_column_type(q, 3) == SQLITE_NULL)
+			continue;
+		given++;
+		stop = give(fn, arg, f->after_agent, f->after_seq, f->after_ts,
+			    (const char *)sqlite3_column_text(q, 3));
+	}
+	if (!stop && given < f->limit && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return sq_fail(s, "results page", err, errlen);
+	}
+	f->done = rc == SQLITE_DONE && seen < scan;
+	sqlite3_finalize(q);
+	return given;
 }
 
-/* See store_api.h (results_latest). SQLite gives the body of the MAX(seq) row. */
-static int results_latest(struct store *st, const struct store_result_filter *f,
+/* Compare two ids for qsort. */
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The probe after agent whose latest result to give: the next of f's probes
+ * (sorted) or the next agent with results of the measurement (an index
+ * seek); 1 with *next, 0 at the end, -1 on error.
+ */
+static int next_probe(sqlite3_stmt *seek, const int64_t *sorted, const struct store_result_filter *f,
+		      int64_t agent, int64_t *next)
+{
+	if (sorted) {
+		for (size_t i = 0; i < f->nprobes; i++)
+			if (sorted[i] > agent) {
+				*next = sorted[i];
+				return 1;
+			}
+		return 0;
+	}
+	sqlite3_reset(seek);
+	sqlite3_bind_int64(seek, 1, f->msm_id);
+	sqlite3_bind_int64(seek, 2, agent);
+	int rc = sqlite3_step(seek);
+	if (rc == SQLITE_ROW)
+		*next = sqlite3_column_int64(seek, 0);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Give the latest result of agent, if it has one; -1 on error, else fn's answer. */
+static int give_latest(sqlite3_stmt *last, const struct store_result_filter *f, int64_t agent,
+		       store_row_fn fn, void *arg)
+{
+	sqlite3_reset(last);
+	sqlite3_bind_int64(last, 1, f->msm_id);
+	sqlite3_bind_int64(last, 2, agent);
+	int rc = sqlite3_step(last);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	return give(fn, arg, agent, sqlite3_column_int64(last, 0), sqlite3_column_int64(last, 1),
+		    (const char *)sqlite3_column_text(last, 2)) != 0;
+}
+
+/* See store_api.h (results_latest): two index seeks per probe. */
+static int results_latest(struct store *st, struct store_result_filter *f,
 			  store_row_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *q = sq_prep(s, "SELECT agent_id AS agent, MAX(seq) AS seq, body FROM results"
-				  RESULT_WHERE " GROUP BY agent_id ORDER BY agent_id", err, errlen);
+	sqlite3_stmt *seek = sq_prep(s, "SELECT agent_id FROM results WHERE msm_id = ?1"
+				     " AND agent_id > ?2 ORDER BY agent_id LIMIT 1", err, errlen);
+	sqlite3_stmt *last = seek ? sq_prep(s, "SELECT seq, ts, body FROM results WHERE msm_id = ?1"
+					    " AND agent_id = ?2 ORDER BY seq DESC LIMIT 1", err,
+					    errlen) : NULL;
+	int64_t *sorted = f->probes ? malloc((f->nprobes + 1) * sizeof *sorted) : NULL;
+	int rc = 0, more = 1, n = 0, limit = f->limit > 0 ? f->limit : STORE_SCAN;
+	if (!last || (f->probes && !sorted)) {
+		rc = -1;
+		if (last)
+			snprintf(err, errlen, "out of memory");
+	} else if (sorted) {
+		memcpy(sorted, f->probes, f->nprobes * sizeof *sorted);
+		qsort(sorted, f->nprobes, sizeof *sorted, id_cmp);
+	}
+	int64_t agent = f->after_agent, next;
+	while (rc == 0 && n < limit && (more = next_probe(seek, sorted, f, agent, &next)) == 1) {
+		n++;
+		agent = next;
+		int g = give_latest(last, f, agent, fn, arg);
+		if (g < 0)
+			more = -1;
+		if (g != 0)
+			break;
+	}
+	if (rc == 0 && more < 0)
+		rc = sq_fail(s, "latest results", err, errlen);
+	f->after_agent = agent;
+	f->done = more == 0;
+	sqlite3_finalize(seek);
+	sqlite3_finalize(last);
+	free(sorted);
+	return rc < 0 ? -1 : n;
+}
+
+/* See store_api.h (msm_probes). */
+static int msm_probes(struct store *st, int64_t id, int64_t key_id, json_t **ids,
+		      char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT p.agent_id AS id FROM measurements m"
+				  " LEFT JOIN api_msm a ON a.msm_id = m.id"
+				  " JOIN msm_agents p ON p.msm_id = m.id"
+				  " WHERE m.id = ?1 AND (?2 = 0 OR a.key_id = ?2) AND p.refused IS NULL"
+				  " ORDER BY p.agent_id", err, errlen);
+	json_t *rows;
 	if (!q)
 		return -1;
-	bind_result_filter(q, f);
-	return sq_each(s, q, fn, arg, err, errlen);
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, key_id);
+	if (sq_list(s, q, &rows, err, errlen) < 0)
+		return -1;
+	*ids = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		json_array_append(*ids, json_object_get(r, "id"));
+	json_decref(rows);
+	return json_array_size(*ids) > 0;
 }
 
 #define PROBE_FROM \
@@ -385,9 +534,11 @@ const struct store_api_ops sq_api_ops = {
 	.key_revoke = key_revoke,
 	.key_list = key_list,
 	.key_find = key_find,
+	.key_running = key_running,
 	.msm_create = msm_create,
 	.msm_get = msm_get,
 	.msm_page = msm_page,
+	.msm_probes = msm_probes,
 	.msm_participants = msm_participants,
 	.results_page = results_page,
 	.results_latest = results_latest,

@@ -99,6 +99,15 @@ int sq_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char
 int sq_agent_address(struct store *st, int64_t agent_id, int af, char *out, size_t len,
 		     char *err, size_t errlen);
 
+/* The "timestamp" of the result JSON text x as an integer, 0 if none. */
+#define SQ_RESULT_TS(x) \
+	"(CASE WHEN json_valid(" x ") THEN coalesce(CAST(json_extract(" x \
+	", '$.timestamp') AS INTEGER), 0) ELSE 0 END)"
+
+/* The results' ts column (filled for older stores) and the indexes the API
+   reads by (sqlite_index.c). */
+int sq_index_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 /* The REST API's operations and schema (sqlite_api.c). */
 struct store_api_ops;
 extern const struct store_api_ops sq_api_ops;

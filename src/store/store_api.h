@@ -40,16 +40,27 @@ struct store_api_msm {
 	int64_t created;          /* Unix seconds */
 };
 
-/* Which results to read: one measurement, optional time window and probes,
-   after the keyset cursor (agent, seq), at most limit rows. */
+/*
+ * Which results to read: one measurement, optional time window and probes,
+ * after the keyset cursor, at most limit rows given. A page examines at
+ * most scan rows (STORE_SCAN when 0), matching or not, so its work is
+ * bounded whatever the filter selects; it may give no row and still not be
+ * the last. The store moves the cursor past what it examined and sets done
+ * when nothing is left.
+ */
 struct store_result_filter {
 	int64_t msm_id;
 	int64_t start, stop;      /* result "timestamp" bounds, 0 = open */
 	const int64_t *probes;    /* NULL = all */
 	size_t nprobes;
-	int64_t after_agent, after_seq;
+	int64_t after_ts, after_agent, after_seq;  /* cursor; all 0 = the start */
 	int limit;
+	int scan;
+	int done;                 /* out: the last page was read */
 };
+
+/* Rows (or, for the latest results, probes) a page examines at most. */
+#define STORE_SCAN 2000
 
 /* Which measurements or probes to list (one page). */
 struct store_page {
@@ -76,26 +87,38 @@ struct store_api_ops {
 	int (*msm_create)(struct store *st, struct store_api_msm *m, size_t n,
 			  char *err, size_t errlen);
 	/* Row {id, def, start, stop, interval, spread, stopped, key_id, description,
-	   is_oneoff, requested, created, participants, results}: 1, 0 if none, -1. */
+	   is_oneoff, requested, created, participants, reported}: 1, 0 if none, -1.
+	   reported: the participants with at least one result stored. */
 	int (*msm_get)(struct store *st, int64_t id, json_t **row, char *err, size_t errlen);
 	/* One page of rows like msm_get's, and the total count matching. */
 	int (*msm_page)(struct store *st, const struct store_page *p, json_t **rows,
 			int64_t *count, char *err, size_t errlen);
+	/* The participants (not refused) of measurement id as a new array of ids
+	   in *ids, if key_id owns it (0: any owner): 1, 0 if not (or none), -1. */
+	int (*msm_probes)(struct store *st, int64_t id, int64_t key_id, json_t **ids,
+			  char *err, size_t errlen);
 	/* Add (or, with remove, take away) participants; returns how many changed. */
 	int (*msm_participants)(struct store *st, int64_t id, const int64_t *agents, size_t n,
 				int remove, char *err, size_t errlen);
-	/* Results rows {agent, seq, body} in (agent, seq) order after the cursor;
-	   returns the number of rows given to fn. */
-	int (*results_page)(struct store *st, const struct store_result_filter *f,
+	/* One page of result rows {agent, seq, ts, body} in (ts, agent, seq) order
+	   after f's cursor, which it moves; fn may return non-zero to end the page
+	   after its row. Returns the number of rows given to fn. */
+	int (*results_page)(struct store *st, struct store_result_filter *f,
 			    store_row_fn fn, void *arg, char *err, size_t errlen);
-	/* The latest result of each probe (f's probes filter applies). */
-	int (*results_latest)(struct store *st, const struct store_result_filter *f,
+	/* One page of the latest result (highest seq) of each probe, in probe
+	   order after f->after_agent, at most f->limit probes examined (f's probes
+	   filter applies, its time window does not); moves the cursor, sets done. */
+	int (*results_latest)(struct store *st, struct store_result_filter *f,
 			      store_row_fn fn, void *arg, char *err, size_t errlen);
 	/* Rows {id, fp, org, role, tags, approved, asn_v4, asn_v6, country_code,
 	   prefix_v4, prefix_v6, address_v4, address_v6, first_connected,
 	   last_connected, connected_now, total_uptime, status_since}, uptime as of now. */
 	int (*probe_page)(struct store *st, const struct store_page *p, int64_t now,
 			  json_t **rows, int64_t *count, char *err, size_t errlen);
+	/* How many measurements of the key run as of now: not stopped, periodic
+	   and not past their stop, or one-off and started less than 600 s ago. */
+	int (*key_running)(struct store *st, int64_t key_id, int64_t now, int64_t *count,
+			   char *err, size_t errlen);
 	/* Set the network attributes of an agent from attrs (fields as probe rows). */
 	int (*agent_attrs)(struct store *st, int64_t agent_id, const json_t *attrs,
 			   char *err, size_t errlen);

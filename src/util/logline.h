@@ -7,7 +7,10 @@
 
 #include <stdarg.h>
 
-/* Write "2026-01-02T03:04:05Z prog: message\n" to stderr. */
+/*
+ * Write "2026-01-02T03:04:05Z prog: message\n" to stderr, with control
+ * characters in the message (newlines too) written as \xNN.
+ */
 void vlogline(const char *prog, const char *fmt, va_list ap);
 
 #endif

@@ -7,6 +7,7 @@ clear error."""
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -50,6 +51,16 @@ def test_compare_agents_from_the_controller(lab_factory, tmp_path):
             return rows if min(n) >= ROUNDS else None
         wait_for(rounds, 90, f"{ROUNDS} rounds of both agents")
         al.admin("measurement", "stop", msm)
+        # a round under way when the stop came is still uploaded (beside a
+        # CPU hog one landed between the export and the controller's
+        # compare): wait until no result has come for two rounds' time
+        seen = []
+
+        def settled():
+            seen.append(len(al.admin_json("results", "export", "--msm", msm)))
+            time.sleep(2)
+            return len(seen) > 1 and seen[-1] == seen[-2]
+        wait_for(settled, 60, "the last results after the stop")
         rows = al.admin_json("results", "export", "--msm", msm)
         for x, name in ((a, "a.json"), (b, "b.json")):
             (tmp_path / name).write_text("\n".join(json.dumps(r) for r in rows

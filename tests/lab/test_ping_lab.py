@@ -5,13 +5,15 @@ reader, and tcpdump itself) within 2 us
 (median and p90 printed) and far closer than scamper's on the same capture;
 against the far end of the wire (the router's receive stamp of each probe)
 never shorter and longer by the device tap's cost (printed); late replies are kept and marked; one pps budget paces
-a list of targets smoothly; without CAP_NET_RAW the message names the
+a list of targets at 100, 1,000 and 10,000/s within 2 % and without bursts
+(from a capture); without CAP_NET_RAW the message names the
 capability and the setcap line; vantage-probe measures the same without
 OpenSSL or SQLite mapped.
 """
 import ipaddress
 import json
 import os
+import re
 import signal
 import statistics
 import struct
@@ -20,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import VANTAGE
+from conftest import RELEASE_BUILD, VANTAGE
 
 # `vantage ping` exists once the packet codec (src/net) is in the build.
 if subprocess.run([str(VANTAGE), "ping", "--help"], capture_output=True).returncode != 0:
@@ -79,7 +81,7 @@ def echo_times(frames, af):
 WIRECAP = r'''
 import mmap, select, signal, socket, struct, sys
 SOL_PACKET, PACKET_VERSION, TPACKET_V3, PACKET_RX_RING, PACKET_TIMESTAMP = 263, 10, 2, 5, 17
-BS, BN = 1 << 16, 64
+BS, BN = 1 << 14, 1024  # a block retires every 5 ms: 1024 of them hold 5 s unread
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.setsockopt(SOL_PACKET, PACKET_VERSION, TPACKET_V3)
 s.setsockopt(SOL_PACKET, PACKET_TIMESTAMP, 1 << 4)  # SOF_TIMESTAMPING_SOFTWARE: use skb stamps
@@ -150,8 +152,11 @@ class Tcpdump:
 
     def __init__(self, lab, host, path):
         self.path = path
-        self.p = lab.popen(host, ["tcpdump", "-i", "e0", "-j", "host", "-U", "-w", str(path),
-                                  "--time-stamp-precision=nano"],
+        # --immediate-mode: every frame is handed over as it comes; without
+        # it frames wait in a ring block until it fills or times out, and
+        # the last ones were lost at the SIGINT when the host was busy
+        self.p = lab.popen(host, ["tcpdump", "-i", "e0", "-j", "host", "-U", "--immediate-mode",
+                                  "-w", str(path), "--time-stamp-precision=nano"],
                            stderr=subprocess.PIPE, text=True)
         line = self.p.stderr.readline()
         assert "listening on" in line, line
@@ -261,10 +266,37 @@ def test_rtt_matches_far_end_wire(small_lab, tmp_path, af):
     assert diffs[0] >= 0 and med <= 30000, diffs
 
 
-def test_pps_budget_is_smooth(small_lab, tmp_path):
+# rate: (targets, probes per target, interval ms): about a second of probes
+SMOOTH = {100: (100, 1, 1000), 1000: (1000, 1, 1000), 10000: (1000, 5, 50)}
+
+
+def most_in_window(times, width):
+    """The most send times (ns, sorted) any window of `width` ns holds."""
+    most, j = 0, 0
+    for i, t in enumerate(times):
+        while times[j] <= t - width:
+            j += 1
+        most = max(most, i - j + 1)
+    return most
+
+
+@pytest.mark.parametrize("pps", sorted(SMOOTH))
+def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
+    """One budget over many targets, measured from a capture: the rate is
+    met within 2 % and it comes without bursts. The engine sends in turns
+    (one probe at 1,000/s and below, ten at 10,000/s when it wakes on
+    time); a turn that wakes late (a loaded machine) sends what the budget
+    earned meanwhile, never more than its bucket (20 ms, at least ten
+    probes), and the next turn
+    waits half as long as those probes took to earn: so no stretch of
+    W = max(20 ms, 10 probe gaps) on the wire holds more than twice its
+    share plus the bucket, however late the wake-ups (on time: its share). Budget the engine could not use
+    because it was kept off the CPU longer than its bucket it counts
+    (--stats): the rate is met within 2 % together with that count."""
+    ntargets, count, interval = SMOOTH[pps]
     prefix = small_lab.anyip("dst")           # e.g. 198.18.128.0/22
-    base = prefix.split("/")[0].rsplit(".", 1)[0]
-    targets = ["%s.%d" % (base, i) for i in range(1, 201)]
+    net = ipaddress.ip_network(prefix)
+    targets = [str(net.network_address + i) for i in range(1, ntargets + 1)]
     lst = tmp_path / "targets"
     lst.write_text("\n".join(targets) + "\n")
     # resolve the next hop first: a probe held for ARP leaves late, right
@@ -272,20 +304,30 @@ def test_pps_budget_is_smooth(small_lab, tmp_path):
     small_lab.exec("vp1", ["ping", "-c1", "-W2", targets[0]], check=False)
     cap = Capture(small_lab, "vp1", tmp_path / "cap.txt")
     try:
-        t0 = time.monotonic()
-        res, _ = ping(small_lab, "vp1", "--count", "1", "--pps", "200", "-f", str(lst))
-        took = time.monotonic() - t0
+        # the release build: pacing is timing, and the sanitizers' cost is not ours
+        p = small_lab.exec("vp1", [str(RELEASE_BUILD / "src" / "cmd" / "vantage"), "ping",
+                                   "--count", str(count), "--interval", str(interval),
+                                   "--pps", str(pps), "--stats", "-f", str(lst)], timeout=120)
+        res = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
     finally:
         frames = cap.stop()
-    assert len(res) == 200 and all(r["rcvd"] == 1 for r in res)
+    assert len(res) == ntargets  # replies: the lab's routers are not under test
     sends = sorted(ts for ts, etype, ip in frames
                    if etype == 0x0800 and ip[9] == 1 and ip[(ip[0] & 15) * 4] == 8)
-    assert len(sends) == 200
+    n = ntargets * count
+    assert len(sends) == n
     span = (sends[-1] - sends[0]) / 1e9
-    assert 0.9 <= span <= 1.2, span         # 199 gaps at 200/s = 0.995 s
-    gaps = [b - a for a, b in zip(sends, sends[1:])]
-    assert min(gaps) > 2_000_000, min(gaps)  # never two within 2 ms (5 ms apart)
-    assert took >= 0.9
+    gap = 1e9 / pps
+    width = max(20e6, 10 * gap)
+    most = most_in_window(sends, width)
+    lost = int(re.search(r"(\d+) probes of budget lost to late wake-ups", p.stderr).group(1))
+    gaps = sorted(b - a for a, b in zip(sends, sends[1:]))
+    print("%d/s: %.0f probes/s on the wire, %d of budget lost to late wake-ups, at most %d "
+          "in %.0f ms, median gap %.0f us" % (pps, (n - 1) / span, lost, most, width / 1e6,
+                                              gaps[len(gaps) // 2] / 1e3))
+    assert abs((n - 1 + lost) / span - pps) <= 0.02 * pps, ((n - 1) / span, lost)
+    bucket = max(10, pps // 50)
+    assert most <= 1.05 * 2 * pps * width / 1e9 + bucket, most  # 5 %: the wire's jitter
 
 
 def test_without_cap_net_raw(small_lab):
@@ -308,17 +350,19 @@ def test_bad_options_named():
 
 
 def test_late_replies_recorded(small_lab):
-    # anc1 sits behind a 5 ms link: with a 2 ms timeout every reply is late;
-    # those that come while the ping runs are kept, marked late, never lost
-    # or given to another probe.
+    # anc1 sits behind a 5 ms link: with a 2 ms timeout every reply is late.
+    # Late replies are kept and marked late, never lost or given to another
+    # probe; the last probe's reply comes after the ping's last timeout, in
+    # the grace period the ping listens for late replies (1 s, ping_do.c),
+    # so it is recorded too and nothing is left unmatched.
     anc1 = small_lab.addr("anc1")
     res, p = ping(small_lab, "vp1", "--count", "4", "--interval", "50", "--timeout", "2",
                   "--stats", anc1)
     r = res[0]
     late = [x for x in r["result"] if "late" in x]
-    assert len(late) >= 3, r["result"]
+    assert len(late) == 4, r["result"]
     assert all(x["rtt"] > 9.0 for x in late)
-    assert "0 dup, %d late), unmatched 0" % len(late) in p.stderr, p.stderr
+    assert "0 dup, 4 late), unmatched 0" in p.stderr, p.stderr
 
 
 def test_capabilities_dropped_while_measuring(small_lab):

@@ -18,6 +18,7 @@ import time
 import pytest
 
 from conftest import VANTAGE, Lab
+from platform_lab import wait_for
 
 if subprocess.run([str(VANTAGE), "ping", "--help"], capture_output=True,
                   text=True).stdout.find("--send-path") < 0:
@@ -115,14 +116,15 @@ def test_packet_path_stays_in_the_lab(lab):
                          stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.0)
-            _, st = ping(lab, "auto", dsts4 + dsts6)
+            _, st = ping(lab, "packet", dsts4 + dsts6)
             time.sleep(0.5)
         finally:
             tcpd.terminate()
             tcpd.wait(timeout=10)
         frames = read_pcap(cap)
-    # auto: a list of 140 takes the packet path (the first few probes go raw
-    # until the queue fills and the kernel has resolved the router's address)
+    # the packet path (asked for: at 2,000/s auto stays on the raw path,
+    # and faster the capture drops frames on a loaded machine); the first
+    # few probes go raw until the kernel has resolved the router's address
     assert st[0] == 420 and st[1] >= 380, st
     seen, gw = set(), set()
     for dst_mac, src_mac, et, ip in frames:
@@ -186,6 +188,11 @@ def test_threaded_sweep_keeps_every_reply(lab, af, run):
     assert all(0 < x["rtt"] < 1000 for r in res for x in r["result"])
 
 
+def tx_packets(lab, host):
+    """Frames sent on the host's e0 so far."""
+    return int(lab.exec(host, ["cat", "/sys/class/net/e0/statistics/tx_packets"]).stdout)
+
+
 def test_threaded_sweep_send_errors(vantage_lab_ready):
     """The vantage point's link goes down for 50 ms in the middle of a
     threaded sweep (a lab of its own: the link's routes do not come back).
@@ -196,18 +203,26 @@ def test_threaded_sweep_send_errors(vantage_lab_ready):
     try:
         dsts = targets(lab, 4, 20000)
         lab.exec("vp", ["ping", "-c1", "-W2", dsts[0]], check=False)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f, \
+                tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
             f.write("".join(d + "\n" for d in dsts))
             f.flush()
+            sent0 = tx_packets(lab, "vp")
+            # its output goes to files: a pipe nobody reads yet would stop it
             p = lab.popen("vp", [str(VANTAGE), "ping", "--send-path", "packet", "--stats",
                                  "--count", "1", "--pps", "10000", "--timeout", "1000",
-                                 "-f", f.name], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
-            time.sleep(1.0)  # of a 2 s sweep
+                                 "-f", f.name], stdout=fout, stderr=ferr, text=True)
+            # cut the link once the sweep sends (of 2 s at 10,000/s): a fixed
+            # second was not enough beside a CPU hog, where reading 20,000
+            # targets took longer and nothing had left before the cut
+            wait_for(lambda: tx_packets(lab, "vp") > sent0 + 2000, 60, "the sweep to send")
             lab.exec("vp", ["ip", "link", "set", "e0", "down"])
             time.sleep(0.05)
             lab.exec("vp", ["ip", "link", "set", "e0", "up"])
-            out, err = p.communicate(timeout=120)
+            p.wait(timeout=120)
+            fout.seek(0)
+            ferr.seek(0)
+            out, err = fout.read(), ferr.read()
     finally:
         lab.down()
     assert "Sanitizer" not in err and "runtime error" not in err, err[-2000:]
@@ -216,11 +231,17 @@ def test_threaded_sweep_send_errors(vantage_lab_ready):
     (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
      thread) = (int(x) for x in m.groups())
     assert errs > 0 and sent > 0, err[-500:]
-    assert sent == pkt == thread == rcvd == matched == txts and missed == 0, err[-500:]
+    assert sent == pkt == thread and missed == 0, err[-500:]
+    # A frame the kernel took just as the link went down may get no TX
+    # stamp (once in 20 beside a CPU hog: sent 5,345, stamped 5,344). And
+    # frames sent on the cached next hop once the link is back get no
+    # reply: its routes do not come back (9,160 sent, 5,547 answered when
+    # the engine met its first send error late). Every reply matches once.
+    assert 0 <= sent - txts <= 10 and rcvd == matched <= txts, err[-500:]
     assert dup == late == unmatched == 0, err[-500:]
     res = [json.loads(x) for x in out.splitlines() if x.strip()]
     assert len(res) == sent + errs
-    assert sum(r["rcvd"] for r in res) == sent
+    assert sum(r["rcvd"] for r in res) == rcvd
     assert all(r["ts_source"] == "kernel" for r in res if r["rcvd"]), \
         [r for r in res if r["rcvd"] and r["ts_source"] != "kernel"][:3]
 

@@ -79,9 +79,11 @@ def test_timing_telemetry(lab_factory):
               " flags %s" % (len(durations), durations[len(durations) // 2], durations[-1],
                              [row["flags"] for row in hist[plain]]))
         # The people's view lists the same reports.
+        # (a report every 2 s: one may come between the reads, beside a CPU hog)
+        before = len(al.admin_json("agents", "timing", strict))
         text = al.admin("agents", "timing", strict).stdout
-        assert text.count("coarse_timestamps") == len(
-            al.admin_json("agents", "timing", strict)), text
+        after = len(al.admin_json("agents", "timing", strict))
+        assert before <= text.count("coarse_timestamps") <= after, (before, after, text)
         # Results carry the flags of the agent's report when they were measured.
         al.admin("measurement", "create", "--type", "ping", "--target", lab.addr("anc2"),
                  "--agents", f"{plain},{strict}", "--packets", 2, "--interval", 2)

@@ -5,6 +5,9 @@
  * nothing), owner-filtered pages with counts, keyset pages of results with
  * time and probe filters, the latest result per probe, probes with
  * session-derived uptime, and token buckets under an injected clock.
+ * test_work_does_not_grow counts the SQLite virtual-machine steps of each
+ * read the API makes on the controller's loop: they must not grow with the
+ * results stored (an index is used, no scan of the table or of stored JSON).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 
 #include "api/api_key.h"
 #include "api/api_rate.h"
+#include "store/sqlite_int.h"
 #include "store/store.h"
 #include "store/store_api.h"
 
@@ -153,31 +157,54 @@ static void test_results(void **state)
 					      .body = bodies[i], .len = strlen(bodies[i]) };
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, 5, err, sizeof err), 5);
+	/* pages of two in time order; the store moves the cursor */
 	struct store_result_filter flt = { .msm_id = msm, .limit = 2 };
 	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 2);
-	flt.after_agent = f->agents[0];
-	flt.after_seq = 3;
+	assert_false(flt.done);
 	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 2);
-	flt.after_agent = f->agents[1];
-	flt.after_seq = 4;
-	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 0);
+	assert_int_equal(api->results_page(f->st, &flt, collect, got, err, sizeof err), 1);
+	assert_true(flt.done);
 	char want[128];
-	snprintf(want, sizeof want, "%lld:1 %lld:3 %lld:5 %lld:2 ", (long long)f->agents[0],
-		 (long long)f->agents[0], (long long)f->agents[0], (long long)f->agents[1]);
-	assert_int_equal(strncmp(got, want, strlen(want)), 0);
+	snprintf(want, sizeof want, "%lld:1 %lld:2 %lld:3 %lld:4 %lld:5 ", (long long)f->agents[0],
+		 (long long)f->agents[1], (long long)f->agents[0], (long long)f->agents[1],
+		 (long long)f->agents[0]);
+	assert_string_equal(got, want);
 	/* a time window and one probe */
 	got[0] = 0;
 	struct store_result_filter w = { .msm_id = msm, .start = 101, .stop = 103, .probes = f->agents + 1,
 					 .nprobes = 1, .limit = 10 };
 	assert_int_equal(api->results_page(f->st, &w, collect, got, err, sizeof err), 2);
+	assert_true(w.done);
 	snprintf(want, sizeof want, "%lld:2 %lld:4 ", (long long)f->agents[1], (long long)f->agents[1]);
 	assert_string_equal(got, want);
-	/* latest per probe */
+	/* a scan of two rows a page: pages that find nothing are not the end */
 	got[0] = 0;
-	struct store_result_filter l = { .msm_id = msm };
+	struct store_result_filter few = { .msm_id = msm, .probes = f->agents + 1, .nprobes = 1,
+					   .limit = 10, .scan = 2 };
+	int pages = 0;
+	while (!few.done && pages < 10) {
+		assert_true(api->results_page(f->st, &few, collect, got, err, sizeof err) >= 0);
+		pages++;
+	}
+	assert_int_equal(pages, 3);
+	assert_string_equal(got, want);
+	/* latest per probe, a page of one probe at a time */
+	got[0] = 0;
+	struct store_result_filter l = { .msm_id = msm, .limit = 1 };
+	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 1);
+	assert_false(l.done);
+	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 1);
 	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 0);
+	assert_true(l.done);
 	snprintf(want, sizeof want, "%lld:5 %lld:4 ", (long long)f->agents[0], (long long)f->agents[1]);
 	assert_string_equal(got, want);
+	/* only the owner reads a measurement's participants */
+	json_t *ids;
+	assert_int_equal(api->msm_probes(f->st, msm, 1, &ids, err, sizeof err), 1);
+	assert_int_equal(json_array_size(ids), 2);
+	json_decref(ids);
+	assert_int_equal(api->msm_probes(f->st, msm, 2, &ids, err, sizeof err), 0);
+	json_decref(ids);
 }
 
 static void test_probes(void **state)
@@ -212,6 +239,98 @@ static void test_probes(void **state)
 	json_decref(rows);
 }
 
+/* sqlite3_progress_handler callback: count calls (one per VM_CHUNK steps). */
+#define VM_CHUNK 100
+static int count_steps(void *arg)
+{
+	(*(long *)arg)++;
+	return 0;
+}
+
+/* Results a store is loaded with in test_work_does_not_grow. */
+#define SCALE_ROWS 20000
+
+/* Load SCALE_ROWS results of msm from agents a and b, timestamps 1000 up. */
+static void load_results(struct fix *f, int64_t msm, int64_t a, int64_t b)
+{
+	char err[256];
+	struct store_result *r = calloc(SCALE_ROWS, sizeof *r);
+	char (*bodies)[64] = calloc(SCALE_ROWS, sizeof *bodies);
+	assert_non_null(r);
+	assert_non_null(bodies);
+	for (int i = 0; i < SCALE_ROWS; i++) {
+		snprintf(bodies[i], sizeof bodies[i], "{\"timestamp\":%d,\"i\":%d}", 1000 + i, i);
+		r[i] = (struct store_result){ i % 2 ? b : a, i + 1, msm, bodies[i], strlen(bodies[i]) };
+	}
+	assert_int_equal(f->st->ops->results_put(f->st, r, SCALE_ROWS, err, sizeof err), SCALE_ROWS);
+	free(bodies);
+	free(r);
+}
+
+/* Count rows given to a row callback. */
+static int count_row(void *arg, json_t *row)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * With SCALE_ROWS results stored, each read the API makes while it answers
+ * a request runs at most this many VM steps (a scan of every row takes
+ * over ten times more): a page or a lookup, never the whole table.
+ */
+#define MAX_STEPS 30000
+
+static void test_work_does_not_grow(void **state)
+{
+	struct fix *f = *state;
+	const struct store_api_ops *api = f->st->ops->api;
+	char err[256];
+	int64_t msm = create(f, 1, f->agents, 2), other = create(f, 2, f->agents, 3);
+	load_results(f, msm, f->agents[0], f->agents[1]);
+	long calls = 0;
+	sqlite3_progress_handler(sq(f->st)->db, VM_CHUNK, count_steps, &calls);
+	int n = 0;
+	json_t *row;
+	/* a time window in the future: nothing to give, nothing to scan */
+	struct store_result_filter future = { .msm_id = msm, .start = 2000000000, .limit = 200 };
+	assert_true(api->results_page(f->st, &future, count_row, &n, err, sizeof err) >= 0);
+	print_message("results ?start=<future>: %ld VM steps\n", calls * VM_CHUNK);
+	assert_int_equal(n, 0);
+	assert_true(calls * VM_CHUNK < MAX_STEPS);
+	/* a window at the end of the results: one page */
+	calls = 0;
+	struct store_result_filter tail = { .msm_id = msm, .start = 1000 + SCALE_ROWS - 10,
+					    .limit = 200 };
+	assert_int_equal(api->results_page(f->st, &tail, count_row, &n, err, sizeof err), 10);
+	print_message("results ?start=<last 10>: %ld VM steps\n", calls * VM_CHUNK);
+	assert_true(calls * VM_CHUNK < MAX_STEPS);
+	/* the latest result of each probe */
+	calls = 0;
+	struct store_result_filter latest = { .msm_id = msm, .limit = 200 };
+	assert_true(api->results_latest(f->st, &latest, count_row, &n, err, sizeof err) >= 0);
+	print_message("latest: %ld VM steps\n", calls * VM_CHUNK);
+	assert_true(calls * VM_CHUNK < MAX_STEPS);
+	/* the measurement itself, as every ownership check reads it */
+	calls = 0;
+	assert_int_equal(api->msm_get(f->st, msm, &row, err, sizeof err), 1);
+	json_decref(row);
+	print_message("measurement: %ld VM steps\n", calls * VM_CHUNK);
+	assert_true(calls * VM_CHUNK < MAX_STEPS);
+	/* a listing page of measurements */
+	calls = 0;
+	json_t *rows;
+	int64_t count;
+	struct store_page p = { .key_id = 1, .limit = 50 };
+	assert_int_equal(api->msm_page(f->st, &p, &rows, &count, err, sizeof err), 0);
+	json_decref(rows);
+	print_message("measurement list: %ld VM steps\n", calls * VM_CHUNK);
+	assert_true(calls * VM_CHUNK < MAX_STEPS);
+	(void)other;
+	sqlite3_progress_handler(sq(f->st)->db, 0, NULL, NULL);
+}
+
 /* A bucket of 60/minute: 60 at once, then one per second. */
 static void test_rate(void **state)
 {
@@ -237,6 +356,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work_does_not_grow, setup, teardown),
 		cmocka_unit_test(test_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 /*
  * Tests of the pps budget: over a simulated second the pacer lets through
- * the budget (no more, hardly less), never more than five milliseconds'
- * worth back to back, and pps 0 means no limit.
+ * the budget (no more, hardly less, also when the loop runs late), in turns
+ * of a millisecond's worth (what came meanwhile when late) never faster than
+ * twice the rate from turn to turn, without a burst after a quiet time, and
+ * pps 0 means no limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,35 +13,83 @@
 
 #include "engine/pacer.h"
 
-struct pace_case {
-	uint32_t pps;
-	uint64_t step_ns; /* how often the simulated loop asks */
-};
+/*
+ * A simulated event loop that sleeps as long as the pacer says, then wakes
+ * `late_ns` later than asked on every `late_every`-th turn (a busy machine),
+ * asking greedily, for one simulated second. Returns the probes sent; checks
+ * every turn against the turn size and spacing on the way.
+ */
+static uint64_t run_loop(uint32_t pps, uint64_t late_ns, unsigned late_every)
+{
+	struct pacer p;
+	uint64_t t0 = 5000000000ULL, sent = 0, last_turn = 0, last_n = 0;
+	unsigned turn = 0;
+	pacer_init(&p, pps, t0);
+	for (uint64_t t = t0; t < t0 + 1000000000ULL;) {
+		uint32_t n = pacer_take(&p, t, 1000000);
+		assert_true(n <= p.cap_milli / 1000);
+		/* never faster than twice the rate from one turn to the next */
+		if (n > 0 && sent > 0)
+			assert_true(t - last_turn >= last_n * 500000000ULL / pps);
+		if (n > 0)
+			last_turn = t, last_n = n;
+		sent += n;
+		uint64_t w = pacer_wait_ns(&p, t, 1000000);
+		if (w == 0)
+			w = 1000; /* the loop's own turn time */
+		t += w + (late_every && ++turn % late_every == 0 ? late_ns : 0);
+	}
+	return sent;
+}
 
-static const struct pace_case cases[] = {
-	{ 10, 1000000 }, { 1000, 100000 }, { 1000, 5000000 }, { 88000, 50000 },
-	{ 250000, 1000 }, { 1000000, 3000000 },
-};
-
-/* Asking greedily every step_ns for one second sends pps (+-1 token). */
+/* Each rate is met within a turn's worth and a token, on time or late. */
 static void test_rate(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct pacer p;
-		uint64_t t0 = 5000000000ULL, sent = 0, maxburst = 0;
-		pacer_init(&p, cases[i].pps, t0);
-		for (uint64_t t = t0; t < t0 + 1000000000ULL; t += cases[i].step_ns) {
-			uint32_t n = pacer_take(&p, t, 1000000);
-			sent += n;
-			if (n > maxburst)
-				maxburst = n;
-		}
-		uint64_t depth = cases[i].pps / 200 ? cases[i].pps / 200 : 1;
-		assert_true(sent <= cases[i].pps + depth + 1);
-		assert_true(sent + depth + 1 >= cases[i].pps);
-		assert_true(maxburst <= depth);
+	static const uint32_t rates[] = { 10, 100, 1000, 10000, 88000, 250000 };
+	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+		uint32_t pps = rates[i], slack = pps / 1000 + 2;
+		uint64_t sent = run_loop(pps, 0, 0);
+		assert_true(sent <= pps + slack && sent + slack >= pps);
+		/* 3 ms late every 10th turn: caught up, within 1% */
+		sent = run_loop(pps, 3000000, 10);
+		assert_true(sent <= pps + slack && sent + slack + pps / 100 >= pps);
 	}
+}
+
+/* Turns: one probe at 1,000/s and below, a millisecond's worth above. */
+static void test_turns(void **state)
+{
+	(void)state;
+	struct pacer p;
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(p.turn_max, 1);
+	pacer_init(&p, 10000, 0);
+	assert_int_equal(p.turn_max, 10);
+	/* 5 ms with nothing waiting: 50 tokens came, yet the first turn
+	   takes a turn's worth; the next one waits for the next turn's tokens */
+	assert_int_equal(pacer_take(&p, 5000000, 100), 10);
+	assert_int_equal(pacer_take(&p, 5100000, 100), 0);
+	assert_int_equal(pacer_wait_ns(&p, 5100000, 100), 900000); /* tokens */
+	/* on time: a turn's worth; 3 ms late: what came meanwhile */
+	assert_int_equal(pacer_take(&p, 6000000, 100), 10);
+	assert_int_equal(pacer_take(&p, 9000000, 100), 30);
+	assert_int_equal(pacer_wait_ns(&p, 9000000, 100), 1500000);
+	/* 30 ms late with probes waiting: the bucket's 20 go, 10 are counted
+	   lost; 30 ms with none waiting: nothing is lost */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 20);
+	assert_int_equal(p.lost_milli / 1000, 10);
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 1), 1);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 1);
+	assert_int_equal(p.lost_milli, 0);
+	/* few probes queued: wake for them, not for a full turn */
+	pacer_init(&p, 10000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_wait_ns(&p, 600000, 2), 0);
+	assert_true(pacer_wait_ns(&p, 600000, 100) > 0);
 }
 
 /* The wait until the next token is right and then a token is there. */
@@ -49,7 +99,7 @@ static void test_wait(void **state)
 	struct pacer p;
 	pacer_init(&p, 100, 0);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
-	uint64_t w = pacer_wait_ns(&p);
+	uint64_t w = pacer_wait_ns(&p, 0, 5);
 	assert_true(w > 9000000 && w <= 10000000);
 	assert_int_equal(pacer_take(&p, w - 1000, 5), 0);
 	assert_int_equal(pacer_take(&p, w, 5), 1);
@@ -62,13 +112,14 @@ static void test_unlimited(void **state)
 	struct pacer p;
 	pacer_init(&p, 0, 0);
 	assert_int_equal(pacer_take(&p, 0, 12345), 12345);
-	assert_int_equal(pacer_wait_ns(&p), 0);
+	assert_int_equal(pacer_wait_ns(&p, 0, 5), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_turns),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_unlimited),
 	};

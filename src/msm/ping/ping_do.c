@@ -3,6 +3,13 @@
  * first (paced by the engine's budget too); each reply is recorded in
  * arrival order; the ping finishes when every probe is answered or timed
  * out, and its result goes to the done callback.
+ *
+ * A reply after its probe's timeout is late: recorded and marked late, never
+ * lost. After the last probe's timeout a ping that still misses replies keeps
+ * listening for PING_GRACE_MS (as RIPE Atlas and scamper keep a probe's
+ * reply welcome after its timer), and ends as soon as every probe it sent
+ * has its reply. A reply after that reaches no task (the engine counts it
+ * unmatched): the result has left.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -20,6 +27,9 @@
    practice until the ping finishes and closes its probes. */
 #define PING_LINGER_MS 3600000u
 
+/* How long a ping listens for late replies after its last timeout. */
+#define PING_GRACE_MS 1000u
+
 struct ping_task {
 	struct eng_owner own;
 	struct engine *e;
@@ -27,6 +37,8 @@ struct ping_task {
 	struct msm_target t;
 	struct ping_result *res;
 	struct eng_timer *tick;
+	struct eng_timer *grace;  /* the listening after the last timeout */
+	bool in_grace;
 	msm_done_fn done;
 	void *arg;
 	uint16_t next;        /* next seq to send */
@@ -53,6 +65,7 @@ static void task_free(struct ping_task *pt)
 {
 	engine_owner_close(pt->e, &pt->own);
 	engine_timer_free(pt->e, pt->tick);
+	engine_timer_free(pt->e, pt->grace);
 	ping_result_free(pt->res);
 	free(pt);
 }
@@ -77,14 +90,35 @@ static void finish(struct ping_task *pt)
 	msm_hand_over(ping_abort, pt, pt->done, pt->arg, r);
 }
 
-/* Count a probe as settled; finish when all are. Returns true if finished. */
-static bool settle(struct ping_task *pt)
+/* The grace period is over: finish with what came. */
+static void grace_over(void *arg)
 {
-	pt->resolved++;
-	if (pt->resolved >= pt->spec.count && pt->next >= pt->spec.count) {
+	finish(arg);
+}
+
+/*
+ * Every probe is settled: finish now if each one sent has its reply (or the
+ * grace timer cannot be had), else listen PING_GRACE_MS more for late
+ * replies. Returns true if finished.
+ */
+static bool wrap_up(struct ping_task *pt)
+{
+	if (pt->res->rcvd >= pt->res->sent ||
+	    (pt->grace = engine_timer_new(pt->e, grace_over, pt)) == NULL) {
 		finish(pt);
 		return true;
 	}
+	pt->in_grace = true;
+	engine_timer_arm(pt->e, pt->grace, (uint64_t)PING_GRACE_MS * 1000000ULL);
+	return false;
+}
+
+/* Count a probe as settled; wrap up when all are. Returns true if finished. */
+static bool settle(struct ping_task *pt)
+{
+	pt->resolved++;
+	if (pt->resolved >= pt->spec.count && pt->next >= pt->spec.count)
+		return wrap_up(pt);
 	return false;
 }
 
@@ -144,6 +178,8 @@ static void on_reply(void *ctx, uint32_t seq, const struct eng_reply *rep)
 	msm_ts_tally_add(&pt->ts, rep->flags);
 	if (!(rep->flags & MSM_REPLY_LATE))
 		settle(pt);
+	else if (pt->in_grace && res->rcvd >= res->sent)
+		finish(pt);  /* the last missing reply came in the grace period */
 }
 
 /* Engine: probe seq timed out. */
