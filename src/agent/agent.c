@@ -157,6 +157,7 @@ void agent_send_status(struct agent *a)
 		.spool_bytes = (int64_t)spool_bytes(a->spool),
 		.load_milli = (int64_t)(load[0] * 1000), .reason = a->paused,
 		.timing = telemetry_take(&a->tel, &a->tel_sent),
+		.noprobe_version = a->noprobe_version,
 	};
 	if (link_send(a, &m) < 0)
 		a->tel_sent = 0;      /* send the report again on the next status */
@@ -256,6 +257,7 @@ void agent_free(struct agent *a)
 		event_free(a->tick);
 	spool_close(a->spool);
 	gate_free(&a->gate);
+	ptrie_free(a->noprobe);
 	SSL_CTX_free(a->tls);
 	identity_free(&a->id);
 	free(a);

@@ -71,6 +71,8 @@ struct agent {
 	uint64_t results, uploads, acks, connects;
 	struct telemetry tel;      /* timing telemetry (running once started) */
 	uint64_t tel_sent;        /* generation of the report last sent */
+	struct ptrie *noprobe;    /* the platform no-probe list (NULL until the first) */
+	int64_t noprobe_version;  /* its version (0: none received) */
 };
 
 /* Log one line to stderr with the time and the program's name. */
@@ -127,5 +129,12 @@ void sched_reconcile(struct agent *a, const json_t *set);
 
 /* Stop and forget everything. */
 void sched_clear(struct agent *a);
+
+/*
+ * Take a NOPROBE message (agent_noprobe.c): parse its prefixes into a new
+ * trie and enforce it on the gate and the runner; a bad list is logged and
+ * the one in force stays.
+ */
+void agent_noprobe_put(struct agent *a, const struct msg *m);
 
 #endif

@@ -285,6 +285,7 @@ static void on_msg(struct conn *c, struct msg *m, void *arg)
 	case MSG_MSM: sched_put(a, m); break;
 	case MSG_MSM_STOP: sched_stop(a, m->msm_id); break;
 	case MSG_MSM_SET: sched_reconcile(a, m->body); break;
+	case MSG_NOPROBE: agent_noprobe_put(a, m); break;
 	case MSG_HEARTBEAT: {
 		struct msg hb = { .type = MSG_HEARTBEAT, .time = time(NULL) };
 		link_send(a, &hb);

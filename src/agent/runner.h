@@ -14,6 +14,7 @@
 
 struct event_base;
 struct agent_config;
+struct ptrie;
 
 typedef void (*agent_result_fn)(json_t *result, uint64_t msm_id, void *arg);
 
@@ -28,6 +29,12 @@ struct agent_runner_ops {
 	/* Runs submitted and not finished. */
 	size_t (*pending)(void *r);
 	void (*destroy)(void *r);
+	/*
+	 * Enforce the platform no-probe list t (borrowed until the next call;
+	 * NULL: none) on every probe from now on. Optional (NULL in runners
+	 * that send nothing).
+	 */
+	void (*set_noprobe)(void *r, const struct ptrie *t);
 };
 
 #endif

@@ -63,7 +63,14 @@ static void destroy(void *r)
 	free(rm);
 }
 
-static const struct agent_runner_ops ops = { "engine", create, submit, pending, destroy };
+/* Point the engine's AUP at the platform no-probe list. */
+static void set_noprobe(void *r, const struct ptrie *t)
+{
+	((struct runner_msm *)r)->aup.platform_noprobe = t;
+}
+
+static const struct agent_runner_ops ops = { "engine", create, submit, pending, destroy,
+					     set_noprobe };
 
 /* See runner_msm.h. */
 const struct agent_runner_ops *runner_msm_ops(void)

@@ -19,6 +19,7 @@ struct store;
 struct store_msm;
 struct api;
 struct target_policy;
+struct noprobe_list;
 
 /* What the API asks of the controller. Any hook may be NULL. */
 struct api_hooks {
@@ -47,6 +48,7 @@ struct api_opts {
 	int min_interval;         /* shortest interval of periodic measurements (s) */
 	int default_rate;         /* requests per minute of key-less clients */
 	const struct target_policy *targets; /* what measurements may target (borrowed) */
+	const struct noprobe_list *noprobe; /* the platform no-probe list (borrowed; NULL: none) */
 	const char *resolv_conf;  /* name servers for host-name targets ("none": hosts only;
 				     NULL: /etc/resolv.conf) */
 	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */

@@ -71,7 +71,8 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 		return -1;
 	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
-			      .targets = c->opts.targets, .resolv_conf = c->opts.resolv_conf,
+			      .targets = c->opts.targets, .noprobe = &c->noprobe,
+			      .resolv_conf = c->opts.resolv_conf,
 			      .hosts = c->opts.hosts, .name = c->opts.api_name,
 			      .key_max_running = c->opts.key_max_running > 0 ?
 					c->opts.key_max_running : 100,

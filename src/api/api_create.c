@@ -136,7 +136,8 @@ static int check_target(struct api_def *d, const struct api_limits *lim, const c
 		return -1;
 	}
 	char why[400];
-	if (targets_allowed_text(lim->targets, d->target, why, sizeof why))
+	if (targets_allowed_text(lim->targets, d->target, why, sizeof why) &&
+	    !(lim->noprobe && noprobe_list_blocks(lim->noprobe, d->target, why, sizeof why)))
 		return 0;
 	snprintf(err, errlen, "%starget: %s", where, why);
 	return -1;
@@ -427,7 +428,8 @@ int api_def_resolved(struct api_create *c, size_t i, const char *addr,
 			 d->af);
 		return -1;
 	}
-	if (!targets_allowed_text(lim->targets, addr, why, sizeof why)) {
+	if (!targets_allowed_text(lim->targets, addr, why, sizeof why) ||
+	    (lim->noprobe && noprobe_list_blocks(lim->noprobe, addr, why, sizeof why))) {
 		snprintf(err, errlen, "definitions[%zu].target: %s resolved: %s", i, d->name, why);
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "api/api_cidr.h"
+#include "policy/noprobe_list.h"
 #include "policy/targets.h"
 
 #define API_MAX_DEFS 10
@@ -27,6 +28,7 @@
 /* What the platform allows. */
 struct api_limits {
 	const struct target_policy *targets; /* what targets may be */
+	const struct noprobe_list *noprobe; /* never these (NULL: none) */
 	int64_t min_interval;              /* seconds, periodic measurements */
 };
 

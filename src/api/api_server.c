@@ -242,7 +242,8 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
 		a->hooks = *hooks;
 	LIST_INIT(&a->streams);
 	LIST_INIT(&a->lookups);
-	a->limits = (struct api_limits){ opts->targets, opts->min_interval };
+	a->limits = (struct api_limits){ opts->targets, opts->noprobe,
+					 opts->min_interval };
 	/* Clients know the API by its name when it listens on every address. */
 	const char *host = opts->name && opts->name[0] ? opts->name : opts->addr;
 	int v6 = strchr(host, ':') != NULL;

@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{ "scan", cmd_scan, "map every routed /24 (or IPv6 prefix) statelessly: icmp-paris, udp-paris, tcp-ack" },
 	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
+	{ "noprobe", cmd_noprobe, "the platform no-probe list: add, remove, list (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results_api, "a measurement's results through the REST API; 'export' via the admin socket" },
 	{ "measure", cmd_measure, "run a ping or traceroute on the platform's probes through the REST API" },

@@ -186,7 +186,8 @@ static int target_allowed(const struct controller *c, const json_t *def, char *e
 		snprintf(err, errlen, "'def' has no 'target' string");
 		return -1;
 	}
-	if (!targets_allowed_text(c->opts.targets, target, why, sizeof why)) {
+	if (!targets_allowed_text(c->opts.targets, target, why, sizeof why) ||
+	    noprobe_list_blocks(&c->noprobe, target, why, sizeof why)) {
 		snprintf(err, errlen, "target: %s", why);
 		return -1;
 	}
@@ -372,6 +373,7 @@ static json_t *agents_show(struct controller *c, const json_t *req, char *err, s
 	json_object_set_new(row, "reach", reach);
 	json_object_set(row, "timing", newest ? newest : json_null());
 	json_decref(timing);
+	noprobe_agent_state(c, row);
 	return row;
 }
 
@@ -381,6 +383,8 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "msm.create", msm_create }, { "msm.list", msm_list }, { "msm.stop", msm_stop },
 	{ "results.export", results_export }, { "stats", stats }, { "sessions", sessions },
 	{ "agents.timing", agents_timing }, { "agents.show", agents_show },
+	{ "noprobe.add", noprobe_add }, { "noprobe.remove", noprobe_remove },
+	{ "noprobe.list", noprobe_show },
 };
 
 /* Run one request line; returns the response object. */

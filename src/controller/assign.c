@@ -19,6 +19,14 @@ static void send_row(struct session *s, json_t *row)
 		ctl_log(s->ctl, "measurement %lld: stored definition is not JSON", (long long)id);
 		return;
 	}
+	const char *target = json_string_value(json_object_get(def, "target"));
+	char why[400];
+	if (target && noprobe_list_blocks(&s->ctl->noprobe, target, why, sizeof why)) {
+		ctl_log(s->ctl, "agent %lld: measurement %lld not sent: %s", (long long)s->agent.id,
+			(long long)id, why);
+		json_decref(def);
+		return;
+	}
 	json_object_set_new(def, "msm_id", json_integer(id));
 	struct msg m = {
 		.type = MSG_MSM, .msm_id = id, .body = def,

@@ -1,5 +1,6 @@
 /*
- * cli: `vantage agents`, `vantage measurement` and `vantage results`, the
+ * cli: `vantage agents`, `vantage measurement`, `vantage results` and
+ * `vantage noprobe`, the
  * operator commands against a running controller (see cli.h). Each parses
  * its arguments into one admin request and prints the answer for people
  * (or as JSON with --json).
@@ -9,9 +10,12 @@
 #include "api/api_attrs.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "format/atlas_read.h"
 #include "format/result_sink.h"
@@ -257,6 +261,12 @@ static void show_agent(const json_t *a)
 								    NULL }; *k; k++)
 			print_kind(reach, *k);
 	}
+	const json_t *np = json_object_get(a, "noprobe");
+	if (json_is_object(np))
+		printf("no-probe list: version %lld, agent enforces %s%s\n",
+		       (long long)json_integer_value(json_object_get(np, "version")),
+		       text(np, "enforced", b, sizeof b),
+		       json_is_true(json_object_get(np, "behind")) ? " (behind)" : "");
 	char flags[256];
 	if (json_is_object(t))
 		printf("timing at %lld: %s\n", (long long)json_integer_value(json_object_get(t, "time")),
@@ -558,4 +568,93 @@ int cmd_results(int argc, char **argv)
 	rc = warts ? write_warts(&c, data) : write_json(&c, data);
 	json_decref(data);
 	return rc;
+}
+
+/* Print the no-probe list: version, then who added which prefix, when and why. */
+static void show_noprobe(const json_t *data)
+{
+	const json_t *e;
+	size_t i;
+	char b[32], b2[64];
+	printf("no-probe list version %lld\n",
+	       (long long)json_integer_value(json_object_get(data, "version")));
+	printf("%-20s %-12s %-20s %s\n", "prefix", "who", "added (UTC)", "reason");
+	json_array_foreach(json_object_get(data, "entries"), i, e) {
+		time_t t = (time_t)json_integer_value(json_object_get(e, "added"));
+		struct tm tm;
+		char when[32] = "-";
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		printf("%-20s %-12s %-20s %s\n", text(e, "prefix", b2, sizeof b2),
+		       text(e, "who", b, sizeof b), when,
+		       json_string_value(json_object_get(e, "reason")));
+	}
+}
+
+/* Print the list's new version after a change. */
+static void show_version(const json_t *data)
+{
+	printf("no-probe list version %lld\n",
+	       (long long)json_integer_value(json_object_get(data, "version")));
+}
+
+/* Who is changing the list: the user behind sudo, or the one running this. */
+static const char *who_am_i(void)
+{
+	const char *sudo = getenv("SUDO_USER");
+	const struct passwd *pw = getpwuid(geteuid());
+	return sudo && *sudo ? sudo : pw ? pw->pw_name : "unknown";
+}
+
+/* Options of `vantage noprobe add`. */
+static int take_noprobe(struct cli *c, int ch, const char *arg, json_t *req)
+{
+	(void)c;
+	if (ch != 'r')
+		return -1;
+	json_object_set_new(req, "reason", json_string(arg));
+	return 0;
+}
+
+static void noprobe_usage(void)
+{
+	fprintf(stderr, "usage: vantage noprobe add PREFIX --reason TEXT\n"
+		"       vantage noprobe remove PREFIX\n"
+		"       vantage noprobe list [--json]\n"
+		"       (all take --admin PATH; default $VANTAGE_ADMIN or %s)\n", DEFAULT_ADMIN);
+}
+
+/* See cli.h. */
+int cmd_noprobe(int argc, char **argv)
+{
+	static const struct option opts[] = { { "reason", 1, NULL, 'r' }, { NULL, 0, NULL, 0 } };
+	struct cli c = { .prog = "vantage noprobe" };
+	if (argc < 2) {
+		noprobe_usage();
+		return 2;
+	}
+	const char *sub = argv[1];
+	json_t *req = json_object();
+	int i = common_opts(&c, argc - 1, argv + 1, "", opts, take_noprobe, req);
+	int rest = i < 0 ? -1 : argc - 1 - i;
+	char **args = argv + 1 + (i < 0 ? 0 : i);
+	int has_reason = json_object_get(req, "reason") != NULL;
+	if (strcmp(sub, "list") == 0 && rest == 0 && !has_reason) {
+		json_object_set_new(req, "cmd", json_string("noprobe.list"));
+		return run(&c, req, show_noprobe);
+	}
+	if (strcmp(sub, "add") == 0 && rest == 1 && has_reason) {
+		json_object_set_new(req, "cmd", json_string("noprobe.add"));
+		json_object_set_new(req, "prefix", json_string(args[0]));
+		json_object_set_new(req, "who", json_string(who_am_i()));
+		return run(&c, req, show_version);
+	}
+	if (strcmp(sub, "remove") == 0 && rest == 1 && !has_reason) {
+		json_object_set_new(req, "cmd", json_string("noprobe.remove"));
+		json_object_set_new(req, "prefix", json_string(args[0]));
+		return run(&c, req, show_version);
+	}
+	json_decref(req);
+	noprobe_usage();
+	return 2;
 }

@@ -147,6 +147,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->preauth);
 	int created = 0;
 	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||
+	    noprobe_reload(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
@@ -192,6 +193,7 @@ void controller_free(struct controller *c)
 		event_free(c->flush);
 	ingest_free(c);
 	quota_free(c);
+	noprobe_list_free(&c->noprobe);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);

@@ -18,6 +18,7 @@
 #include "controller/controller.h"
 #include "proto/conn.h"
 #include "proto/identity.h"
+#include "policy/noprobe_list.h"
 #include "store/store.h"
 
 struct ingest_item;
@@ -86,6 +87,7 @@ struct controller {
 	uint64_t commits;
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
+	struct noprobe_list noprobe; /* the platform no-probe list (noprobe_ctl.c) */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -218,5 +220,26 @@ void assign_push(struct controller *c, const struct store_msm *m, const int64_t 
 
 /* Tell the connected agents of measurement id to stop it. */
 void assign_stop(struct controller *c, int64_t id);
+
+/* Load the no-probe list from the store into c->noprobe; 0 or -1 with err (noprobe_ctl.c). */
+int noprobe_reload(struct controller *c, char *err, size_t errlen);
+
+/* The admin socket's noprobe.add, noprobe.remove and noprobe.list commands. */
+json_t *noprobe_add(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *noprobe_remove(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *noprobe_show(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* Send the whole no-probe list to s (on admission, before its measurements). */
+void noprobe_send(struct controller *c, struct session *s);
+
+/* The list changed: send it to every admitted agent. */
+void noprobe_changed(struct controller *c);
+
+/*
+ * Add "noprobe": {version, enforced, behind} to an agent's row: the list's
+ * version, the one its newest STATUS says it enforces (null if none), and
+ * whether that is older.
+ */
+void noprobe_agent_state(const struct controller *c, json_t *row);
 
 #endif

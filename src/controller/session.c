@@ -158,6 +158,7 @@ static void hello(struct session *s, const struct msg *m)
 	}
 	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max, .epoch = s->epoch };
 	send_msg(s, &w);
+	noprobe_send(c, s);
 	assign_send_all(c, s);
 	reach_admitted(c, s);
 }

@@ -193,6 +193,8 @@ enum aup_verdict aup_check(const struct aup *a, const char *method,
 	}
 	if (ptrie_lookup(a->noprobe, dst, NULL, &p))
 		return deny_prefix(dst, &p, "on the no-probe list", reason, reasonlen);
+	if (a->platform_noprobe && ptrie_lookup(a->platform_noprobe, dst, NULL, &p))
+		return deny_prefix(dst, &p, "on the platform no-probe list", reason, reasonlen);
 	if (ptrie_lookup(a->deny, dst, NULL, &p))
 		return deny_prefix(dst, &p, "in a forbidden range", reason, reasonlen);
 	if (ptrie_count(a->allow) > 0 && !ptrie_lookup(a->allow, dst, NULL, NULL)) {

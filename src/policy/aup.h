@@ -32,6 +32,7 @@ struct aup {
 	struct ptrie *allow;              /* allowed destinations (empty: all) */
 	struct ptrie *deny;               /* forbidden destinations */
 	struct ptrie *noprobe;            /* the no-probe list */
+	const struct ptrie *platform_noprobe; /* the controller's list (borrowed; NULL: none) */
 	struct spacing *spacing;          /* per-destination gap; NULL: none */
 	uint64_t gap_ns;
 };
@@ -76,9 +77,10 @@ int aup_set_spacing(struct aup *a, const char *text, char *err, size_t errlen);
  * Decide whether a packet of `method` to dst may be sent while the sender
  * runs at `pps` packets per second (0 if not known). Returns AUP_ALLOW, or
  * AUP_DENY with a reason in reason (e.g. "198.18.5.1 is on the no-probe list
- * (198.18.5.0/24)", "method 'dns' not allowed by site policy",
+ * (198.18.5.0/24)", "... is on the platform no-probe list (...)",
+ * "method 'dns' not allowed by site policy",
  * "rate 2000 pps above site ceiling 1000"). Order: method, rate, no-probe
- * list, forbidden prefixes, allowed prefixes.
+ * list, platform no-probe list, forbidden prefixes, allowed prefixes.
  */
 enum aup_verdict aup_check(const struct aup *a, const char *method,
                            const struct net_addr *dst, uint32_t pps,

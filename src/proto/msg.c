@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum field_kind { F_STR, F_INT, F_OBJ };
+enum field_kind { F_STR, F_INT, F_OBJ, F_PREFIXES };
 
 struct field {
 	uint8_t type;          /* message type the field belongs to */
@@ -23,6 +23,7 @@ struct field {
 #define S(t, n, r) { t, #n, F_STR, offsetof(struct msg, n), r }
 #define I(t, n, r) { t, #n, F_INT, offsetof(struct msg, n), r }
 #define O(t, n, r) { t, #n, F_OBJ, offsetof(struct msg, n), r }
+#define P(t, n, r) { t, #n, F_PREFIXES, offsetof(struct msg, n), r }
 
 static const struct field fields[] = {
 	S(MSG_HELLO, agent, true), S(MSG_HELLO, version, true), S(MSG_HELLO, role, true),
@@ -32,7 +33,7 @@ static const struct field fields[] = {
 	S(MSG_STATUS, version, true), I(MSG_STATUS, uptime, true),
 	I(MSG_STATUS, spool_records, true), I(MSG_STATUS, spool_bytes, true),
 	I(MSG_STATUS, load_milli, false), S(MSG_STATUS, reason, false),
-	O(MSG_STATUS, timing, false),
+	O(MSG_STATUS, timing, false), I(MSG_STATUS, noprobe_version, false),
 	I(MSG_MSM, msm_id, true), I(MSG_MSM, start, false), I(MSG_MSM, stop, false),
 	I(MSG_MSM, interval, false), I(MSG_MSM, spread, false), O(MSG_MSM, body, true),
 	I(MSG_MSM_STOP, msm_id, true),
@@ -43,11 +44,12 @@ static const struct field fields[] = {
 	S(MSG_ERROR, reason, true),
 	I(MSG_EPOCH, epoch, true), I(MSG_EPOCH, seq, true), S(MSG_EPOCH, reason, true),
 	O(MSG_MSM_SET, body, true),
+	I(MSG_NOPROBE, noprobe_version, true), P(MSG_NOPROBE, prefixes, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error", "epoch", "msm_set",
+	"result", "ack", "refuse", "error", "epoch", "msm_set", "noprobe",
 };
 
 /* See msg.h. */
@@ -141,6 +143,20 @@ uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
+/* True if v is an array of at most MSG_MAX_PREFIXES short strings (no NUL inside). */
+static bool prefixes_valid(const json_t *v)
+{
+	size_t i;
+	const json_t *item;
+	if (!json_is_array(v) || json_array_size(v) > MSG_MAX_PREFIXES)
+		return false;
+	json_array_foreach(v, i, item)
+		if (!json_is_string(item) || json_string_length(item) > MSG_MAX_PREFIX_TEXT ||
+		    strlen(json_string_value(item)) != json_string_length(item))
+			return false;
+	return true;
+}
+
 /* Check and store one field from obj into m; returns 0 or -1 with err. */
 static int decode_field(struct msg *m, json_t *obj, const struct field *f,
 			char *err, size_t errlen)
@@ -167,6 +183,13 @@ static int decode_field(struct msg *m, json_t *obj, const struct field *f,
 			return -1;
 		}
 		*(const char **)field_ptr(m, f) = json_string_value(v);
+	} else if (f->kind == F_PREFIXES) {
+		if (!prefixes_valid(v)) {
+			snprintf(err, errlen, "%s: '%s' is not an array of at most %d strings of at"
+				 " most %d bytes", tn, f->name, MSG_MAX_PREFIXES, MSG_MAX_PREFIX_TEXT);
+			return -1;
+		}
+		*(json_t **)field_ptr(m, f) = v;
 	} else {
 		if (!json_is_object(v)) {
 			snprintf(err, errlen, "%s: '%s' is not an object", tn, f->name);

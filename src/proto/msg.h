@@ -31,6 +31,10 @@
  *   MSM_SET    controller → agent   body {"msm_ids": [...]}: after the MSMs of a new
  *                                   connection, every measurement the agent should run;
  *                                   it drops the others (stopped while it was away)
+ *   NOPROBE    controller → agent   noprobe_version, prefixes (the platform no-probe
+ *                                   list, whole: an array of at most MSG_MAX_PREFIXES
+ *                                   prefix strings); STATUS carries the version the
+ *                                   agent enforces as noprobe_version
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -54,7 +58,8 @@ enum msg_type {
 	MSG_ERROR,
 	MSG_EPOCH,
 	MSG_MSM_SET,
-	MSG_TYPE_MAX = MSG_MSM_SET,
+	MSG_NOPROBE,
+	MSG_TYPE_MAX = MSG_NOPROBE,
 };
 
 /*
@@ -65,6 +70,10 @@ enum msg_type {
 
 /* Longest string field accepted in any message. */
 #define MSG_MAX_STRING 512
+
+/* Most prefixes a NOPROBE message holds, and the longest prefix text. */
+#define MSG_MAX_PREFIXES 4096
+#define MSG_MAX_PREFIX_TEXT 64
 
 /*
  * One decoded (or to-be-encoded) message. Only the fields of its type are
@@ -90,6 +99,8 @@ struct msg {
 	int64_t stop;
 	int64_t interval;
 	int64_t spread;
+	int64_t noprobe_version;
+	json_t *prefixes;       /* array of prefix strings */
 	json_t *body;
 	json_t *timing;
 	json_t *root;
@@ -108,7 +119,8 @@ uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen);
 /*
  * Decode the frame f into *out (zeroed first). Returns 0, or -1 with a reason
  * in err when the type is unknown, the payload is not a JSON object, or a
- * field is missing, of the wrong type, negative or too long. On success the
+ * field is missing, of the wrong type, negative or too long (an array: too
+ * many items, or an item not a short string). On success the
  * caller calls msg_free(out).
  */
 int msg_decode(const struct frame *f, struct msg *out, char *err, size_t errlen);

@@ -113,6 +113,10 @@ struct store_api_ops;
 extern const struct store_api_ops sq_api_ops;
 int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* The platform no-probe list (sqlite_noprobe.c). */
+extern const struct store_noprobe_ops sq_noprobe_ops;
+int sq_noprobe_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);

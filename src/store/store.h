@@ -16,6 +16,7 @@
 
 struct store;
 struct store_api_ops;
+struct store_noprobe_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -156,6 +157,8 @@ struct store_ops {
 	int (*txn)(struct store *st, const char *what, char *err, size_t errlen);
 	/* The REST API's operations (store_api.h). */
 	const struct store_api_ops *api;
+	/* The platform no-probe list (store_noprobe.h). */
+	const struct store_noprobe_ops *noprobe;
 };
 
 struct store {

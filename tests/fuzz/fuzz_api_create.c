@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		targets_add(&tp, "allow 198.18.0.0/15", "fuzz", err0, sizeof err0);
 		targets_add(&tp, "allow 2001:db8::/32", "fuzz", err0, sizeof err0);
 	}
-	struct api_limits lim = { &tp, 10 };
+	struct api_limits lim = { &tp, NULL, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	char err[512];
 	json_t *probes = json_loads("[{\"id\":1,\"asn_v4\":64500,\"country_code\":\"NL\","

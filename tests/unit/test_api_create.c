@@ -84,7 +84,7 @@ static const struct createcase creates[] = {
 static void test_create_table(void **state)
 {
 	(void)state;
-	struct api_limits lim = { lab_policy(), 10 };
+	struct api_limits lim = { lab_policy(), NULL, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++) {
 		char err[512] = "";
@@ -109,7 +109,7 @@ static void test_create_default_policy(void **state)
 	(void)state;
 	static struct target_policy tp;
 	targets_init(&tp);
-	struct api_limits lim = { &tp, 10 };
+	struct api_limits lim = { &tp, NULL, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	const char *body = "{\"definitions\":[" PING T4 "}]," SRC "}";
 	char err[512] = "";
@@ -140,7 +140,7 @@ static void test_create_host_names(void **state)
 	strcpy(long_label + 64, ".net");
 	assert_false(api_hostname_valid(long_label));
 
-	struct api_limits lim = { lab_policy(), 10 };
+	struct api_limits lim = { lab_policy(), NULL, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	const char *body = "{\"definitions\":[" PING ",\"af\":4,\"target\":\"lab.example\"}," PING
 			   ",\"af\":6,\"target\":\"lab.example\"}]," SRC "}";
@@ -170,7 +170,7 @@ static void test_create_host_names(void **state)
 static void test_create_mapping(void **state)
 {
 	(void)state;
-	struct api_limits lim = { lab_policy(), 10 };
+	struct api_limits lim = { lab_policy(), NULL, 10 };
 	struct api_create *c = malloc(sizeof *c);
 	const char *body = "{\"definitions\":[" PING T4 ",\"packets\":5,\"interval\":120,\"spread\":5,"
 			   "\"is_public\":true}," PING T4 ",\"is_oneoff\":true}]," SRC ",\"start_time\":50}";
@@ -249,7 +249,7 @@ static void test_select_table(void **state)
 		const struct selcase *s = &selections[i];
 		char body[1024], err[256] = "", got[64] = "";
 		snprintf(body, sizeof body, "{\"definitions\":[" PING T4 "}],\"probes\":%s}", s->sources);
-		struct api_limits lim = { lab_policy(), 10 };
+		struct api_limits lim = { lab_policy(), NULL, 10 };
 		assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), 0);
 		int64_t *ids = NULL;
 		size_t n = 0;

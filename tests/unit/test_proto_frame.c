@@ -137,6 +137,15 @@ static const struct badmsg badmsgs[] = {
 	{ MSG_RESULT, "{\"seq\":1,\"msm_id\":1,\"body\":[]}", "not an object" },
 	{ MSG_ERROR, "{\"reason\":7}", "not a string" },
 	{ MSG_ERROR, "{\"reason\":\"a\\u0000b\"}", "u0000 is not allowed" },
+	{ MSG_NOPROBE, "{\"prefixes\":[]}", "missing field 'noprobe_version'" },
+	{ MSG_NOPROBE, "{\"noprobe_version\":1}", "missing field 'prefixes'" },
+	{ MSG_NOPROBE, "{\"noprobe_version\":1,\"prefixes\":{}}", "not an array" },
+	{ MSG_NOPROBE, "{\"noprobe_version\":1,\"prefixes\":[7]}", "not an array" },
+	{ MSG_NOPROBE, "{\"noprobe_version\":-2,\"prefixes\":[]}", "non-negative" },
+	{ MSG_NOPROBE, "{\"noprobe_version\":1,\"prefixes\":[\"0123456789012345678901234567"
+	  "8901234567890123456789012345678901234567\"]}", "not an array" },
+	{ MSG_STATUS, "{\"version\":\"1\",\"uptime\":1,\"spool_records\":0,\"spool_bytes\":0,"
+	  "\"noprobe_version\":\"3\"}", "non-negative" },
 };
 
 static void test_bad_messages(void **state)
@@ -153,6 +162,38 @@ static void test_bad_messages(void **state)
 			fail_msg("case %zu: got '%s'", i, err);
 		assert_null(m.root);
 	}
+}
+
+/* NOPROBE carries the whole list; STATUS the version an agent enforces. */
+static void test_noprobe_roundtrip(void **state)
+{
+	(void)state;
+	json_t *p = json_pack("[s,s]", "198.18.5.0/24", "2001:db8:5::/48");
+	struct msg m = { .type = MSG_NOPROBE, .noprobe_version = 12, .prefixes = p }, out;
+	roundtrip(&m, &out);
+	assert_int_equal(out.noprobe_version, 12);
+	assert_true(json_equal(out.prefixes, p));
+	msg_free(&out);
+	struct msg st = { .type = MSG_STATUS, .version = "0.1.0", .noprobe_version = 12 };
+	roundtrip(&st, &out);
+	assert_int_equal(out.noprobe_version, 12);
+	msg_free(&out);
+	/* One prefix more than MSG_MAX_PREFIXES is refused on decode. */
+	json_t *many = json_array();
+	for (int i = 0; i <= MSG_MAX_PREFIXES; i++)
+		json_array_append_new(many, json_string("198.18.0.0/24"));
+	struct msg big = { .type = MSG_NOPROBE, .noprobe_version = 1, .prefixes = many };
+	char err[256] = "";
+	size_t len, used;
+	uint8_t *buf = msg_encode(&big, &len, err, sizeof err);
+	assert_non_null(buf);
+	struct frame f;
+	assert_int_equal(frame_parse(buf, len, &f, &used, NULL, err, sizeof err), FRAME_OK);
+	assert_int_equal(msg_decode(&f, &out, err, sizeof err), -1);
+	assert_non_null(strstr(err, "at most 4096"));
+	free(buf);
+	json_decref(many);
+	json_decref(p);
 }
 
 /* A stream of three frames fed in two pieces, split at every offset. */
@@ -196,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip_all_types),
 		cmocka_unit_test(test_encode_refuses_missing_field),
 		cmocka_unit_test(test_bad_frames),
+		cmocka_unit_test(test_noprobe_roundtrip),
 		cmocka_unit_test(test_bad_messages),
 		cmocka_unit_test(test_stream_split_everywhere),
 	};

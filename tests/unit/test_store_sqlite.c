@@ -16,6 +16,8 @@
 #include "store/store.h"
 #include "store/sqlite_int.h"
 #include "store/store_api.h"
+#include "store/store_noprobe.h"
+#include "policy/noprobe_list.h"
 
 /* One result to put: agent, sequence, measurement, body (a string literal). */
 #define RESULT(a, s, m, b) { .agent_id = (a), .seq = (s), .msm_id = (m), .body = (b), \
@@ -377,6 +379,69 @@ static void test_reach(void **state)
 	assert_int_equal(st->ops->agent_address(st, a, 6, addr, sizeof addr, err, sizeof err), 0);
 }
 
+/* The no-probe list: add, replace, remove; the version grows on each change and survives a reopen. */
+static void test_noprobe_list(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_noprobe_ops *np = f->st->ops->noprobe;
+	char err[256] = "";
+	json_t *rows = NULL;
+	int64_t v = -1;
+	assert_int_equal(np->list(f->st, &rows, &v, err, sizeof err), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(json_array_size(rows), 0);
+	json_decref(rows);
+	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1", "alice", 100, &v, err,
+				 sizeof err), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(np->add(f->st, "2001:db8:5::/48", "complaint 2", "bob", 200, &v, err,
+				 sizeof err), 0);
+	assert_int_equal(v, 2);
+	/* Adding the same prefix again replaces its reason and still bumps the version. */
+	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1b", "carol", 300, &v, err,
+				 sizeof err), 0);
+	assert_int_equal(v, 3);
+	/* Removing a prefix not listed changes nothing. */
+	assert_int_equal(np->remove(f->st, "198.18.6.0/24", &v, err, sizeof err), 0);
+	assert_int_equal(v, 3);
+	f->st->ops->close(f->st);
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	assert_non_null(f->st);
+	np = f->st->ops->noprobe;
+	assert_int_equal(np->list(f->st, &rows, &v, err, sizeof err), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *r = json_array_get(rows, 0);
+	assert_string_equal(json_string_value(json_object_get(r, "prefix")), "198.18.5.0/24");
+	assert_string_equal(json_string_value(json_object_get(r, "reason")), "complaint 1b");
+	assert_string_equal(json_string_value(json_object_get(r, "who")), "carol");
+	assert_int_equal(json_integer_value(json_object_get(r, "added")), 300);
+	/* The controller's copy refuses targets inside, longest match naming the reason. */
+	struct noprobe_list l = { 0 };
+	char why[400] = "";
+	assert_int_equal(noprobe_list_set(&l, rows, v, err, sizeof err), 0);
+	assert_true(noprobe_list_blocks(&l, "198.18.5.77", why, sizeof why));
+	assert_non_null(strstr(why, "198.18.5.0/24: complaint 1b"));
+	assert_true(noprobe_list_blocks(&l, "2001:db8:5::1", why, sizeof why));
+	assert_false(noprobe_list_blocks(&l, "198.18.6.1", why, sizeof why));
+	assert_false(noprobe_list_blocks(&l, "2001:db8:6::1", why, sizeof why));
+	assert_false(noprobe_list_blocks(&l, "not an address", why, sizeof why));
+	json_decref(rows);
+	/* A bad row leaves the copy as it was. */
+	json_t *bad = json_pack("[{s:s,s:s}]", "prefix", "198.18.5.0/33", "reason", "x");
+	assert_int_equal(noprobe_list_set(&l, bad, 9, err, sizeof err), -1);
+	assert_int_equal(l.version, 3);
+	assert_int_equal(l.n, 2);
+	json_decref(bad);
+	noprobe_list_free(&l);
+	assert_int_equal(np->remove(f->st, "198.18.5.0/24", &v, err, sizeof err), 1);
+	assert_int_equal(v, 4);
+	assert_int_equal(np->list(f->st, &rows, &v, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(v, 4);
+	json_decref(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timing_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_noprobe_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msm_ids_never_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
