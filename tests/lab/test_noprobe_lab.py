@@ -8,14 +8,13 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, VANTAGE, sanitizer_clean,
-                          wait_for)
+from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, RUN_USER, VANTAGE,
+                          reachable_tempdir, sanitizer_clean, wait_for)
 
 AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
 
@@ -42,12 +41,12 @@ def enforced(d, aid):
 
 def test_noprobe_added_mid_run_stops_probes_and_removed_restarts_them(lab_factory):
     lab = lab_factory("small", name="vnp%04d" % (os.getpid() % 10000))
-    d = Path(tempfile.mkdtemp(prefix="vpl-noprobe-"))
+    d = reachable_tempdir("vpl-noprobe-")
     procs = []
     try:
         ops, target = lab.addr("ops"), lab.addr("anc2")
         ctl = lab.popen("ops", [CONTROLLER, "--config", LAB_CONFIG, "--dir", d / "ctl",
-                                "--listen", ops, "--port", 4443],
+                                "--listen", ops, "--port", 4443, "--user", RUN_USER],
                         stdout=open(d / "ctl.log", "w"), stderr=subprocess.STDOUT)
         procs.append(ctl)
         wait_for(lambda: "listening on" in (d / "ctl.log").read_text(), 20, "the controller")
