@@ -152,11 +152,12 @@ struct send_room {
 		struct sockaddr_storage ss;
 		struct sockaddr_ll ll;
 	} name;
+	struct iovec iov;
+	/* last: clang takes CMSG_SPACE for a variable size */
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} c;
-	struct iovec iov;
 };
 
 /* Point message m at out's packet and address (in room r). */

@@ -15,13 +15,19 @@ measurement load while a driver, from a seed, injects faults:
                   measurements it was never given, a result out of order, a
                   frame of another protocol version, an oversized frame, a
                   payload that is not JSON
+  hostile_api     an API client sends what the REST API must refuse: a create
+                  without a key, a read with a forged key, a body that is not
+                  JSON, a target outside the target policy, a bad query, a
+                  body of 2 MiB
 
 At the end every fault is undone, the measurements stop, every spool drains,
 and the run is accounted by (agent, sequence) on both sides: every sequence
 number an agent's spool gave (1 .. its next - 1) is stored once, none is
 stored that was not given, every spool is empty, every hostile input was
 refused with its reason in the controller's log, and every agent went on
-measuring once the faults were undone. It prints the figures and
+measuring once the faults were undone; every hostile API request got a 4xx
+answer in RIPE Atlas's error shape (the 2 MiB body may instead be cut off)
+and created nothing. It prints the figures and
 the seed; the same seed gives the same fault schedule (the platform's own
 timing still varies).
 
@@ -42,12 +48,47 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "lab"))
-from platform_lab import PORT, Platform, sanitizer_clean, sh, wait_for  # noqa: E402
+from platform_lab import PORT, VANTAGE, Platform, sanitizer_clean, sh, wait_for  # noqa: E402
 
 PY = "/usr/bin/python3"
 RAW = HERE.parent / "lab" / "raw_agent.py"
 KINDS = ("agent_kill", "ctl_kill", "link_cut", "spool_full", "ctl_disk_full", "clock_step",
-         "hostile")
+         "hostile", "hostile_api")
+API = "127.0.0.1:8446"   # in the controller's namespace
+# Hostile API requests: (method, path, body, with the key?)
+BAD_CREATE = {"definitions": [{"type": "ping", "af": 4, "target": "10.1.2.3",
+                               "description": "soak"}],
+              "probes": [{"type": "area", "value": "WW", "requested": 1}]}
+GOOD_SHAPE = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.0.9",
+                               "description": "soak"}],
+              "probes": [{"type": "area", "value": "WW", "requested": 1}]}
+HOSTILE_API = {
+    "no_key": ("POST", "/api/v2/measurements/", json.dumps(GOOD_SHAPE), False),
+    "forged_key": ("GET", "/api/v2/measurements/?key=0123456789abcdef", None, False),
+    "not_json": ("POST", "/api/v2/measurements/", "{not json", True),
+    "target_refused": ("POST", "/api/v2/measurements/", json.dumps(BAD_CREATE), True),
+    "bad_query": ("GET", "/api/v2/measurements/?page_size=abc", None, True),
+    "huge_body": ("POST", "/api/v2/measurements/", "[" + " " * (2 << 20) + "]", True),
+}
+# One API request, run in the controller's namespace; prints the status (0: cut off).
+API_CLIENT = r'''
+import http.client, json, ssl, sys
+a = json.loads(sys.argv[1])
+ctx = ssl.create_default_context(cafile=a["ca"])
+host, port = a["api"].rsplit(":", 1)
+c = http.client.HTTPSConnection(host, int(port), context=ctx, timeout=20)
+h = {"Content-Type": "application/json"}
+if a["key"]:
+    h["Authorization"] = "Key " + a["key"]
+try:
+    c.request(a["method"], a["path"], body=a["body"], headers=h)
+    r = c.getresponse()
+    body = r.read()
+    shape = "error" in json.loads(body or b"{}") if body[:1] == b"{" else False
+    print(json.dumps({"status": r.status, "shape": shape}))
+except (ConnectionError, http.client.HTTPException, ssl.SSLError, TimeoutError) as e:
+    print(json.dumps({"status": 0, "shape": False, "why": str(e)}))
+'''
 STEPS = (-3600, -600, -30, 30, 600, 3600)
 # What the controller logs for each hostile input (its reason).
 HOSTILE = {
@@ -75,6 +116,10 @@ class SoakPlatform(Platform):
         path.mkdir(parents=True, exist_ok=True)
         sh("mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path))
         self.mounts.append(path)
+
+    def start_controller(self, *extra):
+        """Every start of the controller also serves the API (hostile_api)."""
+        return super().start_controller("--api", API, *extra)
 
     def clock_file(self, i):
         return self.dir / f"agent{i}.clock"
@@ -136,13 +181,27 @@ def send_hostile(p, kind, rng, msms, hostile_fp, seq):
     return kind
 
 
+def send_hostile_api(p, kind, key):
+    """One hostile API request of a kind; returns (status, error shape). Status 0:
+    the server cut the connection (allowed only for the huge body)."""
+    method, path, body, with_key = HOSTILE_API[kind]
+    a = {"api": API, "ca": str(p.dir / "controller" / "api.crt"), "method": method,
+         "path": path, "body": body, "key": key if with_key else None}
+    r = subprocess.run(["ip", "netns", "exec", p.ns, PY, "-c", API_CLIENT, json.dumps(a)],
+                       capture_output=True, text=True, timeout=60)
+    out = json.loads(r.stdout or '{"status": -1, "shape": false}')
+    return out["status"], out["shape"]
+
+
 class Driver:
     """The seeded fault schedule and its execution on a SoakPlatform."""
 
-    def __init__(self, p, seed, seconds, msms, hostile_fp):
+    def __init__(self, p, seed, seconds, msms, hostile_fp, api_key):
         self.p, self.rng, self.seconds = p, random.Random(seed), seconds
-        self.msms, self.hostile_fp = msms, hostile_fp
+        self.msms, self.hostile_fp, self.api_key = msms, hostile_fp, api_key
         self.faults, self.hostile = Counter(), Counter()
+        self.hostile_api, self.api_refused, self.api_wrong = Counter(), Counter(), []
+        self.atodo = []
         self.undo = []          # (when, action) pending
         self.down = set()       # agents killed, links cut, disks filled: one fault at a time each
         self.hseq = 0
@@ -189,6 +248,14 @@ class Driver:
             self.down.add(("agent", i))
             self._later(2, 5, lambda i=i: (p.clock_file(i).write_text("0\n"),
                                            self.down.discard(("agent", i))))
+        elif kind == "hostile_api" and not {"ctl", "ctl_disk"} & self.down:
+            h = self._next(self.atodo, HOSTILE_API)
+            status, shape = send_hostile_api(p, h, self.api_key)
+            self.hostile_api[h] += 1
+            if (400 <= status < 500 and shape) or (status == 0 and h == "huge_body"):
+                self.api_refused[h] += 1
+            else:
+                self.api_wrong.append((h, status, shape))
         elif kind == "hostile" and not {"ctl", "ctl_disk"} & self.down:
             self.hseq += 10
             h = self._next(self.htodo, HOSTILE)
@@ -261,7 +328,9 @@ def soak(seed, seconds, nagents=3, log=print):
                         "--def", json.dumps({"fake_ms": 5, "fake_pad": 200}))
             assert r.returncode == 0, r.stderr
             msms.append(int(r.stdout))
-        d = Driver(p, seed, seconds, msms, hostile_fp)
+        api_key = sh(str(VANTAGE), "keys", "add", "soak", "--dir",
+                     str(p.dir / "controller")).stdout.split()[-1]
+        d = Driver(p, seed, seconds, msms, hostile_fp, api_key)
         d.run()
         # every agent goes on measuring (a stepped clock must not stall its schedule)
         base = {aid: p.stored().get(aid, (0,))[0] for aid in ids.values()}
@@ -279,11 +348,17 @@ def soak(seed, seconds, nagents=3, log=print):
             assert p.agents[i].stop() == 0, f"agent {i} did not stop cleanly"
         assert p.controller.stop() == 0, "the controller did not stop cleanly"
         figures = account(p, ids)
+        con = sqlite3.connect(f"file:{p.db()}?mode=ro", uri=True, timeout=10)
+        try:
+            created = con.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+        finally:
+            con.close()
         log_text = p.controller.text()
         refused = {k: log_text.count(v) for k, v in HOSTILE.items()}
         figures.update(seed=seed, seconds=round(time.monotonic() - t0, 1),
                        faults=dict(d.faults), hostile=dict(d.hostile),
-                       hostile_logged=refused,
+                       hostile_logged=refused, hostile_api=dict(d.hostile_api),
+                       hostile_api_refused=dict(d.api_refused), measurements=created,
                        spools_empty=all(drained(i) for i in ids))
         log("soak: " + json.dumps(figures, sort_keys=True))
         log(f"soak: replay with: {PY} tests/soak/soak.py --seed {seed} --seconds {seconds}"
@@ -293,6 +368,8 @@ def soak(seed, seconds, nagents=3, log=print):
         assert figures["spools_empty"]
         for k, n in d.hostile.items():
             assert refused[k] >= n, f"hostile {k}: {n} sent, {refused[k]} refusals logged"
+        assert not d.api_wrong, f"hostile API requests not refused: {d.api_wrong}"
+        assert created == len(msms), f"{created - len(msms)} measurements made by hostile requests"
         for i in ids:
             assert sanitizer_clean(p.agents[i].text()), p.agents[i].text()[-3000:]
         assert sanitizer_clean(log_text), log_text[-3000:]
