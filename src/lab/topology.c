@@ -131,6 +131,34 @@ static int lab_range_prefix(struct line_ctx *c, const char *key, const char *val
 	return 0;
 }
 
+/*
+ * The next node of t, named c->words[1], of the given kind: its name checked
+ * and unique, room left. NULL with the error in c when not.
+ */
+static struct lab_node *add_node(struct line_ctx *c, struct lab_topo *t, enum lab_kind kind)
+{
+	struct lab_node *n;
+
+	if (!valid_name(c->words[1])) {
+		fail(c, "bad name '%s' (a-z then a-z0-9, at most %d)", c->words[1], LAB_NAME_MAX);
+		return NULL;
+	}
+	if (lab_topo_find(t, c->words[1]) >= 0) {
+		fail(c, "'%s' is defined twice", c->words[1]);
+		return NULL;
+	}
+	if (t->n_nodes == LAB_MAX_NODES) {
+		fail(c, "too many nodes (maximum %d)", LAB_MAX_NODES);
+		return NULL;
+	}
+	n = &t->nodes[t->n_nodes];
+	memset(n, 0, sizeof *n);
+	strcpy(n->name, c->words[1]);
+	n->kind = kind;
+	n->line = c->lineno;
+	return n;
+}
+
 /* Add a node of the given kind from a "router"/"host" line. */
 static int parse_node(struct line_ctx *c, struct lab_topo *t, enum lab_kind kind)
 {
@@ -138,17 +166,8 @@ static int parse_node(struct line_ctx *c, struct lab_topo *t, enum lab_kind kind
 
 	if (c->n_words < 2)
 		return fail(c, "%s needs a name", c->words[0]);
-	if (!valid_name(c->words[1]))
-		return fail(c, "bad name '%s' (a-z then a-z0-9, at most %d)", c->words[1], LAB_NAME_MAX);
-	if (lab_topo_find(t, c->words[1]) >= 0)
-		return fail(c, "'%s' is defined twice", c->words[1]);
-	if (t->n_nodes == LAB_MAX_NODES)
-		return fail(c, "too many nodes (maximum %d)", LAB_MAX_NODES);
-	n = &t->nodes[t->n_nodes];
-	memset(n, 0, sizeof *n);
-	strcpy(n->name, c->words[1]);
-	n->kind = kind;
-	n->line = c->lineno;
+	if (!(n = add_node(c, t, kind)))
+		return -1;
 	for (int i = 2; i < c->n_words; i++) {
 		const char *w = c->words[i], *v;
 		if (kind == LAB_ROUTER && strcmp(w, "silent") == 0) {
@@ -188,17 +207,8 @@ static int parse_internet(struct line_ctx *c, struct lab_topo *t)
 
 	if (c->n_words < 3 || strcmp(c->words[2], "internet") != 0)
 		return fail(c, "node: give NAME internet [seed=N] [prefixes=N] ...");
-	if (!valid_name(c->words[1]))
-		return fail(c, "bad name '%s' (a-z then a-z0-9, at most %d)", c->words[1], LAB_NAME_MAX);
-	if (lab_topo_find(t, c->words[1]) >= 0)
-		return fail(c, "'%s' is defined twice", c->words[1]);
-	if (t->n_nodes == LAB_MAX_NODES)
-		return fail(c, "too many nodes (maximum %d)", LAB_MAX_NODES);
-	n = &t->nodes[t->n_nodes];
-	memset(n, 0, sizeof *n);
-	strcpy(n->name, c->words[1]);
-	n->kind = LAB_INTERNET;
-	n->line = c->lineno;
+	if (!(n = add_node(c, t, LAB_INTERNET)))
+		return -1;
 	synth_params_default(&n->synth);
 	for (int i = 3; i < c->n_words; i++) {
 		int rc = synth_params_word(&n->synth, c->words[i], why, sizeof why);
