@@ -73,7 +73,8 @@ static void fill_probe(struct trace_result *res, struct trace_probe *p,
 /* The probes of a target: its hops, and "*" for the TTLs sent unanswered. */
 static int fill_probes(struct trace_result *res, struct scan_tstate *t)
 {
-	qsort(t->hops, t->nhops, sizeof *t->hops, by_ttl);
+	if (t->nhops > 1) /* hops is NULL while none came back */
+		qsort(t->hops, t->nhops, sizeof *t->hops, by_ttl);
 	unsigned lo = t->lowest ? t->lowest : 255, hi = t->highest;
 	if (t->nhops && t->hops[0].ttl < lo)
 		lo = t->hops[0].ttl;
@@ -148,7 +149,8 @@ static struct trace_result *result_of(struct scan *s, size_t i)
 /* -O links: each new pair of consecutive answered hops, one line. */
 static int write_links(struct scan *s, struct scan_tstate *t)
 {
-	qsort(t->hops, t->nhops, sizeof *t->hops, by_ttl);
+	if (t->nhops > 1) /* hops is NULL while none came back */
+		qsort(t->hops, t->nhops, sizeof *t->hops, by_ttl);
 	int af = s->t.family;
 	for (unsigned j = 1; j < t->nhops; j++) {
 		const struct scan_hop *a = &t->hops[j - 1], *b = &t->hops[j];
