@@ -15,6 +15,7 @@
 #include "privsep/sanitized.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
 #include <sched.h>
@@ -129,6 +130,11 @@ static int allow_guarded(scmp_filter_ctx ctx, enum sandbox_profile p)
 			       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 			       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* the agent's timing-quality sampler (host/timing.c) reads its timer
+	   slack; sanitizer builds allow every prctl already */
+	if (p == SANDBOX_AGENT && !PRIVSEP_SANITIZED)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+				       SCMP_A0(SCMP_CMP_EQ, PR_GET_TIMERSLACK));
 	if (p == SANDBOX_PROBE)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
 				       SCMP_A2(SCMP_CMP_MASKED_EQ,

@@ -46,21 +46,23 @@ class AgentsLab:
     def admin_json(self, *args):
         return json.loads(self.admin(*args, "--json").stdout)
 
-    def add_agent(self, host, role="probe", _address=None, **settings):
+    def add_agent(self, host, role="probe", _address=None, agent=None, **settings):
         """Configure, register (at _address, default the host's lab address) and
-        start an agent on host; returns (id, Popen)."""
+        start an agent (program: agent, default the sanitized build's) on host;
+        returns (id, Popen)."""
+        agent = agent or AGENT
         d = self.dir / host
         d.mkdir()
         conf = {"controller": f"{self.ops}:4443", "controller_fingerprint": self.fp,
                 "key": d / "agent.key", "spool": d / "spool", "role": role,
                 "allow": "198.18.0.0/15", "heartbeat": 1, "backoff_max": 2, **settings}
         (d / "agent.conf").write_text("".join(f"{k} {v}\n" for k, v in conf.items()))
-        fp = subprocess.run([str(AGENT), "--config", str(d / "agent.conf"), "--fingerprint"],
+        fp = subprocess.run([str(agent), "--config", str(d / "agent.conf"), "--fingerprint"],
                             capture_output=True, text=True, check=True).stdout.strip()
         aid = int(self.admin("agents", "add", fp, "--role", role, "--org", "lab",
                              "--address", _address or self.lab.addr(host), "--approve").stdout.strip())
         log = self.dir / f"{host}.log"
-        p = self._start(host, [AGENT, "--config", d / "agent.conf"], log)
+        p = self._start(host, [agent, "--config", d / "agent.conf"], log)
         wait_for(lambda: "connected to the controller" in log.read_text(), 30,
                  f"the agent on {host} to connect")
         return aid, p
