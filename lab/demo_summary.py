@@ -133,6 +133,8 @@ def main():
     paths(vantage, [r for r in results if r.get("type") == "traceroute"], agent_name, addr_name)
     print()
     print("%d results stored" % len(results))
+    if not results:
+        sys.exit("demo: no result was stored: the agents did not measure (see their logs)")
 
 
 if __name__ == "__main__":
