@@ -1,0 +1,216 @@
+/*
+ * Tests of what the PostgreSQL store adds to the store contract (the
+ * contract itself: test_store_sqlite.c and test_api_store.c, run on
+ * PostgreSQL too): results land in one partition per day of their
+ * timestamp; exactly once holds across partitions (the same key with
+ * another day's body is a conflict) and across writers (two connections
+ * putting the same results at once store each once); and the API's reads
+ * are planned as index scans of the results partitions, never as a
+ * sequential scan. Runs only under tests/pg/pgtmp (VANTAGE_TEST_PG).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg_int.h"
+#include "store/store.h"
+#include "store/store_api.h"
+#include "store_fixture.h"
+
+struct fix {
+	char spec[512];
+	struct store *st;
+	int64_t agent;
+};
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+	char err[256] = "";
+	assert_int_equal(fixture_store_new("", f->spec, sizeof f->spec), 0);
+	f->st = store_open(f->spec, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	struct store_agent a = { .approved = 1, .fp = "aa", .org = "lab", .role = "probe" };
+	assert_int_equal(f->st->ops->agent_add(f->st, &a, err, sizeof err), 0);
+	f->agent = a.id;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+	f->st->ops->close(f->st);
+	fixture_store_drop(f->spec);
+	free(f);
+	return 0;
+}
+
+/* A result of agent at seq with body {"timestamp": ts, "n": seq}; body in buf. */
+static struct store_result result(int64_t agent, int64_t seq, int64_t ts, char *buf, size_t len)
+{
+	snprintf(buf, len, "{\"timestamp\":%lld,\"n\":%lld}", (long long)ts, (long long)seq);
+	return (struct store_result){ .agent_id = agent, .seq = seq, .msm_id = 7, .body = buf,
+				      .len = strlen(buf) };
+}
+
+/* The integer the query sql answers on the store's connection. */
+static int64_t ask(struct store *st, const char *sql)
+{
+	int64_t v = -1;
+	char err[256] = "";
+	if (pg_scalar(pg(st), "test", sql, NULL, &v, err, sizeof err) != 1)
+		fail_msg("%s: %s", sql, err);
+	return v;
+}
+
+/* Results of three days go to three partitions; a key seen on one day conflicts on another. */
+static void test_partitions_by_day(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[3][64], c[64];
+	const int64_t day = 86400, t0 = 1764633600;   /* 2025-12-02 00:00:00 UTC */
+	struct store_result r[] = { result(f->agent, 1, t0 + 5, b[0], sizeof b[0]),
+				    result(f->agent, 2, t0 + day + 5, b[1], sizeof b[1]),
+				    result(f->agent, 3, t0 + 2 * day - 1, b[2], sizeof b[2]) };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM pg_inherits"
+			     " WHERE inhparent = 'results'::regclass"), 2);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM results_d20251202"), 1);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM results_d20251203"), 2);
+	/* seq 1 again, dated a day later: same key, another body, another partition. */
+	struct store_result again = result(f->agent, 1, t0 + 3 * day, c, sizeof c);
+	assert_int_equal(f->st->ops->results_put(f->st, &again, 1, err, sizeof err), 0);
+	assert_int_equal(again.outcome, STORE_CONFLICT);
+	assert_int_equal(f->st->ops->results_put(f->st, r, 1, err, sizeof err), 0);
+	assert_int_equal(r[0].outcome, STORE_DUPLICATE);
+	assert_int_equal(f->st->ops->results_count(f->st), 3);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM result_keys"), 3);
+}
+
+/* One writer: its own connection, putting every result of the shared batch. */
+struct writer {
+	const char *spec;
+	struct store_result *r;
+	size_t n;
+	int added;
+};
+
+static void *write_all(void *arg)
+{
+	struct writer *w = arg;
+	char err[256] = "";
+	struct store *st = store_open(w->spec, err, sizeof err);
+	w->added = -1;
+	if (!st)
+		return NULL;
+	w->added = 0;
+	for (size_t i = 0; i < w->n && w->added >= 0; i += 10) {
+		int got = st->ops->results_put(st, w->r + i, w->n - i < 10 ? w->n - i : 10,
+					       err, sizeof err);
+		w->added = got < 0 ? -1 : w->added + got;
+	}
+	st->ops->close(st);
+	return NULL;
+}
+
+/* Two writers putting the same 400 results at once store each exactly once. */
+static void test_two_writers(void **state)
+{
+	struct fix *f = *state;
+	enum { N = 400 };
+	static char bodies[N][64];
+	static struct store_result mine[2][N];
+	for (int w = 0; w < 2; w++)
+		for (int i = 0; i < N; i++)
+			mine[w][i] = result(f->agent, i + 1, 1764633600 + i * 600, bodies[i],
+					    sizeof bodies[i]);
+	struct writer w[2] = { { f->spec, mine[0], N, 0 }, { f->spec, mine[1], N, 0 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, write_all, &w[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_true(w[0].added >= 0 && w[1].added >= 0);
+	assert_int_equal(w[0].added + w[1].added, N);
+	assert_int_equal(f->st->ops->results_count(f->st), N);
+	for (int i = 0; i < N; i++)
+		assert_true(mine[0][i].outcome == STORE_NEW || mine[1][i].outcome == STORE_NEW);
+}
+
+/* The plan of sql (EXPLAIN, generic plan with parameters) as one text. */
+static void plan_of(struct store *st, const char *sql, char *out, size_t len)
+{
+	char err[256] = "", explain[2048];
+	snprintf(explain, sizeof explain, "EXPLAIN %s", sql);
+	PGresult *res = pg_query(pg(st), "explain", explain, NULL, err, sizeof err);
+	if (!res)
+		fail_msg("%s: %s", explain, err);
+	size_t used = 0;
+	out[0] = '\0';
+	for (int r = 0; r < PQntuples(res) && used < len; r++)
+		used += (size_t)snprintf(out + used, len - used, "%s\n", PQgetvalue(res, r, 0));
+	PQclear(res);
+}
+
+/*
+ * With 200,000 results over 4 days stored and statistics taken, the API's
+ * reads of results are ordered index scans of the partitions (no sort of
+ * what a window holds): a page of a time window, the next probe with
+ * results, a probe's latest result.
+ */
+static void test_plans(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", plan[8192];
+	assert_int_equal(pg_exec(pg(f->st), "INSERT INTO result_keys SELECT 1, 0, g,"
+		" 1764633600 + g * 17, '\\x00' FROM generate_series(1, 200000) g;"
+		"CREATE TABLE IF NOT EXISTS results_d20251202 PARTITION OF results"
+		" FOR VALUES FROM (1764633600) TO (1764720000);"
+		"CREATE TABLE IF NOT EXISTS results_d20251203 PARTITION OF results"
+		" FOR VALUES FROM (1764720000) TO (1764806400);"
+		"CREATE TABLE IF NOT EXISTS results_d20251204 PARTITION OF results"
+		" FOR VALUES FROM (1764806400) TO (1764892800);"
+		"CREATE TABLE IF NOT EXISTS results_d20251205 PARTITION OF results"
+		" FOR VALUES FROM (1764892800) TO (1764979200);"
+		"INSERT INTO results SELECT g % 50 + 1, 0, g, g % 20 + 1, 1764633600 + g * 17 / 10,"
+		" '{\"n\":' || g || '}' FROM generate_series(1, 200000) g; ANALYZE",
+		err, sizeof err), 0);
+	static const char *const reads[] = {
+		"SELECT ts, agent_id, seq, body FROM results WHERE msm_id = 3 AND"
+		" (ts, agent_id, seq) > (1764640000, 0, 0) AND ts <= 1764950000"
+		" ORDER BY ts, agent_id, seq LIMIT 2000",
+		"SELECT agent_id FROM results WHERE msm_id = 3 AND agent_id > 7"
+		" ORDER BY agent_id LIMIT 1",
+		"SELECT seq, ts, body FROM results WHERE msm_id = 3 AND agent_id = 8"
+		" ORDER BY seq DESC LIMIT 1",
+	};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		plan_of(f->st, reads[i], plan, sizeof plan);
+		print_message("%s\n%s", reads[i], plan);
+		assert_null(strstr(plan, "Seq Scan"));
+		assert_null(strstr(plan, "Sort  ("));
+		assert_non_null(strstr(plan, "Index"));
+	}
+}
+
+int main(void)
+{
+	if (!fixture_pg()) {
+		printf("store_pg: VANTAGE_TEST_PG is not set (run under tests/pg/pgtmp); skipped\n");
+		return 77;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_partitions_by_day, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
+}
