@@ -344,6 +344,9 @@ static void pg_close(struct store *st)
 {
 	struct store_pg *s = pg(st);
 	PQfinish(s->conn);
+	if (s->ddl)
+		PQfinish(s->ddl);
+	free(s->conninfo);
 	free(s);
 }
 
@@ -374,8 +377,9 @@ struct store *store_pg_open(const char *conninfo, char *err, size_t errlen)
 	s->base.ops = &pg_ops;
 	s->timing_keep = STORE_TIMING_KEEP;
 	memset(s->days, 0xff, sizeof s->days);
+	s->conninfo = strdup(conninfo);
 	s->conn = PQconnectdb(conninfo);
-	if (PQstatus(s->conn) != CONNECTION_OK) {
+	if (!s->conninfo || PQstatus(s->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(s->conn);
 		snprintf(err, errlen, "store: PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
 		pg_close(&s->base);
@@ -424,4 +428,5 @@ static const struct store_ops pg_ops = {
 	.txn = pg_txn,
 	.api = &pg_api_ops,
 	.noprobe = &pg_noprobe_ops,
+	.archive = &pg_archive_ops,
 };

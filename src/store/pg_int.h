@@ -19,6 +19,8 @@
 struct store_pg {
 	struct store base;
 	PGconn *conn;
+	char *conninfo;             /* to open ddl */
+	PGconn *ddl;                /* makes partitions beside conn's transaction (pg_partition.c) */
 	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 	int in_txn;                 /* between txn("begin") and its commit or rollback */
 	int txn_lost;               /* the connection was reset inside that transaction */
@@ -142,5 +144,7 @@ struct store_api_ops;
 struct store_noprobe_ops;
 extern const struct store_api_ops pg_api_ops;
 extern const struct store_noprobe_ops pg_noprobe_ops;
+struct store_archive_ops;
+extern const struct store_archive_ops pg_archive_ops;
 
 #endif

@@ -135,6 +135,8 @@ int pg_results_put(struct store *st, struct store_result *r, size_t n, char *err
 		ok = put_one(s, &r[i], err, errlen) == 0;
 		added += ok && r[i].outcome == STORE_NEW;
 	}
+	if (!ok)   /* a day may have been archived and dropped meanwhile: look again */
+		memset(s->days, 0xff, sizeof s->days);
 	return pg_unit_end(s, &u, ok, err, errlen) < 0 ? -1 : added;
 }
 

@@ -6,7 +6,11 @@
  * another day's body is a conflict) and across writers (two connections
  * putting the same results at once store each once); and the API's reads
  * are planned as index scans of the results partitions, never as a
- * sequential scan. Runs only under tests/pg/pgtmp (VANTAGE_TEST_PG).
+ * sequential scan. Archiving a day writes its results once to one zstd
+ * file, drops the day, keeps its keys (a re-upload is a duplicate), puts
+ * late results of the day into a second file, and after a run stopped
+ * between writing and dropping writes nothing twice. Runs only under
+ * tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +25,10 @@
 #include "store/pg_int.h"
 #include "store/store.h"
 #include "store/store_api.h"
+#include "store/store_archive.h"
 #include "store_fixture.h"
+
+#include <zstd.h>
 
 struct fix {
 	char spec[512];
@@ -201,6 +208,92 @@ static void test_plans(void **state)
 	}
 }
 
+/* The lines of the zstd file path, decompressed, as one new string (free it). */
+static char *unzstd(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char in[1 << 20];
+	size_t got = fread(in, 1, sizeof in, f);
+	fclose(f);
+	size_t cap = 1 << 22;
+	char *out = calloc(1, cap);
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	ZSTD_inBuffer ib = { in, got, 0 };
+	ZSTD_outBuffer ob = { out, cap - 1, 0 };
+	size_t left = ZSTD_decompressStream(d, &ob, &ib);
+	ZSTD_freeDCtx(d);
+	assert_int_equal(left, 0);
+	return out;
+}
+
+/* How many times needle occurs in text. */
+static int occurrences(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void test_archive_days(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[4][64], path[4300], dir[] = "/tmp/vantage-archive-XXXXXX";
+	const int64_t day = 86400, t0 = 1764633600;   /* 2025-12-02 */
+	int64_t n = -1;
+	assert_non_null(mkdtemp(dir));
+	struct store_result r[] = { result(f->agent, 1, t0 + 5, b[0], sizeof b[0]),
+				    result(f->agent, 2, t0 + 6, b[1], sizeof b[1]),
+				    result(f->agent, 3, t0 + day + 1, b[2], sizeof b[2]) };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	json_t *days;
+	assert_int_equal(f->st->ops->archive->days(f->st, &days, err, sizeof err), 0);
+	assert_int_equal(json_array_size(days), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(days, 0), "day")),
+			    "2025-12-02");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(days, 0), "start")), t0);
+	json_decref(days);
+	if (store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err) < 0)
+		fail_msg("archive: %s", err);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(path, "/results-2025-12-02.jsonl.zst"));
+	char *text = unzstd(path);
+	assert_int_equal(occurrences(text, "\n"), 2);
+	assert_non_null(strstr(text, "\"vantage_seq\":1"));
+	assert_non_null(strstr(text, "\"vantage_seq\":2"));
+	assert_non_null(strstr(text, "\"timestamp\":1764633605"));
+	free(text);
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	/* Its keys stay: a re-upload is a duplicate, never stored again. */
+	assert_int_equal(f->st->ops->results_put(f->st, r, 1, err, sizeof err), 0);
+	assert_int_equal(r[0].outcome, STORE_DUPLICATE);
+	/* A late result of the day: stored, then archived into a second file. */
+	struct store_result late = result(f->agent, 4, t0 + 7, b[3], sizeof b[3]);
+	assert_int_equal(f->st->ops->results_put(f->st, &late, 1, err, sizeof err), 1);
+	assert_int_equal(store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(path, "/results-2025-12-02.2.jsonl.zst"));
+	/* A run that wrote its file and stopped before the drop: the rows are back
+	   in the store (put there by hand), and a second run writes nothing twice. */
+	assert_int_equal(pg_exec(pg(f->st), "CREATE TABLE results_d20251202 PARTITION OF results"
+		" FOR VALUES FROM (1764633600) TO (1764720000);"
+		"INSERT INTO results VALUES (1, 0, 2, 7, 1764633606, '{}'),"
+		" (1, 0, 4, 7, 1764633607, '{}')", err, sizeof err), 0);
+	assert_int_equal(store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(path, "");
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	/* Not a day's start: refused, nothing changes. */
+	assert_int_equal(store_archive_day(f->st, t0 + day + 5, dir, path, sizeof path, &n, err,
+					   sizeof err), -1);
+	assert_non_null(strstr(err, "not the start of a UTC day"));
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -211,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partitions_by_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
