@@ -366,6 +366,14 @@ static void quiet_notice(void *arg, const char *message)
 	(void)message;
 }
 
+/* See pg_int.h. */
+PGconn *pg_connect(const char *conninfo)
+{
+	static const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *values[] = { "5", conninfo, NULL };
+	return PQconnectdbParams(keys, values, 1);
+}
+
 /* See store.h. */
 struct store *store_pg_open(const char *conninfo, char *err, size_t errlen)
 {
@@ -378,7 +386,7 @@ struct store *store_pg_open(const char *conninfo, char *err, size_t errlen)
 	s->timing_keep = STORE_TIMING_KEEP;
 	memset(s->days, 0xff, sizeof s->days);
 	s->conninfo = strdup(conninfo);
-	s->conn = PQconnectdb(conninfo);
+	s->conn = pg_connect(conninfo);
 	if (!s->conninfo || PQstatus(s->conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(s->conn);
 		snprintf(err, errlen, "store: PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);

@@ -34,6 +34,13 @@ static inline struct store_pg *pg(struct store *st)
 	return (struct store_pg *)st;
 }
 
+/*
+ * Connect with conninfo (a URI or "key=value" string); a server that does not
+ * answer is given up after 5 s unless conninfo says connect_timeout itself,
+ * so a dead database never holds the controller's loop for long.
+ */
+PGconn *pg_connect(const char *conninfo);
+
 /* Text parameters of one query, built in place (values are copied). */
 #define PG_MAX_ARGS 12
 struct pg_args {

@@ -40,7 +40,7 @@ static int ddl_exec(struct store_pg *s, const char *sql, char *err, size_t errle
 		s->ddl = NULL;
 	}
 	if (!s->ddl)
-		s->ddl = PQconnectdb(s->conninfo);
+		s->ddl = pg_connect(s->conninfo);
 	PGresult *res = PQstatus(s->ddl) == CONNECTION_OK ? PQexec(s->ddl, sql) : NULL;
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
