@@ -130,6 +130,23 @@ int pg_msm_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *er
 /* Insert m and assign it to the n agents, inside the caller's unit (sets m->id). */
 int pg_msm_insert_assign(struct store_pg *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);
+/* The result's "timestamp" (0 if none or not a number), as the SQLite store reads it. */
+int64_t pg_result_ts(const struct store_result *r);
+/* Record a refused result's (agent, epoch, seq) and reason; 0 or -1. */
+int pg_put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen);
+/* True if an earlier result of r[i]'s stream in r conflicted. */
+int pg_stream_broken(const struct store_result *r, size_t i);
+
+/*
+ * Store the n results of a batch in two statements, inside the caller's
+ * unit (pg_bulk.c): returns how many were newly stored, -1 on error, or -2
+ * when the batch is not for the bulk path (nothing done: store it one by
+ * one). Worth it from PG_BULK_MIN results.
+ */
+#define PG_BULK_MIN 8
+int pg_results_bulk(struct store_pg *s, struct store_result *r, size_t n, char *err,
+		    size_t errlen);
+
 int pg_results_put(struct store *st, struct store_result *r, size_t n, char *err, size_t errlen);
 int pg_result_max_seq(struct store *st, int64_t agent_id, int64_t epoch, int64_t *seq,
 		      char *err, size_t errlen);

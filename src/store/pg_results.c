@@ -9,6 +9,9 @@
  * matches, else a conflict (a rewound or cloned agent): nothing of it, nor
  * what its stream sent after it in the batch, is stored. A result the
  * controller refused is recorded in results_refused in the same unit.
+ * Batches of PG_BULK_MIN results or more take two statements in all
+ * (pg_bulk.c); smaller ones, and batches the bulk path declines, one
+ * statement per result here.
  */
 #include "store/pg_int.h"
 
@@ -16,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The result's "timestamp" (0 if none or not a number), as the SQLite store reads it. */
-static int64_t result_ts(const struct store_result *r)
+/* See pg_int.h. */
+int64_t pg_result_ts(const struct store_result *r)
 {
 	json_t *o = json_loadb(r->body, r->len, JSON_DECODE_ANY, NULL);
 	json_t *t = json_object_get(o, "timestamp");
@@ -27,8 +30,8 @@ static int64_t result_ts(const struct store_result *r)
 	return ts;
 }
 
-/* Record a refused result's (agent, epoch, seq) and reason; 0 or -1. */
-static int put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen)
+/* See pg_int.h. */
+int pg_put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen)
 {
 	struct pg_args q = { 0 };
 	pg_arg_int(&q, r->agent_id);
@@ -45,7 +48,7 @@ static int put_refused(struct store_pg *s, const struct store_result *r, char *e
 static int put_stored(struct store_pg *s, struct store_result *r, const char *body,
 		      char *err, size_t errlen)
 {
-	int64_t ts = result_ts(r);
+	int64_t ts = pg_result_ts(r);
 	if (pg_partition_for(s, ts, err, errlen) < 0)
 		return -1;
 	struct pg_args q = { 0 };
@@ -92,7 +95,7 @@ static int put_one(struct store_pg *s, struct store_result *r, char *err, size_t
 {
 	if (r->refused) {
 		r->outcome = STORE_REFUSED;
-		return put_refused(s, r, err, errlen);
+		return pg_put_refused(s, r, err, errlen);
 	}
 	if (memchr(r->body, '\0', r->len)) {
 		snprintf(err, errlen, "store: result of agent %lld seq %lld holds a NUL byte",
@@ -109,14 +112,30 @@ static int put_one(struct store_pg *s, struct store_result *r, char *err, size_t
 	return rc;
 }
 
-/* True if an earlier result of r[i]'s stream in r conflicted. */
-static int stream_broken(const struct store_result *r, size_t i)
+/* See pg_int.h. */
+int pg_stream_broken(const struct store_result *r, size_t i)
 {
 	for (size_t k = 0; r[i].stream && k < i; k++)
 		if (r[k].stream == r[i].stream &&
 		    (r[k].outcome == STORE_CONFLICT || r[k].outcome == STORE_SKIPPED))
 			return 1;
 	return 0;
+}
+
+/* Store the n results one statement each (see results_put); added or -1. */
+static int put_each(struct store_pg *s, struct store_result *r, size_t n, char *err, size_t errlen)
+{
+	int added = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (pg_stream_broken(r, i)) {
+			r[i].outcome = STORE_SKIPPED;
+			continue;
+		}
+		if (put_one(s, &r[i], err, errlen) < 0)
+			return -1;
+		added += r[i].outcome == STORE_NEW;
+	}
+	return added;
 }
 
 /* See store.h (results_put). */
@@ -126,18 +145,12 @@ int pg_results_put(struct store *st, struct store_result *r, size_t n, char *err
 	struct pg_unit u;
 	if (pg_unit_begin(s, &u, "put", err, errlen) < 0)
 		return -1;
-	int added = 0, ok = 1;
-	for (size_t i = 0; ok && i < n; i++) {
-		if (stream_broken(r, i)) {
-			r[i].outcome = STORE_SKIPPED;
-			continue;
-		}
-		ok = put_one(s, &r[i], err, errlen) == 0;
-		added += ok && r[i].outcome == STORE_NEW;
-	}
-	if (!ok)   /* a day may have been archived and dropped meanwhile: look again */
+	int added = n >= PG_BULK_MIN ? pg_results_bulk(s, r, n, err, errlen) : -2;
+	if (added == -2)
+		added = put_each(s, r, n, err, errlen);
+	if (added < 0)   /* a day may have been archived and dropped meanwhile: look again */
 		memset(s->days, 0xff, sizeof s->days);
-	return pg_unit_end(s, &u, ok, err, errlen) < 0 ? -1 : added;
+	return pg_unit_end(s, &u, added >= 0, err, errlen) < 0 ? -1 : added;
 }
 
 /* See store.h (result_max_seq): from the ledger, so exported days still count. */
