@@ -28,16 +28,24 @@ export async function get(path, params = {}) {
   return body;
 }
 
+// The pages of a listing one by one (their rows), up to max rows; see all().
+export async function* pages(path, params = {}, max = 20000) {
+  let page = await get(path, {...params, page_size: 500});
+  let n = page.results.length;
+  yield page.results;
+  while (page.next && n < max) {
+    const next = new URL(page.next);
+    page = await get(next.pathname + next.search);
+    n += page.results.length;
+    yield page.results;
+  }
+}
+
 // Every row of a paged listing, up to max rows. The API's "next" links name
 // its own address, which may not be the one this page came from: only their
 // path and query are followed.
 export async function all(path, params = {}, max = 20000) {
-  let page = await get(path, {...params, page_size: 500});
-  const rows = [...page.results];
-  while (page.next && rows.length < max) {
-    const next = new URL(page.next);
-    page = await get(next.pathname + next.search);
-    rows.push(...page.results);
-  }
+  const rows = [];
+  for await (const part of pages(path, params, max)) rows.push(...part);
   return rows;
 }
