@@ -385,6 +385,9 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "agents.timing", agents_timing }, { "agents.show", agents_show },
 	{ "noprobe.add", noprobe_add }, { "noprobe.remove", noprobe_remove },
 	{ "noprobe.list", noprobe_show },
+	{ "prefixes.load", prefixes_load }, { "prefixes.list", prefixes_list },
+	{ "team.create", team_create }, { "team.list", team_list },
+	{ "team.status", team_status }, { "team.stop", team_stop },
 };
 
 /* Run one request line; returns the response object. */

@@ -17,6 +17,12 @@ int cmd_results(int argc, char **argv);
 /* `vantage noprobe add PREFIX --reason TEXT | remove PREFIX | list`: the platform no-probe list. */
 int cmd_noprobe(int argc, char **argv);
 
+/* `vantage prefixes load FILE | list`: versioned prefix-to-AS tables (cli_team.c). */
+int cmd_prefixes(int argc, char **argv);
+
+/* `vantage team create | list | status | stop`: team probing (cli_team.c). */
+int cmd_team(int argc, char **argv);
+
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
  * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1

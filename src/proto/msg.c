@@ -34,6 +34,7 @@ static const struct field fields[] = {
 	I(MSG_STATUS, spool_records, true), I(MSG_STATUS, spool_bytes, true),
 	I(MSG_STATUS, load_milli, false), S(MSG_STATUS, reason, false),
 	O(MSG_STATUS, timing, false), I(MSG_STATUS, noprobe_version, false),
+	I(MSG_STATUS, pps_max, false),
 	I(MSG_MSM, msm_id, true), I(MSG_MSM, start, false), I(MSG_MSM, stop, false),
 	I(MSG_MSM, interval, false), I(MSG_MSM, spread, false), O(MSG_MSM, body, true),
 	I(MSG_MSM_STOP, msm_id, true),

@@ -34,7 +34,8 @@
  *   NOPROBE    controller → agent   noprobe_version, prefixes (the platform no-probe
  *                                   list, whole: an array of at most MSG_MAX_PREFIXES
  *                                   prefix strings); STATUS carries the version the
- *                                   agent enforces as noprobe_version
+ *                                   agent enforces as noprobe_version, and pps_max the
+ *                                   site's pps ceiling (team members' rates)
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -100,6 +101,7 @@ struct msg {
 	int64_t interval;
 	int64_t spread;
 	int64_t noprobe_version;
+	int64_t pps_max;        /* STATUS: the site's pps ceiling (0: none) */
 	json_t *prefixes;       /* array of prefix strings */
 	json_t *body;
 	json_t *timing;

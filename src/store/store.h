@@ -17,6 +17,8 @@
 struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
+struct store_prefix_ops;
+struct store_team_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -159,6 +161,10 @@ struct store_ops {
 	const struct store_api_ops *api;
 	/* The platform no-probe list (store_noprobe.h). */
 	const struct store_noprobe_ops *noprobe;
+	/* Versioned prefix-to-AS tables (store_prefixes.h). */
+	const struct store_prefix_ops *prefixes;
+	/* Teams, their cycles and chunks (store_team.h). */
+	const struct store_team_ops *team;
 };
 
 struct store {
