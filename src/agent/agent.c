@@ -244,6 +244,7 @@ void agent_free(struct agent *a)
 	sched_clear(a);
 	if (a->runner)
 		a->rops->destroy(a->runner);
+	agent_chunks_free(a);
 	struct held *h;
 	while ((h = STAILQ_FIRST(&a->held))) {
 		STAILQ_REMOVE_HEAD(&a->held, link);

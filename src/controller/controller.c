@@ -196,6 +196,7 @@ void controller_free(struct controller *c)
 	quota_free(c);
 	noprobe_list_free(&c->noprobe);
 	free(c->away);
+	team_targets_free(c);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);

@@ -54,6 +54,8 @@ struct session {
 TAILQ_HEAD(session_list, session);
 
 /* A team member seen with no admitted session, since when (monotonic s). */
+struct team_targets;
+
 struct team_away {
 	int64_t agent_id;
 	int64_t since;
@@ -96,6 +98,8 @@ struct controller {
 	struct noprobe_list noprobe; /* the platform no-probe list (noprobe_ctl.c) */
 	struct team_away *away;     /* team members seen without a session (team_cycle.c) */
 	size_t naway, away_cap;
+	struct team_targets *team_targets;  /* each team's cycle, expanded (team_handout.c) */
+	size_t nteam_targets;
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -277,6 +281,22 @@ int team_members_resolve(struct controller *c, const struct store_team *t,
 
 /* Start the cycles that are due and hand on the chunks of members gone too long. */
 void team_tick(struct controller *c);
+
+/* Does the comma-separated list name the agent (its id or one of its tags)? */
+int team_names(const char *list, int64_t agent_id, const char *tags);
+
+/* An agent was admitted: send it the chunks still out to it (as repeats) and top it up
+   (team_handout.c). */
+void team_admitted(struct controller *c, struct session *s);
+
+/* A cycle started: top up every connected member. */
+void team_top_up_all(struct controller *c);
+
+/* A CHUNK_DONE from s: mark the chunk done and send the next. */
+void team_chunk_done(struct controller *c, struct session *s, const struct msg *m);
+
+/* Free the expanded targets of the teams' cycles. */
+void team_targets_free(struct controller *c);
 
 /* How long (s) the agent has been seen without a session; 0 while it has one. */
 int64_t team_away(struct controller *c, int64_t agent_id, int64_t mono);

@@ -127,6 +127,39 @@ static int team_from_req(struct controller *c, const json_t *req, struct store_t
 	return 0;
 }
 
+/*
+ * Store the team with the measurement its results are stored under: a
+ * traceroute row assigned to the members, stopped at once so it is never
+ * sent as a measurement of its own (ingest takes results of a measurement
+ * an agent was ever given). One transaction; 0 or -1 with err.
+ */
+static int store_team(struct controller *c, struct store_team *t,
+		      const struct team_member_rate *m, size_t k, char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	int64_t *ids = calloc(k, sizeof *ids);
+	json_t *def = json_pack("{s:s,s:i,s:s,s:s}", "type", "traceroute", "af", t->family,
+				"description", "team probing", "team", t->name);
+	char *text = def ? json_dumps(def, JSON_COMPACT) : NULL;
+	struct store_msm msm = { .def = text, .start = t->created };
+	int rc = -1;
+	for (size_t i = 0; ids && i < k; i++)
+		ids[i] = m[i].agent_id;
+	if (!ids || !text)
+		snprintf(err, errlen, "out of memory");
+	else if (st->ops->txn(st, "begin", err, errlen) == 0) {
+		rc = st->ops->msm_create(st, &msm, ids, k, err, errlen) < 0 ||
+		     st->ops->msm_stop(st, msm.id, t->created, err, errlen) < 0 ||
+		     (t->msm_id = msm.id, st->ops->team->create(st, t, err, errlen)) < 0 ? -1 : 0;
+		rc = st->ops->txn(st, rc == 0 ? "commit" : "rollback", rc == 0 ? err : NULL,
+				  rc == 0 ? errlen : 0) < 0 ? -1 : rc;
+	}
+	free(ids);
+	free(text);
+	json_decref(def);
+	return rc;
+}
+
 /* team.create {name, agents, prefixes, method, pps, cycle, family, chunk, gone} → {id}. */
 json_t *team_create(struct controller *c, const json_t *req, char *err, size_t errlen)
 {
@@ -136,13 +169,15 @@ json_t *team_create(struct controller *c, const json_t *req, char *err, size_t e
 	if (team_from_req(c, req, &t, err, errlen) < 0 ||
 	    team_members_resolve(c, &t, &m, &k, err, errlen) < 0)
 		return NULL;
+	int rc = store_team(c, &t, m, k, err, errlen);
 	free(m);
-	if (c->store->ops->team->create(c->store, &t, err, errlen) < 0)
+	if (rc < 0)
 		return NULL;
-	ctl_log(c, "team %s created: %zu members now, %s at %u pps, cycles of %lld s", t.name, k,
-		t.method, t.pps, (long long)t.cycle_secs);
+	ctl_log(c, "team %s created: %zu members now, %s at %u pps, cycles of %lld s"
+		" (results under measurement %lld)", t.name, k, t.method, t.pps,
+		(long long)t.cycle_secs, (long long)t.msm_id);
 	team_tick(c);
-	return json_pack("{s:I}", "id", (json_int_t)t.id);
+	return json_pack("{s:I,s:I}", "id", (json_int_t)t.id, "msm_id", (json_int_t)t.msm_id);
 }
 
 /* team.list → the teams. */

@@ -24,13 +24,11 @@
 #include "store/store_team.h"
 #include "team/team_plan.h"
 
-/* True if the comma-separated list names the agent (its id or one of its tags). */
-static int names_agent(const char *list, const json_t *agent)
+/* See controller_int.h. */
+int team_names(const char *list, int64_t agent_id, const char *tags)
 {
 	char idtext[32];
-	snprintf(idtext, sizeof idtext, "%lld",
-		 (long long)json_integer_value(json_object_get(agent, "id")));
-	const char *tags = json_string_value(json_object_get(agent, "tags"));
+	snprintf(idtext, sizeof idtext, "%lld", (long long)agent_id);
 	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
 		size_t n = strcspn(p, ",");
 		if (n == 0)
@@ -66,7 +64,8 @@ int team_members_resolve(struct controller *c, const struct store_team *t,
 	*k = 0;
 	json_array_foreach(list, i, a) {
 		if (!*out || !json_integer_value(json_object_get(a, "approved")) ||
-		    !names_agent(t->agents, a))
+		    !team_names(t->agents, json_integer_value(json_object_get(a, "id")),
+				json_string_value(json_object_get(a, "tags"))))
 			continue;
 		uint32_t ceiling = site_ceiling(a);
 		(*out)[*k].agent_id = json_integer_value(json_object_get(a, "id"));
@@ -172,6 +171,8 @@ static int cycle_begin(struct controller *c, const struct store_team *t, int64_t
 		return -1;
 	int rc = store_cycle(c, t, &cy, m, k, err, errlen);
 	free(m);
+	if (rc == 0)
+		team_top_up_all(c);
 	if (rc == 0)
 		ctl_log(c, "team %s: cycle %lld started: %llu targets of prefix version %lld over"
 			" %zu members", t->name, (long long)cycle, (unsigned long long)cy.targets,

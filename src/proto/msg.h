@@ -36,6 +36,13 @@
  *                                   prefix strings); STATUS carries the version the
  *                                   agent enforces as noprobe_version, and pps_max the
  *                                   site's pps ceiling (team members' rates)
+ *   CHUNK      controller → agent   msm_id (the team's), body {team, cycle, chunk, repeat,
+ *                                   def, targets: [...]}: a chunk of a team cycle, run
+ *                                   as one traceroute of def per target; the controller
+ *                                   keeps two out to each member, so the next is there
+ *                                   before the current one ends
+ *   CHUNK_DONE agent → controller   msm_id, body {team, cycle, chunk}: every result of the
+ *                                   chunk is spooled (and so will reach the controller)
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -60,7 +67,9 @@ enum msg_type {
 	MSG_EPOCH,
 	MSG_MSM_SET,
 	MSG_NOPROBE,
-	MSG_TYPE_MAX = MSG_NOPROBE,
+	MSG_CHUNK,
+	MSG_CHUNK_DONE,
+	MSG_TYPE_MAX = MSG_CHUNK_DONE,
 };
 
 /*

@@ -19,7 +19,8 @@ int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen)
 		       " agents TEXT NOT NULL, prefixes INTEGER NOT NULL, method TEXT NOT NULL,"
 		       " pps INTEGER NOT NULL, cycle_secs INTEGER NOT NULL, family INTEGER NOT NULL,"
 		       " chunk INTEGER NOT NULL, gone_secs INTEGER NOT NULL, secret INTEGER NOT NULL,"
-		       " created INTEGER NOT NULL, stopped INTEGER NOT NULL DEFAULT 0);"
+		       " created INTEGER NOT NULL, stopped INTEGER NOT NULL DEFAULT 0,"
+		       " msm_id INTEGER NOT NULL DEFAULT 0);"
 		       "CREATE TABLE IF NOT EXISTS team_cycles ("
 		       " team_id INTEGER NOT NULL REFERENCES teams(id), cycle INTEGER NOT NULL,"
 		       " version INTEGER NOT NULL, seed INTEGER NOT NULL, targets INTEGER NOT NULL,"
@@ -54,8 +55,8 @@ static int sq_team_create(struct store *st, struct store_team *t, char *err, siz
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = sq_prep(s, "INSERT INTO teams(name, agents, prefixes, method, pps,"
-				  " cycle_secs, family, chunk, gone_secs, secret, created)"
-				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+				  " cycle_secs, family, chunk, gone_secs, secret, created, msm_id)"
+				  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!q)
 		return -1;
 	sqlite3_bind_text(q, 1, t->name, -1, SQLITE_TRANSIENT);
@@ -69,6 +70,7 @@ static int sq_team_create(struct store *st, struct store_team *t, char *err, siz
 	sqlite3_bind_int64(q, 9, t->gone_secs);
 	sqlite3_bind_int64(q, 10, (int64_t)t->secret);
 	sqlite3_bind_int64(q, 11, t->created);
+	sqlite3_bind_int64(q, 12, t->msm_id);
 	if (sq_step_done(s, q, "team create", err, errlen) < 0)
 		return -1;
 	t->id = sqlite3_last_insert_rowid(s->db);
@@ -80,7 +82,7 @@ static int sq_team_list(struct store *st, json_t **out, char *err, size_t errlen
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = sq_prep(s, "SELECT id, name, agents, prefixes, method, pps, cycle_secs,"
-				  " family, chunk, gone_secs, created, stopped,"
+				  " family, chunk, gone_secs, created, stopped, msm_id,"
 				  " (SELECT max(cycle) FROM team_cycles WHERE team_id = id) AS cycle"
 				  " FROM teams ORDER BY id", err, errlen);
 	return q ? sq_list(s, q, out, err, errlen) : -1;
@@ -103,6 +105,7 @@ static void row_team(sqlite3_stmt *q, struct store_team *t)
 	t->secret = (uint64_t)sqlite3_column_int64(q, 10);
 	t->created = sqlite3_column_int64(q, 11);
 	t->stopped = sqlite3_column_int64(q, 12);
+	t->msm_id = sqlite3_column_int64(q, 13);
 }
 
 /* See store_team.h (get). */
@@ -111,7 +114,7 @@ static int sq_team_get(struct store *st, const char *name, int64_t id, struct st
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = sq_prep(s, "SELECT id, name, agents, prefixes, method, pps, cycle_secs,"
-				  " family, chunk, gone_secs, secret, created, stopped FROM teams"
+				  " family, chunk, gone_secs, secret, created, stopped, msm_id FROM teams"
 				  " WHERE (?1 IS NULL AND id = ?2) OR name = ?1", err, errlen);
 	if (!q)
 		return -1;
@@ -419,6 +422,55 @@ static int sq_team_progress(struct store *st, int64_t team_id, int64_t cycle, js
 	return 0;
 }
 
+/* See store_team.h (member_assign). */
+static int sq_team_member_assign(struct store *st, int64_t msm_id, int64_t agent_id, char *err,
+				 size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "INSERT OR IGNORE INTO msm_agents(msm_id, agent_id)"
+				  " VALUES (?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, msm_id);
+	sqlite3_bind_int64(q, 2, agent_id);
+	return sq_step_done(s, q, "team member", err, errlen) < 0 ? -1 : 0;
+}
+
+/* See store_team.h (chunks_out). */
+static int sq_team_chunks_out(struct store *st, int64_t team_id, int64_t cycle, int64_t agent_id,
+			      struct store_team_chunk *ch, size_t max, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = cycle_stmt(s, "SELECT " CHUNK_COLS " FROM team_chunks WHERE"
+				     " team_id = ?1 AND cycle = ?2 AND holder = ?3 AND state = 1"
+				     " ORDER BY chunk", team_id, cycle, err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 3, agent_id);
+	size_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < max)
+		row_chunk(q, &ch[n++]);
+	int bad = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	if (bad)
+		sq_fail(s, "team chunks out", err, errlen);
+	sqlite3_finalize(q);
+	return bad ? -1 : (int)n;
+}
+
+/* See store_team.h (chunk_repeat). */
+static int sq_team_chunk_repeat(struct store *st, int64_t team_id, int64_t cycle, int64_t chunk,
+				char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = cycle_stmt(s, "UPDATE team_chunks SET repeat = 1 WHERE team_id = ?1"
+				     " AND cycle = ?2 AND chunk = ?3", team_id, cycle, err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 3, chunk);
+	return sq_step_done(s, q, "team chunk repeat", err, errlen) < 0 ? -1 : 0;
+}
+
 const struct store_team_ops sq_team_ops = {
 	.create = sq_team_create,
 	.list = sq_team_list,
@@ -433,4 +485,7 @@ const struct store_team_ops sq_team_ops = {
 	.chunk_done = sq_team_chunk_done,
 	.chunks_release = sq_team_chunks_release,
 	.progress = sq_team_progress,
+	.member_assign = sq_team_member_assign,
+	.chunks_out = sq_team_chunks_out,
+	.chunk_repeat = sq_team_chunk_repeat,
 };

@@ -35,6 +35,7 @@ struct store_team {
 	uint64_t secret;          /* the key every cycle's draw derives from */
 	int64_t created;
 	int64_t stopped;          /* 0: running */
+	int64_t msm_id;           /* the measurement its results are stored under */
 };
 
 struct store_team_cycle {
@@ -123,6 +124,15 @@ struct store_team_ops {
 	 */
 	int (*progress)(struct store *st, int64_t team_id, int64_t cycle, json_t **total,
 			json_t **members, char *err, size_t errlen);
+	/* Let the agent's results of the team's measurement in (a member may join late); 0/-1. */
+	int (*member_assign)(struct store *st, int64_t msm_id, int64_t agent_id, char *err,
+			     size_t errlen);
+	/* The chunks of the cycle out to the agent, at most max of them into ch; count or -1. */
+	int (*chunks_out)(struct store *st, int64_t team_id, int64_t cycle, int64_t agent_id,
+			  struct store_team_chunk *ch, size_t max, char *err, size_t errlen);
+	/* Mark a chunk a repeat (sent again: some of its targets may have been probed); 0/-1. */
+	int (*chunk_repeat)(struct store *st, int64_t team_id, int64_t cycle, int64_t chunk,
+			    char *err, size_t errlen);
 };
 
 #endif
