@@ -219,12 +219,13 @@ json_t *team_stop(struct controller *c, const json_t *req, char *err, size_t err
 /* The team's row as team.status shows it (the secret stays inside). */
 static json_t *team_row(const struct store_team *t)
 {
-	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:i,s:I,s:I,s:I,s:I}", "id",
+	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:i,s:I,s:I,s:I,s:I,s:I}", "id",
 			 (json_int_t)t->id, "name", t->name, "agents", t->agents, "prefixes",
 			 (json_int_t)t->prefixes, "method", t->method, "pps", (json_int_t)t->pps,
 			 "cycle_secs", (json_int_t)t->cycle_secs, "family", t->family, "chunk",
 			 (json_int_t)t->chunk, "gone_secs", (json_int_t)t->gone_secs, "created",
-			 (json_int_t)t->created, "stopped", (json_int_t)t->stopped);
+			 (json_int_t)t->created, "stopped", (json_int_t)t->stopped, "msm_id",
+			 (json_int_t)t->msm_id);
 }
 
 /*

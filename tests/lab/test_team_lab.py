@@ -165,6 +165,28 @@ def stop_all(procs, d):
     subprocess.run(["rm", "-rf", str(d)])
 
 
+def check_export(d, want):
+    """The cycle's export: a file per member, each (chunk, target) once, all /24s."""
+    out = d / "export"
+    vantage(d, "results", "export", "--team", "ark", "--cycle", 1, "-O", "json", "-o", out)
+    files = sorted((out / "ark" / "cycle-000001").glob("agent-*.json.zst"))
+    assert len(files) == len(MEMBERS)
+    pairs = []
+    for f in files:
+        text = subprocess.run(["zstd", "-dc", str(f)], capture_output=True, text=True,
+                              check=True).stdout
+        for line in text.splitlines():
+            b = json.loads(line)
+            assert b["cycle"] == 1 and b["type"] == "traceroute"
+            pairs.append((b["chunk"], b["dst_addr"]))
+    assert len(pairs) == len(set(pairs)) == len(want)
+    assert {slash24_of(a) for _, a in pairs} == want
+    vantage(d, "results", "export", "--team", "ark", "--cycle", 1, "-O", "warts", "-o", out)
+    for f in sorted((out / "ark" / "cycle-000001").glob("agent-*.warts.zst")):
+        head = subprocess.run(["zstd", "-dc", str(f)], capture_output=True, check=True).stdout
+        assert head[:2] == b"\x12\x05", "warts magic"
+
+
 def test_team_cycle_traces_every_slash24_once(lab_factory, tmp_path):
     conf = tmp_path / "team.conf"
     conf.write_text(TOPOLOGY)
@@ -199,6 +221,7 @@ def test_team_cycle_traces_every_slash24_once(lab_factory, tmp_path):
             times = sorted(t for t, _ in sent(d, vp))
             print("%s: %d probes, peak %d in one second" % (vp, len(times), peak_rate(times)))
             assert times and peak_rate(times) <= 100 + 10
+        check_export(d, want)
     finally:
         stop_all(procs, d)
 
