@@ -137,6 +137,10 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_probes_one(c);
 		break;
+	case ROUTE_TEAM_ONE:
+		if (get)
+			return api_team_one(c);
+		break;
 	default:
 		break;
 	}

@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "store/store_prefixes.h"
 #include "store/store_team.h"
+#include "team/team_status.h"
 
 struct fixture {
 	char dir[64];
@@ -222,6 +223,16 @@ static void test_chunks_take_done_release(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m3, "repeats")), 1);
 	json_decref(total);
 	json_decref(members);
+	struct store_team t;
+	assert_int_equal(o->get(f->st, "ark", 0, &t, err, sizeof err), 1);
+	json_t *st = team_status_json(f->st, &t, 5000, err, sizeof err);
+	assert_non_null(st);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(st, "cycle"), "cycle")), 1);
+	assert_int_equal(json_array_size(json_object_get(st, "members")), 3);
+	assert_null(json_object_get(json_object_get(st, "team"), "secret"));
+	/* 60 of 100 targets in 3000 s: 5000 s for all, from 2000 */
+	assert_int_equal(json_integer_value(json_object_get(st, "estimated_end")), 2000 + 86400);
+	json_decref(st);
 }
 
 int main(void)
