@@ -6,7 +6,8 @@
  * done and brings the next. A chunk's targets are derived when it is sent:
  * the version's /24s (or IPv6 targets) are expanded once per cycle with
  * the cycle's seed and kept (4 bytes a /24), and position p of the cycle
- * is target perm(p). Targets on the platform no-probe list are never sent.
+ * is target perm(p). Targets the controller's target policy refuses or the
+ * platform no-probe list holds are never sent.
  * When an agent comes back, the chunks still out to it are sent again as
  * repeats: some of their targets may have been probed before it went.
  */
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "policy/targets.h"
 #include "scan/targets.h"
 #include "store/store_prefixes.h"
 #include "store/store_team.h"
@@ -108,6 +110,7 @@ static json_t *chunk_targets(struct controller *c, const struct store_team *t,
 		char text[NET_ADDR_STRLEN], why[256];
 		scan_targets_addr(tg, team_plan_target(&p, pos), &a);
 		if (!net_addr_str(&a, text, sizeof text) ||
+		    !targets_allowed(c->opts.targets, &a, why, sizeof why) ||
 		    noprobe_list_blocks(&c->noprobe, text, why, sizeof why))
 			continue;
 		json_array_append_new(out, json_string(text));
