@@ -22,7 +22,7 @@
 
 /* Chunk sizes allowed (targets a chunk). */
 #define TEAM_CHUNK_MIN 1
-#define TEAM_CHUNK_MAX 100000
+#define TEAM_CHUNK_MAX 20000     /* 20,000 IPv6 targets still fit one frame */
 
 /* A member's range of cycle positions. */
 struct team_share {
