@@ -131,8 +131,9 @@ static int write_members(const struct export_args *x, const json_t *all, const c
 	json_object_foreach(by, id, list) {
 		char path[4096];
 		size_t len = 0;
-		char *text = encode(list, x->warts, &len);
-		snprintf(path, sizeof path, "%s/agent-%s.%s.zst", dir, id, x->warts ? "warts" : "json");
+		int n = snprintf(path, sizeof path, "%s/agent-%s.%s.zst", dir, id,
+				 x->warts ? "warts" : "json");
+		char *text = n > 0 && (size_t)n < sizeof path ? encode(list, x->warts, &len) : NULL;
 		if (!text || write_zst(path, text, len) < 0)
 			rc = 1;
 		else
@@ -172,10 +173,11 @@ int cli_team_export(int argc, char **argv)
 		fprintf(stderr, "vantage results: %s\n", err);
 		return 1;
 	}
-	snprintf(dir, sizeof dir, "%s/%s", x.dir, x.team);
-	rc = make_dir(x.dir) < 0 || make_dir(dir) < 0;
-	snprintf(dir, sizeof dir, "%s/%s/cycle-%06lld", x.dir, x.team, x.cycle);
-	rc = rc || make_dir(dir) < 0 ? 1 : write_members(&x, all, dir);
+	int n = snprintf(dir, sizeof dir, "%s/%s", x.dir, x.team);
+	rc = n < 0 || (size_t)n >= sizeof dir || make_dir(x.dir) < 0 || make_dir(dir) < 0;
+	n = snprintf(dir, sizeof dir, "%s/%s/cycle-%06lld", x.dir, x.team, x.cycle);
+	rc = rc || n < 0 || (size_t)n >= sizeof dir || make_dir(dir) < 0 ? 1 :
+	     write_members(&x, all, dir);
 	json_decref(all);
 	return rc;
 }
