@@ -157,7 +157,7 @@ void agent_send_status(struct agent *a)
 		.spool_bytes = (int64_t)spool_bytes(a->spool),
 		.load_milli = (int64_t)(load[0] * 1000), .reason = a->paused,
 		.timing = telemetry_take(&a->tel, &a->tel_sent),
-		.noprobe_version = a->noprobe_version,
+		.noprobe_version = a->noprobe_version, .pps_max = a->cfg.pps,
 	};
 	if (link_send(a, &m) < 0)
 		a->tel_sent = 0;      /* send the report again on the next status */
@@ -244,6 +244,7 @@ void agent_free(struct agent *a)
 	sched_clear(a);
 	if (a->runner)
 		a->rops->destroy(a->runner);
+	agent_chunks_free(a);
 	struct held *h;
 	while ((h = STAILQ_FIRST(&a->held))) {
 		STAILQ_REMOVE_HEAD(&a->held, link);

@@ -37,6 +37,17 @@ struct sched_entry {
 LIST_HEAD(sched_list, sched_entry);
 
 /* A result that could not be spooled yet (spool full or failing). */
+/* Team chunks queued at most, and CHUNK_DONEs kept while the link is down. */
+#define AGENT_CHUNKS_MAX 4
+#define AGENT_UNDONE_MAX 32
+
+struct agent_chunk;
+
+/* A chunk done whose CHUNK_DONE waits for a connection. */
+struct agent_done {
+	int64_t msm_id, team, cycle, chunk;
+};
+
 struct held {
 	STAILQ_ENTRY(held) link;
 	char *text;
@@ -73,6 +84,10 @@ struct agent {
 	uint64_t tel_sent;        /* generation of the report last sent */
 	struct ptrie *noprobe;    /* the platform no-probe list (NULL until the first) */
 	int64_t noprobe_version;  /* its version (0: none received) */
+	struct agent_chunk *chunks[AGENT_CHUNKS_MAX];  /* team chunks, the first running */
+	size_t nchunks;
+	struct agent_done undone[AGENT_UNDONE_MAX];    /* CHUNK_DONEs not sent yet */
+	size_t nundone;
 };
 
 /* Log one line to stderr with the time and the program's name. */
@@ -136,5 +151,14 @@ void sched_clear(struct agent *a);
  * the one in force stays.
  */
 void agent_noprobe_put(struct agent *a, const struct msg *m);
+
+/* A CHUNK of a team cycle: queue it, run it when those before it are done (agent_team.c). */
+void agent_chunk_put(struct agent *a, const struct msg *m);
+
+/* Connected again: send the CHUNK_DONEs kept while the link was down. */
+void agent_chunks_welcome(struct agent *a);
+
+/* Drop the queued chunks (after the runner is gone). */
+void agent_chunks_free(struct agent *a);
 
 #endif

@@ -235,6 +235,7 @@ static void welcome(struct agent *a, const struct msg *m)
 		  (unsigned long long)spool_depth(a->spool));
 	a->tel_sent = 0;          /* a new connection gets the newest timing report */
 	agent_send_status(a);
+	agent_chunks_welcome(a);
 	link_pump(a);
 }
 
@@ -286,6 +287,7 @@ static void on_msg(struct conn *c, struct msg *m, void *arg)
 	case MSG_MSM_STOP: sched_stop(a, m->msm_id); break;
 	case MSG_MSM_SET: sched_reconcile(a, m->body); break;
 	case MSG_NOPROBE: agent_noprobe_put(a, m); break;
+	case MSG_CHUNK: agent_chunk_put(a, m); break;
 	case MSG_HEARTBEAT: {
 		struct msg hb = { .type = MSG_HEARTBEAT, .time = time(NULL) };
 		link_send(a, &hb);

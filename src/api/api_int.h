@@ -108,6 +108,9 @@ void api_msm_participation(struct api_call *c);
 void api_results(struct api_call *c);
 void api_latest(struct api_call *c);
 
+/* GET /api/v2/teams/{id}/: the team's status (api_team.c). */
+void api_team_one(struct api_call *c);
+
 /*
  * The measurement row of c's route id if c's key owns it: 1 with *row, or 0
  * after replying 404 (absent or someone else's) or 500.

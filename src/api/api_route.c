@@ -79,6 +79,15 @@ static enum api_route_kind probe_sub(const struct segs *g)
 	return ROUTE_NONE;
 }
 
+/* /api/v2/teams/{id}/: a team's status. 0 or -1. */
+static int team_route(const struct segs *g, struct api_route *r)
+{
+	if (g->n != 4 || parse_id(g->s[3], &r->id) < 0)
+		return -1;
+	r->kind = ROUTE_TEAM_ONE;
+	return 0;
+}
+
 /* See api_route.h. */
 int api_route_parse(const char *path, size_t len, struct api_route *r)
 {
@@ -91,6 +100,8 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 	const char *coll = g.s[2];
 	int msm = strcmp(coll, "measurements") == 0, probe = strcmp(coll, "probes") == 0,
 	    anchor = strcmp(coll, "anchors") == 0;
+	if (strcmp(coll, "teams") == 0)
+		return team_route(&g, r);
 	if (!msm && !probe && !anchor)
 		return -1;
 	if (g.n == 3) {

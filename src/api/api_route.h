@@ -21,6 +21,7 @@ enum api_route_kind {
 	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
 	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
 	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
+	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
 };
 
 struct api_route {

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "compare", cmd_compare, "do two vantage points measure alike? (RIPE Atlas results)" },
 	{ "agents", cmd_agents, "register, approve, list and remove agents (controller)" },
 	{ "noprobe", cmd_noprobe, "the platform no-probe list: add, remove, list (controller)" },
+	{ "prefixes", cmd_prefixes, "load and list versioned prefix-to-AS tables (controller)" },
+	{ "team", cmd_team, "team probing of every routed /24: create, list, status, stop (controller)" },
 	{ "measurement", cmd_measurement, "create, list and stop measurements (controller)" },
 	{ "results", cmd_results_api, "a measurement's results through the REST API; 'export' via the admin socket" },
 	{ "measure", cmd_measure, "run a ping or traceroute on the platform's probes through the REST API" },

@@ -385,6 +385,9 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "agents.timing", agents_timing }, { "agents.show", agents_show },
 	{ "noprobe.add", noprobe_add }, { "noprobe.remove", noprobe_remove },
 	{ "noprobe.list", noprobe_show },
+	{ "prefixes.load", prefixes_load }, { "prefixes.list", prefixes_list },
+	{ "team.create", team_create }, { "team.list", team_list },
+	{ "team.status", team_status }, { "team.stop", team_stop },
 };
 
 /* Run one request line; returns the response object. */
@@ -402,6 +405,10 @@ static json_t *handle(struct controller *c, const char *line, size_t len)
 			i++;
 		if (i == sizeof commands / sizeof commands[0])
 			snprintf(err, sizeof err, "unknown command '%.64s'", cmd);
+		else if (!store_has_teams(c->store) &&
+			 (strncmp(cmd, "team.", 5) == 0 || strncmp(cmd, "prefixes.", 9) == 0))
+			snprintf(err, sizeof err, "'%s': team probing needs the SQLite store;"
+				 " it is not on PostgreSQL yet", cmd);
 		else {
 			ingest_flush(c);   /* commands run outside the group commit */
 			data = commands[i].fn(c, req, err, sizeof err);

@@ -495,8 +495,8 @@ static int write_json(const struct cli *c, json_t *data)
 	return rc;
 }
 
-/* Write one RIPE Atlas result to the warts sink; returns 0 or -1 with err. */
-static int warts_one(struct result_sink *s, const json_t *o, char *err, size_t errlen)
+/* See cli.h. */
+int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errlen)
 {
 	struct atlas_any any = { 0 };
 	int rc = atlas_read(o, &any, err, errlen);
@@ -523,7 +523,7 @@ static int write_warts(const struct cli *c, json_t *data)
 	size_t i, bad = 0;
 	json_t *o;
 	json_array_foreach(data, i, o) {
-		if (s && warts_one(s, o, err, sizeof err) < 0 && bad++ < 3)
+		if (s && cli_warts_one(s, o, err, sizeof err) < 0 && bad++ < 3)
 			fprintf(stderr, "vantage results: agent %lld seq %lld: %s\n",
 				(long long)json_integer_value(json_object_get(o, "vantage_agent")),
 				(long long)json_integer_value(json_object_get(o, "vantage_seq")), err);
@@ -547,6 +547,9 @@ int cmd_results(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage results" };
+	for (int k = 2; argc >= 2 && strcmp(argv[1], "export") == 0 && k < argc; k++)
+		if (strcmp(argv[k], "--team") == 0 || strncmp(argv[k], "--team=", 7) == 0)
+			return cli_team_export(argc - 1, argv + 1);
 	json_t *req = json_pack("{s:s,s:s}", "cmd", "results.export", "format", "json");
 	int i = argc >= 2 && strcmp(argv[1], "export") == 0 ?
 		common_opts(&c, argc - 1, argv + 1, "o:", opts, take_results, req) : -1;

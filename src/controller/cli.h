@@ -17,6 +17,21 @@ int cmd_results(int argc, char **argv);
 /* `vantage noprobe add PREFIX --reason TEXT | remove PREFIX | list`: the platform no-probe list. */
 int cmd_noprobe(int argc, char **argv);
 
+/* `vantage prefixes load FILE | list`: versioned prefix-to-AS tables (cli_team.c). */
+int cmd_prefixes(int argc, char **argv);
+
+/* `vantage team create | list | status | stop`: team probing (cli_team.c). */
+int cmd_team(int argc, char **argv);
+
+/* `vantage results export --team NAME --cycle N ...`: a team cycle, one file a member
+   (cli_team_export.c). */
+int cli_team_export(int argc, char **argv);
+
+struct result_sink;
+
+/* Write one RIPE Atlas result object to a warts sink; 0 or -1 with err (cli.c). */
+int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errlen);
+
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
  * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1

@@ -94,6 +94,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	session_tick(arg);
+	team_tick(arg);
 }
 
 /* Start listening for agents and the timers. */
@@ -195,6 +196,8 @@ void controller_free(struct controller *c)
 	ingest_free(c);
 	quota_free(c);
 	noprobe_list_free(&c->noprobe);
+	free(c->away);
+	team_targets_free(c);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);
 	identity_free(&c->id);

@@ -53,6 +53,14 @@ struct session {
 
 TAILQ_HEAD(session_list, session);
 
+/* A team member seen with no admitted session, since when (monotonic s). */
+struct team_targets;
+
+struct team_away {
+	int64_t agent_id;
+	int64_t since;
+};
+
 struct controller {
 	struct controller_opts opts;
 	struct event_base *base;
@@ -88,6 +96,10 @@ struct controller {
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
 	struct noprobe_list noprobe; /* the platform no-probe list (noprobe_ctl.c) */
+	struct team_away *away;     /* team members seen without a session (team_cycle.c) */
+	size_t naway, away_cap;
+	struct team_targets *team_targets;  /* each team's cycle, expanded (team_handout.c) */
+	size_t nteam_targets;
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -241,5 +253,52 @@ void noprobe_changed(struct controller *c);
  * whether that is older.
  */
 void noprobe_agent_state(const struct controller *c, json_t *row);
+
+/* The admin socket's prefixes.load and prefixes.list (prefixes_ctl.c). */
+json_t *prefixes_load(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *prefixes_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The admin socket's team commands (team_ctl.c). */
+json_t *team_create(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *team_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *team_status(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *team_stop(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* A team member and its rate: min(team rate, its site's ceiling). */
+struct team_member_rate {
+	int64_t agent_id;
+	uint32_t rate;
+};
+
+struct store_team;
+
+/*
+ * The approved agents team t names (by id or tag), with their rates, in a
+ * new array *out of *k (team_cycle.c). 0, or -1 with err (none named).
+ */
+int team_members_resolve(struct controller *c, const struct store_team *t,
+			 struct team_member_rate **out, size_t *k, char *err, size_t errlen);
+
+/* Start the cycles that are due and hand on the chunks of members gone too long. */
+void team_tick(struct controller *c);
+
+/* Does the comma-separated list name the agent (its id or one of its tags)? */
+int team_names(const char *list, int64_t agent_id, const char *tags);
+
+/* An agent was admitted: send it the chunks still out to it (as repeats) and top it up
+   (team_handout.c). */
+void team_admitted(struct controller *c, struct session *s);
+
+/* A cycle started: top up every connected member. */
+void team_top_up_all(struct controller *c);
+
+/* A CHUNK_DONE from s: mark the chunk done and send the next. */
+void team_chunk_done(struct controller *c, struct session *s, const struct msg *m);
+
+/* Free the expanded targets of the teams' cycles. */
+void team_targets_free(struct controller *c);
+
+/* How long (s) the agent has been seen without a session; 0 while it has one. */
+int64_t team_away(struct controller *c, int64_t agent_id, int64_t mono);
 
 #endif

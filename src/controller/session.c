@@ -160,6 +160,7 @@ static void hello(struct session *s, const struct msg *m)
 	send_msg(s, &w);
 	noprobe_send(c, s);
 	assign_send_all(c, s);
+	team_admitted(c, s);
 	reach_admitted(c, s);
 }
 
@@ -226,6 +227,7 @@ static void on_msg(struct conn *cn, struct msg *m, void *arg)
 			conn_close(cn, "controller cannot queue the result", "ingest queue error");
 		break;
 	case MSG_REFUSE: refused(s, m); break;
+	case MSG_CHUNK_DONE: team_chunk_done(s->ctl, s, m); break;
 	case MSG_ERROR:
 		ctl_log(s->ctl, "agent %lld: error: %s", (long long)s->agent.id, m->reason);
 		conn_close(cn, NULL, m->reason);

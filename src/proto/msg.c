@@ -34,6 +34,7 @@ static const struct field fields[] = {
 	I(MSG_STATUS, spool_records, true), I(MSG_STATUS, spool_bytes, true),
 	I(MSG_STATUS, load_milli, false), S(MSG_STATUS, reason, false),
 	O(MSG_STATUS, timing, false), I(MSG_STATUS, noprobe_version, false),
+	I(MSG_STATUS, pps_max, false),
 	I(MSG_MSM, msm_id, true), I(MSG_MSM, start, false), I(MSG_MSM, stop, false),
 	I(MSG_MSM, interval, false), I(MSG_MSM, spread, false), O(MSG_MSM, body, true),
 	I(MSG_MSM_STOP, msm_id, true),
@@ -45,11 +46,13 @@ static const struct field fields[] = {
 	I(MSG_EPOCH, epoch, true), I(MSG_EPOCH, seq, true), S(MSG_EPOCH, reason, true),
 	O(MSG_MSM_SET, body, true),
 	I(MSG_NOPROBE, noprobe_version, true), P(MSG_NOPROBE, prefixes, true),
+	I(MSG_CHUNK, msm_id, true), O(MSG_CHUNK, body, true),
+	I(MSG_CHUNK_DONE, msm_id, true), O(MSG_CHUNK_DONE, body, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
-	"result", "ack", "refuse", "error", "epoch", "msm_set", "noprobe",
+	"result", "ack", "refuse", "error", "epoch", "msm_set", "noprobe", "chunk", "chunk_done",
 };
 
 /* See msg.h. */

@@ -34,7 +34,15 @@
  *   NOPROBE    controller → agent   noprobe_version, prefixes (the platform no-probe
  *                                   list, whole: an array of at most MSG_MAX_PREFIXES
  *                                   prefix strings); STATUS carries the version the
- *                                   agent enforces as noprobe_version
+ *                                   agent enforces as noprobe_version, and pps_max the
+ *                                   site's pps ceiling (team members' rates)
+ *   CHUNK      controller → agent   msm_id (the team's), body {team, cycle, chunk, repeat,
+ *                                   def, targets: [...]}: a chunk of a team cycle, run
+ *                                   as one traceroute of def per target; the controller
+ *                                   keeps two out to each member, so the next is there
+ *                                   before the current one ends
+ *   CHUNK_DONE agent → controller   msm_id, body {team, cycle, chunk}: every result of the
+ *                                   chunk is spooled (and so will reach the controller)
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -59,7 +67,9 @@ enum msg_type {
 	MSG_EPOCH,
 	MSG_MSM_SET,
 	MSG_NOPROBE,
-	MSG_TYPE_MAX = MSG_NOPROBE,
+	MSG_CHUNK,
+	MSG_CHUNK_DONE,
+	MSG_TYPE_MAX = MSG_CHUNK_DONE,
 };
 
 /*
@@ -100,6 +110,7 @@ struct msg {
 	int64_t interval;
 	int64_t spread;
 	int64_t noprobe_version;
+	int64_t pps_max;        /* STATUS: the site's pps ceiling (0: none) */
 	json_t *prefixes;       /* array of prefix strings */
 	json_t *body;
 	json_t *timing;

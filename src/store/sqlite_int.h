@@ -117,6 +117,16 @@ int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
 extern const struct store_noprobe_ops sq_noprobe_ops;
 int sq_noprobe_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* Versioned prefix tables (sqlite_prefixes.c). */
+struct store_prefix_ops;
+extern const struct store_prefix_ops sq_prefix_ops;
+int sq_prefixes_schema(struct store_sqlite *s, char *err, size_t errlen);
+
+/* Teams, cycles and chunks (sqlite_team.c). */
+struct store_team_ops;
+extern const struct store_team_ops sq_team_ops;
+int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);

@@ -18,6 +18,12 @@ struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
 struct store_archive_ops;
+struct store_prefix_ops;
+struct store_team_ops;
+
+/* Team probing keeps its prefix tables, teams and chunks in the store; the
+ * PostgreSQL store has none of them yet (its ops tables leave them NULL). */
+#define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -162,6 +168,10 @@ struct store_ops {
 	const struct store_noprobe_ops *noprobe;
 	/* Results by day, to archive and drop (store_archive.h); NULL: no days. */
 	const struct store_archive_ops *archive;
+	/* Versioned prefix-to-AS tables (store_prefixes.h). */
+	const struct store_prefix_ops *prefixes;
+	/* Teams, their cycles and chunks (store_team.h). */
+	const struct store_team_ops *team;
 };
 
 struct store {

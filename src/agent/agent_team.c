@@ -1,0 +1,165 @@
+/*
+ * agent_team: the agent's side of team probing. A CHUNK from the
+ * controller is a list of targets and a traceroute definition; chunks run
+ * one after another, each as one traceroute per target submitted to the
+ * runner at once (the runner paces every probe under the agent's one pps
+ * budget and its site policy, no-probe list included). Each result is
+ * tagged with its team, cycle, chunk and whether the chunk is a repeat,
+ * and goes through the ordinary spool and upload path. When the last
+ * result of a chunk is spooled, CHUNK_DONE goes to the controller (kept
+ * and sent on the next connection if the link is down), which sends the
+ * next chunk; it keeps two out, so the next is here before this one ends.
+ */
+#include "agent/agent_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One chunk on the agent. */
+struct agent_chunk {
+	struct agent *ag;
+	int64_t msm_id, team, cycle, chunk;
+	int repeat;
+	json_t *body;             /* the CHUNK's body: def and targets */
+	size_t pending;           /* traceroutes submitted, result not yet in */
+	int started;
+};
+
+/* Free a chunk. */
+static void chunk_free(struct agent_chunk *ch)
+{
+	json_decref(ch->body);
+	free(ch);
+}
+
+/* Tell the controller chunk (team, cycle, chunk) is done; kept for later if the link is down. */
+static void send_done(struct agent *a, const struct agent_done *d)
+{
+	json_t *body = json_pack("{s:I,s:I,s:I}", "team", (json_int_t)d->team, "cycle",
+				 (json_int_t)d->cycle, "chunk", (json_int_t)d->chunk);
+	struct msg m = { .type = MSG_CHUNK_DONE, .msm_id = d->msm_id, .body = body };
+	int sent = body && a->conn && a->welcomed && link_send(a, &m) == 0;
+	json_decref(body);
+	if (sent)
+		return;
+	if (a->nundone == AGENT_UNDONE_MAX) {
+		agent_log(a, "team %lld: chunk %lld done, but too many unsent dones to keep it",
+			  (long long)d->team, (long long)d->chunk);
+		return;
+	}
+	a->undone[a->nundone++] = *d;
+}
+
+static void chunk_start(struct agent *a);
+
+/* The head chunk is finished: report it, drop it, start the next. */
+static void chunk_finish(struct agent *a)
+{
+	struct agent_chunk *ch = a->chunks[0];
+	struct agent_done d = { ch->msm_id, ch->team, ch->cycle, ch->chunk };
+	agent_log(a, "team %lld cycle %lld: chunk %lld done", (long long)ch->team,
+		  (long long)ch->cycle, (long long)ch->chunk);
+	chunk_free(ch);
+	memmove(a->chunks, a->chunks + 1, --a->nchunks * sizeof a->chunks[0]);
+	send_done(a, &d);
+	chunk_start(a);
+}
+
+/* A traceroute of the head chunk finished: tag it and spool it. */
+static void chunk_result(json_t *result, uint64_t msm_id, void *arg)
+{
+	struct agent_chunk *ch = arg;
+	struct agent *a = ch->ag;
+	json_object_set_new(result, "team", json_integer(ch->team));
+	json_object_set_new(result, "cycle", json_integer(ch->cycle));
+	json_object_set_new(result, "chunk", json_integer(ch->chunk));
+	if (ch->repeat)
+		json_object_set_new(result, "repeat", json_true());
+	agent_result(result, msm_id, a);
+	if (--ch->pending == 0)
+		chunk_finish(a);
+}
+
+/* Submit every target of the head chunk (if it is not running yet). */
+static void chunk_start(struct agent *a)
+{
+	if (a->nchunks == 0 || a->chunks[0]->started)
+		return;
+	struct agent_chunk *ch = a->chunks[0];
+	json_t *targets = json_object_get(ch->body, "targets"), *t;
+	size_t i, refused = 0;
+	char err[256] = "";
+	ch->started = 1;
+	ch->pending = 1;          /* held until every target is submitted */
+	json_array_foreach(targets, i, t) {
+		json_t *def = json_deep_copy(json_object_get(ch->body, "def"));
+		if (def && json_object_set(def, "target", t) == 0 &&
+		    json_object_set_new(def, "msm_id", json_integer(ch->msm_id)) == 0 &&
+		    a->rops->submit(a->runner, def, chunk_result, ch, err, sizeof err) == 0)
+			ch->pending++;
+		else
+			refused++;
+		json_decref(def);
+	}
+	if (refused)
+		agent_log(a, "team %lld: chunk %lld: %zu targets not run (%s)", (long long)ch->team,
+			  (long long)ch->chunk, refused, err[0] ? err : "out of memory");
+	if (--ch->pending == 0)
+		chunk_finish(a);
+}
+
+/* Is this chunk here already (sent again after a reconnect)? */
+static int have_chunk(const struct agent *a, int64_t team, int64_t cycle, int64_t chunk)
+{
+	for (size_t i = 0; i < a->nchunks; i++)
+		if (a->chunks[i]->team == team && a->chunks[i]->cycle == cycle &&
+		    a->chunks[i]->chunk == chunk)
+			return 1;
+	return 0;
+}
+
+/* See agent_int.h. */
+void agent_chunk_put(struct agent *a, const struct msg *m)
+{
+	const json_t *b = m->body;
+	int64_t team = json_integer_value(json_object_get(b, "team"));
+	int64_t cycle = json_integer_value(json_object_get(b, "cycle"));
+	int64_t chunk = json_integer_value(json_object_get(b, "chunk"));
+	if (!json_is_object(json_object_get(b, "def")) ||
+	    !json_is_array(json_object_get(b, "targets")) || a->nchunks == AGENT_CHUNKS_MAX ||
+	    have_chunk(a, team, cycle, chunk)) {
+		if (!have_chunk(a, team, cycle, chunk))
+			agent_log(a, "team %lld: chunk %lld refused: %s", (long long)team,
+				  (long long)chunk, a->nchunks == AGENT_CHUNKS_MAX ?
+				  "too many chunks queued" : "no def or targets");
+		return;
+	}
+	struct agent_chunk *ch = calloc(1, sizeof *ch);
+	if (!ch)
+		return;
+	*ch = (struct agent_chunk){ .ag = a, .msm_id = m->msm_id, .team = team, .cycle = cycle,
+				    .chunk = chunk, .repeat = json_is_true(json_object_get(b, "repeat")),
+				    .body = json_incref(m->body) };
+	a->chunks[a->nchunks++] = ch;
+	chunk_start(a);
+}
+
+/* See agent_int.h. */
+void agent_chunks_welcome(struct agent *a)
+{
+	size_t n = a->nundone;
+	struct agent_done d[AGENT_UNDONE_MAX];
+	memcpy(d, a->undone, n * sizeof d[0]);
+	a->nundone = 0;
+	for (size_t i = 0; i < n; i++)
+		send_done(a, &d[i]);
+}
+
+/* See agent_int.h. */
+void agent_chunks_free(struct agent *a)
+{
+	for (size_t i = 0; i < a->nchunks; i++)
+		chunk_free(a->chunks[i]);
+	a->nchunks = 0;
+}

@@ -1,0 +1,247 @@
+/*
+ * Tests of the store's prefix tables and teams (store_prefixes.h,
+ * store_team.h) on SQLite: a load is a new version, whole; versions stay as
+ * they were; team names are unique; a cycle's chunks are handed out own
+ * share first, acknowledged once, given back when their member is gone (out
+ * ones as repeats) and then taken by the others; progress counts them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "store/store_prefixes.h"
+#include "store/store_team.h"
+#include "team/team_status.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/vpl-team-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
+	char err[256] = "";
+	f->st = store_sqlite_open(f->path, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[160];
+	if (f->st)
+		f->st->ops->close(f->st);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Load text as a new version; returns it. */
+static int64_t load(struct store *st, const char *text)
+{
+	struct prefix_table t;
+	char err[256] = "";
+	int64_t v = 0;
+	if (prefix_table_parse(&t, text, strlen(text), err, sizeof err) < 0 ||
+	    st->ops->prefixes->load(st, &t, "test", 1000, &v, err, sizeof err) < 0)
+		fail_msg("load: %s", err);
+	prefix_table_free(&t);
+	return v;
+}
+
+/* Count a version's entries, checking the first one's AS. */
+static int count_entry(void *arg, const struct pfx2as_entry *e)
+{
+	size_t *n = arg;
+	if (*n == 0 && e->asn != 64500)
+		return 1;
+	(*n)++;
+	return 0;
+}
+
+static void test_prefix_versions(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_prefix_ops *p = f->st->ops->prefixes;
+	char err[256];
+	int64_t latest = -1;
+	assert_int_equal(p->latest(f->st, &latest, err, sizeof err), 0);
+	assert_int_equal(latest, 0);
+	int64_t v1 = load(f->st, "198.19.0.0\t22\t64500\n2001:db8::\t32\t64501\n");
+	int64_t v2 = load(f->st, "198.19.0.0\t24\t64500\n");
+	assert_true(v2 > v1);
+	assert_int_equal(p->latest(f->st, &latest, err, sizeof err), 0);
+	assert_int_equal(latest, v2);
+	size_t n = 0;
+	assert_int_equal(p->each(f->st, v1, count_entry, &n, err, sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(p->exists(f->st, v1, err, sizeof err), 1);
+	assert_int_equal(p->exists(f->st, v2 + 1, err, sizeof err), 0);
+	json_t *rows;
+	assert_int_equal(p->versions(f->st, &rows, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *old = json_array_get(rows, 1);
+	assert_int_equal(json_integer_value(json_object_get(old, "slash24s")), 4);
+	assert_int_equal(json_integer_value(json_object_get(old, "v6_targets")), 2);
+	json_decref(rows);
+}
+
+/* A load inside a transaction that is rolled back leaves no version behind. */
+static void test_prefix_load_all_or_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
+	load(f->st, "198.19.0.0\t24\t64500\n");
+	assert_int_equal(f->st->ops->txn(f->st, "rollback", err, sizeof err), 0);
+	int64_t latest = -1;
+	assert_int_equal(f->st->ops->prefixes->latest(f->st, &latest, err, sizeof err), 0);
+	assert_int_equal(latest, 0);
+	size_t n = 0;
+	assert_int_equal(f->st->ops->prefixes->each(f->st, 1, count_entry, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+}
+
+/* A team with a 3-member cycle of 10 chunks: 4 of agent 1, 3 each of 2 and 3. */
+static int64_t make_cycle(struct store *st)
+{
+	char err[256] = "";
+	struct store_team t = { .pps = 100, .cycle_secs = 86400, .family = 4, .chunk = 10,
+				.gone_secs = 60, .secret = 99, .created = 1000 };
+	snprintf(t.name, sizeof t.name, "ark");
+	snprintf(t.agents, sizeof t.agents, "1,2,3");
+	snprintf(t.method, sizeof t.method, "icmp-paris");
+	if (st->ops->team->create(st, &t, err, sizeof err) < 0)
+		fail_msg("create: %s", err);
+	assert_int_equal(st->ops->team->create(st, &t, err, sizeof err), -1);   /* name taken */
+	struct store_team_cycle c = { .team_id = t.id, .cycle = 1, .version = 1, .seed = 5,
+				      .targets = 100, .started = 2000 };
+	struct store_team_member m[3] = { { 1, 100, 0, 40 }, { 2, 75, 40, 30 }, { 3, 75, 70, 30 } };
+	struct store_team_chunk ch[10];
+	for (int i = 0; i < 10; i++)
+		ch[i] = (struct store_team_chunk){ .chunk = i, .first = (uint64_t)i * 10,
+						   .count = 10, .owner = i < 4 ? 1 : i < 7 ? 2 : 3 };
+	if (st->ops->team->cycle_begin(st, &c, m, 3, ch, 10, err, sizeof err) < 0)
+		fail_msg("cycle: %s", err);
+	return t.id;
+}
+
+static void test_team_get_stop(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_team_ops *o = f->st->ops->team;
+	char err[256];
+	int64_t id = make_cycle(f->st);
+	struct store_team t;
+	assert_int_equal(o->get(f->st, "ark", 0, &t, err, sizeof err), 1);
+	assert_int_equal(t.id, id);
+	assert_int_equal(t.secret, 99);
+	assert_string_equal(t.method, "icmp-paris");
+	assert_int_equal(o->get(f->st, NULL, id, &t, err, sizeof err), 1);
+	assert_int_equal(o->get(f->st, "none", 0, &t, err, sizeof err), 0);
+	struct store_team_cycle c;
+	assert_int_equal(o->cycle_current(f->st, id, &c, err, sizeof err), 1);
+	assert_int_equal(c.cycle, 1);
+	assert_int_equal(c.ended, 0);
+	assert_int_equal(o->stop(f->st, id, 3000, err, sizeof err), 1);
+	assert_int_equal(o->stop(f->st, id, 3001, err, sizeof err), 0);
+	assert_int_equal(o->cycle_current(f->st, id, &c, err, sizeof err), 1);
+	assert_int_equal(c.ended, 3000);
+	json_t *rows;
+	assert_int_equal(o->list(f->st, &rows, err, sizeof err), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "cycle")), 1);
+	assert_null(json_object_get(json_array_get(rows, 0), "secret"));
+	json_decref(rows);
+}
+
+static void test_chunks_take_done_release(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_team_ops *o = f->st->ops->team;
+	char err[256];
+	int64_t id = make_cycle(f->st);
+	struct store_team_chunk ch;
+	/* agent 2 gets its own share in order */
+	assert_int_equal(o->chunk_take(f->st, id, 1, 2, 10, &ch, err, sizeof err), 1);
+	assert_int_equal(ch.chunk, 4);
+	assert_int_equal(ch.state, STORE_CHUNK_OUT);
+	assert_int_equal(o->chunk_done(f->st, id, 1, 4, 2, 11, err, sizeof err), 1);
+	assert_int_equal(o->chunk_done(f->st, id, 1, 4, 2, 12, err, sizeof err), 0); /* once */
+	assert_int_equal(o->chunk_done(f->st, id, 1, 5, 2, 12, err, sizeof err), 0); /* not out */
+	assert_int_equal(o->chunk_take(f->st, id, 1, 2, 13, &ch, err, sizeof err), 1);
+	assert_int_equal(ch.chunk, 5);
+	/* agent 2 is gone: chunk 5 (out) comes back as a repeat, chunk 6 (open) plain */
+	assert_int_equal(o->chunks_release(f->st, id, 1, 2, err, sizeof err), 2);
+	assert_int_equal(o->chunk_done(f->st, id, 1, 5, 2, 14, err, sizeof err), 0);
+	/* agent 3 does its own share first, then what was handed on */
+	int64_t order[5];
+	int repeat[5];
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(o->chunk_take(f->st, id, 1, 3, 20 + i, &ch, err, sizeof err), 1);
+		order[i] = ch.chunk;
+		repeat[i] = ch.repeat;
+		assert_int_equal(o->chunk_done(f->st, id, 1, ch.chunk, 3, 30 + i, err,
+					       sizeof err), 1);
+	}
+	assert_int_equal(order[0], 7);
+	assert_int_equal(order[2], 9);
+	assert_int_equal(order[3], 5);
+	assert_int_equal(repeat[3], 1);
+	assert_int_equal(order[4], 6);
+	assert_int_equal(repeat[4], 0);
+	assert_int_equal(o->chunk_take(f->st, id, 1, 3, 40, &ch, err, sizeof err), 0);
+	json_t *total, *members;
+	assert_int_equal(o->progress(f->st, id, 1, &total, &members, err, sizeof err), 0);
+	assert_int_equal(json_integer_value(json_object_get(total, "chunks")), 10);
+	assert_int_equal(json_integer_value(json_object_get(total, "done_chunks")), 6);
+	assert_int_equal(json_integer_value(json_object_get(total, "done_targets")), 60);
+	assert_int_equal(json_integer_value(json_object_get(total, "reassigned")), 2);
+	json_t *m3 = json_array_get(members, 2);
+	assert_int_equal(json_integer_value(json_object_get(m3, "agent_id")), 3);
+	assert_int_equal(json_integer_value(json_object_get(m3, "done_chunks")), 5);
+	assert_int_equal(json_integer_value(json_object_get(m3, "repeats")), 1);
+	json_decref(total);
+	json_decref(members);
+	struct store_team t;
+	assert_int_equal(o->get(f->st, "ark", 0, &t, err, sizeof err), 1);
+	json_t *st = team_status_json(f->st, &t, 5000, err, sizeof err);
+	assert_non_null(st);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(st, "cycle"), "cycle")), 1);
+	assert_int_equal(json_array_size(json_object_get(st, "members")), 3);
+	assert_null(json_object_get(json_object_get(st, "team"), "secret"));
+	/* 60 of 100 targets in 3000 s: 5000 s for all, from 2000 */
+	assert_int_equal(json_integer_value(json_object_get(st, "estimated_end")), 2000 + 86400);
+	json_decref(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_prefix_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_load_all_or_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_team_get_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunks_take_done_release, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
