@@ -82,14 +82,15 @@ static void show_agents(const json_t *data)
 	size_t i;
 	json_t *a;
 	char b1[32], b2[32];
-	printf("%-4s %-16s %-7s %-9s %-10s %-12s %s\n", "id", "key", "role", "approved",
-	       "connected", "org", "tags");
+	printf("%-4s %-16s %-7s %-9s %-10s %-12s %-12s %s\n", "id", "key", "role", "approved",
+	       "connected", "account", "org", "tags");
 	json_array_foreach(data, i, a) {
-		printf("%-4s %.16s %-7s %-9s %-10s %-12s %s\n", text(a, "id", b1, sizeof b1),
+		printf("%-4s %.16s %-7s %-9s %-10s %-12s %-12s %s\n", text(a, "id", b1, sizeof b1),
 		       text(a, "fp", b2, sizeof b2), text(a, "role", b2, sizeof b2),
 		       json_integer_value(json_object_get(a, "approved")) ? "yes" : "no",
 		       json_integer_value(json_object_get(a, "connected")) ? "yes" : "no",
-		       text(a, "org", b2, sizeof b2), text(a, "tags", b2, sizeof b2));
+		       text(a, "account", b2, sizeof b2), text(a, "org", b2, sizeof b2),
+		       text(a, "tags", b2, sizeof b2));
 	}
 }
 
@@ -169,6 +170,8 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 		json_object_set_new(req, "tags", json_string(arg));
 	else if (ch == 'y')
 		json_object_set_new(req, "approve", json_true());
+	else if (ch == 'C')
+		json_object_set_new(req, "account", json_string(arg));
 	else if (ch >= API_ATTR_FIRST && ch <= API_ATTR_LAST)
 		return attr_option(ch, arg, req);
 	else
@@ -179,7 +182,7 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 static void agents_usage(void)
 {
 	fprintf(stderr, "usage: vantage agents add FINGERPRINT [--org ORG] [--role probe|anchor]"
-		" [--tags a,b] [--approve]\n"
+		" [--tags a,b] [--approve] [--account NAME]\n"
 		"         " API_ATTRS_USAGE "\n"
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
@@ -244,6 +247,8 @@ static void show_agent(const json_t *a)
 	const json_t *reach = json_object_get(a, "reach"), *t = json_object_get(a, "timing");
 	printf("agent %s  %s  %s  org %s\n", text(a, "id", b, sizeof b), text(a, "role", b, sizeof b),
 	       text(a, "fp", b, sizeof b), text(a, "org", b, sizeof b));
+	printf("account %s%s\n", text(a, "account", b, sizeof b),
+	       json_is_true(json_object_get(a, "account_disabled")) ? " (disabled)" : "");
 	if (json_integer_value(json_object_get(a, "results_refused")))
 		printf("results refused: %lld (see the controller's log for why)\n",
 		       (long long)json_integer_value(json_object_get(a, "results_refused")));
@@ -294,7 +299,8 @@ int cmd_agents(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", 1, NULL, 'o' }, { "role", 1, NULL, 'r' }, { "tags", 1, NULL, 't' },
-		{ "approve", 0, NULL, 'y' }, API_ATTRS_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "approve", 0, NULL, 'y' }, { "account", 1, NULL, 'C' }, API_ATTRS_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage agents" };
 	if (argc < 2) {

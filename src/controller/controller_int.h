@@ -242,4 +242,24 @@ void noprobe_changed(struct controller *c);
  */
 void noprobe_agent_state(const struct controller *c, json_t *row);
 
+/* The admin socket's accounts.add, accounts.list, accounts.show and
+   accounts.disable commands (accounts_ctl.c). */
+json_t *accounts_add(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_show(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_disable(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The account an agent registered by req joins: its "account" (name or id),
+   else the default one; an unknown or disabled account is an error. 0 or -1. */
+int account_for_new_agent(struct controller *c, const json_t *req, int64_t *account_id,
+			  char *err, size_t errlen);
+
+/* May the agent be let in as far as its account goes? 1 yes; 0 no, with why;
+   -1 on a storage error (in why). */
+int account_admits(struct controller *c, int64_t agent_id, char *why, size_t len);
+
+/* Set "account" (its name, null if none) on an agent's row (keyed by "id"),
+   and "account_disabled": true when that account is disabled. */
+void account_label(struct controller *c, json_t *row);
+
 #endif

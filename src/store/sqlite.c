@@ -195,6 +195,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	if (sq_exec(s, schema, why, sizeof why) < 0 || sq_migrate(s, why, sizeof why) < 0 ||
 	    sq_index_schema(s, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
 	    sq_noprobe_schema(s, why, sizeof why) < 0 ||
+	    sq_account_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
 				      " epoch, ts) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4") ")",
 				      why, sizeof why)) ||
@@ -244,4 +245,5 @@ static const struct store_ops sqlite_ops = {
 	.txn = sq_txn,
 	.api = &sq_api_ops,
 	.noprobe = &sq_noprobe_ops,
+	.account = &sq_account_ops,
 };

@@ -117,6 +117,12 @@ int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
 extern const struct store_noprobe_ops sq_noprobe_ops;
 int sq_noprobe_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* Accounts and who owns each agent and key (sqlite_account.c); the schema
+   also moves agents and keys from before accounts into the default account. */
+struct store_account_ops;
+extern const struct store_account_ops sq_account_ops;
+int sq_account_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);
