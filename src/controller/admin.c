@@ -178,8 +178,10 @@ static json_t *agents_list(struct controller *c, const json_t *req, char *err, s
 	size_t i;
 	if (c->store->ops->agent_list(c->store, &l, err, errlen) < 0)
 		return NULL;
-	json_array_foreach(l, i, row)
+	json_array_foreach(l, i, row) {
 		account_label(c, row);
+		uptime_label(c, row);
+	}
 	return l;
 }
 
@@ -393,6 +395,7 @@ static json_t *agents_show(struct controller *c, const json_t *req, char *err, s
 	json_decref(timing);
 	noprobe_agent_state(c, row);
 	account_label(c, row);
+	uptime_label(c, row);
 	return row;
 }
 

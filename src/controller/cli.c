@@ -243,12 +243,18 @@ static void print_kind(const json_t *reach, const char *kind)
 /* Print one agent: its registration, reach check and newest timing flags. */
 static void show_agent(const json_t *a)
 {
-	char b[32];
+	char b[32], b2[32], b3[32];
 	const json_t *reach = json_object_get(a, "reach"), *t = json_object_get(a, "timing");
 	printf("agent %s  %s  %s  org %s\n", text(a, "id", b, sizeof b), text(a, "role", b, sizeof b),
 	       text(a, "fp", b, sizeof b), text(a, "org", b, sizeof b));
 	printf("account %s%s\n", text(a, "account", b, sizeof b),
 	       json_is_true(json_object_get(a, "account_disabled")) ? " (disabled)" : "");
+	if (json_is_string(json_object_get(a, "state")))
+		printf("state %s since %s; first connected %s, last connected %s; %lld s connected"
+		       " in all\n", json_string_value(json_object_get(a, "state")),
+		       text(a, "status_since", b, sizeof b), text(a, "first_connected", b2, sizeof b2),
+		       text(a, "last_connected", b3, sizeof b3),
+		       (long long)json_integer_value(json_object_get(a, "total_connected")));
 	if (json_integer_value(json_object_get(a, "results_refused")))
 		printf("results refused: %lld (see the controller's log for why)\n",
 		       (long long)json_integer_value(json_object_get(a, "results_refused")));

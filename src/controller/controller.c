@@ -147,7 +147,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->preauth);
 	int created = 0;
 	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||
-	    noprobe_reload(c, err, errlen) < 0 ||
+	    noprobe_reload(c, err, errlen) < 0 || uptime_close_stale(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||

@@ -262,4 +262,11 @@ int account_admits(struct controller *c, int64_t agent_id, char *why, size_t len
    and "account_disabled": true when that account is disabled. */
 void account_label(struct controller *c, json_t *row);
 
+/* Close the sessions a previous run left open (uptime_ctl.c); 0 or -1 with err. */
+int uptime_close_stale(struct controller *c, char *err, size_t errlen);
+
+/* Set "state", "state_id", "status_since", "first_connected", "last_connected"
+   and "total_connected" on an agent's row (keyed by "id"). */
+void uptime_label(struct controller *c, json_t *row);
+
 #endif

@@ -246,4 +246,5 @@ static const struct store_ops sqlite_ops = {
 	.api = &sq_api_ops,
 	.noprobe = &sq_noprobe_ops,
 	.account = &sq_account_ops,
+	.uptime = &sq_uptime_ops,
 };

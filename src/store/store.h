@@ -18,6 +18,7 @@ struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
 struct store_account_ops;
+struct store_uptime_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -162,6 +163,8 @@ struct store_ops {
 	const struct store_noprobe_ops *noprobe;
 	/* Accounts: who owns which keys and agents (store_account.h). */
 	const struct store_account_ops *account;
+	/* Connection facts for agent states (store_uptime.h). */
+	const struct store_uptime_ops *uptime;
 };
 
 struct store {
