@@ -40,18 +40,19 @@ const char *cli_admin_path(const char *given)
 	return env && *env ? env : DEFAULT_ADMIN;
 }
 
-/* Send req (consumed) and print the data as JSON or through show; returns an exit status. */
-static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data))
+/* See cli.h. */
+int cli_ask(const char *prog, const char *admin, int json, json_t *req,
+	    void (*show)(const json_t *data))
 {
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(cli_admin_path(c->admin), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", c->prog, err);
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
 	}
-	if (c->json || !show) {
+	if (json || !show) {
 		char *t = json_dumps(data, JSON_INDENT(2));
 		if (t)
 			puts(t);
@@ -61,6 +62,12 @@ static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data
 	}
 	json_decref(data);
 	return 0;
+}
+
+/* Send req (consumed) for the command c; an exit status. */
+static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data))
+{
+	return cli_ask(c->prog, c->admin, c->json, req, show);
 }
 
 /* A value of an object as text ("-" when null). */

@@ -27,6 +27,14 @@ int cmd_accounts(int argc, char **argv);
  */
 int cli_request(const char *path, json_t *req, json_t **data, char *err, size_t errlen);
 
+/*
+ * Send req (consumed) to the admin socket (cli_admin_path(admin)) and print
+ * the answer's data as JSON (json set, or show NULL) or through show; a
+ * failure is printed as "prog: reason". Returns an exit status.
+ */
+int cli_ask(const char *prog, const char *admin, int json, json_t *req,
+	    void (*show)(const json_t *data));
+
 /* The admin socket path: given if not NULL, else $VANTAGE_ADMIN, else the default. */
 const char *cli_admin_path(const char *given);
 

@@ -7,7 +7,6 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -102,28 +101,11 @@ static void show_done(const json_t *data)
 /* Send req (consumed) and print the answer; an exit status. */
 static int ask(const struct accounts_cli *o, json_t *req, void (*show)(const json_t *))
 {
-	json_t *data = NULL;
-	char err[512];
 	if (!req) {
 		fprintf(stderr, "vantage accounts: arguments must be UTF-8 text\n");
 		return 2;
 	}
-	int rc = cli_request(cli_admin_path(o->admin), req, &data, err, sizeof err);
-	json_decref(req);
-	if (rc < 0) {
-		fprintf(stderr, "vantage accounts: %s\n", err);
-		return 1;
-	}
-	if (o->json) {
-		char *t = json_dumps(data, JSON_INDENT(2));
-		if (t)
-			puts(t);
-		free(t);
-	} else {
-		show(data);
-	}
-	json_decref(data);
-	return 0;
+	return cli_ask("vantage accounts", o->admin, o->json, req, show);
 }
 
 /* Parse the options; returns the index of the first operand or -1. */
