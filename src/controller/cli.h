@@ -20,6 +20,9 @@ int cmd_noprobe(int argc, char **argv);
 /* `vantage accounts add NAME [--note T] | list | show A | disable A` (cli_accounts.c). */
 int cmd_accounts(int argc, char **argv);
 
+/* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
+int cmd_report(int argc, char **argv);
+
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
  * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1

@@ -269,4 +269,7 @@ int uptime_close_stale(struct controller *c, char *err, size_t errlen);
    and "total_connected" on an agent's row (keyed by "id"). */
 void uptime_label(struct controller *c, json_t *row);
 
+/* The admin socket's report.churn {from, to, period} (churn_ctl.c). */
+json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t errlen);
+
 #endif

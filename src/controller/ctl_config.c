@@ -68,7 +68,7 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "started as root, give DIR to NAME and run as NAME (it never needs root)" },
 	{ "allow_root", CTL_BOOL, F(allow_root), 0, 1, "no", NULL,
 	  "run as root all the same (refused otherwise)" },
-	{ "abandon_after", CTL_INT, F(abandon_after), 60, 3650 * 86400, "2592000", "SECONDS",
+	{ "abandon_after", CTL_INT, F(abandon_after), 1, 3650 * 86400, "2592000", "SECONDS",
 	  "a disconnected agent counts as abandoned after this long (30 days)" },
 };
 

@@ -7,6 +7,7 @@ no connected time is counted for the time the controller was down.
 (Abandoned needs days by default; its threshold is tested in
 tests/unit/test_controller_uptime.c.) Agents are the test-only synthetic
 runner in this test's own namespaces (prefix vupt)."""
+import json
 import os
 import sys
 import time
@@ -60,6 +61,63 @@ def test_states_follow_connects_cuts_and_a_killed_controller():
                      if x["disconnected"] is not None)
         assert after["total_connected"] >= closed
         assert after["total_connected"] <= closed + (time.time() - after["last_connected"]) + 2
+
+        assert p.controller.stop() == 0
+        assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
+    finally:
+        p.close()
+
+
+def test_churn_report_counts_what_the_test_did():
+    """Agent 1 (account steady) stays; agent 2 (an anchor of account flaky) is
+    cut until it is Abandoned (abandon_after 3 s), then comes back; agent 3
+    never connects. The report over the run says: 2 joined, 1 left and 1
+    returned, both anchors; flaky churns most; and draws it as SVG."""
+    p = Platform(heartbeat=1, prefix="vchu")
+    try:
+        start = int(time.time()) - 1
+        p.start_controller("--abandon-after", 3)
+        for name in ("steady", "flaky"):
+            assert p.admin("accounts", "add", name).returncode == 0
+        ids = {}
+        for i, role, account in ((1, "probe", "steady"), (2, "anchor", "flaky"),
+                                 (3, "probe", "steady")):
+            r = p.admin("agents", "add", p.agent_fp(i, role=role), "--role", role, "--approve",
+                        "--account", account)
+            assert r.returncode == 0, r.stderr
+            ids[i] = int(r.stdout)
+        state = lambda i: p.admin_json("agents", "show", ids[i])["state"]  # noqa: E731
+        p.start_agent(1)
+        p.start_agent(2)
+        wait_for(lambda: state(1) == state(2) == "Connected", 20, "agents 1 and 2 to connect")
+        p.cut(2)
+        wait_for(lambda: state(2) == "Abandoned", 30, "agent 2 to be abandoned")
+        p.restore(2)
+        wait_for(lambda: state(2) == "Connected", 30, "agent 2 to return")
+        assert state(3) == "Never Connected"
+        sessions = p.admin_json("agents", "sessions")
+        assert len([s for s in sessions if s["agent_id"] == ids[1]]) == 1, \
+            f"agent 1 should never have dropped (a very loaded host?): {sessions}"
+        assert len([s for s in sessions if s["agent_id"] == ids[2]]) == 2, sessions
+
+        svg = p.dir / "churn.svg"
+        r = p.admin("report", "churn", "--from", start, "--to", int(time.time()) + 5,
+                    "--period", 3600, "--json", "--svg", svg)
+        assert r.returncode == 0, r.stderr
+        rep = json.loads(r.stdout)
+        (period,) = rep["periods"]
+        assert period["joined"] == {"probe": 1, "anchor": 1, "all": 2}, period
+        assert period["left"] == {"probe": 0, "anchor": 1, "all": 1}, period
+        assert period["returned"] == {"probe": 0, "anchor": 1, "all": 1}, period
+        assert rep["abandon_after"] == 3
+        assert rep["uptime"]["all"]["agents"] == 2
+        assert rep["uptime"]["probe"]["median"] > rep["uptime"]["anchor"]["median"]
+        assert [(h["host"], h["disconnects"]) for h in rep["hosts"]] == [("flaky", 1), ("steady", 0)]
+        text = svg.read_text()
+        assert text.startswith("<?xml") and text.rstrip().endswith("</svg>")
+        assert text.count("<title>returned: 1</title>") == 1
+        t = p.admin("report", "churn", "--from", start, "--period", 3600)
+        assert t.returncode == 0 and "flaky" in t.stdout and "1 (0/1)" in t.stdout, t.stdout
 
         assert p.controller.stop() == 0
         assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
