@@ -96,6 +96,10 @@ static void uptime_bars(const json_t *r, FILE *f)
 	}
 	fprintf(f, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#444'/>\n", LEFT, TOP2 + H2,
 		LEFT + PLOT_W, TOP2 + H2);
+	fprintf(f, "<text x='%d' y='%d' font-size='10' text-anchor='middle'>100%%</text>\n",
+		LEFT + PLOT_W, TOP2 + H2 + 14);
+	fprintf(f, "<text x='%d' y='%d' font-size='11' text-anchor='end'>%lld</text>\n", LEFT - 6,
+		TOP2 + 4, (long long)max);
 	const json_t *m = json_object_get(all, "median");
 	if (json_is_number(m)) {
 		double x = LEFT + PLOT_W * json_number_value(m);
