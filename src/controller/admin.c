@@ -409,7 +409,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "noprobe.list", noprobe_show },
 	{ "accounts.add", accounts_add }, { "accounts.list", accounts_list },
 	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
-	{ "report.churn", report_churn },
+	{ "report.churn", report_churn }, { "archive.write", archive_write },
 };
 
 /* Run one request line; returns the response object. */

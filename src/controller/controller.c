@@ -94,6 +94,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	session_tick(arg);
+	archive_tick(arg);
 }
 
 /* Start listening for agents and the timers. */

@@ -88,6 +88,7 @@ struct controller {
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
 	struct noprobe_list noprobe; /* the platform no-probe list (noprobe_ctl.c) */
+	int64_t archived_day;       /* UTC day (Unix days) of the last daily archive (archive_ctl.c) */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -271,5 +272,10 @@ void uptime_label(struct controller *c, json_t *row);
 
 /* The admin socket's report.churn {from, to, period} (churn_ctl.c). */
 json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The daily archive (archive_ctl.c): written at the first tick of a UTC day;
+   the admin socket's archive.write rewrites today's → {path}. */
+void archive_tick(struct controller *c);
+json_t *archive_write(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 #endif

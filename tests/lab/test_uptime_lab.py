@@ -9,6 +9,7 @@ tests/unit/test_controller_uptime.c.) Agents are the test-only synthetic
 runner in this test's own namespaces (prefix vupt)."""
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -118,6 +119,18 @@ def test_churn_report_counts_what_the_test_did():
         assert text.count("<title>returned: 1</title>") == 1
         t = p.admin("report", "churn", "--from", start, "--period", 3600)
         assert t.returncode == 0 and "flaky" in t.stdout and "1 (0/1)" in t.stdout, t.stdout
+
+        # The daily archive: the first tick wrote today's (before any agent was
+        # registered); archive.write replaces it with the agents as they are now.
+        assert "daily archive written" in p.controller.text()
+        path = p.admin_raw({"cmd": "archive.write"})["data"]["path"]
+        assert path.endswith(time.strftime("/archive/%Y-%m-%d.json.zst", time.gmtime()))
+        snap = json.loads(subprocess.run(["zstd", "-dc", path], capture_output=True,
+                                         check=True).stdout)
+        states = {x["id"]: (x["status"]["name"], x["is_anchor"]) for x in snap["probes"]}
+        assert states == {ids[1]: ("Connected", False), ids[2]: ("Connected", True),
+                          ids[3]: ("Never Connected", False)}, states
+        assert all("fingerprint" not in x and "fp" not in x for x in snap["probes"])
 
         assert p.controller.stop() == 0
         assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
