@@ -18,22 +18,14 @@
 
 #include "controller/archive.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
-struct fixture {
-	char dir[64], path[128];
-	struct store *st;
-};
 
+/* A store with two agents: 1 a probe never connected, 2 an anchor connected since day 100. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/vpl-archive-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	char err[256] = "";
-	f->st = store_sqlite_open(f->path, err, sizeof err);
-	if (!f->st)
-		fail_msg("open: %s", err);
+	struct store_fixture *f = store_fixture_new("vpl-archive");
+	char err[256];
 	const char *roles[] = { "probe", "anchor" };
 	for (int i = 0; i < 2; i++) {
 		struct store_agent a = { .approved = 1 };
@@ -51,18 +43,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	f->st->ops->close(f->st);
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 static void snapshot_is_public_and_stated(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256];
 	json_t *snap = archive_snapshot(f->st, 86400 * 100 + 60, 0, err, sizeof err);
 	assert_non_null(snap);
@@ -104,7 +91,7 @@ static json_t *read_back(const char *path)
 
 static void saved_once_a_day_unless_replaced(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256], path[256], adir[128], tmp[300];
 	snprintf(adir, sizeof adir, "%s/archive", f->dir);
 	json_t *snap = archive_snapshot(f->st, 86400 * 100 + 60, 0, err, sizeof err);
@@ -130,7 +117,7 @@ static void saved_once_a_day_unless_replaced(void **state)
 
 static void unmakeable_folder_is_an_error(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[256] = "", path[256], bad[160];
 	json_t *snap = archive_snapshot(f->st, 86400 * 100, 0, err, sizeof err);
 	snprintf(bad, sizeof bad, "%s/db/archive", f->dir);   /* below a file */

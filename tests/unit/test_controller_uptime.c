@@ -17,6 +17,7 @@
 #include "controller/uptime.h"
 #include "store/store.h"
 #include "store/store_uptime.h"
+#include "store_fixture.h"
 
 static void never_connected(void **state)
 {
@@ -68,22 +69,12 @@ static void disconnected_until_the_threshold_then_abandoned(void **state)
 }
 
 /* A store in a fresh directory, with one registered agent (id 1). */
-struct fixture {
-	char dir[64], path[128];
-	struct store *st;
-};
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/vpl-uptime-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	char err[256] = "";
-	f->st = store_sqlite_open(f->path, err, sizeof err);
-	if (!f->st)
-		fail_msg("open: %s", err);
+	struct store_fixture *f = store_fixture_new("vpl-uptime");
 	struct store_agent a = { .approved = 1, .role = "probe" };
+	char err[256];
 	memset(a.fp, 'a', 64);
 	assert_int_equal(f->st->ops->agent_add(f->st, &a, err, sizeof err), 0);
 	assert_int_equal(a.id, 1);
@@ -93,22 +84,13 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char p[160];
-	f->st->ops->close(f->st);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
 static void facts_from_sessions(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store *st = f->st;
 	char err[256];
 	int64_t s1, s2;
@@ -128,7 +110,7 @@ static void facts_from_sessions(void **state)
 
 static void stale_sessions_end_at_the_last_status(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store *st = f->st;
 	char err[256];
 	int64_t sid;

@@ -20,46 +20,18 @@
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_api.h"
+#include "store_fixture.h"
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *st;
-};
-
-static struct store *open_store(const char *path)
-{
-	char err[256] = "";
-	struct store *st = store_sqlite_open(path, err, sizeof err);
-	if (!st)
-		fail_msg("open: %s", err);
-	return st;
-}
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/vpl-account-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	f->st = open_store(f->path);
-	*state = f;
+	*state = store_fixture_new("vpl-account");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char p[160];
-	if (f->st)
-		f->st->ops->close(f->st);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	unlink(f->path);
-	rmdir(f->dir);
-	free(f);
+	store_fixture_free(*state);
 	return 0;
 }
 
@@ -89,7 +61,7 @@ static int64_t add_key(struct store *st, char d, const char *owner)
 
 static void default_account_exists(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_account a;
 	char err[256];
 	assert_int_equal(f->st->ops->account->find(f->st, "default", &a, err, sizeof err), 1);
@@ -103,7 +75,7 @@ static void default_account_exists(void **state)
 
 static void add_find_and_name_taken(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_account a;
 	char err[256];
 	int64_t id, id2;
@@ -124,7 +96,7 @@ static void add_find_and_name_taken(void **state)
 
 static void owners_members_and_disable(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store *st = f->st;
 	struct store_account a;
 	char err[256];
@@ -183,7 +155,7 @@ static int64_t count_rows(const char *path, const char *sql)
 }
 
 /* A database from before accounts: the same tables, without the three of accounts. */
-static void make_pre_account_db(struct fixture *f)
+static void make_pre_account_db(struct store_fixture *f)
 {
 	add_agent(f->st, '4', "probe");
 	add_agent(f->st, '5', "anchor");
@@ -201,9 +173,9 @@ static void make_pre_account_db(struct fixture *f)
 
 static void upgrade_moves_everything_to_default(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	make_pre_account_db(f);
-	f->st = open_store(f->path);
+	store_fixture_reopen(f);
 	struct store *st = f->st;
 	struct store_account a;
 	char err[256];
@@ -227,7 +199,7 @@ static void upgrade_moves_everything_to_default(void **state)
 	assert_int_equal(st->ops->account->add(st, "other", "", 5, &acc, err, sizeof err), 0);
 	assert_int_equal(st->ops->account->own_agent(st, 2, acc, err, sizeof err), 0);
 	st->ops->close(st);
-	f->st = open_store(f->path);
+	store_fixture_reopen(f);
 	assert_int_equal(f->st->ops->account->of_agent(f->st, 2, &a, err, sizeof err), 1);
 	assert_int_equal(a.id, acc);
 	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM agents"), 3);
