@@ -212,18 +212,42 @@ static json_t *assemble(struct churn_acc *acc)
 			 "uptime", uptime, "hosts", top_hosts(acc->hosts));
 }
 
-/* 0 if q can make a report, else -1 with err. */
+/* A time put into [0, CHURN_MAX_TIME]. */
+static int64_t clamp(int64_t t)
+{
+	return t < 0 ? 0 : t > CHURN_MAX_TIME ? CHURN_MAX_TIME : t;
+}
+
+/* Clamp the n sessions' times, so no difference or sum of them can overflow. */
+static void clamp_times(struct churn_session *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		s[i].connected = clamp(s[i].connected);
+		s[i].disconnected = clamp(s[i].disconnected);
+	}
+}
+
+/* How many periods the window [from, to) spans (to > from, both >= 0: no overflow). */
+static int64_t periods_of(const struct churn_query *q)
+{
+	int64_t span = q->to - q->from;
+	return span / q->period + (span % q->period != 0);
+}
+
+/* 0 if q can make a report, else -1 with err. Times are bounded so that no
+   sum of a time and abandon_after can overflow. */
 static int query_ok(const struct churn_query *q, char *err, size_t errlen)
 {
-	if (q->to <= q->from || q->period <= 0 || q->abandon_after <= 0) {
-		snprintf(err, errlen, "the window must end after it starts, and period and"
-			 " abandon_after be positive");
+	if (q->from < 0 || q->to <= q->from || q->period <= 0 || q->abandon_after <= 0 ||
+	    q->to > CHURN_MAX_TIME || q->now < 0 || q->now > CHURN_MAX_TIME ||
+	    q->abandon_after > CHURN_MAX_TIME) {
+		snprintf(err, errlen, "the window must end after it starts, within 0 and %lld,"
+			 " and period and abandon_after be positive", (long long)CHURN_MAX_TIME);
 		return -1;
 	}
-	if ((q->to - q->from + q->period - 1) / q->period > CHURN_MAX_PERIODS) {
+	if (periods_of(q) > CHURN_MAX_PERIODS) {
 		snprintf(err, errlen, "%lld periods of %lld s: at most %d a report",
-			 (long long)((q->to - q->from + q->period - 1) / q->period),
-			 (long long)q->period, CHURN_MAX_PERIODS);
+			 (long long)periods_of(q), (long long)q->period, CHURN_MAX_PERIODS);
 		return -1;
 	}
 	return 0;
@@ -236,8 +260,7 @@ json_t *churn_report(const struct churn_agent *agents, size_t nagents,
 {
 	if (query_ok(q, err, errlen) < 0)
 		return NULL;
-	struct churn_acc acc = { .q = q, .nperiods = (size_t)((q->to - q->from + q->period - 1) /
-							       q->period) };
+	struct churn_acc acc = { .q = q, .nperiods = (size_t)periods_of(q) };
 	struct churn_session *s = malloc((nsessions ? nsessions : 1) * sizeof *s);
 	struct churn_agent *a = malloc((nagents ? nagents : 1) * sizeof *a);
 	acc.counts = calloc(acc.nperiods, sizeof *acc.counts);
@@ -250,6 +273,7 @@ json_t *churn_report(const struct churn_agent *agents, size_t nagents,
 			memcpy(s, sessions, nsessions * sizeof *s);
 		if (nagents)
 			memcpy(a, agents, nagents * sizeof *a);
+		clamp_times(s, nsessions);
 		qsort(s, nsessions, sizeof *s, by_agent_then_start);
 		qsort(a, nagents, sizeof *a, by_id);
 		for (size_t i = 0, j; i < nsessions; i = j) {

@@ -41,6 +41,8 @@ struct churn_query {
 #define CHURN_HOSTS 10
 /* Periods in one report, at most (a bound on its size). */
 #define CHURN_MAX_PERIODS 1000
+/* Times (and abandon_after) beyond this are refused: about 35,000 years. */
+#define CHURN_MAX_TIME (1LL << 40)
 
 /*
  * The report as a new JSON object {from, to, period, abandon_after,

@@ -139,6 +139,10 @@ static void bad_windows_are_refused(void **state)
 	q.period = 0;
 	assert_null(churn_report(agents, 3, sessions, 6, &q, err, sizeof err));
 	q = query;
+	q.to = CHURN_MAX_TIME + 1;   /* the admin socket takes any non-negative integer */
+	q.period = CHURN_MAX_TIME;
+	assert_null(churn_report(agents, 3, sessions, 6, &q, err, sizeof err));
+	q = query;
 	q.period = 1;
 	q.to = CHURN_MAX_PERIODS + 1;
 	assert_null(churn_report(agents, 3, sessions, 6, &q, err, sizeof err));
