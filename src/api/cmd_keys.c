@@ -26,13 +26,21 @@ static void usage(FILE *out)
 		"       vantage keys list\n"
 		"       vantage keys revoke ID\n"
 		"  --dir DIR    the controller's state directory (default " DEFAULT_DIR ")\n"
-		"  --db PATH    or its database\n");
+		"  --db PATH    or its database (a postgresql:// URL: the PostgreSQL store)\n");
 }
 
 /* The account a new key joins (name or id): 0 and *a, or -1 after a message. */
 static int key_account(struct store *st, const char *name, struct store_account *a)
 {
 	char err[256];
+	if (!st->ops->account) {   /* a store without accounts (PostgreSQL, for now) */
+		memset(a, 0, sizeof *a);
+		if (strcmp(name, STORE_ACCOUNT_DEFAULT_NAME) == 0)
+			return 0;
+		fprintf(stderr, "vantage keys: --account: this store has no accounts (only the"
+			" SQLite store has them yet)\n");
+		return -1;
+	}
 	int found = st->ops->account->find(st, name, a, err, sizeof err);
 	if (found == 0)
 		snprintf(err, sizeof err, "no account '%.80s' (vantage accounts list)", name);
@@ -51,7 +59,7 @@ static int key_store(struct store *st, const char *hash, const char *owner, int 
 	if (st->ops->txn(st, "begin", err, errlen) < 0)
 		return -1;
 	if (st->ops->api->key_add(st, hash, owner, rate, time(NULL), id, err, errlen) < 0 ||
-	    st->ops->account->own_key(st, *id, account, err, errlen) < 0 ||
+	    (account && st->ops->account->own_key(st, *id, account, err, errlen) < 0) ||
 	    st->ops->txn(st, "commit", err, errlen) < 0) {
 		st->ops->txn(st, "rollback", NULL, 0);
 		return -1;
@@ -81,7 +89,7 @@ static int keys_add(struct store *st, const char *owner, int rate, const char *a
 		return 1;
 	}
 	printf("key %lld for %s of account %s (%d requests/minute):\n%s\n", (long long)id, owner,
-	       a.name, rate, key);
+	       a.id ? a.name : "-", rate, key);
 	return 0;
 }
 
@@ -100,7 +108,7 @@ static int keys_list(struct store *st)
 	json_array_foreach(l, i, k) {
 		struct store_account a;
 		int64_t id = json_integer_value(json_object_get(k, "id"));
-		if (st->ops->account->of_key(st, id, &a, err, sizeof err) != 1)
+		if (!st->ops->account || st->ops->account->of_key(st, id, &a, err, sizeof err) != 1)
 			snprintf(a.name, sizeof a.name, "-");
 		printf("%-5lld %-8lld %-8s %-16s %s\n", (long long)id,
 		       (long long)json_integer_value(json_object_get(k, "rate")),
@@ -168,7 +176,7 @@ int cmd_keys(int argc, char **argv)
 	if (optind >= argc)
 		return usage(stderr), 2;
 	snprintf(path, sizeof path, db ? "%s" : "%s/controller.db", db ? db : dir);
-	struct store *st = store_sqlite_open(path, err, sizeof err);
+	struct store *st = store_open(path, err, sizeof err);
 	if (!st) {
 		fprintf(stderr, "vantage keys: %s\n", err);
 		return 1;

@@ -15,11 +15,21 @@
 #include <string.h>
 #include <time.h>
 
+/* The error of a store without accounts (the PostgreSQL one, for now); -1. */
+static int no_accounts(char *err, size_t errlen)
+{
+	snprintf(err, errlen, "this controller's store has no accounts (only the SQLite store"
+		 " has them yet)");
+	return -1;
+}
+
 /* The account named by the request's field name (default dflt): 0 and *a, or -1 with err. */
 static int account_named(struct controller *c, const json_t *req, const char *name,
 			 const char *dflt, struct store_account *a, char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(req, name);
+	if (!c->store->ops->account)
+		return no_accounts(err, errlen);
 	if (v && !json_is_string(v)) {
 		snprintf(err, errlen, "'%s' must be a string", name);
 		return -1;
@@ -40,6 +50,9 @@ int account_for_new_agent(struct controller *c, const json_t *req, int64_t *acco
 			  char *err, size_t errlen)
 {
 	struct store_account a;
+	*account_id = 0;
+	if (!c->store->ops->account)
+		return json_object_get(req, "account") ? no_accounts(err, errlen) : 0;
 	if (account_named(c, req, "account", STORE_ACCOUNT_DEFAULT_NAME, &a, err, errlen) < 0)
 		return -1;
 	if (a.disabled) {
@@ -54,6 +67,8 @@ int account_for_new_agent(struct controller *c, const json_t *req, int64_t *acco
 int account_admits(struct controller *c, int64_t agent_id, char *why, size_t len)
 {
 	struct store_account a;
+	if (!c->store->ops->account)
+		return 1;
 	int found = c->store->ops->account->of_agent(c->store, agent_id, &a, why, len);
 	if (found < 0)
 		return -1;
@@ -75,6 +90,10 @@ json_t *accounts_add(struct controller *c, const json_t *req, char *err, size_t 
 	const char *name = json_string_value(json_object_get(req, "name"));
 	const json_t *note = json_object_get(req, "note");
 	int64_t id;
+	if (!c->store->ops->account) {
+		no_accounts(err, errlen);
+		return NULL;
+	}
 	if (!name) {
 		snprintf(err, errlen, "'name' is missing or not a string");
 		return NULL;
@@ -96,6 +115,10 @@ json_t *accounts_list(struct controller *c, const json_t *req, char *err, size_t
 {
 	(void)req;
 	json_t *l = NULL;
+	if (!c->store->ops->account) {
+		no_accounts(err, errlen);
+		return NULL;
+	}
 	return c->store->ops->account->list(c->store, &l, err, errlen) < 0 ? NULL : l;
 }
 
@@ -132,6 +155,8 @@ static int close_agents_of(struct controller *c, int64_t id)
 	struct store_account a;
 	char err[256];
 	int n = 0;
+	if (!c->store->ops->account)
+		return 0;
 	for (s = TAILQ_FIRST(&c->sessions); s; s = next) {
 		next = TAILQ_NEXT(s, link);
 		if (s->admitted && c->store->ops->account->of_agent(c->store, s->agent.id, &a, err,
@@ -164,6 +189,8 @@ void account_label(struct controller *c, json_t *row)
 	struct store_account a;
 	char err[256];
 	int64_t id = json_integer_value(json_object_get(row, "id"));
+	if (!c->store->ops->account)
+		return;
 	int found = c->store->ops->account->of_agent(c->store, id, &a, err, sizeof err);
 	json_object_set_new(row, "account", found == 1 ? json_string(a.name) : json_null());
 	if (found == 1 && a.disabled)

@@ -90,7 +90,7 @@ static json_t *agents_add_many(struct controller *c, const json_t *req, const js
 		struct store_agent a;
 		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
 		    st->ops->agent_add(st, &a, err, errlen) < 0 ||
-		    st->ops->account->own_agent(st, a.id, account, err, errlen) < 0) {
+		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0)) {
 			st->ops->txn(st, "rollback", NULL, 0);
 			json_decref(ids);
 			return NULL;
@@ -121,7 +121,7 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 		return NULL;
 	if (st->ops->agent_add(st, &a, err, errlen) < 0 ||
 	    api_attrs_store(st, a.id, req, err, errlen) < 0 ||
-	    st->ops->account->own_agent(st, a.id, account, err, errlen) < 0 ||
+	    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0) ||
 	    st->ops->txn(st, "commit", err, errlen) < 0) {
 		st->ops->txn(st, "rollback", NULL, 0);
 		return NULL;

@@ -60,6 +60,11 @@ json_t *archive_snapshot(struct store *st, int64_t now, int64_t abandon_after,
 	struct store_page p = { .limit = PAGE };
 	int64_t count = 0;
 	size_t i;
+	if (!st->ops->uptime) {
+		json_decref(probes);
+		snprintf(err, errlen, "this store keeps no agent states (only the SQLite store does yet)");
+		return NULL;
+	}
 	do {
 		if (st->ops->api->probe_page(st, &p, now, &rows, &count, err, errlen) < 0) {
 			json_decref(probes);

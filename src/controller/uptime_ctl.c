@@ -14,6 +14,8 @@
 /* See controller_int.h. */
 int uptime_close_stale(struct controller *c, char *err, size_t errlen)
 {
+	if (!c->store->ops->uptime)
+		return 0;   /* a store without it (PostgreSQL, for now) */
 	int n = c->store->ops->uptime->close_stale(c->store, "controller stopped without closing"
 						   " the session (ended at the agent's last status)",
 						   err, errlen);
@@ -29,7 +31,8 @@ void uptime_label(struct controller *c, json_t *row)
 	struct uptime u;
 	char err[256];
 	int64_t id = json_integer_value(json_object_get(row, "id"));
-	if (c->store->ops->uptime->facts(c->store, id, &f, err, sizeof err) < 0) {
+	if (!c->store->ops->uptime ||
+	    c->store->ops->uptime->facts(c->store, id, &f, err, sizeof err) < 0) {
 		json_object_set_new(row, "state", json_null());
 		return;
 	}

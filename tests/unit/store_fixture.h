@@ -1,55 +1,73 @@
 /*
- * store_fixture: a SQLite store in a fresh temporary folder, for the unit
- * tests of what lives on the store (accounts, uptime, the archive); the
- * folder and everything in it is removed after.
+ * store_fixture: the store the store tests run against. Without
+ * VANTAGE_TEST_PG they use a fresh SQLite file; with it (set by
+ * tests/pg/pgtmp, a throwaway PostgreSQL cluster) each test gets a fresh
+ * database of that cluster, created by its setup and dropped by its
+ * teardown, so the same tests check both engines behind the one interface.
  */
 #ifndef VANTAGE_TESTS_STORE_FIXTURE_H
 #define VANTAGE_TESTS_STORE_FIXTURE_H
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
-struct store_fixture {
-	char dir[64];
-	char path[128];     /* the database: DIR/db */
-	struct store *st;   /* open on path (NULL while a test has it closed) */
-};
-
-/* A new fixture under /tmp/NAME-XXXXXX with the store open; fails the test if it cannot. */
-static inline struct store_fixture *store_fixture_new(const char *name)
+/* Is this run against PostgreSQL? */
+static inline int fixture_pg(void)
 {
-	struct store_fixture *f = calloc(1, sizeof *f);
-	char err[256] = "";
-	snprintf(f->dir, sizeof f->dir, "/tmp/%s-XXXXXX", name);
-	if (!mkdtemp(f->dir))
-		fail_msg("mkdtemp %s failed", f->dir);
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
-		fail_msg("open: %s", err);
-	return f;
+	const char *pg = getenv("VANTAGE_TEST_PG");
+	return pg && *pg;
 }
 
-/* Open the store at f->path again (after a test closed it); fails the test if it cannot. */
-static inline void store_fixture_reopen(struct store_fixture *f)
+/* Run one statement on the cluster's maintenance database; 0 or -1 (printed). */
+static inline int fixture_pg_admin(const char *sql)
 {
-	char err[256] = "";
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
-		fail_msg("reopen: %s", err);
+	PGconn *c = PQconnectdb(getenv("VANTAGE_TEST_PG"));
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "store_fixture: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
 }
 
-/* Close the store (if open), remove the folder, free f. */
-static inline void store_fixture_free(struct store_fixture *f)
+/*
+ * Make a fresh store spec in spec (size len): a new PostgreSQL database, or
+ * the SQLite file path given. 0 or -1.
+ */
+static inline int fixture_store_new(const char *sqlite_path, char *spec, size_t len)
 {
-	char cmd[128];
-	if (f->st)
-		f->st->ops->close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fail_msg("%s failed", cmd);
-	free(f);
+	static unsigned n;
+	if (!fixture_pg()) {
+		snprintf(spec, len, "%s", sqlite_path);
+		return 0;
+	}
+	char name[64], sql[128];
+	snprintf(name, sizeof name, "t_%d_%u", (int)getpid(), n++);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	if (fixture_pg_admin(sql) < 0)
+		return -1;
+	/* The URI of the cluster with its database path replaced. */
+	const char *uri = getenv("VANTAGE_TEST_PG"), *q = strchr(uri, '?');
+	snprintf(spec, len, "postgresql://vantage@/%s%s", name, q ? q : "");
+	return 0;
+}
+
+/* Drop the database of spec (PostgreSQL); nothing for SQLite. */
+static inline void fixture_store_drop(const char *spec)
+{
+	if (!store_spec_is_pg(spec))
+		return;
+	const char *name = strchr(spec + strlen("postgresql://"), '/');
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
+		 (int)strcspn(name + 1, "?"), name + 1);
+	fixture_pg_admin(sql);
 }
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "controller/archive.h"
 #include "store/store.h"
-#include "store_fixture.h"
+#include "store_tmp.h"
 
 
 /* A store with two agents: 1 a probe never connected, 2 an anchor connected since day 100. */

@@ -17,7 +17,7 @@
 #include "controller/uptime.h"
 #include "store/store.h"
 #include "store/store_uptime.h"
-#include "store_fixture.h"
+#include "store_tmp.h"
 
 static void never_connected(void **state)
 {

@@ -20,7 +20,7 @@
 #include "store/store.h"
 #include "store/store_account.h"
 #include "store/store_api.h"
-#include "store_fixture.h"
+#include "store_tmp.h"
 
 
 static int setup(void **state)
