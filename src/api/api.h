@@ -54,6 +54,8 @@ struct api_opts {
 	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */
 	int key_max_running;      /* measurements one key may run at once (api_caps.c) */
 	int key_max_probes;       /* probes in one measurement */
+	int abandon_after;        /* seconds disconnected before a probe is Abandoned
+				     (0: 30 days, src/controller/uptime.h) */
 };
 
 /*

@@ -7,6 +7,7 @@
  */
 #include "api/api_int.h"
 #include "api/api_cidr.h"
+#include "controller/uptime.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,16 +68,25 @@ static json_t *tags_json(const char *tags)
 	return arr;
 }
 
-/* The status object: Connected (1), Disconnected (2) or Never Connected (0). */
+/* The status object: Never Connected (0), Connected (1), Disconnected (2) or
+   Abandoned (3), as src/controller/uptime.h derives them. */
 static json_t *status_json(const struct api *a, const json_t *row)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
-	int ever = json_is_integer(json_object_get(row, "first_connected"));
 	int conn = a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) : 0;
-	int sid = conn ? 1 : ever ? 2 : 0;
-	static const char *const names[] = { "Never Connected", "Connected", "Disconnected" };
-	return json_pack("{s:i,s:s,s:O}", "id", sid, "name", names[sid], "since",
-			 json_object_get(row, "status_since"));
+	const json_t *since = json_object_get(row, "status_since");
+	struct store_uptime_facts f = {
+		.first_connected = json_integer_value(json_object_get(row, "first_connected")),
+		.last_connected = json_integer_value(json_object_get(row, "last_connected")),
+		.last_disconnected = conn ? 0 : json_integer_value(since),
+		.connected = conn,
+	};
+	struct uptime u;
+	uptime_of(&f, api_now(), a->opts.abandon_after, &u);
+	return json_pack("{s:i,s:s,s:o}", "id", (int)u.state, "name", uptime_state_name(u.state),
+			 "since", u.state == UPTIME_NEVER || u.state == UPTIME_CONNECTED ?
+			 (since ? json_incref((json_t *)since) : json_null()) :
+			 json_integer(u.status_since));
 }
 
 /* See api_int.h. */

@@ -6,6 +6,7 @@
  * handed to its endpoint.
  */
 #include "api/api_int.h"
+#include "api/api_account.h"
 
 #include <arpa/inet.h>
 #include <event2/bufferevent_ssl.h>
@@ -72,6 +73,8 @@ static int authenticate(struct api_call *c)
 			api_error(c, 403, "The provided API key is not valid");
 			return -1;
 		}
+		if (!api_account_key_ok(c))
+			return -1;
 		rate = c->key.rate;
 	}
 	int wait = api_rate_take(&c->api->rate, c->key.id, rate, mono());

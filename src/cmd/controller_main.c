@@ -198,6 +198,7 @@ static int run(const struct ctl_config *cfg)
 		.timing_max_bytes = cfg->timing_max_bytes,
 		.timing_max_per_day = cfg->timing_max_per_day,
 		.disk_floor_mb = cfg->disk_floor_mb,
+		.abandon_after = cfg->abandon_after,
 	};
 	mkdir(cfg->dir, 0700);
 	signal(SIGPIPE, SIG_IGN);

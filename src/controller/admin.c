@@ -10,6 +10,7 @@
 
 #include "api/api_attrs.h"
 #include "policy/targets.h"
+#include "store/store_account.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -79,14 +80,17 @@ static json_t *agents_add_many(struct controller *c, const json_t *req, const js
 	json_t *ids = json_array();
 	size_t i;
 	json_t *v;
-	if (st->ops->txn(st, "begin", err, errlen) < 0) {
+	int64_t account;
+	if (account_for_new_agent(c, req, &account, err, errlen) < 0 ||
+	    st->ops->txn(st, "begin", err, errlen) < 0) {
 		json_decref(ids);
 		return NULL;
 	}
 	json_array_foreach(fps, i, v) {
 		struct store_agent a;
 		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
-		    st->ops->agent_add(st, &a, err, errlen) < 0) {
+		    st->ops->agent_add(st, &a, err, errlen) < 0 ||
+		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0)) {
 			st->ops->txn(st, "rollback", NULL, 0);
 			json_decref(ids);
 			return NULL;
@@ -108,11 +112,20 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 	if (json_is_array(fps))
 		return agents_add_many(c, req, fps, err, errlen);
 	struct store_agent a;
+	struct store *st = c->store;
+	int64_t account;
 	if (agent_from_req(req, want_str(req, "fp", err, errlen), &a, err, errlen) < 0 ||
 	    api_attrs_check(req, err, errlen) < 0 ||
-	    c->store->ops->agent_add(c->store, &a, err, errlen) < 0 ||
-	    api_attrs_store(c->store, a.id, req, err, errlen) < 0)
+	    account_for_new_agent(c, req, &account, err, errlen) < 0 ||
+	    st->ops->txn(st, "begin", err, errlen) < 0)
 		return NULL;
+	if (st->ops->agent_add(st, &a, err, errlen) < 0 ||
+	    api_attrs_store(st, a.id, req, err, errlen) < 0 ||
+	    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0) ||
+	    st->ops->txn(st, "commit", err, errlen) < 0) {
+		st->ops->txn(st, "rollback", NULL, 0);
+		return NULL;
+	}
 	ctl_log(c, "agent %lld registered (key %s, %s, %s)%s", (long long)a.id, a.fp, a.org,
 		a.role, a.approved ? ", approved" : "");
 	return json_pack("{s:I}", "id", (json_int_t)a.id);
@@ -161,8 +174,15 @@ static json_t *agents_remove(struct controller *c, const json_t *req, char *err,
 static json_t *agents_list(struct controller *c, const json_t *req, char *err, size_t errlen)
 {
 	(void)req;
-	json_t *l = NULL;
-	return c->store->ops->agent_list(c->store, &l, err, errlen) < 0 ? NULL : l;
+	json_t *l = NULL, *row;
+	size_t i;
+	if (c->store->ops->agent_list(c->store, &l, err, errlen) < 0)
+		return NULL;
+	json_array_foreach(l, i, row) {
+		account_label(c, row);
+		uptime_label(c, row);
+	}
+	return l;
 }
 
 /* Read a non-negative integer field (0 when absent) into *out. */
@@ -374,6 +394,8 @@ static json_t *agents_show(struct controller *c, const json_t *req, char *err, s
 	json_object_set(row, "timing", newest ? newest : json_null());
 	json_decref(timing);
 	noprobe_agent_state(c, row);
+	account_label(c, row);
+	uptime_label(c, row);
 	return row;
 }
 
@@ -388,6 +410,9 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "prefixes.load", prefixes_load }, { "prefixes.list", prefixes_list },
 	{ "team.create", team_create }, { "team.list", team_list },
 	{ "team.status", team_status }, { "team.stop", team_stop },
+	{ "accounts.add", accounts_add }, { "accounts.list", accounts_list },
+	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
+	{ "report.churn", report_churn }, { "archive.write", archive_write },
 };
 
 /* Run one request line; returns the response object. */

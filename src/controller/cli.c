@@ -40,18 +40,19 @@ const char *cli_admin_path(const char *given)
 	return env && *env ? env : DEFAULT_ADMIN;
 }
 
-/* Send req (consumed) and print the data as JSON or through show; returns an exit status. */
-static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data))
+/* See cli.h. */
+int cli_ask(const char *prog, const char *admin, int json, json_t *req,
+	    void (*show)(const json_t *data))
 {
 	json_t *data = NULL;
 	char err[512];
-	int rc = cli_request(cli_admin_path(c->admin), req, &data, err, sizeof err);
+	int rc = cli_request(cli_admin_path(admin), req, &data, err, sizeof err);
 	json_decref(req);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", c->prog, err);
+		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
 	}
-	if (c->json || !show) {
+	if (json || !show) {
 		char *t = json_dumps(data, JSON_INDENT(2));
 		if (t)
 			puts(t);
@@ -61,6 +62,12 @@ static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data
 	}
 	json_decref(data);
 	return 0;
+}
+
+/* Send req (consumed) for the command c; an exit status. */
+static int run(const struct cli *c, json_t *req, void (*show)(const json_t *data))
+{
+	return cli_ask(c->prog, c->admin, c->json, req, show);
 }
 
 /* A value of an object as text ("-" when null). */
@@ -82,14 +89,15 @@ static void show_agents(const json_t *data)
 	size_t i;
 	json_t *a;
 	char b1[32], b2[32];
-	printf("%-4s %-16s %-7s %-9s %-10s %-12s %s\n", "id", "key", "role", "approved",
-	       "connected", "org", "tags");
+	printf("%-4s %-16s %-7s %-9s %-10s %-12s %-12s %s\n", "id", "key", "role", "approved",
+	       "connected", "account", "org", "tags");
 	json_array_foreach(data, i, a) {
-		printf("%-4s %.16s %-7s %-9s %-10s %-12s %s\n", text(a, "id", b1, sizeof b1),
+		printf("%-4s %.16s %-7s %-9s %-10s %-12s %-12s %s\n", text(a, "id", b1, sizeof b1),
 		       text(a, "fp", b2, sizeof b2), text(a, "role", b2, sizeof b2),
 		       json_integer_value(json_object_get(a, "approved")) ? "yes" : "no",
 		       json_integer_value(json_object_get(a, "connected")) ? "yes" : "no",
-		       text(a, "org", b2, sizeof b2), text(a, "tags", b2, sizeof b2));
+		       text(a, "account", b2, sizeof b2), text(a, "org", b2, sizeof b2),
+		       text(a, "tags", b2, sizeof b2));
 	}
 }
 
@@ -169,6 +177,8 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 		json_object_set_new(req, "tags", json_string(arg));
 	else if (ch == 'y')
 		json_object_set_new(req, "approve", json_true());
+	else if (ch == 'C')
+		json_object_set_new(req, "account", json_string(arg));
 	else if (ch >= API_ATTR_FIRST && ch <= API_ATTR_LAST)
 		return attr_option(ch, arg, req);
 	else
@@ -179,7 +189,7 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 static void agents_usage(void)
 {
 	fprintf(stderr, "usage: vantage agents add FINGERPRINT [--org ORG] [--role probe|anchor]"
-		" [--tags a,b] [--approve]\n"
+		" [--tags a,b] [--approve] [--account NAME]\n"
 		"         " API_ATTRS_USAGE "\n"
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
@@ -240,10 +250,18 @@ static void print_kind(const json_t *reach, const char *kind)
 /* Print one agent: its registration, reach check and newest timing flags. */
 static void show_agent(const json_t *a)
 {
-	char b[32];
+	char b[32], b2[32], b3[32];
 	const json_t *reach = json_object_get(a, "reach"), *t = json_object_get(a, "timing");
 	printf("agent %s  %s  %s  org %s\n", text(a, "id", b, sizeof b), text(a, "role", b, sizeof b),
 	       text(a, "fp", b, sizeof b), text(a, "org", b, sizeof b));
+	printf("account %s%s\n", text(a, "account", b, sizeof b),
+	       json_is_true(json_object_get(a, "account_disabled")) ? " (disabled)" : "");
+	if (json_is_string(json_object_get(a, "state")))
+		printf("state %s since %s; first connected %s, last connected %s; %lld s connected"
+		       " in all\n", json_string_value(json_object_get(a, "state")),
+		       text(a, "status_since", b, sizeof b), text(a, "first_connected", b2, sizeof b2),
+		       text(a, "last_connected", b3, sizeof b3),
+		       (long long)json_integer_value(json_object_get(a, "total_connected")));
 	if (json_integer_value(json_object_get(a, "results_refused")))
 		printf("results refused: %lld (see the controller's log for why)\n",
 		       (long long)json_integer_value(json_object_get(a, "results_refused")));
@@ -294,7 +312,8 @@ int cmd_agents(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", 1, NULL, 'o' }, { "role", 1, NULL, 'r' }, { "tags", 1, NULL, 't' },
-		{ "approve", 0, NULL, 'y' }, API_ATTRS_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "approve", 0, NULL, 'y' }, { "account", 1, NULL, 'C' }, API_ATTRS_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage agents" };
 	if (argc < 2) {

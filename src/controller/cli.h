@@ -31,6 +31,11 @@ struct result_sink;
 
 /* Write one RIPE Atlas result object to a warts sink; 0 or -1 with err (cli.c). */
 int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errlen);
+/* `vantage accounts add NAME [--note T] | list | show A | disable A` (cli_accounts.c). */
+int cmd_accounts(int argc, char **argv);
+
+/* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
+int cmd_report(int argc, char **argv);
 
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
@@ -38,6 +43,14 @@ int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errl
  * with the controller's error or the connection problem in err.
  */
 int cli_request(const char *path, json_t *req, json_t **data, char *err, size_t errlen);
+
+/*
+ * Send req (consumed) to the admin socket (cli_admin_path(admin)) and print
+ * the answer's data as JSON (json set, or show NULL) or through show; a
+ * failure is printed as "prog: reason". Returns an exit status.
+ */
+int cli_ask(const char *prog, const char *admin, int json, json_t *req,
+	    void (*show)(const json_t *data));
 
 /* The admin socket path: given if not NULL, else $VANTAGE_ADMIN, else the default. */
 const char *cli_admin_path(const char *given);

@@ -95,6 +95,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	session_tick(arg);
 	team_tick(arg);
+	archive_tick(arg);
 }
 
 /* Start listening for agents and the timers. */
@@ -148,7 +149,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->preauth);
 	int created = 0;
 	if (!(c->store = store_open(opts->store ? opts->store : opts->db_path, err, errlen)) ||
-	    noprobe_reload(c, err, errlen) < 0 ||
+	    noprobe_reload(c, err, errlen) < 0 || uptime_close_stale(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||

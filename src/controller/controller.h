@@ -50,6 +50,8 @@ struct controller_opts {
 	int timing_max_per_day;     /* timing reports stored a day (1440) */
 	int disk_floor_mb;          /* free MiB below which new data is refused
 				       (default: 5% of the disk, at most 256 MiB) */
+	int abandon_after;          /* seconds disconnected before an agent is
+				       abandoned (0: 30 days, uptime.h) */
 };
 
 /*

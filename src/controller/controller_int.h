@@ -100,6 +100,7 @@ struct controller {
 	size_t naway, away_cap;
 	struct team_targets *team_targets;  /* each team's cycle, expanded (team_handout.c) */
 	size_t nteam_targets;
+	int64_t archived_day;       /* UTC day (Unix days) of the last daily archive (archive_ctl.c) */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -300,5 +301,39 @@ void team_targets_free(struct controller *c);
 
 /* How long (s) the agent has been seen without a session; 0 while it has one. */
 int64_t team_away(struct controller *c, int64_t agent_id, int64_t mono);
+/* The admin socket's accounts.add, accounts.list, accounts.show and
+   accounts.disable commands (accounts_ctl.c). */
+json_t *accounts_add(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_show(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *accounts_disable(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The account an agent registered by req joins: its "account" (name or id),
+   else the default one; an unknown or disabled account is an error. 0 or -1. */
+int account_for_new_agent(struct controller *c, const json_t *req, int64_t *account_id,
+			  char *err, size_t errlen);
+
+/* May the agent be let in as far as its account goes? 1 yes; 0 no, with why;
+   -1 on a storage error (in why). */
+int account_admits(struct controller *c, int64_t agent_id, char *why, size_t len);
+
+/* Set "account" (its name, null if none) on an agent's row (keyed by "id"),
+   and "account_disabled": true when that account is disabled. */
+void account_label(struct controller *c, json_t *row);
+
+/* Close the sessions a previous run left open (uptime_ctl.c); 0 or -1 with err. */
+int uptime_close_stale(struct controller *c, char *err, size_t errlen);
+
+/* Set "state", "state_id", "status_since", "first_connected", "last_connected"
+   and "total_connected" on an agent's row (keyed by "id"). */
+void uptime_label(struct controller *c, json_t *row);
+
+/* The admin socket's report.churn {from, to, period} (churn_ctl.c). */
+json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The daily archive (archive_ctl.c): written at the first tick of a UTC day;
+   the admin socket's archive.write rewrites today's → {path}. */
+void archive_tick(struct controller *c);
+json_t *archive_write(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 #endif

@@ -70,6 +70,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "run as root all the same (refused otherwise)" },
 	{ "store", CTL_STR, F(store), 0, 0, "", "URL",
 	  "PostgreSQL store (postgresql://USER@HOST/DB?...) instead of SQLite at db" },
+	{ "abandon_after", CTL_INT, F(abandon_after), 1, 3650 * 86400, "2592000", "SECONDS",
+	  "a disconnected agent counts as abandoned after this long (30 days)" },
 };
 
 /* See ctl_config.h. */

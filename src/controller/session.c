@@ -71,6 +71,12 @@ static void on_connected(struct conn *cn, void *arg)
 		snprintf(why, sizeof why, "agent %lld (key %s) is not approved",
 			 (long long)s->agent.id, s->fp);
 		refuse(s, why);
+	} else {
+		int ok = account_admits(c, s->agent.id, why, sizeof why);
+		if (ok < 0)
+			conn_close(cn, "controller storage error", why);
+		else if (ok == 0)
+			refuse(s, why);
 	}
 }
 

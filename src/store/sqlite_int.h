@@ -126,6 +126,15 @@ int sq_prefixes_schema(struct store_sqlite *s, char *err, size_t errlen);
 struct store_team_ops;
 extern const struct store_team_ops sq_team_ops;
 int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen);
+/* Accounts and who owns each agent and key (sqlite_account.c); the schema
+   also moves agents and keys from before accounts into the default account. */
+struct store_account_ops;
+extern const struct store_account_ops sq_account_ops;
+int sq_account_schema(struct store_sqlite *s, char *err, size_t errlen);
+
+/* Connection facts for agent states, stale sessions closed (sqlite_uptime.c). */
+struct store_uptime_ops;
+extern const struct store_uptime_ops sq_uptime_ops;
 
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,

@@ -24,6 +24,8 @@ struct store_team_ops;
 /* Team probing keeps its prefix tables, teams and chunks in the store; the
  * PostgreSQL store has none of them yet (its ops tables leave them NULL). */
 #define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
+struct store_account_ops;
+struct store_uptime_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -172,6 +174,10 @@ struct store_ops {
 	const struct store_prefix_ops *prefixes;
 	/* Teams, their cycles and chunks (store_team.h). */
 	const struct store_team_ops *team;
+	/* Accounts: who owns which keys and agents (store_account.h). */
+	const struct store_account_ops *account;
+	/* Connection facts for agent states (store_uptime.h). */
+	const struct store_uptime_ops *uptime;
 };
 
 struct store {

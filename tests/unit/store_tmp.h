@@ -1,0 +1,55 @@
+/*
+ * store_tmp: a SQLite store in a fresh temporary folder, for the unit tests
+ * of what only the SQLite store has yet (accounts, uptime, the daily agent
+ * archive); the folder and everything in it is removed after.
+ */
+#ifndef VANTAGE_TESTS_STORE_TMP_H
+#define VANTAGE_TESTS_STORE_TMP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+struct store_fixture {
+	char dir[64];
+	char path[128];     /* the database: DIR/db */
+	struct store *st;   /* open on path (NULL while a test has it closed) */
+};
+
+/* A new fixture under /tmp/NAME-XXXXXX with the store open; fails the test if it cannot. */
+static inline struct store_fixture *store_fixture_new(const char *name)
+{
+	struct store_fixture *f = calloc(1, sizeof *f);
+	char err[256] = "";
+	snprintf(f->dir, sizeof f->dir, "/tmp/%s-XXXXXX", name);
+	if (!mkdtemp(f->dir))
+		fail_msg("mkdtemp %s failed", f->dir);
+	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
+	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+		fail_msg("open: %s", err);
+	return f;
+}
+
+/* Open the store at f->path again (after a test closed it); fails the test if it cannot. */
+static inline void store_fixture_reopen(struct store_fixture *f)
+{
+	char err[256] = "";
+	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+		fail_msg("reopen: %s", err);
+}
+
+/* Close the store (if open), remove the folder, free f. */
+static inline void store_fixture_free(struct store_fixture *f)
+{
+	char cmd[128];
+	if (f->st)
+		f->st->ops->close(f->st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+	free(f);
+}
+
+#endif
