@@ -168,6 +168,9 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 void eng_defer_reads(struct engine *e, bool defer);
 void eng_read_all(struct engine *e);
 
+/* Read every receiving socket until nothing waits (before timeouts run). */
+void eng_read_drained(struct engine *e);
+
 /*
  * If p's deadline is at or before now (monotonic ns) and its timer has not
  * run yet, time it out now, as the timer would (the owner's timeout callback

@@ -198,6 +198,17 @@ void eng_read_all(struct engine *e)
 			eng_read_cb(e->socks[i].rs.fd, EV_READ, &e->socks[i]);
 }
 
+/* See engine_int.h. */
+void eng_read_drained(struct engine *e)
+{
+	uint64_t before;
+	int rounds = 0; /* bounded: a flood must not hold the loop */
+	do {
+		before = e->stats.received;
+		eng_read_all(e);
+	} while (e->stats.received - before >= READ_BATCH && ++rounds < 64);
+}
+
 /* A socket is readable (data or error queue). */
 void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 {

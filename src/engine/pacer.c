@@ -54,6 +54,26 @@ static void refill(struct pacer *p, uint64_t now_ns)
 	}
 }
 
+/* Savings of a quiet time: a turn's worth is kept, and what is owed. */
+static void drop_savings(struct pacer *p)
+{
+	uint64_t keep = (uint64_t)p->turn_max * 1000;
+	if (keep < p->owed_milli)
+		keep = p->owed_milli;
+	if (p->tokens_milli > keep)
+		p->tokens_milli = keep;
+}
+
+/* See pacer.h. */
+void pacer_ready(struct pacer *p, uint64_t now_ns)
+{
+	if (p->pps == 0 || p->behind)
+		return;
+	refill(p, now_ns);
+	drop_savings(p);
+	p->behind = true;
+}
+
 /* Take up to want tokens: what has come since the last turn. */
 uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 {
@@ -67,9 +87,8 @@ uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 	/* tokens saved up while nothing was waiting are no debt: a turn's worth
 	   is kept, and what the last turn left over (owed); those of a turn that
 	   came late are sent now */
-	uint64_t keep = (uint64_t)p->turn_max * 1000;
-	if (!p->behind && p->tokens_milli > keep)
-		p->tokens_milli = keep > p->owed_milli ? keep : p->owed_milli;
+	if (!p->behind)
+		drop_savings(p);
 	uint64_t have = p->tokens_milli / 1000;
 	uint32_t n = have < want ? (uint32_t)have : want;
 	p->tokens_milli -= (uint64_t)n * 1000;

@@ -46,6 +46,15 @@ struct pacer {
 /* Set up a pacer for pps starting at now_ns (bucket starts with one token). */
 void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns);
 
+/*
+ * Probes are ready again at now_ns after none were (the engine's queue went
+ * from empty to not): the tokens saved up until now are dropped to a turn's
+ * worth (and what is owed), and from now on the pacer is behind, so the
+ * tokens that come while these probes wait for a late turn are theirs, or
+ * counted lost when the bucket overflows, never dropped as savings.
+ */
+void pacer_ready(struct pacer *p, uint64_t now_ns);
+
 /* How many probes may go now, in one turn (refills first); at most `want`. */
 uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want);
 

@@ -97,6 +97,16 @@ static void test_turns(void **state)
 	assert_int_equal(pacer_take(&p, 16000000, 3), 3);
 	assert_int_equal(pacer_take(&p, 46000000, 100), 1);
 	assert_int_equal(p.lost_milli, 0);
+	/* the queue drained at 10 ms and refilled at 11 ms (ready: the token
+	   of that quiet millisecond is a turn's worth, kept); the turn comes
+	   30 ms later: the bucket's 20 go, the other 11 are counted lost, none
+	   dropped as savings */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 10000000, 10), 10);
+	pacer_ready(&p, 11000000);
+	assert_int_equal(pacer_take(&p, 41000000, 100), 20);
+	assert_int_equal(p.lost_milli / 1000, 11);
 	/* few probes queued: wake for them, not for a full turn */
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
