@@ -80,6 +80,8 @@ uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 	if (p->pps == 0)
 		return want;
 	refill(p, now_ns);
+	if (want == 0) /* no turn: what is saved or owed stays as it is */
+		return 0;
 	if (now_ns < p->next_ns) {
 		p->behind = p->behind || want > 0; /* probes wait for the spacing */
 		return 0;
