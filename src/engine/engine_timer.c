@@ -111,10 +111,14 @@ void eng_expire_due(struct engine *e)
 	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
 	if (t == NULL || t->when_ns > now)
 		return; /* nothing due: the timer event stays as it is aimed */
-	/* a reply the kernel took in before the deadline, still unread (a read
-	   takes 256 at most, and a starved loop may find more), is no timeout */
-	eng_read_drained(e);
-	now = eng_clock_mono_ns(&e->opts.clock);
+	/* a reply the kernel took in before the deadline, still unread while
+	   reads wait for the turns (a read takes 256 at most, and a starved
+	   loop may find more), is no timeout; polled sockets are read by the
+	   loop as their replies come */
+	if (e->reads_deferred) {
+		eng_read_drained(e);
+		now = eng_clock_mono_ns(&e->opts.clock);
+	}
 	while ((t = th_pop_due(&e->timers, now)) != NULL)
 		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
 	aim(e);
