@@ -197,7 +197,10 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	dl_init(&p->txlink);
 	dl_push(&o->probes, &p->olink);
 	dl_push(&e->sendq, &p->qlink);
-	e->nqueued++;
+	/* ready again: the budget counts from now (not before the first send:
+	   the start's savings, while targets are read, are no debt) */
+	if (e->nqueued++ == 0 && e->stats.sent > 0)
+		pacer_ready(&e->pacer, eng_clock_mono_ns(&e->opts.clock));
 	p->state = ENG_QUEUED;
 	if (e->idle_since) { /* a probe is ready again */
 		e->stats.idle_ns += eng_clock_mono_ns(&e->opts.clock) - e->idle_since;

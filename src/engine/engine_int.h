@@ -142,6 +142,11 @@ void eng_drain_quiet_txts(struct engine *e, bool all);
 /* Run the send pump soon (after delay_ns). */
 void eng_schedule_pump(struct engine *e, uint64_t delay_ns);
 
+/* Expire every probe whose deadline has passed, re-aim the timer event
+   (engine_timer.c); the pump does it at each turn, so timeouts ride on the
+   turns of a paced engine instead of waking it on their own. */
+void eng_expire_due(struct engine *e);
+
 /* The raw socket slot a probe leaves by (engine_send.c). */
 int eng_tx_slot(const struct net_probe *np);
 
@@ -163,6 +168,9 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 void eng_defer_reads(struct engine *e, bool defer);
 void eng_read_all(struct engine *e);
 
+/* Read every receiving socket until nothing waits (before timeouts run). */
+void eng_read_drained(struct engine *e);
+
 /*
  * If p's deadline is at or before now (monotonic ns) and its timer has not
  * run yet, time it out now, as the timer would (the owner's timeout callback
@@ -172,6 +180,10 @@ bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now);
 
 /* Read every waiting TX stamp of socket slot i. */
 void eng_drain_txts(struct engine *e, int i);
+
+/* After a send error on slot i: read its stamps, restart its OPT_ID count,
+   give up the stamps of the probes still waiting (engine_recv.c). */
+void eng_reset_keys(struct engine *e, int i);
 
 /* The device tap (engine_tap.c): open it, read its ring, close it. */
 void eng_tap_open(struct engine *e);

@@ -53,6 +53,30 @@ void eng_drain_txts(struct engine *e, int i)
 	s->read_key = s->rs.next_key;
 }
 
+/*
+ * After a send error the OPT_ID counter of socket slot i is uncertain: read
+ * the stamps that are there, restart the counter, and take every probe
+ * still waiting on the socket off its queue, counted as missing its stamp:
+ * its key belongs to the old count and no stamp will carry it. Left there,
+ * the first of them (a frame the kernel took but never stamped, as when a
+ * link goes down under a sweep) would hold back every stamp of the new
+ * count, whose keys are smaller (attach_txts takes them for stale): the
+ * probes sent after the error would get no kernel stamp, and an answered
+ * one would fall back to user-space time.
+ */
+void eng_reset_keys(struct engine *e, int i)
+{
+	struct eng_sock *s = &e->socks[i];
+	eng_drain_txts(e, i);
+	rawsock_reset_keys(&s->rs);
+	s->read_key = 0;
+	while (!dl_empty(&s->txq)) {
+		struct eng_probe *p = DL_ENTRY(s->txq.next, struct eng_probe, txlink);
+		dl_del(&p->txlink);
+		e->stats.tx_ts_missing++;
+	}
+}
+
 /* Work out the flags and RTT of a reply to p and tell its owner. */
 static void deliver(struct engine *e, struct eng_probe *p, const struct net_reply *r,
 		    const struct rawsock_rx *rx, const struct eng_rxtime *at)
@@ -172,6 +196,17 @@ void eng_read_all(struct engine *e)
 	for (int i = 0; i < ENG_NSOCK; i++)
 		if (receives(e, i) && e->fam_sent[e->socks[i].rs.family == AF_INET6])
 			eng_read_cb(e->socks[i].rs.fd, EV_READ, &e->socks[i]);
+}
+
+/* See engine_int.h. */
+void eng_read_drained(struct engine *e)
+{
+	uint64_t before;
+	int rounds = 0; /* bounded: a flood must not hold the loop */
+	do {
+		before = e->stats.received;
+		eng_read_all(e);
+	} while (e->stats.received - before >= READ_BATCH && ++rounds < 64);
 }
 
 /* A socket is readable (data or error queue). */

@@ -13,6 +13,19 @@
  * (probes sent in one turn, timing out together) share one wake-up.
  */
 #define TIMEOUT_SLACK_NS 1000000ULL
+/* While a paced engine has probes waiting, its pump turns come at least
+   this often (100 probes/s) and expire what is due: a timeout waits for
+   the next turn instead of waking the engine on its own. */
+#define TIMEOUT_TURN_SLACK_NS 10000000ULL
+
+/* How late a timeout may fire: until the next turn while turns come. */
+static uint64_t slack(const struct engine *e)
+{
+	uint64_t gap = e->opts.pps ? 1000000000ULL * e->pacer.turn_max / e->opts.pps : 0;
+	if (e->nqueued == 0 || gap <= TIMEOUT_SLACK_NS || gap > TIMEOUT_TURN_SLACK_NS)
+		return TIMEOUT_SLACK_NS;
+	return gap + TIMEOUT_SLACK_NS;
+}
 
 /* Aim the engine's timer event at the heap's earliest deadline (+ slack). */
 static void aim(struct engine *e)
@@ -23,7 +36,7 @@ static void aim(struct engine *e)
 		return;
 	}
 	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
-	uint64_t when = t->when_ns + TIMEOUT_SLACK_NS;
+	uint64_t when = t->when_ns + slack(e);
 	uint64_t d = when > now ? when - now : 0;
 	struct timeval tv = { (time_t)(d / 1000000000ULL),
 			      (suseconds_t)((d % 1000000000ULL + 999) / 1000) };
@@ -91,6 +104,26 @@ bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now)
 	return true;
 }
 
+/* See engine_int.h. */
+void eng_expire_due(struct engine *e)
+{
+	struct th_timer *t = th_peek(&e->timers);
+	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
+	if (t == NULL || t->when_ns > now)
+		return; /* nothing due: the timer event stays as it is aimed */
+	/* a reply the kernel took in before the deadline, still unread while
+	   reads wait for the turns (a read takes 256 at most, and a starved
+	   loop may find more), is no timeout; polled sockets are read by the
+	   loop as their replies come */
+	if (e->reads_deferred) {
+		eng_read_drained(e);
+		now = eng_clock_mono_ns(&e->opts.clock);
+	}
+	while ((t = th_pop_due(&e->timers, now)) != NULL)
+		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+	aim(e);
+}
+
 /* The timer event: expire everything due. */
 void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -99,10 +132,7 @@ void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (e->reads_deferred)
 		eng_read_all(e); /* a reply waiting unread is no timeout */
-	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
-	struct th_timer *t;
-	while ((t = th_pop_due(&e->timers, now)) != NULL)
-		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+	eng_expire_due(e);
 	aim(e);
 }
 

@@ -289,8 +289,7 @@ static void consume_one(struct engine *e, struct eng_txthread *t, struct txslot 
 		eng_sent(e, p, ENG_PK_TX, -s->err, 0, s->mono, s->off, s->off_err);
 	} else {
 		e->stats.send_errors++;
-		eng_drain_txts(e, ENG_PK_TX);
-		rawsock_reset_keys(t->rs);
+		eng_reset_keys(e, ENG_PK_TX);
 	}
 	resume_after_error(e, t);
 }

@@ -28,6 +28,7 @@ void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 	p->tokens_milli = 1000;
 	p->next_ns = 0;
 	p->behind = false;
+	p->owed_milli = 0;
 	p->lost_milli = 0;
 }
 
@@ -53,22 +54,48 @@ static void refill(struct pacer *p, uint64_t now_ns)
 	}
 }
 
+/* Savings of a quiet time: a turn's worth is kept, and what is owed. */
+static void drop_savings(struct pacer *p)
+{
+	uint64_t keep = (uint64_t)p->turn_max * 1000;
+	if (keep < p->owed_milli)
+		keep = p->owed_milli;
+	if (p->tokens_milli > keep)
+		p->tokens_milli = keep;
+}
+
+/* See pacer.h. */
+void pacer_ready(struct pacer *p, uint64_t now_ns)
+{
+	if (p->pps == 0 || p->behind)
+		return;
+	refill(p, now_ns);
+	drop_savings(p);
+	p->behind = true;
+}
+
 /* Take up to want tokens: what has come since the last turn. */
 uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 {
 	if (p->pps == 0)
 		return want;
 	refill(p, now_ns);
-	if (now_ns < p->next_ns)
+	if (want == 0) /* no turn: what is saved or owed stays as it is */
 		return 0;
+	if (now_ns < p->next_ns) {
+		p->behind = p->behind || want > 0; /* probes wait for the spacing */
+		return 0;
+	}
 	/* tokens saved up while nothing was waiting are no debt: a turn's worth
-	   is kept; those of a turn that came late are sent now */
-	if (!p->behind && p->tokens_milli > (uint64_t)p->turn_max * 1000)
-		p->tokens_milli = (uint64_t)p->turn_max * 1000;
+	   is kept, and what the last turn left over (owed); those of a turn that
+	   came late are sent now */
+	if (!p->behind)
+		drop_savings(p);
 	uint64_t have = p->tokens_milli / 1000;
 	uint32_t n = have < want ? (uint32_t)have : want;
 	p->tokens_milli -= (uint64_t)n * 1000;
 	p->behind = n < want;
+	p->owed_milli = p->behind ? 0 : p->tokens_milli;
 	/* half the time these n tokens took to come */
 	p->next_ns = now_ns + (uint64_t)n * 500000000ULL / p->pps;
 	return n;

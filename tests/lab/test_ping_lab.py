@@ -321,6 +321,7 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     width = max(20e6, 10 * gap)
     most = most_in_window(sends, width)
     lost = int(re.search(r"(\d+) probes of budget lost to late wake-ups", p.stderr).group(1))
+    print(p.stderr.strip().splitlines()[-1])
     gaps = sorted(b - a for a, b in zip(sends, sends[1:]))
     print("%d/s: %.0f probes/s on the wire, %d of budget lost to late wake-ups, at most %d "
           "in %.0f ms, median gap %.0f us" % (pps, (n - 1) / span, lost, most, width / 1e6,

@@ -231,13 +231,20 @@ def test_threaded_sweep_send_errors(vantage_lab_ready):
     (sent, pkt, errs, rcvd, matched, dup, late, unmatched, txts, missed,
      thread) = (int(x) for x in m.groups())
     assert errs > 0 and sent > 0, err[-500:]
-    assert sent == pkt == thread and missed == 0, err[-500:]
+    assert sent == pkt == thread, err[-500:]
     # A frame the kernel took just as the link went down may get no TX
-    # stamp (once in 20 beside a CPU hog: sent 5,345, stamped 5,344). And
+    # stamp (once in 20 beside a CPU hog: sent 5,345, stamped 5,344); the
+    # key reset after the send error gives it up, counted missed, so that
+    # it does not hold back the stamps of the new count (left queued, its
+    # old key made every smaller new key look stale: the probes sent after
+    # the reset got no stamp, the likely cause of the rare answered probe
+    # on user time). Missed stamps are only ever such frames: a count off by
+    # one would miss thousands, not the few the kernel did not give. And
     # frames sent on the cached next hop once the link is back get no
     # reply: its routes do not come back (9,160 sent, 5,547 answered when
     # the engine met its first send error late). Every reply matches once.
     assert 0 <= sent - txts <= 10 and rcvd == matched <= txts, err[-500:]
+    assert missed <= sent - txts, err[-500:]
     assert dup == late == unmatched == 0, err[-500:]
     res = [json.loads(x) for x in out.splitlines() if x.strip()]
     assert len(res) == sent + errs

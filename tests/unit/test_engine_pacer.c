@@ -85,6 +85,28 @@ static void test_turns(void **state)
 	assert_int_equal(pacer_take(&p, 0, 1), 1);
 	assert_int_equal(pacer_take(&p, 30000000, 100), 1);
 	assert_int_equal(p.lost_milli, 0);
+	/* 10 ms late with 5 probes waiting: all 5 go; probes queued right
+	   after (the same late wake-up) wait for the spacing (2.5 ms), then get
+	   the 5 tokens left, which came while probes waited, and those of the
+	   2.5 ms; a quiet 30 ms after that saves a turn's worth, no more */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 10000000, 5), 5);
+	assert_int_equal(pacer_take(&p, 10000000, 100), 0);
+	assert_int_equal(pacer_take(&p, 12500000, 100), 7);
+	assert_int_equal(pacer_take(&p, 16000000, 3), 3);
+	assert_int_equal(pacer_take(&p, 46000000, 100), 1);
+	assert_int_equal(p.lost_milli, 0);
+	/* the queue drained at 10 ms and refilled at 11 ms (ready: the token
+	   of that quiet millisecond is a turn's worth, kept); the turn comes
+	   30 ms later: the bucket's 20 go, the other 11 are counted lost, none
+	   dropped as savings */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 10000000, 10), 10);
+	pacer_ready(&p, 11000000);
+	assert_int_equal(pacer_take(&p, 41000000, 100), 20);
+	assert_int_equal(p.lost_milli / 1000, 11);
 	/* few probes queued: wake for them, not for a full turn */
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
