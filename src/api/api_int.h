@@ -95,6 +95,13 @@ void api_results(struct api_call *c);
 void api_latest(struct api_call *c);
 
 /*
+ * The measurement row of c's route id if it is public or c's key owns it:
+ * 1 with *row, or 0 after replying 404 (absent or someone else's private
+ * one) or 500.
+ */
+int api_msm_visible(struct api_call *c, json_t **row);
+
+/*
  * The measurement row of c's route id if c's key owns it: 1 with *row, or 0
  * after replying 404 (absent or someone else's) or 500.
  */

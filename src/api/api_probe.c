@@ -3,14 +3,19 @@
  * prefix, ASN and country per family, status with its "since", first and
  * last connection, total uptime, tags), and the /probes/ and /anchors/
  * endpoints. A probe's address defaults to the address of its last session
- * and its prefix to that address's /24 (IPv4) or /48 (IPv6).
+ * and its prefix to that address's /24 (IPv4) or /48 (IPv6). Besides the
+ * tags given at registration every probe carries RIPE's automatic system-*
+ * tags derived from what the platform knows of it (system_tags below).
  */
 #include "api/api_int.h"
 #include "api/api_cidr.h"
+#include "api/api_fields.h"
+#include "api/api_probe_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PROBES_MAX 100000
 
@@ -67,14 +72,56 @@ static json_t *tags_json(const char *tags)
 	return arr;
 }
 
-/* The status object: Connected (1), Disconnected (2) or Never Connected (0). */
+#define ABANDONED_AFTER (30 * 86400)   /* disconnected this long: Abandoned, as RIPE says */
+
+/* Append the system tag slug (with its RIPE name) to tags. */
+static void system_tag(json_t *tags, const char *slug, const char *name)
+{
+	json_array_append_new(tags, json_pack("{s:s,s:s}", "name", name, "slug", slug));
+}
+
+/*
+ * RIPE's automatic tags from what the platform knows: an address of a
+ * family makes the probe capable of it, and connected with it, working;
+ * the anchor role gives system-anchor. Nothing is said of what is not
+ * known (no system-virtual: agents do not report it).
+ */
+static void system_tags(json_t *o)
+{
+	json_t *tags = json_object_get(o, "tags");
+	int conn = json_integer_value(json_object_get(json_object_get(o, "status"), "id")) == 1;
+	int v4 = json_is_string(json_object_get(o, "address_v4"));
+	int v6 = json_is_string(json_object_get(o, "address_v6"));
+	if (v4)
+		system_tag(tags, "system-ipv4-capable", "IPv4 Capable");
+	if (v4 && conn)
+		system_tag(tags, "system-ipv4-works", "IPv4 Works");
+	if (v6)
+		system_tag(tags, "system-ipv6-capable", "IPv6 Capable");
+	if (v6 && conn)
+		system_tag(tags, "system-ipv6-works", "IPv6 Works");
+	if (json_is_true(json_object_get(o, "is_anchor")))
+		system_tag(tags, "system-anchor", "Anchor");
+}
+
+/* The status: Never Connected (0), Connected (1), Disconnected (2), Abandoned (3). */
 static json_t *status_json(const struct api *a, const json_t *row)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
+	const json_t *last = json_object_get(row, "last_connected");
 	int ever = json_is_integer(json_object_get(row, "first_connected"));
 	int conn = a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) : 0;
-	int sid = conn ? 1 : ever ? 2 : 0;
-	static const char *const names[] = { "Never Connected", "Connected", "Disconnected" };
+	int sid = conn ? 1 : !ever ? 0 :
+		  json_integer_value(last) < api_now() - ABANDONED_AFTER ? 3 : 2;
+	static const char *const names[] = { "Never Connected", "Connected", "Disconnected",
+					     "Abandoned" };
+	const json_t *since = json_object_get(row, "status_since");
+	char iso[32];
+	time_t t = (time_t)json_integer_value(since);
+	struct tm tm;
+	if (json_is_integer(since) && gmtime_r(&t, &tm) &&
+	    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm))   /* RIPE writes it so */
+		return json_pack("{s:i,s:s,s:s}", "id", sid, "name", names[sid], "since", iso);
 	return json_pack("{s:i,s:s,s:O}", "id", sid, "name", names[sid], "since",
 			 json_object_get(row, "status_since"));
 }
@@ -93,7 +140,7 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 		"is_public", 1,
 		"asn_v4", json_object_get(row, "asn_v4"), "asn_v6", json_object_get(row, "asn_v6"),
 		"country_code", json_object_get(row, "country_code"),
-		"status", st, "status_since", json_object_get(st, "since"),
+		"status", st, "status_since", json_object_get(row, "status_since"),
 		"first_connected", json_object_get(row, "first_connected"),
 		"last_connected", json_object_get(row, "last_connected"),
 		"total_uptime", json_object_get(row, "total_uptime"),
@@ -103,6 +150,8 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 	if (o) {
 		set_family(o, row, 4, have_peer ? peer : NULL, v6);
 		set_family(o, row, 6, have_peer ? peer : NULL, v6);
+		json_object_set_new(o, "firmware_version", json_null());
+		system_tags(o);
 	}
 	return o;
 }
@@ -138,19 +187,55 @@ static int anchors(const struct api_call *c)
 	       c->q.is_anchor == 1;
 }
 
+/*
+ * The page of c's listing from every probe, filtered in memory (the
+ * filters the store does not apply: api_probe_filter.h); NULL after replying.
+ */
+static json_t *filtered_page(struct api_call *c, int64_t *count)
+{
+	char err[256];
+	struct store_page p = { .anchors_only = anchors(c), .limit = PROBES_MAX,
+				.ids = c->q.ids.present ? c->q.ids.v : NULL, .nids = c->q.ids.n };
+	json_t *all = probe_rows(c->api, &p, count, err, sizeof err);
+	if (!all) {
+		api_error(c, 500, "%s", err);
+		return NULL;
+	}
+	if (api_probe_filter(all, &c->q, err, sizeof err) < 0) {
+		json_decref(all);
+		api_error(c, 400, "%s", err);
+		return NULL;
+	}
+	*count = (int64_t)json_array_size(all);
+	json_t *page = json_array();
+	size_t from = (size_t)((c->q.page - 1) * c->q.page_size);
+	for (size_t i = from; i < json_array_size(all) && i < from + (size_t)c->q.page_size; i++)
+		json_array_append(page, json_array_get(all, i));
+	json_decref(all);
+	return page;
+}
+
 /* See api_int.h: GET /probes/ and /anchors/. */
 void api_probes_list(struct api_call *c)
 {
 	char err[256];
 	int64_t count;
+	json_t *rows;
 	struct store_page p = {
 		.anchors_only = anchors(c), .offset = (c->q.page - 1) * c->q.page_size,
 		.limit = (int)c->q.page_size, .ids = c->q.ids.present ? c->q.ids.v : NULL,
 		.nids = c->q.ids.n,
 	};
-	json_t *rows = probe_rows(c->api, &p, &count, err, sizeof err);
-	if (!rows)
+	if (api_probe_filter_needed(&c->q)) {
+		if (!(rows = filtered_page(c, &count)))
+			return;
+	} else if (!(rows = probe_rows(c->api, &p, &count, err, sizeof err))) {
 		return api_error(c, 500, "%s", err);
+	}
+	if (api_fields_apply_all(rows, c->q.fields, "a probe", err, sizeof err) < 0) {
+		json_decref(rows);
+		return api_error(c, 400, "%s", err);
+	}
 	api_reply_json(c, 200, api_page(c, rows, count));
 }
 
@@ -169,5 +254,9 @@ void api_probes_one(struct api_call *c)
 	if (!one)
 		return api_error(c, 404, "No %s %lld", anchors(c) ? "anchor" : "probe",
 				 (long long)c->route.id);
+	if (api_fields_apply(one, c->q.fields, "a probe", err, sizeof err) < 0) {
+		json_decref(one);
+		return api_error(c, 400, "%s", err);
+	}
 	api_reply_json(c, 200, one);
 }

@@ -83,6 +83,10 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 		r->kind = msm ? ROUTE_MSM_LIST : probe ? ROUTE_PROBE_LIST : ROUTE_ANCHOR_LIST;
 		return 0;
 	}
+	if (msm && g.n == 4 && strcmp(g.s[3], "my") == 0) {
+		r->kind = ROUTE_MSM_MY;
+		return 0;
+	}
 	if (parse_id(g.s[3], &r->id) < 0)
 		return -1;
 	if (msm)

@@ -19,6 +19,7 @@ enum api_route_kind {
 	ROUTE_PROBE_ONE,         /* /api/v2/probes/{id}/ */
 	ROUTE_ANCHOR_LIST,       /* /api/v2/anchors/ */
 	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
+	ROUTE_MSM_MY,            /* /api/v2/measurements/my/ */
 };
 
 struct api_route {

@@ -222,8 +222,11 @@ struct selcase {
 static const struct selcase selections[] = {
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":3}]", "2,3,1", NULL },
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]", "2", NULL },
-	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", NULL, "4 probes asked for, 3" },
-	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", NULL, "only WW" },
+	/* fewer than requested: what there is (RIPE creates the measurement with them) */
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", "2,3,1", NULL },
+	/* a regional area needs a location; probes here have none */
+	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", "", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"Mars\",\"requested\":1}]", NULL, "not an area" },
 	{ "[{\"type\":\"asn\",\"value\":64500,\"requested\":2}]", "2,1", NULL },
 	{ "[{\"type\":\"asn\",\"value\":\"AS1\",\"requested\":2}]", NULL, "probes[0].value" },
 	{ "[{\"type\":\"country\",\"value\":\"de\",\"requested\":1}]", "3", NULL },
