@@ -6,8 +6,10 @@
  * and its prefix to that address's /24 (IPv4) or /48 (IPv6). Besides the
  * tags given at registration every probe carries RIPE's automatic system-*
  * tags derived from what the platform knows of it (system_tags below).
+ * /anchors/ answers RIPE's anchor objects (api_anchor.h).
  */
 #include "api/api_int.h"
+#include "api/api_anchor.h"
 #include "api/api_cidr.h"
 #include "api/api_fields.h"
 #include "api/api_probe_filter.h"
@@ -232,7 +234,13 @@ void api_probes_list(struct api_call *c)
 	} else if (!(rows = probe_rows(c->api, &p, &count, err, sizeof err))) {
 		return api_error(c, 500, "%s", err);
 	}
-	if (api_fields_apply_all(rows, c->q.fields, "a probe", err, sizeof err) < 0) {
+	int anchor_objects = c->route.kind == ROUTE_ANCHOR_LIST;
+	if (anchor_objects && api_anchors_of(rows) < 0) {
+		json_decref(rows);
+		return api_error(c, 500, "out of memory");
+	}
+	if (api_fields_apply_all(rows, c->q.fields, anchor_objects ? "an anchor" : "a probe", err,
+				 sizeof err) < 0) {
 		json_decref(rows);
 		return api_error(c, 400, "%s", err);
 	}
@@ -254,7 +262,13 @@ void api_probes_one(struct api_call *c)
 	if (!one)
 		return api_error(c, 404, "No %s %lld", anchors(c) ? "anchor" : "probe",
 				 (long long)c->route.id);
-	if (api_fields_apply(one, c->q.fields, "a probe", err, sizeof err) < 0) {
+	if (c->route.kind == ROUTE_ANCHOR_ONE) {
+		json_t *a = api_anchor_json(one);
+		json_decref(one);
+		if (!(one = a))
+			return api_error(c, 500, "out of memory");
+	}
+	if (api_fields_apply(one, c->q.fields, "the object", err, sizeof err) < 0) {
 		json_decref(one);
 		return api_error(c, 400, "%s", err);
 	}

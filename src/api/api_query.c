@@ -380,6 +380,14 @@ static int p_location(struct api_query *q, const char *n, const char *v, char *e
 	return -1;
 }
 
+/* Anchors: country, as_v4, as_v6 filter as the probe filters of the same meaning. */
+static int p_anchor(struct api_query *q, const char *n, const char *v, char *e, size_t el)
+{
+	if (strcmp(n, "country") == 0)
+		return text_into(q->country, sizeof q->country, n, v, e, el);
+	return num(n, v, 1, 4294967295LL, n[3] == '4' ? &q->asn_v4 : &q->asn_v6, e, el);
+}
+
 /* Endpoint bits of the parameter table. */
 #define M_LIST (1u << ROUTE_MSM_LIST)
 #define M_MY (1u << ROUTE_MSM_MY)
@@ -412,7 +420,7 @@ static const struct param {
 	{ "id__lt", LISTS, p_id_range }, { "id__lte", LISTS, p_id_range },
 	{ "sort", LISTS, p_text }, { "fields", LISTS | M_ONE | P_ONE | A_ONE, p_text },
 	{ "optional_fields", MSMS | M_ONE, p_text },
-	{ "status", MSMS | P_LIST | A_LIST, p_status }, { "status__in", MSMS | P_LIST, p_status },
+	{ "status", MSMS | P_LIST, p_status }, { "status__in", MSMS | P_LIST, p_status },
 	{ "type", MSMS, p_type }, { "af", MSMS, p_af },
 	{ "target", MSMS, p_text }, { "target__contains", MSMS, p_text },
 	{ "description", MSMS, p_text }, { "description__contains", MSMS, p_text },
@@ -424,14 +432,17 @@ static const struct param {
 	{ "stop_time__gt", MSMS, p_time_range }, { "stop_time__gte", MSMS, p_time_range },
 	{ "stop_time__lt", MSMS, p_time_range }, { "stop_time__lte", MSMS, p_time_range },
 	{ "is_anchor", P_LIST, p_bool },
-	{ "country_code", P_LIST | A_LIST, p_text }, { "country_code__in", P_LIST | A_LIST, p_text },
-	{ "asn", P_LIST, p_asn }, { "asn_v4", P_LIST | A_LIST, p_asn },
-	{ "asn_v4__in", P_LIST, p_asn }, { "asn_v6", P_LIST | A_LIST, p_asn },
+	{ "country_code", P_LIST, p_text }, { "country_code__in", P_LIST, p_text },
+	{ "asn", P_LIST, p_asn }, { "asn_v4", P_LIST, p_asn },
+	{ "asn_v4__in", P_LIST, p_asn }, { "asn_v6", P_LIST, p_asn },
 	{ "asn_v6__in", P_LIST, p_asn },
 	{ "prefix", P_LIST, p_text }, { "prefix_v4", P_LIST, p_text },
 	{ "prefix_v6", P_LIST, p_text },
 	{ "radius", P_LIST, p_location }, { "latitude", P_LIST, p_location },
 	{ "longitude", P_LIST, p_location },
+	/* the anchor object's own names */
+	{ "country", A_LIST, p_anchor }, { "as_v4", A_LIST, p_anchor },
+	{ "as_v6", A_LIST, p_anchor },
 };
 
 #define NPARAMS (sizeof params / sizeof params[0])

@@ -137,6 +137,27 @@ def test_probes_have_ripes_shape_and_filters(lab):
         assert "error" in out and named in out["error"], out
 
 
+# An anchor object as RIPE Atlas documents it.
+SHAPE_ANCHOR = {
+    "id": NUM, "type": (str,), "probe": NUM, "fqdn": OPT_STR, "is_ipv4_only": (bool,),
+    "ip_v4": OPT_STR, "as_v4": OPT_NUM, "ip_v6": OPT_STR, "as_v6": OPT_NUM,
+    "ip_v6_prefix": OPT_STR, "country": OPT_STR, "city": OPT_STR, "company": OPT_STR,
+    "geometry": (dict, type(None)), "is_disabled": (bool,), "tlsa_record": (str,),
+}
+
+
+def test_anchors_have_ripes_shape(lab):
+    got = lab.research("get", path="/api/v2/anchors/")
+    assert got["ok"] and got["data"]["count"] == 1, got
+    anchor = got["data"]["results"][0]
+    assert_shape(anchor, SHAPE_ANCHOR, "anchor")
+    assert (anchor["probe"], anchor["country"], anchor["as_v4"]) == (lab.ids[3], "DE", 64502)
+    one = lab.research("get", path=f"/api/v2/anchors/{lab.ids[3]}/")
+    assert one["ok"] and one["data"] == anchor
+    assert lab.research("get", path="/api/v2/anchors/", params={"country": "NL"})["data"]["count"] == 0
+    assert not lab.research("get", path=f"/api/v2/anchors/{lab.ids[1]}/")["ok"]
+
+
 def test_a_research_script_runs_unchanged(lab):
     # a host name, area WW, RIPE's system tags, more probes than exist
     made = lab.research("create", key=lab.key, definitions=[

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_anchor.h"
 #include "api/api_create.h"
 #include "api/api_fields.h"
 #include "api/api_probe_filter.h"
@@ -40,7 +41,8 @@ static const struct { const char *name, *value; } samples[] = {
 	{ "country_code__in", "NL,DE" }, { "asn", "64500" }, { "asn_v4", "64500" },
 	{ "asn_v4__in", "64500" }, { "asn_v6", "64500" }, { "asn_v6__in", "64500" },
 	{ "prefix", "198.18.0.0/15" }, { "prefix_v4", "198.18.0.0/15" },
-	{ "prefix_v6", "2001:db8::/32" },
+	{ "prefix_v6", "2001:db8::/32" }, { "country", "NL" }, { "as_v4", "64500" },
+	{ "as_v6", "64501" },
 };
 
 /* Parameters refused on every endpoint, with the reason they must give. */
@@ -229,6 +231,27 @@ static void test_fields(void **state)
 	json_decref(o);
 }
 
+/* An anchor object from a probe object: RIPE's names, what is unknown null. */
+static void test_anchor_object(void **state)
+{
+	(void)state;
+	json_t *p = probes();
+	json_t *a = api_anchor_json(json_array_get(p, 1)), *b = api_anchor_json(json_array_get(p, 0));
+	assert_int_equal(json_integer_value(json_object_get(a, "id")), 2);
+	assert_int_equal(json_integer_value(json_object_get(a, "probe")), 2);
+	assert_string_equal(json_string_value(json_object_get(a, "ip_v4")), "198.18.0.6");
+	assert_int_equal(json_integer_value(json_object_get(a, "as_v6")), 64501);
+	assert_string_equal(json_string_value(json_object_get(a, "country")), "NL");
+	assert_true(json_is_false(json_object_get(a, "is_ipv4_only")));
+	assert_true(json_is_true(json_object_get(b, "is_ipv4_only")));
+	assert_true(json_is_null(json_object_get(a, "fqdn")));
+	assert_true(json_is_null(json_object_get(a, "city")));
+	assert_string_equal(json_string_value(json_object_get(a, "type")), "Feature");
+	json_decref(a);
+	json_decref(b);
+	json_decref(p);
+}
+
 /* The lab's policy: the defaults plus the two lines of the lab's configuration. */
 static const struct target_policy *lab_policy(void)
 {
@@ -379,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_probe_filters),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_anchor_object),
 		cmocka_unit_test(test_definition_fields),
 		cmocka_unit_test(test_definition_defaults_and_times),
 	};
