@@ -21,7 +21,8 @@ static long long ival(const json_t *o, const char *name)
 /* See api_probe_filter.h. */
 int api_probe_filter_needed(const struct api_query *q)
 {
-	return q->country[0] || q->asn || q->asn_v4 || q->asn_v6 || q->prefix[0] ||
+	return q->country[0] || q->asn || q->asn_v4 || q->asn_v6 || q->asn_v4_in[0] ||
+	       q->asn_v6_in[0] || q->prefix[0] ||
 	       q->prefix_v4[0] || q->prefix_v6[0] || q->status_mask || q->tags[0] ||
 	       q->is_public >= 0 || q->is_anchor == 0 || q->id.gt || q->id.lt || q->sort[0];
 }
@@ -131,6 +132,12 @@ static int keep(const struct api_query *q, const struct prefixes *px, const json
 		return 0;
 	if ((q->asn && a4 != q->asn && a6 != q->asn) || (q->asn_v4 && a4 != q->asn_v4) ||
 	    (q->asn_v6 && a6 != q->asn_v6))
+		return 0;
+	char n4[24], n6[24];
+	snprintf(n4, sizeof n4, "%lld", a4);
+	snprintf(n6, sizeof n6, "%lld", a6);
+	if ((q->asn_v4_in[0] && !in_list(q->asn_v4_in, n4)) ||
+	    (q->asn_v6_in[0] && !in_list(q->asn_v6_in, n6)))
 		return 0;
 	if (q->status_mask && (st < 0 || st > 8 || !(q->status_mask & (1u << st))))
 		return 0;

@@ -344,6 +344,25 @@ static int p_text(struct api_query *q, const char *n, const char *v, char *e, si
 	return -1;
 }
 
+/* asn_v4__in / asn_v6__in: a comma-separated list of AS numbers. */
+static int p_asn_in(struct api_query *q, const char *n, const char *v, char *e, size_t el)
+{
+	char one[16];
+	long long asn;
+	for (const char *p = v; *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == 0 || k >= sizeof one) {
+			snprintf(e, el, "%s: '%.40s' is not a list of AS numbers", n, v);
+			return -1;
+		}
+		snprintf(one, sizeof one, "%.*s", (int)k, p);
+		if (num(n, one, 1, 4294967295LL, &asn, e, el) < 0)
+			return -1;
+		p += k + (p[k] == ',');
+	}
+	return text_into(n[5] == '4' ? q->asn_v4_in : q->asn_v6_in, API_QUERY_TEXT, n, v, e, el);
+}
+
 static int p_asn(struct api_query *q, const char *n, const char *v, char *e, size_t el)
 {
 	long long *out = strncmp(n, "asn_v4", 6) == 0 ? &q->asn_v4 :
@@ -434,8 +453,8 @@ static const struct param {
 	{ "is_anchor", P_LIST, p_bool },
 	{ "country_code", P_LIST, p_text }, { "country_code__in", P_LIST, p_text },
 	{ "asn", P_LIST, p_asn }, { "asn_v4", P_LIST, p_asn },
-	{ "asn_v4__in", P_LIST, p_asn }, { "asn_v6", P_LIST, p_asn },
-	{ "asn_v6__in", P_LIST, p_asn },
+	{ "asn_v4__in", P_LIST, p_asn_in }, { "asn_v6", P_LIST, p_asn },
+	{ "asn_v6__in", P_LIST, p_asn_in },
 	{ "prefix", P_LIST, p_text }, { "prefix_v4", P_LIST, p_text },
 	{ "prefix_v6", P_LIST, p_text },
 	{ "radius", P_LIST, p_location }, { "latitude", P_LIST, p_location },

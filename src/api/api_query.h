@@ -56,6 +56,7 @@ struct api_query {
 	char optional_fields[API_QUERY_TEXT];
 	char country[API_QUERY_TEXT]; /* probes: country_code(__in), comma-separated */
 	long long asn, asn_v4, asn_v6;            /* probes; 0 = any */
+	char asn_v4_in[API_QUERY_TEXT], asn_v6_in[API_QUERY_TEXT];  /* "1,2": any of them */
 	char prefix[64], prefix_v4[64], prefix_v6[64];
 	int anchors_only, public_only;            /* results */
 	int versions;                 /* latest: versions=N (1..), 0 = 1 */

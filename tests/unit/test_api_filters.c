@@ -39,7 +39,7 @@ static const struct { const char *name, *value; } samples[] = {
 	{ "stop_time__gt", "100" }, { "stop_time__gte", "100" }, { "stop_time__lt", "100" },
 	{ "stop_time__lte", "100" }, { "is_anchor", "false" }, { "country_code", "NL" },
 	{ "country_code__in", "NL,DE" }, { "asn", "64500" }, { "asn_v4", "64500" },
-	{ "asn_v4__in", "64500" }, { "asn_v6", "64500" }, { "asn_v6__in", "64500" },
+	{ "asn_v4__in", "64500,64502" }, { "asn_v6", "64500" }, { "asn_v6__in", "64500" },
 	{ "prefix", "198.18.0.0/15" }, { "prefix_v4", "198.18.0.0/15" },
 	{ "prefix_v6", "2001:db8::/32" }, { "country", "NL" }, { "as_v4", "64500" },
 	{ "as_v6", "64501" },
@@ -111,6 +111,7 @@ static const struct { const char *query; int ok; const char *why; } values[] = {
 	{ "is_public=yes", 0, "is_public" }, { "start_time__gt=yesterday", 0, "ISO-8601" },
 	{ "versions=2", 0, "versions" }, { "lookback_days=0", 0, "lookback_days" },
 	{ "asn_v4=AS1", 0, "asn_v4" }, { "id__gt=x", 0, "id__gt" },
+	{ "asn_v4__in=64500,x", 0, "asn_v4__in" }, { "asn_v6__in=1,,2", 0, "asn_v6__in" },
 	{ "target=", 0, "target: must be 1 to" }, { "format=txt", 1, NULL },
 };
 
@@ -177,7 +178,8 @@ static json_t *probes(void)
 
 static const struct { const char *query, *want, *why; } probe_cases[] = {
 	{ "country_code=nl", "1,2", NULL }, { "country_code__in=DE,NL", "1,2,3", NULL },
-	{ "asn=64501", "2", NULL }, { "asn_v4=64500", "1,2", NULL }, { "asn_v6=64500", "", NULL },
+	{ "asn=64501", "2", NULL }, { "asn_v4__in=64502,1", "3", NULL },
+	{ "asn_v6__in=64501", "2", NULL }, { "asn_v4=64500", "1,2", NULL }, { "asn_v6=64500", "", NULL },
 	{ "prefix_v4=198.18.0.0/24", "1,2", NULL }, { "prefix=2001:db8::/32", "2", NULL },
 	{ "prefix_v6=198.18.0.0/24", NULL, "prefix_v6" }, { "prefix=x", NULL, "prefix" },
 	{ "status=1", "2", NULL }, { "status__in=2,3", "1,3", NULL }, { "status=5", NULL, "0 to 3" },
