@@ -93,6 +93,8 @@ void api_msm_create(struct api_call *c);
 void api_msm_participation(struct api_call *c);
 void api_results(struct api_call *c);
 void api_latest(struct api_call *c);
+void api_msm_tag_add(struct api_call *c);
+void api_msm_tag_remove(struct api_call *c);
 
 /*
  * The measurement row of c's route id if it is public or c's key owns it:

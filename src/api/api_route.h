@@ -20,11 +20,14 @@ enum api_route_kind {
 	ROUTE_ANCHOR_LIST,       /* /api/v2/anchors/ */
 	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
 	ROUTE_MSM_MY,            /* /api/v2/measurements/my/ */
+	ROUTE_MSM_TAGS,          /* /api/v2/measurements/{id}/tags/ */
+	ROUTE_MSM_TAG_ONE,       /* /api/v2/measurements/{id}/tags/{tag}/ */
 };
 
 struct api_route {
 	enum api_route_kind kind;
 	int64_t id;              /* for the {id} routes, 1..2^53 */
+	char tag[72];            /* for ROUTE_MSM_TAG_ONE: the tag as given */
 };
 
 /*

@@ -135,6 +135,14 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_latest(c);
 		break;
+	case ROUTE_MSM_TAGS:
+		if (m == EVHTTP_REQ_POST)
+			return api_msm_tag_add(c);
+		break;
+	case ROUTE_MSM_TAG_ONE:
+		if (m == EVHTTP_REQ_DELETE)
+			return api_msm_tag_remove(c);
+		break;
 	case ROUTE_MSM_PARTICIPATION:
 		if (m == EVHTTP_REQ_POST)
 			return api_msm_participation(c);

@@ -244,4 +244,5 @@ static const struct store_ops sqlite_ops = {
 	.txn = sq_txn,
 	.api = &sq_api_ops,
 	.noprobe = &sq_noprobe_ops,
+	.msm_tags = &sq_msm_tags_ops,
 };

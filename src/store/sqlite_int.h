@@ -117,6 +117,9 @@ int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen);
 extern const struct store_noprobe_ops sq_noprobe_ops;
 int sq_noprobe_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* A measurement's tags (sqlite_msm_tags.c). */
+extern const struct store_msm_tags_ops sq_msm_tags_ops;
+
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);

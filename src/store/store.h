@@ -17,6 +17,7 @@
 struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
+struct store_msm_tags_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -159,6 +160,8 @@ struct store_ops {
 	const struct store_api_ops *api;
 	/* The platform no-probe list (store_noprobe.h). */
 	const struct store_noprobe_ops *noprobe;
+	/* A measurement's tags (store_msm_tags.h). */
+	const struct store_msm_tags_ops *msm_tags;
 };
 
 struct store {

@@ -11,6 +11,7 @@ import sys
 from ripe.atlas.cousteau import (AtlasCreateRequest, AtlasLatestRequest, AtlasRequest,
                                  AtlasResultsRequest, AtlasSource, Measurement,
                                  MeasurementRequest, Ping, ProbeRequest, Traceroute)
+from ripe.atlas.cousteau.measurement_tagging import MeasurementTagger
 
 KINDS = {"ping": Ping, "traceroute": Traceroute}
 
@@ -68,7 +69,17 @@ def latest(c):
     return {"ok": ok, "data": data}
 
 
-OPS = {"create": create, "meta": meta, "get": get, "probes": probes,
+def tag(c):
+    """Add (or, with remove, take away) a tag with cousteau's MeasurementTagger."""
+    tagger = MeasurementTagger(**conn(c))
+    if c.get("remove"):
+        ok, data = tagger.remove_tag(c["id"], c["tag"])
+    else:
+        ok, data = tagger.add_tag(c["id"], c["tag"])
+    return {"ok": ok, "data": data}
+
+
+OPS = {"tag": tag, "create": create, "meta": meta, "get": get, "probes": probes,
        "measurements": measurements, "results": results, "latest": latest}
 
 

@@ -239,3 +239,22 @@ def test_ripe_atlas_tools_definitions_are_accepted(lab):
     assert out["ok"], out
     m = lab.research("meta", id=out["data"]["measurements"][0])["meta"]
     assert (m["probes_scheduled"], m["status"]["name"]) == (0, "No suitable probes")
+
+
+def test_measurement_tags_through_cousteau(lab):
+    made = lab.research("create", key=lab.key, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "tagged",
+         "tags": ["first"]}],
+        sources=[{"type": "probes", "value": str(lab.ids[2]), "requested": 1}])
+    assert made["ok"], made
+    msm = made["data"]["measurements"][0]
+    assert lab.research("tag", key=lab.key, id=msm, tag="second")["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["first", "second"]
+    found = lab.research("measurements", filters={"tags": "second"})
+    assert [m["id"] for m in found["measurements"]] == [msm]
+    assert lab.research("tag", key=lab.key, id=msm, tag="first", remove=True)["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]
+    # only the key that made it tags it; a bad tag is refused
+    assert not lab.research("tag", key=lab.new_key("tagger"), id=msm, tag="mine")["ok"]
+    assert not lab.research("tag", key=lab.key, id=msm, tag="no spaces")["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]

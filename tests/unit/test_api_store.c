@@ -24,6 +24,7 @@
 #include "store/sqlite_int.h"
 #include "store/store.h"
 #include "store/store_api.h"
+#include "store/store_msm_tags.h"
 
 struct fix {
 	char path[64];
@@ -456,12 +457,61 @@ static void test_measurement_filters(void **state)
 	json_decref(row);
 }
 
+/* The tags of measurement id as stored in its extra ("" if none). */
+static void tags_of(struct fix *f, int64_t id, char *out, size_t len)
+{
+	json_t *row, *extra;
+	char err[256];
+	assert_int_equal(f->st->ops->api->msm_get(f->st, id, &row, err, sizeof err), 1);
+	const char *text = json_string_value(json_object_get(row, "extra"));
+	extra = text ? json_loads(text, 0, NULL) : NULL;
+	char *t = json_object_get(extra, "tags") ?
+		  json_dumps(json_object_get(extra, "tags"), JSON_COMPACT) : NULL;
+	snprintf(out, len, "%s", t ? t : "");
+	free(t);
+	json_decref(extra);
+	json_decref(row);
+}
+
+/* Tags added once each, in order, removed; a measurement without metadata gets a private row. */
+static void test_measurement_tags(void **state)
+{
+	struct fix *f = *state;
+	const struct store_msm_tags_ops *tags = f->st->ops->msm_tags;
+	char err[256], got[128];
+	int64_t a = create_full(f, "{}", 1, "d", 1, "{\"tags\":[\"x\"],\"auto_topup\":true}", 1,
+				0, 1);
+	assert_int_equal(tags->set(f->st, a, "y", 0, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, a, "x", 0, err, sizeof err), 0);
+	tags_of(f, a, got, sizeof got);
+	assert_string_equal(got, "[\"x\",\"y\"]");
+	assert_int_equal(tags->set(f->st, a, "x", 1, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, a, "nope", 1, err, sizeof err), 0);
+	tags_of(f, a, got, sizeof got);
+	assert_string_equal(got, "[\"y\"]");
+	/* the other echoed fields stay */
+	json_t *row;
+	assert_int_equal(f->st->ops->api->msm_get(f->st, a, &row, err, sizeof err), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(row, "extra")), "auto_topup"));
+	json_decref(row);
+	/* a measurement the API did not make (no metadata row) */
+	struct store_msm m = { .def = "{}", .start = 1 };
+	assert_int_equal(f->st->ops->msm_create(f->st, &m, NULL, 0, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, m.id, "z", 0, err, sizeof err), 0);
+	tags_of(f, m.id, got, sizeof got);
+	assert_string_equal(got, "[\"z\"]");
+	assert_int_equal(f->st->ops->api->msm_get(f->st, m.id, &row, err, sizeof err), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "is_public")), 0);
+	json_decref(row);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurement_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measurement_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work_does_not_grow, setup, teardown),
