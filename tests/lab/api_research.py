@@ -1,7 +1,8 @@
 """api_research: what a research script does with ripe.atlas.cousteau (Debian's
 python3-ripe-atlas-cousteau, unmodified), step by step, against a vantage
-controller: one step per call, its outcome printed as JSON. Anonymous steps
-pass no key at all, as a script reading public data does.
+controller: one step per call, its outcome printed as JSON (or, with op
+"steps", a list of steps and a list of outcomes). Anonymous steps pass no
+key at all, as a script reading public data does.
 
     python3 api_research.py '{"op": "...", "server": ..., "verify": ..., ...}'
 """
@@ -83,13 +84,20 @@ OPS = {"tag": tag, "create": create, "meta": meta, "get": get, "probes": probes,
        "measurements": measurements, "results": results, "latest": latest}
 
 
+def run(c):
+    try:
+        return OPS[c["op"]](c)
+    except Exception as e:  # cousteau raises on API errors: report them as data
+        return {"error": "%s: %s" % (type(e).__name__, e)}
+
+
 def main():
     c = json.loads(sys.argv[1])
-    try:
-        out = OPS[c["op"]](c)
-    except Exception as e:  # cousteau raises on API errors: report them as data
-        out = {"error": "%s: %s" % (type(e).__name__, e)}
-    print(json.dumps(out))
+    if c["op"] == "steps":  # several steps in one process: [outcome, ...]
+        base = {k: v for k, v in c.items() if k not in ("op", "steps")}
+        print(json.dumps([run(dict(base, **step)) for step in c["steps"]]))
+    else:
+        print(json.dumps(run(c)))
 
 
 if __name__ == "__main__":

@@ -78,6 +78,10 @@ class ResearchPlatform(ApiPlatform):
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
+    def steps(self, *steps):
+        """Several anonymous steps in one process (a script's loop); their outcomes."""
+        return self.research("steps", steps=list(steps))
+
 
 @pytest.fixture(scope="module")
 def lab():
@@ -123,17 +127,20 @@ def test_probes_have_ripes_shape_and_filters(lab):
              ({"status__in": "2,3"}, []), ({"is_anchor": "false"}, [one, two]),
              ({"prefix_v4": "198.18.0.0/15"}, [one, two, anchor]), ({"id__gt": one}, [two, anchor]),
              ({"id__in": f"{one},{anchor}"}, [one, anchor])]
-    for filters, want in cases:
-        assert ids_of(lab.research("probes", filters=filters)["probes"]) == sorted(want), filters
-    desc = lab.research("probes", filters={"sort": "-id"})["probes"]
-    assert [p["id"] for p in desc] == sorted([one, two, anchor], reverse=True)
-    slim = lab.research("get", path="/api/v2/probes/", params={"fields": "asn_v4"})
+    outs = lab.steps(*({"op": "probes", "filters": f} for f, _ in cases))
+    for (filters, want), out in zip(cases, outs):
+        assert ids_of(out["probes"]) == sorted(want), filters
+    bad = (({"contry_code": "NL"}, "contry_code: unknown filter"),
+           ({"radius": "52.3,4.9:15"}, "radius: probes have no location"),
+           ({"type": "ping"}, "type: not a filter of this endpoint"))
+    desc, slim, *refused = lab.steps(
+        {"op": "probes", "filters": {"sort": "-id"}},
+        {"op": "get", "path": "/api/v2/probes/", "params": {"fields": "asn_v4"}},
+        *({"op": "probes", "filters": f} for f, _ in bad))
+    assert [p["id"] for p in desc["probes"]] == sorted([one, two, anchor], reverse=True)
     assert slim["ok"] and all(set(p) == {"id", "asn_v4"} for p in slim["data"]["results"])
     # a typo or a filter we do not have is refused by name, never ignored
-    for bad, named in (({"contry_code": "NL"}, "contry_code: unknown filter"),
-                       ({"radius": "52.3,4.9:15"}, "radius: probes have no location"),
-                       ({"type": "ping"}, "type: not a filter of this endpoint")):
-        out = lab.research("probes", filters=bad)
+    for (_, named), out in zip(bad, refused):
         assert "error" in out and named in out["error"], out
 
 
@@ -147,15 +154,18 @@ SHAPE_ANCHOR = {
 
 
 def test_anchors_have_ripes_shape(lab):
-    got = lab.research("get", path="/api/v2/anchors/")
+    got, one, nl, probe = lab.steps(
+        {"op": "get", "path": "/api/v2/anchors/"},
+        {"op": "get", "path": f"/api/v2/anchors/{lab.ids[3]}/"},
+        {"op": "get", "path": "/api/v2/anchors/", "params": {"country": "NL"}},
+        {"op": "get", "path": f"/api/v2/anchors/{lab.ids[1]}/"})
     assert got["ok"] and got["data"]["count"] == 1, got
     anchor = got["data"]["results"][0]
     assert_shape(anchor, SHAPE_ANCHOR, "anchor")
     assert (anchor["probe"], anchor["country"], anchor["as_v4"]) == (lab.ids[3], "DE", 64502)
-    one = lab.research("get", path=f"/api/v2/anchors/{lab.ids[3]}/")
     assert one["ok"] and one["data"] == anchor
-    assert lab.research("get", path="/api/v2/anchors/", params={"country": "NL"})["data"]["count"] == 0
-    assert not lab.research("get", path=f"/api/v2/anchors/{lab.ids[1]}/")["ok"]
+    assert nl["ok"] and nl["data"]["count"] == 0
+    assert not probe["ok"]   # a probe that is no anchor
 
 
 def test_a_research_script_runs_unchanged(lab):
