@@ -6,14 +6,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-/* True if name (n bytes) is one of the comma-separated fields. */
-static int listed(const char *fields, const char *name)
+/* See api_fields.h. */
+int api_list_has(const char *list, const char *item, size_t n, int nocase)
 {
-	size_t n = strlen(name);
-	for (const char *p = fields; *p;) {
+	for (const char *p = list; *p;) {
 		size_t k = strcspn(p, ",");
-		if (k == n && strncmp(p, name, n) == 0)
+		if (k == n && (nocase ? strncasecmp(p, item, n) : strncmp(p, item, n)) == 0)
 			return 1;
 		p += k + (p[k] == ',');
 	}
@@ -40,7 +40,7 @@ int api_fields_apply(json_t *obj, const char *fields, const char *what, char *er
 	json_t *v;
 	void *tmp;
 	json_object_foreach_safe(obj, tmp, key, v) {
-		if (strcmp(key, "id") != 0 && !listed(fields, key))
+		if (strcmp(key, "id") != 0 && !api_list_has(fields, key, strlen(key), 0))
 			json_object_del(obj, key);
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "api/api_cidr.h"
+#include "api/api_fields.h"
 
 /* Integer field of o, or -1 when absent or null. */
 static long long ival(const json_t *o, const char *name)
@@ -30,14 +31,7 @@ int api_probe_filter_needed(const struct api_query *q)
 /* True if the comma-separated list has the item (case-insensitive). */
 static int in_list(const char *list, const char *item)
 {
-	size_t n = strlen(item);
-	for (const char *p = list; *p;) {
-		size_t k = strcspn(p, ",");
-		if (k == n && strncasecmp(p, item, n) == 0)
-			return 1;
-		p += k + (p[k] == ',');
-	}
-	return 0;
+	return api_list_has(list, item, strlen(item), 1);
 }
 
 /* True if the probe has the tag (its slug). */

@@ -253,30 +253,41 @@ static int p_format(struct api_query *q, const char *n, const char *v, char *e, 
 	return 0;
 }
 
-/* status=N or status__in=N,M (0..8 for measurements, 0..3 for probes). */
-static int p_status(struct api_query *q, const char *n, const char *v, char *e, size_t el)
+/*
+ * A comma-separated list of numbers in [lo, hi] into out (at most max);
+ * the count, or -1 with err naming param and saying what the list is of.
+ */
+static int num_list(const char *n, const char *v, long long lo, long long hi, const char *what,
+		    long long *out, int max, char *e, size_t el)
 {
-	char one[8];
-	long long s;
-	for (const char *p = v; *p;) {
+	char one[24];
+	int count = 0;
+	for (const char *p = v; *p; count++) {
 		size_t k = strcspn(p, ",");
-		if (k == 0 || k >= sizeof one) {
-			snprintf(e, el, "%s: '%.40s' is not a list of status ids", n, v);
+		if (k == 0 || k >= sizeof one || count == max || (p[k] == ',' && !p[k + 1])) {
+			snprintf(e, el, "%s: '%.40s' is not a list of %s", n, v, what);
 			return -1;
 		}
 		snprintf(one, sizeof one, "%.*s", (int)k, p);
-		if (num(n, one, 0, 8, &s, e, el) < 0)
+		if (num(n, one, lo, hi, &out[count], e, el) < 0)
 			return -1;
-		if (!q->status_mask)
-			q->status = (int)s;
-		q->status_mask |= 1u << s;
 		p += k + (p[k] == ',');
 	}
-	if (!q->status_mask) {
+	if (count == 0)
 		snprintf(e, el, "%s: empty", n);
-		return -1;
-	}
-	return 0;
+	return count ? count : -1;
+}
+
+/* status=N or status__in=N,M (0..8 for measurements, 0..3 for probes). */
+static int p_status(struct api_query *q, const char *n, const char *v, char *e, size_t el)
+{
+	long long s[9];
+	int k = num_list(n, v, 0, 8, "status ids", s, 9, e, el);
+	for (int i = 0; i < k; i++)
+		q->status_mask |= 1u << s[i];
+	if (k > 0)
+		q->status = (int)s[0];
+	return k > 0 ? 0 : -1;
 }
 
 static int p_type(struct api_query *q, const char *n, const char *v, char *e, size_t el)
@@ -347,19 +358,9 @@ static int p_text(struct api_query *q, const char *n, const char *v, char *e, si
 /* asn_v4__in / asn_v6__in: a comma-separated list of AS numbers. */
 static int p_asn_in(struct api_query *q, const char *n, const char *v, char *e, size_t el)
 {
-	char one[16];
-	long long asn;
-	for (const char *p = v; *p;) {
-		size_t k = strcspn(p, ",");
-		if (k == 0 || k >= sizeof one) {
-			snprintf(e, el, "%s: '%.40s' is not a list of AS numbers", n, v);
-			return -1;
-		}
-		snprintf(one, sizeof one, "%.*s", (int)k, p);
-		if (num(n, one, 1, 4294967295LL, &asn, e, el) < 0)
-			return -1;
-		p += k + (p[k] == ',');
-	}
+	long long asn[32];
+	if (num_list(n, v, 1, 4294967295LL, "AS numbers", asn, 32, e, el) < 0)
+		return -1;
 	return text_into(n[5] == '4' ? q->asn_v4_in : q->asn_v6_in, API_QUERY_TEXT, n, v, e, el);
 }
 
