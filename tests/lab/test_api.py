@@ -85,6 +85,13 @@ class ApiPlatform(Platform):
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
+    def assert_clean_stop(self):
+        """The controller lived to the end and stops cleanly: no sanitizer report, no
+        leak, exit status 0."""
+        assert self.controller.alive(), "the controller died:\n" + self.controller.text()[-3000:]
+        assert self.controller.stop() == 0, self.controller.text()[-3000:]
+        assert "Sanitizer" not in self.controller.text(), self.controller.text()[-3000:]
+
     def new_key(self, owner, rate=600):
         p = subprocess.run([str(VANTAGE), "keys", "add", owner, "--rate", str(rate), "--dir",
                             str(self.dir / "controller")], capture_output=True, text=True,
@@ -135,10 +142,7 @@ def lab():
                              p.cousteau("probes")["probes"]), 30, "the agents to connect")
         p.key = p.new_key("researcher")
         yield p
-        assert p.controller.alive(), "the controller died:\n" + p.controller.text()[-3000:]
-        # a clean stop: no sanitizer report, no leak, exit status 0
-        assert p.controller.stop() == 0, p.controller.text()[-3000:]
-        assert "Sanitizer" not in p.controller.text(), p.controller.text()[-3000:]
+        p.assert_clean_stop()
     finally:
         p.close()
 

@@ -100,9 +100,7 @@ def lab():
                  "the agents to connect")
         p.key = p.new_key("researcher")
         yield p
-        assert p.controller.alive(), "the controller died:\n" + p.controller.text()[-3000:]
-        assert p.controller.stop() == 0, p.controller.text()[-3000:]
-        assert "Sanitizer" not in p.controller.text(), p.controller.text()[-3000:]
+        p.assert_clean_stop()
     finally:
         p.close()
 

@@ -14,18 +14,9 @@
 #include <string.h>
 
 #include "api/api_create.h"
+#include "test_api_policy.h"
 #include "api/api_select.h"
 
-/* The lab's policy: the defaults plus the two lines of the lab's configuration. */
-static const struct target_policy *lab_policy(void)
-{
-	static struct target_policy tp;
-	char err[128];
-	targets_init(&tp);
-	assert_int_equal(targets_add(&tp, "allow 198.18.0.0/15", "lab", err, sizeof err), 0);
-	assert_int_equal(targets_add(&tp, "allow 2001:db8::/32", "lab", err, sizeof err), 0);
-	return &tp;
-}
 
 #define SRC "\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]"
 #define PING "{\"type\":\"ping\",\"description\":\"d\""

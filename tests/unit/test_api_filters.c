@@ -17,6 +17,7 @@
 
 #include "api/api_anchor.h"
 #include "api/api_create.h"
+#include "test_api_policy.h"
 #include "api/api_fields.h"
 #include "api/api_probe_filter.h"
 #include "api/api_query.h"
@@ -254,16 +255,6 @@ static void test_anchor_object(void **state)
 	json_decref(p);
 }
 
-/* The lab's policy: the defaults plus the two lines of the lab's configuration. */
-static const struct target_policy *lab_policy(void)
-{
-	static struct target_policy tp;
-	char err[128];
-	targets_init(&tp);
-	assert_int_equal(targets_add(&tp, "allow 198.18.0.0/15", "lab", err, sizeof err), 0);
-	assert_int_equal(targets_add(&tp, "allow 2001:db8::/32", "lab", err, sizeof err), 0);
-	return &tp;
-}
 
 /*
  * Definition fields: the field and value added to a ping or traceroute
