@@ -55,6 +55,10 @@ static int set_tag(struct api_call *c, const char *tag, int remove)
 	if (!api_msm_owned(c, &row))
 		return -1;
 	json_decref(row);
+	if (!c->api->store->ops->msm_tags) {
+		api_error(c, 501, "This platform's store keeps no measurement tags");
+		return -1;
+	}
 	api_commit_pending(c->api);
 	if (c->api->store->ops->msm_tags->set(c->api->store, c->route.id, tag, remove, err,
 					      sizeof err) < 0) {

@@ -419,6 +419,7 @@ static int p_anchor(struct api_query *q, const char *n, const char *v, char *e, 
 #define P_ONE (1u << ROUTE_PROBE_ONE)
 #define A_LIST (1u << ROUTE_ANCHOR_LIST)
 #define A_ONE (1u << ROUTE_ANCHOR_ONE)
+#define P_HIST ((1u << ROUTE_PROBE_TIMING) | (1u << ROUTE_PROBE_CONNECTIONS))
 #define MSMS (M_LIST | M_MY)
 #define LISTS (MSMS | P_LIST | A_LIST)
 #define ALL 0xffffffffu
@@ -431,7 +432,7 @@ static const struct param {
 } params[] = {
 	{ "key", ALL, p_key }, { "page", LISTS | M_PART, p_page },
 	{ "page_size", LISTS | M_PART, p_page_size }, { "format", ALL, p_format },
-	{ "start", M_RES, p_start }, { "stop", M_RES, p_start },
+	{ "start", M_RES | P_HIST, p_start }, { "stop", M_RES, p_start },
 	{ "probe_ids", M_RES | M_LAT, p_probe_ids },
 	{ "anchors_only", M_RES, p_bool }, { "public_only", M_RES, p_bool },
 	{ "versions", M_LAT, p_latest }, { "lookback_days", M_LAT, p_latest },

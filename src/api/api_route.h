@@ -22,6 +22,8 @@ enum api_route_kind {
 	ROUTE_MSM_MY,            /* /api/v2/measurements/my/ */
 	ROUTE_MSM_TAGS,          /* /api/v2/measurements/{id}/tags/ */
 	ROUTE_MSM_TAG_ONE,       /* /api/v2/measurements/{id}/tags/{tag}/ */
+	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
+	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 };
 
 struct api_route {
