@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api_deffields.h"
+#include "api/api_time.h"
 #include "msm/msm_type.h"
 
 /* The runner options each type takes (ping 1, traceroute 2), copied as given
@@ -23,7 +25,6 @@ static const struct { const char *name; int types; } run_opts[] = {
 };
 static const char *const def_fields[] = {
 	"type", "af", "target", "description", "is_oneoff", "interval", "spread",
-	"is_public", "resolve_on_probe", "skip_dns_check", "tags",
 };
 
 /* True if name is one of the n strings of list. */
@@ -176,10 +177,14 @@ static int build_run(struct api_def *d, const json_t *def, const char *where,
 		}
 	}
 	if (rc == 0)
+		rc = api_deffields_parse(def, d->type, d->resolve, d->run, &d->extra, &d->is_public,
+					 where, err, errlen);
+	if (rc == 0)
 		rc = type_check(d, where, err, errlen);
 	if (rc < 0) {
 		json_decref(d->run);
-		d->run = NULL;
+		json_decref(d->extra);
+		d->run = d->extra = NULL;
 	}
 	return rc;
 }
@@ -193,14 +198,17 @@ static int run_field(const char *name)
 	return 0;
 }
 
-/* Check that every key of o is in one of the lists. */
-static int known_fields(const json_t *o, const char *where, char *err, size_t errlen)
+/* Check that every key of o is in one of the lists (or a field of type). */
+static int known_fields(const json_t *o, const char *type, const char *where, char *err,
+			size_t errlen)
 {
 	const char *k;
 	const json_t *v;
 	json_object_foreach((json_t *)o, k, v) {
-		if (!listed(k, def_fields, NELEM(def_fields)) && !run_field(k)) {
-			snprintf(err, errlen, "%s%.64s: unknown field", where, k);
+		if (!listed(k, def_fields, NELEM(def_fields)) && !run_field(k) &&
+		    !api_deffield_known(k, type)) {
+			snprintf(err, errlen, "%s%.64s: unknown field for a %s definition", where, k,
+				 type);
 			return -1;
 		}
 	}
@@ -242,7 +250,7 @@ static int parse_def(struct api_def *d, const json_t *def, size_t i, int top_one
 			 " (ping, traceroute)", where, d->type);
 		return -1;
 	}
-	if (known_fields(def, where, err, errlen) < 0 ||
+	if (known_fields(def, d->type, where, err, errlen) < 0 ||
 	    str_field(def, where, "target", d->name, sizeof d->name, err, errlen) < 0 ||
 	    str_field(def, where, "description", d->description, sizeof d->description,
 		      err, errlen) < 0 ||
@@ -338,6 +346,17 @@ static int parse_sources(struct api_create *c, const json_t *arr, int change, ch
 	return 0;
 }
 
+/* Read time field name of o (Unix seconds or ISO-8601) into *out (absent: unchanged). */
+static int time_field(const json_t *o, const char *name, int64_t *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, name);
+	if (!v || api_time_json(v, out) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: must be Unix seconds or an ISO-8601 UTC time"
+		 " (2026-12-02T10:00:00Z)", name);
+	return -1;
+}
+
 /* Parse the top-level schedule fields. */
 static int parse_top(struct api_create *c, const json_t *o, int *oneoff, char *err, size_t errlen)
 {
@@ -351,8 +370,8 @@ static int parse_top(struct api_create *c, const json_t *o, int *oneoff, char *e
 			return -1;
 		}
 	}
-	if (int_field(o, "", "start_time", 0, 1LL << 40, &c->start, err, errlen) < 0 ||
-	    int_field(o, "", "stop_time", 0, 1LL << 40, &c->stop, err, errlen) < 0 ||
+	if (time_field(o, "start_time", &c->start, err, errlen) < 0 ||
+	    time_field(o, "stop_time", &c->stop, err, errlen) < 0 ||
 	    bool_field(o, "", "is_oneoff", oneoff, err, errlen) < 0)
 		return -1;
 	if (c->stop && c->stop <= c->start) {
@@ -434,7 +453,9 @@ int api_def_resolved(struct api_create *c, size_t i, const char *addr,
 		return -1;
 	}
 	snprintf(d->target, sizeof d->target, "%s", addr);
-	if (json_object_set_new(d->run, "target", json_string(addr)) < 0) {
+	if (json_object_set_new(d->run, "target", json_string(addr)) < 0 ||
+	    json_object_set_new(d->extra, "target", json_string(d->name)) < 0 ||
+	    json_object_set_new(d->extra, "resolved_ips", json_pack("[s]", addr)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -454,8 +475,10 @@ int api_create_needs_lookup(const struct api_create *c)
 /* See api_create.h. */
 void api_create_free(struct api_create *c)
 {
-	for (size_t i = 0; i < c->ndefs && i < API_MAX_DEFS; i++)
+	for (size_t i = 0; i < c->ndefs && i < API_MAX_DEFS; i++) {
 		json_decref(c->defs[i].run);
+		json_decref(c->defs[i].extra);
+	}
 	for (size_t i = 0; i < c->nsrc && i < API_MAX_SOURCES; i++) {
 		json_decref(c->src[i].include);
 		json_decref(c->src[i].exclude);

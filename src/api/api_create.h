@@ -44,6 +44,9 @@ struct api_def {
 	char description[256];
 	int is_oneoff;
 	int64_t interval, spread; /* seconds; 0 for one-offs */
+	int is_public;            /* RIPE's default: true */
+	json_t *extra;            /* fields stored to be echoed (api_deffields.h), and the
+				     target as given with its resolved_ips (owned) */
 };
 
 /* One probe source: {type, value, requested, tags: {include, exclude}} (+ action). */

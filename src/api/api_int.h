@@ -107,6 +107,15 @@ void api_msm_create(struct api_call *c);
 void api_msm_participation(struct api_call *c);
 void api_results(struct api_call *c);
 void api_latest(struct api_call *c);
+void api_msm_tag_add(struct api_call *c);
+void api_msm_tag_remove(struct api_call *c);
+
+/*
+ * The measurement row of c's route id if it is public or c's key owns it:
+ * 1 with *row, or 0 after replying 404 (absent or someone else's private
+ * one) or 500.
+ */
+int api_msm_visible(struct api_call *c, json_t **row);
 
 /* GET /api/v2/teams/{id}/: the team's status (api_team.c). */
 void api_team_one(struct api_call *c);

@@ -36,21 +36,33 @@ static int read_body(struct api_call *c, char **body, size_t *len)
 	return 0;
 }
 
+/* True if measurement msm is public (its participants are then anyone's to reuse). */
+static int msm_public(struct api_call *c, int64_t msm)
+{
+	json_t *row = NULL;
+	char err[256];
+	int pub = c->api->store->ops->api->msm_get(c->api->store, msm, &row, err, sizeof err) == 1 &&
+		  json_integer_value(json_object_get(row, "is_public")) != 0;
+	json_decref(row);
+	return pub;
+}
+
 /*
  * api_msm_probes_fn over the store: the participants of measurement msm,
- * which must be one of the calling key's own (another key's participants
- * are its business: refused as if it did not exist).
+ * which must be public or one of the calling key's own (the participants
+ * of another key's private one are its business: refused as if it did not
+ * exist).
  */
 static int msm_probes(void *arg, int64_t msm, json_t **ids, char *err, size_t errlen)
 {
 	struct api_call *c = arg;
-	int rc = c->api->store->ops->api->msm_probes(c->api->store, msm, c->key.id, ids, err,
-						     errlen);
+	int64_t owner = msm_public(c, msm) ? 0 : c->key.id;
+	int rc = c->api->store->ops->api->msm_probes(c->api->store, msm, owner, ids, err, errlen);
 	if (rc == 0) {
 		json_decref(*ids);
 		*ids = NULL;
-		snprintf(err, errlen, "value: measurement %lld is not one of this key's measurements"
-			 " with probes", (long long)msm);
+		snprintf(err, errlen, "value: measurement %lld is not a public measurement or one"
+			 " of this key's, with probes", (long long)msm);
 	}
 	return rc > 0 ? 0 : -1;
 }
@@ -95,7 +107,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 {
 	struct store_msm m[API_MAX_DEFS];
 	struct store_api_msm am[API_MAX_DEFS];
-	char *defs[API_MAX_DEFS] = { 0 }, err[512];
+	char *defs[API_MAX_DEFS] = { 0 }, *extras[API_MAX_DEFS] = { 0 }, err[512];
 	int64_t now = api_now(), rc = 0;
 	int64_t requested = 0;
 	for (size_t k = 0; k < req->nsrc; k++)
@@ -103,12 +115,13 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 	for (size_t i = 0; i < req->ndefs; i++) {
 		const struct api_def *d = &req->defs[i];
 		defs[i] = json_dumps(d->run, JSON_COMPACT);
+		extras[i] = d->extra ? json_dumps(d->extra, JSON_COMPACT) : NULL;
 		m[i] = (struct store_msm){ .def = defs[i], .start = req->start ? req->start : now,
 					   .stop = req->stop, .interval = d->interval,
 					   .spread = d->spread };
 		am[i] = (struct store_api_msm){ &m[i], ids, n, c->key.id, d->description, d->is_oneoff,
-						requested, now };
-		rc |= defs[i] == NULL;
+						requested, now, d->is_public, extras[i] };
+		rc |= defs[i] == NULL || (d->extra && !extras[i]);
 	}
 	api_commit_pending(c->api);
 	if (rc || c->api->store->ops->api->msm_create(c->api->store, am, req->ndefs, err,
@@ -123,6 +136,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 				c->api->hooks.pushed(c->api->hooks.arg, &m[i], ids, n);
 		}
 		free(defs[i]);
+		free(extras[i]);
 	}
 	return (int)rc;
 }

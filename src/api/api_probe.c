@@ -3,15 +3,22 @@
  * prefix, ASN and country per family, status with its "since", first and
  * last connection, total uptime, tags), and the /probes/ and /anchors/
  * endpoints. A probe's address defaults to the address of its last session
- * and its prefix to that address's /24 (IPv4) or /48 (IPv6).
+ * and its prefix to that address's /24 (IPv4) or /48 (IPv6). Besides the
+ * tags given at registration every probe carries RIPE's automatic system-*
+ * tags derived from what the platform knows of it (system_tags below).
+ * /anchors/ answers RIPE's anchor objects (api_anchor.h).
  */
 #include "api/api_int.h"
+#include "api/api_anchor.h"
 #include "api/api_cidr.h"
 #include "controller/uptime.h"
+#include "api/api_fields.h"
+#include "api/api_probe_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PROBES_MAX 100000
 
@@ -68,6 +75,47 @@ static json_t *tags_json(const char *tags)
 	return arr;
 }
 
+/* Append the system tag slug (with its RIPE name) to tags. */
+static void system_tag(json_t *tags, const char *slug, const char *name)
+{
+	json_array_append_new(tags, json_pack("{s:s,s:s}", "name", name, "slug", slug));
+}
+
+/*
+ * RIPE's automatic tags from what the platform knows: an address of a
+ * family makes the probe capable of it, and connected with it, working;
+ * the anchor role gives system-anchor. Nothing is said of what is not
+ * known (no system-virtual: agents do not report it).
+ */
+static void system_tags(json_t *o)
+{
+	json_t *tags = json_object_get(o, "tags");
+	int conn = json_integer_value(json_object_get(json_object_get(o, "status"), "id")) == 1;
+	int v4 = json_is_string(json_object_get(o, "address_v4"));
+	int v6 = json_is_string(json_object_get(o, "address_v6"));
+	if (v4)
+		system_tag(tags, "system-ipv4-capable", "IPv4 Capable");
+	if (v4 && conn)
+		system_tag(tags, "system-ipv4-works", "IPv4 Works");
+	if (v6)
+		system_tag(tags, "system-ipv6-capable", "IPv6 Capable");
+	if (v6 && conn)
+		system_tag(tags, "system-ipv6-works", "IPv6 Works");
+	if (json_is_true(json_object_get(o, "is_anchor")))
+		system_tag(tags, "system-anchor", "Anchor");
+}
+
+/* The time t as RIPE writes a status's "since" (ISO 8601, UTC); null if none. */
+static json_t *iso_since(int64_t t)
+{
+	char iso[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&tt, &tm) || !strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return json_null();
+	return json_string(iso);
+}
+
 /* The status object: Never Connected (0), Connected (1), Disconnected (2) or
    Abandoned (3), as src/controller/uptime.h derives them. */
 static json_t *status_json(const struct api *a, const json_t *row)
@@ -83,10 +131,10 @@ static json_t *status_json(const struct api *a, const json_t *row)
 	};
 	struct uptime u;
 	uptime_of(&f, api_now(), a->opts.abandon_after, &u);
+	int64_t when = u.state == UPTIME_NEVER || u.state == UPTIME_CONNECTED ?
+		       json_integer_value(since) : u.status_since;
 	return json_pack("{s:i,s:s,s:o}", "id", (int)u.state, "name", uptime_state_name(u.state),
-			 "since", u.state == UPTIME_NEVER || u.state == UPTIME_CONNECTED ?
-			 (since ? json_incref((json_t *)since) : json_null()) :
-			 json_integer(u.status_since));
+			 "since", iso_since(when));
 }
 
 /* See api_int.h. */
@@ -103,7 +151,7 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 		"is_public", 1,
 		"asn_v4", json_object_get(row, "asn_v4"), "asn_v6", json_object_get(row, "asn_v6"),
 		"country_code", json_object_get(row, "country_code"),
-		"status", st, "status_since", json_object_get(st, "since"),
+		"status", st, "status_since", json_object_get(row, "status_since"),
 		"first_connected", json_object_get(row, "first_connected"),
 		"last_connected", json_object_get(row, "last_connected"),
 		"total_uptime", json_object_get(row, "total_uptime"),
@@ -113,6 +161,8 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 	if (o) {
 		set_family(o, row, 4, have_peer ? peer : NULL, v6);
 		set_family(o, row, 6, have_peer ? peer : NULL, v6);
+		json_object_set_new(o, "firmware_version", json_null());
+		system_tags(o);
 	}
 	return o;
 }
@@ -148,19 +198,61 @@ static int anchors(const struct api_call *c)
 	       c->q.is_anchor == 1;
 }
 
+/*
+ * The page of c's listing from every probe, filtered in memory (the
+ * filters the store does not apply: api_probe_filter.h); NULL after replying.
+ */
+static json_t *filtered_page(struct api_call *c, int64_t *count)
+{
+	char err[256];
+	struct store_page p = { .anchors_only = anchors(c), .limit = PROBES_MAX,
+				.ids = c->q.ids.present ? c->q.ids.v : NULL, .nids = c->q.ids.n };
+	json_t *all = probe_rows(c->api, &p, count, err, sizeof err);
+	if (!all) {
+		api_error(c, 500, "%s", err);
+		return NULL;
+	}
+	if (api_probe_filter(all, &c->q, err, sizeof err) < 0) {
+		json_decref(all);
+		api_error(c, 400, "%s", err);
+		return NULL;
+	}
+	*count = (int64_t)json_array_size(all);
+	json_t *page = json_array();
+	size_t from = (size_t)((c->q.page - 1) * c->q.page_size);
+	for (size_t i = from; i < json_array_size(all) && i < from + (size_t)c->q.page_size; i++)
+		json_array_append(page, json_array_get(all, i));
+	json_decref(all);
+	return page;
+}
+
 /* See api_int.h: GET /probes/ and /anchors/. */
 void api_probes_list(struct api_call *c)
 {
 	char err[256];
 	int64_t count;
+	json_t *rows;
 	struct store_page p = {
 		.anchors_only = anchors(c), .offset = (c->q.page - 1) * c->q.page_size,
 		.limit = (int)c->q.page_size, .ids = c->q.ids.present ? c->q.ids.v : NULL,
 		.nids = c->q.ids.n,
 	};
-	json_t *rows = probe_rows(c->api, &p, &count, err, sizeof err);
-	if (!rows)
+	if (api_probe_filter_needed(&c->q)) {
+		if (!(rows = filtered_page(c, &count)))
+			return;
+	} else if (!(rows = probe_rows(c->api, &p, &count, err, sizeof err))) {
 		return api_error(c, 500, "%s", err);
+	}
+	int anchor_objects = c->route.kind == ROUTE_ANCHOR_LIST;
+	if (anchor_objects && api_anchors_of(rows) < 0) {
+		json_decref(rows);
+		return api_error(c, 500, "out of memory");
+	}
+	if (api_fields_apply_all(rows, c->q.fields, anchor_objects ? "an anchor" : "a probe", err,
+				 sizeof err) < 0) {
+		json_decref(rows);
+		return api_error(c, 400, "%s", err);
+	}
 	api_reply_json(c, 200, api_page(c, rows, count));
 }
 
@@ -179,5 +271,15 @@ void api_probes_one(struct api_call *c)
 	if (!one)
 		return api_error(c, 404, "No %s %lld", anchors(c) ? "anchor" : "probe",
 				 (long long)c->route.id);
+	if (c->route.kind == ROUTE_ANCHOR_ONE) {
+		json_t *a = api_anchor_json(one);
+		json_decref(one);
+		if (!(one = a))
+			return api_error(c, 500, "out of memory");
+	}
+	if (api_fields_apply(one, c->q.fields, "the object", err, sizeof err) < 0) {
+		json_decref(one);
+		return api_error(c, 400, "%s", err);
+	}
 	api_reply_json(c, 200, one);
 }

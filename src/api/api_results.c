@@ -34,6 +34,8 @@ struct api_stream {
 	struct store_result_filter f;
 	int64_t probes[API_MAX_IDS];
 	int txt, first, latest;
+	int64_t oldest;           /* latest: lookback_days as a timestamp, 0 = any */
+	char dst_name[256];       /* the target as given when it was a host name */
 	uint64_t page_end;        /* monotonic ns: the page's budget runs out */
 	struct evbuffer *buf;
 	struct event *later;      /* runs the next page from the loop */
@@ -68,10 +70,11 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
  * The result object of a store row: its body as the agent sent it, with
  * "prb_id" set to the id of the agent that uploaded it (the controller's
  * word, not the agent's: agents do not know their id and send 0) and
- * "msm_id" added when the body lacks it.
+ * "msm_id" added when the body lacks it and "dst_name" set to the host
+ * name the measurement was created with (agents measure its address).
  * New reference or NULL.
  */
-static json_t *result_of(const json_t *row, int64_t msm_id)
+static json_t *result_of(const json_t *row, int64_t msm_id, const char *dst_name)
 {
 	json_error_t jerr;
 	const char *body = json_string_value(json_object_get(row, "body"));
@@ -83,6 +86,8 @@ static json_t *result_of(const json_t *row, int64_t msm_id)
 	json_object_set(r, "prb_id", json_object_get(row, "agent"));
 	if (!json_object_get(r, "msm_id"))
 		json_object_set_new(r, "msm_id", json_integer(msm_id));
+	if (dst_name[0])   /* RIPE's dst_name is the target as given */
+		json_object_set_new(r, "dst_name", json_string(dst_name));
 	return r;
 }
 
@@ -93,7 +98,9 @@ static json_t *result_of(const json_t *row, int64_t msm_id)
 static int stream_row(void *arg, json_t *row)
 {
 	struct api_stream *s = arg;
-	json_t *r = result_of(row, s->f.msm_id);
+	if (s->oldest && json_integer_value(json_object_get(row, "ts")) < s->oldest)
+		return mono_ns() >= s->page_end;
+	json_t *r = result_of(row, s->f.msm_id, s->dst_name);
 	char *body = r ? json_dumps(r, JSON_COMPACT) : NULL;
 	json_decref(r);
 	if (body) {
@@ -159,44 +166,88 @@ static void stream_later(evutil_socket_t fd, short what, void *arg)
 	stream_page(arg);
 }
 
-/* Copy the query's filters into the stream's result filter. */
-static void set_filter(struct api_stream *s, const struct api_call *c)
+/* Keep in s->probes only the anchors (anchors_only=true); 0 or -1 with err. */
+static int only_anchors(struct api_stream *s, struct api *a, char *err, size_t errlen)
+{
+	struct store_page p = { .anchors_only = 1, .limit = API_MAX_IDS };
+	json_t *rows;
+	int64_t count;
+	if (a->store->ops->api->probe_page(a->store, &p, api_now(), &rows, &count, err, errlen) < 0)
+		return -1;
+	size_t n = 0, i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		int want = !s->f.probes;
+		for (size_t k = 0; k < s->f.nprobes; k++)
+			want |= s->probes[k] == id;
+		if (want && n < API_MAX_IDS)
+			s->probes[n++] = id;
+	}
+	json_decref(rows);
+	s->f.probes = s->probes;   /* no anchor: an empty list, nothing matches */
+	s->f.nprobes = n;
+	return 0;
+}
+
+/* Copy the query's filters into the stream's result filter; 0 or -1 with err. */
+static int set_filter(struct api_stream *s, const struct api_call *c, const json_t *row,
+		      char *err, size_t errlen)
 {
 	s->f.msm_id = c->route.id;
 	s->f.start = c->q.start;
 	s->f.stop = c->q.stop;
 	s->f.limit = s->latest ? LATEST_BATCH : STREAM_BATCH;
+	if (s->latest && c->q.lookback_days)
+		s->oldest = api_now() - (int64_t)c->q.lookback_days * 86400;
 	if (c->q.probe_ids.present) {
 		memcpy(s->probes, c->q.probe_ids.v, c->q.probe_ids.n * sizeof s->probes[0]);
 		s->f.probes = s->probes;
 		s->f.nprobes = c->q.probe_ids.n;
 	}
+	json_error_t jerr;
+	const char *text = json_string_value(json_object_get(row, "extra"));
+	json_t *extra = text ? json_loads(text, 0, &jerr) : NULL;
+	const char *name = json_string_value(json_object_get(extra, "target"));
+	snprintf(s->dst_name, sizeof s->dst_name, "%s", name ? name : "");
+	json_decref(extra);
+	return c->q.anchors_only ? only_anchors(s, c->api, err, errlen) : 0;
 }
 
 /* Start streaming the results (or, with latest, the latest results) of c's measurement. */
 static void stream_start(struct api_call *c, int latest)
 {
 	json_t *row;
-	if (!api_msm_owned(c, &row))
+	char err[256];
+	if (!api_msm_visible(c, &row))
 		return;
-	json_decref(row);
-	if (evhttp_request_get_command(c->req) == EVHTTP_REQ_HEAD)
+	if (evhttp_request_get_command(c->req) == EVHTTP_REQ_HEAD) {
+		json_decref(row);
 		return api_reply_json(c, 200, NULL);
+	}
 	struct api_stream *s = calloc(1, sizeof *s);
 	if (!s || !(s->buf = evbuffer_new()) ||
 	    !(s->later = event_new(c->api->base, -1, 0, stream_later, s))) {
 		if (s && s->buf)
 			evbuffer_free(s->buf);
 		free(s);
+		json_decref(row);
 		return api_error(c, 500, "out of memory");
 	}
+	s->latest = latest;
+	if (set_filter(s, c, row, err, sizeof err) < 0) {
+		json_decref(row);
+		event_free(s->later);
+		evbuffer_free(s->buf);
+		free(s);
+		return api_error(c, 500, "%s", err);
+	}
+	json_decref(row);
 	s->api = c->api;
 	s->req = c->req;
 	s->conn = evhttp_request_get_connection(c->req);
-	s->latest = latest;
 	s->txt = !latest && c->q.format_txt;
 	s->first = 1;
-	set_filter(s, c);
 	LIST_INSERT_HEAD(&c->api->streams, s, link);
 	if (c->api->hooks.flush)
 		c->api->hooks.flush(c->api->hooks.arg);

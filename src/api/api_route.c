@@ -9,7 +9,9 @@
 #include "util/numparse.h"
 
 #define MAX_SEGS 6
-#define MAX_SEG 40
+#define MAX_SEG 72
+
+_Static_assert(sizeof(((struct api_route *)0)->tag) == MAX_SEG, "a tag is one segment");
 
 struct segs {
 	char s[MAX_SEGS][MAX_SEG];
@@ -49,13 +51,20 @@ static int parse_id(const char *text, int64_t *id)
 	return 0;
 }
 
-/* The route below a measurement id: "", "results", "latest", "participation-requests". */
-static enum api_route_kind msm_sub(const struct segs *g)
+/* The route below a measurement id: "", "results", "latest", "participation-requests",
+   "tags", "tags/{tag}". */
+static enum api_route_kind msm_sub(const struct segs *g, struct api_route *r)
 {
 	if (g->n == 4)
 		return ROUTE_MSM_ONE;
+	if (g->n == 6 && strcmp(g->s[4], "tags") == 0) {
+		memcpy(r->tag, g->s[5], sizeof r->tag);   /* both MAX_SEG bytes */
+		return ROUTE_MSM_TAG_ONE;
+	}
 	if (g->n != 5)
 		return ROUTE_NONE;
+	if (strcmp(g->s[4], "tags") == 0)
+		return ROUTE_MSM_TAGS;
 	if (strcmp(g->s[4], "results") == 0)
 		return ROUTE_MSM_RESULTS;
 	if (strcmp(g->s[4], "latest") == 0)
@@ -94,6 +103,7 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 	struct segs g;
 	r->kind = ROUTE_NONE;
 	r->id = 0;
+	r->tag[0] = 0;
 	if (split(path, len, &g) < 0 || g.n < 3 || strcmp(g.s[0], "api") != 0 ||
 	    strcmp(g.s[1], "v2") != 0)
 		return -1;
@@ -108,10 +118,14 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 		r->kind = msm ? ROUTE_MSM_LIST : probe ? ROUTE_PROBE_LIST : ROUTE_ANCHOR_LIST;
 		return 0;
 	}
+	if (msm && g.n == 4 && strcmp(g.s[3], "my") == 0) {
+		r->kind = ROUTE_MSM_MY;
+		return 0;
+	}
 	if (parse_id(g.s[3], &r->id) < 0)
 		return -1;
 	if (msm)
-		r->kind = msm_sub(&g);
+		r->kind = msm_sub(&g, r);
 	else if (probe)
 		r->kind = probe_sub(&g);
 	else if (g.n == 4)

@@ -19,6 +19,9 @@ enum api_route_kind {
 	ROUTE_PROBE_ONE,         /* /api/v2/probes/{id}/ */
 	ROUTE_ANCHOR_LIST,       /* /api/v2/anchors/ */
 	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
+	ROUTE_MSM_MY,            /* /api/v2/measurements/my/ */
+	ROUTE_MSM_TAGS,          /* /api/v2/measurements/{id}/tags/ */
+	ROUTE_MSM_TAG_ONE,       /* /api/v2/measurements/{id}/tags/{tag}/ */
 	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
 	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
@@ -27,6 +30,7 @@ enum api_route_kind {
 struct api_route {
 	enum api_route_kind kind;
 	int64_t id;              /* for the {id} routes, 1..2^53 */
+	char tag[72];            /* for ROUTE_MSM_TAG_ONE: the tag as given */
 };
 
 /*

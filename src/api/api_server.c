@@ -89,12 +89,18 @@ static int authenticate(struct api_call *c)
 	return 0;
 }
 
-/* Endpoints that need a key. */
+/*
+ * Requests that need a key: every write, and /measurements/my/. Reads of
+ * probes, anchors and public measurements (their info, listing, results and
+ * latest) are anonymous, as on RIPE Atlas.
+ */
 static int needs_key(const struct api_call *c)
 {
 	enum api_route_kind k = c->route.kind;
-	return k != ROUTE_PROBE_LIST && k != ROUTE_PROBE_ONE && k != ROUTE_ANCHOR_LIST &&
-	       k != ROUTE_ANCHOR_ONE && k != ROUTE_PROBE_TIMING && k != ROUTE_PROBE_CONNECTIONS;
+	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
+	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
+		return 1;
+	return k == ROUTE_MSM_MY || k == ROUTE_MSM_PARTICIPATION;
 }
 
 /* Run the endpoint for the route and method. */
@@ -108,6 +114,10 @@ static void dispatch(struct api_call *c)
 		return;
 	}
 	switch (c->route.kind) {
+	case ROUTE_MSM_MY:
+		if (get)
+			return api_msm_list(c);
+		break;
 	case ROUTE_MSM_LIST:
 		if (get)
 			return api_msm_list(c);
@@ -127,6 +137,14 @@ static void dispatch(struct api_call *c)
 	case ROUTE_MSM_LATEST:
 		if (get)
 			return api_latest(c);
+		break;
+	case ROUTE_MSM_TAGS:
+		if (m == EVHTTP_REQ_POST)
+			return api_msm_tag_add(c);
+		break;
+	case ROUTE_MSM_TAG_ONE:
+		if (m == EVHTTP_REQ_DELETE)
+			return api_msm_tag_remove(c);
 		break;
 	case ROUTE_MSM_PARTICIPATION:
 		if (m == EVHTTP_REQ_POST)
@@ -179,7 +197,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 	else if (api_route_parse(c->path, strlen(c->path), &c->route) < 0)
 		api_error(c, 404, "No endpoint at %.200s", c->path);
 	else if (api_query_parse(c->query, c->query ? strlen(c->query) : 0, &c->q, err,
-				 sizeof err) < 0)
+				 sizeof err) < 0 ||
+		 api_query_check_route(&c->q, c->route.kind, err, sizeof err) < 0)
 		api_error(c, 400, "%s", err);
 	else if (authenticate(c) == 0)
 		dispatch(c);

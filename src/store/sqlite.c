@@ -250,4 +250,5 @@ static const struct store_ops sqlite_ops = {
 	.team = &sq_team_ops,
 	.account = &sq_account_ops,
 	.uptime = &sq_uptime_ops,
+	.msm_tags = &sq_msm_tags_ops,
 };

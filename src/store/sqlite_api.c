@@ -26,7 +26,12 @@ static const char api_schema[] =
 	" requested INTEGER NOT NULL, created INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS agent_attrs ("
 	" agent_id INTEGER PRIMARY KEY, asn_v4 INTEGER, asn_v6 INTEGER, country_code TEXT,"
-	" prefix_v4 TEXT, prefix_v6 TEXT, address_v4 TEXT, address_v6 TEXT);";
+	" prefix_v4 TEXT, prefix_v6 TEXT, address_v4 TEXT, address_v6 TEXT);"
+	/* Added later as a table of its own, so older databases need no migration:
+	   a measurement without a row here is private. */
+	"CREATE TABLE IF NOT EXISTS api_msm_meta ("
+	" msm_id INTEGER PRIMARY KEY REFERENCES measurements(id),"
+	" is_public INTEGER NOT NULL, extra TEXT);";
 
 /* See sqlite_int.h. */
 int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen)
@@ -152,6 +157,16 @@ static int insert_meta(struct store_sqlite *s, const struct store_api_msm *m,
 	sqlite3_bind_int(q, 4, m->is_oneoff);
 	sqlite3_bind_int64(q, 5, m->requested);
 	sqlite3_bind_int64(q, 6, m->created);
+	if (sq_step_done(s, q, "measurement metadata", err, errlen) < 0)
+		return -1;
+	q = sq_prep(s, "INSERT INTO api_msm_meta(msm_id, is_public, extra) VALUES (?, ?, ?)",
+		    err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, m->msm->id);
+	sqlite3_bind_int(q, 2, m->is_public != 0);
+	if (m->extra)
+		sqlite3_bind_text(q, 3, m->extra, -1, SQLITE_STATIC);
 	return sq_step_done(s, q, "measurement metadata", err, errlen) < 0 ? -1 : 0;
 }
 
@@ -184,14 +199,44 @@ static int msm_create(struct store *st, struct store_api_msm *m, size_t n, char 
 	" (SELECT COUNT(*) FROM msm_agents WHERE msm_id = m.id AND refused IS NULL) AS participants," \
 	" (SELECT COUNT(*) FROM msm_agents p WHERE p.msm_id = m.id AND p.refused IS NULL" \
 	"  AND EXISTS (SELECT 1 FROM results r WHERE r.msm_id = m.id AND r.agent_id = p.agent_id))" \
-	"  AS reported" \
-	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id "
+	"  AS reported," \
+	" coalesce(x.is_public, 0) AS is_public, x.extra AS extra" \
+	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id" \
+	" LEFT JOIN api_msm_meta x ON x.msm_id = m.id "
 
+/* RIPE's status id of a row v of MSM_COLUMNS as of ?7 (api_msm.c says the same in C). */
+#define MSM_STATUS \
+	"(CASE WHEN v.stopped IS NOT NULL OR (v.is_oneoff AND v.participants > 0 AND" \
+	" v.reported >= v.participants) THEN 4 WHEN v.start > ?7 THEN 1" \
+	" WHEN v.participants = 0 THEN 6 ELSE 2 END)"
+
+/* The filters of struct store_page over v, bound by bind_msm_filter. */
 #define MSM_WHERE \
-	" WHERE (?1 = 0 OR a.key_id = ?1)" \
-	" AND (?2 IS NULL OR (?2 = 'stopped') = (m.stopped IS NOT NULL))" \
-	" AND (?3 IS NULL OR json_extract(m.def, '$.type') = ?3)" \
-	" AND (?4 IS NULL OR m.id IN (SELECT value FROM json_each(?4)))"
+	" WHERE (?1 = 0 OR v.key_id = ?1)" \
+	" AND (?2 IS NULL OR (?2 = 'stopped') = (v.stopped IS NOT NULL))" \
+	" AND (?3 IS NULL OR json_extract(v.def, '$.type') = ?3)" \
+	" AND (?4 IS NULL OR v.id IN (SELECT value FROM json_each(?4)))" \
+	" AND (?5 IS NULL OR v.is_public = 1 OR (?5 != 0 AND v.key_id = ?5))" \
+	" AND (?6 = 0 OR ((?6 >> " MSM_STATUS ") & 1))" \
+	" AND (?8 = 0 OR json_extract(v.def, '$.af') = ?8)" \
+	" AND (?9 IS NULL OR json_extract(v.def, '$.target') = ?9" \
+	"  OR json_extract(v.extra, '$.target') = ?9)" \
+	" AND (?10 IS NULL OR instr(json_extract(v.def, '$.target'), ?10) > 0" \
+	"  OR instr(coalesce(json_extract(v.extra, '$.target'), ''), ?10) > 0)" \
+	" AND (?11 IS NULL OR v.description = ?11)" \
+	" AND (?12 IS NULL OR instr(v.description, ?12) > 0)" \
+	" AND (?13 IS NULL OR instr(lower(v.description), lower(?13)) > 0" \
+	"  OR instr(lower(coalesce(json_extract(v.extra, '$.target'), json_extract(v.def," \
+	"  '$.target'))), lower(?13)) > 0)" \
+	" AND (?14 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?14) t WHERE t.value NOT IN" \
+	"  (SELECT value FROM json_each(coalesce(v.extra, '{}'), '$.tags'))))" \
+	" AND (?15 = 0 OR v.is_public = (?15 = 1))" \
+	" AND (?16 = 0 OR v.start > ?16) AND (?17 = 0 OR v.start < ?17)" \
+	" AND (?18 = 0 OR coalesce(v.stopped, nullif(v.stop, 0)) > ?18)" \
+	" AND (?19 = 0 OR coalesce(v.stopped, nullif(v.stop, 0)) < ?19)" \
+	" AND (?20 = 0 OR v.id > ?20) AND (?21 = 0 OR v.id < ?21)" \
+	" AND (?22 = 0 OR EXISTS (SELECT 1 FROM msm_agents g WHERE g.msm_id = v.id" \
+	"  AND g.agent_id = ?22 AND g.refused IS NULL))"
 
 /* Take the single row of q into *row: 1, 0 if none, -1. Finalizes q. */
 static int one_row(struct store_sqlite *s, sqlite3_stmt *q, json_t **row, char *err, size_t errlen)
@@ -215,15 +260,51 @@ static int msm_get(struct store *st, int64_t id, json_t **row, char *err, size_t
 	return one_row(s, q, row, err, errlen);
 }
 
-/* Bind the measurement filters of p as ?1..?4. */
+/* Bind text at i when given (NULL stays unbound: no filter). */
+static void bind_opt_text(sqlite3_stmt *q, int i, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(q, i, text, -1, SQLITE_STATIC);
+}
+
+/* Bind the measurement filters of p as ?1..?22. */
 static void bind_msm_filter(sqlite3_stmt *q, const struct store_page *p)
 {
 	sqlite3_bind_int64(q, 1, p->key_id);
-	if (p->status)
-		sqlite3_bind_text(q, 2, p->status, -1, SQLITE_STATIC);
-	if (p->type)
-		sqlite3_bind_text(q, 3, p->type, -1, SQLITE_STATIC);
+	bind_opt_text(q, 2, p->status);
+	bind_opt_text(q, 3, p->type);
 	bind_ids(q, 4, p->ids, p->nids);
+	if (p->visible)
+		sqlite3_bind_int64(q, 5, p->viewer);
+	sqlite3_bind_int64(q, 6, p->status_mask);
+	sqlite3_bind_int64(q, 7, p->now);
+	sqlite3_bind_int(q, 8, p->af);
+	bind_opt_text(q, 9, p->target);
+	bind_opt_text(q, 10, p->target_contains);
+	bind_opt_text(q, 11, p->description);
+	bind_opt_text(q, 12, p->description_contains);
+	bind_opt_text(q, 13, p->search);
+	bind_opt_text(q, 14, p->tags);
+	sqlite3_bind_int(q, 15, p->is_public);
+	const int64_t v[] = { p->start_gt, p->start_lt, p->stop_gt, p->stop_lt, p->id_gt,
+			      p->id_lt, p->current_probe };
+	for (int i = 0; i < 7; i++)
+		sqlite3_bind_int64(q, 16 + i, v[i]);
+}
+
+/* The ORDER BY of a sort name (NULL or unknown: newest first). */
+static const char *msm_order(const char *sort)
+{
+	static const struct { const char *name, *sql; } t[] = {
+		{ "id", "v.id" }, { "-id", "v.id DESC" },
+		{ "start_time", "v.start, v.id" }, { "-start_time", "v.start DESC, v.id DESC" },
+		{ "stop_time", "coalesce(v.stopped, nullif(v.stop, 0)), v.id" },
+		{ "-stop_time", "coalesce(v.stopped, nullif(v.stop, 0)) DESC, v.id DESC" },
+	};
+	for (size_t i = 0; sort && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(sort, t[i].name) == 0)
+			return t[i].sql;
+	return "v.id DESC";
 }
 
 /* The integer in the single row of q (finalized). */
@@ -241,20 +322,22 @@ static int msm_page(struct store *st, const struct store_page *p, json_t **rows,
 		    int64_t *count, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	sqlite3_stmt *c = sq_prep(s, "SELECT COUNT(*) FROM measurements m LEFT JOIN api_msm a"
-				  " ON a.msm_id = m.id" MSM_WHERE, err, errlen);
+	sqlite3_stmt *c = sq_prep(s, "SELECT COUNT(*) FROM (" MSM_COLUMNS ") v" MSM_WHERE,
+				  err, errlen);
 	if (!c)
 		return -1;
 	bind_msm_filter(c, p);
 	if (count_of(s, c, count, err, errlen) < 0)
 		return -1;
-	sqlite3_stmt *q = sq_prep(s, MSM_COLUMNS MSM_WHERE " ORDER BY m.id DESC LIMIT ?5 OFFSET ?6",
-				  err, errlen);
+	char sql[sizeof(MSM_COLUMNS MSM_WHERE) + 200];
+	snprintf(sql, sizeof sql, "SELECT * FROM (" MSM_COLUMNS ") v" MSM_WHERE
+		 " ORDER BY %s LIMIT ?23 OFFSET ?24", msm_order(p->sort));
+	sqlite3_stmt *q = sq_prep(s, sql, err, errlen);
 	if (!q)
 		return -1;
 	bind_msm_filter(q, p);
-	sqlite3_bind_int(q, 5, p->limit);
-	sqlite3_bind_int64(q, 6, p->offset);
+	sqlite3_bind_int(q, 23, p->limit);
+	sqlite3_bind_int64(q, 24, p->offset);
 	return sq_list(s, q, rows, err, errlen);
 }
 

@@ -135,6 +135,8 @@ int sq_account_schema(struct store_sqlite *s, char *err, size_t errlen);
 /* Connection facts for agent states, stale sessions closed (sqlite_uptime.c). */
 struct store_uptime_ops;
 extern const struct store_uptime_ops sq_uptime_ops;
+/* A measurement's tags (sqlite_msm_tags.c). */
+extern const struct store_msm_tags_ops sq_msm_tags_ops;
 
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,

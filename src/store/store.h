@@ -17,6 +17,7 @@
 struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
+struct store_msm_tags_ops;
 struct store_archive_ops;
 struct store_prefix_ops;
 struct store_team_ops;
@@ -168,6 +169,8 @@ struct store_ops {
 	const struct store_api_ops *api;
 	/* The platform no-probe list (store_noprobe.h). */
 	const struct store_noprobe_ops *noprobe;
+	/* A measurement's tags (store_msm_tags.h). */
+	const struct store_msm_tags_ops *msm_tags;
 	/* Results by day, to archive and drop (store_archive.h); NULL: no days. */
 	const struct store_archive_ops *archive;
 	/* Versioned prefix-to-AS tables (store_prefixes.h). */

@@ -38,6 +38,9 @@ struct store_api_msm {
 	int is_oneoff;
 	int64_t requested;        /* probes asked for */
 	int64_t created;          /* Unix seconds */
+	int is_public;            /* readable by anyone, with or without a key */
+	const char *extra;        /* JSON object of the fields stored to be echoed
+				     (target as given, resolved_ips, tags, ...), or NULL */
 };
 
 /*
@@ -72,6 +75,19 @@ struct store_page {
 	size_t nids;
 	int64_t offset;
 	int limit;
+	/* measurements only (0 / NULL = no filter): */
+	int visible;              /* only public ones and those of viewer */
+	int64_t viewer;           /* key id of the reader (0: anonymous) */
+	unsigned status_mask;     /* bit N: RIPE status id N (1, 2, 4, 6) as of now */
+	int64_t now;
+	int af;
+	const char *target, *target_contains, *description, *description_contains, *search;
+	const char *tags;         /* JSON array of tags that must all be present */
+	int is_public;            /* 1 public only, 2 private only */
+	int64_t start_gt, start_lt, stop_gt, stop_lt, id_gt, id_lt;
+	int64_t current_probe;    /* taking part now (not refused, not removed) */
+	const char *sort;         /* "id", "-id", "start_time", "-start_time", "stop_time",
+				     "-stop_time"; NULL = "-id" */
 };
 
 struct store_api_ops {
@@ -87,7 +103,8 @@ struct store_api_ops {
 	int (*msm_create)(struct store *st, struct store_api_msm *m, size_t n,
 			  char *err, size_t errlen);
 	/* Row {id, def, start, stop, interval, spread, stopped, key_id, description,
-	   is_oneoff, requested, created, participants, reported}: 1, 0 if none, -1.
+	   is_oneoff, requested, created, participants, reported, is_public, extra}:
+	   1, 0 if none, -1.
 	   reported: the participants with at least one result stored. */
 	int (*msm_get)(struct store *st, int64_t id, json_t **row, char *err, size_t errlen);
 	/* One page of rows like msm_get's, and the total count matching. */

@@ -1,9 +1,11 @@
 /*
  * fuzz_api_request: feed arbitrary bytes to the REST API's request-line
  * parsers, as the controller reads them from an untrusted client: the path
- * router and the query-string parser (split at the first '?'), and the
- * prefix parser the probe sources use; and to the CLI client's HTTP
- * response parser, as it reads a server's answer.
+ * router and the query-string parser (split at the first '?') with the
+ * route check, the /probes/ filters it yields applied to a small fixed set
+ * of probes, the time parser, and the prefix parser the probe sources use;
+ * and to the CLI client's HTTP response parser, as it reads a server's
+ * answer.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +14,9 @@
 
 #include "api/api_cidr.h"
 #include "api/api_http.h"
+#include "api/api_probe_filter.h"
 #include "api/api_query.h"
+#include "api/api_time.h"
 #include "api/api_route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,8 +30,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	api_route_parse(text, plen, &r);
 	struct api_query *query = malloc(sizeof *query);
 	char err[256];
-	if (query)
-		api_query_parse(q ? q + 1 : NULL, q ? size - plen - 1 : 0, query, err, sizeof err);
+	if (query && api_query_parse(q ? q + 1 : NULL, q ? size - plen - 1 : 0, query, err,
+				     sizeof err) == 0 &&
+	    api_query_check_route(query, r.kind, err, sizeof err) == 0) {
+		json_t *probes = json_loads("[{\"id\":1,\"asn_v4\":1,\"country_code\":\"NL\","
+			"\"address_v4\":\"198.18.0.2\",\"address_v6\":\"2001:db8::1\","
+			"\"status\":{\"id\":1},\"tags\":[{\"slug\":\"a\"}]},{\"id\":2}]", 0, NULL);
+		api_probe_filter(probes, query, err, sizeof err);
+		json_decref(probes);
+	}
 	free(query);
 	struct api_http_resp resp;
 	if (api_http_parse(text, size, &resp, err, sizeof err) == 0)
@@ -36,6 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s) {
 		memcpy(s, data, size);
 		s[size] = 0;
+		int64_t t;
+		api_time_parse(s, &t);
 		struct api_cidr c;
 		if (api_cidr_parse(s, &c) == 0)
 			api_cidr_contains(&c, "198.18.0.1");

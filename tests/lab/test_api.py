@@ -85,6 +85,13 @@ class ApiPlatform(Platform):
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
 
+    def assert_clean_stop(self):
+        """The controller lived to the end and stops cleanly: no sanitizer report, no
+        leak, exit status 0."""
+        assert self.controller.alive(), "the controller died:\n" + self.controller.text()[-3000:]
+        assert self.controller.stop() == 0, self.controller.text()[-3000:]
+        assert "Sanitizer" not in self.controller.text(), self.controller.text()[-3000:]
+
     def new_key(self, owner, rate=600):
         p = subprocess.run([str(VANTAGE), "keys", "add", owner, "--rate", str(rate), "--dir",
                             str(self.dir / "controller")], capture_output=True, text=True,
@@ -135,10 +142,7 @@ def lab():
                              p.cousteau("probes")["probes"]), 30, "the agents to connect")
         p.key = p.new_key("researcher")
         yield p
-        assert p.controller.alive(), "the controller died:\n" + p.controller.text()[-3000:]
-        # a clean stop: no sanitizer report, no leak, exit status 0
-        assert p.controller.stop() == 0, p.controller.text()[-3000:]
-        assert "Sanitizer" not in p.controller.text(), p.controller.text()[-3000:]
+        p.assert_clean_stop()
     finally:
         p.close()
 
@@ -235,8 +239,10 @@ def test_create_read_results_latest_stop(lab):
 
 
 def test_a_key_sees_and_stops_only_its_own(lab):
+    # a private measurement (RIPE's default is public: see test_api_research_lab.py)
     mine = lab.cousteau("create", key=lab.key, is_oneoff=True, definitions=[
-        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "mine"}],
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "mine",
+         "is_public": False}],
         sources=[{"type": "probes", "value": str(lab.ids[3]), "requested": 1}])
     assert mine["ok"], mine
     msm = mine["data"]["measurements"][0]
@@ -247,7 +253,9 @@ def test_a_key_sees_and_stops_only_its_own(lab):
     r = lab.http("GET", f"/api/v2/measurements/{msm}/results/", key=other)
     assert r["status"] == 404 and json.loads(r["text"])["error"]["status"] == 404
     assert lab.http("GET", f"/api/v2/measurements/{msm}/", key="not-a-key")["status"] == 403
-    assert lab.http("GET", f"/api/v2/measurements/{msm}/")["status"] == 401
+    # anonymous: a private measurement is not found; writes need a key
+    assert lab.http("GET", f"/api/v2/measurements/{msm}/")["status"] == 404
+    assert lab.http("DELETE", f"/api/v2/measurements/{msm}/")["status"] == 401
     # the one-off ran on its one probe and is done
     wait_for(lambda: lab.stored_results(msm), 30, "the one-off's result")
     assert lab.cousteau("meta", key=lab.key, id=msm)["status"] == "Stopped"
@@ -257,7 +265,8 @@ def test_msm_source_is_only_the_keys_own(lab):
     # selecting "the probes of measurement N" reads N's participants: only
     # the key that owns N may do so, others learn nothing and create nothing
     mine = lab.cousteau("create", key=lab.key, is_oneoff=True, definitions=[
-        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "private"}],
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "private",
+         "is_public": False}],
         sources=[{"type": "probes", "value": str(lab.ids[2]), "requested": 1}])
     assert mine["ok"], mine
     msm = mine["data"]["measurements"][0]
@@ -323,9 +332,10 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
                        sources=[{"type": "area", "value": "WW", "requested": 1}])
     assert not out["ok"] and "192.0.2.0/24, Documentation (TEST-NET-1)" in \
         out["data"]["error"]["detail"]
-    out = lab.cousteau("create", key=lab.key, definitions=[ping],
-                       sources=[{"type": "area", "value": "WW", "requested": 4}])
-    assert not out["ok"] and "4 probes asked for, 3 available" in out["data"]["error"]["detail"]
+    out = lab.cousteau("create", key=lab.key, definitions=[dict(ping, bogus_field=1)],
+                       sources=[{"type": "area", "value": "WW", "requested": 1}])
+    assert not out["ok"] and "definitions[0].bogus_field: unknown field" in \
+        out["data"]["error"]["detail"]
     out = lab.cousteau("create", key=lab.key, definitions=[
         ping, {"kind": "dns", "af": 4, "target": "198.18.1.2", "description": "d",
                    "query_class": "IN", "query_type": "A", "query_argument": "lab.example"}],
@@ -343,6 +353,8 @@ def test_bad_requests_get_4xx_and_change_nothing(lab):
     assert r["status"] == 413
     r = lab.http("GET", path + "?page_size=501", key=lab.key)
     assert r["status"] == 400 and "page_size" in error_of(r)
+    r = lab.http("GET", path + "?sttaus=2", key=lab.key)
+    assert r["status"] == 400 and "sttaus: unknown filter" in error_of(r)
     r = lab.http("GET", "/api/v2/measurements/abc/", key=lab.key)
     assert r["status"] == 404
     r = lab.http("POST", path, key=lab.key, big=2 << 20)

@@ -14,18 +14,9 @@
 #include <string.h>
 
 #include "api/api_create.h"
+#include "test_api_policy.h"
 #include "api/api_select.h"
 
-/* The lab's policy: the defaults plus the two lines of the lab's configuration. */
-static const struct target_policy *lab_policy(void)
-{
-	static struct target_policy tp;
-	char err[128];
-	targets_init(&tp);
-	assert_int_equal(targets_add(&tp, "allow 198.18.0.0/15", "lab", err, sizeof err), 0);
-	assert_int_equal(targets_add(&tp, "allow 2001:db8::/32", "lab", err, sizeof err), 0);
-	return &tp;
-}
 
 #define SRC "\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]"
 #define PING "{\"type\":\"ping\",\"description\":\"d\""
@@ -222,8 +213,11 @@ struct selcase {
 static const struct selcase selections[] = {
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":3}]", "2,3,1", NULL },
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]", "2", NULL },
-	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", NULL, "4 probes asked for, 3" },
-	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", NULL, "only WW" },
+	/* fewer than requested: what there is (RIPE creates the measurement with them) */
+	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", "2,3,1", NULL },
+	/* a regional area needs a location; probes here have none */
+	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", "", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"Mars\",\"requested\":1}]", NULL, "not an area" },
 	{ "[{\"type\":\"asn\",\"value\":64500,\"requested\":2}]", "2,1", NULL },
 	{ "[{\"type\":\"asn\",\"value\":\"AS1\",\"requested\":2}]", NULL, "probes[0].value" },
 	{ "[{\"type\":\"country\",\"value\":\"de\",\"requested\":1}]", "3", NULL },

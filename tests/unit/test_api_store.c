@@ -26,6 +26,7 @@
 #include "store/sqlite_int.h"
 #include "store/store.h"
 #include "store/store_api.h"
+#include "store/store_msm_tags.h"
 #include "store_fixture.h"
 
 struct fix {
@@ -100,7 +101,7 @@ static int64_t create(struct fix *f, int64_t owner, const int64_t *agents, size_
 {
 	char err[256];
 	struct store_msm m = { .def = "{\"type\":\"ping\",\"target\":\"198.18.1.2\"}", .start = 10 };
-	struct store_api_msm am = { &m, agents, n, owner, "d", 1, (int64_t)n, 10 };
+	struct store_api_msm am = { &m, agents, n, owner, "d", 1, (int64_t)n, 10, 0, NULL };
 	assert_int_equal(f->st->ops->api->msm_create(f->st, &am, 1, err, sizeof err), 0);
 	return m.id;
 }
@@ -127,8 +128,8 @@ static void test_measurements(void **state)
 	/* a batch with a measurement assigned to an unknown agent: nothing of it stays */
 	int64_t bad[1] = { 4242 };
 	struct store_msm m1 = { .def = "{}" }, m2 = { .def = "{}" };
-	struct store_api_msm am[2] = { { &m1, f->agents, 1, 1, "", 1, 1, 0 },
-				       { &m2, bad, 1, 1, "", 1, 1, 0 } };
+	struct store_api_msm am[2] = { { &m1, f->agents, 1, 1, "", 1, 1, 0, 0, NULL },
+				       { &m2, bad, 1, 1, "", 1, 1, 0, 0, NULL } };
 	assert_int_equal(api->msm_create(f->st, am, 2, err, sizeof err), -1);
 	assert_int_equal(api->msm_page(f->st, &(struct store_page){ .limit = 50 }, &rows, &count,
 				       err, sizeof err), 0);
@@ -359,11 +360,171 @@ static void test_rate(void **state)
 	api_rate_free(&r);
 }
 
+/* One measurement for the filter table: its definition, owner, visibility, extra, times. */
+static int64_t create_full(struct fix *f, const char *def, int64_t owner, const char *desc,
+			   int is_public, const char *extra, int64_t start, int64_t stop,
+			   size_t nagents)
+{
+	char err[256];
+	struct store_msm m = { .def = def, .start = start, .stop = stop, .interval = 60 };
+	struct store_api_msm am = { &m, nagents ? f->agents : NULL, nagents, owner, desc, 0, 3,
+				    start, is_public, extra };
+	assert_int_equal(f->st->ops->api->msm_create(f->st, &am, 1, err, sizeof err), 0);
+	return m.id;
+}
+
+/*
+ * Every measurement filter of struct store_page, honoured: a table of
+ * filters and the measurements (by name: a, b, c) each must list, in order.
+ */
+static void test_measurement_filters(void **state)
+{
+	struct fix *f = *state;
+	if (fixture_pg())
+		skip();   /* PostgreSQL store: the new filters, is_public and extra not there yet */
+	const struct store_api_ops *api = f->st->ops->api;
+	char err[256];
+	int64_t id[3];
+	id[0] = create_full(f, "{\"type\":\"ping\",\"af\":4,\"target\":\"198.18.1.2\"}", 1,
+			    "alpha Root", 1, "{\"tags\":[\"dns\"],\"target\":\"a.example\"}",
+			    100, 0, 2);
+	id[1] = create_full(f, "{\"type\":\"traceroute\",\"af\":6,\"target\":\"2001:db8::1\"}",
+			    2, "beta", 0, NULL, 200, 5000, 1);
+	id[2] = create_full(f, "{\"type\":\"ping\",\"af\":4,\"target\":\"198.18.1.3\"}", 1,
+			    "gamma", 0, "{\"tags\":[\"dns\",\"v4\"]}", 300, 0, 0);
+	assert_int_equal(f->st->ops->msm_stop(f->st, id[1], 400, err, sizeof err), 0);
+	static const struct { struct store_page p; const char *want; } t[] = {
+		{ { .limit = 50 }, "cba" },
+		{ { .limit = 50, .sort = "id" }, "abc" },
+		{ { .limit = 50, .sort = "-start_time" }, "cba" },
+		{ { .limit = 50, .sort = "stop_time" }, "acb" },   /* no stop time first */
+		{ { .limit = 50, .visible = 1, .viewer = 0 }, "a" },
+		{ { .limit = 50, .visible = 1, .viewer = 1 }, "ca" },
+		{ { .limit = 50, .visible = 1, .viewer = 2 }, "ba" },
+		{ { .limit = 50, .key_id = 1 }, "ca" },
+		{ { .limit = 50, .af = 6 }, "b" },
+		{ { .limit = 50, .type = "ping" }, "ca" },
+		{ { .limit = 50, .target = "a.example" }, "a" },
+		{ { .limit = 50, .target = "198.18.1.3" }, "c" },
+		{ { .limit = 50, .target_contains = "db8" }, "b" },
+		{ { .limit = 50, .description = "beta" }, "b" },
+		{ { .limit = 50, .description_contains = "Root" }, "a" },
+		{ { .limit = 50, .description_contains = "root" }, "" },
+		{ { .limit = 50, .search = "ROOT" }, "a" },
+		{ { .limit = 50, .search = "example" }, "a" },
+		{ { .limit = 50, .tags = "[\"dns\"]" }, "ca" },
+		{ { .limit = 50, .tags = "[\"dns\",\"v4\"]" }, "c" },
+		{ { .limit = 50, .is_public = 1 }, "a" },
+		{ { .limit = 50, .is_public = 2 }, "cb" },
+		{ { .limit = 50, .start_gt = 100 }, "cb" },
+		{ { .limit = 50, .start_lt = 300 }, "ba" },
+		{ { .limit = 50, .stop_gt = 300 }, "b" },
+		{ { .limit = 50, .stop_lt = 300 }, "" },
+		{ { .limit = 50, .id_gt = 1 }, "c" },
+		{ { .limit = 50, .id_lt = 1 }, "a" },
+		{ { .limit = 50, .status_mask = 1u << 4 }, "b" },
+		{ { .limit = 50, .status_mask = 1u << 6, .now = 1000 }, "c" },
+		{ { .limit = 50, .status_mask = 1u << 2, .now = 1000 }, "a" },
+		{ { .limit = 50, .status_mask = 1u << 1, .now = 150 }, "c" },
+		{ { .limit = 1, .offset = 1 }, "b" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		json_t *rows, *r;
+		int64_t count;
+		char got[8] = "";
+		size_t k;
+		struct store_page p = t[i].p;
+		if (p.id_gt)   /* the ids are known only now: 1 means "after b", 2 "before b" */
+			p.id_gt = id[1];
+		if (p.id_lt)
+			p.id_lt = id[1];
+		assert_int_equal(api->msm_page(f->st, &p, &rows, &count, err, sizeof err), 0);
+		json_array_foreach(rows, k, r) {
+			int64_t v = json_integer_value(json_object_get(r, "id"));
+			size_t n = strlen(got);
+			got[n] = v == id[0] ? 'a' : v == id[1] ? 'b' : v == id[2] ? 'c' : '?';
+			got[n + 1] = 0;
+		}
+		if (strcmp(got, t[i].want) != 0)
+			fail_msg("filter %zu: got '%s', want '%s' (%s)", i, got, t[i].want, err);
+		if (p.limit == 50)
+			assert_int_equal(count, (int64_t)strlen(got));
+		json_decref(rows);
+	}
+	/* taking part now: agent 0 in a and b; agent 1 in a only */
+	struct store_page cur = { .limit = 50, .current_probe = f->agents[1] };
+	json_t *rows;
+	int64_t count;
+	assert_int_equal(api->msm_page(f->st, &cur, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")), id[0]);
+	json_decref(rows);
+	/* the row carries is_public and the extra text */
+	json_t *row;
+	assert_int_equal(api->msm_get(f->st, id[0], &row, err, sizeof err), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "is_public")), 1);
+	assert_string_equal(json_string_value(json_object_get(row, "extra")),
+			    "{\"tags\":[\"dns\"],\"target\":\"a.example\"}");
+	json_decref(row);
+}
+
+/* The tags of measurement id as stored in its extra ("" if none). */
+static void tags_of(struct fix *f, int64_t id, char *out, size_t len)
+{
+	json_t *row, *extra;
+	char err[256];
+	assert_int_equal(f->st->ops->api->msm_get(f->st, id, &row, err, sizeof err), 1);
+	const char *text = json_string_value(json_object_get(row, "extra"));
+	extra = text ? json_loads(text, 0, NULL) : NULL;
+	char *t = json_object_get(extra, "tags") ?
+		  json_dumps(json_object_get(extra, "tags"), JSON_COMPACT) : NULL;
+	snprintf(out, len, "%s", t ? t : "");
+	free(t);
+	json_decref(extra);
+	json_decref(row);
+}
+
+/* Tags added once each, in order, removed; a measurement without metadata gets a private row. */
+static void test_measurement_tags(void **state)
+{
+	struct fix *f = *state;
+	if (fixture_pg())
+		skip();   /* PostgreSQL store: no measurement tags ops yet (ops->msm_tags NULL) */
+	const struct store_msm_tags_ops *tags = f->st->ops->msm_tags;
+	char err[256], got[128];
+	int64_t a = create_full(f, "{}", 1, "d", 1, "{\"tags\":[\"x\"],\"auto_topup\":true}", 1,
+				0, 1);
+	assert_int_equal(tags->set(f->st, a, "y", 0, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, a, "x", 0, err, sizeof err), 0);
+	tags_of(f, a, got, sizeof got);
+	assert_string_equal(got, "[\"x\",\"y\"]");
+	assert_int_equal(tags->set(f->st, a, "x", 1, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, a, "nope", 1, err, sizeof err), 0);
+	tags_of(f, a, got, sizeof got);
+	assert_string_equal(got, "[\"y\"]");
+	/* the other echoed fields stay */
+	json_t *row;
+	assert_int_equal(f->st->ops->api->msm_get(f->st, a, &row, err, sizeof err), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(row, "extra")), "auto_topup"));
+	json_decref(row);
+	/* a measurement the API did not make (no metadata row) */
+	struct store_msm m = { .def = "{}", .start = 1 };
+	assert_int_equal(f->st->ops->msm_create(f->st, &m, NULL, 0, err, sizeof err), 0);
+	assert_int_equal(tags->set(f->st, m.id, "z", 0, err, sizeof err), 0);
+	tags_of(f, m.id, got, sizeof got);
+	assert_string_equal(got, "[\"z\"]");
+	assert_int_equal(f->st->ops->api->msm_get(f->st, m.id, &row, err, sizeof err), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "is_public")), 0);
+	json_decref(row);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measurement_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measurement_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work_does_not_grow, setup, teardown),

@@ -28,10 +28,12 @@ export function fill(el, ...children) {
   return append(el, children);
 }
 
-// A Unix time as "2026-12-02 01:23:45 UTC"; "never" for null.
+// A Unix time, or an ISO 8601 one (a RIPE status's "since"), as
+// "2026-12-02 01:23:45 UTC"; "never" for null.
 export function when(ts) {
   if (ts === null || ts === undefined) return 'never';
-  return new Date(ts * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const d = new Date(typeof ts === 'string' ? ts : ts * 1000);
+  return isNaN(d) ? String(ts) : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
 // Seconds as "3d 4h", "5h 12m", "42s".

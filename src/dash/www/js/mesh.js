@@ -18,7 +18,7 @@ function heat(v, lo, hi) {
 // {src anchor id: {dst anchor id: {rtt, msm}}} from the ping measurements toward anchors.
 async function matrix(anchors) {
   const byAddr = new Map();
-  for (const a of anchors) for (const ad of [a.address_v4, a.address_v6]) if (ad) byAddr.set(ad, a.id);
+  for (const a of anchors) for (const ad of [a.ip_v4, a.ip_v6]) if (ad) byAddr.set(ad, a.id);  // RIPE's anchor object
   const pings = (await all('measurements/', {type: 'ping'})).filter(m => byAddr.has(m.target || m.target_ip));
   const ids = new Set(anchors.map(a => a.id)), cells = {};
   await Promise.all(pings.map(async m => {
@@ -36,7 +36,7 @@ async function matrix(anchors) {
 function heatMap(anchors, cells) {
   const vals = Object.values(cells).flatMap(r => Object.values(r).map(c => c.rtt));
   const lo = Math.min(...vals), hi = Math.max(...vals), n = anchors.length;
-  const name = a => a.description || `anchor ${a.id}`;
+  const name = a => a.company || a.fqdn || `anchor ${a.id}`;
   const w = LEFT + n * CELL + 8;
   const svg = s('svg', {viewBox: `0 0 ${w} ${TOP + n * CELL + 8}`, width: w, role: 'img',
                         'aria-label': 'anchor mesh RTT matrix', id: 'mesh-map'},

@@ -1,0 +1,268 @@
+"""The RIPE Atlas API as researchers really call it (issue 16): a research
+script written against RIPE Atlas with ripe.atlas.cousteau (Debian's
+python3-ripe-atlas-cousteau, unmodified, tests/lab/api_research.py) runs
+unchanged against a vantage controller:
+
+  - a host-name target, resolved by the controller from a hosts file (no
+    lookup leaves the machine), echoed as RIPE does (target, target_ip,
+    resolved_ips; dst_name in every result);
+  - probes chosen by area and by RIPE's automatic system-* tags, more
+    requested than exist: created with what is there (probes_scheduled,
+    is_all_scheduled);
+  - the definition ripe-atlas-tools' `ripe-atlas measure traceroute` sends
+    (its defaults: dont_fragment false, option sizes 0, timeout), accepted;
+  - reads without a key of public measurements (info, search, results,
+    latest); a private one is not found;
+  - /probes/ and /measurements/ filters, /measurements/my/, fields=;
+    an unknown filter refused by name.
+
+Every measurement and probe object is compared field by field with the
+shape RIPE documents (SHAPE_MSM, SHAPE_PROBE below). The agents run the
+platform's synthetic runner (no packets), as in test_api.py."""
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from platform_lab import wait_for  # noqa: E402
+from test_api import API, PY, ApiPlatform  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+NUM = (int,)
+OPT_NUM = (int, type(None))
+OPT_STR = (str, type(None))
+
+# A measurement object as RIPE Atlas documents it (ping and traceroute).
+SHAPE_MSM = {
+    "id": NUM, "type": (str,), "af": NUM, "target": (str,), "target_ip": (str,),
+    "target_asn": OPT_NUM, "resolved_ips": (list,), "resolve_on_probe": (bool,),
+    "description": (str,), "is_oneoff": (bool,), "is_public": (bool,), "interval": OPT_NUM,
+    "spread": OPT_NUM, "creation_time": NUM, "start_time": NUM, "stop_time": OPT_NUM,
+    "status": (dict,), "participant_count": OPT_NUM, "probes_requested": OPT_NUM,
+    "probes_scheduled": OPT_NUM, "is_all_scheduled": (bool,), "result": (str,),
+    "group_id": OPT_NUM, "tags": (list,),
+}
+# A probe object as RIPE Atlas documents it.
+SHAPE_PROBE = {
+    "id": NUM, "address_v4": OPT_STR, "address_v6": OPT_STR, "asn_v4": OPT_NUM,
+    "asn_v6": OPT_NUM, "country_code": OPT_STR, "description": OPT_STR,
+    "first_connected": OPT_NUM, "last_connected": OPT_NUM, "geometry": (dict, type(None)),
+    "is_anchor": (bool,), "is_public": (bool,), "prefix_v4": OPT_STR, "prefix_v6": OPT_STR,
+    "status": (dict,), "status_since": OPT_NUM, "tags": (list,), "total_uptime": NUM,
+    "type": (str,), "firmware_version": OPT_NUM,
+}
+
+
+def assert_shape(obj, shape, what):
+    for field, types in shape.items():
+        assert field in obj, f"{what}: no {field}: {obj}"
+        assert isinstance(obj[field], types), f"{what}.{field}: {obj[field]!r}"
+
+
+class ResearchPlatform(ApiPlatform):
+    """test_api's platform under a namespace prefix of its own."""
+
+    def __init__(self):
+        super(ApiPlatform, self).__init__(heartbeat=1, prefix="vres")
+
+    def research(self, op, key=None, **args):
+        """One step of the research script in the controller's namespace; its outcome."""
+        c = {"op": op, "server": API, "verify": self.cert(), "key": key, **args}
+        p = self.in_ns([PY, str(HERE / "api_research.py"), json.dumps(c)])
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
+
+    def steps(self, *steps):
+        """Several anonymous steps in one process (a script's loop); their outcomes."""
+        return self.research("steps", steps=list(steps))
+
+
+@pytest.fixture(scope="module")
+def lab():
+    p = ResearchPlatform()
+    try:
+        hosts = p.dir / "hosts"
+        hosts.write_text("198.18.1.9 target.lab.example\n")
+        p.start_controller("--api", API, "--resolv-conf", "none", "--hosts", hosts)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        p.ids = {1: p.register_with(1, "probe", 64500, "NL"),
+                 2: p.register_with(2, "probe", 64500, "NL"),
+                 3: p.register_with(3, "anchor", 64502, "DE")}
+        for i in p.ids:
+            p.start_agent(i)
+        wait_for(lambda: p.research("probes", filters={"status": 1}).get("count") == 3, 30,
+                 "the agents to connect")
+        p.key = p.new_key("researcher")
+        yield p
+        p.assert_clean_stop()
+    finally:
+        p.close()
+
+
+def ids_of(objs):
+    return sorted(o["id"] for o in objs)
+
+
+def test_probes_have_ripes_shape_and_filters(lab):
+    got = lab.research("probes")
+    assert got["count"] == 3
+    for probe in got["probes"]:
+        assert_shape(probe, SHAPE_PROBE, f"probe {probe['id']}")
+        assert probe["status"]["name"] == "Connected" and probe["status"]["since"].endswith("Z")
+        slugs = {t["slug"] for t in probe["tags"]}
+        assert {"system-ipv4-works", "system-ipv4-capable"} <= slugs, slugs
+        assert ("system-anchor" in slugs) == probe["is_anchor"]
+    one, two, anchor = lab.ids[1], lab.ids[2], lab.ids[3]
+    cases = [({"country_code": "NL"}, [one, two]), ({"country_code__in": "DE,NL"}, [one, two, anchor]),
+             ({"asn_v4": 64502}, [anchor]), ({"asn": 64500}, [one, two]),
+             ({"tags": "system-anchor"}, [anchor]), ({"status": 1}, [one, two, anchor]),
+             ({"status__in": "2,3"}, []), ({"is_anchor": "false"}, [one, two]),
+             ({"prefix_v4": "198.18.0.0/15"}, [one, two, anchor]), ({"id__gt": one}, [two, anchor]),
+             ({"id__in": f"{one},{anchor}"}, [one, anchor])]
+    outs = lab.steps(*({"op": "probes", "filters": f} for f, _ in cases))
+    for (filters, want), out in zip(cases, outs):
+        assert ids_of(out["probes"]) == sorted(want), filters
+    bad = (({"contry_code": "NL"}, "contry_code: unknown filter"),
+           ({"radius": "52.3,4.9:15"}, "radius: probes have no location"),
+           ({"type": "ping"}, "type: not a filter of this endpoint"))
+    desc, slim, *refused = lab.steps(
+        {"op": "probes", "filters": {"sort": "-id"}},
+        {"op": "get", "path": "/api/v2/probes/", "params": {"fields": "asn_v4"}},
+        *({"op": "probes", "filters": f} for f, _ in bad))
+    assert [p["id"] for p in desc["probes"]] == sorted([one, two, anchor], reverse=True)
+    assert slim["ok"] and all(set(p) == {"id", "asn_v4"} for p in slim["data"]["results"])
+    # a typo or a filter we do not have is refused by name, never ignored
+    for (_, named), out in zip(bad, refused):
+        assert "error" in out and named in out["error"], out
+
+
+# An anchor object as RIPE Atlas documents it.
+SHAPE_ANCHOR = {
+    "id": NUM, "type": (str,), "probe": NUM, "fqdn": OPT_STR, "is_ipv4_only": (bool,),
+    "ip_v4": OPT_STR, "as_v4": OPT_NUM, "ip_v6": OPT_STR, "as_v6": OPT_NUM,
+    "ip_v6_prefix": OPT_STR, "country": OPT_STR, "city": OPT_STR, "company": OPT_STR,
+    "geometry": (dict, type(None)), "is_disabled": (bool,), "tlsa_record": (str,),
+}
+
+
+def test_anchors_have_ripes_shape(lab):
+    got, one, nl, probe = lab.steps(
+        {"op": "get", "path": "/api/v2/anchors/"},
+        {"op": "get", "path": f"/api/v2/anchors/{lab.ids[3]}/"},
+        {"op": "get", "path": "/api/v2/anchors/", "params": {"country": "NL"}},
+        {"op": "get", "path": f"/api/v2/anchors/{lab.ids[1]}/"})
+    assert got["ok"] and got["data"]["count"] == 1, got
+    anchor = got["data"]["results"][0]
+    assert_shape(anchor, SHAPE_ANCHOR, "anchor")
+    assert (anchor["probe"], anchor["country"], anchor["as_v4"]) == (lab.ids[3], "DE", 64502)
+    assert one["ok"] and one["data"] == anchor
+    assert nl["ok"] and nl["data"]["count"] == 0
+    assert not probe["ok"]   # a probe that is no anchor
+
+
+def test_a_research_script_runs_unchanged(lab):
+    # a host name, area WW, RIPE's system tags, more probes than exist
+    made = lab.research("create", key=lab.key, definitions=[
+        {"kind": "ping", "af": 4, "target": "target.lab.example", "description": "research run",
+         "packets": 3, "tags": ["research", "lab"], "response_timeout": 2000,
+         "skip_dns_check": True}],
+        sources=[{"type": "area", "value": "WW", "requested": 10,
+                  "tags": {"include": ["system-ipv4-works"], "exclude": []}}])
+    assert made["ok"], made
+    msm = made["data"]["measurements"][0]
+    info = lab.research("meta", key=lab.key, id=msm)
+    m = info["meta"]
+    assert_shape(m, SHAPE_MSM, f"measurement {msm}")
+    assert (m["target"], m["target_ip"], m["resolved_ips"]) == \
+        ("target.lab.example", "198.18.1.9", ["198.18.1.9"])
+    assert (m["probes_requested"], m["probes_scheduled"], m["is_all_scheduled"]) == (10, 3, False)
+    assert m["is_public"] is True and m["tags"] == ["research", "lab"]
+    assert m["skip_dns_check"] is True and m["timeout"] == 2000
+    # anonymous: info, search, results and latest of a public measurement
+    anon = lab.research("meta", key="", id=msm)
+    assert anon["meta"]["id"] == msm and anon["target"] == "target.lab.example"
+    found = lab.research("measurements", filters={"search": "research run", "type": "ping",
+                                                  "af": 4, "tags": "research",
+                                                  "status__in": "1,2,4"})
+    assert [x["id"] for x in found["measurements"]] == [msm], found
+    wait_for(lambda: len(lab.research("results", id=msm)["data"]) >= 3, 40, "the results")
+    res = lab.research("results", id=msm)
+    assert res["ok"] and {r["prb_id"] for r in res["data"]} == set(lab.ids.values())
+    assert all(r["dst_name"] == "target.lab.example" for r in res["data"]), res["data"][:1]
+    latest = lab.research("latest", id=msm)
+    assert latest["ok"] and {r["prb_id"] for r in latest["data"]} == set(lab.ids.values())
+    # the owner's own listing; anonymous listings show public ones only
+    mine = lab.research("get", key=lab.key, path="/api/v2/measurements/my/")
+    assert mine["ok"] and msm in [x["id"] for x in mine["data"]["results"]]
+    assert not lab.research("get", path="/api/v2/measurements/my/")["ok"]
+
+
+def test_private_measurements_stay_private(lab):
+    made = lab.research("create", key=lab.key, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "private run",
+         "is_public": False}],
+        sources=[{"type": "probes", "value": str(lab.ids[1]), "requested": 1}])
+    assert made["ok"], made
+    msm = made["data"]["measurements"][0]
+    assert lab.research("meta", key=lab.key, id=msm)["meta"]["is_public"] is False
+    assert "error" in lab.research("meta", key="", id=msm)
+    assert "error" in lab.research("meta", key=lab.new_key("someone else"), id=msm)
+    assert not lab.research("results", id=msm)["ok"]
+    anon = lab.research("measurements", filters={"search": "private run"})
+    assert anon["count"] == 0
+    own = lab.research("measurements", key=lab.key, filters={"search": "private run"})
+    assert [x["id"] for x in own["measurements"]] == [msm]
+
+
+def test_ripe_atlas_tools_definitions_are_accepted(lab):
+    """The definition and source `ripe-atlas measure traceroute --target ...` sends
+    (ripe-atlas-tools is not packaged in Debian 12: these are its defaults as its
+    sources write them), and what we cannot honour refused with the reason."""
+    tools = {"kind": "traceroute", "af": 4, "description": "Traceroute measurement to"
+             " target.lab.example", "target": "target.lab.example", "resolve_on_probe": False,
+             "destination_option_size": 0, "dont_fragment": False, "first_hop": 1,
+             "hop_by_hop_option_size": 0, "max_hops": 32, "packets": 3, "paris": 16,
+             "port": 80, "protocol": "ICMP", "size": 48, "timeout": 4000}
+    source = {"type": "area", "value": "WW", "requested": 2,
+              "tags": {"include": ["system-ipv4-works"], "exclude": []}}
+    made = lab.research("create", key=lab.key, definitions=[dict(tools)], sources=[source])
+    assert made["ok"], made
+    m = lab.research("meta", id=made["data"]["measurements"][0])["meta"]
+    assert m["dont_fragment"] is False and m["paris"] == 16 and m["probes_scheduled"] == 2
+    for field, value, why in (("dont_fragment", True, "dont_fragment: only false"),
+                              ("hop_by_hop_option_size", 8, "hop_by_hop_option_size: only 0"),
+                              ("duplicate_timeout", 10, "duplicate_timeout: unknown field")):
+        out = lab.research("create", key=lab.key, definitions=[dict(tools, **{field: value})],
+                           sources=[source])
+        assert not out["ok"] and why in out["data"]["error"]["detail"], out
+    # a regional area: probes here have no location, so none match; RIPE still creates it
+    out = lab.research("create", key=lab.key, definitions=[dict(tools)],
+                       sources=[dict(source, value="West")])
+    assert out["ok"], out
+    m = lab.research("meta", id=out["data"]["measurements"][0])["meta"]
+    assert (m["probes_scheduled"], m["status"]["name"]) == (0, "No suitable probes")
+
+
+def test_measurement_tags_through_cousteau(lab):
+    made = lab.research("create", key=lab.key, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "tagged",
+         "tags": ["first"]}],
+        sources=[{"type": "probes", "value": str(lab.ids[2]), "requested": 1}])
+    assert made["ok"], made
+    msm = made["data"]["measurements"][0]
+    assert lab.research("tag", key=lab.key, id=msm, tag="second")["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["first", "second"]
+    found = lab.research("measurements", filters={"tags": "second"})
+    assert [m["id"] for m in found["measurements"]] == [msm]
+    assert lab.research("tag", key=lab.key, id=msm, tag="first", remove=True)["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]
+    # only the key that made it tags it; a bad tag is refused
+    assert not lab.research("tag", key=lab.new_key("tagger"), id=msm, tag="mine")["ok"]
+    assert not lab.research("tag", key=lab.key, id=msm, tag="no spaces")["ok"]
+    assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]
