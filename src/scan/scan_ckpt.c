@@ -17,31 +17,36 @@
 
 #include "scan/scan_int.h"
 
-#define CKPT_MAGIC "VSCANCK1"
+#define CKPT_MAGIC "VSCANCK2"
 
 /* What identifies the scan a checkpoint belongs to, and where it stood. */
 struct ckpt_head {
 	char magic[8];
 	uint64_t seed, ntargets, targets_hash;
 	uint32_t method, family, max_ttl, split_ttl, gap_limit, round, finished, pad;
-	uint64_t pos, reserved, out_off, sent, stop_n;
+	uint64_t pos, reserved, out_off, sent, stop_n, entered, done;
+	uint32_t nslots, stop_run;
 };
 
 /* The per-target fields saved (hops follow each). */
 struct ckpt_target {
-	uint8_t split, back, fwd, fwd_reply, dist, flags, lowest, highest, nhops;
+	uint32_t target;
+	uint8_t split, back, fwd, fwd_reply, dist, flags, lowest, highest, nhops, phase, known_run;
 };
 
-/* A hash of the target list, so a checkpoint is not applied to another. */
-static uint64_t targets_hash(const struct scan *s)
+/* A hash of the target list, so a checkpoint is not applied to another
+   (computed once: the list does not change). */
+static uint64_t targets_hash(struct scan *s)
 {
+	if (s->targets_hash)
+		return s->targets_hash;
 	uint64_t h = s->t.n;
 	for (size_t i = 0; i < s->t.n; i++) {
 		struct net_addr a;
 		scan_targets_addr(&s->t, i, &a);
 		h = keyhash(&s->stamp.key, a.a, 16) ^ (h * 0x100000001b3ULL);
 	}
-	return h;
+	return s->targets_hash = h | 1;
 }
 
 /* The header of this scan as it stands. */
@@ -64,15 +69,20 @@ static void head_of(struct scan *s, struct ckpt_head *h, long out_off)
 	h->out_off = (uint64_t)out_off;
 	h->sent = s->sent;
 	h->stop_n = s->stop.n;
+	h->entered = s->entered;
+	h->done = s->done_targets;
+	h->nslots = s->nslots;
+	h->stop_run = s->o->stop_run;
 }
 
 /* Write the targets' state and the stop set. */
 static int write_body(struct scan *s, FILE *f)
 {
-	for (size_t i = 0; i < s->t.n; i++) {
+	for (size_t i = 0; i < s->nslots; i++) {
 		const struct scan_tstate *t = &s->ts[i];
-		struct ckpt_target c = { t->split, t->back, t->fwd, t->fwd_reply, t->dist,
-					 t->flags, t->lowest, t->highest, t->nhops };
+		struct ckpt_target c = { t->target, t->split, t->back, t->fwd, t->fwd_reply,
+					 t->dist, t->flags, t->lowest, t->highest, t->nhops,
+					 t->phase, t->known_run };
 		if (fwrite(&c, sizeof c, 1, f) != 1 ||
 		    (t->nhops && fwrite(t->hops, sizeof *t->hops, t->nhops, f) != t->nhops))
 			return -1;
@@ -109,11 +119,14 @@ int scan_ckpt_write(struct scan *s)
 /* Read the targets' state and the stop set. */
 static int read_body(struct scan *s, FILE *f, uint64_t stop_n)
 {
-	for (size_t i = 0; i < s->t.n; i++) {
+	for (size_t i = 0; i < s->nslots; i++) {
 		struct scan_tstate *t = &s->ts[i];
 		struct ckpt_target c;
-		if (fread(&c, sizeof c, 1, f) != 1)
+		if (fread(&c, sizeof c, 1, f) != 1 || (c.phase != SP_EMPTY && c.target >= s->t.n))
 			return -1;
+		t->target = c.target, t->phase = c.phase, t->known_run = c.known_run;
+		if (t->phase != SP_EMPTY)
+			scan_slotmap_put(&s->slots, t->target, (uint32_t)i);
 		t->split = c.split, t->back = c.back, t->fwd = c.fwd;
 		t->fwd_reply = c.fwd_reply, t->dist = c.dist, t->flags = c.flags;
 		t->lowest = c.lowest, t->highest = c.highest;
@@ -151,9 +164,10 @@ int scan_ckpt_read(struct scan *s, long *out_off)
 	} else if (h.seed != want.seed || h.ntargets != want.ntargets ||
 		   h.targets_hash != want.targets_hash || h.method != want.method ||
 		   h.family != want.family || h.max_ttl != want.max_ttl ||
-		   h.split_ttl != want.split_ttl || h.gap_limit != want.gap_limit) {
+		   h.split_ttl != want.split_ttl || h.gap_limit != want.gap_limit ||
+		   h.nslots != want.nslots || h.stop_run != want.stop_run) {
 		fprintf(stderr, "%s: checkpoint %s is of another scan (targets, seed, method "
-			"or TTLs differ)\n", s->o->prog, s->o->resume);
+			"TTLs or window differ)\n", s->o->prog, s->o->resume);
 	} else if (read_body(s, f, h.stop_n) != 0) {
 		fprintf(stderr, "%s: checkpoint %s is cut short\n", s->o->prog, s->o->resume);
 	} else {
@@ -162,6 +176,8 @@ int scan_ckpt_read(struct scan *s, long *out_off)
 		s->pos = h.pos;
 		s->reserved = h.reserved;
 		s->sent = h.sent;
+		s->entered = h.entered;
+		s->done_targets = h.done;
 		*out_off = (long)h.out_off;
 		rc = 1;
 	}
@@ -177,7 +193,7 @@ int scan_ckpt_resume(struct scan *s, long *out_off)
 	int rc = scan_ckpt_read(s, out_off); /* prints its errors */
 	if (rc <= 0 || s->finished)
 		return rc;
-	uint64_t dom = scan_round_domain(s, s->round), upto = s->reserved;
+	uint64_t dom = scan_round_domain(s), upto = s->reserved;
 	scan_perm_init(&s->perm, dom, s->o->seed, s->round);
 	if (upto > dom)
 		upto = dom;
