@@ -18,7 +18,7 @@
  * it finds the scan found too, with the reasons for those it missed.
  *
  *   scanwire [--prefixes N] [--vpps N] [--sample N] [--seed N] [--wait MS]
- *            [--out FILE] [--stop-run N] [--window N]
+ *            [--out FILE] [--stop-run N] [--window N] [--truth]
  *
  * Prints one line of figures per part; peak RSS is the process's (VmHWM)
  * and, apart, what the synthetic Internet alone held before the scan.
@@ -33,6 +33,7 @@
 
 #include "lab/synth.h"
 #include "lab/synth_hash.h"
+#include "lab/synth_truth.h"
 #include "scan/scan_int.h"
 
 #define TRACE_GAP 5
@@ -60,6 +61,7 @@ struct bench_opts {
 	uint64_t vpps, seed;
 	uint32_t wait_ms, window;
 	uint8_t stop_run;
+	bool truth;
 	const char *out;
 };
 
@@ -289,6 +291,29 @@ static void trace_sample(struct scan *s, struct synth *g, const struct wire *w,
 	scan_stopset_free(&ifs);
 }
 
+/* The scan's interfaces against the truth's (every branch of every path). */
+static void truth_recall(struct scan *s, const struct synth *g)
+{
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0, n = 0, found = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f == NULL || synth_truth_all(g, 4, s->src.a, f) != 0 || fclose(f) != 0) {
+		fprintf(stderr, "scanwire: the truth could not be listed\n");
+		return;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct net_addr a;
+		char err[64];
+		if (strncmp(line, "iface ", 6) || !net_addr_parse(line + 6, &a, err, sizeof err))
+			continue;
+		n++;
+		found += scan_stopset_has(&s->stop, a.a);
+	}
+	printf("against the ground truth (every branch of every path): %zu of %zu interfaces, "
+	       "recall %.3f\n", found, n, (double)found / (double)(n ? n : 1));
+	free(text);
+}
+
 /* The synthetic Internet of bo, in process only (spaces no lab may use). */
 static struct synth *make_internet(const struct bench_opts *bo)
 {
@@ -329,7 +354,7 @@ static void parse_args(int argc, char **argv, struct bench_opts *bo)
 		{ "prefixes", required_argument, NULL, 'p' }, { "vpps", required_argument, NULL, 'r' },
 		{ "sample", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
 		{ "wait", required_argument, NULL, 'w' }, { "stop-run", required_argument, NULL, 'k' },
-		{ "window", required_argument, NULL, 'W' }, { "out", required_argument, NULL, 'o' },
+		{ "window", required_argument, NULL, 'W' }, { "truth", no_argument, NULL, 't' }, { "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 } };
 	*bo = (struct bench_opts){ .prefixes = 2000, .sample = 2000, .vpps = 200000, .seed = 7,
 				   .wait_ms = 1000 };
@@ -342,6 +367,7 @@ static void parse_args(int argc, char **argv, struct bench_opts *bo)
 		case 'S': bo->seed = strtoull(optarg, NULL, 10); break;
 		case 'w': bo->wait_ms = (uint32_t)atoi(optarg); break;
 		case 'o': bo->out = optarg; break;
+		case 't': bo->truth = true; break;
 		case 'k': bo->stop_run = (uint8_t)atoi(optarg); break;
 		case 'W': bo->window = (uint32_t)atoi(optarg); break;
 		default: fprintf(stderr, "scanwire: bad option\n"); exit(2);
@@ -406,6 +432,8 @@ int main(int argc, char **argv)
 	       "core): %.0f probes per CPU second; peak RSS %ld kB (the Internet %ld kB of it); "
 	       "replies in flight at most %llu\n", wall, cpu, (double)s.sent / cpu,
 	       status_kb("VmHWM:"), synth_kb, (unsigned long long)w.max_n);
+	if (bo.truth)
+		truth_recall(&s, g);
 	fflush(stdout);
 	trace_sample(&s, g, &w, (double)s.sent / (double)s.t.n, false);
 	trace_sample(&s, g, &w, (double)s.sent / (double)s.t.n, true);

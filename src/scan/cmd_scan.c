@@ -15,7 +15,7 @@
 #define AUP_NODES 1000000
 
 enum { O_PREFIXES = 1000, O_METHOD, O_PPS, O_SEED, O_MAX_TTL, O_RESUME, O_WAIT, O_GAP,
-       O_SPLIT, O_CKPT_MS, O_WINDOW, O_STOP_RUN, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
+       O_SPLIT, O_CKPT_MS, O_WINDOW, O_STOP_RUN, O_USER, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
        O_HELP };
 
 static const struct option longopts[] = {
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "die-after", required_argument, NULL, O_DIE_AFTER },
 	{ "window", required_argument, NULL, O_WINDOW },
 	{ "stop-run", required_argument, NULL, O_STOP_RUN },
+	{ "user", required_argument, NULL, O_USER },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,6 +68,8 @@ static void help(FILE *f)
 		"  --checkpoint-ms N how much sending one checkpoint covers (default 1000)\n"
 		"  --source ADDR     source address (default: the kernel's for the first target)\n"
 		"  --noprobe FILE    no-probe list; --forbid/--allow PREFIX  destination rules\n"
+		"  --user NAME       started as root: measure as NAME once the sockets and files\n"
+		"                    are open (default vantage, else nobody); no capability kept\n"
 		"  --stats           totals at the end; --quiet  no progress line\n");
 }
 
@@ -113,6 +116,7 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 	case O_PREFIXES: o->prefixes = arg; return 0;
 	case O_RESUME: o->resume = arg; return 0;
 	case O_SOURCE: o->source = arg; return 0;
+	case O_USER: o->user = arg; return 0;
 	case O_STATS: o->stats = true; return 0;
 	case O_QUIET: o->progress = false; return 0;
 	case O_METHOD:

@@ -1,7 +1,8 @@
 /*
  * scan: setting up and running a scan (see scan.h): read the prefixes into
- * targets, open the raw sockets and give up every capability, restore a
- * checkpoint if there is one, attach the scanner to the engine as a
+ * targets, open the raw sockets, restore a checkpoint if there is one,
+ * open the output, then give up root, every capability and all but the
+ * system calls the loop makes (privsep), attach the scanner to the engine as a
  * stateless stream, and run the event loop until every target is written
  * or a signal stops it (the checkpoint then says exactly where).
  */
@@ -14,7 +15,8 @@
 #include <unistd.h>
 
 #include "engine/rawsock.h"
-#include "msm/msm_cli.h"
+#include "privsep/privsep.h"
+#include "privsep/sandbox.h"
 #include "scan/scan_int.h"
 #include "util/sigloop.h"
 
@@ -152,7 +154,6 @@ static int open_engine(struct scan *s)
 		fprintf(stderr, "%s: %s\n", s->o->prog, s->base ? err : "no event base");
 		return -1;
 	}
-	msm_cli_drop_capabilities();
 	struct net_addr first;
 	scan_targets_addr(&s->t, 0, &first);
 	if (s->o->source) {
@@ -164,6 +165,25 @@ static int open_engine(struct scan *s)
 		}
 	} else if (rawsock_source_for(&first, &s->src, err, sizeof err) != 0) {
 		fprintf(stderr, "%s: no source address: %s\n", s->o->prog, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Everything that needs root is open (raw sockets, the prefix file read,
+ * the output and both checkpoint slots): become the unprivileged user with
+ * no capability at all and load the scan's seccomp filter, as `vantage
+ * trace` does. 0, or -1 with the message printed.
+ */
+static int drop_privileges(struct scan *s)
+{
+	struct privsep_opts po = { .user = s->o->user };
+	struct privsep_state st;
+	char err[256];
+	if (privsep_drop(&po, &st, err, sizeof err) < 0 ||
+	    sandbox_install(SANDBOX_SCAN, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
 		return -1;
 	}
 	return 0;
@@ -220,6 +240,7 @@ void scan_state_free(struct scan *s)
 	free(s->ts);
 	s->ts = NULL;
 	scan_slotmap_free(&s->slots);
+	scan_ckpt_close(s);
 	scan_stopset_free(&s->stop);
 	scan_targets_free(&s->t);
 }
@@ -251,7 +272,7 @@ int scan_run(const struct scan_opts *o)
 		rc = 0;
 		goto out;
 	}
-	if (scan_out_open(&s, out_off) != 0)
+	if (scan_out_open(&s, out_off) != 0 || scan_ckpt_open(&s) != 0 || drop_privileges(&s) != 0)
 		goto out;
 	run_loop(&s, resumed == 1);
 	scan_out_close(&s);

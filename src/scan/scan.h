@@ -45,6 +45,7 @@ struct scan_opts {
 	uint32_t wait_ms;          /* between rounds: replies' time to come */
 	uint32_t checkpoint_ms;    /* how often the checkpoint is written */
 	const char *source;        /* source address, NULL = the kernel's */
+	const char *user;          /* started as root: run as this user (NULL: vantage/nobody) */
 	struct aup *aup;           /* site policy checked per probe; NULL = none */
 	bool stats;                /* print the totals at the end */
 	bool progress;             /* progress line on stderr every second */

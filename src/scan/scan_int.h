@@ -6,6 +6,7 @@
 #ifndef VANTAGE_SCAN_SCAN_INT_H
 #define VANTAGE_SCAN_SCAN_INT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
@@ -78,6 +79,9 @@ struct scan {
 	struct scan_perm order;     /* the order targets enter the window */
 	uint64_t entered;           /* targets taken into the window so far */
 	uint64_t targets_hash;      /* of the target list (scan_ckpt.c), 0 = not yet */
+	int ckpt_fd[2];             /* the checkpoint's two slots, FILE and FILE.b */
+	bool ckpt_open;
+	uint64_t ckpt_seq;          /* number of the newest checkpoint written */
 	struct scan_stopset stop;   /* interfaces seen */
 	struct scan_stopset links;  /* interface pairs written (-O links) */
 	struct scan_stamp stamp;
@@ -128,7 +132,10 @@ int scan_out_target(struct scan *s, struct scan_tstate *t);
 void scan_out_close(struct scan *s);
 void scan_progress(struct scan *s, uint64_t now, bool final);
 
-/* scan_ckpt.c */
+/* scan_ckpt.c: scan_ckpt_open opens both slots of --resume (before root
+   is given up; the others open them when needed), scan_ckpt_close closes them */
+int scan_ckpt_open(struct scan *s);
+void scan_ckpt_close(struct scan *s);
 int scan_ckpt_write(struct scan *s);
 int scan_ckpt_read(struct scan *s, long *out_off);
 /* Restore the checkpoint of --resume if there is one and spend the positions

@@ -317,8 +317,11 @@ static void test_resume_never_repeats(void **state)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
+	char path_b[sizeof path + 2];
+	snprintf(path_b, sizeof path_b, "%s.b", path);
 	for (unsigned k = 1; k < 120; k += 4) {
 		unlink(path);
+		unlink(path_b);
 		struct sim *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
 		a->window = b->window = k % 8 == 1 ? 0 : 3; /* every target at once, or 3 */
 		sim_init(a, "198.18.128.0/21\n198.18.200.0/24\n", false, false);
@@ -344,9 +347,47 @@ static void test_resume_never_repeats(void **state)
 		free(b);
 	}
 	unlink(path);
+	unlink(path_b);
 	char tmp[64];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	unlink(tmp);
+}
+
+/* A checkpoint slot torn by a kill while it was written (its checksum
+   fails) is passed over for the other one, the checkpoint before it. */
+static void test_torn_checkpoint_slot(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vscan-torn-XXXXXX", path_b[64];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path_b, sizeof path_b, "%s.b", path);
+	struct sim *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b), *c = calloc(1, sizeof *c);
+	sim_init(a, "198.18.128.0/21\n", false, false);
+	a->o.resume = path;
+	a->o.pps = 3;
+	sim_run_upto(a, 20, false);
+	uint64_t newest = a->s.ckpt_seq;
+	assert_true(newest >= 2);
+	sim_free(a);
+	long off;
+	sim_init(b, "198.18.128.0/21\n", false, false);
+	b->o.resume = path;
+	assert_int_equal(scan_ckpt_resume(&b->s, &off), 1);
+	assert_int_equal(b->s.ckpt_seq, newest);
+	sim_free(b);
+	assert_int_equal(truncate(newest & 1 ? path_b : path, 200), 0); /* torn */
+	sim_init(c, "198.18.128.0/21\n", false, false);
+	c->o.resume = path;
+	assert_int_equal(scan_ckpt_resume(&c->s, &off), 1);
+	assert_int_equal(c->s.ckpt_seq, newest - 1);
+	sim_free(c);
+	free(a);
+	free(b);
+	free(c);
+	unlink(path);
+	unlink(path_b);
 }
 
 int main(void)
@@ -358,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_gap_ends_forward),
 		cmocka_unit_test(test_json_trace),
 		cmocka_unit_test(test_resume_never_repeats),
+		cmocka_unit_test(test_torn_checkpoint_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
