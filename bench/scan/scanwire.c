@@ -163,6 +163,17 @@ static size_t wire_packet(const struct net_probe *np, uint8_t *pkt, size_t room)
 	return (size_t)n + 40;
 }
 
+/* A line on stderr every 5 million probes: how far, and the memory so far. */
+static void progress(const struct scan *s, uint64_t now)
+{
+	fprintf(stderr, "scanwire: %llu probes, %llu of %zu targets done (%.2f probes each so "
+		"far), round %u, virtual %.0f s, %.0f s CPU, RSS %ld kB, peak %ld kB\n",
+		(unsigned long long)s->sent, (unsigned long long)s->done_targets, s->t.n,
+		s->done_targets ? (double)s->sent / (double)s->done_targets : 0.0, s->round,
+		(double)(now - s->start_mono) / 1e9, now_s(CLOCK_PROCESS_CPUTIME_ID),
+		status_kb("VmRSS:"), status_kb("VmHWM:"));
+}
+
 /* Run the scan to its end over the wire; returns the virtual seconds taken. */
 static double run_scan(struct scan *s, struct synth *g, struct wire *w, uint64_t vpps)
 {
@@ -185,6 +196,8 @@ static double run_scan(struct scan *s, struct synth *g, struct wire *w, uint64_t
 				wire_push(w, now + rep.delay_ns, rep.data, rep.len);
 			now += step;
 			memset(&np, 0, sizeof np);
+			if (s->sent % 5000000 == 0)
+				progress(s, now);
 		}
 		now += (uint64_t)s->o->wait_ms * 1000000ULL;
 		deliver(s, w, now);

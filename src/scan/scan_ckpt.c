@@ -184,13 +184,26 @@ int scan_ckpt_write(struct scan *s)
 	return rc;
 }
 
+/* Whether a saved slot can be one this scan wrote: a known phase, a target
+   of the list held once, TTLs within --max-ttl. */
+static bool slot_ok(struct scan *s, const struct ckpt_target *c)
+{
+	uint8_t max = s->o->max_ttl;
+	if (c->phase == SP_EMPTY)
+		return c->nhops == 0;
+	return c->phase <= SP_PATH && c->target < s->t.n &&
+	       scan_slotmap_get(&s->slots, c->target) < 0 && c->split <= max &&
+	       c->back <= max && c->fwd <= max && c->lowest <= max && c->highest <= max &&
+	       c->dist <= max;
+}
+
 /* Read the targets' state and the stop set. */
 static int read_body(struct scan *s, FILE *f, uint64_t stop_n)
 {
 	for (size_t i = 0; i < s->nslots; i++) {
 		struct scan_tstate *t = &s->ts[i];
 		struct ckpt_target c;
-		if (fread(&c, sizeof c, 1, f) != 1 || (c.phase != SP_EMPTY && c.target >= s->t.n))
+		if (fread(&c, sizeof c, 1, f) != 1 || !slot_ok(s, &c))
 			return -1;
 		t->target = c.target, t->phase = c.phase, t->known_run = c.known_run;
 		if (t->phase != SP_EMPTY)
@@ -204,6 +217,10 @@ static int read_body(struct scan *s, FILE *f, uint64_t stop_n)
 			    fread(t->hops, sizeof *t->hops, c.nhops, f) != c.nhops)
 				return -1;
 			t->nhops = t->cap = c.nhops;
+			for (unsigned k = 0; k < c.nhops; k++)
+				if (t->hops[k].ttl == 0 || t->hops[k].ttl > s->o->max_ttl ||
+				    t->hops[k].mpls_n > SCAN_HOP_MPLS)
+					return -1;
 		}
 	}
 	for (uint64_t i = 0; i < stop_n; i++) {
@@ -265,6 +282,10 @@ static int apply(struct scan *s, const uint8_t *buf, size_t len, long *out_off)
 		fclose(f);
 	if (rc != 0) {
 		fprintf(stderr, "%s: checkpoint %s is cut short\n", s->o->prog, s->o->resume);
+		return -1;
+	}
+	if (h.pos > h.reserved && h.reserved != 0) {
+		fprintf(stderr, "%s: checkpoint %s is damaged\n", s->o->prog, s->o->resume);
 		return -1;
 	}
 	s->round = h.round;
