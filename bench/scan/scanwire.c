@@ -19,9 +19,13 @@
  *
  *   scanwire [--prefixes N] [--vpps N] [--sample N] [--seed N] [--wait MS]
  *            [--out FILE] [--stop-run N] [--window N] [--truth]
+ *            [--min-found PCT] [--max-per24 N]
  *
  * Prints one line of figures per part; peak RSS is the process's (VmHWM)
  * and, apart, what the synthetic Internet alone held before the scan.
+ * Virtual time makes a run repeat exactly, so the short version is a test
+ * (bench/scan/meson.build): with --min-found and --max-per24 it exits 1
+ * when the scan finds less of the tracer's interfaces, or sends more.
  */
 #include <getopt.h>
 #include <event2/event.h>
@@ -62,6 +66,7 @@ struct bench_opts {
 	uint32_t wait_ms, window;
 	uint8_t stop_run;
 	bool truth;
+	double min_found, max_per24; /* a test: exit 1 below / above these */
 	const char *out;
 };
 
@@ -234,9 +239,10 @@ static enum miss classify(const struct synth *g, const struct synth_flow *fl, in
 	       : MISS_OTHER;
 }
 
-/* Per-destination Paris traceroute of the sample against the same wire. */
-static void trace_sample(struct scan *s, struct synth *g, const struct wire *w,
-			 double scan_probes_per_target, bool same_flow)
+/* Per-destination Paris traceroute of the sample against the same wire;
+   returns the share (%) of its interfaces the scan found. */
+static double trace_sample(struct scan *s, struct synth *g, const struct wire *w,
+			   double scan_probes_per_target, bool same_flow)
 {
 	size_t n = s->t.n, every = w->every;
 	uint64_t probes = 0, now = 4000000000000ULL, traced = 0;
@@ -301,7 +307,9 @@ static void trace_sample(struct scan *s, struct synth *g, const struct wire *w,
 	for (int k = 0; k < MISS_N; k++)
 		printf(" %s %llu;", miss_names[k], (unsigned long long)miss_why[k]);
 	printf("\n");
+	double share = 100.0 * (double)found / (double)(ifs.n ? ifs.n : 1);
 	scan_stopset_free(&ifs);
+	return share;
 }
 
 /* The scan's interfaces against the truth's (every branch of every path). */
@@ -367,7 +375,9 @@ static void parse_args(int argc, char **argv, struct bench_opts *bo)
 		{ "prefixes", required_argument, NULL, 'p' }, { "vpps", required_argument, NULL, 'r' },
 		{ "sample", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
 		{ "wait", required_argument, NULL, 'w' }, { "stop-run", required_argument, NULL, 'k' },
-		{ "window", required_argument, NULL, 'W' }, { "truth", no_argument, NULL, 't' }, { "out", required_argument, NULL, 'o' },
+		{ "window", required_argument, NULL, 'W' }, { "truth", no_argument, NULL, 't' },
+		{ "min-found", required_argument, NULL, 'F' },
+		{ "max-per24", required_argument, NULL, 'P' }, { "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 } };
 	*bo = (struct bench_opts){ .prefixes = 2000, .sample = 2000, .vpps = 200000, .seed = 7,
 				   .wait_ms = 1000 };
@@ -381,6 +391,8 @@ static void parse_args(int argc, char **argv, struct bench_opts *bo)
 		case 'w': bo->wait_ms = (uint32_t)atoi(optarg); break;
 		case 'o': bo->out = optarg; break;
 		case 't': bo->truth = true; break;
+		case 'F': bo->min_found = atof(optarg); break;
+		case 'P': bo->max_per24 = atof(optarg); break;
 		case 'k': bo->stop_run = (uint8_t)atoi(optarg); break;
 		case 'W': bo->window = (uint32_t)atoi(optarg); break;
 		default: fprintf(stderr, "scanwire: bad option\n"); exit(2);
@@ -448,8 +460,19 @@ int main(int argc, char **argv)
 	if (bo.truth)
 		truth_recall(&s, g);
 	fflush(stdout);
-	trace_sample(&s, g, &w, (double)s.sent / (double)s.t.n, false);
-	trace_sample(&s, g, &w, (double)s.sent / (double)s.t.n, true);
+	double per = (double)s.sent / (double)s.t.n;
+	double found = trace_sample(&s, g, &w, per, false);
+	trace_sample(&s, g, &w, per, true);
+	int rc = 0;
+	if (bo.min_found && found < bo.min_found) {
+		printf("FAIL: the scan found %.1f %% of the tracer's interfaces, under %.1f %%\n",
+		       found, bo.min_found);
+		rc = 1;
+	}
+	if (bo.max_per24 && per > bo.max_per24) {
+		printf("FAIL: %.2f probes per /24, over %.2f\n", per, bo.max_per24);
+		rc = 1;
+	}
 	engine_timer_free(s.e, s.round_timer);
 	scan_state_free(&s);
 	engine_free(s.e);
@@ -458,5 +481,5 @@ int main(int argc, char **argv)
 	free(w.sent_ttls);
 	synth_free(g);
 	free(g);
-	return 0;
+	return rc;
 }
