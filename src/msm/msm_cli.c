@@ -193,21 +193,6 @@ static void no_capability(const struct cli_run *r, const char *why)
 }
 
 /*
- * Give up every capability (and the means to regain any), keeping the uid:
- * what `vantage scan` does (it still writes its checkpoint files, so it
- * has no user switch and no seccomp profile yet).
- */
-void msm_cli_drop_capabilities(void)
-{
-	cap_t none = cap_init();
-	if (none != NULL) {
-		(void)cap_set_proc(none);
-		cap_free(none);
-	}
-	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-}
-
-/*
  * Give up root and every capability (the sockets are open), then restrict
  * the system calls; false, with the message printed, when either fails.
  */

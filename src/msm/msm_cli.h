@@ -55,10 +55,6 @@ int msm_cli_common(int c, const char *arg, struct msm_cli_opts *o,
 int msm_cli_run(const char *prog, const struct msm_type *type, const void *spec,
 		const struct msm_cli_opts *o, char **targets, int ntargets);
 
-/* Give up every capability and the means to regain any (after the raw
-   sockets are open); `vantage scan` does the same. */
-void msm_cli_drop_capabilities(void);
-
 /* Print the shared options' help lines. */
 void msm_cli_help_common(FILE *f);
 

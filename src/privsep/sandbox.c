@@ -4,8 +4,8 @@
  * have is skipped), plus a few rules on arguments: sockets only of the
  * families measuring uses, ioctl only the requests libc and the timing
  * probe make, signals only to this process, threads but no new processes,
- * no executable memory, and for the probe profile files opened only for
- * reading.
+ * no executable memory, and for the probe and scan profiles files opened
+ * only for reading.
  */
 /* libseccomp's SCMP_A0()..SCMP_A5() with one value leave datum_b out, which
    clang's -Wextra reports (gcc does not for compound literals). */
@@ -55,6 +55,9 @@ static const char *const agent_calls[] = {
 	"fdatasync", "ftruncate", "mkdir", "mkdirat", "getdents64", "access", "faccessat",
 	"faccessat2", "adjtimex", "clock_adjtime",
 };
+
+/* The scan's checkpoint slots, rewritten in place through held descriptors. */
+static const char *const scan_calls[] = { "ftruncate", "pwrite64", "fsync", "fdatasync" };
 
 /* The sanitizers' runtime (tests only): LeakSanitizer's stop-the-world at
    exit runs a task that ptraces the threads; reports read /proc/self. */
@@ -135,7 +138,7 @@ static int allow_guarded(scmp_filter_ctx ctx, enum sandbox_profile p)
 	if (p == SANDBOX_AGENT && !PRIVSEP_SANITIZED)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 				       SCMP_A0(SCMP_CMP_EQ, PR_GET_TIMERSLACK));
-	if (p == SANDBOX_PROBE)
+	if (p != SANDBOX_AGENT)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
 				       SCMP_A2(SCMP_CMP_MASKED_EQ,
 					       O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, O_RDONLY));
@@ -148,6 +151,8 @@ static int build(scmp_filter_ctx ctx, enum sandbox_profile p)
 	if (allow_all(ctx, base_calls, sizeof base_calls / sizeof base_calls[0]) < 0 ||
 	    (p == SANDBOX_AGENT &&
 	     allow_all(ctx, agent_calls, sizeof agent_calls / sizeof agent_calls[0]) < 0) ||
+	    (p == SANDBOX_SCAN &&
+	     allow_all(ctx, scan_calls, sizeof scan_calls / sizeof scan_calls[0]) < 0) ||
 	    (PRIVSEP_SANITIZED &&
 	     allow_all(ctx, sanitizer_calls, sizeof sanitizer_calls / sizeof sanitizer_calls[0]) < 0))
 		return -1;

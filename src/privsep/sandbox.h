@@ -14,7 +14,9 @@
  *
  * Profiles: PROBE for `vantage ping|trace` and vantage-probe (sockets are
  * all open; files are only read), AGENT for vantage-agent (raw sockets
- * opened as measurements need them, its controller connection, its spool).
+ * opened as measurements need them, its controller connection, its spool),
+ * SCAN for `vantage scan` (PROBE's, and its checkpoint written through the
+ * two descriptors it opened before: ftruncate, pwrite, fsync).
  * Sanitizer builds add what the ASan/LSan runtime needs (see sanitized.h).
  */
 #ifndef VANTAGE_PRIVSEP_SANDBOX_H
@@ -22,7 +24,7 @@
 
 #include <stddef.h>
 
-enum sandbox_profile { SANDBOX_PROBE, SANDBOX_AGENT };
+enum sandbox_profile { SANDBOX_PROBE, SANDBOX_AGENT, SANDBOX_SCAN };
 
 /* Exit status of a process stopped by a forbidden call. */
 #define SANDBOX_EXIT_STATUS 159

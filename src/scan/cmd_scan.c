@@ -15,7 +15,7 @@
 #define AUP_NODES 1000000
 
 enum { O_PREFIXES = 1000, O_METHOD, O_PPS, O_SEED, O_MAX_TTL, O_RESUME, O_WAIT, O_GAP,
-       O_SPLIT, O_CKPT_MS, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
+       O_SPLIT, O_CKPT_MS, O_WINDOW, O_STOP_RUN, O_USER, O_SOURCE, O_NOPROBE, O_FORBID, O_ALLOW, O_STATS, O_QUIET, O_DIE_AFTER,
        O_HELP };
 
 static const struct option longopts[] = {
@@ -36,6 +36,9 @@ static const struct option longopts[] = {
 	{ "stats", no_argument, NULL, O_STATS },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "die-after", required_argument, NULL, O_DIE_AFTER },
+	{ "window", required_argument, NULL, O_WINDOW },
+	{ "stop-run", required_argument, NULL, O_STOP_RUN },
+	{ "user", required_argument, NULL, O_USER },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -56,6 +59,8 @@ static void help(FILE *f)
 		"  --split N         first TTL when the distance is unknown (default 16)\n"
 		"  --gap N           silent forward TTLs in a row that end a trace (default 3)\n"
 		"  --wait MS         time for replies between rounds (default 1000)\n"
+		"  --stop-run N      known interfaces in a row that end backward probing (default 3)\n"
+		"  --window N        targets probed at once (default 1000000): the memory held\n"
 		"  -4, -6            scan IPv4 (default) or IPv6 prefixes\n"
 		"  -O FORMAT         json (RIPE Atlas, default), warts, links (interface pairs)\n"
 		"  -o FILE           output file (default stdout)\n"
@@ -63,6 +68,8 @@ static void help(FILE *f)
 		"  --checkpoint-ms N how much sending one checkpoint covers (default 1000)\n"
 		"  --source ADDR     source address (default: the kernel's for the first target)\n"
 		"  --noprobe FILE    no-probe list; --forbid/--allow PREFIX  destination rules\n"
+		"  --user NAME       started as root: measure as NAME once the sockets and files\n"
+		"                    are open (default vantage, else nobody); no capability kept\n"
 		"  --stats           totals at the end; --quiet  no progress line\n");
 }
 
@@ -109,6 +116,7 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 	case O_PREFIXES: o->prefixes = arg; return 0;
 	case O_RESUME: o->resume = arg; return 0;
 	case O_SOURCE: o->source = arg; return 0;
+	case O_USER: o->user = arg; return 0;
 	case O_STATS: o->stats = true; return 0;
 	case O_QUIET: o->progress = false; return 0;
 	case O_METHOD:
@@ -128,6 +136,8 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 		{ O_GAP, "--gap", 1, SCAN_TTL_MAX }, { O_SPLIT, "--split", 1, SCAN_TTL_MAX },
 		{ O_DIE_AFTER, "--die-after", 1, 0x7fffffffffffffffLL },
 		{ O_CKPT_MS, "--checkpoint-ms", 1, 3600000 },
+		{ O_WINDOW, "--window", 1, 100000000 },
+		{ O_STOP_RUN, "--stop-run", 1, SCAN_TTL_MAX },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
 		if (nums[i].c != c)
@@ -142,6 +152,8 @@ static int one_opt(int c, const char *arg, struct scan_opts *o, struct aup *a, b
 		case O_GAP: o->gap_limit = (uint8_t)v; break;
 		case O_SPLIT: o->split_ttl = (uint8_t)v; break;
 		case O_CKPT_MS: o->checkpoint_ms = (uint32_t)v; break;
+		case O_WINDOW: o->window = (uint32_t)v; break;
+		case O_STOP_RUN: o->stop_run = (uint8_t)v; break;
 		default: o->stop_after = (uint64_t)v; break;
 		}
 		return 0;

@@ -1,7 +1,8 @@
 /*
  * scan: setting up and running a scan (see scan.h): read the prefixes into
- * targets, open the raw sockets and give up every capability, restore a
- * checkpoint if there is one, attach the scanner to the engine as a
+ * targets, open the raw sockets, restore a checkpoint if there is one,
+ * open the output, then give up root, every capability and all but the
+ * system calls the loop makes (privsep), attach the scanner to the engine as a
  * stateless stream, and run the event loop until every target is written
  * or a signal stops it (the checkpoint then says exactly where).
  */
@@ -14,7 +15,8 @@
 #include <unistd.h>
 
 #include "engine/rawsock.h"
-#include "msm/msm_cli.h"
+#include "privsep/privsep.h"
+#include "privsep/sandbox.h"
 #include "scan/scan_int.h"
 #include "util/sigloop.h"
 
@@ -28,10 +30,12 @@ void scan_opts_defaults(struct scan_opts *o)
 	o->max_ttl = 32;
 	o->split_ttl = 16;
 	o->gap_limit = 3;
+	o->stop_run = 3;
 	o->af = 4;
 	o->wait_ms = 1000;
 	o->checkpoint_ms = 1000;
 	o->progress = true;
+	o->window = SCAN_WINDOW_DEFAULT;
 }
 
 /* Read all of path ("-" or NULL: stdin) into a new buffer. */
@@ -107,10 +111,10 @@ static void stream_sent(void *ctx, const struct net_probe *np, int err, bool ref
 	struct scan *s = ctx;
 	if (refused) {
 		s->refused++;
-		long i = scan_targets_find(&s->t, &np->dst);
-		if (i >= 0) { /* the policy will not change its mind: stop it */
-			s->ts[i].flags |= ST_REFUSED;
-			s->ts[i].back = s->ts[i].fwd = 0;
+		struct scan_tstate *t = scan_slot_of(s, scan_targets_find(&s->t, &np->dst));
+		if (t) { /* the policy will not change its mind: stop it */
+			t->flags |= ST_REFUSED;
+			t->back = t->fwd = 0;
 		}
 	}
 	else if (err)
@@ -150,7 +154,6 @@ static int open_engine(struct scan *s)
 		fprintf(stderr, "%s: %s\n", s->o->prog, s->base ? err : "no event base");
 		return -1;
 	}
-	msm_cli_drop_capabilities();
 	struct net_addr first;
 	scan_targets_addr(&s->t, 0, &first);
 	if (s->o->source) {
@@ -162,6 +165,25 @@ static int open_engine(struct scan *s)
 		}
 	} else if (rawsock_source_for(&first, &s->src, err, sizeof err) != 0) {
 		fprintf(stderr, "%s: no source address: %s\n", s->o->prog, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Everything that needs root is open (raw sockets, the prefix file read,
+ * the output and both checkpoint slots): become the unprivileged user with
+ * no capability at all and load the scan's seccomp filter, as `vantage
+ * trace` does. 0, or -1 with the message printed.
+ */
+static int drop_privileges(struct scan *s)
+{
+	struct privsep_opts po = { .user = s->o->user };
+	struct privsep_state st;
+	char err[256];
+	if (privsep_drop(&po, &st, err, sizeof err) < 0 ||
+	    sandbox_install(SANDBOX_SCAN, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", s->o->prog, err);
 		return -1;
 	}
 	return 0;
@@ -192,15 +214,41 @@ static void run_loop(struct scan *s, bool resumed)
 	engine_timer_free(s->e, s->tick_timer);
 }
 
+#define ORDER_ROUND 0x656e7472u /* the entry order's permutation tag */
+
+int scan_state_init(struct scan *s)
+{
+	uint32_t w = s->o->window ? s->o->window : SCAN_WINDOW_DEFAULT;
+	s->nslots = s->t.n < w ? (uint32_t)s->t.n : w;
+	uint64_t groups = (s->t.n + SCAN_ENTRY_GROUP - 1) / SCAN_ENTRY_GROUP;
+	scan_perm_init(&s->order, groups ? groups : 1, s->o->seed, ORDER_ROUND);
+	if (scan_stopset_init(&s->stop) != 0 ||
+	    (s->ts = calloc(s->nslots, sizeof *s->ts)) == NULL ||
+	    scan_slotmap_init(&s->slots, s->nslots) != 0) {
+		fprintf(stderr, "%s: out of memory for a window of %u targets\n", s->o->prog,
+			s->nslots);
+		return -1;
+	}
+	return 0;
+}
+
+void scan_state_free(struct scan *s)
+{
+	if (s->ts)
+		for (size_t i = 0; i < s->nslots; i++)
+			free(s->ts[i].hops);
+	free(s->ts);
+	s->ts = NULL;
+	scan_slotmap_free(&s->slots);
+	scan_ckpt_close(s);
+	scan_stopset_free(&s->stop);
+	scan_targets_free(&s->t);
+}
+
 /* Free everything. */
 static void cleanup(struct scan *s)
 {
-	if (s->ts)
-		for (size_t i = 0; i < s->t.n; i++)
-			free(s->ts[i].hops);
-	free(s->ts);
-	scan_stopset_free(&s->stop);
-	scan_targets_free(&s->t);
+	scan_state_free(s);
 	engine_free(s->e);
 	if (s->base)
 		event_base_free(s->base);
@@ -214,8 +262,7 @@ int scan_run(const struct scan_opts *o)
 	scan_stamp_init(&s.stamp, o->method, o->seed);
 	long out_off = -1;
 	int rc = 2;
-	if (load_targets(&s) != 0 || open_engine(&s) != 0 || scan_stopset_init(&s.stop) != 0 ||
-	    (s.ts = calloc(s.t.n, sizeof *s.ts)) == NULL)
+	if (load_targets(&s) != 0 || open_engine(&s) != 0 || scan_state_init(&s) != 0)
 		goto out;
 	int resumed = scan_ckpt_resume(&s, &out_off);
 	if (resumed < 0)
@@ -225,7 +272,7 @@ int scan_run(const struct scan_opts *o)
 		rc = 0;
 		goto out;
 	}
-	if (scan_out_open(&s, out_off) != 0)
+	if (scan_out_open(&s, out_off) != 0 || scan_ckpt_open(&s) != 0 || drop_privileges(&s) != 0)
 		goto out;
 	run_loop(&s, resumed == 1);
 	scan_out_close(&s);

@@ -7,7 +7,8 @@
  * round sends its probes in a keyed random order over (target, TTL); the
  * probes carry their own identity and send time (stamp.h), so nothing is
  * kept per probe in flight; what is kept per target is its few TTL
- * counters and the hops found (its result). Each finished target is
+ * counters and the hops found (its result), and only for the targets of
+ * its window (--window, probed at once; the next enter as they finish). Each finished target is
  * written as one traceroute (the records `vantage trace` writes) or as
  * interface pairs.
  */
@@ -21,6 +22,10 @@
 #include "policy/aup.h"
 #include "scan/stamp.h"
 
+/* Targets probed at once by default: their state and hops are what the
+   scanner holds, so its memory stays the same from 1 to 11 million targets. */
+#define SCAN_WINDOW_DEFAULT 1000000u
+
 enum scan_output { SCAN_OUT_JSON = 0, SCAN_OUT_WARTS = 1, SCAN_OUT_LINKS = 2 };
 
 struct scan_opts {
@@ -32,6 +37,7 @@ struct scan_opts {
 	uint8_t max_ttl;           /* 1..SCAN_TTL_MAX */
 	uint8_t split_ttl;         /* where to start when the distance is unknown */
 	uint8_t gap_limit;         /* silent forward TTLs in a row that end it */
+	uint8_t stop_run;          /* known interfaces in a row that end backward probing */
 	int af;                    /* 4 or 6 */
 	enum scan_output out_fmt;
 	const char *out;           /* output file; NULL = stdout */
@@ -39,9 +45,11 @@ struct scan_opts {
 	uint32_t wait_ms;          /* between rounds: replies' time to come */
 	uint32_t checkpoint_ms;    /* how often the checkpoint is written */
 	const char *source;        /* source address, NULL = the kernel's */
+	const char *user;          /* started as root: run as this user (NULL: vantage/nobody) */
 	struct aup *aup;           /* site policy checked per probe; NULL = none */
 	bool stats;                /* print the totals at the end */
 	bool progress;             /* progress line on stderr every second */
+	uint32_t window;           /* targets probed at once (their state is held) */
 	uint64_t stop_after;       /* testing: exit(3) abruptly after this many probes */
 };
 

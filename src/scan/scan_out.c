@@ -109,9 +109,9 @@ static int fill_probes(struct trace_result *res, struct scan_tstate *t)
 }
 
 /* The trace_result of target i. */
-static struct trace_result *result_of(struct scan *s, size_t i)
+static struct trace_result *result_of(struct scan *s, struct scan_tstate *t)
 {
-	struct scan_tstate *t = &s->ts[i];
+	size_t i = t->target;
 	struct trace_result *res = calloc(1, sizeof *res);
 	struct net_addr dst;
 	char name[NET_ADDR_STRLEN];
@@ -174,15 +174,14 @@ static int write_links(struct scan *s, struct scan_tstate *t)
 	return 0;
 }
 
-int scan_out_target(struct scan *s, size_t i)
+int scan_out_target(struct scan *s, struct scan_tstate *t)
 {
-	struct scan_tstate *t = &s->ts[i];
 	int rc = 0;
 	if (s->o->out_fmt == SCAN_OUT_LINKS) {
 		rc = write_links(s, t);
 	} else {
 		char err[256];
-		struct trace_result *res = result_of(s, i);
+		struct trace_result *res = result_of(s, t);
 		if (res == NULL || result_sink_trace(s->sink, res, err, sizeof err) != 0) {
 			fprintf(stderr, "%s: writing a result: %s\n", s->o->prog,
 				res ? err : "out of memory");
@@ -214,19 +213,15 @@ void scan_out_close(struct scan *s)
 }
 
 /*
- * The share of the scan done: round 0 counts for a tenth (one probe per
- * target), the rest goes by targets whose probing has ended.
+ * The share of the scan done: a target's entry (its distance probe) counts
+ * for a tenth of it, its end for the rest.
  */
 static double share_done(const struct scan *s)
 {
 	if (s->t.n == 0 || s->finished)
 		return 1;
-	if (s->round == 0)
-		return 0.1 * (double)s->pos / (double)s->t.n;
-	size_t ended = 0;
-	for (size_t i = 0; i < s->t.n; i++)
-		ended += (s->ts[i].back | s->ts[i].fwd) == 0;
-	return 0.1 + 0.9 * (double)ended / (double)s->t.n;
+	double entered = (double)(s->entered < s->t.n ? s->entered : s->t.n);
+	return (0.1 * entered + 0.9 * (double)s->done_targets) / (double)s->t.n;
 }
 
 void scan_progress(struct scan *s, uint64_t now, bool final)

@@ -102,7 +102,9 @@ static void path_reply(struct scan *s, struct scan_tstate *t, uint8_t ttl,
 	if (ttl <= t->split) {
 		if (m->from_target || unreach)
 			return;
-		if (scan_stopset_add(&s->stop, r->src.a) == 0 && t->back) {
+		if (scan_stopset_add(&s->stop, r->src.a) != 0) {
+			t->known_run = 0;
+		} else if (++t->known_run >= s->o->stop_run && t->back) {
 			t->back = 0; /* the rest of the way is known */
 			t->flags |= ST_STOPSET;
 		}
@@ -129,18 +131,18 @@ void scan_reply(void *ctx, const struct net_reply *r, const uint8_t *buf, size_t
 	if (!scan_stamp_decode(&s->stamp, r, buf, len, &m))
 		return;
 	long i = scan_targets_find(&s->t, &m.f.dst);
-	if (i < 0 || m.f.ttl > s->o->max_ttl)
+	if (m.f.ttl > s->o->max_ttl)
 		return;
-	struct scan_tstate *t = &s->ts[i];
-	if (t->flags & ST_EMITTED)
-		return; /* too late: it is written */
+	struct scan_tstate *t = scan_slot_of(s, i);
+	if (t == NULL || t->phase == SP_DIST)
+		return; /* too late: it is written (or another scan's) */
 	s->matched++;
 	bool overshoot = m.f.ttl == s->o->max_ttl && (m.from_target || r->has_quote);
 	uint8_t hop = overshoot ? overshoot_hop(s, &m, r) : m.f.ttl;
 	if (hop == 0)
 		return;
 	keep_hop(t, hop, r, &m, rtt_us(s, m.f.ts, rx_mono), kernel);
-	if (s->round == 0)
+	if (t->phase == SP_DIST_SENT)
 		distance_reply(s, t, hop, r, &m);
 	else
 		path_reply(s, t, hop, r, &m);

@@ -168,3 +168,31 @@ def test_controller_refuses_root_unless_told(small_lab, tmp_path):
         text = log.read_text()
         shutil.rmtree(d, ignore_errors=True)
     assert rc == 0, text
+
+
+@pytest.mark.parametrize("build", [BUILD, RELEASE], ids=["sanitized", "release"])
+def test_scan_runs_unprivileged_under_seccomp(small_lab, build, tmp_path):
+    """vantage scan opens its sockets, output and both checkpoint slots in a
+    root-only directory, then runs as the user with no capability under its
+    filter, writes its checkpoint through the descriptors it holds, and
+    finishes with every target written."""
+    vantage = build / "src" / "cmd" / "vantage"
+    os.chmod(tmp_path, 0o700)
+    (tmp_path / "pfx").write_text("198.18.128.0/22\n")
+    out, ckpt = tmp_path / "out.json", tmp_path / "ckpt"
+    p = small_lab.popen("vp1", [vantage, "scan", "--prefixes", tmp_path / "pfx", "--pps", 10,
+                                "--wait", 300, "--quiet", "-o", out, "--resume", ckpt],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: filtered(p.pid) or p.poll() is not None, 20, "the scan's filter")
+        assert p.poll() is None, p.communicate()
+        assert_confined(p.pid, 0)
+        _, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, err.decode()
+    res = [json.loads(x) for x in out.read_text().splitlines() if x.strip()]
+    assert len(res) == 4 and all(r["stop_reason"] == "completed" for r in res), res
+    assert ckpt.stat().st_size > 0 or Path(str(ckpt) + ".b").stat().st_size > 0

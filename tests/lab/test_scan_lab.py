@@ -77,9 +77,12 @@ def stats_of(stderr):
 @pytest.mark.parametrize("af", [4, 6])
 @pytest.mark.parametrize("method", ["icmp-paris", "udp-paris", "tcp-ack"])
 def test_scan_equals_truth(lab, method, af):
+    # --stop-run 1: Doubletree's own rule (stop at the first known interface),
+    # so two to four targets behind one path already cost fewer probes than
+    # tracing each; the default of 3 pays off on many targets (bench/scan)
     with tempfile.TemporaryDirectory(prefix="vscan-") as tmp:
         data, err, _ = scan(lab, tmp, [lab.anyip("dst", af)], "--method", method,
-                            "-%d" % af)
+                            "-%d" % af, "--stop-run", "1")
     res = results(data)
     assert len(res) == (4 if af == 4 else 2), err
     assert len({r["dst_addr"] for r in res}) == len(res)
@@ -241,7 +244,9 @@ def test_scan_synthetic_internet_against_truth(inet_lab):
               len(t_if), recall, precision, link_precision))
     assert precision > 0.99, precision
     assert link_precision > 0.95, link_precision
-    # 0.90 on 2,000 prefixes in a larger space; the lab's 120 prefixes give
-    # 0.69 (diamond branches that few targets cross are missed).
-    assert recall > 0.6, recall
+    # the lab's 120 prefixes gave 0.69 with Doubletree's stop at the first
+    # known interface, 0.78 with --stop-run 3 and neighbours' distances
+    # (2026-12-02, load ~25 on 2 cores); diamond branches that few targets
+    # cross stay missed (bench/scan/scanwire names why)
+    assert recall > 0.72, recall
     assert st["probes"] < 10 * st["targets"], st

@@ -45,6 +45,7 @@ struct sim {
 	uint8_t seen[64][64]; /* [target index][ttl] probes */
 	unsigned probes;
 	bool filtered;        /* nothing answers past FILTER_AFTER */
+	uint32_t window;      /* the scan's window (0: the default) */
 	struct event_base *base;
 };
 
@@ -95,7 +96,9 @@ static bool answer(struct sim *m, const struct net_probe *np, struct net_reply *
 static void sim_init(struct sim *m, const char *text, bool filtered, bool json)
 {
 	char err[256];
+	uint32_t window = m->window;
 	memset(m, 0, sizeof *m);
+	m->window = window;
 	scan_opts_defaults(&m->o);
 	m->o.out_fmt = SCAN_OUT_LINKS;
 	m->o.progress = false;
@@ -107,8 +110,8 @@ static void sim_init(struct sim *m, const char *text, bool filtered, bool json)
 	assert_true(scan_targets_add_text(&s->t, text, strlen(text), "t", err, sizeof err) > 0);
 	assert_int_equal(scan_targets_finish(&s->t, err, sizeof err), 0);
 	assert_true(s->t.n <= 64);
-	s->ts = calloc(s->t.n, sizeof *s->ts);
-	assert_int_equal(scan_stopset_init(&s->stop), 0);
+	m->o.window = m->window ? m->window : SCAN_WINDOW_DEFAULT;
+	assert_int_equal(scan_state_init(s), 0);
 	assert_int_equal(scan_stopset_init(&s->links), 0);
 	s->out = open_memstream(&m->links, &m->links_len);
 	if (json) {
@@ -170,22 +173,20 @@ static void sim_free(struct sim *m)
 		assert_int_equal(result_sink_close(s->sink, NULL, 0), 0);
 	fclose(s->out);
 	free(m->links);
-	for (size_t i = 0; i < s->t.n; i++)
-		free(s->ts[i].hops);
-	free(s->ts);
-	scan_stopset_free(&s->stop);
+	scan_state_free(s);
 	scan_stopset_free(&s->links);
-	scan_targets_free(&s->t);
 	engine_free(s->e);
 	event_base_free(m->base);
 }
 
-/* Sixteen /24s behind one path: one walks it all, the rest stop at once. */
+/* Sixteen /24s behind one path: one walks it all, the rest stop at once
+   (Doubletree's rule: --stop-run 1). */
 static void test_doubletree_stops(void **state)
 {
 	(void)state;
 	struct sim *m = calloc(1, sizeof *m);
 	sim_init(m, "198.18.128.0/20\n", false, false);
+	m->o.stop_run = 1;
 	sim_run(m);
 	size_t n = m->s.t.n;
 	assert_int_equal(n, 16);
@@ -219,19 +220,65 @@ static void test_doubletree_stops(void **state)
 	free(m);
 }
 
+/* The default --stop-run 3: a target stops after three known interfaces
+   in a row (R6, R5 and, past the silent R4, R3), so it never probes hop 2
+   or 1 unless it was the one that found them. */
+static void test_stop_run(void **state)
+{
+	(void)state;
+	struct sim *m = calloc(1, sizeof *m);
+	sim_init(m, "198.18.128.0/20\n", false, false);
+	assert_int_equal(m->o.stop_run, 3);
+	sim_run(m);
+	unsigned deep = 0;
+	for (size_t i = 0; i < 16; i++) {
+		for (unsigned ttl = 3; ttl < DIST; ttl++)
+			assert_int_equal(m->seen[i][ttl], 1);
+		deep += m->seen[i][2];
+	}
+	assert_true(deep >= 1 && deep <= 2);
+	assert_int_equal(m->s.stop.n, DIST - 2);
+	sim_free(m);
+	free(m);
+}
+
+/* A window of 3 slots over 16 targets: targets enter as others finish,
+   each is probed and written once, its distance probe sent once, and the
+   same links come out as with every target in the window. */
+static void test_small_window(void **state)
+{
+	(void)state;
+	struct sim *m = calloc(1, sizeof *m);
+	m->window = 3;
+	sim_init(m, "198.18.128.0/20\n", false, false);
+	assert_int_equal(m->s.nslots, 3);
+	sim_run(m);
+	assert_int_equal(m->s.done_targets, 16);
+	for (size_t i = 0; i < 16; i++)
+		assert_int_equal(m->seen[i][m->o.max_ttl], 1);
+	unsigned lines = 0;
+	for (size_t i = 0; i < m->links_len; i++)
+		lines += m->links[i] == '\n';
+	assert_int_equal(lines, 3 + 16);
+	assert_int_equal(m->s.stop.n, DIST - 2);
+	sim_free(m);
+	free(m);
+}
+
 /* A destination that never answers: backward from the split TTL, forward
    until --gap silent TTLs, and the trace ends there. */
 static void test_gap_ends_forward(void **state)
 {
 	(void)state;
 	struct sim *m = calloc(1, sizeof *m);
-	sim_init(m, "198.18.200.0/24\n", true, false);
+	sim_init(m, "198.18.200.0/24\n", true, true);
 	sim_run(m);
 	unsigned split = m->o.split_ttl;
 	for (unsigned ttl = 1; ttl <= split + m->o.gap_limit; ttl++)
 		assert_int_equal(m->seen[0][ttl], 1);
 	assert_int_equal(m->seen[0][split + m->o.gap_limit + 1], 0);
-	assert_int_equal(m->s.ts[0].flags & ST_GAP, ST_GAP);
+	fflush(m->s.out);
+	assert_non_null(strstr(m->links, "\"stop_reason\":\"gaplimit\""));
 	assert_int_equal(m->s.stop.n, FILTER_AFTER);
 	sim_free(m);
 	free(m);
@@ -270,9 +317,13 @@ static void test_resume_never_repeats(void **state)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-	for (unsigned k = 1; k < 60; k += 4) {
+	char path_b[sizeof path + 2];
+	snprintf(path_b, sizeof path_b, "%s.b", path);
+	for (unsigned k = 1; k < 120; k += 4) {
 		unlink(path);
+		unlink(path_b);
 		struct sim *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+		a->window = b->window = k % 8 == 1 ? 0 : 3; /* every target at once, or 3 */
 		sim_init(a, "198.18.128.0/21\n198.18.200.0/24\n", false, false);
 		a->o.resume = path;
 		a->o.pps = 3; /* a checkpoint every 3 positions */
@@ -285,30 +336,70 @@ static void test_resume_never_repeats(void **state)
 		assert_true(rc == 1);
 		sim_run_upto(b, 0, true);
 		for (size_t i = 0; i < b->s.t.n; i++) {
-			assert_true(b->s.ts[i].flags & ST_EMITTED);
 			for (unsigned ttl = 1; ttl < 64; ttl++)
 				if (a->seen[i][ttl] && b->seen[i][ttl])
 					fail_msg("k=%u: target %zu ttl %u probed twice", k, i, ttl);
 		}
-		assert_true(b->s.done_targets <= b->s.t.n);
+		assert_int_equal(b->s.done_targets, b->s.t.n);
 		sim_free(a);
 		sim_free(b);
 		free(a);
 		free(b);
 	}
 	unlink(path);
+	unlink(path_b);
 	char tmp[64];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	unlink(tmp);
+}
+
+/* A checkpoint slot torn by a kill while it was written (its checksum
+   fails) is passed over for the other one, the checkpoint before it. */
+static void test_torn_checkpoint_slot(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vscan-torn-XXXXXX", path_b[64];
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path_b, sizeof path_b, "%s.b", path);
+	struct sim *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b), *c = calloc(1, sizeof *c);
+	sim_init(a, "198.18.128.0/21\n", false, false);
+	a->o.resume = path;
+	a->o.pps = 3;
+	sim_run_upto(a, 20, false);
+	uint64_t newest = a->s.ckpt_seq;
+	assert_true(newest >= 2);
+	sim_free(a);
+	long off;
+	sim_init(b, "198.18.128.0/21\n", false, false);
+	b->o.resume = path;
+	assert_int_equal(scan_ckpt_resume(&b->s, &off), 1);
+	assert_int_equal(b->s.ckpt_seq, newest);
+	sim_free(b);
+	assert_int_equal(truncate(newest & 1 ? path_b : path, 200), 0); /* torn */
+	sim_init(c, "198.18.128.0/21\n", false, false);
+	c->o.resume = path;
+	assert_int_equal(scan_ckpt_resume(&c->s, &off), 1);
+	assert_int_equal(c->s.ckpt_seq, newest - 1);
+	sim_free(c);
+	free(a);
+	free(b);
+	free(c);
+	unlink(path);
+	unlink(path_b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doubletree_stops),
+		cmocka_unit_test(test_stop_run),
+		cmocka_unit_test(test_small_window),
 		cmocka_unit_test(test_gap_ends_forward),
 		cmocka_unit_test(test_json_trace),
 		cmocka_unit_test(test_resume_never_repeats),
+		cmocka_unit_test(test_torn_checkpoint_slot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
