@@ -20,6 +20,7 @@ struct store_msm;
 struct api;
 struct target_policy;
 struct noprobe_list;
+struct stream_hub;
 
 /* What the API asks of the controller. Any hook may be NULL. */
 struct api_hooks {
@@ -54,6 +55,7 @@ struct api_opts {
 	const char *hosts;        /* hosts file ("none", NULL: /etc/hosts) */
 	int key_max_running;      /* measurements one key may run at once (api_caps.c) */
 	int key_max_probes;       /* probes in one measurement */
+	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
 };
 
 /*
@@ -63,6 +65,13 @@ struct api_opts {
  */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
 		    const struct api_hooks *hooks, char *err, size_t errlen);
+
+/*
+ * The hub of the live stream at /stream/ (src/stream/stream.h): whoever
+ * learns of results, probe connects and new measurements publishes them
+ * there. Owned by the API.
+ */
+struct stream_hub *api_stream_hub(struct api *a);
 
 /* Stop listening, end the streams in progress and free the API. NULL is allowed. */
 void api_free(struct api *a);

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "stream/stream_result.h"
+
 #define STREAM_BATCH 200
 #define LATEST_BATCH 50
 #define PAGE_BUDGET_NS 2000000    /* 2 ms of the loop a page at most */
@@ -64,26 +66,12 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
 	stream_free(arg);
 }
 
-/*
- * The result object of a store row: its body as the agent sent it, with
- * "prb_id" set to the id of the agent that uploaded it (the controller's
- * word, not the agent's: agents do not know their id and send 0) and
- * "msm_id" added when the body lacks it.
- * New reference or NULL.
- */
+/* The result object of a store row (stream_result.h); new reference or NULL. */
 static json_t *result_of(const json_t *row, int64_t msm_id)
 {
-	json_error_t jerr;
 	const char *body = json_string_value(json_object_get(row, "body"));
-	json_t *r = body ? json_loads(body, 0, &jerr) : NULL;
-	if (!json_is_object(r)) {
-		json_decref(r);
-		return NULL;
-	}
-	json_object_set(r, "prb_id", json_object_get(row, "agent"));
-	if (!json_object_get(r, "msm_id"))
-		json_object_set_new(r, "msm_id", json_integer(msm_id));
-	return r;
+	return stream_result_object(body, body ? strlen(body) : 0,
+				    json_integer_value(json_object_get(row, "agent")), msm_id);
 }
 
 /*

@@ -242,4 +242,12 @@ void noprobe_changed(struct controller *c);
  */
 void noprobe_agent_state(const struct controller *c, json_t *row);
 
+/*
+ * The live stream (stream_feed.c): publish the results of the batch that
+ * its commit stored (call after the commit, before the batch is cleared),
+ * and an agent's connect (connected 1) or disconnect (0).
+ */
+void stream_feed_results(struct controller *c);
+void stream_feed_probe(struct controller *c, const struct session *s, int connected);
+
 #endif

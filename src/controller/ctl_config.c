@@ -68,6 +68,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "started as root, give DIR to NAME and run as NAME (it never needs root)" },
 	{ "allow_root", CTL_BOOL, F(allow_root), 0, 1, "no", NULL,
 	  "run as root all the same (refused otherwise)" },
+	{ "stream_buffer_kb", CTL_INT, F(stream_buffer_kb), 4, 1048576, "1024", "KIB",
+	  "unsent KiB one live-stream client may have; past it the client is cut off" },
 };
 
 /* See ctl_config.h. */
