@@ -25,7 +25,6 @@ struct api_live {
 	struct stream_client *client;
 	struct event *reap;            /* frees this client from the loop */
 	wslay_event_context_ptr ws;    /* NULL: a chunked GET */
-	struct evbuffer *chunk;        /* chunked GET: the message being sent */
 	int in_recv;                   /* inside wslay_event_recv: send after it */
 	int closing;                   /* free once the output has left */
 };
@@ -38,6 +37,13 @@ void api_live_reap(struct api_live *l);
 
 /* Free l now: its hub client, its WebSocket and its connection. */
 void api_live_free(struct api_live *l);
+
+/*
+ * Take l's connection over from evhttp: our callbacks (readcb, writecb, and
+ * one for end of file, errors and the write timeout that drops l), no read
+ * timeout, reading and writing on.
+ */
+void api_live_take(struct api_live *l, bufferevent_data_cb readcb, bufferevent_data_cb writecb);
 
 /* True if the request asks for a WebSocket (Upgrade: websocket). */
 int api_ws_asked(struct evhttp_request *req);

@@ -3,6 +3,7 @@
  * and TLS. A request with "Upgrade: websocket" becomes a WebSocket
  * (api_ws.c); a plain GET /stream/?streamType=...&msm=... is answered as
  * a chunked reply with one JSON message [type, payload] a line, for curl.
+ * Both take the connection over from evhttp (api_live_take).
  * Here too: the hub's access to the store (a key reads the results of its
  * own measurements, as through /results/) and the backlog that
  * sendBacklog asks for: the results of the last BACKLOG_SECONDS (by their
@@ -22,6 +23,7 @@
 #define BACKLOG_SECONDS 300
 #define BACKLOG_PAGE 200
 #define BACKLOG_PAGES 20        /* at most 20 pages of 2,000 index entries a subscribe */
+#define LIVE_WRITE_TIMEOUT_S 60 /* a client that reads nothing for this long while data waits goes */
 
 /* See api_int.h. */
 int api_stream_path(const char *path)
@@ -164,13 +166,36 @@ void api_live_free(struct api_live *l)
 	if (l->ws)
 		wslay_event_context_free(l->ws);
 	event_free(l->reap);
-	if (l->chunk)
-		evbuffer_free(l->chunk);
 	if (l->conn) {
 		evhttp_connection_set_closecb(l->conn, NULL, NULL);
 		evhttp_connection_free(l->conn);
 	}
 	free(l);
+}
+
+/*
+ * End of file, an error or the write timeout: drop the client. A read
+ * timeout is no reason (a subscriber may stay silent for ever); evhttp's
+ * own read timeout can still fire on the connection we took over, and
+ * libevent then stops reading: read on.
+ */
+static void live_event(struct bufferevent *bev, short what, void *arg)
+{
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
+		bufferevent_enable(bev, EV_READ);
+		return;
+	}
+	api_live_reap(arg);
+}
+
+/* See api_live.h. */
+void api_live_take(struct api_live *l, bufferevent_data_cb readcb, bufferevent_data_cb writecb)
+{
+	struct timeval wt = { LIVE_WRITE_TIMEOUT_S, 0 };
+	bufferevent_setcb(l->bev, readcb, writecb, live_event, l);
+	bufferevent_setwatermark(l->bev, EV_READ | EV_WRITE, 0, 0);
+	bufferevent_set_timeouts(l->bev, NULL, &wt);
+	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
 }
 
 /* Sink: bytes not yet sent on the connection. */
@@ -180,13 +205,14 @@ static size_t chunk_pending(void *arg)
 	return evbuffer_get_length(bufferevent_get_output(l->bev));
 }
 
-/* Sink: one message as one line in one chunk. */
+/* Sink: one message as one line in one chunk of the reply. */
 static int chunk_write(void *arg, const char *msg, size_t len)
 {
 	struct api_live *l = arg;
-	if (evbuffer_add(l->chunk, msg, len) < 0 || evbuffer_add(l->chunk, "\n", 1) < 0)
+	struct evbuffer *out = bufferevent_get_output(l->bev);
+	if (evbuffer_add_printf(out, "%zx\r\n", len + 1) < 0 || evbuffer_add(out, msg, len) < 0 ||
+	    evbuffer_add(out, "\n\r\n", 3) < 0)
 		return -1;
-	evhttp_send_reply_chunk(l->req, l->chunk);
 	return 0;
 }
 
@@ -198,13 +224,12 @@ static void live_cut(void *arg, const char *reason)
 	api_live_reap(l);
 }
 
-/* The client of a chunked GET went away: forget it (evhttp frees the connection). */
-static void chunk_closed(struct evhttp_connection *conn, void *arg)
+/* A chunked GET's client has nothing more to say: whatever it sends is dropped. */
+static void chunk_read(struct bufferevent *bev, void *arg)
 {
-	(void)conn;
-	struct api_live *l = arg;
-	l->conn = NULL;
-	api_live_free(l);
+	(void)arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	evbuffer_drain(in, evbuffer_get_length(in));
 }
 
 /* The subscription a chunked GET's query asks for; 0 or -1 with err. */
@@ -219,7 +244,11 @@ static int query_sub(const struct evkeyvalq *q, struct stream_sub *sub, char *er
 	return stream_sub_check(sub, err, errlen);
 }
 
-/* GET /stream/?...: subscribe and stream as a chunked reply. */
+/*
+ * GET /stream/?...: subscribe and stream as a chunked reply. The connection
+ * is taken over from evhttp as a WebSocket's is, so the reply lasts as long
+ * as the client stays, whatever it sends meanwhile.
+ */
 static void chunked_start(struct api_call *c, const struct evkeyvalq *q)
 {
 	struct stream_sub sub;
@@ -230,18 +259,17 @@ static void chunked_start(struct api_call *c, const struct evkeyvalq *q)
 		return api_reply_json(c, 200, NULL);
 	struct api_live *l = api_live_new(c);
 	struct stream_sink sink = { l, chunk_pending, chunk_write, live_cut };
-	if (!l || !(l->chunk = evbuffer_new()) ||
-	    !(l->client = stream_client_new(c->api->hub, c->key.id, &sink))) {
+	if (!l || !(l->client = stream_client_new(c->api->hub, c->key.id, &sink))) {
 		if (l) {
 			l->conn = NULL;
 			api_live_free(l);
 		}
 		return api_error(c, 500, "out of memory");
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Type",
-			  "application/x-ndjson");
-	evhttp_connection_set_closecb(l->conn, chunk_closed, l);
-	evhttp_send_reply_start(c->req, 200, "OK");
+	evbuffer_add_printf(bufferevent_get_output(l->bev),
+			    "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\n"
+			    "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n");
+	api_live_take(l, chunk_read, NULL);
 	stream_client_subscribe(l->client, &sub, err, sizeof err);
 }
 

@@ -6,8 +6,6 @@
  * output, never to the socket. Text messages go to the hub (stream.h),
  * which answers through the sink below; what the client has not read yet
  * (the bufferevent's output and wslay's queue) is what the hub bounds.
- * A client that stops reading for WRITE_TIMEOUT_S while data waits is
- * dropped too.
  */
 #include "api/api_live.h"
 
@@ -19,7 +17,6 @@
 #include <strings.h>
 
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-#define WRITE_TIMEOUT_S 60
 
 /* True if header name of req contains token (comma-separated, any case). */
 static int header_has(struct evhttp_request *req, const char *name, const char *token)
@@ -109,6 +106,7 @@ static void ws_flush(struct api_live *l)
 /* The bufferevent has input: let wslay read it, then send the answers. */
 static void ws_read(struct bufferevent *bev, void *arg)
 {
+	(void)bev;
 	struct api_live *l = arg;
 	if (l->closing || stream_client_is_cut(l->client))
 		return;
@@ -128,13 +126,6 @@ static void ws_written(struct bufferevent *bev, void *arg)
 	struct api_live *l = arg;
 	if (l->closing)
 		api_live_reap(l);
-}
-
-/* End of file, an error or the write timeout: drop the client. */
-static void ws_event(struct bufferevent *bev, short what, void *arg)
-{
-	(void)bev;
-	api_live_reap(arg);
 }
 
 /* Sink: bytes the client has not read yet. */
@@ -223,11 +214,7 @@ void api_ws_start(struct api_call *c)
 	evbuffer_add_printf(bufferevent_get_output(l->bev),
 			    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
 			    "Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", accept);
-	struct timeval wt = { WRITE_TIMEOUT_S, 0 };
-	bufferevent_setcb(l->bev, ws_read, ws_written, ws_event, l);
-	bufferevent_setwatermark(l->bev, EV_READ | EV_WRITE, 0, 0);
-	bufferevent_set_timeouts(l->bev, NULL, &wt);
-	bufferevent_enable(l->bev, EV_READ | EV_WRITE);
+	api_live_take(l, ws_read, ws_written);
 	if (evbuffer_get_length(bufferevent_get_input(l->bev)) > 0)
 		ws_read(l->bev, l);
 }

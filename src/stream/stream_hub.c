@@ -93,7 +93,8 @@ void stream_client_free(struct stream_client *c)
 /* See stream.h. */
 int stream_client_fits(const struct stream_client *c, size_t len)
 {
-	return !c->cut && c->sink.pending(c->sink.arg) + len + 32 <= c->hub->max_pending;
+	size_t pending = c->sink.pending(c->sink.arg);
+	return !c->cut && (pending == 0 || pending + len + 32 <= c->hub->max_pending);
 }
 
 /* See stream.h. */
@@ -111,13 +112,17 @@ static void cut(struct stream_client *c, const char *reason)
 	c->sink.cut(c->sink.arg, reason);
 }
 
-/* Write msg to c unless it would pass the bound; 0 or -1 (c cut). */
+/*
+ * Write msg to c unless it would pass the bound; 0 or -1 (c cut). A client
+ * that has read everything takes any one message, however long (a result
+ * may be longer than the bound).
+ */
 static int write_bounded(struct stream_client *c, const char *msg, size_t len)
 {
 	if (c->cut)
 		return -1;
 	size_t pending = c->sink.pending(c->sink.arg);
-	if (pending + len > c->hub->max_pending) {
+	if (pending > 0 && pending + len > c->hub->max_pending) {
 		char why[160];
 		snprintf(why, sizeof why, "slow reader: %zu bytes unread, over the limit of %zu",
 			 pending + len, c->hub->max_pending);

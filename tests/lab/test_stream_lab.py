@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 API = "127.0.0.1:8443"
 URL = "wss://%s/stream/" % API
 PY = "/usr/bin/python3"
-BUFFER_KB = 64        # the controller's stream_buffer_kb here
+BUFFER_KB = 256       # the controller's stream_buffer_kb here
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
 
@@ -72,12 +72,12 @@ class StreamPlatform(Platform):
             "h={'Authorization':'Key '+a['key']} if a['key'] else {}\n"
             "d=json.dumps(a['body']) if a['body'] is not None else None\n"
             "if a['stream']:\n"
-            "  r=requests.get('https://%s'+a['path'],headers=h,verify=a['cert'],stream=True,timeout=30)\n"
+            "  r=requests.get('https://%s'+a['path'],headers=h,verify=a['cert'],stream=True,timeout=(10,a['stream']))\n"
             "  lines=[];end=time.monotonic()+a['stream']\n"
             "  it=r.iter_lines()\n"
             "  while time.monotonic()<end:\n"
             "    try: l=next(it)\n"
-            "    except StopIteration: break\n"
+            "    except (StopIteration, requests.exceptions.ConnectionError): break\n"
             "    if l: lines.append(l.decode())\n"
             "  print(json.dumps({'status':r.status_code,'headers':dict(r.headers),'lines':lines}))\n"
             "else:\n"
@@ -147,7 +147,8 @@ def lab():
         p.other = p.new_key("someone else")
         yield p
         assert p.controller.alive(), "the controller died:\n" + p.controller.text()[-3000:]
-        assert p.controller.stop() == 0, p.controller.text()[-3000:]
+        assert p.controller.stop() == 0, "\n".join(
+            x for x in p.controller.text().splitlines() if "#" not in x)[-3000:]
         assert "Sanitizer" not in p.controller.text(), p.controller.text()[-3000:]
     finally:
         p.close()
@@ -266,10 +267,10 @@ def test_bad_frames_get_an_error_and_change_nothing(lab):
 
 def test_a_slow_reader_is_cut_off(lab):
     """A reader that stops reading is cut once BUFFER_KB wait for it; a reader
-    beside it keeps every result."""
+    beside it keeps reading."""
     p = lab.admin("measurement", "create", "--type", "ping", "--target", "198.18.1.2",
                   "--agents", ",".join(map(str, lab.ids.values())), "--interval", 1,
-                  "--def", json.dumps({"fake_ms": 5, "fake_pad": 8000}))
+                  "--def", json.dumps({"fake_ms": 5, "fake_pad": 100000}))
     assert p.returncode == 0, p.stderr
     msm = int(p.stdout.split()[-1])
     # the admin socket creates without an owner: give it to the key, as an API create does
@@ -280,10 +281,12 @@ def test_a_slow_reader_is_cut_off(lab):
                     " WHERE owner = 'researcher'", (msm,))
     con.close()
     sub = [["atlas_subscribe", {"streamType": "result", "msm": msm}]]
-    slow = lab.client(lab.key, send=sub, seconds=5, stall=15, rcvbuf=4096)
-    fast = lab.client(lab.key, send=sub, seconds=17)
+    # loopback's large segments let the kernel hold megabytes for the stalled
+    # reader before the controller's own buffer fills: results of 100 kB
+    slow = lab.client(lab.key, send=sub, seconds=10, stall=25, rcvbuf=4096, brief=True)
+    fast = lab.client(lab.key, send=sub, seconds=27, brief=True)
     msgs, end = messages(fast)
-    assert end == "timeout" and len(of_type(msgs, "atlas_result")) >= 30, (end, len(msgs))
+    assert end == "timeout" and len(of_type(msgs, "atlas_result")) >= 40, (end, len(msgs))
     smsgs, send = messages(slow)
     assert send.startswith("closed"), send
     assert len(smsgs) < len(msgs)
