@@ -48,12 +48,15 @@ def main():
                 except (ssl.SSLError, OSError):
                     b = b""
                 if not b:
+                    if st["n"] == 0 and not st.get("said"):
+                        st["said"] = True
+                        print("fanout: a subscriber was closed: %r" % st["tail"][-200:])
                     st["open"] = False
                     sel.unregister(s)
                     break
                 data = st["tail"] + b
                 st["n"] += data.count(TOKEN)
-                st["tail"] = data[-(len(TOKEN) - 1):]
+                st["tail"] = data[-300:]
     took = time.monotonic() - t0
     total = sum(v["n"] for v in state.values())
     cut = sum(1 for v in state.values() if not v["open"])
