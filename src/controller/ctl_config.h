@@ -30,7 +30,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 30
+#define CTL_NOPTIONS 31
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -63,6 +63,7 @@ struct ctl_config {
 	int disk_floor_mb;
 	char user[64];                  /* started as root, run as this user */
 	int allow_root;                 /* or stay root (refused otherwise) */
+	char store[CTL_PATH_MAX];       /* PostgreSQL connection string; empty: SQLite at db */
 	int stream_buffer_kb;           /* unsent bytes one stream client may have (KiB) */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
