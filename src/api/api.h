@@ -20,6 +20,7 @@ struct store_msm;
 struct api;
 struct target_policy;
 struct noprobe_list;
+struct stream_hub;
 
 /* What the API asks of the controller. Any hook may be NULL. */
 struct api_hooks {
@@ -56,6 +57,7 @@ struct api_opts {
 	int key_max_probes;       /* probes in one measurement */
 	int abandon_after;        /* seconds disconnected before a probe is Abandoned
 				     (0: 30 days, src/controller/uptime.h) */
+	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
 };
 
 /*
@@ -65,6 +67,13 @@ struct api_opts {
  */
 struct api *api_new(struct event_base *base, struct store *store, const struct api_opts *opts,
 		    const struct api_hooks *hooks, char *err, size_t errlen);
+
+/*
+ * The hub of the live stream at /stream/ (src/stream/stream.h): whoever
+ * learns of results, probe connects and new measurements publishes them
+ * there. Owned by the API.
+ */
+struct stream_hub *api_stream_hub(struct api *a);
 
 /* Stop listening, end the streams in progress and free the API. NULL is allowed. */
 void api_free(struct api *a);

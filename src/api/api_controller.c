@@ -78,7 +78,9 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 					c->opts.key_max_running : 100,
 			      .key_max_probes = c->opts.key_max_probes > 0 ?
 					c->opts.key_max_probes : 1000,
-			      .abandon_after = c->opts.abandon_after };
+			      .abandon_after = c->opts.abandon_after,
+			      .stream_max_pending = (size_t)(c->opts.stream_buffer_kb > 0 ?
+					c->opts.stream_buffer_kb : 1024) * 1024 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
 	c->api = api_new(c->base, c->store, &o, &h, err, errlen);
 	EVP_PKEY_free(key);   /* the TLS context holds its own reference */

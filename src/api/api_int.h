@@ -21,6 +21,7 @@
 #include "store/store_api.h"
 
 struct api_stream;
+struct api_live;
 struct api_lookup;
 struct evdns_base;
 
@@ -38,6 +39,8 @@ struct api {
 	struct evdns_base *dns;         /* resolves host-name targets (api_lookup.c) */
 	LIST_HEAD(, api_lookup) lookups; /* creates waiting for their names */
 	int closing;                    /* api_free has begun: reply to nobody */
+	struct stream_hub *hub;         /* the live stream (src/stream) */
+	LIST_HEAD(, api_live) live;     /* its clients: WebSockets and chunked GETs */
 };
 
 /* One request being answered. */
@@ -144,6 +147,28 @@ void api_lookups_end(struct api *a);
 
 /* End every stream in progress (shutdown). */
 void api_streams_end(struct api *a);
+
+/*
+ * Check the request's key (if any) and its rate; 0 to go on (c->key.id 0
+ * when there is no key), or -1 after replying the error.
+ */
+int api_authenticate(struct api_call *c);
+
+/*
+ * Publish measurement id (as GET /measurements/{id}/ gives it) to the live
+ * stream's metadata subscribers of its owner: it was scheduled or stopped.
+ */
+void api_msm_announce(struct api *a, int64_t id);
+
+/* GET /stream/: a WebSocket upgrade or a chunked stream (api_stream.c). */
+void api_stream_request(struct api_call *c);
+
+/* True if path is /stream or /stream/. */
+int api_stream_path(const char *path);
+
+/* Start and end the live stream's hub with its access to the store (api_stream.c). */
+int api_stream_start(struct api *a, char *err, size_t errlen);
+void api_stream_end(struct api *a);
 
 /* A TLS context over key with a self-signed certificate naming host, written
    to cert_path. NULL with err. */

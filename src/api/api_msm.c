@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream/stream.h"
+
 /* Integer field of a row. */
 static int64_t ival(const json_t *row, const char *name)
 {
@@ -156,6 +158,28 @@ static int optional_fields(struct api_call *c, json_t *o, char *err, size_t errl
 	return rc < 0 ? -1 : 0;
 }
 
+/* See api_int.h. */
+void api_msm_announce(struct api *a, int64_t id)
+{
+	json_t *row = NULL;
+	char err[256];
+	if (!stream_hub_wants(a->hub, STREAM_METADATA, id) ||
+	    a->store->ops->api->msm_get(a->store, id, &row, err, sizeof err) != 1)
+		return;
+	json_t *o = msm_json(a, row);
+	char *text = json_dumps(o, JSON_COMPACT);
+	if (text) {
+		struct stream_event ev = { .kind = STREAM_METADATA, .msm = id,
+					   .owner_key = ival(row, "key_id"),
+					   .type = json_string_value(json_object_get(o, "type")),
+					   .payload = text, .len = strlen(text) };
+		stream_publish(a->hub, &ev);
+	}
+	free(text);
+	json_decref(o);
+	json_decref(row);
+}
+
 /* See api_int.h: GET /measurements/{id}/. */
 void api_msm_one(struct api_call *c)
 {
@@ -276,5 +300,6 @@ void api_msm_stop(struct api_call *c)
 		return api_error(c, 500, "%s", err);
 	if (c->api->hooks.stopped)
 		c->api->hooks.stopped(c->api->hooks.arg, c->route.id);
+	api_msm_announce(c->api, c->route.id);
 	evhttp_send_reply(c->req, 204, "No Content", NULL);
 }

@@ -134,6 +134,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 			json_array_append_new(created, json_integer(m[i].id));
 			if (c->api->hooks.pushed)
 				c->api->hooks.pushed(c->api->hooks.arg, &m[i], ids, n);
+			api_msm_announce(c->api, m[i].id);
 		}
 		free(defs[i]);
 		free(extras[i]);

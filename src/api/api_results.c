@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "stream/stream_result.h"
+
 #define STREAM_BATCH 200
 #define LATEST_BATCH 50
 #define PAGE_BUDGET_NS 2000000    /* 2 ms of the loop a page at most */
@@ -67,26 +69,16 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
 }
 
 /*
- * The result object of a store row: its body as the agent sent it, with
- * "prb_id" set to the id of the agent that uploaded it (the controller's
- * word, not the agent's: agents do not know their id and send 0) and
- * "msm_id" added when the body lacks it and "dst_name" set to the host
- * name the measurement was created with (agents measure its address).
- * New reference or NULL.
+ * The result object of a store row (stream_result.h, the same object the
+ * live stream sends), with "dst_name" set to the host name the measurement
+ * was created with (agents measure its address). New reference or NULL.
  */
 static json_t *result_of(const json_t *row, int64_t msm_id, const char *dst_name)
 {
-	json_error_t jerr;
 	const char *body = json_string_value(json_object_get(row, "body"));
-	json_t *r = body ? json_loads(body, 0, &jerr) : NULL;
-	if (!json_is_object(r)) {
-		json_decref(r);
-		return NULL;
-	}
-	json_object_set(r, "prb_id", json_object_get(row, "agent"));
-	if (!json_object_get(r, "msm_id"))
-		json_object_set_new(r, "msm_id", json_integer(msm_id));
-	if (dst_name[0])   /* RIPE's dst_name is the target as given */
+	json_t *r = stream_result_object(body, body ? strlen(body) : 0,
+					 json_integer_value(json_object_get(row, "agent")), msm_id);
+	if (r && dst_name[0])   /* RIPE's dst_name is the target as given */
 		json_object_set_new(r, "dst_name", json_string(dst_name));
 	return r;
 }

@@ -1,5 +1,5 @@
 /*
- * api_server: the API's HTTPS server. evhttp on OpenSSL bufferevents
+ * api_server: the API's HTTPS server (and, at /stream/, the live stream's). evhttp on OpenSSL bufferevents
  * (evhttp_set_bevcb), with bounded headers and body and an idle/slow-client
  * timeout; each request is routed (api_route), its query parsed
  * (api_query), its key checked against the store and rate limited, then
@@ -55,8 +55,8 @@ static const char *key_text(struct api_call *c)
 	return c->q.key;
 }
 
-/* Check the key and the rate; 0 to go on, -1 after replying. */
-static int authenticate(struct api_call *c)
+/* See api_int.h. */
+int api_authenticate(struct api_call *c)
 {
 	const char *k = key_text(c);
 	char hash[API_KEY_HASH_LEN], err[256];
@@ -194,13 +194,15 @@ static void on_request(struct evhttp_request *req, void *arg)
 		c->path = "/";
 	if (api_static_request(c))
 		;
+	else if (api_stream_path(c->path))
+		api_stream_request(c);
 	else if (api_route_parse(c->path, strlen(c->path), &c->route) < 0)
 		api_error(c, 404, "No endpoint at %.200s", c->path);
 	else if (api_query_parse(c->query, c->query ? strlen(c->query) : 0, &c->q, err,
 				 sizeof err) < 0 ||
 		 api_query_check_route(&c->q, c->route.kind, err, sizeof err) < 0)
 		api_error(c, 400, "%s", err);
-	else if (authenticate(c) == 0)
+	else if (api_authenticate(c) == 0)
 		dispatch(c);
 	free(c);
 }
@@ -285,7 +287,8 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
 	int v6 = strchr(host, ':') != NULL;
 	snprintf(a->base_url, sizeof a->base_url, v6 ? "https://[%.100s]:%d" : "https://%.100s:%d",
 		 host, opts->port);
-	if (api_dns_start(a, err, errlen) < 0 ||
+	LIST_INIT(&a->live);
+	if (api_stream_start(a, err, errlen) < 0 || api_dns_start(a, err, errlen) < 0 ||
 	    !(a->tls = api_tls_ctx(opts->key, host, opts->cert_path, err, errlen)) ||
 	    start_http(a, err, errlen) < 0) {
 		api_free(a);
@@ -300,6 +303,7 @@ void api_free(struct api *a)
 	if (!a)
 		return;
 	api_streams_end(a);
+	api_stream_end(a);
 	api_lookups_end(a);
 	if (a->http)
 		evhttp_free(a->http);

@@ -182,6 +182,7 @@ void controller_free(struct controller *c)
 		ingest_flush(c);
 	session_close_all(c);
 	api_free(c->api);
+	c->api = NULL;       /* the commit below publishes to no stream */
 	if (c->store)
 		ingest_flush(c);   /* commits the sessions' disconnects */
 	if (c->listener)

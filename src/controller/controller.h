@@ -42,6 +42,7 @@ struct controller_opts {
 	/* What one API key may load (src/api/api_caps.c); 0 takes the default. */
 	int key_max_running;      /* measurements running at once (100) */
 	int key_max_probes;       /* probes in one measurement (1000) */
+	int stream_buffer_kb;     /* unsent KiB one live-stream client may have (0: 1024) */
 	/* What one agent may cost (quota.c); 0 takes the default. */
 	int quota_results_per_sec;  /* results a second (100; bursts of twice that) */
 	int quota_mb_per_day;       /* MiB of results, status and timing a UTC day (1024) */

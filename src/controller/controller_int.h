@@ -335,5 +335,12 @@ json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t 
    the admin socket's archive.write rewrites today's → {path}. */
 void archive_tick(struct controller *c);
 json_t *archive_write(struct controller *c, const json_t *req, char *err, size_t errlen);
+/*
+ * The live stream (stream_feed.c): publish the results of the batch that
+ * its commit stored (call after the commit, before the batch is cleared),
+ * and an agent's connect (connected 1) or disconnect (0).
+ */
+void stream_feed_results(struct controller *c);
+void stream_feed_probe(struct controller *c, const struct session *s, int connected);
 
 #endif

@@ -72,6 +72,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "PostgreSQL store (postgresql://USER@HOST/DB?...) instead of SQLite at db" },
 	{ "abandon_after", CTL_INT, F(abandon_after), 1, 3650 * 86400, "2592000", "SECONDS",
 	  "a disconnected agent counts as abandoned after this long (30 days)" },
+	{ "stream_buffer_kb", CTL_INT, F(stream_buffer_kb), 4, 1048576, "1024", "KIB",
+	  "unsent KiB one live-stream client may have; past it the client is cut off" },
 };
 
 /* See ctl_config.h. */

@@ -16,6 +16,7 @@
  *                               (refused without one of them; src/privsep)
  *   resolv_conf PATH, hosts PATH             how host-name targets resolve ("none": not at all)
  *   targets allow|refuse PREFIX              the target policy (policy/targets.h), repeats
+ *   stream_buffer_kb KIB                     unsent bytes one live-stream client may have
  * A bad file or flag is refused with "file:line: reason" or "--flag: reason".
  * Parsing is pure (fuzzed); loading reads at most 1 MiB.
  */
@@ -29,7 +30,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 31
+#define CTL_NOPTIONS 32
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -64,6 +65,7 @@ struct ctl_config {
 	int allow_root;                 /* or stay root (refused otherwise) */
 	char store[CTL_PATH_MAX];       /* PostgreSQL connection string; empty: SQLite at db */
 	int abandon_after;              /* seconds disconnected before an agent is abandoned */
+	int stream_buffer_kb;           /* unsent bytes one stream client may have (KiB) */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

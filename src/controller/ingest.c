@@ -223,11 +223,15 @@ static int commit_one(struct controller *c, struct store_result *r, size_t n,
 /* Close the sessions of agent's results in the batch (they resend) and forget them. */
 static void drop_agent(struct controller *c, int64_t agent, const char *err)
 {
-	for (size_t i = 0; i < c->nbatch; i++)
-		if (c->batch[i].agent_id == agent && c->batch_from[i]) {
+	for (size_t i = 0; i < c->nbatch; i++) {
+		if (c->batch[i].agent_id != agent)
+			continue;
+		c->batch[i].outcome = STORE_SKIPPED;   /* rolled back: not stored, not published */
+		if (c->batch_from[i]) {
 			conn_close(c->batch_from[i]->conn, "controller storage error", err);
 			c->batch_from[i] = NULL;
 		}
+	}
 }
 
 /*
@@ -323,6 +327,7 @@ void ingest_flush(struct controller *c)
 			c->duplicates += c->batch[i].outcome == STORE_DUPLICATE;
 		send_acks(c);
 	}
+	stream_feed_results(c);
 	clear(c);
 }
 

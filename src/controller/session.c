@@ -162,6 +162,7 @@ static void hello(struct session *s, const struct msg *m)
 			 " key?)", (long long)m->seq, (long long)s->epoch, (long long)max);
 		ingest_rewound(c, s, why);
 	}
+	stream_feed_probe(c, s, 1);
 	struct msg w = { .type = MSG_WELCOME, .agent = s->fp, .seq = max, .epoch = s->epoch };
 	send_msg(s, &w);
 	noprobe_send(c, s);
@@ -265,6 +266,7 @@ static void end_session(struct session *s, const char *reason)
 		if (!c->opts.quiet)
 			ctl_log(c, "agent %lld disconnected: %s (%llu results)", (long long)s->agent.id,
 				reason, (unsigned long long)s->results);
+		stream_feed_probe(c, s, 0);
 	}
 	TAILQ_REMOVE(&c->sessions, s, link);
 	free(s);
