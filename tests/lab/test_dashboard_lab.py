@@ -5,7 +5,8 @@ shipped vantage-agent on vp1 (probe), anc1 and anc2 (anchors). The pages
 must load without console errors and show what the platform holds: the
 vantage points, the measurements, a traceroute graph whose hops are the
 lab's ground truth (`vantage lab truth`), the anchor mesh's RTTs as the
-API gives them, and a result that arrives while a page is open. A
+API gives them, and a result that arrives while a page is open (through
+the live stream, /stream/). A
 screenshot of each page goes to build-san/test-results/dashboard/ (or
 $VANTAGE_TEST_RESULTS/dashboard/)."""
 import json
@@ -87,7 +88,8 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     steps, console = browse(p, [
         {"hash": f"#/measurement/{late}", "first": "#result-count", "wait": "#result-count",
          "text": ["#result-count", r"^[1-9]"], "timeout": START_DELAY + 60,
-         "extract": {"points": ["g.rtt-point", ["data-probe"]]}, "shot": "ping"},
+         "extract": {"points": ["g.rtt-point", ["data-probe"]], "stream": ["#stream-state", ["text"]]},
+         "shot": "ping"},
         {"hash": "#/probes", "wait": "#probe-list tbody tr", "count": len(HOSTS),
          "extract": {"rows": ["#probe-list tbody tr", ["text"]]}, "shot": "probes"},
         {"hash": f"#/probe/{p.ids['anc1']}", "wait": "#connection-timeline rect.connected",
@@ -107,6 +109,7 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     # a result that arrived while the page was open appeared without a reload
     assert late_page["first"] == "0 results", late_page
     assert [x["data-probe"] for x in late_page["points"]] == [f"probe {p.ids['vp1']}"]
+    assert late_page["stream"] == [{"text": "live"}], late_page   # subscribed to /stream/
 
     rows = [r["text"] for r in probes["rows"]]
     for node, prb in p.ids.items():

@@ -1,11 +1,11 @@
 // measurement: one measurement. Ping: RTT over time per vantage point and a
 // table of the latest results. Traceroute: the latest paths as a graph, and
 // the path changes seen in the period. ?probe=N narrows it to one vantage
-// point (the anchor mesh opens a pair this way). New results appear by
-// themselves (live.js).
+// point (the anchor mesh opens a pair this way). New results appear as the
+// live stream brings them, and a slower refresh catches anything else.
 import {get} from './api.js';
 import {h, fill, table, when, ms} from './dom.js';
-import {every} from './live.js';
+import {every, streamResults} from './live.js';
 import {pingPoint, rttChart} from './ping_chart.js';
 import {traceGraph, pathKey} from './trace_graph.js';
 
@@ -80,23 +80,31 @@ function traceParts(results) {
 
 export async function measurementView(main, id, probe) {
   let m = await get(`measurements/${id}/`);
-  let period = 86400;
+  let period = 86400, results = [];
   const about = h('div', {}, facts(m)), body = h('div', {id: 'msm-body'});
+  const streamState = h('span', {id: 'stream-state', class: 'muted'});
   const choose = h('select', {id: 'period', 'aria-label': 'period'},
     PERIODS.map(([label, secs]) => h('option', {value: secs, selected: secs === period}, label)));
-  const draw = async () => {
+  const render = () => fill(body,
+    h('p', {class: 'muted', id: 'result-count'}, `${results.length} result${results.length === 1 ? '' : 's'}`),
+    m.type === 'ping' ? pingParts(results) : m.type === 'traceroute' ? traceParts(results)
+      : h('p', {}, `${m.type}: no view for this type`));
+  const load = async () => {
     const start = Math.floor(Date.now() / 1000) - period;
-    const results = await get(`measurements/${id}/results/`, {start, probe_ids: probe});
+    results = await get(`measurements/${id}/results/`, {start, probe_ids: probe});
     m = await get(`measurements/${id}/`);
     fill(about, facts(m));
-    fill(body, h('p', {class: 'muted', id: 'result-count'},
-                 `${results.length} result${results.length === 1 ? '' : 's'}`),
-      m.type === 'ping' ? pingParts(results) : m.type === 'traceroute' ? traceParts(results)
-        : h('p', {}, `${m.type}: no view for this type`));
+    render();
   };
-  choose.addEventListener('change', () => { period = +choose.value; draw(); });
+  const seen = r => results.some(x => x.prb_id === r.prb_id && x.timestamp === r.timestamp);
+  choose.addEventListener('change', () => { period = +choose.value; load(); });
   fill(main, h('h1', {}, `Measurement ${m.id}${probe ? ` from vantage point ${probe}` : ''}`), about,
-    h('div', {class: 'filters'}, h('label', {}, 'Period', choose)), body);
-  await draw();
-  every(5000, draw);
+    h('div', {class: 'filters'}, h('label', {}, 'Period', choose), streamState), body);
+  await load();
+  streamResults(id, r => {
+    if ((probe && r.prb_id !== +probe) || seen(r)) return;
+    results.push(r);
+    render();
+  }, text => { streamState.textContent = text; });
+  every(15000, load);
 }
