@@ -246,9 +246,9 @@ static void write_text(FILE *out, const struct fw_plan *pl)
 {
 	static const char *const what[FW_NKINDS] = {
 		[FW_ICMP_ECHO] = "ICMP and ICMPv6 echo request",
-		[FW_UDP] = "UDP to any port",
-		[FW_TCP_SYN] = "TCP SYN to any port",
-		[FW_TCP_ACK] = "TCP ACK to any port",
+		[FW_UDP] = "UDP, any port,",
+		[FW_TCP_SYN] = "TCP SYN, any port,",
+		[FW_TCP_ACK] = "TCP ACK, any port,",
 	};
 	char dst[FW_MAX * 2 * 66], bad[FW_MAX * 2 * 66], adm[FW_MAX * 2 * 66];
 	fprintf(out, "The traffic of this vantage point (from %s):\n"
