@@ -97,8 +97,11 @@ def main():
     port = 20000 + os.getpid() % 20000
     api = f"127.0.0.1:{port + 1}"
     log = open(d / "controller.log", "w")
+    # --allow-root: this script writes the results straight into the store as
+    # root, beside the controller; the lab configuration allows lab targets
     ctl = subprocess.Popen([build / "src/cmd/vantage-controller", "--dir", d, "--port", str(port),
-                            "--api", api], stdout=log, stderr=subprocess.STDOUT)
+                            "--api", api, "--allow-root",
+                            "--config", ROOT / "etc/vantage/controller-lab.conf"], stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             if "API on https://" in (d / "controller.log").read_text():

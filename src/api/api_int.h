@@ -51,6 +51,20 @@ struct api_call {
 	struct store_key key;           /* key.id 0: no key */
 };
 
+/*
+ * Serve the dashboard's files when c is for "/" or /dashboard/...: 1 when it
+ * answered (api_static.c), 0 when c is for the JSON API.
+ */
+int api_static_request(struct api_call *c);
+
+/*
+ * GET /probes/{id}/timing/ and /probes/{id}/connections/: a vantage point's
+ * timing reports and its connects and disconnects, oldest first, as
+ * {count, results} (api_probe_history.c; ours, not RIPE's, for the dashboard).
+ */
+void api_probe_timing(struct api_call *c);
+void api_probe_connections(struct api_call *c);
+
 /* Send obj (stolen) as JSON with HTTP status. */
 void api_reply_json(struct api_call *c, int status, json_t *obj);
 

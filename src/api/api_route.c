@@ -65,6 +65,20 @@ static enum api_route_kind msm_sub(const struct segs *g)
 	return ROUTE_NONE;
 }
 
+/* The route below a probe id: "", "timing", "connections". */
+static enum api_route_kind probe_sub(const struct segs *g)
+{
+	if (g->n == 4)
+		return ROUTE_PROBE_ONE;
+	if (g->n != 5)
+		return ROUTE_NONE;
+	if (strcmp(g->s[4], "timing") == 0)
+		return ROUTE_PROBE_TIMING;
+	if (strcmp(g->s[4], "connections") == 0)
+		return ROUTE_PROBE_CONNECTIONS;
+	return ROUTE_NONE;
+}
+
 /* See api_route.h. */
 int api_route_parse(const char *path, size_t len, struct api_route *r)
 {
@@ -87,7 +101,9 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 		return -1;
 	if (msm)
 		r->kind = msm_sub(&g);
+	else if (probe)
+		r->kind = probe_sub(&g);
 	else if (g.n == 4)
-		r->kind = probe ? ROUTE_PROBE_ONE : ROUTE_ANCHOR_ONE;
+		r->kind = ROUTE_ANCHOR_ONE;
 	return r->kind == ROUTE_NONE ? -1 : 0;
 }

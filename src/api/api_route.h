@@ -19,6 +19,8 @@ enum api_route_kind {
 	ROUTE_PROBE_ONE,         /* /api/v2/probes/{id}/ */
 	ROUTE_ANCHOR_LIST,       /* /api/v2/anchors/ */
 	ROUTE_ANCHOR_ONE,        /* /api/v2/anchors/{id}/ */
+	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
+	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 };
 
 struct api_route {

@@ -91,7 +91,7 @@ static int needs_key(const struct api_call *c)
 {
 	enum api_route_kind k = c->route.kind;
 	return k != ROUTE_PROBE_LIST && k != ROUTE_PROBE_ONE && k != ROUTE_ANCHOR_LIST &&
-	       k != ROUTE_ANCHOR_ONE;
+	       k != ROUTE_ANCHOR_ONE && k != ROUTE_PROBE_TIMING && k != ROUTE_PROBE_CONNECTIONS;
 }
 
 /* Run the endpoint for the route and method. */
@@ -137,6 +137,14 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_probes_one(c);
 		break;
+	case ROUTE_PROBE_TIMING:
+		if (get)
+			return api_probe_timing(c);
+		break;
+	case ROUTE_PROBE_CONNECTIONS:
+		if (get)
+			return api_probe_connections(c);
+		break;
 	default:
 		break;
 	}
@@ -159,7 +167,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 	c->query = uri ? evhttp_uri_get_query(uri) : NULL;
 	if (!c->path)
 		c->path = "/";
-	if (api_route_parse(c->path, strlen(c->path), &c->route) < 0)
+	if (api_static_request(c))
+		;
+	else if (api_route_parse(c->path, strlen(c->path), &c->route) < 0)
 		api_error(c, 404, "No endpoint at %.200s", c->path);
 	else if (api_query_parse(c->query, c->query ? strlen(c->query) : 0, &c->q, err,
 				 sizeof err) < 0)

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 		"       vantage keys list\n"
 		"       vantage keys revoke ID\n"
 		"  --dir DIR    the controller's state directory (default " DEFAULT_DIR ")\n"
-		"  --db PATH    or its database\n");
+		"  --db PATH    or its database (a postgresql:// URL: the PostgreSQL store)\n");
 }
 
 /* keys add: create and print a key. */
@@ -125,7 +125,7 @@ int cmd_keys(int argc, char **argv)
 	if (optind >= argc)
 		return usage(stderr), 2;
 	snprintf(path, sizeof path, db ? "%s" : "%s/controller.db", db ? db : dir);
-	struct store *st = store_sqlite_open(path, err, sizeof err);
+	struct store *st = store_open(path, err, sizeof err);
 	if (!st) {
 		fprintf(stderr, "vantage keys: %s\n", err);
 		return 1;

@@ -181,7 +181,7 @@ static int run(const struct ctl_config *cfg)
 		snprintf(cert, sizeof cert, "%s.crt", cfg->key);
 	struct controller_opts o = {
 		.listen_addr = cfg->listen, .port = cfg->port, .admin_path = cfg->admin,
-		.db_path = cfg->db, .key_path = cfg->key, .cert_path = cert,
+		.db_path = cfg->db, .store = cfg->store[0] ? cfg->store : NULL, .key_path = cfg->key, .cert_path = cert,
 		.heartbeat = cfg->heartbeat, .batch_max = cfg->batch, .flush_ms = cfg->flush_ms,
 		.quiet = cfg->quiet, .no_reach = !cfg->reach_check,
 		.api_listen = cfg->api[0] ? cfg->api : NULL,

@@ -12,6 +12,7 @@
 #include "msm/ping/ping_cmd.h"
 #include "msm/trace/trace_cmd.h"
 #include "scan/cmd_scan.h"
+#include "store/cmd_archive.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static const struct command commands[] = {
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
 	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },
+	{ "archive", cmd_archive, "write a PostgreSQL store's old days to one compressed file each, then drop them" },
 };
 
 static void usage(FILE *out)

@@ -146,7 +146,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->sessions);
 	TAILQ_INIT(&c->preauth);
 	int created = 0;
-	if (!(c->store = store_sqlite_open(opts->db_path, err, errlen)) ||
+	if (!(c->store = store_open(opts->store ? opts->store : opts->db_path, err, errlen)) ||
 	    noprobe_reload(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
@@ -160,7 +160,8 @@ struct controller *controller_new(struct event_base *base, const struct controll
 		printf("vantage-controller: created key %s\nfingerprint %s\ncertificate %s\n",
 		       opts->key_path, c->id.fp, opts->cert_path);
 	ctl_log(c, "listening on %s port %d, admin socket %s, database %s, fingerprint %s",
-		opts->listen_addr, opts->port, opts->admin_path, opts->db_path, c->id.fp);
+		opts->listen_addr, opts->port, opts->admin_path,
+		opts->store ? "PostgreSQL (store)" : opts->db_path, c->id.fp);
 	return c;
 }
 

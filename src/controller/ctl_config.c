@@ -68,6 +68,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "started as root, give DIR to NAME and run as NAME (it never needs root)" },
 	{ "allow_root", CTL_BOOL, F(allow_root), 0, 1, "no", NULL,
 	  "run as root all the same (refused otherwise)" },
+	{ "store", CTL_STR, F(store), 0, 0, "", "URL",
+	  "PostgreSQL store (postgresql://USER@HOST/DB?...) instead of SQLite at db" },
 };
 
 /* See ctl_config.h. */

@@ -29,7 +29,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 29
+#define CTL_NOPTIONS 30
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -62,6 +62,7 @@ struct ctl_config {
 	int disk_floor_mb;
 	char user[64];                  /* started as root, run as this user */
 	int allow_root;                 /* or stay root (refused otherwise) */
+	char store[CTL_PATH_MAX];       /* PostgreSQL connection string; empty: SQLite at db */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

@@ -2,8 +2,8 @@
  * store: the controller's one storage interface. A table of operations
  * (struct store_ops) over agents and their keys, measurements and their
  * assignment to agents, results and agent sessions; sqlite.c implements it
- * with SQLite in WAL mode, and another engine can follow behind the same
- * table. Every operation returns 0 (or a documented count) on success and -1
+ * with SQLite in WAL mode, pg.c with PostgreSQL (store_open chooses by the
+ * name it is given). Every operation returns 0 (or a documented count) on success and -1
  * with a reason in err on failure. Listings come back as jansson arrays of
  * objects so the admin interface can pass them on as they are.
  */
@@ -17,6 +17,7 @@
 struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
+struct store_archive_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -159,6 +160,8 @@ struct store_ops {
 	const struct store_api_ops *api;
 	/* The platform no-probe list (store_noprobe.h). */
 	const struct store_noprobe_ops *noprobe;
+	/* Results by day, to archive and drop (store_archive.h); NULL: no days. */
+	const struct store_archive_ops *archive;
 };
 
 struct store {
@@ -167,5 +170,16 @@ struct store {
 
 /* Open the SQLite store at path (created if missing). NULL with err on failure. */
 struct store *store_sqlite_open(const char *path, char *err, size_t errlen);
+
+/* Open the PostgreSQL store through a libpq connection string (its schema is
+   created if missing). NULL with err on failure. */
+struct store *store_pg_open(const char *conninfo, char *err, size_t errlen);
+
+/* Does spec name a PostgreSQL database (postgresql://, postgres:// or
+   libpq's "key=value" form) rather than a SQLite file? (store_open.c) */
+int store_spec_is_pg(const char *spec);
+
+/* Open the store spec names: PostgreSQL (see store_spec_is_pg) or SQLite. */
+struct store *store_open(const char *spec, char *err, size_t errlen);
 
 #endif

@@ -25,8 +25,9 @@ def conn(c):
 def create(c):
     msms = [KINDS[d.pop("kind")](**d) for d in c["definitions"]]
     sources = [AtlasSource(**s) for s in c["sources"]]
+    when = {"start_time": c["start_time"]} if "start_time" in c else {}
     ok, data = AtlasCreateRequest(key=c["key"], measurements=msms, sources=sources,
-                                  is_oneoff=c.get("is_oneoff", False), **conn(c)).create()
+                                  is_oneoff=c.get("is_oneoff", False), **when, **conn(c)).create()
     return {"ok": ok, "data": data}
 
 

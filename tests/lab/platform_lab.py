@@ -98,7 +98,8 @@ class Proc:
 
 
 class Platform:
-    def __init__(self, heartbeat=1, prefix="vpl"):
+    def __init__(self, heartbeat=1, prefix="vpl", pg=None):
+        self.pg = pg    # a pg_lab.TempPostgres: the controller's store (else SQLite)
         self.tag = f"{prefix}{os.getpid() % 100000}"
         self.dir = reachable_tempdir("vpl-platform-")
         self.heartbeat = heartbeat
@@ -144,7 +145,8 @@ class Platform:
         self.controller = Proc([CONTROLLER, "--config", LAB_CONFIG, "--dir", cdir,
                                 "--listen", "0.0.0.0", "--port", PORT,
                                 "--heartbeat", self.heartbeat, "--no-reach-check",
-                                "--user", RUN_USER, *extra],
+                                "--user", RUN_USER,
+                                *(["--store", self.pg.url] if self.pg else []), *extra],
                                log, self.ns)
         wait_for(lambda: Path(log).read_text().count("listening on") > before.count("listening on"),
                  20, "the controller to listen")
@@ -207,6 +209,10 @@ class Platform:
 
     def stored(self):
         """{agent id: (count, min seq, max seq)} from the controller's database."""
+        if self.pg:
+            return {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in self.pg.psql(
+                "vantage", "SELECT agent_id, COUNT(*), MIN(seq), MAX(seq) FROM results"
+                " GROUP BY agent_id")}
         con = sqlite3.connect(f"file:{self.db()}?mode=ro", uri=True, timeout=10)
         try:
             rows = con.execute("SELECT agent_id, COUNT(*), MIN(seq), MAX(seq) FROM results"

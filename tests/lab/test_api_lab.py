@@ -42,8 +42,9 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for networ
 class ApiLab:
     """Controller, real agents and the API on a lab of our own."""
 
-    def __init__(self):
-        self.lab = Lab("small", name="vpo%04d" % (os.getpid() % 10000))
+    def __init__(self, hosts=None, prefix="vpo"):
+        self.hosts = hosts or HOSTS
+        self.lab = Lab("small", name="%s%04d" % (prefix, os.getpid() % 10000))
         self.dir = reachable_tempdir("vpo-api-")
         self.api = "%s:8443" % self.lab.addr("ops")
         self.controller, self.agents, self.ids = None, {}, {}
@@ -63,7 +64,7 @@ class ApiLab:
                                self.lab.ns("ops"))
         wait_for(lambda: "API on https://" in self.controller.text(), 20, "the API to start")
         fp = self.controller.text().split("fingerprint ")[1].split()[0]
-        for node, role in HOSTS.items():
+        for node, role in self.hosts.items():
             d = self.dir / node
             d.mkdir()
             conf = d / "agent.conf"
@@ -76,7 +77,7 @@ class ApiLab:
             self.agents[node] = Proc([AGENT, "--config", conf], self.dir / f"{node}.log",
                                      self.lab.ns(node))
         wait_for(lambda: [p["status"] for p in self.cousteau("probes")["probes"]] ==
-                 ["Connected"] * len(HOSTS), 30, "the agents to connect")
+                 ["Connected"] * len(self.hosts), 30, "the agents to connect")
         self.key = sh(str(VANTAGE), "keys", "add", "researcher", "--dir",
                       str(self.cdir())).stdout.split()[-1]
 

@@ -1,7 +1,10 @@
 /*
- * Tests of the SQLite store through the storage interface: registration and
+ * Tests of the store through the storage interface: registration and
  * approval by key, exactly-once results by (agent, sequence) across batches
- * and reopenings, sessions, measurement assignment, refusal and stop.
+ * and reopenings, sessions, measurement assignment, refusal and stop. They
+ * run on SQLite, and on PostgreSQL when VANTAGE_TEST_PG names a cluster
+ * (the test store_pg runs them so under tests/pg/pgtmp); the test of the
+ * SQLite schema migration is SQLite's alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,8 @@
 
 #include "store/store.h"
 #include "store/sqlite_int.h"
+#include "store/pg_int.h"
+#include "store_fixture.h"
 #include "store/store_api.h"
 #include "store/store_noprobe.h"
 #include "policy/noprobe_list.h"
@@ -26,6 +31,7 @@
 struct fixture {
 	char dir[64];
 	char path[128];
+	char spec[512];     /* what store_open is given: path, or a PostgreSQL URI */
 	struct store *st;
 };
 
@@ -36,7 +42,8 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
 	char err[256] = "";
-	f->st = store_sqlite_open(f->path, err, sizeof err);
+	assert_int_equal(fixture_store_new(f->path, f->spec, sizeof f->spec), 0);
+	f->st = store_open(f->spec, err, sizeof err);
 	if (!f->st)
 		fail_msg("open: %s", err);
 	*state = f;
@@ -49,6 +56,7 @@ static int teardown(void **state)
 	char p[160];
 	if (f->st)
 		f->st->ops->close(f->st);
+	fixture_store_drop(f->spec);
 	snprintf(p, sizeof p, "%s-wal", f->path);
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", f->path);
@@ -123,7 +131,7 @@ static void test_results_exactly_once(void **state)
 	assert_int_equal(max, 3);
 	/* Still exactly once after closing and reopening the database. */
 	f->st->ops->close(f->st);
-	f->st = store_sqlite_open(f->path, err, sizeof err);
+	f->st = store_open(f->spec, err, sizeof err);
 	assert_non_null(f->st);
 	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 0);
 	assert_int_equal(f->st->ops->results_count(f->st), 4);
@@ -234,7 +242,10 @@ static void test_msm_ids_never_reused(void **state)
 	char sql[160];
 	snprintf(sql, sizeof sql, "DELETE FROM msm_agents WHERE msm_id = %lld;"
 		 "DELETE FROM measurements WHERE id = %lld", (long long)last, (long long)last);
-	assert_int_equal(sq_exec(sq(st), sql, err, sizeof err), 0);
+	if (fixture_pg())
+		assert_int_equal(pg_exec(pg(st), sql, err, sizeof err), 0);
+	else
+		assert_int_equal(sq_exec(sq(st), sql, err, sizeof err), 0);
 	struct store_msm m = { .def = "{\"type\":\"ping\"}" };
 	assert_int_equal(st->ops->msm_create(st, &m, &agent, 1, err, sizeof err), 0);
 	assert_true(m.id > last);
@@ -246,6 +257,8 @@ static void test_old_schema_migrated(void **state)
 {
 	struct fixture *f = *state;
 	char err[256] = "";
+	if (fixture_pg())
+		skip();   /* SQLite's own migration */
 	f->st->ops->close(f->st);
 	f->st = NULL;
 	unlink(f->path);
@@ -318,7 +331,7 @@ static void test_timing_history(void **state)
 	json_decref(l);
 	/* The history survives reopening. */
 	st->ops->close(st);
-	f->st = st = store_sqlite_open(f->path, err, sizeof err);
+	f->st = st = store_open(f->spec, err, sizeof err);
 	assert_non_null(st);
 	assert_int_equal(st->ops->timing_list(st, a, 0, &l, err, sizeof err), 0);
 	assert_int_equal(json_array_size(l), 2);
@@ -332,7 +345,10 @@ static void test_timing_history_capped(void **state)
 	struct store *st = f->st;
 	char err[256] = "";
 	int64_t a = add(st, "c1", "probe", 1), b = add(st, "c2", "probe", 1);
-	sq(st)->timing_keep = 3;
+	if (fixture_pg())
+		pg(st)->timing_keep = 3;
+	else
+		sq(st)->timing_keep = 3;
 	assert_int_equal(st->ops->timing_put(st, b, 1, 0, "{}", err, sizeof err), 1);
 	for (int64_t t = 10; t <= 60; t += 10)
 		assert_int_equal(st->ops->timing_put(st, a, t, 0, "{}", err, sizeof err), 1);
@@ -405,7 +421,7 @@ static void test_noprobe_list(void **state)
 	assert_int_equal(np->remove(f->st, "198.18.6.0/24", &v, err, sizeof err), 0);
 	assert_int_equal(v, 3);
 	f->st->ops->close(f->st);
-	f->st = store_sqlite_open(f->path, err, sizeof err);
+	f->st = store_open(f->spec, err, sizeof err);
 	assert_non_null(f->st);
 	np = f->st->ops->noprobe;
 	assert_int_equal(np->list(f->st, &rows, &v, err, sizeof err), 0);
@@ -457,5 +473,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msm_ids_never_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fixture_pg() ? "store_pg" : "store_sqlite", tests,
+					   NULL, NULL);
 }

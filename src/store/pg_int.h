@@ -1,0 +1,174 @@
+/*
+ * pg_int: the PostgreSQL store's private state and the helpers its files
+ * share (pg.c opens, defines the schema and runs queries; pg_agents.c,
+ * pg_msm.c, pg_results.c, pg_partition.c, pg_api.c, pg_timing.c,
+ * pg_reach.c and pg_noprobe.c implement the operations of store.h,
+ * store_api.h and store_noprobe.h). Queries go through libpq with text
+ * parameters, one blocking round trip each, as SQLite's calls block.
+ */
+#ifndef VANTAGE_STORE_PG_INT_H
+#define VANTAGE_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+
+#include "store/store.h"
+
+/* Days whose result partition this connection knows exists (a small cache). */
+#define PG_DAYS_KNOWN 8
+
+struct store_pg {
+	struct store base;
+	PGconn *conn;
+	char *conninfo;             /* to open ddl */
+	PGconn *ddl;                /* makes partitions beside conn's transaction (pg_partition.c) */
+	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
+	int in_txn;                 /* between txn("begin") and its commit or rollback */
+	int txn_lost;               /* the connection was reset inside that transaction */
+	int64_t days[PG_DAYS_KNOWN];   /* see PG_DAYS_KNOWN; -1 = empty slot */
+	unsigned days_next;
+};
+
+/* The PostgreSQL store behind st. */
+static inline struct store_pg *pg(struct store *st)
+{
+	return (struct store_pg *)st;
+}
+
+/*
+ * Connect with conninfo (a URI or "key=value" string); a server that does not
+ * answer is given up after 5 s unless conninfo says connect_timeout itself,
+ * so a dead database never holds the controller's loop for long.
+ */
+PGconn *pg_connect(const char *conninfo);
+
+/* Text parameters of one query, built in place (values are copied). */
+#define PG_MAX_ARGS 12
+struct pg_args {
+	int n;
+	const char *v[PG_MAX_ARGS];
+	char buf[PG_MAX_ARGS][24];
+};
+
+void pg_arg_int(struct pg_args *a, int64_t x);
+/* NULL binds SQL NULL; the text must outlive the query. */
+void pg_arg_text(struct pg_args *a, const char *text);
+/* n ids as a PostgreSQL array literal ("{1,2}") in *owned (free it), or NULL for no ids. */
+void pg_arg_ids(struct pg_args *a, const int64_t *ids, size_t n, char **owned);
+
+/*
+ * Run sql with the arguments a (NULL: none). Returns the result (PQclear
+ * it) when the command succeeded, else NULL with err ("store: what: ...").
+ * A connection found broken is reset for the next call.
+ */
+PGresult *pg_query(struct store_pg *s, const char *what, const char *sql,
+		   const struct pg_args *a, char *err, size_t errlen);
+
+/* pg_query for a command without rows: the rows it changed, or -1. */
+int64_t pg_cmd(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	       char *err, size_t errlen);
+
+/* Run one or more statements without arguments; 0 or -1. */
+int pg_exec(struct store_pg *s, const char *sql, char *err, size_t errlen);
+
+/* Each row of res as a JSON object keyed by column name (integers as integers); 0 or non-zero if fn stopped. Clears res. */
+int pg_each_row(PGresult *res, store_row_fn fn, void *arg);
+
+/* Query, then pg_each_row; 0 or -1. */
+int pg_each(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	    store_row_fn fn, void *arg, char *err, size_t errlen);
+
+/* Query, collecting the rows into a new array in *out; 0 or -1. */
+int pg_list(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	    json_t **out, char *err, size_t errlen);
+
+/* Query for one bigint (first row, first column) into *v: 1, 0 if no row, -1. */
+int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	     int64_t *v, char *err, size_t errlen);
+
+/* Column i of row r as an integer (0 when NULL). */
+int64_t pg_get_int(const PGresult *res, int r, int i);
+
+/*
+ * A unit of work that commits as a whole: BEGIN when no transaction is
+ * open, else a savepoint of the caller's transaction (the controller's
+ * group commit). pg_unit_end commits or releases it when ok, else rolls it
+ * back; returns 0 or -1.
+ */
+struct pg_unit {
+	const char *name;
+	int own;
+};
+int pg_unit_begin(struct store_pg *s, struct pg_unit *u, const char *name, char *err, size_t errlen);
+int pg_unit_end(struct store_pg *s, struct pg_unit *u, int ok, char *err, size_t errlen);
+
+/* Make sure the result partition holding time ts exists (pg_partition.c); 0 or -1. */
+int pg_partition_for(struct store_pg *s, int64_t ts, char *err, size_t errlen);
+
+int pg_agent_add(struct store *st, struct store_agent *a, char *err, size_t errlen);
+int pg_agent_approve(struct store *st, const char *key, int approved, char *err, size_t errlen);
+int pg_agent_remove(struct store *st, const char *key, char *err, size_t errlen);
+int pg_agent_list(struct store *st, json_t **out, char *err, size_t errlen);
+int pg_agent_by_fp(struct store *st, const char *fp, struct store_agent *a, char *err, size_t errlen);
+int pg_agent_status(struct store *st, int64_t agent_id, const char *status, int64_t now,
+		    char *err, size_t errlen);
+int pg_agent_rewound(struct store *st, int64_t agent_id, const char *why, int64_t now,
+		     char *err, size_t errlen);
+int pg_session_open(struct store *st, int64_t agent_id, int64_t now, const char *peer,
+		    int64_t *sid, char *err, size_t errlen);
+int pg_session_close(struct store *st, int64_t sid, int64_t now, const char *reason,
+		     char *err, size_t errlen);
+int pg_session_list(struct store *st, int64_t agent_id, json_t **out, char *err, size_t errlen);
+int pg_msm_create(struct store *st, struct store_msm *m, const int64_t *agents, size_t n,
+		  char *err, size_t errlen);
+int pg_msm_list(struct store *st, json_t **out, char *err, size_t errlen);
+int pg_msm_stop(struct store *st, int64_t id, int64_t now, char *err, size_t errlen);
+int pg_msm_for_agent(struct store *st, int64_t agent_id, store_row_fn fn, void *arg,
+		     char *err, size_t errlen);
+int pg_msm_refused(struct store *st, int64_t msm_id, int64_t agent_id, const char *reason,
+		   char *err, size_t errlen);
+int pg_msm_assigned(struct store *st, int64_t msm_id, int64_t agent_id, char *err, size_t errlen);
+/* Insert m and assign it to the n agents, inside the caller's unit (sets m->id). */
+int pg_msm_insert_assign(struct store_pg *s, struct store_msm *m, const int64_t *agents,
+			 size_t n, char *err, size_t errlen);
+/* The result's "timestamp" (0 if none or not a number), as the SQLite store reads it. */
+int64_t pg_result_ts(const struct store_result *r);
+/* Record a refused result's (agent, epoch, seq) and reason; 0 or -1. */
+int pg_put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen);
+/* True if an earlier result of r[i]'s stream in r conflicted. */
+int pg_stream_broken(const struct store_result *r, size_t i);
+
+/*
+ * Store the n results of a batch in two statements, inside the caller's
+ * unit (pg_bulk.c): returns how many were newly stored, -1 on error, or -2
+ * when the batch is not for the bulk path (nothing done: store it one by
+ * one). Worth it from PG_BULK_MIN results.
+ */
+#define PG_BULK_MIN 8
+int pg_results_bulk(struct store_pg *s, struct store_result *r, size_t n, char *err,
+		    size_t errlen);
+
+int pg_results_put(struct store *st, struct store_result *r, size_t n, char *err, size_t errlen);
+int pg_result_max_seq(struct store *st, int64_t agent_id, int64_t epoch, int64_t *seq,
+		      char *err, size_t errlen);
+int pg_results_each(struct store *st, int64_t msm_id, store_row_fn fn, void *arg,
+		    char *err, size_t errlen);
+int64_t pg_results_refused(struct store *st, int64_t agent_id);
+int64_t pg_results_count(struct store *st);
+int pg_timing_put(struct store *st, int64_t agent_id, int64_t when, unsigned flags,
+		  const char *report, char *err, size_t errlen);
+int pg_timing_list(struct store *st, int64_t agent_id, int64_t since, json_t **out,
+		   char *err, size_t errlen);
+int pg_reach_put(struct store *st, const struct store_reach *r, char *err, size_t errlen);
+int pg_reach_get(struct store *st, int64_t agent_id, struct store_reach *r, char *err,
+		 size_t errlen);
+int pg_agent_address(struct store *st, int64_t agent_id, int af, char *out, size_t len,
+		     char *err, size_t errlen);
+
+struct store_api_ops;
+struct store_noprobe_ops;
+extern const struct store_api_ops pg_api_ops;
+extern const struct store_noprobe_ops pg_noprobe_ops;
+struct store_archive_ops;
+extern const struct store_archive_ops pg_archive_ops;
+
+#endif

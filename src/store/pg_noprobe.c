@@ -1,0 +1,75 @@
+/*
+ * pg_noprobe: the platform no-probe list (store_noprobe.h) in the
+ * PostgreSQL store: the entries, and one row holding the list's version.
+ * A change and its version bump commit together; the bump's row lock
+ * orders changes made by several controllers at once.
+ */
+#include "store/pg_int.h"
+#include "store/store_noprobe.h"
+
+#include <stdio.h>
+
+/* Bump the version into *version; 0 or -1. */
+static int bump(struct store_pg *s, int64_t *version, char *err, size_t errlen)
+{
+	return pg_scalar(s, "no-probe version", "UPDATE noprobe_version SET version = version + 1"
+			" WHERE one = 1 RETURNING version", NULL, version, err, errlen) == 1 ? 0 : -1;
+}
+
+/* See store_noprobe.h (add). */
+static int np_add(struct store *st, const char *prefix, const char *reason, const char *who,
+		  int64_t now, int64_t *version, char *err, size_t errlen)
+{
+	struct store_pg *s = pg(st);
+	struct pg_unit u;
+	struct pg_args q = { 0 };
+	pg_arg_text(&q, prefix);
+	pg_arg_text(&q, reason);
+	pg_arg_text(&q, who);
+	pg_arg_int(&q, now);
+	if (pg_unit_begin(s, &u, "noprobe_change", err, errlen) < 0)
+		return -1;
+	int ok = pg_cmd(s, "no-probe add", "INSERT INTO noprobe(prefix, reason, who, added)"
+			" VALUES ($1, $2, $3, $4) ON CONFLICT (prefix) DO UPDATE SET"
+			" reason = EXCLUDED.reason, who = EXCLUDED.who, added = EXCLUDED.added",
+			&q, err, errlen) >= 0 && bump(s, version, err, errlen) == 0;
+	return pg_unit_end(s, &u, ok, err, errlen);
+}
+
+/* See store_noprobe.h (list). */
+static int np_list(struct store *st, json_t **out, int64_t *version, char *err, size_t errlen)
+{
+	struct store_pg *s = pg(st);
+	if (pg_scalar(s, "no-probe version", "SELECT version FROM noprobe_version WHERE one = 1",
+		     NULL, version, err, errlen) != 1)
+		return -1;
+	return pg_list(s, "no-probe list", "SELECT prefix, reason, who, added FROM noprobe"
+		       " ORDER BY prefix COLLATE \"C\"", NULL, out, err, errlen);
+}
+
+/* See store_noprobe.h (remove). */
+static int np_remove(struct store *st, const char *prefix, int64_t *version, char *err,
+		     size_t errlen)
+{
+	struct store_pg *s = pg(st);
+	struct pg_unit u;
+	struct pg_args q = { 0 };
+	pg_arg_text(&q, prefix);
+	if (pg_unit_begin(s, &u, "noprobe_change", err, errlen) < 0)
+		return -1;
+	int64_t removed = pg_cmd(s, "no-probe remove", "DELETE FROM noprobe WHERE prefix = $1", &q,
+				 err, errlen);
+	int ok = removed > 0 && bump(s, version, err, errlen) == 0;
+	if (pg_unit_end(s, &u, ok, err, errlen) == 0)
+		return 1;
+	if (removed != 0)
+		return -1;
+	return pg_scalar(s, "no-probe version", "SELECT version FROM noprobe_version WHERE one = 1",
+			NULL, version, err, errlen) == 1 ? 0 : -1;
+}
+
+const struct store_noprobe_ops pg_noprobe_ops = {
+	.add = np_add,
+	.remove = np_remove,
+	.list = np_list,
+};

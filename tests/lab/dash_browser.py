@@ -1,0 +1,105 @@
+"""dash_browser: drive Debian's Chromium (headless, through chromedriver and
+python3-selenium) over the dashboard and report what the pages showed.
+test_dashboard_lab.py runs it inside the lab namespace where the API
+listens (the browser must reach the API's lab address):
+
+    python3 dash_browser.py PLAN.json
+
+PLAN: {"base": "https://ADDR:PORT", "key": KEY, "shots": DIR, "steps": [STEP]}
+STEP: {"hash": "#/probes", "wait": CSS, "count": N, "text": [CSS, REGEX],
+       "first": CSS, "timeout": S, "extract": {NAME: [CSS, [ATTR|"text", ...]]},
+       "shot": NAME}
+  opens base/dashboard/HASH; with "first", notes the text CSS shows when it
+  first appears (to prove later that the page changed by itself); waits
+  until CSS matches at least N elements (and, with "text", until CSS's text
+  matches REGEX), then extracts each NAME as a list of the matching
+  elements' attributes, and saves a PNG.
+Prints {"steps": [{NAME: [...], "elapsed_ms": ..}], "console": [...]} as JSON;
+"console" holds the browser's console messages of level WARNING and above."""
+import json
+import re
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--ignore-certificate-errors", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic",
+         "--window-size=1280,900"]
+
+
+def browser(profile):
+    o = webdriver.ChromeOptions()
+    o.binary_location = "/usr/bin/chromium"
+    for f in FLAGS + [f"--user-data-dir={profile}"]:
+        o.add_argument(f)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+
+
+def enter_key(d, base, key):
+    d.get(base + "/dashboard/")
+    field = WebDriverWait(d, 20).until(lambda d: d.find_element(By.ID, "key"))
+    field.clear()
+    field.send_keys(key)
+    d.find_element(By.CSS_SELECTOR, "#keyform button[type=submit]").click()
+
+
+def ready(d, step):
+    els = d.find_elements(By.CSS_SELECTOR, step["wait"])
+    if len(els) < step.get("count", 1):
+        return False
+    if "text" in step:
+        css, pattern = step["text"]
+        found = d.find_elements(By.CSS_SELECTOR, css)
+        return bool(found) and re.search(pattern, found[0].text) is not None
+    return True
+
+
+def extract(d, spec):
+    out = {}
+    for name, (css, attrs) in spec.items():
+        out[name] = [{a: (e.text if a == "text" else e.get_attribute(a)) for a in attrs}
+                     for e in d.find_elements(By.CSS_SELECTOR, css)]
+    return out
+
+
+def run_step(d, base, step, shots):
+    t0 = time.monotonic()
+    d.get(base + "/dashboard/" + step["hash"])
+    first = None
+    if "first" in step:
+        first = WebDriverWait(d, 30, poll_frequency=0.1).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, step["first"]))[0].text
+    try:
+        WebDriverWait(d, step.get("timeout", 30), poll_frequency=0.2).until(lambda d: ready(d, step))
+    except Exception:
+        d.save_screenshot(f"{shots}/{step.get('shot', 'step')}-timeout.png")
+        status = d.find_element(By.ID, "status").text
+        return {"timeout": True, "status": status, "html": d.page_source[-3000:]}
+    out = {"elapsed_ms": round(1000 * (time.monotonic() - t0)), "first": first,
+           **extract(d, step.get("extract", {}))}
+    if "shot" in step:
+        d.save_screenshot(f"{shots}/{step['shot']}.png")
+    return out
+
+
+def main(plan):
+    with tempfile.TemporaryDirectory(prefix="vdash-chromium-") as profile:
+        d = browser(profile)
+        try:
+            enter_key(d, plan["base"], plan.get("key", ""))
+            steps = [run_step(d, plan["base"], s, plan["shots"]) for s in plan["steps"]]
+            console = [e for e in d.get_log("browser") if e["level"] in ("WARNING", "SEVERE")]
+        finally:
+            d.quit()
+    print(json.dumps({"steps": steps, "console": console}))
+
+
+if __name__ == "__main__":
+    main(json.loads(open(sys.argv[1]).read()))

@@ -1,0 +1,351 @@
+/*
+ * Tests of what the PostgreSQL store adds to the store contract (the
+ * contract itself: test_store_sqlite.c and test_api_store.c, run on
+ * PostgreSQL too): results land in one partition per day of their
+ * timestamp; exactly once holds across partitions (the same key with
+ * another day's body is a conflict) and across writers (two connections
+ * putting the same results at once store each once); and the API's reads
+ * are planned as index scans of the results partitions, never as a
+ * sequential scan. Archiving a day writes its results once to one zstd
+ * file, drops the day, keeps its keys (a re-upload is a duplicate), puts
+ * late results of the day into a second file, and after a run stopped
+ * between writing and dropping writes nothing twice. Runs only under
+ * tests/pg/pgtmp (VANTAGE_TEST_PG).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg_int.h"
+#include "store/store.h"
+#include "store/store_api.h"
+#include "store/store_archive.h"
+#include "store_fixture.h"
+
+#include <zstd.h>
+
+struct fix {
+	char spec[512];
+	struct store *st;
+	int64_t agent;
+};
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+	char err[256] = "";
+	assert_int_equal(fixture_store_new("", f->spec, sizeof f->spec), 0);
+	f->st = store_open(f->spec, err, sizeof err);
+	if (!f->st)
+		fail_msg("open: %s", err);
+	struct store_agent a = { .approved = 1, .fp = "aa", .org = "lab", .role = "probe" };
+	assert_int_equal(f->st->ops->agent_add(f->st, &a, err, sizeof err), 0);
+	f->agent = a.id;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+	f->st->ops->close(f->st);
+	fixture_store_drop(f->spec);
+	free(f);
+	return 0;
+}
+
+/* A result of agent at seq with body {"timestamp": ts, "n": seq}; body in buf. */
+static struct store_result result(int64_t agent, int64_t seq, int64_t ts, char *buf, size_t len)
+{
+	snprintf(buf, len, "{\"timestamp\":%lld,\"n\":%lld}", (long long)ts, (long long)seq);
+	return (struct store_result){ .agent_id = agent, .seq = seq, .msm_id = 7, .body = buf,
+				      .len = strlen(buf) };
+}
+
+/* The integer the query sql answers on the store's connection. */
+static int64_t ask(struct store *st, const char *sql)
+{
+	int64_t v = -1;
+	char err[256] = "";
+	if (pg_scalar(pg(st), "test", sql, NULL, &v, err, sizeof err) != 1)
+		fail_msg("%s: %s", sql, err);
+	return v;
+}
+
+/* Results of three days go to three partitions; a key seen on one day conflicts on another. */
+static void test_partitions_by_day(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[3][64], c[64];
+	const int64_t day = 86400, t0 = 1764633600;   /* 2025-12-02 00:00:00 UTC */
+	struct store_result r[] = { result(f->agent, 1, t0 + 5, b[0], sizeof b[0]),
+				    result(f->agent, 2, t0 + day + 5, b[1], sizeof b[1]),
+				    result(f->agent, 3, t0 + 2 * day - 1, b[2], sizeof b[2]) };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM pg_inherits"
+			     " WHERE inhparent = 'results'::regclass"), 2);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM results_d20251202"), 1);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM results_d20251203"), 2);
+	/* seq 1 again, dated a day later: same key, another body, another partition. */
+	struct store_result again = result(f->agent, 1, t0 + 3 * day, c, sizeof c);
+	assert_int_equal(f->st->ops->results_put(f->st, &again, 1, err, sizeof err), 0);
+	assert_int_equal(again.outcome, STORE_CONFLICT);
+	assert_int_equal(f->st->ops->results_put(f->st, r, 1, err, sizeof err), 0);
+	assert_int_equal(r[0].outcome, STORE_DUPLICATE);
+	assert_int_equal(f->st->ops->results_count(f->st), 3);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM result_keys"), 3);
+}
+
+/* One writer: its own connection, putting every result of the shared batch. */
+struct writer {
+	const char *spec;
+	struct store_result *r;
+	size_t n;
+	int added;
+};
+
+static void *write_all(void *arg)
+{
+	struct writer *w = arg;
+	char err[256] = "";
+	struct store *st = store_open(w->spec, err, sizeof err);
+	w->added = -1;
+	if (!st)
+		return NULL;
+	w->added = 0;
+	for (size_t i = 0; i < w->n && w->added >= 0; i += 10) {
+		/* A batch that raced the other writer fails whole and is put again,
+		   as the controller does (its agents resend). */
+		int got = -1;
+		for (int tries = 0; got < 0 && tries < 5; tries++)
+			got = st->ops->results_put(st, w->r + i, w->n - i < 10 ? w->n - i : 10,
+						   err, sizeof err);
+		w->added = got < 0 ? -1 : w->added + got;
+	}
+	st->ops->close(st);
+	return NULL;
+}
+
+/* Two writers putting the same 400 results at once store each exactly once. */
+static void test_two_writers(void **state)
+{
+	struct fix *f = *state;
+	enum { N = 400 };
+	static char bodies[N][64];
+	static struct store_result mine[2][N];
+	for (int w = 0; w < 2; w++)
+		for (int i = 0; i < N; i++)
+			mine[w][i] = result(f->agent, i + 1, 1764633600 + i * 600, bodies[i],
+					    sizeof bodies[i]);
+	struct writer w[2] = { { f->spec, mine[0], N, 0 }, { f->spec, mine[1], N, 0 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, write_all, &w[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_true(w[0].added >= 0 && w[1].added >= 0);
+	assert_int_equal(w[0].added + w[1].added, N);
+	assert_int_equal(f->st->ops->results_count(f->st), N);
+	for (int i = 0; i < N; i++)
+		assert_true(mine[0][i].outcome == STORE_NEW || mine[1][i].outcome == STORE_NEW);
+}
+
+/* A batch of 10 (the bulk path) decides each outcome as one-by-one puts do. */
+static void test_bulk_outcomes(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[12][64], other[64];
+	const int64_t t0 = 1764633600;
+	struct store_result first[3];
+	for (int i = 0; i < 3; i++)
+		first[i] = result(f->agent, i + 1, t0 + i, b[i], sizeof b[i]);
+	assert_int_equal(f->st->ops->results_put(f->st, first, 3, err, sizeof err), 3);
+	struct store_result r[10];
+	for (int i = 0; i < 10; i++)
+		r[i] = result(f->agent, i + 1, t0 + i, b[i], sizeof b[i]);
+	r[1] = result(f->agent, 2, t0 + 99, other, sizeof other);   /* another body: conflict */
+	r[0].stream = r[1].stream = r[2].stream = r[3].stream = 5;
+	r[5].refused = "never assigned";
+	r[9].epoch = 3;
+	assert_int_equal(f->st->ops->results_put(f->st, r, 10, err, sizeof err), 5);
+	const enum store_outcome want[10] = { STORE_DUPLICATE, STORE_CONFLICT, STORE_SKIPPED,
+		STORE_SKIPPED, STORE_NEW, STORE_REFUSED, STORE_NEW, STORE_NEW, STORE_NEW, STORE_NEW };
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(r[i].outcome, want[i]);
+	assert_int_equal(f->st->ops->results_count(f->st), 8);
+	assert_int_equal(f->st->ops->results_refused(f->st, f->agent), 1);
+	/* Again, with the stored body of seq 2: only seq 4, skipped before, is new. */
+	for (int i = 0; i < 10; i++)
+		r[i].stream = 0;
+	r[1] = first[1];
+	assert_int_equal(f->st->ops->results_put(f->st, r, 10, err, sizeof err), 1);
+	assert_int_equal(r[1].outcome, STORE_DUPLICATE);
+	assert_int_equal(r[3].outcome, STORE_NEW);
+	assert_int_equal(r[4].outcome, STORE_DUPLICATE);
+	assert_int_equal(r[5].outcome, STORE_REFUSED);
+	assert_int_equal(f->st->ops->results_count(f->st), 9);
+}
+
+/* The plan of sql (EXPLAIN, generic plan with parameters) as one text. */
+static void plan_of(struct store *st, const char *sql, char *out, size_t len)
+{
+	char err[256] = "", explain[2048];
+	snprintf(explain, sizeof explain, "EXPLAIN %s", sql);
+	PGresult *res = pg_query(pg(st), "explain", explain, NULL, err, sizeof err);
+	if (!res)
+		fail_msg("%s: %s", explain, err);
+	size_t used = 0;
+	out[0] = '\0';
+	for (int r = 0; r < PQntuples(res) && used < len; r++)
+		used += (size_t)snprintf(out + used, len - used, "%s\n", PQgetvalue(res, r, 0));
+	PQclear(res);
+}
+
+/*
+ * With 200,000 results over 4 days stored and statistics taken, the API's
+ * reads of results are ordered index scans of the partitions (no sort of
+ * what a window holds): a page of a time window, the next probe with
+ * results, a probe's latest result.
+ */
+static void test_plans(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", plan[8192];
+	assert_int_equal(pg_exec(pg(f->st), "INSERT INTO result_keys SELECT 1, 0, g,"
+		" 1764633600 + g * 17, '\\x00' FROM generate_series(1, 200000) g;"
+		"CREATE TABLE IF NOT EXISTS results_d20251202 PARTITION OF results"
+		" FOR VALUES FROM (1764633600) TO (1764720000);"
+		"CREATE TABLE IF NOT EXISTS results_d20251203 PARTITION OF results"
+		" FOR VALUES FROM (1764720000) TO (1764806400);"
+		"CREATE TABLE IF NOT EXISTS results_d20251204 PARTITION OF results"
+		" FOR VALUES FROM (1764806400) TO (1764892800);"
+		"CREATE TABLE IF NOT EXISTS results_d20251205 PARTITION OF results"
+		" FOR VALUES FROM (1764892800) TO (1764979200);"
+		"INSERT INTO results SELECT g % 50 + 1, 0, g, g % 20 + 1, 1764633600 + g * 17 / 10,"
+		" '{\"n\":' || g || '}' FROM generate_series(1, 200000) g; ANALYZE",
+		err, sizeof err), 0);
+	static const char *const reads[] = {
+		"SELECT ts, agent_id, seq, body FROM results WHERE msm_id = 3 AND"
+		" (ts, agent_id, seq) > (1764640000, 0, 0) AND ts <= 1764950000"
+		" ORDER BY ts, agent_id, seq LIMIT 2000",
+		"SELECT agent_id FROM results WHERE msm_id = 3 AND agent_id > 7"
+		" ORDER BY agent_id LIMIT 1",
+		"SELECT seq, ts, body FROM results WHERE msm_id = 3 AND agent_id = 8"
+		" ORDER BY seq DESC LIMIT 1",
+	};
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		plan_of(f->st, reads[i], plan, sizeof plan);
+		print_message("%s\n%s", reads[i], plan);
+		assert_null(strstr(plan, "Seq Scan"));
+		assert_null(strstr(plan, "Sort  ("));
+		assert_non_null(strstr(plan, "Index"));
+	}
+}
+
+/* The lines of the zstd file path, decompressed, as one new string (free it). */
+static char *unzstd(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static char in[1 << 20];
+	size_t got = fread(in, 1, sizeof in, f);
+	fclose(f);
+	size_t cap = 1 << 22;
+	char *out = calloc(1, cap);
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	ZSTD_inBuffer ib = { in, got, 0 };
+	ZSTD_outBuffer ob = { out, cap - 1, 0 };
+	size_t left = ZSTD_decompressStream(d, &ob, &ib);
+	ZSTD_freeDCtx(d);
+	assert_int_equal(left, 0);
+	return out;
+}
+
+/* How many times needle occurs in text. */
+static int occurrences(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void test_archive_days(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[4][64], path[4300], dir[] = "/tmp/vantage-archive-XXXXXX";
+	const int64_t day = 86400, t0 = 1764633600;   /* 2025-12-02 */
+	int64_t n = -1;
+	assert_non_null(mkdtemp(dir));
+	struct store_result r[] = { result(f->agent, 1, t0 + 5, b[0], sizeof b[0]),
+				    result(f->agent, 2, t0 + 6, b[1], sizeof b[1]),
+				    result(f->agent, 3, t0 + day + 1, b[2], sizeof b[2]) };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	json_t *days;
+	assert_int_equal(f->st->ops->archive->days(f->st, &days, err, sizeof err), 0);
+	assert_int_equal(json_array_size(days), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(days, 0), "day")),
+			    "2025-12-02");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(days, 0), "start")), t0);
+	json_decref(days);
+	if (store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err) < 0)
+		fail_msg("archive: %s", err);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(path, "/results-2025-12-02.jsonl.zst"));
+	char *text = unzstd(path);
+	assert_int_equal(occurrences(text, "\n"), 2);
+	assert_non_null(strstr(text, "\"vantage_seq\":1"));
+	assert_non_null(strstr(text, "\"vantage_seq\":2"));
+	assert_non_null(strstr(text, "\"timestamp\":1764633605"));
+	free(text);
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	/* Its keys stay: a re-upload is a duplicate, never stored again. */
+	assert_int_equal(f->st->ops->results_put(f->st, r, 1, err, sizeof err), 0);
+	assert_int_equal(r[0].outcome, STORE_DUPLICATE);
+	/* A late result of the day: stored, then archived into a second file. */
+	struct store_result late = result(f->agent, 4, t0 + 7, b[3], sizeof b[3]);
+	assert_int_equal(f->st->ops->results_put(f->st, &late, 1, err, sizeof err), 1);
+	assert_int_equal(store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(path, "/results-2025-12-02.2.jsonl.zst"));
+	/* A run that wrote its file and stopped before the drop: the rows are back
+	   in the store (put there by hand), and a second run writes nothing twice. */
+	assert_int_equal(pg_exec(pg(f->st), "CREATE TABLE results_d20251202 PARTITION OF results"
+		" FOR VALUES FROM (1764633600) TO (1764720000);"
+		"INSERT INTO results VALUES (1, 0, 2, 7, 1764633606, '{}'),"
+		" (1, 0, 4, 7, 1764633607, '{}')", err, sizeof err), 0);
+	assert_int_equal(store_archive_day(f->st, t0, dir, path, sizeof path, &n, err, sizeof err), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(path, "");
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	/* Not a day's start: refused, nothing changes. */
+	assert_int_equal(store_archive_day(f->st, t0 + day + 5, dir, path, sizeof path, &n, err,
+					   sizeof err), -1);
+	assert_non_null(strstr(err, "not the start of a UTC day"));
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	if (!fixture_pg()) {
+		printf("store_pg: VANTAGE_TEST_PG is not set (run under tests/pg/pgtmp); skipped\n");
+		return 77;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_partitions_by_day, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
+}
