@@ -65,6 +65,20 @@ static int set_int(int *out, const char *v, long long lo, long long hi, char *wh
 	return 0;
 }
 
+/* Append one more prefix (text, checked later) to list; 0 or -1 with a reason. */
+static int add_prefix(char list[][64], int *cnt, const char *key, const char *v, char *why,
+		      size_t wl)
+{
+	if (*cnt == CONFIG_MAX_PREFIXES) {
+		snprintf(why, wl, "more than %d %s prefixes", CONFIG_MAX_PREFIXES, key);
+		return -1;
+	}
+	if (set_str(list[*cnt], 64, v, why, wl) < 0)
+		return -1;
+	(*cnt)++;
+	return 0;
+}
+
 /* Apply one timing_* setting (key without the prefix); 0 or -1 with a reason. */
 static int apply_timing(struct agent_config *c, const char *key, const char *v, char *why,
 			size_t wl)
@@ -134,19 +148,14 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 		return set_str(c->methods, sizeof c->methods, v, why, wl);
 	if (strcmp(key, "pps") == 0)
 		return set_int(&c->pps, v, 1, 10000000, why, wl);
-	if (strcmp(key, "allow") == 0 || strcmp(key, "forbid") == 0) {
-		int allow = key[0] == 'a';
-		int *cnt = allow ? &c->n_allow : &c->n_forbid;
-		if (*cnt == CONFIG_MAX_PREFIXES) {
-			snprintf(why, wl, "more than %d %s prefixes", CONFIG_MAX_PREFIXES, key);
-			return -1;
-		}
-		char *dst = allow ? c->allow[*cnt] : c->forbid[*cnt];
-		if (set_str(dst, 64, v, why, wl) < 0)
-			return -1;
-		(*cnt)++;
-		return 0;
-	}
+	if (strcmp(key, "allow") == 0)
+		return add_prefix(c->allow, &c->n_allow, key, v, why, wl);
+	if (strcmp(key, "forbid") == 0)
+		return add_prefix(c->forbid, &c->n_forbid, key, v, why, wl);
+	if (strcmp(key, "admin_from") == 0)
+		return add_prefix(c->admin_from, &c->n_admin_from, key, v, why, wl);
+	if (strcmp(key, "ssh_port") == 0)
+		return set_int(&c->ssh_port, v, 1, 65535, why, wl);
 	if (strcmp(key, "noprobe") == 0)
 		return set_str(c->noprobe, sizeof c->noprobe, v, why, wl);
 	if (strcmp(key, "user") == 0)
@@ -171,6 +180,7 @@ void config_defaults(struct agent_config *cfg)
 	cfg->spool_max = 64u << 20;
 	cfg->heartbeat = 10;
 	cfg->backoff_max = 60;
+	cfg->ssh_port = 22;
 	cfg->timing_interval = 300;
 	timing_limits_default(&cfg->timing);
 }

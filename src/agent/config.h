@@ -10,6 +10,9 @@
  *   pps N                       the site's packets-per-second ceiling
  *   allow PREFIX / forbid PREFIX destination ranges (forbid wins)
  *   noprobe PATH                the site's no-probe list file
+ *   admin_from PREFIX           the operator's networks, SSH allowed from them
+ *                               (repeats; only for --firewall, agent/firewall.h)
+ *   ssh_port N                  the host's SSH port (22; only for --firewall)
  *   user NAME                   started as root, run as NAME (default vantage,
  *                               else nobody; src/privsep/privsep.h)
  *   heartbeat SECONDS, backoff_max SECONDS
@@ -44,6 +47,9 @@ struct agent_config {
 	char forbid[CONFIG_MAX_PREFIXES][64];
 	int n_forbid;
 	char noprobe[CONFIG_PATH_MAX];
+	char admin_from[CONFIG_MAX_PREFIXES][64];
+	int n_admin_from;
+	int ssh_port;
 	char user[64];               /* "": the default user */
 	int heartbeat;
 	int backoff_max;
