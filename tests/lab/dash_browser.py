@@ -24,8 +24,13 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+# The pages redraw themselves (the live stream, the refreshes): an element
+# found a moment ago may be gone; the wait then simply looks again.
+RACES = [StaleElementReferenceException]
 
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--ignore-certificate-errors", "--no-first-run", "--disable-background-networking",
@@ -74,16 +79,20 @@ def run_step(d, base, step, shots):
     d.get(base + "/dashboard/" + step["hash"])
     first = None
     if "first" in step:
-        first = WebDriverWait(d, 30, poll_frequency=0.1).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, step["first"]))[0].text
+        first = WebDriverWait(d, 30, poll_frequency=0.1,
+                              ignored_exceptions=RACES + [IndexError]).until(
+            lambda d: (d.find_elements(By.CSS_SELECTOR, step["first"])[0].text,))[0]
     try:
-        WebDriverWait(d, step.get("timeout", 30), poll_frequency=0.2).until(lambda d: ready(d, step))
-    except Exception:
+        WebDriverWait(d, step.get("timeout", 30), poll_frequency=0.2,
+                      ignored_exceptions=RACES).until(lambda d: ready(d, step))
+    except Exception as e:   # a timeout, or what broke the wait: reported, with a picture
         d.save_screenshot(f"{shots}/{step.get('shot', 'step')}-timeout.png")
         status = d.find_element(By.ID, "status").text
-        return {"timeout": True, "status": status, "html": d.page_source[-3000:]}
-    out = {"elapsed_ms": round(1000 * (time.monotonic() - t0)), "first": first,
-           **extract(d, step.get("extract", {}))}
+        return {"timeout": True, "error": repr(e)[:300], "status": status,
+                "html": d.page_source[-3000:]}
+    got = WebDriverWait(d, 10, poll_frequency=0.1, ignored_exceptions=RACES).until(
+        lambda d: (extract(d, step.get("extract", {})),))[0]
+    out = {"elapsed_ms": round(1000 * (time.monotonic() - t0)), "first": first, **got}
     if "shot" in step:
         d.save_screenshot(f"{shots}/{step['shot']}.png")
     return out

@@ -60,7 +60,8 @@ def wait_results(p, msm, n):
 
 def browse(p, steps):
     """Run the steps in Chromium inside ops; (per-step outcomes, console messages)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(SHOTS, ignore_errors=True)   # only this run's pictures
+    SHOTS.mkdir(parents=True)
     plan = p.dir / "plan.json"
     plan.write_text(json.dumps({"base": f"https://{p.api}", "key": p.key, "shots": str(SHOTS),
                                 "steps": steps}))
@@ -125,8 +126,8 @@ def test_dashboard_pages_show_the_platform(dash_lab):
 
     check_trace_graph(p, trace_page["hops"])
     check_mesh(p, mesh, mesh_page["cells"])
-    assert sorted(x.name for x in SHOTS.glob("*.png")) >= sorted(
-        f"{n}.png" for n in ["mesh", "measurements", "ping", "probe", "probes", "trace"])
+    assert {x.name for x in SHOTS.glob("*.png")} == {
+        f"{n}.png" for n in ["mesh", "measurements", "ping", "probe", "probes", "trace"]}
 
 
 def check_trace_graph(p, hops):
