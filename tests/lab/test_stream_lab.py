@@ -286,8 +286,9 @@ def test_a_slow_reader_is_cut_off(lab):
     slow = lab.client(lab.key, send=sub, seconds=10, stall=25, rcvbuf=4096, brief=True)
     fast = lab.client(lab.key, send=sub, seconds=27, brief=True)
     msgs, end = messages(fast)
-    # not cut, and kept receiving (about 3 a second on an idle host; fewer under load)
-    assert end == "timeout" and len(of_type(msgs, "atlas_result")) >= 10, (end, len(msgs))
+    # not cut, and kept receiving (about 3 a second on an idle host; on a
+    # loaded 2-core host it once got fewer than 10 in 27 s: only "some" is asserted)
+    assert end == "timeout" and len(of_type(msgs, "atlas_result")) >= 3, (end, len(msgs))
     smsgs, send = messages(slow)
     assert send.startswith("closed"), send
     assert len(smsgs) < len(msgs)
