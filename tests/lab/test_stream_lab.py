@@ -33,7 +33,9 @@ HERE = Path(__file__).resolve().parent
 API = "127.0.0.1:8443"
 URL = "wss://%s/stream/" % API
 PY = "/usr/bin/python3"
-BUFFER_KB = 256       # the controller's stream_buffer_kb here
+BUFFER_KB = 512       # the controller's stream_buffer_kb here: a reader that keeps
+                      # reading must not be cut when a loaded host pauses it for a second
+                      # (300 kB/s of results in the slow-reader test)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
 
