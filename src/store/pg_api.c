@@ -188,26 +188,6 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	return changed < 0 ? -1 : (int)changed;
 }
 
-/* Give fn one result row {agent, seq, ts, body}; returns fn's answer (non-zero: stop). */
-static int give(store_row_fn fn, void *arg, int64_t agent, int64_t seq, int64_t ts,
-		const char *body)
-{
-	json_t *row = json_pack("{s:I,s:I,s:I,s:s}", "agent", (json_int_t)agent, "seq",
-				(json_int_t)seq, "ts", (json_int_t)ts, "body", body ? body : "");
-	int stop = row ? fn(arg, row) : 0;
-	json_decref(row);
-	return stop;
-}
-
-/* A fresh cursor starts at the window's start. */
-static void cursor_start(struct store_result_filter *f)
-{
-	if (f->after_ts == 0 && f->after_agent == 0 && f->after_seq == 0) {
-		f->after_ts = f->start ? f->start : INT64_MIN;
-		f->after_agent = f->after_seq = INT64_MIN;
-	}
-}
-
 /*
  * See store_api.h (results_page). The query walks results_by_time from the
  * cursor and returns the body only of rows of the probes asked for, so a
@@ -219,7 +199,7 @@ static int results_page(struct store *st, struct store_result_filter *f,
 	int scan = f->scan > 0 ? f->scan : STORE_SCAN, given = 0, stop = 0;
 	struct pg_args q = { 0 };
 	char *ids;
-	cursor_start(f);
+	store_cursor_start(f);
 	pg_arg_int(&q, f->msm_id);
 	pg_arg_int(&q, scan);
 	pg_arg_int(&q, f->stop ? f->stop : INT64_MAX);
@@ -242,7 +222,7 @@ static int results_page(struct store *st, struct store_result_filter *f,
 		if (PQgetisnull(res, r, 3))
 			continue;
 		given++;
-		stop = give(fn, arg, f->after_agent, f->after_seq, f->after_ts, PQgetvalue(res, r, 3));
+		stop = store_give_result(fn, arg, f->after_agent, f->after_seq, f->after_ts, PQgetvalue(res, r, 3));
 	}
 	f->done = r == rows && rows < scan;
 	PQclear(res);
@@ -293,7 +273,7 @@ static int give_latest(struct store_pg *s, const struct store_result_filter *f, 
 	if (!res)
 		return -1;
 	int stop = PQntuples(res) > 0 &&
-		give(fn, arg, agent, pg_get_int(res, 0, 0), pg_get_int(res, 0, 1),
+		store_give_result(fn, arg, agent, pg_get_int(res, 0, 0), pg_get_int(res, 0, 1),
 		     PQgetvalue(res, 0, 2)) != 0;
 	PQclear(res);
 	return stop;

@@ -358,32 +358,6 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	return sq_step_done(s, q, "participants", err, errlen);
 }
 
-/* The row {agent, seq, ts, body} of a result for a row callback; new reference. */
-static json_t *result_row(int64_t agent, int64_t seq, int64_t ts, const char *body)
-{
-	return json_pack("{s:I,s:I,s:I,s:s}", "agent", (json_int_t)agent, "seq", (json_int_t)seq,
-			 "ts", (json_int_t)ts, "body", body ? body : "");
-}
-
-/* Give fn one result row; returns fn's answer (non-zero: stop). */
-static int give(store_row_fn fn, void *arg, int64_t agent, int64_t seq, int64_t ts,
-		const char *body)
-{
-	json_t *row = result_row(agent, seq, ts, body);
-	int stop = row ? fn(arg, row) : 0;
-	json_decref(row);
-	return stop;
-}
-
-/* A fresh cursor starts at the window's start. */
-static void cursor_start(struct store_result_filter *f)
-{
-	if (f->after_ts == 0 && f->after_agent == 0 && f->after_seq == 0) {
-		f->after_ts = f->start ? f->start : INT64_MIN;
-		f->after_agent = f->after_seq = INT64_MIN;
-	}
-}
-
 /*
  * See store_api.h (results_page). The statement walks results_by_time from
  * the cursor and gives the body only of rows of the probes asked for, so a
@@ -401,7 +375,7 @@ static int results_page(struct store *st, struct store_result_filter *f,
 		return -1;
 	int scan = f->scan > 0 ? f->scan : STORE_SCAN, given = 0, seen = 0, stop = 0;
 	int rc = SQLITE_DONE;
-	cursor_start(f);
+	store_cursor_start(f);
 	sqlite3_bind_int64(q, 1, f->msm_id);
 	sqlite3_bind_int(q, 2, scan);
 	sqlite3_bind_int64(q, 3, f->stop ? f->stop : INT64_MAX);
@@ -417,7 +391,7 @@ static int results_page(struct store *st, struct store_result_filter *f,
 		if (sqlite3_column_type(q, 3) == SQLITE_NULL)
 			continue;
 		given++;
-		stop = give(fn, arg, f->after_agent, f->after_seq, f->after_ts,
+		stop = store_give_result(fn, arg, f->after_agent, f->after_seq, f->after_ts,
 			    (const char *)sqlite3_column_text(q, 3));
 	}
 	if (!stop && given < f->limit && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -473,7 +447,7 @@ static int give_latest(sqlite3_stmt *last, const struct store_result_filter *f, 
 		return 0;
 	if (rc != SQLITE_ROW)
 		return -1;
-	return give(fn, arg, agent, sqlite3_column_int64(last, 0), sqlite3_column_int64(last, 1),
+	return store_give_result(fn, arg, agent, sqlite3_column_int64(last, 0), sqlite3_column_int64(last, 1),
 		    (const char *)sqlite3_column_text(last, 2)) != 0;
 }
 

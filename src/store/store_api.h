@@ -20,6 +20,10 @@ struct store;
 struct store_msm;
 typedef int (*store_row_fn)(void *arg, json_t *row);
 
+/* Hand fn one result as the row {agent, seq, ts, body}; fn's answer (non-zero: stop). */
+int store_give_result(store_row_fn fn, void *arg, int64_t agent, int64_t seq, int64_t ts,
+		      const char *body);
+
 /* An API key as stored: only the SHA-256 of the key text is kept. */
 struct store_key {
 	int64_t id;
@@ -61,6 +65,9 @@ struct store_result_filter {
 	int scan;
 	int done;                 /* out: the last page was read */
 };
+
+/* A fresh cursor (all after_ fields 0) starts at the window's start. */
+void store_cursor_start(struct store_result_filter *f);
 
 /* Rows (or, for the latest results, probes) a page examines at most. */
 #define STORE_SCAN 2000

@@ -87,3 +87,15 @@ export function kindOf(p) {
   if (tags.includes('system-metal') || p.virtual === false) return 'metal';
   return '–';
 }
+
+// The median of numbers; null for none.
+export function median(xs) {
+  const v = [...xs].sort((a, b) => a - b), n = v.length;
+  return n ? (n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : null;
+}
+
+// A labelled filter <select id> with "all" first, then options.
+export function select(id, label, options) {
+  return h('label', {}, label,
+    h('select', {id}, h('option', {value: ''}, 'all'), options.map(o => h('option', {value: o}, o))));
+}

@@ -1,7 +1,7 @@
 // measurements: the measurements this key may read, newest first, with
 // filters on type, status and text.
 import {all} from './api.js';
-import {h, fill, table, when} from './dom.js';
+import {h, fill, table, when, select} from './dom.js';
 import {every} from './live.js';
 
 const COLUMNS = [
@@ -21,11 +21,6 @@ function matches(m, text, type, status) {
   if (!text) return true;
   const hay = [m.id, m.type, m.target, m.target_ip, m.description].join(' ').toLowerCase();
   return text.toLowerCase().split(/\s+/).every(w => hay.includes(w));
-}
-
-function select(id, label, options) {
-  return h('label', {}, label,
-    h('select', {id}, h('option', {value: ''}, 'all'), options.map(o => h('option', {value: o}, o))));
 }
 
 export async function measurementsView(main) {

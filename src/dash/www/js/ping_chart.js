@@ -3,15 +3,10 @@
 // result a point with its figures in a tooltip. Also the timing-quality
 // chart of a vantage point (timer lateness over time, flagged reports red).
 import {s, scale, ticks, timeLabel, colour} from './svg.js';
-import {h, ms, when} from './dom.js';
+import {h, ms, when, median} from './dom.js';
 
 const BAD = '#c62828';
 const W = 900, H = 300, M = {l: 52, r: 12, t: 12, b: 28};
-
-function median(xs) {
-  const v = [...xs].sort((a, b) => a - b), n = v.length;
-  return n ? (n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : null;
-}
 
 // A colour swatch for a legend (set through the CSSOM: the page's policy
 // allows no inline style attributes).

@@ -3,7 +3,7 @@
 // page, first 500 rows drawn, the rest on demand. The first page of the API
 // is drawn as soon as it arrives; the others follow in the background.
 import {pages} from './api.js';
-import {h, fill, table, when, duration, stateOf, stateWord, kindOf, status} from './dom.js';
+import {h, fill, table, when, duration, stateOf, stateWord, kindOf, status, select} from './dom.js';
 import {every} from './live.js';
 
 const SHOWN = 500;
@@ -41,11 +41,6 @@ function matches(p, text, state, role) {
   const hay = [p.id, p.description, p.address_v4, p.address_v6, p.country_code,
                ...(p.tags || []).map(t => t.slug || t)].join(' ').toLowerCase();
   return text.toLowerCase().split(/\s+/).every(w => hay.includes(w));
-}
-
-function select(id, label, options) {
-  return h('label', {for: id}, label,
-    h('select', {id}, h('option', {value: ''}, 'all'), options.map(o => h('option', {value: o}, o))));
 }
 
 // Read every probe into list (replacing what it held once the first page is

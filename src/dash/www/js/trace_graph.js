@@ -6,7 +6,7 @@
 // and hop in data- attributes, which the browser test compares with the
 // lab's ground truth.
 import {s} from './svg.js';
-import {h, ms} from './dom.js';
+import {h, ms, median} from './dom.js';
 
 const COL = 160, ROW = 46, NW = 136, NH = 34, PAD = 10;
 
@@ -14,11 +14,6 @@ const COL = 160, ROW = 46, NW = 136, NH = 34, PAD = 10;
 function answers(hop) {
   const rs = (hop.result || []).filter(x => x.from);
   return {addrs: [...new Set(rs.map(x => x.from))], rtts: rs.filter(x => typeof x.rtt === 'number')};
-}
-
-function median(xs) {
-  const v = [...xs].sort((a, b) => a - b), n = v.length;
-  return n ? (n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) : null;
 }
 
 // Nodes {key, addr, hop, rtts[], dest} and edges {from, to} of the results.
