@@ -149,7 +149,7 @@ class Platform:
                                 *(["--store", self.pg.url] if self.pg else []), *extra],
                                log, self.ns)
         wait_for(lambda: Path(log).read_text().count("listening on") > before.count("listening on"),
-                 20, "the controller to listen")
+                 60, "the controller to listen")   # a sanitized start on a loaded host took over 20 s
         if self.fp is None:
             self.fp = Path(log).read_text().split("fingerprint ")[1].split()[0]
         return self.controller
