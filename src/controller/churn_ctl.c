@@ -69,7 +69,9 @@ json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t 
 	int64_t now = time(NULL);
 	struct churn_query q = { .now = now, .abandon_after = c->opts.abandon_after > 0 ?
 				 c->opts.abandon_after : UPTIME_ABANDON_DEFAULT };
-	if (field(req, "to", now, &q.to, err, errlen) < 0 ||
+	/* The window is [from, to): by default it ends after the current second, so
+	 * a return or leave that happened this second is in it. */
+	if (field(req, "to", now + 1, &q.to, err, errlen) < 0 ||
 	    field(req, "from", q.to - 30 * DAY, &q.from, err, errlen) < 0 ||
 	    field(req, "period", DAY, &q.period, err, errlen) < 0)
 		return NULL;
