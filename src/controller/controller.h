@@ -53,6 +53,8 @@ struct controller_opts {
 				       (default: 5% of the disk, at most 256 MiB) */
 	int abandon_after;          /* seconds disconnected before an agent is
 				       abandoned (0: 30 days, uptime.h) */
+	const char *dns_zone;       /* zone vantage points are named in, or NULL (dnsname.h) */
+	const char *dns_names;      /* their naming convention (NULL: DNSNAME_DEFAULT) */
 };
 
 /*
