@@ -10,6 +10,7 @@
 #ifndef VANTAGE_API_API_H
 #define VANTAGE_API_API_H
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,8 @@ struct api_opts {
 	int abandon_after;        /* seconds disconnected before a probe is Abandoned
 				     (0: 30 days, src/controller/uptime.h) */
 	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
+	const char *dns_zone;     /* probes' fqdn: their names in this zone (NULL: none) */
+	const char *dns_names;    /* by this convention (src/controller/dnsname.h) */
 };
 
 /*
@@ -77,6 +80,10 @@ struct stream_hub *api_stream_hub(struct api *a);
 
 /* Stop listening, end the streams in progress and free the API. NULL is allowed. */
 void api_free(struct api *a);
+
+/* The API form of a probe (a store row from probe_page); new reference. With
+   a NULL (no API running) it is as if not connected and has no "fqdn". */
+json_t *api_probe_json(const struct api *a, const json_t *row);
 
 /*
  * Parse "ADDR:PORT" ("[v6]:PORT" for IPv6) into addr (size addrlen) and

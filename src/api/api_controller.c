@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "controller/controller_int.h"
+#include "util/anyaddr.h"
 
 /* Hook: send a new measurement to its connected participants. */
 static void pushed(void *arg, const struct store_msm *m, const int64_t *ids, size_t n)
@@ -59,6 +60,10 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 		return 0;
 	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
 		return -1;
+	char given[sizeof addr];
+	snprintf(given, sizeof given, "%s", addr);
+	if (anyaddr_listen(given, addr, sizeof addr) == 1)
+		ctl_log(c, "this host has no IPv6: the API listens on 0.0.0.0 instead of [%s]", given);
 	/* the API's own key and certificate, next to the identity's and apart from
 	   it: a leaked HTTPS key never exposes the identity agents pin */
 	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
@@ -79,6 +84,7 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 			      .key_max_probes = c->opts.key_max_probes > 0 ?
 					c->opts.key_max_probes : 1000,
 			      .abandon_after = c->opts.abandon_after,
+			      .dns_zone = c->opts.dns_zone, .dns_names = c->opts.dns_names,
 			      .stream_max_pending = (size_t)(c->opts.stream_buffer_kb > 0 ?
 					c->opts.stream_buffer_kb : 1024) * 1024 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };

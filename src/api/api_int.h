@@ -94,8 +94,6 @@ int64_t api_now(void);
  */
 void api_commit_pending(struct api *a);
 
-/* The API form of a probe (store row from probe_page); new reference. */
-json_t *api_probe_json(const struct api *a, const json_t *row);
 
 /* Every registered probe in API form (new array), or NULL with err. */
 json_t *api_probes_all(struct api *a, char *err, size_t errlen);

@@ -12,6 +12,8 @@
 #include "api/api_anchor.h"
 #include "api/api_cidr.h"
 #include "controller/uptime.h"
+#include "controller/dnsname.h"
+#include "controller/names_probe.h"
 #include "api/api_fields.h"
 #include "api/api_probe_filter.h"
 
@@ -121,7 +123,7 @@ static json_t *iso_since(int64_t t)
 static json_t *status_json(const struct api *a, const json_t *row)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
-	int conn = a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) : 0;
+	int conn = a && a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) : 0;
 	const json_t *since = json_object_get(row, "status_since");
 	struct store_uptime_facts f = {
 		.first_connected = json_integer_value(json_object_get(row, "first_connected")),
@@ -130,11 +132,20 @@ static json_t *status_json(const struct api *a, const json_t *row)
 		.connected = conn,
 	};
 	struct uptime u;
-	uptime_of(&f, api_now(), a->opts.abandon_after, &u);
+	uptime_of(&f, api_now(), a ? a->opts.abandon_after : 0, &u);
 	int64_t when = u.state == UPTIME_NEVER || u.state == UPTIME_CONNECTED ?
 		       json_integer_value(since) : u.status_since;
 	return json_pack("{s:i,s:s,s:o}", "id", (int)u.state, "name", uptime_state_name(u.state),
 			 "since", iso_since(when));
+}
+
+/* The probe's name in the DNS as "fqdn" (as RIPE's anchor objects call it):
+   null without a zone, or when the convention needs what is not known of it. */
+static void set_fqdn(json_t *o, const char *zone, const char *conv)
+{
+	char name[DNSNAME_MAX], err[256];
+	int ok = zone && names_probe_fqdn(o, zone, conv, name, sizeof name, err, sizeof err) == 0;
+	json_object_set_new(o, "fqdn", ok ? json_string(name) : json_null());
 }
 
 /* See api_int.h. */
@@ -163,6 +174,8 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 		set_family(o, row, 6, have_peer ? peer : NULL, v6);
 		json_object_set_new(o, "firmware_version", json_null());
 		system_tags(o);
+		if (a)
+			set_fqdn(o, a->opts.dns_zone, a->opts.dns_names);
 	}
 	return o;
 }

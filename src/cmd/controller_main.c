@@ -213,6 +213,7 @@ static int run(const struct ctl_config *cfg)
 		.key_max_running = cfg->key_max_running,
 		.key_max_probes = cfg->key_max_probes,
 		.stream_buffer_kb = cfg->stream_buffer_kb,
+		.dns_zone = cfg->dns_zone[0] ? cfg->dns_zone : NULL, .dns_names = cfg->dns_names,
 		.quota_results_per_sec = cfg->quota_results_per_sec,
 		.quota_mb_per_day = cfg->quota_mb_per_day,
 		.hello_per_min = cfg->hello_per_min,

@@ -414,6 +414,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
 	{ "report.churn", report_churn }, { "archive.write", archive_write },
 	{ "policy.show", policy_show },
+	{ "agents.names", agents_names },
 };
 
 /* Run one request line; returns the response object. */

@@ -196,6 +196,7 @@ static void agents_usage(void)
 		"       vantage agents sessions [ID]\n"
 		"       vantage agents timing ID [--json]\n"
 		"       vantage agents show ID [--json]\n"
+		"       vantage agents names [--zone DOMAIN] [--convention TEMPLATE] [--ttl N] [--json]\n"
 		"  all take --admin PATH (default $VANTAGE_ADMIN or " DEFAULT_ADMIN ")\n");
 }
 
@@ -321,6 +322,8 @@ int cmd_agents(int argc, char **argv)
 		return 2;
 	}
 	const char *sub = argv[1];
+	if (strcmp(sub, "names") == 0)
+		return cli_agents_names(argc - 1, argv + 1);
 	json_t *req = json_object();
 	int i = common_opts(&c, argc - 1, argv + 1, "", opts, take_agent, req);
 	int rest = i < 0 ? -1 : argc - 1 - i;

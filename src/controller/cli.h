@@ -34,6 +34,9 @@ int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errl
 /* `vantage accounts add NAME [--note T] | list | show A | disable A` (cli_accounts.c). */
 int cmd_accounts(int argc, char **argv);
 
+/* `vantage agents names --zone DOMAIN [--convention C]`: zone-file lines (cli_names.c). */
+int cli_agents_names(int argc, char **argv);
+
 /* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
 int cmd_report(int argc, char **argv);
 

@@ -3,6 +3,7 @@
  * admin socket, timers) and tear it down; accept agent connections.
  */
 #include "controller/controller_int.h"
+#include "util/anyaddr.h"
 #include "util/logline.h"
 
 #include "api/api.h"
@@ -69,20 +70,20 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	session_start(c, bev, peer, a);
 }
 
-/* Resolve the listen address into *ss; returns its length or -1. */
-static int listen_sockaddr(const struct controller_opts *o, struct sockaddr_storage *ss)
+/* Resolve the listen address addr and port into *ss; returns its length or -1. */
+static int listen_sockaddr(const char *addr, int port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof *ss);
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, o->listen_addr, &in->sin_addr) == 1) {
+	if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
 		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)o->port);
+		in->sin_port = htons((uint16_t)port);
 		return sizeof *in;
 	}
-	if (inet_pton(AF_INET6, o->listen_addr, &in6->sin6_addr) == 1) {
+	if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)o->port);
+		in6->sin6_port = htons((uint16_t)port);
 		return sizeof *in6;
 	}
 	return -1;
@@ -102,7 +103,12 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 static int start_listening(struct controller *c, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	int sslen = listen_sockaddr(&c->opts, &ss);
+	char addr[INET6_ADDRSTRLEN + 8];
+	int fell = anyaddr_listen(c->opts.listen_addr, addr, sizeof addr);
+	if (fell == 1)
+		ctl_log(c, "this host has no IPv6: listening for agents on 0.0.0.0 instead of %s",
+			c->opts.listen_addr);
+	int sslen = fell < 0 ? -1 : listen_sockaddr(addr, c->opts.port, &ss);
 	if (sslen < 0) {
 		snprintf(err, errlen, "--listen: '%s' is not an IP address", c->opts.listen_addr);
 		return -1;
@@ -111,7 +117,7 @@ static int start_listening(struct controller *c, char *err, size_t errlen)
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 1024,
 		(struct sockaddr *)&ss, sslen);
 	if (!c->listener) {
-		snprintf(err, errlen, "cannot listen on %s port %d: %s", c->opts.listen_addr,
+		snprintf(err, errlen, "cannot listen on %s port %d: %s", addr,
 			 c->opts.port, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		return -1;
 	}

@@ -56,6 +56,8 @@ struct controller_opts {
 				       abandoned (0: 30 days, uptime.h) */
 	const struct platform_policy *policy; /* the platform's rules, copied; NULL: the
 						 defaults (platform_policy.h) */
+	const char *dns_zone;       /* zone vantage points are named in, or NULL (dnsname.h) */
+	const char *dns_names;      /* their naming convention (NULL: DNSNAME_DEFAULT) */
 };
 
 /*

@@ -340,6 +340,10 @@ json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t 
    the admin socket's archive.write rewrites today's → {path}. */
 void archive_tick(struct controller *c);
 json_t *archive_write(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The admin socket's agents.names {zone, convention} → every vantage point's
+   name and reverse names, and the collisions among them (names_ctl.c). */
+json_t *agents_names(struct controller *c, const json_t *req, char *err, size_t errlen);
 /*
  * The live stream (stream_feed.c): publish the results of the batch that
  * its commit stored (call after the commit, before the batch is cleared),

@@ -11,6 +11,7 @@
 
 #include "api/api_create.h"
 #include "util/kvfile.h"
+#include "controller/dnsname.h"
 #include "util/numparse.h"
 
 #define F(field) offsetof(struct ctl_config, field), sizeof(((struct ctl_config *)0)->field)
@@ -76,6 +77,10 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "unsent KiB one live-stream client may have; past it the client is cut off" },
 	{ "policy", CTL_STR, F(policy), 0, 0, "", "PATH",
 	  "the platform's rules: admission, credits, limits (DIR/policy.conf if it exists)" },
+	{ "dns_zone", CTL_STR, F(dns_zone), 0, 0, "", "DOMAIN",
+	  "name vantage points in this zone (the API's fqdn; `vantage agents names`)" },
+	{ "dns_names", CTL_STR, F(dns_names), 0, 0, DNSNAME_DEFAULT, "CONVENTION",
+	  "their names: a template of {id} {role} {country} {asn} {org}, the zone appended" },
 };
 
 /* See ctl_config.h. */
@@ -116,6 +121,10 @@ static int check_str(const struct ctl_option *o, const char *v, char *why, size_
 		snprintf(why, wl, "'%.64s' is neither a host name nor an address", v);
 		return -1;
 	}
+	if (strcmp(o->key, "dns_zone") == 0 && v[0] && dnsname_check_zone(v, why, wl) < 0)
+		return -1;
+	if (strcmp(o->key, "dns_names") == 0 && dnsname_check_convention(v, why, wl) < 0)
+		return -1;
 	if (strcmp(o->key, "dir") == 0 && !v[0]) {
 		snprintf(why, wl, "empty directory");
 		return -1;

@@ -18,6 +18,8 @@
  *   targets allow|refuse PREFIX              the target policy (policy/targets.h), repeats
  *   stream_buffer_kb KIB                     unsent bytes one live-stream client may have
  *   policy PATH                              the platform's rules (platform_policy.h)
+ *   dns_zone DOMAIN                          the zone vantage points are named in (none)
+ *   dns_names CONVENTION                     how they are named in it (p{id}.{role})
  * A bad file or flag is refused with "file:line: reason" or "--flag: reason".
  * Parsing is pure (fuzzed); loading reads at most 1 MiB.
  */
@@ -31,7 +33,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 33
+#define CTL_NOPTIONS 35
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -69,6 +71,8 @@ struct ctl_config {
 	int stream_buffer_kb;           /* unsent bytes one stream client may have (KiB) */
 	char policy[CTL_PATH_MAX + 32]; /* the platform policy file (platform_policy.h);
 					   empty: DIR/policy.conf if it exists */
+	char dns_zone[254];             /* empty: probes have no names (controller/dnsname.h) */
+	char dns_names[254];            /* naming convention in that zone */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

@@ -56,6 +56,7 @@ SHAPE_PROBE = {
     "is_anchor": (bool,), "is_public": (bool,), "prefix_v4": OPT_STR, "prefix_v6": OPT_STR,
     "status": (dict,), "status_since": OPT_NUM, "tags": (list,), "total_uptime": NUM,
     "type": (str,), "firmware_version": OPT_NUM,
+    "fqdn": OPT_STR,    # vantage's: the name in dns_zone (null without one)
 }
 
 
