@@ -74,6 +74,11 @@ static const char schema[] =
 	" description text NOT NULL DEFAULT '', is_oneoff int NOT NULL,"
 	" requested bigint NOT NULL, created bigint NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS api_msm_by_key ON api_msm(key_id);"
+	/* As in the SQLite store: a measurement without a row here is private;
+	   extra is the JSON text of the fields the API echoes, kept as given. */
+	"CREATE TABLE IF NOT EXISTS api_msm_meta ("
+	" msm_id bigint PRIMARY KEY REFERENCES measurements(id), is_public int NOT NULL,"
+	" extra text);"
 	"CREATE TABLE IF NOT EXISTS agent_attrs ("
 	" agent_id bigint PRIMARY KEY, asn_v4 bigint, asn_v6 bigint, country_code text,"
 	" prefix_v4 text, prefix_v6 text, address_v4 text, address_v6 text);"
@@ -437,4 +442,5 @@ static const struct store_ops pg_ops = {
 	.api = &pg_api_ops,
 	.noprobe = &pg_noprobe_ops,
 	.archive = &pg_archive_ops,
+	.msm_tags = &pg_msm_tags_ops,
 };
