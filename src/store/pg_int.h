@@ -171,6 +171,9 @@ extern const struct store_noprobe_ops pg_noprobe_ops;
 struct store_msm_tags_ops;
 /* A measurement's tags (pg_msm_tags.c). */
 extern const struct store_msm_tags_ops pg_msm_tags_ops;
+/* Participation requests (pg_msm_requests.c). */
+struct store_msm_requests_ops;
+extern const struct store_msm_requests_ops pg_msm_requests_ops;
 struct store_archive_ops;
 extern const struct store_archive_ops pg_archive_ops;
 
