@@ -266,3 +266,64 @@ def test_measurement_tags_through_cousteau(lab):
     assert not lab.research("tag", key=lab.new_key("tagger"), id=msm, tag="mine")["ok"]
     assert not lab.research("tag", key=lab.key, id=msm, tag="no spaces")["ok"]
     assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]
+
+
+def test_latest_versions_and_status_check(lab):
+    """latest?versions=N gives each probe's N newest results (newest first), and
+    RIPE's status-check of a ping is what its rules make of those results."""
+    made = lab.research("create", key=lab.key, is_oneoff=False, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "monitored",
+         "interval": 10, "packets": 3}],
+        sources=[{"type": "probes", "value": f"{lab.ids[1]},{lab.ids[2]}", "requested": 2}])
+    assert made["ok"], made
+    msm = made["data"]["measurements"][0]
+    trace = lab.research("create", key=lab.key, definitions=[
+        {"kind": "traceroute", "af": 4, "target": "198.18.1.2", "description": "no check"}],
+        sources=[{"type": "probes", "value": str(lab.ids[1]), "requested": 1}])
+    assert trace["ok"], trace
+    two = {lab.ids[1], lab.ids[2]}
+
+    def per_probe():
+        res = lab.research("results", id=msm)["data"]
+        by = {}
+        for r in sorted(res, key=lambda r: r["timestamp"], reverse=True):
+            by.setdefault(r["prb_id"], []).append(r)
+        return by
+    wait_for(lambda: all(len(v) >= 2 for v in per_probe().values()) and
+             set(per_probe()) == two, 45, "two results of each probe")
+    by = per_probe()
+    latest, check, loose, bad, trace = lab.steps(
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/latest/", "params": {"versions": 2}},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/"},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/",
+         "params": {"max_packet_loss": 100, "show_all": "true", "lookback": 2}},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/",
+         "params": {"lookback": 99}},
+        {"op": "get", "path": f"/api/v2/measurements/{trace['data']['measurements'][0]}"
+                             "/status-check/"})
+    assert latest["ok"], latest
+    got = {}
+    for r in latest["data"]:
+        got.setdefault(r["prb_id"], []).append(r["timestamp"])
+    assert set(got) == two
+    for prb, stamps in got.items():
+        # the two newest stored when it was read (a newer one may have come in between)
+        assert len(stamps) == 2 and stamps[0] > stamps[1], (prb, stamps)
+        assert stamps[1] >= by[prb][1]["timestamp"], (prb, stamps)
+    assert check["ok"], check
+    answer = check["data"]
+    assert set(answer) >= {"global_alert", "total_alerts", "probes"}
+    assert {int(k) for k in answer["probes"]} == two
+    alerts = 0
+    for entry in answer["probes"].values():
+        assert set(entry) >= {"alert", "last", "last_packet_loss", "source"}, entry
+        assert entry["alert"] == (entry["last_packet_loss"] > 75)
+        assert ("all" in entry) == entry["alert"]
+        alerts += entry["alert"]
+    assert answer["total_alerts"] == alerts and answer["global_alert"] == (alerts > 0)
+    assert loose["ok"] and not loose["data"]["global_alert"]
+    for entry in loose["data"]["probes"].values():
+        assert len(entry["all"]) == 3 and entry["median"] is not None, entry
+    assert not bad["ok"] and "lookback" in json.dumps(bad["data"]), bad
+    assert not trace["ok"] and "only available for ping" in json.dumps(trace["data"]), trace
+    assert lab.http("DELETE", f"/api/v2/measurements/{msm}/", key=lab.key)["status"] == 204
