@@ -21,13 +21,15 @@ shape RIPE documents (SHAPE_MSM, SHAPE_PROBE below). The agents run the
 platform's synthetic runner (no packets), as in test_api.py."""
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import wait_for  # noqa: E402
+from pg_lab import TempPostgres, pg_bin  # noqa: E402
+from platform_lab import RUN_USER, VANTAGE, wait_for  # noqa: E402
 from test_api import API, PY, ApiPlatform  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -68,8 +70,8 @@ def assert_shape(obj, shape, what):
 class ResearchPlatform(ApiPlatform):
     """test_api's platform under a namespace prefix of its own."""
 
-    def __init__(self):
-        super(ApiPlatform, self).__init__(heartbeat=1, prefix="vres")
+    def __init__(self, prefix="vres", pg=None):
+        super(ApiPlatform, self).__init__(heartbeat=1, prefix=prefix, pg=pg)
 
     def research(self, op, key=None, **args):
         """One step of the research script in the controller's namespace; its outcome."""
@@ -336,3 +338,53 @@ def test_latest_versions_and_status_check(lab):
     assert not bad["ok"] and "lookback" in json.dumps(bad["data"]), bad
     assert not trace["ok"] and "only available for ping" in json.dumps(trace["data"]), trace
     assert lab.http("DELETE", f"/api/v2/measurements/{msm}/", key=lab.key)["status"] == 204
+
+
+@pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
+def test_the_api_answers_the_same_on_postgresql():
+    """The controller on the PostgreSQL store: is_public, echoed tags, the new
+    measurement filters, tags, participation requests and status-check answer
+    as on SQLite (no agent: what is read is what the API stored)."""
+    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + 7919) % 20000)
+    p = None
+    try:
+        p = ResearchPlatform(prefix="vrpg", pg=pg)
+        p.start_controller("--api", API)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        k = subprocess.run([str(VANTAGE), "keys", "add", "pg researcher", "--db", pg.url],
+                           capture_output=True, text=True, timeout=30)
+        assert k.returncode == 0, k.stderr
+        key = k.stdout.split()[-1]
+        source = [{"type": "area", "value": "WW", "requested": 1}]
+        pub = p.research("create", key=key, sources=source, definitions=[
+            {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "pg public",
+             "tags": ["pgtag"]}])
+        priv = p.research("create", key=key, sources=source, definitions=[
+            {"kind": "ping", "af": 4, "target": "198.18.1.3", "description": "pg private",
+             "is_public": False}])
+        assert pub.get("ok") and priv.get("ok"), (pub, priv)
+        a, b = pub["data"]["measurements"][0], priv["data"]["measurements"][0]
+        assert p.research("tag", key=key, id=a, tag="second")["ok"]
+        anon, own, tagged, private, meta, reqs, check = p.steps(
+            {"op": "measurements", "filters": {"search": "pg "}},
+            {"op": "measurements", "key": key, "filters": {"search": "pg ", "sort": "id"}},
+            {"op": "measurements", "filters": {"tags": "pgtag,second", "target": "198.18.1.2"}},
+            {"op": "measurements", "key": key, "filters": {"is_public": "false"}},
+            {"op": "meta", "id": a},
+            {"op": "get", "path": f"/api/v2/measurements/{a}/participation-requests/"},
+            {"op": "get", "path": f"/api/v2/measurements/{a}/status-check/"})
+        assert [m["id"] for m in anon["measurements"]] == [a], anon
+        assert [m["id"] for m in own["measurements"]] == [a, b], own
+        assert [m["id"] for m in tagged["measurements"]] == [a], tagged
+        assert [m["id"] for m in private["measurements"]] == [b], private
+        assert meta["meta"]["tags"] == ["pgtag", "second"] and meta["meta"]["is_public"] is True
+        assert reqs["ok"] and [(r["type"], r["value"]) for r in reqs["data"]["results"]] == \
+            [("area", "WW")], reqs
+        assert check["ok"] and check["data"]["probes"] == {} and \
+            check["data"]["global_alert"] is False, check
+        assert "error" in p.research("meta", id=b)   # private: not found anonymously
+        p.assert_clean_stop()
+    finally:
+        if p:
+            p.close()
+        pg.close()
