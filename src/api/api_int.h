@@ -110,6 +110,8 @@ void api_results(struct api_call *c);
 void api_latest(struct api_call *c);
 void api_msm_tag_add(struct api_call *c);
 void api_msm_tag_remove(struct api_call *c);
+void api_msm_status_check(struct api_call *c);
+void api_msm_requests_list(struct api_call *c);
 
 /*
  * The measurement row of c's route id if it is public or c's key owns it:

@@ -7,6 +7,7 @@
  * participants out). Nothing is stored unless the whole request is valid.
  */
 #include "api/api_int.h"
+#include "api/api_msm_requests.h"
 
 #include <event2/buffer.h>
 #include <stdio.h>
@@ -124,8 +125,7 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 		rc |= defs[i] == NULL || (d->extra && !extras[i]);
 	}
 	api_commit_pending(c->api);
-	if (rc || c->api->store->ops->api->msm_create(c->api->store, am, req->ndefs, err,
-						      sizeof err) < 0) {
+	if (rc || api_requests_create(c->api, am, req->ndefs, req, now, err, sizeof err) < 0) {
 		api_error(c, 500, "%s", rc ? "out of memory" : err);
 		rc = -1;
 	}
@@ -270,9 +270,11 @@ void api_msm_participation(struct api_call *c)
 	} else if (api_change_parse(body, len, req, err, sizeof err) < 0) {
 		api_error(c, 400, "%s", err);
 	} else {
-		if (change(c, row, req) == 0)
+		if (change(c, row, req) == 0) {
+			api_requests_changed(c, req);
 			api_reply_json(c, 201, json_pack("{s:[I]}", "request_ids",
 							 (json_int_t)c->route.id));
+		}
 		api_create_free(req);
 	}
 	json_decref(row);

@@ -4,8 +4,10 @@
  */
 #include "api/api_query.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -313,6 +315,8 @@ static int p_bool(struct api_query *q, const char *n, const char *v, char *e, si
 		q->is_public = b;
 	else if (strcmp(n, "anchors_only") == 0)
 		q->anchors_only = b;
+	else if (strcmp(n, "show_all") == 0)
+		q->check.show_all = b;
 	else
 		q->public_only = b;
 	return 0;
@@ -384,7 +388,7 @@ static int p_current_probes(struct api_query *q, const char *n, const char *v, c
 static int p_latest(struct api_query *q, const char *n, const char *v, char *e, size_t el)
 {
 	long long k;
-	if (num(n, v, 1, strcmp(n, "versions") == 0 ? 1 : 3650, &k, e, el) < 0)
+	if (num(n, v, 1, strcmp(n, "versions") == 0 ? API_MAX_VERSIONS : 3650, &k, e, el) < 0)
 		return -1;
 	*(strcmp(n, "versions") == 0 ? &q->versions : &q->lookback_days) = (int)k;
 	return 0;
@@ -408,6 +412,32 @@ static int p_anchor(struct api_query *q, const char *n, const char *v, char *e, 
 	return num(n, v, 1, 4294967295LL, n[3] == '4' ? &q->asn_v4 : &q->asn_v6, e, el);
 }
 
+/* status-check's arguments: bounded numbers, a boolean, a threshold in ms. */
+static int p_check(struct api_query *q, const char *n, const char *v, char *e, size_t el)
+{
+	struct api_status_args *a = &q->check;
+	long long k;
+	if (strcmp(n, "show_all") == 0)
+		return p_bool(q, n, v, e, el);
+	if (strcmp(n, "median_rtt_threshold") == 0) {
+		char *end;
+		errno = 0;
+		double ms = strtod(v, &end);
+		if (!*v || *end || errno || !(ms >= 0 && ms <= 1e6)) {
+			snprintf(e, el, "%s: must be a number of milliseconds, 0 to 1000000", n);
+			return -1;
+		}
+		a->median_rtt_threshold = ms;
+		return 0;
+	}
+	int lookback = strcmp(n, "lookback") == 0, loss = strcmp(n, "max_packet_loss") == 0;
+	if (num(n, v, lookback ? 1 : 0, lookback ? API_STATUS_LOOKBACK_MAX : loss ? 100 : API_MAX_IDS,
+		&k, e, el) < 0)
+		return -1;
+	*(lookback ? &a->lookback : loss ? &a->max_packet_loss : &a->permitted_total_alerts) = (int)k;
+	return 0;
+}
+
 /* Endpoint bits of the parameter table. */
 #define M_LIST (1u << ROUTE_MSM_LIST)
 #define M_MY (1u << ROUTE_MSM_MY)
@@ -420,6 +450,7 @@ static int p_anchor(struct api_query *q, const char *n, const char *v, char *e, 
 #define A_LIST (1u << ROUTE_ANCHOR_LIST)
 #define A_ONE (1u << ROUTE_ANCHOR_ONE)
 #define P_HIST ((1u << ROUTE_PROBE_TIMING) | (1u << ROUTE_PROBE_CONNECTIONS))
+#define M_CHECK (1u << ROUTE_MSM_STATUS_CHECK)
 #define MSMS (M_LIST | M_MY)
 #define LISTS (MSMS | P_LIST | A_LIST)
 #define ALL 0xffffffffu
@@ -464,10 +495,14 @@ static const struct param {
 	/* the anchor object's own names */
 	{ "country", A_LIST, p_anchor }, { "as_v4", A_LIST, p_anchor },
 	{ "as_v6", A_LIST, p_anchor },
+	/* status-check's arguments */
+	{ "max_packet_loss", M_CHECK, p_check }, { "show_all", M_CHECK, p_check },
+	{ "permitted_total_alerts", M_CHECK, p_check }, { "lookback", M_CHECK, p_check },
+	{ "median_rtt_threshold", M_CHECK, p_check },
 };
 
 #define NPARAMS (sizeof params / sizeof params[0])
-_Static_assert(NPARAMS <= 64, "api_query.seen has one bit per parameter");
+_Static_assert(NPARAMS <= 128, "api_query.seen has one bit per parameter");
 
 /* Apply one decoded name=value to q; an unknown name is an error. */
 static int apply(struct api_query *q, const char *name, const char *v, char *err, size_t errlen)
@@ -475,7 +510,7 @@ static int apply(struct api_query *q, const char *name, const char *v, char *err
 	for (size_t i = 0; i < NPARAMS; i++) {
 		if (strcmp(name, params[i].name) != 0)
 			continue;
-		q->seen |= 1ULL << i;
+		q->seen[i / 64] |= 1ULL << (i % 64);
 		return params[i].fn(q, name, v, err, errlen);
 	}
 	snprintf(err, errlen, "%.40s: unknown filter or parameter", name);
@@ -496,7 +531,7 @@ int api_query_check_route(const struct api_query *q, enum api_route_kind kind,
 			  char *err, size_t errlen)
 {
 	for (size_t i = 0; i < NPARAMS; i++) {
-		if (!(q->seen & (1ULL << i)) || (params[i].routes & (1u << kind)))
+		if (!(q->seen[i / 64] & (1ULL << (i % 64))) || (params[i].routes & (1u << kind)))
 			continue;
 		snprintf(err, errlen, "%s: not a filter of this endpoint", params[i].name);
 		return -1;
@@ -517,6 +552,8 @@ int api_query_parse(const char *query, size_t len, struct api_query *q, char *er
 	q->page_size = API_PAGE_SIZE_DEFAULT;
 	q->is_anchor = -1;
 	q->is_public = -1;
+	q->check = (struct api_status_args){ .max_packet_loss = 75, .lookback = 1,
+					     .median_rtt_threshold = -1 };
 	size_t i = 0;
 	while (query && i < len) {
 		size_t start = i;

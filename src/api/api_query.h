@@ -15,6 +15,8 @@
 #include "api/api_route.h"
 
 #define API_MAX_IDS 1000         /* probe_ids / id__in entries at most */
+#define API_MAX_VERSIONS 50      /* latest?versions=N at most (RIPE documents no bound) */
+#define API_STATUS_LOOKBACK_MAX 10 /* status-check?lookback=N at most: read on the loop */
 #define API_PAGE_SIZE_MAX 500
 #define API_PAGE_SIZE_DEFAULT 50
 #define API_QUERY_TEXT 256       /* text filters (target, description, tags, ...) */
@@ -28,6 +30,15 @@ struct api_idlist {
 /* A numeric filter with its comparison: == (eq), __gt, __gte, __lt, __lte. */
 struct api_range {
 	int64_t gt, lt;               /* exclusive bounds; 0 = open */
+};
+
+/* What status-check compares (RIPE's arguments, with RIPE's defaults set by api_query_parse). */
+struct api_status_args {
+	int max_packet_loss;          /* percent a probe may lose before it alerts: 75 */
+	int show_all;                 /* every probe's RTTs, not only the alerting ones' */
+	int permitted_total_alerts;   /* probes that may alert before the global alert: 0 */
+	int lookback;                 /* results of each probe the median is taken over: 1 */
+	double median_rtt_threshold;  /* ms above the median that alerts; < 0: not asked */
 };
 
 struct api_query {
@@ -59,9 +70,10 @@ struct api_query {
 	char asn_v4_in[API_QUERY_TEXT], asn_v6_in[API_QUERY_TEXT];  /* "1,2": any of them */
 	char prefix[64], prefix_v4[64], prefix_v6[64];
 	int anchors_only, public_only;            /* results */
-	int versions;                 /* latest: versions=N (1..), 0 = 1 */
+	int versions;                 /* latest: versions=N (1..API_MAX_VERSIONS), 0 = 1 */
 	int lookback_days;            /* latest: 0 = any */
-	unsigned long long seen;      /* bit i: parameter i of the table was given */
+	struct api_status_args check; /* status-check */
+	unsigned long long seen[2];   /* bit i: parameter i of the table was given */
 };
 
 /*

@@ -4,7 +4,8 @@
  * is written as one chunk only when the previous one has left, so a large
  * result set or a slow reader never piles up in memory. format=json gives
  * one JSON array, format=txt one result per line. /latest/ streams the
- * latest result of each probe the same way, LATEST_BATCH probes a page.
+ * latest result of each probe (or its versions=N latest, newest first) the
+ * same way, LATEST_BATCH results a page.
  *
  * The API runs on the loop the agents depend on, so one page is one
  * callback's work and it is bounded: the store examines at most STORE_SCAN
@@ -190,6 +191,9 @@ static int set_filter(struct api_stream *s, const struct api_call *c, const json
 	s->f.start = c->q.start;
 	s->f.stop = c->q.stop;
 	s->f.limit = s->latest ? LATEST_BATCH : STREAM_BATCH;
+	s->f.versions = c->q.versions;
+	if (s->latest && c->q.versions > 1)   /* about LATEST_BATCH rows a page still */
+		s->f.limit = LATEST_BATCH / c->q.versions > 0 ? LATEST_BATCH / c->q.versions : 1;
 	if (s->latest && c->q.lookback_days)
 		s->oldest = api_now() - (int64_t)c->q.lookback_days * 86400;
 	if (c->q.probe_ids.present) {

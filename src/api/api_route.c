@@ -52,7 +52,7 @@ static int parse_id(const char *text, int64_t *id)
 }
 
 /* The route below a measurement id: "", "results", "latest", "participation-requests",
-   "tags", "tags/{tag}". */
+   "tags", "tags/{tag}", "status-check". */
 static enum api_route_kind msm_sub(const struct segs *g, struct api_route *r)
 {
 	if (g->n == 4)
@@ -71,6 +71,8 @@ static enum api_route_kind msm_sub(const struct segs *g, struct api_route *r)
 		return ROUTE_MSM_LATEST;
 	if (strcmp(g->s[4], "participation-requests") == 0)
 		return ROUTE_MSM_PARTICIPATION;
+	if (strcmp(g->s[4], "status-check") == 0)
+		return ROUTE_MSM_STATUS_CHECK;
 	return ROUTE_NONE;
 }
 

@@ -91,8 +91,9 @@ int api_authenticate(struct api_call *c)
 
 /*
  * Requests that need a key: every write, and /measurements/my/. Reads of
- * probes, anchors and public measurements (their info, listing, results and
- * latest) are anonymous, as on RIPE Atlas.
+ * probes, anchors and public measurements (their info, listing, results,
+ * latest, status check and participation requests) are anonymous, as on
+ * RIPE Atlas.
  */
 static int needs_key(const struct api_call *c)
 {
@@ -100,7 +101,7 @@ static int needs_key(const struct api_call *c)
 	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
-	return k == ROUTE_MSM_MY || k == ROUTE_MSM_PARTICIPATION;
+	return k == ROUTE_MSM_MY;
 }
 
 /* Run the endpoint for the route and method. */
@@ -147,6 +148,8 @@ static void dispatch(struct api_call *c)
 			return api_msm_tag_remove(c);
 		break;
 	case ROUTE_MSM_PARTICIPATION:
+		if (get)
+			return api_msm_requests_list(c);
 		if (m == EVHTTP_REQ_POST)
 			return api_msm_participation(c);
 		break;
@@ -169,6 +172,10 @@ static void dispatch(struct api_call *c)
 	case ROUTE_TEAM_ONE:
 		if (get)
 			return api_team_one(c);
+		break;
+	case ROUTE_MSM_STATUS_CHECK:
+		if (get)
+			return api_msm_status_check(c);
 		break;
 	default:
 		break;

@@ -94,9 +94,16 @@ static int insert_meta(struct store_pg *s, const struct store_api_msm *m, char *
 	pg_arg_int(&q, m->is_oneoff);
 	pg_arg_int(&q, m->requested);
 	pg_arg_int(&q, m->created);
-	return pg_cmd(s, "measurement metadata", "INSERT INTO api_msm(msm_id, key_id, description,"
-		      " is_oneoff, requested, created) VALUES ($1, $2, $3, $4, $5, $6)", &q, err,
-		      errlen) < 0 ? -1 : 0;
+	if (pg_cmd(s, "measurement metadata", "INSERT INTO api_msm(msm_id, key_id, description,"
+		   " is_oneoff, requested, created) VALUES ($1, $2, $3, $4, $5, $6)", &q, err,
+		   errlen) < 0)
+		return -1;
+	struct pg_args x = { 0 };
+	pg_arg_int(&x, m->msm->id);
+	pg_arg_int(&x, m->is_public != 0);
+	pg_arg_text(&x, m->extra);
+	return pg_cmd(s, "measurement metadata", "INSERT INTO api_msm_meta(msm_id, is_public, extra)"
+		      " VALUES ($1, $2, $3)", &x, err, errlen) < 0 ? -1 : 0;
 }
 
 /* See store_api.h (msm_create): all of them, or none. */
@@ -121,14 +128,45 @@ static int msm_create(struct store *st, struct store_api_msm *m, size_t n, char 
 	" (SELECT COUNT(*) FROM msm_agents WHERE msm_id = m.id AND refused IS NULL) AS participants," \
 	" (SELECT COUNT(*) FROM msm_agents p WHERE p.msm_id = m.id AND p.refused IS NULL" \
 	"  AND EXISTS (SELECT 1 FROM results r WHERE r.msm_id = m.id AND r.agent_id = p.agent_id))" \
-	"  AS reported" \
-	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id "
+	"  AS reported," \
+	" coalesce(x.is_public, 0) AS is_public, x.extra AS extra" \
+	" FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id" \
+	" LEFT JOIN api_msm_meta x ON x.msm_id = m.id "
 
+/* RIPE's status id of a row v of MSM_COLUMNS as of $7 (api_msm.c says the same in C). */
+#define MSM_STATUS \
+	"(CASE WHEN v.stopped IS NOT NULL OR (v.is_oneoff <> 0 AND v.participants > 0 AND" \
+	" v.reported >= v.participants) THEN 4 WHEN v.start > $7 THEN 1" \
+	" WHEN v.participants = 0 THEN 6 ELSE 2 END)"
+
+/* A field of the definition or of the echoed extra (stored as JSON text). */
+#define DEF(f) "(v.def::jsonb ->> '" f "')"
+#define EXTRA(f) "(v.extra::jsonb ->> '" f "')"
+
+/* The filters of struct store_page over v, as the SQLite store's (msm_filter binds them). */
 #define MSM_WHERE \
-	" WHERE ($1::bigint = 0 OR a.key_id = $1)" \
-	" AND ($2::text IS NULL OR ($2 = 'stopped') = (m.stopped IS NOT NULL))" \
-	" AND ($3::text IS NULL OR (m.def::jsonb ->> 'type') = $3)" \
-	" AND ($4::bigint[] IS NULL OR m.id = ANY($4::bigint[]))"
+	" WHERE ($1::bigint = 0 OR v.key_id = $1)" \
+	" AND ($2::text IS NULL OR ($2 = 'stopped') = (v.stopped IS NOT NULL))" \
+	" AND ($3::text IS NULL OR " DEF("type") " = $3)" \
+	" AND ($4::bigint[] IS NULL OR v.id = ANY($4::bigint[]))" \
+	" AND ($5::bigint IS NULL OR v.is_public = 1 OR ($5 <> 0 AND v.key_id = $5))" \
+	" AND ($6::bigint = 0 OR (($6 >> " MSM_STATUS ") & 1) = 1)" \
+	" AND ($8::int = 0 OR (v.def::jsonb -> 'af') = to_jsonb($8::int))" \
+	" AND ($9::text IS NULL OR " DEF("target") " = $9 OR " EXTRA("target") " = $9)" \
+	" AND ($10::text IS NULL OR strpos(coalesce(" DEF("target") ", ''), $10) > 0" \
+	"  OR strpos(coalesce(" EXTRA("target") ", ''), $10) > 0)" \
+	" AND ($11::text IS NULL OR v.description = $11)" \
+	" AND ($12::text IS NULL OR strpos(v.description, $12) > 0)" \
+	" AND ($13::text IS NULL OR strpos(lower(v.description), lower($13)) > 0" \
+	"  OR strpos(lower(coalesce(" EXTRA("target") ", " DEF("target") ", '')), lower($13)) > 0)" \
+	" AND ($14::jsonb IS NULL OR coalesce(v.extra::jsonb -> 'tags', '[]') @> $14::jsonb)" \
+	" AND ($15::int = 0 OR v.is_public = (CASE WHEN $15 = 1 THEN 1 ELSE 0 END))" \
+	" AND ($16::bigint = 0 OR v.start > $16) AND ($17::bigint = 0 OR v.start < $17)" \
+	" AND ($18::bigint = 0 OR coalesce(v.stopped, nullif(v.stop, 0)) > $18)" \
+	" AND ($19::bigint = 0 OR coalesce(v.stopped, nullif(v.stop, 0)) < $19)" \
+	" AND ($20::bigint = 0 OR v.id > $20) AND ($21::bigint = 0 OR v.id < $21)" \
+	" AND ($22::bigint = 0 OR EXISTS (SELECT 1 FROM msm_agents g WHERE g.msm_id = v.id" \
+	"  AND g.agent_id = $22 AND g.refused IS NULL))"
 
 /* See store_api.h (msm_get). */
 static int msm_get(struct store *st, int64_t id, json_t **row, char *err, size_t errlen)
@@ -143,13 +181,45 @@ static int msm_get(struct store *st, int64_t id, json_t **row, char *err, size_t
 	return *row != NULL;
 }
 
-/* The measurement filters of p as $1..$4 (*ids: free it). */
+/* The measurement filters of p as $1..$22 (*ids: free it). */
 static void msm_filter(struct pg_args *q, const struct store_page *p, char **ids)
 {
 	pg_arg_int(q, p->key_id);
 	pg_arg_text(q, p->status);
 	pg_arg_text(q, p->type);
 	pg_arg_ids(q, p->ids, p->nids, ids);
+	if (p->visible)
+		pg_arg_int(q, p->viewer);
+	else
+		pg_arg_text(q, NULL);
+	pg_arg_int(q, p->status_mask);
+	pg_arg_int(q, p->now);
+	pg_arg_int(q, p->af);
+	const char *texts[] = { p->target, p->target_contains, p->description,
+				p->description_contains, p->search, p->tags };
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		pg_arg_text(q, texts[i]);
+	pg_arg_int(q, p->is_public);
+	const int64_t v[] = { p->start_gt, p->start_lt, p->stop_gt, p->stop_lt, p->id_gt,
+			      p->id_lt, p->current_probe };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		pg_arg_int(q, v[i]);
+}
+
+/* The ORDER BY of a sort name (NULL or unknown: newest first); NULLs sort as SQLite's do. */
+static const char *msm_order(const char *sort)
+{
+	static const struct { const char *name, *sql; } t[] = {
+		{ "id", "v.id" }, { "-id", "v.id DESC" },
+		{ "start_time", "v.start NULLS FIRST, v.id" },
+		{ "-start_time", "v.start DESC NULLS LAST, v.id DESC" },
+		{ "stop_time", "coalesce(v.stopped, nullif(v.stop, 0)) NULLS FIRST, v.id" },
+		{ "-stop_time", "coalesce(v.stopped, nullif(v.stop, 0)) DESC NULLS LAST, v.id DESC" },
+	};
+	for (size_t i = 0; sort && i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(sort, t[i].name) == 0)
+			return t[i].sql;
+	return "v.id DESC";
 }
 
 /* See store_api.h (msm_page). */
@@ -157,16 +227,16 @@ static int msm_page(struct store *st, const struct store_page *p, json_t **rows,
 		    int64_t *count, char *err, size_t errlen)
 {
 	struct pg_args q = { 0 };
-	char *ids;
+	char *ids, sql[sizeof(MSM_COLUMNS MSM_WHERE) + 200];
 	msm_filter(&q, p, &ids);
-	int rc = pg_scalar(pg(st), "measurement count", "SELECT COUNT(*) FROM measurements m"
-			  " LEFT JOIN api_msm a ON a.msm_id = m.id" MSM_WHERE, &q, count, err,
-			  errlen) == 1 ? 0 : -1;
+	int rc = pg_scalar(pg(st), "measurement count", "SELECT COUNT(*) FROM (" MSM_COLUMNS ") v"
+			  MSM_WHERE, &q, count, err, errlen) == 1 ? 0 : -1;
 	pg_arg_int(&q, p->limit);
 	pg_arg_int(&q, p->offset);
+	snprintf(sql, sizeof sql, "SELECT * FROM (" MSM_COLUMNS ") v" MSM_WHERE
+		 " ORDER BY %s LIMIT $23 OFFSET $24", msm_order(p->sort));
 	if (rc == 0)
-		rc = pg_list(pg(st), "measurement page", MSM_COLUMNS MSM_WHERE
-			     " ORDER BY m.id DESC LIMIT $5 OFFSET $6", &q, rows, err, errlen);
+		rc = pg_list(pg(st), "measurement page", sql, &q, rows, err, errlen);
 	free(ids);
 	return rc;
 }
@@ -260,21 +330,24 @@ static int next_probe(struct store_pg *s, const int64_t *sorted,
 			" AND agent_id > $2 ORDER BY agent_id LIMIT 1", &q, next, err, errlen);
 }
 
-/* Give the latest result of agent, if it has one; -1 on error, else 1 if fn stopped. */
+/* Give the latest results (f->versions, newest first) of agent; -1 on error, else 1 if fn
+   asked to stop. */
 static int give_latest(struct store_pg *s, const struct store_result_filter *f, int64_t agent,
 		       store_row_fn fn, void *arg, char *err, size_t errlen)
 {
 	struct pg_args q = { 0 };
 	pg_arg_int(&q, f->msm_id);
 	pg_arg_int(&q, agent);
+	pg_arg_int(&q, f->versions > 0 ? f->versions : 1);
 	PGresult *res = pg_query(s, "latest results", "SELECT seq, ts, body FROM results"
-				 " WHERE msm_id = $1 AND agent_id = $2 ORDER BY seq DESC LIMIT 1",
+				 " WHERE msm_id = $1 AND agent_id = $2 ORDER BY seq DESC LIMIT $3",
 				 &q, err, errlen);
 	if (!res)
 		return -1;
-	int stop = PQntuples(res) > 0 &&
-		store_give_result(fn, arg, agent, pg_get_int(res, 0, 0), pg_get_int(res, 0, 1),
-		     PQgetvalue(res, 0, 2)) != 0;
+	int stop = 0;
+	for (int r = 0; r < PQntuples(res); r++)
+		stop |= store_give_result(fn, arg, agent, pg_get_int(res, r, 0), pg_get_int(res, r, 1),
+					  PQgetvalue(res, r, 2)) != 0;
 	PQclear(res);
 	return stop;
 }

@@ -42,7 +42,7 @@ static inline struct store_pg *pg(struct store *st)
 PGconn *pg_connect(const char *conninfo);
 
 /* Text parameters of one query, built in place (values are copied). */
-#define PG_MAX_ARGS 12
+#define PG_MAX_ARGS 32
 struct pg_args {
 	int n;
 	const char *v[PG_MAX_ARGS];
@@ -168,6 +168,12 @@ struct store_api_ops;
 struct store_noprobe_ops;
 extern const struct store_api_ops pg_api_ops;
 extern const struct store_noprobe_ops pg_noprobe_ops;
+struct store_msm_tags_ops;
+/* A measurement's tags (pg_msm_tags.c). */
+extern const struct store_msm_tags_ops pg_msm_tags_ops;
+/* Participation requests (pg_msm_requests.c). */
+struct store_msm_requests_ops;
+extern const struct store_msm_requests_ops pg_msm_requests_ops;
 struct store_archive_ops;
 extern const struct store_archive_ops pg_archive_ops;
 

@@ -435,20 +435,21 @@ static int next_probe(sqlite3_stmt *seek, const int64_t *sorted, const struct st
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Give the latest result of agent, if it has one; -1 on error, else fn's answer. */
+/* Give the latest results (f->versions, newest first) of agent; -1 on error, else 1 if fn
+   asked to stop. */
 static int give_latest(sqlite3_stmt *last, const struct store_result_filter *f, int64_t agent,
 		       store_row_fn fn, void *arg)
 {
+	int rc, stop = 0;
 	sqlite3_reset(last);
 	sqlite3_bind_int64(last, 1, f->msm_id);
 	sqlite3_bind_int64(last, 2, agent);
-	int rc = sqlite3_step(last);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return -1;
-	return store_give_result(fn, arg, agent, sqlite3_column_int64(last, 0), sqlite3_column_int64(last, 1),
-		    (const char *)sqlite3_column_text(last, 2)) != 0;
+	sqlite3_bind_int(last, 3, f->versions > 0 ? f->versions : 1);
+	while ((rc = sqlite3_step(last)) == SQLITE_ROW)
+		stop |= store_give_result(fn, arg, agent, sqlite3_column_int64(last, 0),
+					  sqlite3_column_int64(last, 1),
+					  (const char *)sqlite3_column_text(last, 2)) != 0;
+	return rc == SQLITE_DONE ? stop : -1;
 }
 
 /* See store_api.h (results_latest): two index seeks per probe. */
@@ -459,7 +460,7 @@ static int results_latest(struct store *st, struct store_result_filter *f,
 	sqlite3_stmt *seek = sq_prep(s, "SELECT agent_id FROM results WHERE msm_id = ?1"
 				     " AND agent_id > ?2 ORDER BY agent_id LIMIT 1", err, errlen);
 	sqlite3_stmt *last = seek ? sq_prep(s, "SELECT seq, ts, body FROM results WHERE msm_id = ?1"
-					    " AND agent_id = ?2 ORDER BY seq DESC LIMIT 1", err,
+					    " AND agent_id = ?2 ORDER BY seq DESC LIMIT ?3", err,
 					    errlen) : NULL;
 	int64_t *sorted = f->probes ? malloc((f->nprobes + 1) * sizeof *sorted) : NULL;
 	int rc = 0, more = 1, n = 0, limit = f->limit > 0 ? f->limit : STORE_SCAN;

@@ -137,6 +137,10 @@ struct store_uptime_ops;
 extern const struct store_uptime_ops sq_uptime_ops;
 /* A measurement's tags (sqlite_msm_tags.c). */
 extern const struct store_msm_tags_ops sq_msm_tags_ops;
+/* Participation requests and their table (sqlite_msm_requests.c). */
+struct store_msm_requests_ops;
+extern const struct store_msm_requests_ops sq_msm_requests_ops;
+int sq_msm_requests_schema(struct store_sqlite *s, char *err, size_t errlen);
 
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,

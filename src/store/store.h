@@ -18,6 +18,7 @@ struct store;
 struct store_api_ops;
 struct store_noprobe_ops;
 struct store_msm_tags_ops;
+struct store_msm_requests_ops;
 struct store_archive_ops;
 struct store_prefix_ops;
 struct store_team_ops;
@@ -181,6 +182,8 @@ struct store_ops {
 	const struct store_account_ops *account;
 	/* Connection facts for agent states (store_uptime.h). */
 	const struct store_uptime_ops *uptime;
+	/* A measurement's participation requests (store_msm_requests.h). */
+	const struct store_msm_requests_ops *msm_requests;
 };
 
 struct store {

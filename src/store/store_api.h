@@ -63,6 +63,7 @@ struct store_result_filter {
 	int64_t after_ts, after_agent, after_seq;  /* cursor; all 0 = the start */
 	int limit;
 	int scan;
+	int versions;             /* results_latest: the newest N results of each probe (0 = 1) */
 	int done;                 /* out: the last page was read */
 };
 
@@ -129,9 +130,11 @@ struct store_api_ops {
 	   after its row. Returns the number of rows given to fn. */
 	int (*results_page)(struct store *st, struct store_result_filter *f,
 			    store_row_fn fn, void *arg, char *err, size_t errlen);
-	/* One page of the latest result (highest seq) of each probe, in probe
-	   order after f->after_agent, at most f->limit probes examined (f's probes
-	   filter applies, its time window does not); moves the cursor, sets done. */
+	/* One page of the latest result (highest seq) of each probe, or its
+	   f->versions latest, newest first, in probe order after f->after_agent,
+	   at most f->limit probes examined (f's probes filter applies, its time
+	   window does not); a probe's results are all given even when fn asks to
+	   stop among them; moves the cursor, sets done. */
 	int (*results_latest)(struct store *st, struct store_result_filter *f,
 			      store_row_fn fn, void *arg, char *err, size_t errlen);
 	/* Rows {id, fp, org, role, tags, approved, asn_v4, asn_v6, country_code,

@@ -3,7 +3,7 @@
  * parsers, as the controller reads them from an untrusted client: the path
  * router and the query-string parser (split at the first '?') with the
  * route check, the /probes/ filters it yields applied to a small fixed set
- * of probes, the time parser, and the prefix parser the probe sources use;
+ * of probes, status-check's rules under the arguments it yields, the time parser, and the prefix parser the probe sources use;
  * and to the CLI client's HTTP response parser, as it reads a server's
  * answer.
  */
@@ -16,6 +16,7 @@
 #include "api/api_http.h"
 #include "api/api_probe_filter.h"
 #include "api/api_query.h"
+#include "api/api_status.h"
 #include "api/api_time.h"
 #include "api/api_route.h"
 
@@ -38,6 +39,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			"\"status\":{\"id\":1},\"tags\":[{\"slug\":\"a\"}]},{\"id\":2}]", 0, NULL);
 		api_probe_filter(probes, query, err, sizeof err);
 		json_decref(probes);
+		/* status-check's arguments over a fixed probe's results */
+		json_t *in = json_loads("{\"1\":[{\"sent\":3,\"rcvd\":1,\"result\":[{\"rtt\":2},"
+					"{\"x\":\"*\"},{\"rtt\":3,\"dup\":1}]},{\"sent\":0}]}", 0, NULL);
+		json_decref(api_status_check(in, &query->check));
+		json_decref(in);
 	}
 	free(query);
 	struct api_http_resp resp;

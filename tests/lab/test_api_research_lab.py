@@ -21,13 +21,15 @@ shape RIPE documents (SHAPE_MSM, SHAPE_PROBE below). The agents run the
 platform's synthetic runner (no packets), as in test_api.py."""
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import wait_for  # noqa: E402
+from pg_lab import TempPostgres, pg_bin  # noqa: E402
+from platform_lab import RUN_USER, VANTAGE, wait_for  # noqa: E402
 from test_api import API, PY, ApiPlatform  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -69,8 +71,8 @@ def assert_shape(obj, shape, what):
 class ResearchPlatform(ApiPlatform):
     """test_api's platform under a namespace prefix of its own."""
 
-    def __init__(self):
-        super(ApiPlatform, self).__init__(heartbeat=1, prefix="vres")
+    def __init__(self, prefix="vres", pg=None):
+        super(ApiPlatform, self).__init__(heartbeat=1, prefix=prefix, pg=pg)
 
     def research(self, op, key=None, **args):
         """One step of the research script in the controller's namespace; its outcome."""
@@ -199,6 +201,12 @@ def test_a_research_script_runs_unchanged(lab):
     latest = lab.research("latest", id=msm)
     assert latest["ok"] and {r["prb_id"] for r in latest["data"]} == set(lab.ids.values())
     # the owner's own listing; anonymous listings show public ones only
+    # the probe sources it was made with, as RIPE lists participation requests
+    reqs = lab.research("get", path=f"/api/v2/measurements/{msm}/participation-requests/")
+    assert reqs["ok"] and reqs["data"]["count"] == 1, reqs
+    req = reqs["data"]["results"][0]
+    assert (req["action"], req["type"], req["value"], req["requested"]) == ("add", "area", "WW", 10)
+    assert req["tags_include"] == ["system-ipv4-works"] and req["tags_exclude"] == []
     mine = lab.research("get", key=lab.key, path="/api/v2/measurements/my/")
     assert mine["ok"] and msm in [x["id"] for x in mine["data"]["results"]]
     assert not lab.research("get", path="/api/v2/measurements/my/")["ok"]
@@ -267,3 +275,117 @@ def test_measurement_tags_through_cousteau(lab):
     assert not lab.research("tag", key=lab.new_key("tagger"), id=msm, tag="mine")["ok"]
     assert not lab.research("tag", key=lab.key, id=msm, tag="no spaces")["ok"]
     assert lab.research("meta", id=msm)["meta"]["tags"] == ["second"]
+
+
+def test_latest_versions_and_status_check(lab):
+    """latest?versions=N gives each probe's N newest results (newest first), and
+    RIPE's status-check of a ping is what its rules make of those results."""
+    made = lab.research("create", key=lab.key, is_oneoff=False, definitions=[
+        {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "monitored",
+         "interval": 10, "packets": 3}],
+        sources=[{"type": "probes", "value": f"{lab.ids[1]},{lab.ids[2]}", "requested": 2}])
+    assert made.get("ok"), made
+    msm = made["data"]["measurements"][0]
+    trace = lab.research("create", key=lab.key, definitions=[
+        {"kind": "traceroute", "af": 4, "target": "198.18.1.2", "description": "no check",
+         "protocol": "ICMP"}],
+        sources=[{"type": "probes", "value": str(lab.ids[1]), "requested": 1}])
+    assert trace.get("ok"), trace
+    two = {lab.ids[1], lab.ids[2]}
+
+    def per_probe():
+        res = lab.research("results", id=msm)["data"]
+        by = {}
+        for r in sorted(res, key=lambda r: r["timestamp"], reverse=True):
+            by.setdefault(r["prb_id"], []).append(r)
+        return by
+    wait_for(lambda: all(len(v) >= 2 for v in per_probe().values()) and
+             set(per_probe()) == two, 45, "two results of each probe")
+    by = per_probe()
+    latest, check, loose, bad, trace = lab.steps(
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/latest/", "params": {"versions": 2}},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/"},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/",
+         "params": {"max_packet_loss": 100, "show_all": "true", "lookback": 2}},
+        {"op": "get", "path": f"/api/v2/measurements/{msm}/status-check/",
+         "params": {"lookback": 99}},
+        {"op": "get", "path": f"/api/v2/measurements/{trace['data']['measurements'][0]}"
+                             "/status-check/"})
+    assert latest["ok"], latest
+    got, replies = {}, {}
+    for r in latest["data"]:
+        got.setdefault(r["prb_id"], []).append(r["timestamp"])
+        replies.setdefault(r["prb_id"], len([x for x in r["result"] if "dup" not in x]))
+    assert set(got) == two
+    for prb, stamps in got.items():
+        # the two newest stored when it was read (a newer one may have come in between)
+        assert len(stamps) == 2 and stamps[0] > stamps[1], (prb, stamps)
+        assert stamps[1] >= by[prb][1]["timestamp"], (prb, stamps)
+    assert check["ok"], check
+    answer = check["data"]
+    assert set(answer) >= {"global_alert", "total_alerts", "probes"}
+    assert {int(k) for k in answer["probes"]} == two
+    alerts = 0
+    for entry in answer["probes"].values():
+        assert set(entry) >= {"alert", "last", "last_packet_loss", "source"}, entry
+        assert entry["alert"] == (entry["last_packet_loss"] > 75)
+        assert ("all" in entry) == entry["alert"]
+        alerts += entry["alert"]
+    assert answer["total_alerts"] == alerts and answer["global_alert"] == (alerts > 0)
+    assert loose["ok"] and not loose["data"]["global_alert"]
+    for prb, entry in loose["data"]["probes"].items():
+        # every reply of the latest result (this runner's results all have as many)
+        assert len(entry["all"]) == replies[int(prb)] and entry["median"] is not None, entry
+    assert not bad["ok"] and "lookback" in json.dumps(bad["data"]), bad
+    assert not trace["ok"] and "only available for ping" in json.dumps(trace["data"]), trace
+    assert lab.http("DELETE", f"/api/v2/measurements/{msm}/", key=lab.key)["status"] == 204
+
+
+@pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
+def test_the_api_answers_the_same_on_postgresql():
+    """The controller on the PostgreSQL store: is_public, echoed tags, the new
+    measurement filters, tags, participation requests and status-check answer
+    as on SQLite (no agent: what is read is what the API stored)."""
+    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + 7919) % 20000)
+    p = None
+    try:
+        p = ResearchPlatform(prefix="vrpg", pg=pg)
+        p.start_controller("--api", API)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        k = subprocess.run([str(VANTAGE), "keys", "add", "pg researcher", "--db", pg.url],
+                           capture_output=True, text=True, timeout=30)
+        assert k.returncode == 0, k.stderr
+        key = k.stdout.split()[-1]
+        source = [{"type": "area", "value": "WW", "requested": 1}]
+        pub = p.research("create", key=key, sources=source, definitions=[
+            {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "pg public",
+             "tags": ["pgtag"]}])
+        priv = p.research("create", key=key, sources=source, definitions=[
+            {"kind": "ping", "af": 4, "target": "198.18.1.3", "description": "pg private",
+             "is_public": False}])
+        assert pub.get("ok") and priv.get("ok"), (pub, priv)
+        a, b = pub["data"]["measurements"][0], priv["data"]["measurements"][0]
+        assert p.research("tag", key=key, id=a, tag="second")["ok"]
+        anon, own, tagged, private, meta, reqs, check = p.steps(
+            {"op": "measurements", "filters": {"search": "pg "}},
+            {"op": "measurements", "key": key, "filters": {"search": "pg ", "sort": "id"}},
+            {"op": "measurements", "filters": {"tags": "pgtag,second", "target": "198.18.1.2"}},
+            {"op": "measurements", "key": key, "filters": {"is_public": "false"}},
+            {"op": "meta", "id": a},
+            {"op": "get", "path": f"/api/v2/measurements/{a}/participation-requests/"},
+            {"op": "get", "path": f"/api/v2/measurements/{a}/status-check/"})
+        assert [m["id"] for m in anon["measurements"]] == [a], anon
+        assert [m["id"] for m in own["measurements"]] == [a, b], own
+        assert [m["id"] for m in tagged["measurements"]] == [a], tagged
+        assert [m["id"] for m in private["measurements"]] == [b], private
+        assert meta["meta"]["tags"] == ["pgtag", "second"] and meta["meta"]["is_public"] is True
+        assert reqs["ok"] and [(r["type"], r["value"]) for r in reqs["data"]["results"]] == \
+            [("area", "WW")], reqs
+        assert check["ok"] and check["data"]["probes"] == {} and \
+            check["data"]["global_alert"] is False, check
+        assert "error" in p.research("meta", id=b)   # private: not found anonymously
+        p.assert_clean_stop()
+    finally:
+        if p:
+            p.close()
+        pg.close()

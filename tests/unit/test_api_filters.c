@@ -43,7 +43,8 @@ static const struct { const char *name, *value; } samples[] = {
 	{ "asn_v4__in", "64500,64502" }, { "asn_v6", "64500" }, { "asn_v6__in", "64500" },
 	{ "prefix", "198.18.0.0/15" }, { "prefix_v4", "198.18.0.0/15" },
 	{ "prefix_v6", "2001:db8::/32" }, { "country", "NL" }, { "as_v4", "64500" },
-	{ "as_v6", "64501" },
+	{ "as_v6", "64501" }, { "max_packet_loss", "50" }, { "show_all", "true" },
+	{ "permitted_total_alerts", "2" }, { "lookback", "3" }, { "median_rtt_threshold", "2.5" },
 };
 
 /* Parameters refused on every endpoint, with the reason they must give. */
@@ -87,7 +88,7 @@ static void test_every_parameter_on_every_endpoint(void **state)
 		snprintf(text, sizeof text, "%s=%s", name, v);
 		if (api_query_parse(text, strlen(text), q, err, sizeof err) < 0)
 			fail_msg("%s: sample refused: %s", text, err);
-		for (int k = ROUTE_MSM_LIST; k <= ROUTE_PROBE_CONNECTIONS; k++) {
+		for (int k = ROUTE_MSM_LIST; k <= ROUTE_MSM_STATUS_CHECK; k++) {
 			int rc = api_query_check_route(q, (enum api_route_kind)k, err, sizeof err);
 			if ((routes >> k) & 1)
 				assert_int_equal(rc, 0);
@@ -110,7 +111,11 @@ static const struct { const char *query; int ok; const char *why; } values[] = {
 	{ "status__in=1,2,6", 1, NULL }, { "status__in=1,,2", 0, "status__in" },
 	{ "status=9", 0, "status" }, { "af=5", 0, "af: must be 4 or 6" },
 	{ "is_public=yes", 0, "is_public" }, { "start_time__gt=yesterday", 0, "ISO-8601" },
-	{ "versions=2", 0, "versions" }, { "lookback_days=0", 0, "lookback_days" },
+	{ "versions=2", 1, NULL }, { "versions=50", 1, NULL }, { "versions=51", 0, "versions" },
+	{ "versions=0", 0, "versions" }, { "lookback_days=0", 0, "lookback_days" },
+	{ "max_packet_loss=101", 0, "max_packet_loss" }, { "lookback=11", 0, "lookback" },
+	{ "lookback=0", 0, "lookback" }, { "median_rtt_threshold=-1", 0, "median_rtt_threshold" },
+	{ "median_rtt_threshold=1e", 0, "median_rtt_threshold" }, { "show_all=2", 0, "show_all" },
 	{ "asn_v4=AS1", 0, "asn_v4" }, { "id__gt=x", 0, "id__gt" },
 	{ "asn_v4__in=64500,x", 0, "asn_v4__in" }, { "asn_v6__in=1,,2", 0, "asn_v6__in" },
 	{ "target=", 0, "target: must be 1 to" }, { "format=txt", 1, NULL },

@@ -46,6 +46,8 @@ static const struct routecase routes[] = {
 	{ "/api/v2/anchors/3/timing/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/probes/3/timing/x", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/teams/4/", 1, ROUTE_TEAM_ONE, 4 },
+	{ "/api/v2/measurements/7/status-check/", 1, ROUTE_MSM_STATUS_CHECK, 7 },
+	{ "/api/v2/measurements/7/status-check/x/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/teams/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/teams/0/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/teams/4/results/", 0, ROUTE_NONE, 0 },

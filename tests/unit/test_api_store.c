@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "store/store_api.h"
 #include "store/store_msm_tags.h"
+#include "store/store_msm_requests.h"
 #include "store_fixture.h"
 
 struct fix {
@@ -151,6 +152,13 @@ static int collect(void *arg, json_t *row)
 	return 0;
 }
 
+/* collect, and ask the store to end the page after each row. */
+static int collect_stop(void *arg, json_t *row)
+{
+	collect(arg, row);
+	return 1;
+}
+
 static void test_results(void **state)
 {
 	struct fix *f = *state;
@@ -205,6 +213,16 @@ static void test_results(void **state)
 	assert_int_equal(api->results_latest(f->st, &l, collect, got, err, sizeof err), 0);
 	assert_true(l.done);
 	snprintf(want, sizeof want, "%lld:5 %lld:4 ", (long long)f->agents[0], (long long)f->agents[1]);
+	assert_string_equal(got, want);
+	/* versions=2: each probe's two newest, newest first, both given though fn stops at each */
+	got[0] = 0;
+	struct store_result_filter v = { .msm_id = msm, .limit = 10, .versions = 2 };
+	assert_int_equal(api->results_latest(f->st, &v, collect_stop, got, err, sizeof err), 1);
+	assert_int_equal(api->results_latest(f->st, &v, collect_stop, got, err, sizeof err), 1);
+	assert_int_equal(api->results_latest(f->st, &v, collect_stop, got, err, sizeof err), 0);
+	assert_true(v.done);
+	snprintf(want, sizeof want, "%lld:5 %lld:3 %lld:4 %lld:2 ", (long long)f->agents[0],
+		 (long long)f->agents[0], (long long)f->agents[1], (long long)f->agents[1]);
 	assert_string_equal(got, want);
 	/* only the owner reads a measurement's participants */
 	json_t *ids;
@@ -380,8 +398,6 @@ static int64_t create_full(struct fix *f, const char *def, int64_t owner, const 
 static void test_measurement_filters(void **state)
 {
 	struct fix *f = *state;
-	if (fixture_pg())
-		skip();   /* PostgreSQL store: the new filters, is_public and extra not there yet */
 	const struct store_api_ops *api = f->st->ops->api;
 	char err[256];
 	int64_t id[3];
@@ -488,8 +504,6 @@ static void tags_of(struct fix *f, int64_t id, char *out, size_t len)
 static void test_measurement_tags(void **state)
 {
 	struct fix *f = *state;
-	if (fixture_pg())
-		skip();   /* PostgreSQL store: no measurement tags ops yet (ops->msm_tags NULL) */
 	const struct store_msm_tags_ops *tags = f->st->ops->msm_tags;
 	char err[256], got[128];
 	int64_t a = create_full(f, "{}", 1, "d", 1, "{\"tags\":[\"x\"],\"auto_topup\":true}", 1,
@@ -518,6 +532,48 @@ static void test_measurement_tags(void **state)
 	json_decref(row);
 }
 
+/* Participation requests: recorded in one transaction, listed oldest first in pages. */
+static void test_participation_requests(void **state)
+{
+	struct fix *f = *state;
+	const struct store_msm_requests_ops *ops = f->st->ops->msm_requests;
+	char err[256];
+	json_t *rows;
+	int64_t count;
+	int64_t a = create(f, 1, f->agents, 2), b = create(f, 1, f->agents, 1);
+	struct store_msm_request r[] = {
+		{ a, "add", "area", "WW", 10, "{\"include\":[\"system-ipv4-works\"],\"exclude\":[]}", 100 },
+		{ a, "add", "probes", "1,2", 2, NULL, 100 },
+		{ b, "add", "country", "NL", 1, NULL, 101 },
+	};
+	assert_int_equal(ops->add(f->st, r, 3, err, sizeof err), 0);
+	struct store_msm_request later = { a, "remove", "probes", "2", 1, NULL, 200 };
+	assert_int_equal(ops->add(f->st, &later, 1, err, sizeof err), 0);
+	assert_int_equal(ops->page(f->st, a, 0, 2, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 3);
+	assert_int_equal(json_array_size(rows), 2);
+	json_t *first = json_array_get(rows, 0);
+	assert_string_equal(json_string_value(json_object_get(first, "type")), "area");
+	assert_string_equal(json_string_value(json_object_get(first, "action")), "add");
+	assert_int_equal(json_integer_value(json_object_get(first, "requested")), 10);
+	assert_int_equal(json_integer_value(json_object_get(first, "created")), 100);
+	assert_non_null(strstr(json_string_value(json_object_get(first, "tags")), "system-ipv4-works"));
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 1), "tags")));
+	json_decref(rows);
+	assert_int_equal(ops->page(f->st, a, 2, 2, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "action")),
+			    "remove");
+	json_decref(rows);
+	/* a failing one (no such measurement) leaves nothing of its batch */
+	struct store_msm_request bad[] = { { b, "add", "asn", "64500", 1, NULL, 300 },
+					   { 1LL << 40, "add", "asn", "64500", 1, NULL, 300 } };
+	assert_int_equal(ops->add(f->st, bad, 2, err, sizeof err), -1);
+	assert_int_equal(ops->page(f->st, b, 0, 50, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 1);
+	json_decref(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +584,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work_does_not_grow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_participation_requests, setup, teardown),
 		cmocka_unit_test(test_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
