@@ -280,8 +280,16 @@ int ingest_nats_start(struct controller *c, char *err, size_t errlen)
 	char why[400];
 	if (wake_pipe(ij, err, errlen) < 0)
 		return -1;
-	if (js_link_open(&ij->link, c->opts.ingest, c->base, &jo, why, sizeof why) < 0 ||
-	    js_link_stream(&ij->link, 3, why, sizeof why) < 0) {
+	/*
+	 * The stream is checked on a connection of its own: a request on the
+	 * loop's connection would wait for a reply only the (not yet running)
+	 * loop can read.
+	 */
+	struct js_link once = { 0 };
+	int ok = js_link_open(&once, c->opts.ingest, NULL, NULL, why, sizeof why) == 0 &&
+		 js_link_stream(&once, 3, why, sizeof why) == 0;
+	js_link_close(&once);
+	if (!ok || js_link_open(&ij->link, c->opts.ingest, c->base, &jo, why, sizeof why) < 0) {
 		snprintf(err, errlen, "ingest %s: %s", c->opts.ingest, why);
 		return -1;
 	}
