@@ -8,7 +8,8 @@ programs; close() stops every node and removes the folder, also after a
 failure.
 
     python3 nats_lab.py run CMD ARGS...   starts a cluster, runs CMD with
-        VANTAGE_TEST_NATS set to its URLs, stops and removes it; exits with
+        VANTAGE_TEST_NATS set to its URLs (VANTAGE_TEST_NATS_PIDS to the
+        servers' pids), stops and removes it; exits with
         CMD's status (77, "skipped", when nats-server is not installed)
 """
 import os
@@ -144,7 +145,8 @@ def main(argv):
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(s, stop)
     try:
-        return subprocess.run(argv[2:], env={**os.environ, "VANTAGE_TEST_NATS": cluster.urls}).returncode
+        return subprocess.run(argv[2:], env={**os.environ, "VANTAGE_TEST_NATS": cluster.urls,
+                                                "VANTAGE_TEST_NATS_PIDS": " ".join(str(p.pid) for p in cluster.procs)}).returncode
     finally:
         cluster.close()
 
