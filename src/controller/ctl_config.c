@@ -74,6 +74,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "a disconnected agent counts as abandoned after this long (30 days)" },
 	{ "stream_buffer_kb", CTL_INT, F(stream_buffer_kb), 4, 1048576, "1024", "KIB",
 	  "unsent KiB one live-stream client may have; past it the client is cut off" },
+	{ "policy", CTL_STR, F(policy), 0, 0, "", "PATH",
+	  "the platform's rules: admission, credits, limits (DIR/policy.conf if it exists)" },
 	{ "ingest", CTL_STR, F(ingest), 0, 0, "", "nats://H:P,...",
 	  "publish results to NATS JetStream (vantage-writer stores them) instead of the store" },
 };
