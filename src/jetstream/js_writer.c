@@ -142,6 +142,27 @@ static int loop(const struct js_writer_opts *o, struct js_link *l, natsSubscript
 	return rc;
 }
 
+/*
+ * Connect, make sure of the stream and bind to the consumer, again every
+ * second until it works or the writer is stopped (a writer started while a
+ * node is down or the cluster elects may time out); the subscription or NULL.
+ */
+static natsSubscription *attach(const struct js_writer_opts *o, struct js_link *l)
+{
+	char err[400];
+	while (!stopping(o->stop)) {
+		natsSubscription *sub = NULL;
+		if (js_link_open(l, o->nats, NULL, NULL, err, sizeof err) == 0 &&
+		    js_link_stream(l, o->replicas, err, sizeof err) == 0 &&
+		    (sub = consumer(l, o->ack_wait, err, sizeof err)) != NULL)
+			return sub;
+		fprintf(stderr, "vantage-writer: %s; trying again in a second\n", err);
+		js_link_close(l);
+		nats_Sleep(1000);
+	}
+	return NULL;
+}
+
 /* See js_writer.h. */
 int js_writer_run(const struct js_writer_opts *o, struct js_writer_counts *cnt,
 		  char *err, size_t errlen)
@@ -151,12 +172,8 @@ int js_writer_run(const struct js_writer_opts *o, struct js_writer_counts *cnt,
 	struct store *st = store_open(o->store, err, errlen);
 	if (!st)
 		return -1;
-	natsSubscription *sub = NULL;
-	int rc = -1;
-	if (js_link_open(&l, o->nats, NULL, NULL, err, errlen) == 0 &&
-	    js_link_stream(&l, o->replicas, err, errlen) == 0 &&
-	    (sub = consumer(&l, o->ack_wait, err, errlen)) != NULL)
-		rc = loop(o, &l, sub, st, cnt, err, errlen);
+	natsSubscription *sub = attach(o, &l);
+	int rc = sub ? loop(o, &l, sub, st, cnt, err, errlen) : 0;
 	if (sub)
 		natsSubscription_Destroy(sub);
 	js_link_close(&l);

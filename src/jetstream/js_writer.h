@@ -7,7 +7,8 @@
  * its messages redelivered to another; the store's ledger finds them
  * stored already, so every result is stored exactly once. A failed commit
  * (the database is down) acks nothing: the batch is retried until the
- * store answers again.
+ * store answers again, and a writer that cannot reach the cluster or bind
+ * to the consumer tries again every second.
  */
 #ifndef VANTAGE_JETSTREAM_JS_WRITER_H
 #define VANTAGE_JETSTREAM_JS_WRITER_H
