@@ -6,6 +6,7 @@
  * committed, sessions recorded closed).
  */
 #include <event2/event.h>
+#include <event2/thread.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -222,12 +223,15 @@ static int run(const struct ctl_config *cfg)
 		.disk_floor_mb = cfg->disk_floor_mb,
 		.abandon_after = cfg->abandon_after,
 		.policy = &policy,
+		.ingest = cfg->ingest[0] ? cfg->ingest : NULL,
 	};
 	mkdir(cfg->dir, 0700);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	leave_root(cfg);
+	if (cfg->ingest[0])
+		evthread_use_pthreads();   /* libnats's threads touch the loop (ingest_nats.c) */
 	struct event_base *base = event_base_new();
 	char err[512];
 	struct controller *c = base ? controller_new(base, &o, err, sizeof err) : NULL;

@@ -165,7 +165,8 @@ struct controller *controller_new(struct event_base *base, const struct controll
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
 	    start_listening(c, err, errlen) < 0 || admin_start(c, err, errlen) < 0 ||
-	    api_controller_start(c, err, errlen) < 0) {
+	    api_controller_start(c, err, errlen) < 0 ||
+	    (opts->ingest && ingest_nats_start(c, err, errlen) < 0)) {
 		controller_free(c);
 		return NULL;
 	}
@@ -206,6 +207,7 @@ void controller_free(struct controller *c)
 		event_free(c->relisten);
 	if (c->flush)
 		event_free(c->flush);
+	ingest_nats_free(c);
 	ingest_free(c);
 	quota_free(c);
 	noprobe_list_free(&c->noprobe);

@@ -22,6 +22,7 @@ struct controller_opts {
 	const char *admin_path;   /* Unix socket for the vantage CLI */
 	const char *db_path;      /* SQLite database */
 	const char *store;        /* PostgreSQL connection string, or NULL: SQLite at db_path */
+	const char *ingest;       /* NATS JetStream URLs results go through (ingest_nats.c), or NULL */
 	const char *key_path;     /* Ed25519 key (created on first start) */
 	const char *cert_path;    /* where the self-signed certificate is written */
 	int heartbeat;            /* seconds between heartbeats; a session silent

@@ -89,6 +89,7 @@ struct controller {
 	struct session **batch_from;
 	size_t nbatch;
 	int in_txn;                 /* a group-commit transaction is open */
+	struct ingest_js *ingest_js; /* results go through JetStream (ingest_nats.c), or NULL */
 	uint64_t stored, duplicates, refused_conns;
 	uint64_t results_refused;   /* results refused since start (ingest.c) */
 	uint64_t rewinds;           /* agents found rewound since start */
@@ -194,6 +195,25 @@ void ingest_rewound(struct controller *c, struct session *s, const char *why);
 
 /* Free the batch buffers. */
 void ingest_free(struct controller *c);
+
+/*
+ * After a commit (or JetStream's acks) of batch[0, n): one ACK per session
+ * up to the last of its results before any that was not stored, so an ack
+ * covers an unbroken run; a session whose result conflicted is told so.
+ */
+void ingest_send_acks(struct controller *c, struct store_result *batch, struct session **from,
+		      size_t n);
+
+/*
+ * Ingest through NATS JetStream (ingest_nats.c), when opts.ingest is set:
+ * connect and make sure of the stream (0, or -1 with err); publish the
+ * pending batch (it takes c->batch over and acks once JetStream holds it);
+ * forget a closing session; disconnect and free.
+ */
+int ingest_nats_start(struct controller *c, char *err, size_t errlen);
+void ingest_nats_publish(struct controller *c);
+void ingest_nats_forget(struct controller *c, struct session *s);
+void ingest_nats_free(struct controller *c);
 
 /* Keep a timing report an agent sent with its status (timing.c); bad ones are logged. */
 void timing_status(struct controller *c, int64_t agent_id, const json_t *report);

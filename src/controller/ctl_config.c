@@ -81,6 +81,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "name vantage points in this zone (the API's fqdn; `vantage agents names`)" },
 	{ "dns_names", CTL_STR, F(dns_names), 0, 0, DNSNAME_DEFAULT, "CONVENTION",
 	  "their names: a template of {id} {role} {country} {asn} {org}, the zone appended" },
+	{ "ingest", CTL_STR, F(ingest), 0, 0, "", "nats://H:P,...",
+	  "publish results to NATS JetStream (vantage-writer stores them) instead of the store" },
 };
 
 /* See ctl_config.h. */

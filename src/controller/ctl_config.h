@@ -33,7 +33,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 35
+#define CTL_NOPTIONS 36
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -73,6 +73,7 @@ struct ctl_config {
 					   empty: DIR/policy.conf if it exists */
 	char dns_zone[254];             /* empty: probes have no names (controller/dnsname.h) */
 	char dns_names[254];            /* naming convention in that zone */
+	char ingest[CTL_PATH_MAX];      /* NATS JetStream URLs results go through; empty: the store */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

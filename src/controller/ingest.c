@@ -35,7 +35,8 @@ static int reserve(struct controller *c)
 		return 0;
 	c->batch = calloc(cap, sizeof *c->batch);
 	c->batch_from = calloc(cap, sizeof *c->batch_from);
-	c->flush = event_new(c->base, -1, 0, flush_cb, c);
+	if (!c->flush)      /* the batch is made again after ingest_nats_publish took it */
+		c->flush = event_new(c->base, -1, 0, flush_cb, c);
 	return c->batch && c->batch_from && c->flush ? 0 : -1;
 }
 
@@ -170,34 +171,31 @@ static void conflict(struct controller *c, struct session *s, const struct store
 	conn_close(s->conn, why, why);
 }
 
-/*
- * After a commit: one ACK per session up to the last of its results in the
- * batch before any that was not stored, so an ack covers an unbroken run;
- * a session whose result conflicted is told so.
- */
-static void send_acks(struct controller *c)
+/* See controller_int.h. */
+void ingest_send_acks(struct controller *c, struct store_result *batch, struct session **from,
+		      size_t n)
 {
-	for (size_t i = 0; i < c->nbatch; i++) {
-		struct session *s = c->batch_from[i];
-		enum store_outcome o = c->batch[i].outcome;
+	for (size_t i = 0; i < n; i++) {
+		struct session *s = from[i];
+		enum store_outcome o = batch[i].outcome;
 		if (!s || s->ack_blocked)
 			continue;
 		if (o == STORE_CONFLICT || o == STORE_SKIPPED)
 			s->ack_blocked = 1;
-		else if (c->batch[i].seq > s->queued_seq)
-			s->queued_seq = c->batch[i].seq;
+		else if (batch[i].seq > s->queued_seq)
+			s->queued_seq = batch[i].seq;
 	}
-	for (size_t i = 0; i < c->nbatch; i++) {
-		struct session *s = c->batch_from[i];
+	for (size_t i = 0; i < n; i++) {
+		struct session *s = from[i];
 		if (!s || (s->queued_seq == 0 && !s->ack_blocked))
 			continue;     /* done at its first result in the batch */
 		struct msg ack = { .type = MSG_ACK, .seq = s->queued_seq };
 		char err[128];
 		if (s->queued_seq && conn_send(s->conn, &ack, err, sizeof err) < 0)
 			ctl_log(c, "agent %lld: ack: %s", (long long)s->agent.id, err);
-		for (size_t j = i; s->ack_blocked && j < c->nbatch; j++)
-			if (c->batch_from[j] == s && c->batch[j].outcome == STORE_CONFLICT) {
-				conflict(c, s, &c->batch[j]);
+		for (size_t j = i; s->ack_blocked && j < n; j++)
+			if (from[j] == s && batch[j].outcome == STORE_CONFLICT) {
+				conflict(c, s, &batch[j]);
 				break;
 			}
 		s->queued_seq = 0;
@@ -302,8 +300,8 @@ void ingest_flush(struct controller *c)
 	char err[256];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int added = c->nbatch ? c->store->ops->results_put(c->store, c->batch, c->nbatch, err,
-							   sizeof err) : 0;
+	int added = c->nbatch && !c->ingest_js ?
+		c->store->ops->results_put(c->store, c->batch, c->nbatch, err, sizeof err) : 0;
 	if (c->in_txn) {
 		c->in_txn = 0;
 		if (added >= 0 && c->store->ops->txn(c->store, "commit", err, sizeof err) < 0) {
@@ -316,16 +314,25 @@ void ingest_flush(struct controller *c)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	c->commits++;
 	c->commit_seconds += (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (c->ingest_js) {
+		/* the results go to JetStream, the store writers commit them */
+		if (added < 0)
+			ctl_log(c, "commit of session writes failed: %s", err);
+		if (c->nbatch)
+			ingest_nats_publish(c);
+		clear(c);
+		return;
+	}
 	if (added < 0) {
 		ctl_log(c, "commit of %zu results failed: %s; storing each agent's apart", c->nbatch,
 			err);
 		commit_apart(c);
-		send_acks(c);
+		ingest_send_acks(c, c->batch, c->batch_from, c->nbatch);
 	} else {
 		c->stored += (uint64_t)added;
 		for (size_t i = 0; i < c->nbatch; i++)
 			c->duplicates += c->batch[i].outcome == STORE_DUPLICATE;
-		send_acks(c);
+		ingest_send_acks(c, c->batch, c->batch_from, c->nbatch);
 	}
 	stream_feed_results(c);
 	clear(c);
@@ -337,6 +344,7 @@ void ingest_forget(struct controller *c, struct session *s)
 	for (size_t i = 0; i < c->nbatch; i++)
 		if (c->batch_from[i] == s)
 			c->batch_from[i] = NULL;
+	ingest_nats_forget(c, s);
 }
 
 /* See controller_int.h. */

@@ -1,0 +1,325 @@
+/*
+ * ingest_nats: the front-end's half of ingest through NATS JetStream
+ * (controller option `ingest nats://...`). A batch that ingest.c would
+ * commit to the store is instead published, one message per result
+ * (src/jetstream/js_result.h: message id AGENT.EPOCH.SEQ, which JetStream
+ * deduplicates), to the replicated results stream; the store writers
+ * (vantage-writer) commit it. An agent is acked only once JetStream has
+ * acked every result of the batch up to that one: the batch is kept "in
+ * flight" until then, and batches are finished in the order they were
+ * published, because an agent's ack covers everything before it.
+ *
+ * libnats runs its connection's I/O on our libevent loop (its adapter), but
+ * calls the publish-ack handler on a thread of its own; that handler only
+ * queues (flight, index, outcome) under a mutex and writes a byte to a
+ * pipe, whose read event hands the queue to the loop. A publish JetStream
+ * refuses or does not ack in time (MaxWait) closes its agent's session
+ * after acking what came before it: the agent sends the rest again.
+ */
+#include "controller/controller_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jetstream/js_link.h"
+#include "jetstream/js_result.h"
+
+#define PUBLISH_WAIT_MS 5000      /* a publish not acked by then has failed */
+#define MAX_PENDING 200000        /* publishes in flight at most (libnats stalls past it) */
+
+/* One published batch waiting for JetStream's acks. */
+struct js_flight {
+	uint64_t id;
+	struct store_result *batch;   /* owns the bodies */
+	struct session **from;
+	size_t n, waiting;
+	struct js_flight *next;
+};
+
+/* An ack (or failure) of result idx of flight, queued by libnats's thread. */
+struct js_done {
+	uint64_t flight;
+	size_t idx;
+	enum store_outcome outcome;
+};
+
+struct ingest_js {
+	struct controller *c;
+	struct js_link link;
+	int wake[2];                  /* the ack handler writes, the loop reads */
+	struct event *wake_ev;
+	pthread_mutex_t mu;           /* guards done, ndone, cap */
+	struct js_done *done;
+	size_t ndone, cap;
+	struct js_flight *head, *tail;
+	uint64_t next_id;
+};
+
+/* libnats's thread: queue the outcome of one publish and wake the loop. */
+static void on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
+{
+	(void)js;
+	(void)pae;
+	struct ingest_js *ij = closure;
+	const char *ref = NULL;
+	struct js_done d = { 0 };
+	char *end = NULL;
+	if (natsMsgHeader_Get(msg, "Vantage-Ref", &ref) == NATS_OK && ref) {
+		d.flight = strtoull(ref, &end, 10);
+		d.idx = *end == '.' ? strtoull(end + 1, NULL, 10) : 0;
+		d.outcome = pa ? (pa->Duplicate ? STORE_DUPLICATE : STORE_NEW) : STORE_SKIPPED;
+		pthread_mutex_lock(&ij->mu);
+		if (ij->ndone == ij->cap) {
+			size_t cap = ij->cap ? 2 * ij->cap : 1024;
+			struct js_done *p = realloc(ij->done, cap * sizeof *p);
+			if (p) {
+				ij->done = p;
+				ij->cap = cap;
+			}
+		}
+		int first = ij->ndone == 0;
+		if (ij->ndone < ij->cap)
+			ij->done[ij->ndone++] = d;   /* lost only if out of memory: the agent resends */
+		pthread_mutex_unlock(&ij->mu);
+		if (first && write(ij->wake[1], "", 1) < 0) {
+			/* the pipe is full: a wake-up is pending already */
+		}
+	}
+	natsMsg_Destroy(msg);
+}
+
+/* The flight named id, or NULL. */
+static struct js_flight *flight_by_id(struct ingest_js *ij, uint64_t id)
+{
+	for (struct js_flight *f = ij->head; f; f = f->next)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+/*
+ * Ack the sessions of a flight that JetStream holds entirely, then close
+ * those with a result it did not take (they send it again), and free it.
+ */
+static void finish(struct ingest_js *ij, struct js_flight *f)
+{
+	struct controller *c = ij->c;
+	struct session **failed = calloc(f->n ? f->n : 1, sizeof *failed);
+	size_t nfailed = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		struct session *s = f->from[i];
+		if (!s || f->batch[i].outcome != STORE_SKIPPED || !failed)
+			continue;
+		int seen = 0;
+		for (size_t k = 0; k < nfailed; k++)
+			seen |= failed[k] == s;
+		if (!seen)
+			failed[nfailed++] = s;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		c->stored += f->batch[i].outcome == STORE_NEW;
+	ingest_send_acks(c, f->batch, f->from, f->n);
+	for (size_t k = 0; k < nfailed; k++) {
+		ctl_log(c, "agent %lld: JetStream did not take its result: closing the session, the"
+			" agent sends it again", (long long)failed[k]->agent.id);
+		conn_close(failed[k]->conn, "controller ingest error", "JetStream publish failed");
+	}
+	free(failed);
+	for (size_t i = 0; i < f->n; i++)
+		free((char *)f->batch[i].body);
+	free(f->batch);
+	free(f->from);
+	free(f);
+}
+
+/* The loop: take the queued outcomes and finish the flights done, oldest first. */
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	struct ingest_js *ij = arg;
+	char buf[64];
+	while (read(fd, buf, sizeof buf) > 0) {
+	}
+	pthread_mutex_lock(&ij->mu);
+	struct js_done *done = ij->done;
+	size_t n = ij->ndone;
+	ij->done = NULL;
+	ij->ndone = ij->cap = 0;
+	pthread_mutex_unlock(&ij->mu);
+	for (size_t i = 0; i < n; i++) {
+		struct js_flight *f = flight_by_id(ij, done[i].flight);
+		if (!f || done[i].idx >= f->n || f->waiting == 0)
+			continue;
+		f->batch[done[i].idx].outcome = done[i].outcome;
+		f->waiting--;
+	}
+	free(done);
+	while (ij->head && ij->head->waiting == 0) {
+		struct js_flight *f = ij->head;
+		ij->head = f->next;
+		if (!ij->head)
+			ij->tail = NULL;
+		finish(ij, f);
+	}
+}
+
+/* Publish result i of flight f; 0, or -1 (its outcome is then STORE_SKIPPED). */
+static int publish_one(struct ingest_js *ij, struct js_flight *f, size_t i)
+{
+	const struct store_result *r = &f->batch[i];
+	char subj[48], id[64], msm[24], ref[48];
+	js_result_subject(r->agent_id, subj, sizeof subj);
+	js_result_id(r->agent_id, r->epoch, r->seq, id, sizeof id);
+	snprintf(msm, sizeof msm, "%" PRId64, r->msm_id);
+	snprintf(ref, sizeof ref, "%" PRIu64 ".%zu", f->id, i);
+	natsMsg *m = NULL;
+	natsStatus s = natsMsg_Create(&m, subj, NULL, r->body, (int)r->len);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, "Nats-Msg-Id", id);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, "Vantage-Msm", msm);
+	if (s == NATS_OK && r->refused)
+		s = natsMsgHeader_Set(m, "Vantage-Refused", r->refused);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, "Vantage-Ref", ref);
+	jsPubOptions po;
+	jsPubOptions_Init(&po);
+	po.MaxWait = PUBLISH_WAIT_MS;
+	if (s == NATS_OK)
+		s = js_PublishMsgAsync(ij->link.js, &m, &po);
+	natsMsg_Destroy(m);      /* NULL once libnats took it */
+	if (s != NATS_OK) {
+		char err[256];
+		js_link_error(s, "JetStream publish", err, sizeof err);
+		ctl_log(ij->c, "agent %lld: result %lld: %s", (long long)r->agent_id,
+			(long long)r->seq, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* See controller_int.h. */
+void ingest_nats_publish(struct controller *c)
+{
+	struct ingest_js *ij = c->ingest_js;
+	struct js_flight *f = calloc(1, sizeof *f);
+	if (!f) {
+		for (size_t i = 0; i < c->nbatch; i++)
+			if (c->batch_from[i])
+				conn_close(c->batch_from[i]->conn, "controller out of memory", "out of memory");
+		return;   /* ingest.c frees the batch; nothing was acked */
+	}
+	*f = (struct js_flight){ .id = ++ij->next_id, .batch = c->batch, .from = c->batch_from,
+				 .n = c->nbatch };
+	c->batch = NULL;          /* the flight owns them now; ingest.c makes new ones */
+	c->batch_from = NULL;
+	c->nbatch = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		f->batch[i].outcome = STORE_SKIPPED;
+		f->waiting += publish_one(ij, f, i) == 0;
+	}
+	if (ij->tail)
+		ij->tail->next = f;
+	else
+		ij->head = f;
+	ij->tail = f;
+	on_wake(ij->wake[0], EV_READ, ij);    /* a flight nothing of which was published ends now */
+}
+
+/* See controller_int.h. */
+void ingest_nats_forget(struct controller *c, struct session *s)
+{
+	if (!c->ingest_js)
+		return;
+	for (struct js_flight *f = c->ingest_js->head; f; f = f->next)
+		for (size_t i = 0; i < f->n; i++)
+			if (f->from[i] == s)
+				f->from[i] = NULL;
+}
+
+/* The pipe the ack handler wakes the loop through; 0 or -1 with err. */
+static int wake_pipe(struct ingest_js *ij, char *err, size_t errlen)
+{
+	if (pipe2(ij->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
+		ij->wake[0] = ij->wake[1] = -1;
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	ij->wake_ev = event_new(ij->c->base, ij->wake[0], EV_READ | EV_PERSIST, on_wake, ij);
+	if (!ij->wake_ev || event_add(ij->wake_ev, NULL) < 0) {
+		snprintf(err, errlen, "cannot watch the JetStream wake-up pipe");
+		return -1;
+	}
+	return 0;
+}
+
+/* See controller_int.h. */
+int ingest_nats_start(struct controller *c, char *err, size_t errlen)
+{
+	struct ingest_js *ij = calloc(1, sizeof *ij);
+	if (!ij) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ij->c = c;
+	ij->wake[0] = ij->wake[1] = -1;
+	pthread_mutex_init(&ij->mu, NULL);
+	c->ingest_js = ij;
+	jsOptions jo;
+	jsOptions_Init(&jo);
+	jo.PublishAsync.MaxPending = MAX_PENDING;
+	jo.PublishAsync.AckHandler = on_puback;
+	jo.PublishAsync.AckHandlerClosure = ij;
+	jo.PublishAsync.StallWait = 1;
+	char why[400];
+	if (wake_pipe(ij, err, errlen) < 0)
+		return -1;
+	/*
+	 * The stream is checked on a connection of its own: a request on the
+	 * loop's connection would wait for a reply only the (not yet running)
+	 * loop can read.
+	 */
+	struct js_link once = { 0 };
+	int ok = js_link_open(&once, c->opts.ingest, NULL, NULL, why, sizeof why) == 0 &&
+		 js_link_stream(&once, 3, why, sizeof why) == 0;
+	js_link_close(&once);
+	if (!ok || js_link_open(&ij->link, c->opts.ingest, c->base, &jo, why, sizeof why) < 0) {
+		snprintf(err, errlen, "ingest %s: %s", c->opts.ingest, why);
+		return -1;
+	}
+	ctl_log(c, "ingest through JetStream at %s (stream %s)", c->opts.ingest, JS_STREAM_NAME);
+	return 0;
+}
+
+/* See controller_int.h. */
+void ingest_nats_free(struct controller *c)
+{
+	struct ingest_js *ij = c->ingest_js;
+	if (!ij)
+		return;
+	js_link_close(&ij->link);
+	nats_CloseAndWait(2000);      /* no ack handler runs after this */
+	for (struct js_flight *f = ij->head, *next; f; f = next) {
+		next = f->next;
+		for (size_t i = 0; i < f->n; i++)
+			free((char *)f->batch[i].body);   /* not acked: the agents send them again */
+		free(f->batch);
+		free(f->from);
+		free(f);
+	}
+	if (ij->wake_ev)
+		event_free(ij->wake_ev);
+	for (int i = 0; i < 2; i++)
+		if (ij->wake[i] >= 0)
+			close(ij->wake[i]);
+	pthread_mutex_destroy(&ij->mu);
+	free(ij->done);
+	free(ij);
+	c->ingest_js = NULL;
+}
