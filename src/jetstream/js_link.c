@@ -101,6 +101,7 @@ int js_link_stream(struct js_link *l, int replicas, char *err, size_t errlen)
 	sc.Subjects = subjects;
 	sc.SubjectsLen = 1;
 	sc.Storage = js_FileStorage;
+	sc.Retention = js_WorkQueuePolicy;   /* a message goes once it is acked (stored) */
 	sc.Replicas = replicas;
 	sc.Duplicates = (int64_t)600 * 1000000000;   /* nanoseconds */
 	s = js_AddStream(&si, l->js, &sc, NULL, &jerr);

@@ -3,7 +3,8 @@
  * on it, shared by the front-end (src/controller/ingest_nats.c, on the
  * controller's libevent loop) and the store writers (js_writer.c, blocking).
  * The stream (JS_STREAM_NAME, subjects JS_SUBJECTS, file storage, the given
- * replicas, a 10-minute duplicate window on Nats-Msg-Id) is created by
+ * replicas, work-queue retention: a message is removed once a writer acked
+ * it; a 10-minute duplicate window on Nats-Msg-Id) is created by
  * whichever side comes first; the writers share one durable pull consumer.
  */
 #ifndef VANTAGE_JETSTREAM_JS_LINK_H
