@@ -40,7 +40,10 @@ struct pacer {
 	uint64_t owed_milli; /* tokens x 1e3 left by the last turn when it sent
 				every waiting probe: earned while they waited */
 	uint64_t lost_milli; /* tokens x 1e3 the full bucket dropped while probes
-				waited: the loop woke too late to use them */
+				waited: the loop woke too late to use them;
+				counted from the first turn that sent (the
+				rate is measured from the first probe) */
+	bool sent_any;       /* a turn has taken a token */
 };
 
 /* Set up a pacer for pps starting at now_ns (bucket starts with one token). */
