@@ -57,7 +57,8 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: one probe at 1,000/s and below, a millisecond's worth above. */
+/* Turns: one probe at 1,000/s, a millisecond's worth above (two probes at
+   500/s and below: test_wait). */
 static void test_turns(void **state)
 {
 	(void)state;
