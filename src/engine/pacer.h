@@ -4,8 +4,9 @@
  * that a paced engine wakes up as seldom as the rate allows without bursts:
  *
  *  - the engine wakes for a turn once a millisecond's worth of tokens is
- *    there (one probe at 1,000/s and below, ten at 10,000/s): the probes of
- *    a turn leave with one wake-up and one sendmmsg;
+ *    there (one probe at 1,000/s, ten at 10,000/s; at 500/s and below two
+ *    probes, so that a slow engine wakes once every two probes, not every
+ *    probe): the probes of a turn leave with one wake-up and one sendmmsg;
  *  - a turn takes the tokens that came since the last one: a turn's worth
  *    when the loop is on time, more when it woke late (a loaded machine:
  *    wake-ups several milliseconds late are common on a shared 2-core
@@ -40,7 +41,10 @@ struct pacer {
 	uint64_t owed_milli; /* tokens x 1e3 left by the last turn when it sent
 				every waiting probe: earned while they waited */
 	uint64_t lost_milli; /* tokens x 1e3 the full bucket dropped while probes
-				waited: the loop woke too late to use them */
+				waited: the loop woke too late to use them;
+				counted from the first turn that sent (the
+				rate is measured from the first probe) */
+	bool sent_any;       /* a turn has taken a token */
 };
 
 /* Set up a pacer for pps starting at now_ns (bucket starts with one token). */

@@ -57,7 +57,8 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: one probe at 1,000/s and below, a millisecond's worth above. */
+/* Turns: one probe at 1,000/s, a millisecond's worth above (two probes at
+   500/s and below: test_wait). */
 static void test_turns(void **state)
 {
 	(void)state;
@@ -85,6 +86,14 @@ static void test_turns(void **state)
 	assert_int_equal(pacer_take(&p, 0, 1), 1);
 	assert_int_equal(pacer_take(&p, 30000000, 100), 1);
 	assert_int_equal(p.lost_milli, 0);
+	/* probes ready at once, the first turn 30 ms late: no probe had left,
+	   so nothing counts lost (the rate is measured from the first one) */
+	pacer_init(&p, 1000, 0);
+	pacer_ready(&p, 0);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 20);
+	assert_int_equal(p.lost_milli, 0);
+	assert_int_equal(pacer_take(&p, 60000000, 100), 20);
+	assert_int_equal(p.lost_milli / 1000, 10);
 	/* 10 ms late with 5 probes waiting: all 5 go; probes queued right
 	   after (the same late wake-up) wait for the spacing (2.5 ms), then get
 	   the 5 tokens left, which came while probes waited, and those of the
@@ -114,17 +123,30 @@ static void test_turns(void **state)
 	assert_true(pacer_wait_ns(&p, 600000, 100) > 0);
 }
 
-/* The wait until the next token is right and then a token is there. */
+/* The wait until the next token is right and then a token is there; at
+   500/s and below a turn waits for two tokens (a pair a wake-up), unless
+   only one probe waits. */
 static void test_wait(void **state)
 {
 	(void)state;
 	struct pacer p;
-	pacer_init(&p, 100, 0);
+	pacer_init(&p, 1000, 0);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
 	uint64_t w = pacer_wait_ns(&p, 0, 5);
-	assert_true(w > 9000000 && w <= 10000000);
+	assert_true(w > 900000 && w <= 1000000);
 	assert_int_equal(pacer_take(&p, w - 1000, 5), 0);
 	assert_int_equal(pacer_take(&p, w, 5), 1);
+	pacer_init(&p, 100, 0);
+	assert_int_equal(p.turn_max, 2);
+	assert_int_equal(pacer_take(&p, 0, 5), 1);
+	w = pacer_wait_ns(&p, 0, 5);
+	assert_true(w > 19000000 && w <= 20000000);
+	assert_int_equal(pacer_take(&p, w, 5), 2);
+	/* one probe waiting: its token is enough */
+	w = pacer_wait_ns(&p, w, 1);
+	assert_true(w > 9000000 && w <= 10000000);
+	pacer_init(&p, 501, 0);
+	assert_int_equal(p.turn_max, 1);
 }
 
 /* pps 0: everything asked for, at once. */
