@@ -75,6 +75,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	  "a disconnected agent counts as abandoned after this long (30 days)" },
 	{ "stream_buffer_kb", CTL_INT, F(stream_buffer_kb), 4, 1048576, "1024", "KIB",
 	  "unsent KiB one live-stream client may have; past it the client is cut off" },
+	{ "policy", CTL_STR, F(policy), 0, 0, "", "PATH",
+	  "the platform's rules: admission, credits, limits (DIR/policy.conf if it exists)" },
 	{ "dns_zone", CTL_STR, F(dns_zone), 0, 0, "", "DOMAIN",
 	  "name vantage points in this zone (the API's fqdn; `vantage agents names`)" },
 	{ "dns_names", CTL_STR, F(dns_names), 0, 0, DNSNAME_DEFAULT, "CONVENTION",
