@@ -44,7 +44,8 @@ def run_shipped(ns, wrap):
     d = reachable_tempdir("vti-noip6-")
     log = d / "ctl.log"
     argv = ([str(NOINET6)] if wrap else []) + [str(CONTROLLER), "--config", str(SHIPPED),
-                                               "--dir", str(d / "ctl"), "--user", RUN_USER]
+                                               "--dir", str(d / "ctl"), "--user", RUN_USER,
+                                               "--policy", str(SHIPPED.parent / "policy.conf")]
     p = subprocess.Popen(["ip", "netns", "exec", ns, *argv], stdout=open(log, "w"),
                          stderr=subprocess.STDOUT)
     try:
