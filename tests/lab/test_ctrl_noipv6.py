@@ -6,7 +6,7 @@ it under a seccomp filter that answers socket(AF_INET6) exactly as such a
 kernel does. Each run has a network namespace of its own (only loopback),
 so nothing listens on the machine's interfaces; it is removed at the end."""
 import os
-import socket
+import shutil
 import subprocess
 
 import pytest
@@ -44,7 +44,8 @@ def run_shipped(ns, wrap):
     d = reachable_tempdir("vti-noip6-")
     log = d / "ctl.log"
     argv = ([str(NOINET6)] if wrap else []) + [str(CONTROLLER), "--config", str(SHIPPED),
-                                               "--dir", str(d / "ctl"), "--user", RUN_USER]
+                                               "--dir", str(d / "ctl"), "--user", RUN_USER,
+                                               "--policy", str(SHIPPED.parent / "policy.conf")]
     p = subprocess.Popen(["ip", "netns", "exec", ns, *argv], stdout=open(log, "w"),
                          stderr=subprocess.STDOUT)
     try:
@@ -52,33 +53,38 @@ def run_shipped(ns, wrap):
                  "the controller to start")
         assert p.poll() is None, log.read_text()
         wait_for(lambda: connects(ns, "127.0.0.1", 4443), 20, "the agents' port")
-        return log.read_text(), p
+        return log.read_text(), p, d
     except BaseException:
         p.terminate()
         p.wait(timeout=30)
+        shutil.rmtree(d, ignore_errors=True)
         raise
 
 
-def stop(p):
+def stop(p, d):
+    """End the controller (a clean exit) and remove its files."""
     p.terminate()
-    assert p.wait(timeout=30) == 0
+    try:
+        assert p.wait(timeout=30) == 0
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def test_shipped_config_without_ipv6_falls_back(netns):
-    text, p = run_shipped(netns, wrap=True)
+    text, p, d = run_shipped(netns, wrap=True)
     try:
         assert "this host has no IPv6: listening for agents on 0.0.0.0 instead of ::" in text
         assert "this host has no IPv6: the API listens on 0.0.0.0 instead of [::]" in text
         assert connects(netns, "127.0.0.1", 4443) and connects(netns, "127.0.0.1", 8443)
     finally:
-        stop(p)
+        stop(p, d)
 
 
 def test_shipped_config_with_ipv6_stays_on_both(netns):
-    text, p = run_shipped(netns, wrap=False)
+    text, p, d = run_shipped(netns, wrap=False)
     try:
         assert "no IPv6" not in text
         for addr in ("127.0.0.1", "::1"):
             assert connects(netns, addr, 4443) and connects(netns, addr, 8443), addr
     finally:
-        stop(p)
+        stop(p, d)
