@@ -53,6 +53,9 @@ struct controller_opts {
 				       (default: 5% of the disk, at most 256 MiB) */
 	int abandon_after;          /* seconds disconnected before an agent is
 				       abandoned (0: 30 days, uptime.h) */
+	/* Several front-ends on one PostgreSQL store (frontend.c). */
+	const char *frontend;       /* this one's name (NULL or "": HOST/LISTEN:PORT) */
+	int frontend_sync_ms;       /* how often others' measurement changes are looked for (1000) */
 };
 
 /*

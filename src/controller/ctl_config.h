@@ -30,7 +30,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 32
+#define CTL_NOPTIONS 34
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -66,6 +66,8 @@ struct ctl_config {
 	char store[CTL_PATH_MAX];       /* PostgreSQL connection string; empty: SQLite at db */
 	int abandon_after;              /* seconds disconnected before an agent is abandoned */
 	int stream_buffer_kb;           /* unsent bytes one stream client may have (KiB) */
+	char frontend[64];              /* this front-end's name on a shared store ("": host/listen:port) */
+	int frontend_sync_ms;           /* how often other front-ends' changes are looked for */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
 };
 

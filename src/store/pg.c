@@ -356,7 +356,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 	struct pg_unit u;
 	if (pg_unit_begin(s, &u, "schema", err, errlen) < 0)
 		return -1;
-	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0, err, errlen);
+	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_frontend_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -437,4 +438,6 @@ static const struct store_ops pg_ops = {
 	.api = &pg_api_ops,
 	.noprobe = &pg_noprobe_ops,
 	.archive = &pg_archive_ops,
+	.uptime = &pg_uptime_ops,
+	.frontend = &pg_frontend_ops,
 };
