@@ -22,6 +22,7 @@
 #include "api/api_program.h"
 #include "controller/controller.h"
 #include "controller/ctl_config.h"
+#include "controller/platform_policy.h"
 #include "privsep/privsep.h"
 #include "util/sigloop.h"
 
@@ -220,9 +221,28 @@ static void free_controller(void *c)
 	controller_free(c);
 }
 
+/*
+ * The platform's rules into p: the defaults, then the policy file (the one
+ * named, which must be there, or DIR/policy.conf when it exists). Exits on
+ * a bad file.
+ */
+static void load_policy(const struct ctl_config *cfg, struct platform_policy *p)
+{
+	char path[CTL_PATH_MAX + 32], err[1400];
+	platform_policy_defaults(p);
+	if (cfg->policy[0])
+		snprintf(path, sizeof path, "%s", cfg->policy);
+	else if (snprintf(path, sizeof path, "%s/policy.conf", cfg->dir) < 0 || access(path, F_OK) != 0)
+		return;
+	if (platform_policy_load(p, path, err, sizeof err) < 0)
+		die("policy", err);
+}
+
 /* Run the controller of cfg until a signal; the exit status. */
 static int run(const struct ctl_config *cfg)
 {
+	static struct platform_policy policy;  /* copied by the controller; large for the stack */
+	load_policy(cfg, &policy);
 	char cert[CTL_PATH_MAX + 32];
 	size_t dl = strlen(cfg->dir);
 	if (strncmp(cfg->key, cfg->dir, dl) == 0 && strcmp(cfg->key + dl, "/controller.key") == 0)
@@ -250,6 +270,7 @@ static int run(const struct ctl_config *cfg)
 		.timing_max_per_day = cfg->timing_max_per_day,
 		.disk_floor_mb = cfg->disk_floor_mb,
 		.abandon_after = cfg->abandon_after,
+		.policy = &policy,
 		.frontend = cfg->frontend,
 		.frontend_sync_ms = cfg->frontend_sync_ms,
 	};

@@ -413,6 +413,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "accounts.add", accounts_add }, { "accounts.list", accounts_list },
 	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
 	{ "report.churn", report_churn }, { "archive.write", archive_write },
+	{ "policy.show", policy_show },
 };
 
 /* Run one request line; returns the response object. */

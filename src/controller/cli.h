@@ -37,6 +37,9 @@ int cmd_accounts(int argc, char **argv);
 /* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
 int cmd_report(int argc, char **argv);
 
+/* `vantage policy show [--json]`: the platform's rules in force (policy_ctl.c). */
+int cmd_policy(int argc, char **argv);
+
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
  * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1

@@ -140,6 +140,11 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	c->opts.preauth_per_addr = opts->preauth_per_addr > 0 ? opts->preauth_per_addr : 8;
 	c->opts.handshake_timeout = opts->handshake_timeout > 0 ? opts->handshake_timeout : 10;
 	quota_defaults(&c->opts);
+	if (opts->policy)
+		c->policy = *opts->policy;
+	else
+		platform_policy_defaults(&c->policy);
+	c->opts.policy = &c->policy;
 	c->base = base;
 	if (!opts->targets) {
 		snprintf(err, errlen, "no target policy");

@@ -14,6 +14,7 @@
 struct event_base;
 struct controller;
 struct target_policy;
+struct platform_policy;
 
 struct controller_opts {
 	const char *listen_addr;  /* e.g. "127.0.0.1" */
@@ -53,6 +54,8 @@ struct controller_opts {
 				       (default: 5% of the disk, at most 256 MiB) */
 	int abandon_after;          /* seconds disconnected before an agent is
 				       abandoned (0: 30 days, uptime.h) */
+	const struct platform_policy *policy; /* the platform's rules, copied; NULL: the
+						 defaults (platform_policy.h) */
 	/* Several front-ends on one PostgreSQL store (frontend.c). */
 	const char *frontend;       /* this one's name (NULL or "": HOST/LISTEN:PORT) */
 	int frontend_sync_ms;       /* how often others' measurement changes are looked for (1000) */

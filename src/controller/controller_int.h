@@ -16,6 +16,7 @@
 #include <sys/queue.h>
 
 #include "controller/controller.h"
+#include "controller/platform_policy.h"
 #include "proto/conn.h"
 #include "proto/identity.h"
 #include "policy/noprobe_list.h"
@@ -101,6 +102,7 @@ struct controller {
 	struct team_targets *team_targets;  /* each team's cycle, expanded (team_handout.c) */
 	size_t nteam_targets;
 	int64_t archived_day;       /* UTC day (Unix days) of the last daily archive (archive_ctl.c) */
+	struct platform_policy policy; /* the platform's rules (platform_policy.h) */
 	char frontend_name[160];    /* on a shared store: this front-end's name (frontend.c) */
 	int64_t msm_version;        /* the store's measurement change counter, last read */
 	struct event *sync;         /* looks for measurement changes made elsewhere */
@@ -343,6 +345,9 @@ int uptime_close_stale(struct controller *c, char *err, size_t errlen);
 /* Set "state", "state_id", "status_since", "first_connected", "last_connected"
    and "total_connected" on an agent's row (keyed by "id"). */
 void uptime_label(struct controller *c, json_t *row);
+
+/* The admin socket's policy.show: the platform's rules in force (policy_ctl.c). */
+json_t *policy_show(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 /* The admin socket's report.churn {from, to, period} (churn_ctl.c). */
 json_t *report_churn(struct controller *c, const json_t *req, char *err, size_t errlen);

@@ -17,6 +17,7 @@
  *   resolv_conf PATH, hosts PATH             how host-name targets resolve ("none": not at all)
  *   targets allow|refuse PREFIX              the target policy (policy/targets.h), repeats
  *   stream_buffer_kb KIB                     unsent bytes one live-stream client may have
+ *   policy PATH                              the platform's rules (platform_policy.h)
  * A bad file or flag is refused with "file:line: reason" or "--flag: reason".
  * Parsing is pure (fuzzed); loading reads at most 1 MiB.
  */
@@ -30,7 +31,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 34
+#define CTL_NOPTIONS 35
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -66,6 +67,8 @@ struct ctl_config {
 	char store[CTL_PATH_MAX];       /* PostgreSQL connection string; empty: SQLite at db */
 	int abandon_after;              /* seconds disconnected before an agent is abandoned */
 	int stream_buffer_kb;           /* unsent bytes one stream client may have (KiB) */
+	char policy[CTL_PATH_MAX + 32]; /* the platform policy file (platform_policy.h);
+					   empty: DIR/policy.conf if it exists */
 	char frontend[64];              /* this front-end's name on a shared store ("": host/listen:port) */
 	int frontend_sync_ms;           /* how often other front-ends' changes are looked for */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */
