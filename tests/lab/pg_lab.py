@@ -37,8 +37,9 @@ class TempPostgres:
         self.psql("postgres", "CREATE DATABASE vantage")
 
     def _as_user(self, argv, check=True):
+        # the whole setup took 41 s at load 41: 60 s a step left little margin
         cmd = ["runuser", "-u", self.user, "--", str(self.bin / argv[0]), *map(str, argv[1:])]
-        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=60)
+        return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=180)
 
     def start(self):
         self._as_user(["pg_ctl", "-D", self.data, "-w", "-l", self.dir / "server.log", "-o",
