@@ -227,8 +227,8 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	struct timeval tv = { cfg->heartbeat, 0 };
 	a->tick = event_new(base, -1, EV_PERSIST, ticked, a);
 	event_add(a->tick, &tv);
-	agent_log(a, "key %s, controller %s port %d, spool %s", a->id.fp, cfg->controller_addr,
-		  cfg->controller_port, cfg->spool_dir);
+	agent_log(a, "key %s, controller %s port %d (of %d listed), spool %s", a->id.fp,
+		  cfg->controller_addr, cfg->controller_port, cfg->n_controllers, cfg->spool_dir);
 	sched_load(a);
 	link_connect(a);
 	return a;

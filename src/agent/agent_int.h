@@ -67,6 +67,7 @@ struct agent {
 	struct conn *conn;
 	int welcomed;
 	int backoff_ms;           /* current backoff ceiling */
+	int ctl_index;            /* the controller (cfg.controllers) dialled now */
 	struct event *retry;
 	struct event *tick;
 	int64_t last_heard;       /* monotonic seconds */

@@ -5,13 +5,11 @@
  */
 #include "agent/config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/identity.h"
 #include "util/kvfile.h"
 #include "util/numparse.h"
 
@@ -23,35 +21,6 @@ static int set_str(char *dst, size_t len, const char *value, char *why, size_t w
 		return -1;
 	}
 	strcpy(dst, value);
-	return 0;
-}
-
-/* controller ADDR:PORT (IPv6 in brackets). */
-static int set_controller(struct agent_config *c, const char *v, char *why, size_t wl)
-{
-	char host[64];
-	const char *colon = v[0] == '[' ? strstr(v, "]:") : strrchr(v, ':');
-	long long port;
-	unsigned char buf[16];
-	if (!colon || colon == v) {
-		snprintf(why, wl, "'%s' is not ADDR:PORT", v);
-		return -1;
-	}
-	size_t hl = (size_t)(colon - v) - (v[0] == '[');
-	if (hl >= sizeof host) {
-		snprintf(why, wl, "address too long");
-		return -1;
-	}
-	memcpy(host, v + (v[0] == '['), hl);
-	host[hl] = 0;
-	if (inet_pton(AF_INET, host, buf) != 1 && inet_pton(AF_INET6, host, buf) != 1) {
-		snprintf(why, wl, "'%s' is not an IP address", host);
-		return -1;
-	}
-	if (!parse_bounded(colon + 1 + (v[0] == '['), 1, 65535, &port, why, wl))
-		return -1;
-	strcpy(c->controller_addr, host);
-	c->controller_port = (int)port;
 	return 0;
 }
 
@@ -113,14 +82,9 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 {
 	int n;
 	if (strcmp(key, "controller") == 0)
-		return set_controller(c, v, why, wl);
-	if (strcmp(key, "controller_fingerprint") == 0) {
-		if (!identity_fp_valid(v)) {
-			snprintf(why, wl, "fingerprint is not 64 lower-case hex digits");
-			return -1;
-		}
-		return set_str(c->controller_fp, sizeof c->controller_fp, v, why, wl);
-	}
+		return config_controller_add(c, v, why, wl);
+	if (strcmp(key, "controller_fingerprint") == 0)
+		return config_controller_fp(c, v, why, wl);
 	if (strcmp(key, "key") == 0)
 		return set_str(c->key_path, sizeof c->key_path, v, why, wl);
 	if (strcmp(key, "spool") == 0)
@@ -194,13 +158,9 @@ static int apply_line(void *arg, const char *key, const char *value, int lineno,
 }
 
 /* The settings without a default must be there. */
-static int required(const struct agent_config *cfg, const char *name, char *err, size_t errlen)
+static int required(struct agent_config *cfg, const char *name, char *err, size_t errlen)
 {
-	if (!cfg->controller_addr[0] || !cfg->controller_fp[0]) {
-		snprintf(err, errlen, "%s: 'controller' and 'controller_fingerprint' are required", name);
-		return -1;
-	}
-	return 0;
+	return config_controllers_finish(cfg, name, err, errlen);
 }
 
 /* See config.h. */

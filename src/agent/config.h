@@ -1,8 +1,12 @@
 /*
  * config: the agent's configuration file. One setting per line as
  * `key value`; `#` starts a comment; allow, forbid repeat. Keys:
- *   controller ADDR:PORT        the controller (IPv6 as [ADDR]:PORT)
- *   controller_fingerprint HEX  SHA-256 of the controller's Ed25519 key (pinned)
+ *   controller ADDR:PORT [HEX]  a controller (IPv6 as [ADDR]:PORT), optionally with
+ *                               the SHA-256 of its Ed25519 key (pinned); repeats,
+ *                               up to CONFIG_MAX_CONTROLLERS front-ends tried in
+ *                               turn when the connection is lost (config_ctl.c)
+ *   controller_fingerprint HEX  the pinned key of the controller listed last, or,
+ *                               before any, of every controller listed without one
  *   key PATH                    this agent's key (created on first start)
  *   spool DIR                   the result spool; spool_max_mb N its size limit
  *   role probe|anchor
@@ -31,11 +35,24 @@
 
 #define CONFIG_MAX_PREFIXES 64
 #define CONFIG_PATH_MAX 1024
+#define CONFIG_MAX_CONTROLLERS 8
+
+/* One controller (front-end) the agent may dial, with its pinned key. */
+struct config_controller {
+	char addr[64];
+	int port;
+	char fp[65];
+};
 
 struct agent_config {
+	/* The first controller listed (the firewall and logs name it). */
 	char controller_addr[64];
 	int controller_port;
 	char controller_fp[65];
+	/* Every controller listed, in order: the agent dials them in turn. */
+	struct config_controller controllers[CONFIG_MAX_CONTROLLERS];
+	int n_controllers;
+	char default_fp[65];         /* controller_fingerprint given before any controller */
 	char key_path[CONFIG_PATH_MAX];
 	char spool_dir[CONFIG_PATH_MAX];
 	uint64_t spool_max;          /* bytes */
@@ -66,6 +83,20 @@ void config_defaults(struct agent_config *cfg);
  */
 int config_parse(struct agent_config *cfg, const char *text, size_t len, const char *name,
 		 char *err, size_t errlen);
+
+/* config_ctl.c: one `controller ADDR:PORT [HEX]` line; 0 or -1 with a reason. */
+int config_controller_add(struct agent_config *c, const char *value, char *why, size_t wl);
+
+/* config_ctl.c: one `controller_fingerprint HEX` line; 0 or -1 with a reason. */
+int config_controller_fp(struct agent_config *c, const char *value, char *why, size_t wl);
+
+/*
+ * config_ctl.c: after the whole file, give each controller without a key
+ * the one named before any controller, check each has one and copy the
+ * first into controller_addr/port/fp. 0 or -1 with "name: reason" in err.
+ */
+int config_controllers_finish(struct agent_config *c, const char *name, char *err,
+			      size_t errlen);
 
 /* Read and parse the file at path (at most 1 MiB). 0 or -1 as config_parse. */
 int config_load(struct agent_config *cfg, const char *path, char *err, size_t errlen);

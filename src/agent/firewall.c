@@ -39,7 +39,6 @@ struct fw_plan {
 	char methods[FW_NKINDS][128];                 /* "" when the kind is not allowed */
 	const struct agent_config *cfg;
 	const char *source;
-	int controller_v6;
 };
 
 /* See firewall.h. */
@@ -109,7 +108,6 @@ static int plan_build(struct fw_plan *pl, const struct agent_config *cfg, const 
 	memset(pl, 0, sizeof *pl);
 	pl->cfg = cfg;
 	pl->source = source;
-	pl->controller_v6 = strchr(cfg->controller_addr, ':') != NULL;
 	if (add_all(pl->allow, cfg->allow, cfg->n_allow, "allow", err, errlen) < 0 ||
 	    add_all(pl->forbid, cfg->forbid, cfg->n_forbid, "forbid", err, errlen) < 0 ||
 	    add_all(pl->admin, cfg->admin_from, cfg->n_admin_from, "admin_from", err, errlen) < 0)
@@ -173,9 +171,13 @@ static void nft_output(FILE *out, const struct fw_plan *pl)
 {
 	fprintf(out, "\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n"
 		"\t\toif \"lo\" accept\n"
-		"\t\t# the controller: the one TLS 1.3 connection the agent opens\n"
-		"\t\t%s daddr %s tcp dport %d counter accept comment \"the controller\"\n"
-		"\t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert }"
+		"\t\t# the controllers: the one TLS 1.3 connection the agent opens, to one of them\n");
+	for (int i = 0; i < pl->cfg->n_controllers; i++) {
+		const struct config_controller *cc = &pl->cfg->controllers[i];
+		fprintf(out, "\t\t%s daddr %s tcp dport %d counter accept comment \"the controller\"\n",
+			strchr(cc->addr, ':') ? "ip6" : "ip", cc->addr, cc->port);
+	}
+	fprintf(out, "\t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert }"
 		" ip6 hoplimit 255 counter accept\n"
 		"\t\t# answers to the operator's SSH sessions\n"
 		"\t\tct state established tcp sport %d counter accept\n"
@@ -184,8 +186,7 @@ static void nft_output(FILE *out, const struct fw_plan *pl)
 		"\t\tip6 daddr @forbid6 counter drop comment \"forbidden range\"\n"
 		"\t\t# probes, to the ranges the site allows\n"
 		"\t\tip daddr @allow4 jump probes\n\t\tip6 daddr @allow6 jump probes\n"
-		"\t\tcounter drop comment \"out: anything else\"\n\t}\n", pl->controller_v6 ? "ip6" : "ip",
-		pl->cfg->controller_addr, pl->cfg->controller_port, pl->cfg->ssh_port);
+		"\t\tcounter drop comment \"out: anything else\"\n\t}\n", pl->cfg->ssh_port);
 }
 
 static void nft_probes(FILE *out, const struct fw_plan *pl)
@@ -251,9 +252,10 @@ static void write_text(FILE *out, const struct fw_plan *pl)
 		[FW_TCP_ACK] = "TCP ACK, any port,",
 	};
 	char dst[FW_MAX * 2 * 66], bad[FW_MAX * 2 * 66], adm[FW_MAX * 2 * 66];
-	fprintf(out, "The traffic of this vantage point (from %s):\n"
-		"out  TCP to %s port %d: the controller, one TLS 1.3 connection the agent opens\n",
-		pl->source, pl->cfg->controller_addr, pl->cfg->controller_port);
+	fprintf(out, "The traffic of this vantage point (from %s):\n", pl->source);
+	for (int i = 0; i < pl->cfg->n_controllers; i++)
+		fprintf(out, "out  TCP to %s port %d: the controller, one TLS 1.3 connection the"
+			" agent opens\n", pl->cfg->controllers[i].addr, pl->cfg->controllers[i].port);
 	join(pl->allow, dst, sizeof dst);
 	for (int k = 0; k < FW_NKINDS; k++)
 		if (pl->methods[k][0])

@@ -3,8 +3,9 @@
  * 1.3, checks the controller's key against the pinned fingerprint, says
  * HELLO, and after the WELCOME uploads spooled results (at most AGENT_WINDOW
  * unacked at a time) while taking acks, measurement definitions and
- * heartbeats. When the connection fails or falls silent it retries after a
- * jittered exponential backoff, and starts uploading again from the oldest
+ * heartbeats. When the connection fails or falls silent it dials the next
+ * controller of its list (front-ends of one platform, each key pinned)
+ * after a jittered exponential backoff, and starts uploading again from the oldest
  * unacked result. Each result goes as (epoch, seq) with the sequence sent
  * before it, so the controller acks only an unbroken run; a record whose send
  * fails is read again, never skipped. When the controller holds other results
@@ -50,20 +51,27 @@ static void backoff(struct agent *a)
 	event_add(a->retry, &tv);
 }
 
-/* Fill ss with the controller's address; returns its length or -1. */
+/* The controller dialled now. */
+static const struct config_controller *current(const struct agent *a)
+{
+	return &a->cfg.controllers[a->ctl_index];
+}
+
+/* Fill ss with the current controller's address; returns its length or -1. */
 static int controller_sockaddr(const struct agent *a, struct sockaddr_storage *ss)
 {
+	const struct config_controller *cc = current(a);
 	memset(ss, 0, sizeof *ss);
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, a->cfg.controller_addr, &in->sin_addr) == 1) {
+	if (inet_pton(AF_INET, cc->addr, &in->sin_addr) == 1) {
 		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)a->cfg.controller_port);
+		in->sin_port = htons((uint16_t)cc->port);
 		return sizeof *in;
 	}
-	if (inet_pton(AF_INET6, a->cfg.controller_addr, &in6->sin6_addr) == 1) {
+	if (inet_pton(AF_INET6, cc->addr, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)a->cfg.controller_port);
+		in6->sin6_port = htons((uint16_t)cc->port);
 		return sizeof *in6;
 	}
 	return -1;
@@ -102,9 +110,10 @@ static void on_connected(struct conn *c, void *arg)
 	struct agent *a = arg;
 	char fp[IDENTITY_FP_LEN] = "";
 	SSL *ssl = bufferevent_openssl_get_ssl(conn_bev(c));
-	if (!ssl || identity_peer_fp(ssl, fp) < 0 || strcmp(fp, a->cfg.controller_fp) != 0) {
-		agent_log(a, "controller key %s does not match the pinned fingerprint %s",
-			  fp[0] ? fp : "(none)", a->cfg.controller_fp);
+	const char *pinned = current(a)->fp;
+	if (!ssl || identity_peer_fp(ssl, fp) < 0 || strcmp(fp, pinned) != 0) {
+		agent_log(a, "controller %s port %d: key %s does not match the pinned fingerprint %s",
+			  current(a)->addr, current(a)->port, fp[0] ? fp : "(none)", pinned);
 		conn_close(c, "controller key does not match the pinned fingerprint",
 			   "controller key mismatch");
 		return;
@@ -231,8 +240,8 @@ static void welcome(struct agent *a, const struct msg *m)
 	spool_rewind(a->spool);
 	a->acked_seq = a->sent_seq = spool_acked(a->spool);
 	a->nflight = a->flight0 = 0;
-	agent_log(a, "connected to the controller; %llu results to upload",
-		  (unsigned long long)spool_depth(a->spool));
+	agent_log(a, "connected to the controller %s port %d; %llu results to upload",
+		  current(a)->addr, current(a)->port, (unsigned long long)spool_depth(a->spool));
 	a->tel_sent = 0;          /* a new connection gets the newest timing report */
 	agent_send_status(a);
 	agent_chunks_welcome(a);
@@ -302,18 +311,22 @@ static void on_msg(struct conn *c, struct msg *m, void *arg)
 	}
 }
 
-/* The connection is gone: retry later. */
+/* The connection is gone: dial the next controller of the list later. */
 static void on_close(struct conn *c, const char *reason, void *arg)
 {
 	(void)c;
 	struct agent *a = arg;
+	const struct config_controller *was = current(a);
 	if (a->welcomed)
-		agent_log(a, "disconnected: %s", reason);
+		agent_log(a, "disconnected from %s port %d: %s", was->addr, was->port, reason);
 	else
-		agent_log(a, "cannot connect to %s port %d: %s", a->cfg.controller_addr,
-			  a->cfg.controller_port, reason);
+		agent_log(a, "cannot connect to %s port %d: %s", was->addr, was->port, reason);
 	a->conn = NULL;
 	a->welcomed = 0;
+	if (a->cfg.n_controllers > 1) {
+		a->ctl_index = (a->ctl_index + 1) % a->cfg.n_controllers;
+		agent_log(a, "next: controller %s port %d", current(a)->addr, current(a)->port);
+	}
 	backoff(a);
 }
 

@@ -61,6 +61,7 @@ struct api_opts {
 	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
 	const char *dns_zone;     /* probes' fqdn: their names in this zone (NULL: none) */
 	const char *dns_names;    /* by this convention (src/controller/dnsname.h) */
+	int no_stream;            /* answer /stream/ with 501 (vantage-api: nothing publishes there) */
 };
 
 /*
@@ -77,6 +78,16 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
  * there. Owned by the API.
  */
 struct stream_hub *api_stream_hub(struct api *a);
+
+/*
+ * api_new with the API's own key and certificate in dir (api.key, made on
+ * first start; api.crt): o->key and o->cert_path are set for the call only.
+ * Prints "prog: API on https://..." (and when the key was made, so).
+ * (api_open.c)
+ */
+struct api *api_new_in(struct event_base *base, struct store *store, struct api_opts *o,
+		       const char *dir, const struct api_hooks *hooks, const char *prog,
+		       char *err, size_t errlen);
 
 /* Stop listening, end the streams in progress and free the API. NULL is allowed. */
 void api_free(struct api *a);

@@ -54,8 +54,8 @@ static void flush(void *arg)
 /* See api_controller.h. */
 int api_controller_start(struct controller *c, char *err, size_t errlen)
 {
-	char addr[64], dir[4096], cert[4200], keyfile[4200];
-	int port, created;
+	char addr[64], dir[4096];
+	int port;
 	if (!c->opts.api_listen)
 		return 0;
 	if (api_parse_listen(c->opts.api_listen, addr, sizeof addr, &port, err, errlen) < 0)
@@ -67,14 +67,7 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 	/* the API's own key and certificate, next to the identity's and apart from
 	   it: a leaked HTTPS key never exposes the identity agents pin */
 	snprintf(dir, sizeof dir, "%s", c->opts.cert_path);
-	const char *where = dirname(dir);
-	snprintf(cert, sizeof cert, "%s/api.crt", where);
-	snprintf(keyfile, sizeof keyfile, "%s/api.key", where);
-	/* ECDSA P-256: every HTTPS client takes it (browsers refuse Ed25519) */
-	EVP_PKEY *key = identity_key_file(keyfile, EVP_PKEY_EC, &created, err, errlen);
-	if (!key)
-		return -1;
-	struct api_opts o = { .addr = addr, .port = port, .key = key, .cert_path = cert,
+	struct api_opts o = { .addr = addr, .port = port,
 			      .timeout = 10, .min_interval = 10, .default_rate = 600,
 			      .targets = c->opts.targets, .noprobe = &c->noprobe,
 			      .resolv_conf = c->opts.resolv_conf,
@@ -88,13 +81,9 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 			      .stream_max_pending = (size_t)(c->opts.stream_buffer_kb > 0 ?
 					c->opts.stream_buffer_kb : 1024) * 1024 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };
-	c->api = api_new(c->base, c->store, &o, &h, err, errlen);
-	EVP_PKEY_free(key);   /* the TLS context holds its own reference */
-	if (!c->api)
-		return -1;
-	if (created)
-		printf("vantage-controller: created the API's TLS key %s\n", keyfile);
-	printf("vantage-controller: API on https://%s%s%s:%d/api/v2/, certificate %s\n",
-	       strchr(addr, ':') ? "[" : "", addr, strchr(addr, ':') ? "]" : "", port, cert);
-	return 0;
+	if (c->store->ops->frontend)
+		h.connected = NULL;   /* an agent may be connected at another front-end: ask the store */
+	c->api = api_new_in(c->base, c->store, &o, dirname(dir), &h, "vantage-controller", err,
+			    errlen);
+	return c->api ? 0 : -1;
 }

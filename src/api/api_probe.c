@@ -119,11 +119,14 @@ static json_t *iso_since(int64_t t)
 }
 
 /* The status object: Never Connected (0), Connected (1), Disconnected (2) or
-   Abandoned (3), as src/controller/uptime.h derives them. */
+   Abandoned (3), as src/controller/uptime.h derives them. Connected is the
+   controller's own knowledge, or without a hook (several front-ends, or the
+   API program) the store's: an open session at any front-end. */
 static json_t *status_json(const struct api *a, const json_t *row)
 {
 	int64_t id = json_integer_value(json_object_get(row, "id"));
-	int conn = a && a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) : 0;
+	int conn = a && a->hooks.connected ? a->hooks.connected(a->hooks.arg, id) :
+		   json_integer_value(json_object_get(row, "connected_now")) != 0;
 	const json_t *since = json_object_get(row, "status_since");
 	struct store_uptime_facts f = {
 		.first_connected = json_integer_value(json_object_get(row, "first_connected")),

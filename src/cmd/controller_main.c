@@ -4,6 +4,10 @@
  * with --print-config, else runs the controller (src/controller) on an event
  * loop until SIGINT or SIGTERM and shuts down cleanly (pending results
  * committed, sessions recorded closed).
+ *
+ * Built a second time with VANTAGE_API_PROGRAM as vantage-api: the same
+ * configuration (file and flags), but it serves only the REST API (`api`)
+ * over the shared PostgreSQL `store` (src/api/api_program.h), no agents.
  */
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -16,11 +20,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api_program.h"
 #include "controller/controller.h"
 #include "controller/ctl_config.h"
 #include "controller/platform_policy.h"
 #include "privsep/privsep.h"
 #include "util/sigloop.h"
+
+#ifdef VANTAGE_API_PROGRAM
+#define PROG "vantage-api"
+#else
+#define PROG "vantage-controller"
+#endif
 
 #define FLAG_SET 1000  /* getopt value of table entry i: FLAG_SET + i */
 #define FLAG_NO 2000   /* --no-KEY of a yes|no entry i: FLAG_NO + i */
@@ -38,7 +49,7 @@ static void usage(FILE *out)
 {
 	size_t n;
 	const struct ctl_option *o = ctl_options(&n);
-	fprintf(out, "usage: vantage-controller [--config FILE] [--print-config] [options]\n"
+	fprintf(out, "usage: " PROG " [--config FILE] [--print-config] [options]\n"
 		"  --config FILE    `key value` lines, keys the flags' names with '_' for '-'; flags override it\n"
 		"  --print-config   print the configuration in force and where each value came from\n");
 	for (size_t i = 0; i < n; i++) {
@@ -53,10 +64,10 @@ static void usage(FILE *out)
 	}
 }
 
-/* Exit with "vantage-controller: what: why". */
+/* Exit with "PROG: what: why". */
 static void die(const char *what, const char *why)
 {
-	fprintf(stderr, "vantage-controller: %s: %s\n", what, why);
+	fprintf(stderr, PROG ": %s: %s\n", what, why);
 	exit(2);
 }
 
@@ -94,7 +105,7 @@ static void load_file(int argc, char **argv, struct ctl_config *cfg)
 			path = argv[i] + 9;
 		char err[1024];
 		if (path && ctl_config_load(cfg, path, err, sizeof err) < 0) {
-			fprintf(stderr, "vantage-controller: %s\n", err);
+			fprintf(stderr, PROG ": %s\n", err);
 			exit(2);
 		}
 	}
@@ -165,11 +176,52 @@ static void leave_root(const struct ctl_config *cfg)
 		die("refusing to run as root, which it never needs",
 		    "give --user NAME (user NAME) to run as NAME, or --allow-root");
 	if (privsep_drop(&po, &st, err, sizeof err) < 0) {
-		fprintf(stderr, "vantage-controller: %s\n", err);
+		fprintf(stderr, PROG ": %s\n", err);
 		exit(1);
 	}
 	privsep_describe(&st, who, sizeof who);
-	printf("vantage-controller: %s\n", who);
+	printf(PROG ": %s\n", who);
+}
+
+/* What serve() runs: started on base from opts (NULL with err), freed at the end. */
+typedef void *(*start_fn)(struct event_base *base, const void *opts, char *err, size_t errlen);
+typedef void (*free_fn)(void *program);
+
+/* Prepare the process for cfg, start the program on a new event loop and
+   run it until a signal; the exit status. */
+static int serve(const struct ctl_config *cfg, start_fn start, free_fn stop, const void *opts)
+{
+	mkdir(cfg->dir, 0700);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	leave_root(cfg);
+	if (cfg->ingest[0])
+		evthread_use_pthreads();   /* libnats's threads touch the loop (ingest_nats.c) */
+	struct event_base *base = event_base_new();
+	char err[512];
+	void *program = base ? start(base, opts, err, sizeof err) : NULL;
+	if (!program) {
+		fprintf(stderr, PROG ": %s\n", base ? err : "cannot create event loop");
+		if (base)
+			event_base_free(base);
+		return 1;
+	}
+	int rc = sigloop_run(base);
+	stop(program);
+	event_base_free(base);
+	return rc < 0 ? 1 : 0;
+}
+
+#ifndef VANTAGE_API_PROGRAM
+static void *start_controller(struct event_base *base, const void *opts, char *err, size_t errlen)
+{
+	return controller_new(base, opts, err, errlen);
+}
+
+static void free_controller(void *c)
+{
+	controller_free(c);
 }
 
 /*
@@ -224,28 +276,38 @@ static int run(const struct ctl_config *cfg)
 		.abandon_after = cfg->abandon_after,
 		.policy = &policy,
 		.ingest = cfg->ingest[0] ? cfg->ingest : NULL,
+		.frontend = cfg->frontend,
+		.frontend_sync_ms = cfg->frontend_sync_ms,
 	};
-	mkdir(cfg->dir, 0700);
-	signal(SIGPIPE, SIG_IGN);
-	raise_nofile();
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	leave_root(cfg);
-	if (cfg->ingest[0])
-		evthread_use_pthreads();   /* libnats's threads touch the loop (ingest_nats.c) */
-	struct event_base *base = event_base_new();
-	char err[512];
-	struct controller *c = base ? controller_new(base, &o, err, sizeof err) : NULL;
-	if (!c) {
-		fprintf(stderr, "vantage-controller: %s\n", base ? err : "cannot create event loop");
-		if (base)
-			event_base_free(base);
-		return 1;
-	}
-	int rc = sigloop_run(base);
-	controller_free(c);
-	event_base_free(base);
-	return rc < 0 ? 1 : 0;
+	return serve(cfg, start_controller, free_controller, &o);
 }
+
+#else
+static void *start_api(struct event_base *base, const void *opts, char *err, size_t errlen)
+{
+	return api_program_new(base, opts, err, errlen);
+}
+
+static void free_api(void *p)
+{
+	api_program_free(p);
+}
+
+/* vantage-api: serve the API of cfg over its shared store until a signal. */
+static int run_api(const struct ctl_config *cfg)
+{
+	if (!cfg->api[0])
+		die("api", "vantage-api needs the address to serve the API on (api ADDR:PORT)");
+	struct api_program_opts o = {
+		.store = cfg->store, .dir = cfg->dir, .listen = cfg->api,
+		.name = cfg->api_name[0] ? cfg->api_name : NULL, .targets = &cfg->targets,
+		.resolv_conf = cfg->resolv_conf, .hosts = cfg->hosts,
+		.key_max_running = cfg->key_max_running, .key_max_probes = cfg->key_max_probes,
+		.abandon_after = cfg->abandon_after, .stream_buffer_kb = cfg->stream_buffer_kb,
+	};
+	return serve(cfg, start_api, free_api, &o);
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -260,7 +322,11 @@ int main(int argc, char **argv)
 	if (print)
 		ctl_config_print(cfg, stdout);
 	else
+#ifdef VANTAGE_API_PROGRAM
+		rc = run_api(cfg);
+#else
 		rc = run(cfg);
+#endif
 	free(cfg);
 	return rc;
 }

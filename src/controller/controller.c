@@ -95,6 +95,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	session_tick(arg);
+	frontend_tick(arg);
 	team_tick(arg);
 	archive_tick(arg);
 }
@@ -160,7 +161,7 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	TAILQ_INIT(&c->preauth);
 	int created = 0;
 	if (!(c->store = store_open(opts->store ? opts->store : opts->db_path, err, errlen)) ||
-	    noprobe_reload(c, err, errlen) < 0 || uptime_close_stale(c, err, errlen) < 0 ||
+	    noprobe_reload(c, err, errlen) < 0 || frontend_start(c, err, errlen) < 0 ||
 	    identity_load(&c->id, opts->key_path, opts->cert_path, "vantage-controller",
 			  &created, err, errlen) < 0 ||
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
@@ -173,9 +174,10 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	if (created)
 		printf("vantage-controller: created key %s\nfingerprint %s\ncertificate %s\n",
 		       opts->key_path, c->id.fp, opts->cert_path);
-	ctl_log(c, "listening on %s port %d, admin socket %s, database %s, fingerprint %s",
+	ctl_log(c, "listening on %s port %d, admin socket %s, database %s, fingerprint %s%s%s",
 		opts->listen_addr, opts->port, opts->admin_path,
-		opts->store ? "PostgreSQL (store)" : opts->db_path, c->id.fp);
+		opts->store ? "PostgreSQL (store)" : opts->db_path, c->id.fp,
+		c->frontend_name[0] ? ", front-end " : "", c->frontend_name);
 	return c;
 }
 
@@ -203,6 +205,7 @@ void controller_free(struct controller *c)
 		evconnlistener_free(c->admin);
 	if (c->tick)
 		event_free(c->tick);
+	frontend_free(c);
 	if (c->relisten)
 		event_free(c->relisten);
 	if (c->flush)

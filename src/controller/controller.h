@@ -59,6 +59,9 @@ struct controller_opts {
 						 defaults (platform_policy.h) */
 	const char *dns_zone;       /* zone vantage points are named in, or NULL (dnsname.h) */
 	const char *dns_names;      /* their naming convention (NULL: DNSNAME_DEFAULT) */
+	/* Several front-ends on one PostgreSQL store (frontend.c). */
+	const char *frontend;       /* this one's name (NULL or "": HOST/LISTEN:PORT) */
+	int frontend_sync_ms;       /* how often others' measurement changes are looked for (1000) */
 };
 
 /*

@@ -104,6 +104,9 @@ struct controller {
 	size_t nteam_targets;
 	int64_t archived_day;       /* UTC day (Unix days) of the last daily archive (archive_ctl.c) */
 	struct platform_policy policy; /* the platform's rules (platform_policy.h) */
+	char frontend_name[160];    /* on a shared store: this front-end's name (frontend.c) */
+	int64_t msm_version;        /* the store's measurement change counter, last read */
+	struct event *sync;         /* looks for measurement changes made elsewhere */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -342,6 +345,19 @@ int account_admits(struct controller *c, int64_t agent_id, char *why, size_t len
 /* Set "account" (its name, null if none) on an agent's row (keyed by "id"),
    and "account_disabled": true when that account is disabled. */
 void account_label(struct controller *c, json_t *row);
+
+/*
+ * Several front-ends on one store (frontend.c). frontend_start: at start,
+ * close the sessions this front-end left open (all of them on a store of
+ * one controller) and start looking for others' measurement changes; 0 or
+ * -1. frontend_tick: say this one is alive and close the sessions of dead
+ * ones. frontend_session_open: record s's connect here (s->sid) and close
+ * the agent's sessions elsewhere; 0 or -1 with err.
+ */
+int frontend_start(struct controller *c, char *err, size_t errlen);
+void frontend_tick(struct controller *c);
+int frontend_session_open(struct controller *c, struct session *s, char *err, size_t errlen);
+void frontend_free(struct controller *c);
 
 /* Close the sessions a previous run left open (uptime_ctl.c); 0 or -1 with err. */
 int uptime_close_stale(struct controller *c, char *err, size_t errlen);

@@ -140,8 +140,7 @@ static void hello(struct session *s, const struct msg *m)
 	s->stream = ++c->streams;
 	if (c->store->ops->result_max_seq(c->store, s->agent.id, s->epoch, &max, err,
 					  sizeof err) < 0 ||
-	    c->store->ops->session_open(c->store, s->agent.id, time(NULL), s->peer, &s->sid,
-					err, sizeof err) < 0) {
+	    frontend_session_open(c, s, err, sizeof err) < 0) {
 		ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);
 		conn_close(s->conn, "controller storage error", err);
 		return;

@@ -368,7 +368,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 	struct pg_unit u;
 	if (pg_unit_begin(s, &u, "schema", err, errlen) < 0)
 		return -1;
-	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0, err, errlen);
+	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_frontend_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -451,4 +452,6 @@ static const struct store_ops pg_ops = {
 	.archive = &pg_archive_ops,
 	.msm_tags = &pg_msm_tags_ops,
 	.msm_requests = &pg_msm_requests_ops,
+	.uptime = &pg_uptime_ops,
+	.frontend = &pg_frontend_ops,
 };

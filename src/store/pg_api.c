@@ -434,7 +434,9 @@ static int probe_page(struct store *st, const struct store_page *p, int64_t now,
 			" (SELECT peer FROM sessions WHERE agent_id = g.id ORDER BY id DESC LIMIT 1)"
 			"  AS peer,"
 			" (SELECT coalesce(disconnected, connected) FROM sessions WHERE agent_id = g.id"
-			"  ORDER BY id DESC LIMIT 1) AS status_since"
+			"  ORDER BY id DESC LIMIT 1) AS status_since,"
+			" EXISTS (SELECT 1 FROM sessions WHERE agent_id = g.id AND disconnected IS NULL)"
+			"  ::int AS connected_now"
 			PROBE_FROM " ORDER BY g.id LIMIT $4 OFFSET $5", &q, rows, err, errlen);
 	free(ids);
 	return rc;

@@ -177,4 +177,11 @@ extern const struct store_msm_requests_ops pg_msm_requests_ops;
 struct store_archive_ops;
 extern const struct store_archive_ops pg_archive_ops;
 
+/* Several front-ends on one database, and agents' uptime facts (pg_frontend.c). */
+struct store_frontend_ops;
+struct store_uptime_ops;
+extern const struct store_frontend_ops pg_frontend_ops;
+extern const struct store_uptime_ops pg_uptime_ops;
+extern const char pg_frontend_schema[];
+
 #endif

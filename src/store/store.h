@@ -28,6 +28,7 @@ struct store_team_ops;
 #define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
 struct store_account_ops;
 struct store_uptime_ops;
+struct store_frontend_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -184,6 +185,8 @@ struct store_ops {
 	const struct store_uptime_ops *uptime;
 	/* A measurement's participation requests (store_msm_requests.h). */
 	const struct store_msm_requests_ops *msm_requests;
+	/* Several controllers (front-ends) sharing the store (store_frontend.h); NULL: one. */
+	const struct store_frontend_ops *frontend;
 };
 
 struct store {

@@ -14,7 +14,11 @@
 #include "agent/gate.h"
 
 #define FP "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define FP2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 #define HEAD "controller 127.0.0.1:4443\ncontroller_fingerprint " FP "\n"
+#define CTL9 "controller_fingerprint " FP "\ncontroller 127.0.0.1:1\ncontroller 127.0.0.1:2\n" \
+	"controller 127.0.0.1:3\ncontroller 127.0.0.1:4\ncontroller 127.0.0.1:5\n" \
+	"controller 127.0.0.1:6\ncontroller 127.0.0.1:7\ncontroller 127.0.0.1:8\ncontroller 127.0.0.1:9\n"
 
 struct confcase {
 	const char *text;
@@ -36,6 +40,21 @@ static const struct confcase confs[] = {
 	{ "controller 127.0.0.1:70000\n", "c.conf:1: too large" },
 	{ "controller_fingerprint ABC\n", "c.conf:1: fingerprint is not 64" },
 	{ "role probe\n", "c.conf: 'controller' and 'controller_fingerprint' are required" },
+	/* several controllers (front-ends), each with its pinned key */
+	{ "controller 127.0.0.1:1 " FP "\ncontroller 127.0.0.2:1 " FP2 "\n", NULL },
+	{ "controller_fingerprint " FP "\ncontroller 127.0.0.1:1\ncontroller [::1]:2\n", NULL },
+	{ "controller 127.0.0.1:1\ncontroller_fingerprint " FP "\ncontroller 127.0.0.2:1\n",
+	  "c.conf: controller 127.0.0.2 port 1 has no fingerprint" },
+	{ "controller 127.0.0.1:1 " FP "\ncontroller_fingerprint " FP2 "\n",
+	  "c.conf:2: controller 127.0.0.1 port 1 already has a fingerprint" },
+	{ "controller_fingerprint " FP "\ncontroller_fingerprint " FP2 "\n",
+	  "c.conf:2: controller_fingerprint given twice before any controller" },
+	{ "controller 127.0.0.1:1 " FP "\ncontroller 127.0.0.1:1 " FP "\n",
+	  "c.conf:2: controller 127.0.0.1:1 is listed twice" },
+	{ "controller 127.0.0.1:1 abc\n", "c.conf:1: fingerprint is not 64" },
+	{ "controller 127.0.0.1:1x " FP "\n", "c.conf:1: not a number" },
+	{ "controller 1:1 " FP "\ncontroller 2:1\ncontroller 3:1\ncontroller 4:1\n", "not an IP" },
+	{ CTL9, "c.conf:10: more than 8 controllers" },
 };
 
 static void test_config_table(void **state)
@@ -70,6 +89,27 @@ static void test_config_values(void **state)
 	assert_int_equal(c.n_forbid, 2);
 	assert_int_equal(c.pps, 50);
 	assert_int_equal(c.heartbeat, 3);
+}
+
+/* Each controller keeps its own pinned key; the first is the one named alone. */
+static void test_config_controllers(void **state)
+{
+	(void)state;
+	const char *t = "controller_fingerprint " FP "\ncontroller 127.0.0.1:4443\n"
+			"controller [2001:db8::2]:4444 " FP2 "\ncontroller 127.0.0.3:4445\n";
+	struct agent_config c;
+	char err[256];
+	assert_int_equal(config_parse(&c, t, strlen(t), "c", err, sizeof err), 0);
+	assert_int_equal(c.n_controllers, 3);
+	assert_string_equal(c.controllers[0].addr, "127.0.0.1");
+	assert_string_equal(c.controllers[0].fp, FP);
+	assert_string_equal(c.controllers[1].addr, "2001:db8::2");
+	assert_int_equal(c.controllers[1].port, 4444);
+	assert_string_equal(c.controllers[1].fp, FP2);
+	assert_int_equal(c.controllers[2].port, 4445);
+	assert_string_equal(c.controllers[2].fp, FP);
+	assert_string_equal(c.controller_addr, "127.0.0.1");
+	assert_string_equal(c.controller_fp, FP);
 }
 
 struct gatecase {
@@ -141,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_table),
 		cmocka_unit_test(test_config_values),
+		cmocka_unit_test(test_config_controllers),
 		cmocka_unit_test(test_gate_table),
 		cmocka_unit_test(test_gate_bad_prefix),
 	};
