@@ -25,6 +25,7 @@ enum api_route_kind {
 	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
 	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
+	ROUTE_TEAM_LIST,         /* /api/v2/teams/ (vantage's own: every team's status) */
 };
 
 struct api_route {

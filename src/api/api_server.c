@@ -170,6 +170,10 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_team_one(c);
 		break;
+	case ROUTE_TEAM_LIST:
+		if (get)
+			return api_team_list(c);
+		break;
 	default:
 		break;
 	}
