@@ -122,6 +122,8 @@ int api_msm_visible(struct api_call *c, json_t **row);
 
 /* GET /api/v2/teams/{id}/: the team's status (api_team.c). */
 void api_team_one(struct api_call *c);
+/* GET /api/v2/teams/: every team's status, one page (api_team.c). */
+void api_team_list(struct api_call *c);
 
 /*
  * The measurement row of c's route id if c's key owns it: 1 with *row, or 0

@@ -90,9 +90,13 @@ static enum api_route_kind probe_sub(const struct segs *g)
 	return ROUTE_NONE;
 }
 
-/* /api/v2/teams/{id}/: a team's status. 0 or -1. */
+/* /api/v2/teams/ (every team) or /api/v2/teams/{id}/ (one team's status). 0 or -1. */
 static int team_route(const struct segs *g, struct api_route *r)
 {
+	if (g->n == 3) {
+		r->kind = ROUTE_TEAM_LIST;
+		return 0;
+	}
 	if (g->n != 4 || parse_id(g->s[3], &r->id) < 0)
 		return -1;
 	r->kind = ROUTE_TEAM_ONE;

@@ -26,6 +26,7 @@ enum api_route_kind {
 	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
 	ROUTE_MSM_STATUS_CHECK,  /* /api/v2/measurements/{id}/status-check/ */
+	ROUTE_TEAM_LIST,         /* /api/v2/teams/ (vantage's own: every team's status) */
 };
 
 struct api_route {

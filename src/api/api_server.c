@@ -176,6 +176,9 @@ static void dispatch(struct api_call *c)
 	case ROUTE_MSM_STATUS_CHECK:
 		if (get)
 			return api_msm_status_check(c);
+	case ROUTE_TEAM_LIST:
+		if (get)
+			return api_team_list(c);
 		break;
 	default:
 		break;

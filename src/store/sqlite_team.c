@@ -291,8 +291,11 @@ static int sq_team_members(struct store *st, int64_t team_id, int64_t cycle, jso
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = cycle_stmt(s, "SELECT agent_id, rate, first, count FROM team_members"
-				     " WHERE team_id = ?1 AND cycle = ?2 ORDER BY first",
-				     team_id, cycle, err, errlen);
+				     " WHERE team_id = ?1 AND cycle = ?2"
+				     " UNION ALL SELECT DISTINCT holder, 0, 0, 0 FROM team_chunks"
+				     " WHERE team_id = ?1 AND cycle = ?2 AND state = 1 AND holder"
+				     " NOT IN (SELECT agent_id FROM team_members WHERE team_id = ?1"
+				     " AND cycle = ?2) ORDER BY 3, 1", team_id, cycle, err, errlen);
 	return q ? sq_list(s, q, out, err, errlen) : -1;
 }
 
@@ -323,7 +326,38 @@ static int one_chunk(struct store_sqlite *s, sqlite3_stmt *q, struct store_team_
 	return rc == SQLITE_ROW;
 }
 
-/* See store_team.h (chunk_take): its own share first, then chunks handed on. */
+/*
+ * Hand a joiner (an agent with no share in the cycle) a fresh chunk: the
+ * last open chunk of the member with the most open chunks, so the owner
+ * keeps working from the front of its share and the two meet in the middle.
+ * The owner stays: were the owner to go, the chunk out to the joiner is not
+ * its to give back. 1 and *ch, 0 when none is open, -1.
+ */
+static int take_from_busiest(struct store_sqlite *s, int64_t team_id, int64_t cycle,
+			     int64_t agent_id, int64_t now, struct store_team_chunk *ch,
+			     char *err, size_t errlen)
+{
+	sqlite3_stmt *q = cycle_stmt(s, "UPDATE team_chunks SET state = 1, holder = ?3,"
+				     " handed = ?4 WHERE team_id = ?1 AND cycle = ?2 AND chunk ="
+				     " (SELECT max(chunk) FROM team_chunks WHERE team_id = ?1 AND"
+				     " cycle = ?2 AND state = 0 AND owner ="
+				     "  (SELECT owner FROM team_chunks WHERE team_id = ?1 AND"
+				     "   cycle = ?2 AND state = 0 AND owner <> 0 GROUP BY owner"
+				     "   ORDER BY count(*) DESC, owner LIMIT 1))"
+				     " AND NOT EXISTS (SELECT 1 FROM team_members WHERE team_id = ?1"
+				     " AND cycle = ?2 AND agent_id = ?3) RETURNING " CHUNK_COLS,
+				     team_id, cycle, err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 3, agent_id);
+	sqlite3_bind_int64(q, 4, now);
+	return one_chunk(s, q, ch, err, errlen);
+}
+
+/*
+ * See store_team.h (chunk_take): its own share first, then chunks handed
+ * on, then (for a joiner only) a fresh chunk of the busiest member's share.
+ */
 static int sq_team_chunk_take(struct store *st, int64_t team_id, int64_t cycle, int64_t agent_id,
 			      int64_t now, struct store_team_chunk *ch, char *err, size_t errlen)
 {
@@ -338,7 +372,8 @@ static int sq_team_chunk_take(struct store *st, int64_t team_id, int64_t cycle, 
 		return -1;
 	sqlite3_bind_int64(q, 3, agent_id);
 	sqlite3_bind_int64(q, 4, now);
-	return one_chunk(s, q, ch, err, errlen);
+	int rc = one_chunk(s, q, ch, err, errlen);
+	return rc != 0 ? rc : take_from_busiest(s, team_id, cycle, agent_id, now, ch, err, errlen);
 }
 
 /* See store_team.h (chunk_get). */

@@ -90,13 +90,17 @@ struct store_team_ops {
 	/* Mark the cycle ended at now (when no chunk is left undone). 0 or -1. */
 	int (*cycle_end)(struct store *st, int64_t team_id, int64_t cycle, int64_t now,
 			 char *err, size_t errlen);
-	/* The members of a cycle: rows {agent_id, rate, first, count}. */
+	/* The members of a cycle: rows {agent_id, rate, first, count}, then the agents
+	   outside them that hold chunks of it (joiners: rate, first and count 0). */
 	int (*members)(struct store *st, int64_t team_id, int64_t cycle, json_t **out,
 		       char *err, size_t errlen);
 	/*
 	 * Hand the agent its next chunk of the cycle: the first open chunk of its
-	 * own share, else the first open chunk handed on (owner 0). Marks it out
-	 * to the agent at now. 1 and *ch, 0 when nothing is left for it, -1.
+	 * own share, else the first open chunk handed on (owner 0), else, for an
+	 * agent with no share in the cycle (it joined after the cycle began), the
+	 * last open chunk of the member with the most open chunks (the owner
+	 * stays; never a repeat: it was never out). Marks it out to the agent at
+	 * now. 1 and *ch, 0 when nothing is left for it, -1.
 	 */
 	int (*chunk_take)(struct store *st, int64_t team_id, int64_t cycle, int64_t agent_id,
 			  int64_t now, struct store_team_chunk *ch, char *err, size_t errlen);

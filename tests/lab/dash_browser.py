@@ -8,12 +8,16 @@ listens (the browser must reach the API's lab address):
 PLAN: {"base": "https://ADDR:PORT", "key": KEY, "shots": DIR, "steps": [STEP]}
 STEP: {"hash": "#/probes", "wait": CSS, "count": N, "text": [CSS, REGEX],
        "first": CSS, "timeout": S, "extract": {NAME: [CSS, [ATTR|"text", ...]]},
-       "shot": NAME}
+       "shot": NAME, "phone": [W, H], "nav": HASH}
   opens base/dashboard/HASH; with "first", notes the text CSS shows when it
   first appears (to prove later that the page changed by itself); waits
   until CSS matches at least N elements (and, with "text", until CSS's text
   matches REGEX), then extracts each NAME as a list of the matching
-  elements' attributes, and saves a PNG.
+  elements' attributes, and saves a PNG. With "phone", the page is laid
+  out as a phone's (a W x H viewport, mobile) from this step on, and the
+  step reports "layout": how far the page scrolls sideways and each nav
+  link's box; with "nav", the step then follows the nav link to HASH with
+  the keyboard (focus and Enter) and reports the hash it reached.
 Prints {"steps": [{NAME: [...], "elapsed_ms": ..}], "console": [...]} as JSON;
 "console" holds the browser's console messages of level WARNING and above."""
 import json
@@ -26,6 +30,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 # The pages redraw themselves (the live stream, the refreshes): an element
@@ -74,8 +79,36 @@ def extract(d, spec):
     return out
 
 
+def phone(d, size):
+    """Lay pages out as a phone of size [W, H] (CSS pixels) would."""
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": size[0], "height": size[1], "deviceScaleFactor": 2,
+                       "mobile": True})
+
+
+LAYOUT = """
+const de = document.documentElement, vw = window.innerWidth;
+return {viewport: vw, scroll_width: Math.max(de.scrollWidth, document.body.scrollWidth),
+        nav: [...document.querySelectorAll('nav a')].map(a => {
+          const r = a.getBoundingClientRect();
+          return {href: a.getAttribute('href'), left: r.left, right: r.right,
+                  width: r.width, height: r.height};
+        })};"""
+
+
+def follow_nav(d, target):
+    """Reach the nav link to target with the keyboard; the hash it lands on."""
+    link = d.find_element(By.CSS_SELECTOR, f'nav a[href="{target}"]')
+    d.execute_script("arguments[0].focus()", link)
+    link.send_keys(Keys.ENTER)
+    WebDriverWait(d, 10).until(lambda d: d.execute_script("return location.hash") == target)
+    return d.execute_script("return location.hash")
+
+
 def run_step(d, base, step, shots):
     t0 = time.monotonic()
+    if "phone" in step:
+        phone(d, step["phone"])
     d.get(base + "/dashboard/" + step["hash"])
     first = None
     if "first" in step:
@@ -95,6 +128,10 @@ def run_step(d, base, step, shots):
     out = {"elapsed_ms": round(1000 * (time.monotonic() - t0)), "first": first, **got}
     if "shot" in step:
         d.save_screenshot(f"{shots}/{step['shot']}.png")
+    if "phone" in step:
+        out["layout"] = d.execute_script(LAYOUT)
+    if "nav" in step:
+        out["reached"] = follow_nav(d, step["nav"])
     return out
 
 

@@ -6,7 +6,9 @@ must load without console errors and show what the platform holds: the
 vantage points, the measurements, a traceroute graph whose hops are the
 lab's ground truth (`vantage lab truth`), the anchor mesh's RTTs as the
 API gives them, and a result that arrives while a page is open (through
-the live stream, /stream/). A
+the live stream, /stream/), and a team's cycle (issue 13) as `vantage team
+status` gives it. The same pages laid out on a phone (390 x 844) must not
+scroll sideways, and the nav must be usable there with the keyboard. A
 screenshot of each page goes to build-san/test-results/dashboard/ (or
 $VANTAGE_TEST_RESULTS/dashboard/)."""
 import json
@@ -26,6 +28,8 @@ HERE = Path(__file__).resolve().parent
 HOSTS = {"vp1": "probe", "anc1": "anchor", "anc2": "anchor"}
 SHOTS = Path(os.environ.get("VANTAGE_TEST_RESULTS", BUILD / "test-results")) / "dashboard"
 START_DELAY = 45   # s: the late ping starts after the browser has its page open
+PHONE = [390, 844]  # CSS pixels: a phone's viewport
+TEAM_NET = "198.18.128.0\t22\t64502\n"   # dst answers for all of it: 4 /24s
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces"),
@@ -72,8 +76,32 @@ def browse(p, steps):
     return got["steps"], got["console"]
 
 
+def create_team(p):
+    """Team "dash" of vp1 and anc1 over dst's four /24s, one chunk a target;
+    its first cycle ends at once and the next starts in an hour. Its id."""
+    table = p.dir / "pfx2as.txt"
+    table.write_text(TEAM_NET)
+    os.chmod(table, 0o644)
+    p.admin("prefixes", "load", table)
+    made = json.loads(p.admin("team", "create", "dash", "--agents",
+                              f"{p.ids['vp1']},{p.ids['anc1']}", "--prefixes", "latest",
+                              "--method", "icmp-paris", "--pps", 20, "--cycle", "1h",
+                              "--chunk", 1, "--json").stdout)
+    return made["id"]
+
+
+def team_status(p):
+    return json.loads(p.admin("team", "status", "dash", "--json").stdout)
+
+
+def cycle_done(s):
+    t = s.get("total") or {}
+    return t.get("targets", 0) > 0 and t.get("done_targets") == t.get("targets")
+
+
 def test_dashboard_pages_show_the_platform(dash_lab):
     p = dash_lab
+    team = create_team(p)
     a1, a2 = p.lab.addr("anc1"), p.lab.addr("anc2")
     mesh = [create(p, {"kind": "ping", "af": 4, "target": a2, "description": "mesh anc1-anc2",
                        "packets": 3}, [p.ids["anc1"]]),
@@ -83,6 +111,7 @@ def test_dashboard_pages_show_the_platform(dash_lab):
                        "protocol": "ICMP", "paris": 16}, list(p.ids.values()))
     for msm, n in [(mesh[0], 1), (mesh[1], 1), (trace, len(p.ids))]:
         wait_results(p, msm, n)
+    wait_for(lambda: cycle_done(team_status(p)), 90, "the team's first cycle")
     late = create(p, {"kind": "ping", "af": 4, "target": DST, "description": "late ping",
                       "packets": 3}, [p.ids["vp1"]], start_time=int(time.time()) + START_DELAY)
 
@@ -102,15 +131,27 @@ def test_dashboard_pages_show_the_platform(dash_lab):
         {"hash": "#/mesh", "wait": "#mesh-map a.cell", "count": 2,
          "extract": {"cells": ["#mesh-map a.cell", ["data-src", "data-dst", "data-rtt"]]},
          "shot": "mesh"},
+        {"hash": "#/teams", "wait": "#team-list tbody tr",
+         "extract": {"rows": ["#team-list tbody tr", ["text"]]}, "shot": "teams"},
+        {"hash": f"#/team/{team}", "wait": "#team-members tbody tr", "count": 2,
+         "extract": {"chunks": ["#team-chunks", ["data-done", "data-chunks"]],
+                     "done": ["#team-done", ["data-done", "data-targets"]],
+                     "cycle": ["#team-cycle", ["text"]],
+                     "progress": ["#team-progress", ["value", "max"]],
+                     "members": ["#team-members tbody tr", ["text"]]}, "shot": "team"},
+        # the same dashboard on a phone
+        {"hash": "#/probes", "phone": PHONE, "wait": "#probe-list tbody tr", "count": len(HOSTS),
+         "shot": "phone-probes", "nav": "#/teams"},
+        {"hash": f"#/measurement/{trace}", "wait": "svg.trace-graph g.hop", "count": 2,
+         "shot": "phone-trace", "phone": PHONE},
+        {"hash": f"#/team/{team}", "wait": "#team-members tbody tr", "count": 2,
+         "shot": "phone-team", "phone": PHONE},
     ])
-    late_page, probes, probe, msms, trace_page, mesh_page = steps
+    late_page, probes, probe, msms, trace_page, mesh_page, teams, team_page = steps[:8]
+    phone_pages = steps[8:]
 
     assert [c for c in console if c["level"] == "SEVERE"] == [], console
 
-    # a result that arrived while the page was open appeared without a reload
-    assert late_page["first"] == "0 results", late_page
-    assert [x["data-probe"] for x in late_page["points"]] == [f"probe {p.ids['vp1']}"]
-    assert late_page["stream"] == [{"text": "live"}], late_page   # subscribed to /stream/
 
     rows = [r["text"] for r in probes["rows"]]
     for node, prb in p.ids.items():
@@ -126,8 +167,54 @@ def test_dashboard_pages_show_the_platform(dash_lab):
 
     check_trace_graph(p, trace_page["hops"])
     check_mesh(p, mesh, mesh_page["cells"])
+    check_team(p, team, teams["rows"], team_page)
+    check_phone(phone_pages)
+
+    # a result that arrived while the page was open appeared without a reload
+    assert late_page["first"] == "0 results", late_page
+    assert [x["data-probe"] for x in late_page["points"]] == [f"probe {p.ids['vp1']}"]
+    assert late_page["stream"] == [{"text": "live"}], late_page   # subscribed to /stream/
     assert {x.name for x in SHOTS.glob("*.png")} == {
-        f"{n}.png" for n in ["mesh", "measurements", "ping", "probe", "probes", "trace"]}
+        f"{n}.png" for n in ["mesh", "measurements", "ping", "probe", "probes", "trace", "teams",
+                             "team", "phone-probes", "phone-trace", "phone-team"]}
+
+
+def check_team(p, team, rows, page):
+    """The team list names the team; its page shows `vantage team status`:
+    the cycle, chunks and targets done, each member with its rate and chunks."""
+    s = team_status(p)
+    assert s["team"]["id"] == team and s["total"]["targets"] == 4, s
+    row = [r["text"] for r in rows if r["text"].split()[0] == str(team)]
+    assert len(row) == 1 and "dash" in row[0] and "100 %" in row[0], rows
+    assert page["cycle"] == [{"text": str(s["cycle"]["cycle"])}], page
+    t = s["total"]
+    assert page["chunks"] == [{"data-done": str(t["done_chunks"]),
+                               "data-chunks": str(t["chunks"])}], page
+    assert page["done"] == [{"data-done": str(t["done_targets"]),
+                             "data-targets": str(t["targets"])}], page
+    assert page["progress"] == [{"value": str(t["done_targets"]), "max": str(t["targets"])}]
+    drawn = {r["text"].split()[0]: r["text"].split() for r in page["members"]}
+    for m in s["members"]:
+        if not m["agent_id"]:
+            continue
+        cells = drawn[str(m["agent_id"])]
+        assert cells[1:4] == [str(m["rate"]), "pps", str(m["share"])], (cells, m)
+        assert cells[4:7] == [str(m["done_chunks"]), str(m["out_chunks"]),
+                              str(m["done_targets"])], (cells, m)
+    assert {str(p.ids["vp1"]), str(p.ids["anc1"])} <= drawn.keys(), drawn
+
+
+def check_phone(pages):
+    """On a phone nothing scrolls sideways, every nav link is on screen and
+    big enough to tap, and the keyboard follows one."""
+    for pg in pages:
+        lay = pg["layout"]
+        assert lay["viewport"] == PHONE[0], lay
+        assert lay["scroll_width"] <= lay["viewport"], lay
+        for a in lay["nav"]:
+            assert 0 <= a["left"] and a["right"] <= lay["viewport"], lay
+            assert a["height"] >= 16 and a["width"] >= 24, a
+    assert pages[0]["reached"] == "#/teams", pages[0]
 
 
 def check_trace_graph(p, hops):

@@ -235,6 +235,55 @@ static void test_chunks_take_done_release(void **state)
 	json_decref(st);
 }
 
+/* A take that must hand out chunk want (or nothing when want < 0). */
+static void take(struct store *st, int64_t team, int64_t agent, int64_t want)
+{
+	char err[256] = "";
+	struct store_team_chunk ch;
+	int rc = st->ops->team->chunk_take(st, team, 1, agent, 100, &ch, err, sizeof err);
+	if (rc < 0)
+		fail_msg("take: %s", err);
+	assert_int_equal(rc, want >= 0);
+	if (want >= 0) {
+		assert_int_equal(ch.chunk, want);
+		assert_int_equal(ch.holder, agent);
+		assert_int_equal(ch.repeat, 0);
+	}
+}
+
+static void test_joiner_takes_fresh_chunks(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_team_ops *o = f->st->ops->team;
+	char err[256];
+	int64_t id = make_cycle(f->st);
+	/* agent 4 has no share: the busiest member's last open chunk, never a repeat */
+	take(f->st, id, 4, 3);        /* agent 1: 4 open */
+	take(f->st, id, 4, 2);        /* 3 open each: the lowest owner */
+	take(f->st, id, 1, 0);        /* the owner works from the front */
+	take(f->st, id, 1, 1);
+	take(f->st, id, 1, -1);       /* a member never takes another's share */
+	json_t *m;
+	assert_int_equal(o->members(f->st, id, 1, &m, err, sizeof err), 0);
+	assert_int_equal(json_array_size(m), 4);   /* the joiner holds chunks: listed */
+	size_t i;
+	json_t *j, *joiner = NULL;
+	json_array_foreach(m, i, j)
+		if (json_integer_value(json_object_get(j, "agent_id")) == 4)
+			joiner = j;
+	assert_non_null(joiner);
+	assert_int_equal(json_integer_value(json_object_get(joiner, "rate")), 0);
+	json_decref(m);
+	/* the owner gone: the chunks out to the joiner are not its to give back */
+	assert_int_equal(o->chunks_release(f->st, id, 1, 1, err, sizeof err), 2);
+	/* the joiner gone: what it holds is handed on, as repeats */
+	assert_int_equal(o->chunks_release(f->st, id, 1, 4, err, sizeof err), 2);
+	struct store_team_chunk ch;
+	assert_int_equal(o->chunk_get(f->st, id, 1, 3, &ch, err, sizeof err), 1);
+	assert_int_equal(ch.owner, 0);
+	assert_int_equal(ch.repeat, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefix_load_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_team_get_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunks_take_done_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_joiner_takes_fresh_chunks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 // app: the dashboard's entry point. Hash routes (#/probes, #/probe/7,
-// #/measurements, #/measurement/12, #/mesh) pick a view; each view renders
+// #/measurements, #/measurement/12, #/mesh, #/teams, #/team/3) pick a view; each view renders
 // into <main> from the API and may refresh itself (live.js).
 import {key, setKey} from './api.js';
 import {stopAll} from './live.js';
@@ -9,6 +9,8 @@ import {probeView} from './probe.js';
 import {measurementsView} from './measurements.js';
 import {measurementView} from './measurement.js';
 import {meshView} from './mesh.js';
+import {teamsView} from './teams.js';
+import {teamView} from './team.js';
 
 const routes = [
   [/^#\/probes$/, probesView],
@@ -16,14 +18,18 @@ const routes = [
   [/^#\/measurements$/, measurementsView],
   [/^#\/measurement\/(\d+)(?:\?probe=(\d+))?$/, measurementView],
   [/^#\/mesh$/, meshView],
+  [/^#\/teams$/, teamsView],
+  [/^#\/team\/(\d+)$/, teamView],
 ];
 
 async function route() {
   stopAll();
   const hash = location.hash || '#/probes';
   const main = document.getElementById('main');
-  for (const a of document.querySelectorAll('nav a'))
-    a.toggleAttribute('aria-current', hash.startsWith(a.getAttribute('href').replace(/s$/, '')));
+  for (const a of document.querySelectorAll('nav a')) {
+    if (hash.startsWith(a.getAttribute('href').replace(/s$/, ''))) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
   for (const [re, view] of routes) {
     const m = hash.match(re);
     if (!m) continue;
