@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controller/credit_rules.h"
+
 struct event_base;
 struct store;
 struct store_msm;
@@ -58,6 +60,8 @@ struct api_opts {
 	int abandon_after;        /* seconds disconnected before a probe is Abandoned
 				     (0: 30 days, src/controller/uptime.h) */
 	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
+	struct credit_limits credit_limits; /* the platform policy's limits per account (api_caps.c);
+					       all 0: no account limits (the key caps only) */
 };
 
 /*

@@ -25,6 +25,8 @@ enum api_route_kind {
 	ROUTE_PROBE_TIMING,      /* /api/v2/probes/{id}/timing/ (ours: timing reports) */
 	ROUTE_PROBE_CONNECTIONS, /* /api/v2/probes/{id}/connections/ (ours: sessions) */
 	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
+	ROUTE_CREDITS,           /* /api/v2/credits/ */
+	ROUTE_CREDITS_TRANSACTIONS, /* /api/v2/credits/transactions/ */
 };
 
 struct api_route {

@@ -100,7 +100,8 @@ static int needs_key(const struct api_call *c)
 	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
-	return k == ROUTE_MSM_MY || k == ROUTE_MSM_PARTICIPATION;
+	return k == ROUTE_MSM_MY || k == ROUTE_MSM_PARTICIPATION || k == ROUTE_CREDITS ||
+	       k == ROUTE_CREDITS_TRANSACTIONS;
 }
 
 /* Run the endpoint for the route and method. */
@@ -169,6 +170,14 @@ static void dispatch(struct api_call *c)
 	case ROUTE_TEAM_ONE:
 		if (get)
 			return api_team_one(c);
+		break;
+	case ROUTE_CREDITS:
+		if (get)
+			return api_credits(c);
+		break;
+	case ROUTE_CREDITS_TRANSACTIONS:
+		if (get)
+			return api_credits_transactions(c);
 		break;
 	default:
 		break;

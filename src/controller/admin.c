@@ -414,6 +414,8 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
 	{ "report.churn", report_churn }, { "archive.write", archive_write },
 	{ "policy.show", policy_show },
+	{ "credits.show", credits_show }, { "credits.ledger", credits_ledger },
+	{ "credits.transfer", credits_transfer },
 };
 
 /* Run one request line; returns the response object. */
