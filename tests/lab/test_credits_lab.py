@@ -87,6 +87,9 @@ def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
         assert f"measurement {poor_msm} stopped: the account ran out of credits" in \
             p.controller.text()
         assert p.balance("poor") <= 0
+        st = json.loads(p.http("GET", f"/api/v2/measurements/{poor_msm}/", key=key_poor)["text"])
+        assert st["status"]["name"] == "Stopped", st["status"]
+        assert "ran out of credits" in st["status"]["reason"], st["status"]
         shown = p.http("GET", "/api/v2/credits/", key=key_poor)
         assert shown["status"] == 200, shown
         c = json.loads(shown["text"])
