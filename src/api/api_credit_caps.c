@@ -7,8 +7,8 @@
  * (each definition's price per result, times its results in a day, times
  * its probes). Checked before anything is stored; over a limit the client
  * gets RIPE Atlas's error object with status 400 and the limit named.
- * A key owned by no account, or a store without a ledger, is not limited
- * here (nobody would pay).
+ * A key owned by no account or by the default one (the operator's), or a
+ * store without a ledger, is not limited here (nobody would pay).
  */
 #include "api/api_int.h"
 
@@ -50,8 +50,8 @@ int api_caps_credits(struct api_call *c, const struct api_create *req, size_t np
 		api_error(c, 500, "%s", err);
 		return -1;
 	}
-	if (found == 0)
-		return 0;
+	if (found == 0 || a.id == STORE_ACCOUNT_DEFAULT)
+		return 0;     /* the operator's own account is not limited (store_credit.h) */
 	struct credit_ask ask = ask_of(req, nprobes);
 	if (credit_check_create(l, &s, &ask, err, sizeof err) < 0) {
 		api_error(c, 400, "%s", err);

@@ -7,7 +7,11 @@
  * through sq_credit_charge, inside the savepoint that stores the result.
  */
 #include "store/sqlite_int.h"
+#include "store/store_account.h"
 #include "store/store_credit.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 #include <stdio.h>
 #include <string.h>
@@ -64,7 +68,8 @@ static int msm_payer(struct store *st, int64_t msm_id, struct store_credit_msm *
 {
 	struct store_sqlite *s = sq(st);
 	sqlite3_stmt *q = sq_prep(s, "SELECT m.def, coalesce(m.interval, 0), coalesce(a.is_oneoff, 0),"
-		" coalesce(k.account_id, 0) FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id"
+		" CASE WHEN k.account_id = " STR(STORE_ACCOUNT_DEFAULT) " THEN 0"
+		" ELSE coalesce(k.account_id, 0) END FROM measurements m LEFT JOIN api_msm a ON a.msm_id = m.id"
 		" LEFT JOIN account_keys k ON k.key_id = a.key_id WHERE m.id = ?", err, errlen);
 	if (!q)
 		return -1;

@@ -15,7 +15,9 @@
  * Who pays for a measurement: the account of the API key that created it
  * (api_msm.key_id -> account_keys). A measurement with no api_msm row, or
  * whose key_id is 0 or owned by no account (the controller's own, e.g. the
- * anchoring mesh), is charged to nobody.
+ * anchoring mesh), is charged to nobody; so is one of the default account
+ * (account 1, the operator's own, which adopted every key from before
+ * accounts: it is neither charged nor limited).
  */
 #ifndef VANTAGE_STORE_STORE_CREDIT_H
 #define VANTAGE_STORE_STORE_CREDIT_H

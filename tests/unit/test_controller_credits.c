@@ -216,6 +216,10 @@ static void test_charge_once_across_retries_and_restart(void **state)
 	assert_int_equal(st->ops->credit->msm_payer(st, nobody, &payer, err, sizeof err), 1);
 	assert_int_equal(payer.account_id, 0);                 /* the mesh's kind: nobody pays */
 	json_decref(payer.def);
+	int64_t operator = measurement(st, STORE_ACCOUNT_DEFAULT, ag, "{\"type\":\"ping\"}", 'e');
+	assert_int_equal(st->ops->credit->msm_payer(st, operator, &payer, err, sizeof err), 1);
+	assert_int_equal(payer.account_id, 0);                 /* nor the operator's own */
+	json_decref(payer.def);
 	struct store_result r[3] = { result(ag, msm, 1, acc, cost), result(ag, msm, 2, acc, cost),
 				     result(ag, nobody, 3, 0, 0) };
 	assert_int_equal(st->ops->results_put(st, r, 3, err, sizeof err), 3);
