@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import VANTAGE, Platform, wait_for  # noqa: E402
+from platform_lab import VANTAGE, Platform, sanitizer_clean, wait_for  # noqa: E402
 from test_api import API, ApiPlatform  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
@@ -118,5 +118,6 @@ def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
         ledger = p.admin_json("credits", "ledger", "poor")
         assert sum(e["amount"] for e in ledger) == p.balance("poor")
         assert p.controller.stop() == 0
+        assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
     finally:
         p.close()
