@@ -29,7 +29,7 @@ json_t *credit_summary(struct store *st, int64_t account, int64_t now,
 	int64_t net = d.income - d.spent;
 	json_t *runout = net < 0 && d.balance > 0 ? json_integer(d.balance * 86400 / -net)
 						    : json_null();
-	return json_pack("{s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:o,s:I,s:I,s:o,s:o,s:s,s:s,s:s}",
+	return json_pack("{s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:o,s:I,s:I,s:o,s:o,s:s}",
 		"current_balance", (json_int_t)d.balance, "credit_checked", 1,
 		"max_daily_credits", (json_int_t)limits->max_credits_per_day,
 		"estimated_daily_income", (json_int_t)d.income,
@@ -41,8 +41,6 @@ json_t *credit_summary(struct store *st, int64_t account, int64_t now,
 		"past_day_credits_spent", (json_int_t)d.spent,
 		"last_date_debited", time_or_null(d.last_debited),
 		"last_date_credited", time_or_null(d.last_credited),
-		"income_items", "/api/v2/credits/income-items/",
-		"expense_items", "/api/v2/credits/expense-items/",
 		"transactions", "/api/v2/credits/transactions/");
 }
 
