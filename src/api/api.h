@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "controller/credit_rules.h"
+
 struct event_base;
 struct store;
 struct store_msm;
@@ -62,6 +64,8 @@ struct api_opts {
 	const char *dns_zone;     /* probes' fqdn: their names in this zone (NULL: none) */
 	const char *dns_names;    /* by this convention (src/controller/dnsname.h) */
 	int no_stream;            /* answer /stream/ with 501 (vantage-api: nothing publishes there) */
+	struct credit_limits credit_limits; /* the platform policy's limits per account (api_caps.c);
+					       all 0: no account limits (the key caps only) */
 };
 
 /*

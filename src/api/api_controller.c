@@ -78,6 +78,9 @@ int api_controller_start(struct controller *c, char *err, size_t errlen)
 					c->opts.key_max_probes : 1000,
 			      .abandon_after = c->opts.abandon_after,
 			      .dns_zone = c->opts.dns_zone, .dns_names = c->opts.dns_names,
+			      .credit_limits = { c->policy.max_running, c->policy.max_probes,
+						 c->policy.max_results_per_day,
+						 c->policy.max_credits_per_day },
 			      .stream_max_pending = (size_t)(c->opts.stream_buffer_kb > 0 ?
 					c->opts.stream_buffer_kb : 1024) * 1024 };
 	struct api_hooks h = { c, pushed, stopped, withdrawn, connected, flush };

@@ -125,6 +125,11 @@ void api_team_one(struct api_call *c);
 /* GET /api/v2/teams/: every team's status, one page (api_team.c). */
 void api_team_list(struct api_call *c);
 
+/* GET /credits/ and /credits/transactions/: the calling key's account's credits,
+   RIPE-shaped, and its ledger entries (api_credits.c). */
+void api_credits(struct api_call *c);
+void api_credits_transactions(struct api_call *c);
+
 /*
  * The measurement row of c's route id if c's key owns it: 1 with *row, or 0
  * after replying 404 (absent or someone else's) or 500.

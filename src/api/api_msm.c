@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_credit.h"
 #include "stream/stream.h"
 
 /* Integer field of a row. */
@@ -39,6 +40,19 @@ static json_t *status_json(const json_t *row, int64_t now)
 	}
 	json_t *when = stopped ? json_integer(stopped) : json_null();
 	return json_pack("{s:i,s:s,s:o}", "id", id, "name", name, "when", when);
+}
+
+/*
+ * A measurement the credits ledger stopped (its account ran dry or over a
+ * daily limit) says why in its status: {"id": 4, "name": "Stopped",
+ * "when": ..., "reason": "..."} (store_credit.h).
+ */
+static void stop_reason(const struct api *a, json_t *status, int64_t id, int64_t stopped)
+{
+	char why[256], err[256];
+	if (stopped && a->store->ops->credit &&
+	    a->store->ops->credit->stop_reason(a->store, id, why, sizeof why, err, sizeof err) == 1)
+		json_object_set_new(status, "reason", json_string(why));
 }
 
 /* An integer, or null when zero. */
@@ -88,6 +102,7 @@ static json_t *msm_json(const struct api *a, const json_t *row)
 	json_object_set_new(o, "start_time", json_integer(ival(row, "start")));
 	json_object_set_new(o, "stop_time", int_or_null(stopped ? stopped : stop));
 	json_object_set_new(o, "status", status_json(row, api_now()));
+	stop_reason(a, json_object_get(o, "status"), ival(row, "id"), stopped);
 	json_object_set(o, "participant_count", json_object_get(row, "participants"));
 	json_object_set(o, "probes_scheduled", json_object_get(row, "participants"));
 	json_object_set(o, "probes_requested", json_object_get(row, "requested"));

@@ -151,7 +151,7 @@ void api_msm_create_finish(struct api_call *c, const struct api_create *req)
 	if (api_create_needs_lookup(req))   /* never store a placeholder target */
 		api_error(c, 500, "a host name was not resolved");
 	else if (choose(c, req, NULL, &ids, &n) == 0 && api_caps_create(c, req->ndefs, n) == 0 &&
-		 store_and_push(c, req, ids, n, created) == 0)
+		 api_caps_credits(c, req, n) == 0 && store_and_push(c, req, ids, n, created) == 0)
 		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
 	json_decref(created);
 	free(ids);

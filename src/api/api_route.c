@@ -103,6 +103,16 @@ static int team_route(const struct segs *g, struct api_route *r)
 	return 0;
 }
 
+/* /api/v2/credits/ and /api/v2/credits/transactions/. 0 or -1. */
+static int credits_route(const struct segs *g, struct api_route *r)
+{
+	if (g->n == 3)
+		r->kind = ROUTE_CREDITS;
+	else if (g->n == 4 && strcmp(g->s[3], "transactions") == 0)
+		r->kind = ROUTE_CREDITS_TRANSACTIONS;
+	return r->kind == ROUTE_NONE ? -1 : 0;
+}
+
 /* See api_route.h. */
 int api_route_parse(const char *path, size_t len, struct api_route *r)
 {
@@ -118,6 +128,8 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 	    anchor = strcmp(coll, "anchors") == 0;
 	if (strcmp(coll, "teams") == 0)
 		return team_route(&g, r);
+	if (strcmp(coll, "credits") == 0)
+		return credits_route(&g, r);
 	if (!msm && !probe && !anchor)
 		return -1;
 	if (g.n == 3) {

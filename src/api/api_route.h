@@ -27,6 +27,8 @@ enum api_route_kind {
 	ROUTE_TEAM_ONE,          /* /api/v2/teams/{id}/ (vantage's own: a team's status) */
 	ROUTE_MSM_STATUS_CHECK,  /* /api/v2/measurements/{id}/status-check/ */
 	ROUTE_TEAM_LIST,         /* /api/v2/teams/ (vantage's own: every team's status) */
+	ROUTE_CREDITS,           /* /api/v2/credits/ */
+	ROUTE_CREDITS_TRANSACTIONS, /* /api/v2/credits/transactions/ */
 };
 
 struct api_route {

@@ -101,7 +101,7 @@ static int needs_key(const struct api_call *c)
 	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
-	return k == ROUTE_MSM_MY;
+	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS;
 }
 
 /* Run the endpoint for the route and method. */
@@ -176,9 +176,18 @@ static void dispatch(struct api_call *c)
 	case ROUTE_MSM_STATUS_CHECK:
 		if (get)
 			return api_msm_status_check(c);
+		break;
 	case ROUTE_TEAM_LIST:
 		if (get)
 			return api_team_list(c);
+		break;
+	case ROUTE_CREDITS:
+		if (get)
+			return api_credits(c);
+		break;
+	case ROUTE_CREDITS_TRANSACTIONS:
+		if (get)
+			return api_credits_transactions(c);
 		break;
 	default:
 		break;

@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "keys", cmd_keys, "create, list and revoke API keys of the REST API (controller)" },
 	{ "report", cmd_report, "churn of the platform's vantage points: joined, left, returned, uptime (controller)" },
 	{ "policy", cmd_policy, "the platform's rules in force: admission, credits, limits (controller)" },
+	{ "credits", cmd_credits, "an account's credits, its ledger, transfers between accounts (controller)" },
 	{ "accounts", cmd_accounts, "add, list, show and disable accounts: who owns keys and agents (controller)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },

@@ -24,7 +24,7 @@ static int no_accounts(char *err, size_t errlen)
 }
 
 /* The account named by the request's field name (default dflt): 0 and *a, or -1 with err. */
-static int account_named(struct controller *c, const json_t *req, const char *name,
+int account_named(struct controller *c, const json_t *req, const char *name,
 			 const char *dflt, struct store_account *a, char *err, size_t errlen)
 {
 	const json_t *v = json_object_get(req, name);

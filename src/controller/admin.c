@@ -415,6 +415,8 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "report.churn", report_churn }, { "archive.write", archive_write },
 	{ "policy.show", policy_show },
 	{ "agents.names", agents_names },
+	{ "credits.show", credits_show }, { "credits.ledger", credits_ledger },
+	{ "credits.transfer", credits_transfer },
 };
 
 /* Run one request line; returns the response object. */

@@ -43,6 +43,10 @@ int cmd_report(int argc, char **argv);
 /* `vantage policy show [--json]`: the platform's rules in force (policy_ctl.c). */
 int cmd_policy(int argc, char **argv);
 
+/* `vantage credits show A | ledger A [--from T --to T] | transfer --from A --to B
+   --amount N [--note T]` (cli_credits.c). */
+int cmd_credits(int argc, char **argv);
+
 /*
  * Send req (a JSON object) to the admin socket at path and wait for the
  * answer. Returns 0 with the answer's data in *data (caller decrefs), or -1

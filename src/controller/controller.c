@@ -98,6 +98,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	frontend_tick(arg);
 	team_tick(arg);
 	archive_tick(arg);
+	credits_tick(arg, time(NULL));
 }
 
 /* Start listening for agents and the timers. */
@@ -215,6 +216,7 @@ void controller_free(struct controller *c)
 	quota_free(c);
 	noprobe_list_free(&c->noprobe);
 	free(c->away);
+	free(c->prices);
 	team_targets_free(c);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);

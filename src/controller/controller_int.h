@@ -50,6 +50,8 @@ struct session {
 	uint64_t results;       /* results received in this session */
 	uint64_t refused;       /* of them refused (ingest.c) */
 	int reach_wait;         /* its reach check waits for another agent */
+	int64_t connected_wall; /* Unix seconds of its admission (credits_ctl.c) */
+	int64_t earned_to;      /* last Unix minute its account was credited for (-1: none) */
 };
 
 TAILQ_HEAD(session_list, session);
@@ -107,6 +109,7 @@ struct controller {
 	char frontend_name[160];    /* on a shared store: this front-end's name (frontend.c) */
 	int64_t msm_version;        /* the store's measurement change counter, last read */
 	struct event *sync;         /* looks for measurement changes made elsewhere */
+	struct credit_price *prices;   /* payer and price per measurement, cached (credits_ctl.c) */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -332,6 +335,24 @@ json_t *accounts_add(struct controller *c, const json_t *req, char *err, size_t 
 json_t *accounts_list(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *accounts_show(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *accounts_disable(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/* The account named by req's field name (its name or id; dflt when absent):
+   0 and *a filled, or -1 with err (accounts_ctl.c). */
+struct store_account;
+int account_named(struct controller *c, const json_t *req, const char *name,
+		  const char *dflt, struct store_account *a, char *err, size_t errlen);
+
+/* Credits (credits_ctl.c): earn the connected minutes of every admitted
+   session at now; after a commit, stop the measurements of accounts that
+   ran dry or over a daily limit; the price and payer of a result; and the
+   admin socket's credits.show, credits.ledger and credits.transfer. */
+void credits_tick(struct controller *c, int64_t now);
+void credits_after_commit(struct controller *c);
+void credits_session_end(struct controller *c, struct session *s, int64_t now);
+int credits_price(struct controller *c, int64_t msm_id, int64_t *account, int64_t *cost);
+json_t *credits_show(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *credits_ledger(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *credits_transfer(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 /* The account an agent registered by req joins: its "account" (name or id),
    else the default one; an unknown or disabled account is an error. 0 or -1. */

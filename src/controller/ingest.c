@@ -12,6 +12,9 @@
  * whose number holds another result already means the agent was rewound
  * (restored from a snapshot, or copied): it is not stored nor acked, nor is
  * anything after it, and the agent is told to take a new epoch.
+ * Each result carries its measurement's payer and price, and the store
+ * charges it in the same commit exactly when it is newly stored
+ * (credits_ctl.c).
  */
 #include "controller/controller_int.h"
 
@@ -122,6 +125,9 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 	const char *why = refusal(c, s, m, &failed);
 	if (failed)
 		return -1;
+	int64_t payer = 0, cost = 0;
+	if (!why && credits_price(c, m->msm_id, &payer, &cost) < 0)
+		return -1;
 	char *body = json_dumps(m->body, JSON_COMPACT);
 	if (!body)
 		return -1;
@@ -130,7 +136,7 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 	c->batch[c->nbatch] = (struct store_result){
 		.agent_id = s->agent.id, .seq = m->seq, .msm_id = m->msm_id,
 		.body = body, .len = strlen(body), .refused = why, .epoch = m->epoch,
-		.stream = s->stream,
+		.stream = s->stream, .charge_account = payer, .charge = cost,
 	};
 	c->batch_from[c->nbatch++] = s;
 	s->results++;
@@ -334,6 +340,7 @@ void ingest_flush(struct controller *c)
 			c->duplicates += c->batch[i].outcome == STORE_DUPLICATE;
 		ingest_send_acks(c, c->batch, c->batch_from, c->nbatch);
 	}
+	credits_after_commit(c);
 	stream_feed_results(c);
 	clear(c);
 }

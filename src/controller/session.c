@@ -145,6 +145,8 @@ static void hello(struct session *s, const struct msg *m)
 		conn_close(s->conn, "controller storage error", err);
 		return;
 	}
+	s->connected_wall = time(NULL);
+	s->earned_to = -1;
 	if (session_index(c, s->agent.id, s) < 0) {
 		conn_close(s->conn, "controller out of memory", "out of memory");
 		return;
@@ -259,6 +261,7 @@ static void end_session(struct session *s, const char *reason)
 		session_index(c, s->agent.id, NULL);
 	if (s->admitted) {
 		ingest_txn(c);
+		credits_session_end(c, s, time(NULL));
 		if (c->store->ops->session_close(c->store, s->sid, time(NULL), reason, err,
 						 sizeof err) < 0)
 			ctl_log(c, "agent %lld: %s", (long long)s->agent.id, err);

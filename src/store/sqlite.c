@@ -170,6 +170,7 @@ static void sq_close(struct store *st)
 	sqlite3_finalize(s->put_refused);
 	sqlite3_finalize(s->assigned);
 	sqlite3_finalize(s->same_body);
+	sqlite3_finalize(s->put_charge);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -196,7 +197,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	    sq_index_schema(s, why, sizeof why) < 0 || sq_api_schema(s, why, sizeof why) < 0 ||
 	    sq_noprobe_schema(s, why, sizeof why) < 0 ||
 	    sq_prefixes_schema(s, why, sizeof why) < 0 || sq_team_schema(s, why, sizeof why) < 0 ||
-	    sq_account_schema(s, why, sizeof why) < 0 ||
+	    sq_account_schema(s, why, sizeof why) < 0 || sq_credit_schema(s, why, sizeof why) < 0 ||
 	    sq_msm_requests_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
 				      " epoch, ts) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4") ")",
@@ -253,4 +254,5 @@ static const struct store_ops sqlite_ops = {
 	.uptime = &sq_uptime_ops,
 	.msm_tags = &sq_msm_tags_ops,
 	.msm_requests = &sq_msm_requests_ops,
+	.credit = &sq_credit_ops,
 };

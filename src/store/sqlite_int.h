@@ -17,6 +17,7 @@ struct store_sqlite {
 	sqlite3_stmt *put_refused;  /* a refused result's (agent, seq) and reason */
 	sqlite3_stmt *assigned;     /* was a measurement assigned to an agent? */
 	sqlite3_stmt *same_body;    /* does a stored result hold this body? */
+	sqlite3_stmt *put_charge;   /* a new result's charge (sqlite_credit.c) */
 	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 };
 
@@ -141,6 +142,13 @@ extern const struct store_msm_tags_ops sq_msm_tags_ops;
 struct store_msm_requests_ops;
 extern const struct store_msm_requests_ops sq_msm_requests_ops;
 int sq_msm_requests_schema(struct store_sqlite *s, char *err, size_t errlen);
+
+/* The credits ledger (sqlite_credit.c): its schema and kept statement, and the
+   charge of one newly stored result (r->charge_account set), in the caller's savepoint. */
+struct store_credit_ops;
+extern const struct store_credit_ops sq_credit_ops;
+int sq_credit_schema(struct store_sqlite *s, char *err, size_t errlen);
+int sq_credit_charge(struct store_sqlite *s, const struct store_result *r);
 
 /* Insert m and assign it to the n agents, inside the caller's transaction (sets m->id). */
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,

@@ -7,6 +7,8 @@
  * nothing of it, nor what its stream sent after it in the batch, is stored.
  * A result the controller refused is recorded as such (results_refused) in
  * the same transaction, so it is acked too and counted, never stored.
+ * A newly stored result with a paying account is charged in the same
+ * savepoint (sqlite_credit.c), so the ledger follows the duplicate check.
  */
 #include "store/sqlite_int.h"
 
@@ -64,6 +66,8 @@ static int put_one(struct store_sqlite *s, struct store_result *r)
 	sqlite3_clear_bindings(q);
 	if (n != 0) {
 		r->outcome = STORE_NEW;
+		if (n > 0 && r->charge_account)
+			return sq_credit_charge(s, r);   /* charged exactly when newly stored */
 		return n < 0 ? -1 : 0;
 	}
 	int same = same_body(s, r);

@@ -29,6 +29,7 @@ struct store_team_ops;
 struct store_account_ops;
 struct store_uptime_ops;
 struct store_frontend_ops;
+struct store_credit_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -68,6 +69,9 @@ struct store_result {
 	int64_t epoch;      /* the agent's sequence epoch (0: before epochs) */
 	uint64_t stream;    /* results of one stream after a conflict are skipped (0: none) */
 	enum store_outcome outcome;   /* set by results_put */
+	int64_t charge_account; /* not 0: charge this account charge credits when the result
+				   is newly stored, in the same transaction (store_credit.h) */
+	int64_t charge;
 };
 
 /* The remote half of check-host for one agent: who probed it, where, with what. */
@@ -187,6 +191,8 @@ struct store_ops {
 	const struct store_msm_requests_ops *msm_requests;
 	/* Several controllers (front-ends) sharing the store (store_frontend.h); NULL: one. */
 	const struct store_frontend_ops *frontend;
+	/* The credits ledger (store_credit.h); NULL: no credits (PostgreSQL, for now). */
+	const struct store_credit_ops *credit;
 };
 
 struct store {

@@ -1,0 +1,123 @@
+"""Credits on a running platform (issue 15): an account that runs out of
+credits sees its measurement stopped, with the reason, while another
+account's measurement on the same probe carries on; then kill -9 of the
+controller while results are being charged, a restart, and the ledger
+still balances against the stored results (the test sums both from the
+store). The controller and its agent (the synthetic runner, which sends no
+packets) run in this test's own namespaces (prefix vcr)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from platform_lab import VANTAGE, Platform, sanitizer_clean, wait_for  # noqa: E402
+from test_api import API, ApiPlatform  # noqa: E402
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+# 16 packets of 2048 bytes: 32 credits a result; every 10 s: 8640 results a day
+DEF = {"type": "ping", "af": 4, "target": "198.18.1.2", "interval": 10, "packets": 16,
+       "size": 2048, "description": "credits"}
+PRICE = 32
+FIRST_DAY = 8640 * PRICE
+
+
+class CreditsPlatform(ApiPlatform):
+    def __init__(self):
+        Platform.__init__(self, heartbeat=1, prefix="vcr")
+
+    def key_for(self, owner, account):
+        r = subprocess.run([str(VANTAGE), "keys", "add", owner, "--account", account,
+                            "--dir", str(self.dir / "controller")], capture_output=True,
+                           text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.split()[-1]
+
+    def create(self, key, probe):
+        body = {"definitions": [DEF], "is_oneoff": False,
+                "probes": [{"type": "probes", "value": str(probe), "requested": 1}]}
+        return self.http("POST", "/api/v2/measurements/", key=key, body=body)
+
+    def transfer(self, frm, to, amount):
+        r = self.admin("credits", "transfer", "--from", frm, "--to", to, "--amount", str(amount))
+        assert r.returncode == 0, r.stderr
+
+    def balance(self, account):
+        return self.admin_json("credits", "show", account)["current_balance"]
+
+
+def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
+    p = CreditsPlatform()
+    try:
+        p.start_controller("--api", API)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        for name in ("rich", "poor"):
+            assert p.admin("accounts", "add", name).returncode == 0
+        agent, _ = p.register(1)
+        p.start_agent(1)
+        wait_for(lambda: p.admin_json("agents", "list")[0]["connected"] == 1, 30,
+                 "the agent to connect")
+        key_rich, key_poor = p.key_for("r", "rich"), p.key_for("p", "poor")
+
+        # Nothing to pay with: refused, RIPE's error shape, nothing stored.
+        r = p.create(key_poor, agent)
+        assert r["status"] == 400 and "Not enough credits" in r["text"], r
+        assert json.loads(r["text"])["error"]["status"] == 400
+        assert p.sql("SELECT COUNT(*) FROM measurements")[0][0] == 0
+
+        # The operator grants exactly the first day: accepted at the edge.
+        p.transfer("default", "poor", FIRST_DAY)
+        p.transfer("default", "rich", 10 * FIRST_DAY)
+        r = p.create(key_poor, agent)
+        assert r["status"] == 201, r
+        poor_msm = json.loads(r["text"])["measurements"][0]
+        r = p.create(key_rich, agent)
+        assert r["status"] == 201, r
+        rich_msm = json.loads(r["text"])["measurements"][0]
+        # ... then takes all but one result's worth back: poor runs dry at its first result
+        p.transfer("poor", "default", FIRST_DAY - PRICE)
+        wait_for(lambda: p.sql("SELECT stopped FROM measurements WHERE id = ?",
+                               poor_msm)[0][0] is not None, 90, "poor's measurement to stop")
+        reason = p.sql("SELECT reason FROM credit_stopped WHERE msm_id = ?", poor_msm)
+        assert reason and "ran out of credits" in reason[0][0], reason
+        assert f"measurement {poor_msm} stopped: the account ran out of credits" in \
+            p.controller.text()
+        assert p.balance("poor") <= 0
+        st = json.loads(p.http("GET", f"/api/v2/measurements/{poor_msm}/", key=key_poor)["text"])
+        assert st["status"]["name"] == "Stopped", st["status"]
+        assert "ran out of credits" in st["status"]["reason"], st["status"]
+        shown = p.http("GET", "/api/v2/credits/", key=key_poor)
+        assert shown["status"] == 200, shown
+        c = json.loads(shown["text"])
+        assert c["current_balance"] == p.balance("poor")
+        assert c["past_day_credits_spent"] == PRICE * c["past_day_measurement_results"] > 0
+        # rich's measurement on the same probe is untouched
+        assert p.sql("SELECT stopped FROM measurements WHERE id = ?", rich_msm)[0][0] is None
+        assert rich_msm not in [m for (m,) in p.sql("SELECT msm_id FROM credit_stopped")]
+
+        # kill -9 while rich's results are charged, restart, more results
+        def rich_results():
+            return p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?", rich_msm)[0][0]
+        wait_for(lambda: rich_results() >= 1, 60, "rich's results")
+        p.controller.kill9()
+        p.start_controller("--api", API)
+        before = rich_results()
+        wait_for(lambda: rich_results() >= before + 1, 90, "results after the restart")
+
+        # the ledger balances against the stored results, measurement by measurement
+        for msm in (poor_msm, rich_msm):
+            stored = p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?", msm)[0][0]
+            n, total = p.sql("SELECT COUNT(*), coalesce(SUM(amount), 0) FROM credit_ledger"
+                             " WHERE reason = 'result' AND msm_id = ?", msm)[0]
+            assert (n, total) == (stored, -PRICE * stored), (msm, stored, n, total)
+        assert p.sql("SELECT COUNT(*) FROM credit_ledger GROUP BY ref HAVING COUNT(*) > 1") == []
+        ledger = p.admin_json("credits", "ledger", "poor")
+        assert sum(e["amount"] for e in ledger) == p.balance("poor")
+        assert p.controller.stop() == 0
+        assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
+    finally:
+        p.close()
