@@ -124,10 +124,13 @@ static void show_msms(const json_t *data)
 static void show_ok(const json_t *data)
 {
 	const json_t *id = json_object_get(data, "id");
+	const char *state = json_string_value(json_object_get(data, "state"));
 	if (json_is_integer(id))
 		printf("%lld\n", (long long)json_integer_value(id));
-	else
+	else if (!state || strcmp(state, "approved") == 0)
 		printf("ok\n");
+	if (state && strcmp(state, "approved") != 0)   /* pending or refused: say why */
+		printf("%s: %s\n", state, json_string_value(json_object_get(data, "reason")));
 }
 
 /* Parse the common options; returns optind's new value or -1 after printing an error. */
@@ -165,6 +168,21 @@ static int attr_option(int ch, const char *arg, json_t *req)
 	return -1;
 }
 
+/* --host-report FILE: the JSON of `vantage check-host --json`, sent with the registration. */
+static int host_report_option(const char *path, json_t *req)
+{
+	json_error_t jerr;
+	json_t *r = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(r)) {
+		fprintf(stderr, "vantage agents: --host-report %s: %s\n", path,
+			r ? "not a JSON object" : jerr.text);
+		json_decref(r);
+		return -1;
+	}
+	json_object_set_new(req, "host_report", r);
+	return 0;
+}
+
 /* Options of `vantage agents add`. */
 static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 {
@@ -179,6 +197,8 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 		json_object_set_new(req, "approve", json_true());
 	else if (ch == 'C')
 		json_object_set_new(req, "account", json_string(arg));
+	else if (ch == 'H')
+		return host_report_option(arg, req);
 	else if (ch >= API_ATTR_FIRST && ch <= API_ATTR_LAST)
 		return attr_option(ch, arg, req);
 	else
@@ -189,7 +209,7 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 static void agents_usage(void)
 {
 	fprintf(stderr, "usage: vantage agents add FINGERPRINT [--org ORG] [--role probe|anchor]"
-		" [--tags a,b] [--approve] [--account NAME]\n"
+		" [--tags a,b] [--approve] [--account NAME] [--host-report FILE]\n"
 		"         " API_ATTRS_USAGE "\n"
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
@@ -313,6 +333,7 @@ int cmd_agents(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "org", 1, NULL, 'o' }, { "role", 1, NULL, 'r' }, { "tags", 1, NULL, 't' },
 		{ "approve", 0, NULL, 'y' }, { "account", 1, NULL, 'C' }, API_ATTRS_OPTIONS,
+		{ "host-report", 1, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage agents" };

@@ -34,6 +34,10 @@ int cli_warts_one(struct result_sink *s, const json_t *o, char *err, size_t errl
 /* `vantage accounts add NAME [--note T] | list | show A | disable A` (cli_accounts.c). */
 int cmd_accounts(int argc, char **argv);
 
+/* `vantage permissions grant|list` and `vantage accounts own` (cli_permissions.c). */
+int cmd_permissions(int argc, char **argv);
+int cmd_accounts_own(int argc, char **argv);
+
 /* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
 int cmd_report(int argc, char **argv);
 

@@ -27,6 +27,7 @@ struct store_team_ops;
 #define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
 struct store_account_ops;
 struct store_uptime_ops;
+struct store_admission_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -181,6 +182,8 @@ struct store_ops {
 	const struct store_account_ops *account;
 	/* Connection facts for agent states (store_uptime.h). */
 	const struct store_uptime_ops *uptime;
+	/* What admission keeps (store_admission.h); NULL: no admission rules. */
+	const struct store_admission_ops *admission;
 };
 
 struct store {
