@@ -491,7 +491,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "report.churn", report_churn }, { "archive.write", archive_write },
 	{ "policy.show", policy_show },
 	{ "accounts.own", accounts_own }, { "permissions.grant", permissions_grant },
-	{ "permissions.list", permissions_list },
+	{ "permissions.list", permissions_list }, { "agents.locate", agents_locate },
 };
 
 /* Run one request line; returns the response object. */

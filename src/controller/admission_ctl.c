@@ -336,3 +336,30 @@ json_t *permissions_list(struct controller *c, const json_t *req, char *err, siz
 		return NULL;
 	return rows;
 }
+
+/* agents.locate {agent, lat, lon}: keep where the agent is (degrees; the API coarsens it). */
+json_t *agents_locate(struct controller *c, const json_t *req, char *err, size_t errlen)
+{
+	const json_t *id = json_object_get(req, "agent");
+	const json_t *lat = json_object_get(req, "lat"), *lon = json_object_get(req, "lon");
+	char role[16];
+	if (!c->store->ops->admission) {
+		snprintf(err, errlen, "this store keeps no locations");
+		return NULL;
+	}
+	if (!json_is_integer(id) || !json_is_number(lat) || !json_is_number(lon) ||
+	    json_number_value(lat) < -90 || json_number_value(lat) > 90 ||
+	    json_number_value(lon) < -180 || json_number_value(lon) > 180) {
+		snprintf(err, errlen, "give 'agent', 'lat' in [-90, 90] and 'lon' in [-180, 180]");
+		return NULL;
+	}
+	int found = c->store->ops->admission->role(c->store, json_integer_value(id), role,
+						     sizeof role, err, errlen);
+	if (found == 0)
+		snprintf(err, errlen, "no agent %lld", (long long)json_integer_value(id));
+	if (found <= 0 ||
+	    c->store->ops->admission->locate(c->store, json_integer_value(id), json_number_value(lat),
+					     json_number_value(lon), err, errlen) < 0)
+		return NULL;
+	return json_object();
+}

@@ -216,6 +216,7 @@ static void agents_usage(void)
 		"       vantage agents sessions [ID]\n"
 		"       vantage agents timing ID [--json]\n"
 		"       vantage agents show ID [--json]\n"
+		"       vantage agents locate ID LAT LON\n"
 		"  all take --admin PATH (default $VANTAGE_ADMIN or " DEFAULT_ADMIN ")\n");
 }
 
@@ -327,6 +328,25 @@ static int agents_one(struct cli *c, const char *sub, const char *arg, json_t *r
 	return run(c, req, strcmp(sub, "show") == 0 ? show_agent : show_timing);
 }
 
+/* `vantage agents locate ID LAT LON`: where the agent is (degrees). */
+static int agents_locate_cli(struct cli *c, char **args, json_t *req)
+{
+	long long id;
+	char err[128], *end1, *end2;
+	double lat = strtod(args[1], &end1), lon = strtod(args[2], &end2);
+	if (!parse_option_num("agent", args[0], 1, 1LL << 62, &id, err, sizeof err) ||
+	    *end1 || *end2 || end1 == args[1] || end2 == args[2]) {
+		fprintf(stderr, "vantage agents locate: give ID LAT LON (degrees)\n");
+		json_decref(req);
+		return 2;
+	}
+	json_object_set_new(req, "cmd", json_string("agents.locate"));
+	json_object_set_new(req, "agent", json_integer(id));
+	json_object_set_new(req, "lat", json_real(lat));
+	json_object_set_new(req, "lon", json_real(lon));
+	return run(c, req, show_ok);
+}
+
 /* See cli.h. */
 int cmd_agents(int argc, char **argv)
 {
@@ -363,6 +383,8 @@ int cmd_agents(int argc, char **argv)
 		c.json = 1;
 		return run(&c, req, NULL);
 	}
+	if (strcmp(sub, "locate") == 0 && rest == 3)
+		return agents_locate_cli(&c, args, req);
 	if ((strcmp(sub, "timing") == 0 || strcmp(sub, "show") == 0) && rest == 1)
 		return agents_one(&c, sub, args[0], req);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "remove") == 0) &&

@@ -365,5 +365,7 @@ void admission_label(struct controller *c, json_t *row);
 json_t *accounts_own(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *permissions_grant(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *permissions_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+/* The admin socket's agents.locate (admission_ctl.c). */
+json_t *agents_locate(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 #endif

@@ -27,7 +27,9 @@ static const char admission_schema[] =
 	" id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, kind TEXT NOT NULL,"
 	" prefix TEXT, asn INTEGER, note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS account_locations_by_account"
-	" ON account_locations(account_id);";
+	" ON account_locations(account_id);"
+	"CREATE TABLE IF NOT EXISTS agent_geo ("
+	" agent_id INTEGER PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL);";
 
 /* See sqlite_int.h. */
 int sq_admission_schema(struct store_sqlite *s, char *err, size_t errlen)
@@ -259,6 +261,41 @@ static int adm_locations(struct store *st, int64_t account, json_t **out, char *
 	return sq_list(s, q, out, err, errlen);
 }
 
+/* See store_admission.h (locate). */
+static int adm_locate(struct store *st, int64_t agent_id, double lat, double lon,
+		      char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "INSERT OR REPLACE INTO agent_geo(agent_id, lat, lon)"
+				  " VALUES (?, ?, ?)", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	sqlite3_bind_double(q, 2, lat);
+	sqlite3_bind_double(q, 3, lon);
+	return sq_step_done(s, q, "agent locate", err, errlen) < 0 ? -1 : 0;
+}
+
+/* See store_admission.h (location). */
+static int adm_location(struct store *st, int64_t agent_id, double *lat, double *lon,
+			char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s, "SELECT lat, lon FROM agent_geo WHERE agent_id = ?", err, errlen);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, agent_id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*lat = sqlite3_column_double(q, 0);
+		*lon = sqlite3_column_double(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return sq_fail(s, "agent location", err, errlen);
+}
+
 const struct store_admission_ops sq_admission_ops = {
 	.role = adm_role,
 	.put = adm_put,
@@ -271,4 +308,6 @@ const struct store_admission_ops sq_admission_ops = {
 	.own_add = adm_own_add,
 	.permit = adm_permit,
 	.locations = adm_locations,
+	.locate = adm_locate,
+	.location = adm_location,
 };

@@ -71,6 +71,12 @@ struct store_admission_ops {
 	/* Rows {kind ("own" or "permission"), prefix (or null), asn (or null), note, created}
 	   of the account, own ones first. */
 	int (*locations)(struct store *st, int64_t account, json_t **out, char *err, size_t errlen);
+	/* Keep (replace) the agent's location in degrees (exact: the API coarsens it). */
+	int (*locate)(struct store *st, int64_t agent_id, double lat, double lon,
+		      char *err, size_t errlen);
+	/* The agent's location: 1 and *lat, *lon, 0 when none, -1. */
+	int (*location)(struct store *st, int64_t agent_id, double *lat, double *lon,
+			char *err, size_t errlen);
 };
 
 #endif

@@ -84,6 +84,11 @@ def test_caps_refuse_and_a_location_permission_admits_the_waiting_agent():
         listed = p.admin_json("permissions", "list", "isp-b")
         assert [(x["kind"], x["prefix"]) for x in listed] == [("permission", "198.18.250.0/24")]
 
+        r = p.admin("agents", "locate", aid, "52.35634", "4.904449")
+        assert r.returncode == 0, r.stderr
+        r = p.admin("agents", "locate", aid, "91", "4.9")
+        assert r.returncode == 1 and "'lat' in [-90, 90]" in r.stderr, r.stderr
+
         assert p.controller.stop() == 0
         assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
     finally:

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/api_geometry.h"
 #include "controller/admission.h"
 #include "store/store.h"
 #include "store/store_account.h"
@@ -266,6 +267,20 @@ static void store_locations(void **state)
 	store_fixture_free(fx);
 }
 
+/* The public location is rounded to 0.01 degree (about 1 km), in GeoJSON's [lon, lat] order. */
+static void geometry_coarsened(void **state)
+{
+	(void)state;
+	assert_true(api_geometry_coarsen(52.35634) == 52.36);
+	assert_true(api_geometry_coarsen(-4.904449) == -4.9);
+	assert_true(api_geometry_coarsen(-0.005) == -0.01);   /* half away from zero */
+	json_t *g = api_geometry_point(52.35634, 4.904449);
+	char *text = json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
+	assert_string_equal(text, "{\"coordinates\":[4.9,52.36],\"type\":\"Point\"}");
+	free(text);
+	json_decref(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +294,7 @@ int main(void)
 		cmocka_unit_test(store_counts),
 		cmocka_unit_test(store_anchor_year),
 		cmocka_unit_test(store_locations),
+		cmocka_unit_test(geometry_coarsened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
