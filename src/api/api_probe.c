@@ -11,9 +11,11 @@
 #include "api/api_int.h"
 #include "api/api_anchor.h"
 #include "api/api_cidr.h"
+#include "api/api_geometry.h"
 #include "controller/uptime.h"
 #include "controller/dnsname.h"
 #include "controller/names_probe.h"
+#include "store/store_admission.h"
 #include "api/api_fields.h"
 #include "api/api_probe_filter.h"
 
@@ -151,6 +153,30 @@ static void set_fqdn(json_t *o, const char *zone, const char *conv)
 	json_object_set_new(o, "fqdn", ok ? json_string(name) : json_null());
 }
 
+/* vantage's own field: the admission decision {state, reason} (null: none recorded). */
+static json_t *admission_json(const struct api *a, const json_t *row)
+{
+	struct store_admission d;
+	char err[256];
+	int64_t id = json_integer_value(json_object_get(row, "id"));
+	if (!a || !a->store->ops->admission ||
+	    a->store->ops->admission->get(a->store, id, &d, err, sizeof err) <= 0)
+		return json_null();
+	return json_pack("{s:s,s:s}", "state", d.state, "reason", d.reason);
+}
+
+/* The agent's location, coarsened to about 1 km (api_geometry.h); null when none. */
+static json_t *geometry_json(const struct api *a, const json_t *row)
+{
+	double lat, lon;
+	char err[256];
+	int64_t id = json_integer_value(json_object_get(row, "id"));
+	if (!a || !a->store->ops->admission ||
+	    a->store->ops->admission->location(a->store, id, &lat, &lon, err, sizeof err) <= 0)
+		return json_null();
+	return api_geometry_point(lat, lon);
+}
+
 /* See api_int.h. */
 json_t *api_probe_json(const struct api *a, const json_t *row)
 {
@@ -159,7 +185,7 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 	int have_peer = peer_addr(json_string_value(json_object_get(row, "peer")), peer,
 				  sizeof peer, &v6) == 0;
 	json_t *st = status_json(a, row);
-	json_t *o = json_pack("{s:O,s:b,s:b,s:O,s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:o,s:s,s:n,s:O}",
+	json_t *o = json_pack("{s:O,s:b,s:b,s:O,s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:o,s:s,s:o,s:O}",
 		"id", json_object_get(row, "id"),
 		"is_anchor", strcmp(json_string_value(json_object_get(row, "role")) ?: "", "anchor") == 0,
 		"is_public", 1,
@@ -171,11 +197,13 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 		"total_uptime", json_object_get(row, "total_uptime"),
 		"description", json_object_get(row, "org"),
 		"tags", tags_json(json_string_value(json_object_get(row, "tags"))),
-		"type", "Probe", "geometry", "fingerprint", json_object_get(row, "fp"));
+		"type", "Probe", "geometry", geometry_json(a, row),
+		"fingerprint", json_object_get(row, "fp"));
 	if (o) {
 		set_family(o, row, 4, have_peer ? peer : NULL, v6);
 		set_family(o, row, 6, have_peer ? peer : NULL, v6);
 		json_object_set_new(o, "firmware_version", json_null());
+		json_object_set_new(o, "admission", admission_json(a, row));
 		system_tags(o);
 		if (a)
 			set_fqdn(o, a->opts.dns_zone, a->opts.dns_names);

@@ -43,6 +43,7 @@ static const struct command commands[] = {
 	{ "policy", cmd_policy, "the platform's rules in force: admission, credits, limits (controller)" },
 	{ "credits", cmd_credits, "an account's credits, its ledger, transfers between accounts (controller)" },
 	{ "accounts", cmd_accounts, "add, list, show and disable accounts: who owns keys and agents (controller)" },
+	{ "permissions", cmd_permissions, "grant and list location permissions of accounts (controller)" },
 	{ "check-host", cmd_check_host, "can this host be a vantage point? (pass/warn/fail per requirement)" },
 	{ "convert", cmd_convert, "convert RIPE Atlas JSON results to warts or text (or JSON)" },
 	{ "lab", cmd_lab, "the lab Internet of network namespaces: up, down, status, exec, truth, link" },

@@ -10,7 +10,9 @@
 
 #include "api/api_attrs.h"
 #include "policy/targets.h"
+#include "controller/admission.h"
 #include "store/store_account.h"
+#include "store/store_admission.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -72,6 +74,52 @@ static int agent_from_req(const json_t *req, const char *fp, struct store_agent 
 	return 0;
 }
 
+/* Keep the check-host report of req ("host_report": an object) for the agent; 0 or -1. */
+static int host_report_store(struct controller *c, int64_t id, const json_t *req,
+			     char *err, size_t errlen)
+{
+	const json_t *r = json_object_get(req, "host_report");
+	if (!r)
+		return 0;
+	if (!json_is_object(r) || !c->store->ops->admission) {
+		snprintf(err, errlen, "'host_report' must be the JSON object of check-host --json");
+		return -1;
+	}
+	char *text = json_dumps(r, JSON_COMPACT);
+	int rc = text ? c->store->ops->admission->report_put(c->store, id, text, err, errlen) : -1;
+	free(text);
+	return rc;
+}
+
+/* The address admission decides an agent on when no connection says better,
+   into addr: the one last decided on, else the one registered (IPv4 first),
+   else ""; returns addr. */
+static const char *registered_address(struct controller *c, int64_t id, char *addr, size_t len)
+{
+	struct store_admission d;
+	char err[256];
+	addr[0] = 0;
+	if (c->store->ops->admission && c->store->ops->admission->get(c->store, id, &d, err,
+								      sizeof err) > 0 && d.address[0])
+		snprintf(addr, len, "%s", d.address);
+	else if (c->store->ops->agent_address(c->store, id, 4, addr, len, err, sizeof err) <= 0 &&
+		 c->store->ops->agent_address(c->store, id, 6, addr, len, err, sizeof err) <= 0)
+		addr[0] = 0;
+	return addr;
+}
+
+/* Run admission on agent id at address; its state and reason onto out; 0 or -1. */
+static int admit(struct controller *c, int64_t id, const char *address, json_t *out,
+		 char *err, size_t errlen)
+{
+	struct store_admission d;
+	if (admission_run(c, id, address, time(NULL), &d, err, errlen) < 0)
+		return -1;
+	json_object_set_new(out, "state", json_string(d.state));
+	json_object_set_new(out, "reason", json_string(d.reason));
+	return 0;
+}
+
 /* Register every fingerprint of the array fps in one transaction → {ids}. */
 static json_t *agents_add_many(struct controller *c, const json_t *req, const json_t *fps,
 			       char *err, size_t errlen)
@@ -86,9 +134,11 @@ static json_t *agents_add_many(struct controller *c, const json_t *req, const js
 		json_decref(ids);
 		return NULL;
 	}
+	int approve = json_is_true(json_object_get(req, "approve"));
 	json_array_foreach(fps, i, v) {
 		struct store_agent a;
 		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
+		    (a.approved = 0) != 0 ||
 		    st->ops->agent_add(st, &a, err, errlen) < 0 ||
 		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0)) {
 			st->ops->txn(st, "rollback", NULL, 0);
@@ -102,7 +152,18 @@ static json_t *agents_add_many(struct controller *c, const json_t *req, const js
 		return NULL;
 	}
 	ctl_log(c, "%zu agents registered", json_array_size(ids));
-	return json_pack("{s:o}", "ids", ids);
+	json_t *states = json_array(), *one;
+	json_array_foreach(ids, i, v) {
+		one = json_object();
+		if (approve && admit(c, json_integer_value(v), "", one, err, errlen) < 0) {
+			json_decref(one);
+			json_decref(states);
+			json_decref(ids);
+			return NULL;
+		}
+		json_array_append_new(states, one);
+	}
+	return json_pack("{s:o, s:o}", "ids", ids, "admission", states);
 }
 
 /* agents.add {fp | fps: [...], org, role, tags, approve} → {id} or {ids}. */
@@ -119,16 +180,24 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 	    account_for_new_agent(c, req, &account, err, errlen) < 0 ||
 	    st->ops->txn(st, "begin", err, errlen) < 0)
 		return NULL;
+	int approve = a.approved;
+	char addr[64];
+	a.approved = 0;   /* admission decides (admit) */
 	if (st->ops->agent_add(st, &a, err, errlen) < 0 ||
 	    api_attrs_store(st, a.id, req, err, errlen) < 0 ||
 	    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0) ||
+	    host_report_store(c, a.id, req, err, errlen) < 0 ||
 	    st->ops->txn(st, "commit", err, errlen) < 0) {
 		st->ops->txn(st, "rollback", NULL, 0);
 		return NULL;
 	}
-	ctl_log(c, "agent %lld registered (key %s, %s, %s)%s", (long long)a.id, a.fp, a.org,
-		a.role, a.approved ? ", approved" : "");
-	return json_pack("{s:I}", "id", (json_int_t)a.id);
+	ctl_log(c, "agent %lld registered (key %s, %s, %s)", (long long)a.id, a.fp, a.org, a.role);
+	json_t *out = json_pack("{s:I}", "id", (json_int_t)a.id);
+	if (approve && admit(c, a.id, registered_address(c, a.id, addr, sizeof addr), out, err, errlen) < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* agents.approve {key} / agents.remove {key}: by id or fingerprint. */
@@ -148,16 +217,21 @@ static json_t *agents_change(struct controller *c, const json_t *req, int remove
 	char *end;
 	long long num = strtoll(key, &end, 10);
 	int64_t id = found ? a.id : (*key && !*end ? num : -1);   /* as the store reads it */
+	json_t *out = json_object();
+	char addr[64];
 	int rc = remove ? c->store->ops->agent_remove(c->store, key, err, errlen) :
-		c->store->ops->agent_approve(c->store, key, 1, err, errlen);
-	if (rc < 0)
+		c->store->ops->agent_approve(c->store, key, 0, err, errlen);   /* the key exists? */
+	if (rc < 0 || (!remove && admit(c, id, registered_address(c, id, addr, sizeof addr), out, err, errlen) < 0)) {
+		json_decref(out);
 		return NULL;
-	ctl_log(c, "agent %s %s", key, remove ? "removed" : "approved");
+	}
+	ctl_log(c, "agent %s %s", key, remove ? "removed" :
+		json_string_value(json_object_get(out, "state")));
 	struct session *s;
 	TAILQ_FOREACH(s, &c->sessions, link)
 		if (remove && s->admitted && s->agent.id == id)
 			conn_close(s->conn, "agent removed by the operator", "removed by the operator");
-	return json_object();
+	return out;
 }
 
 static json_t *agents_approve(struct controller *c, const json_t *req, char *err, size_t errlen)
@@ -181,6 +255,7 @@ static json_t *agents_list(struct controller *c, const json_t *req, char *err, s
 	json_array_foreach(l, i, row) {
 		account_label(c, row);
 		uptime_label(c, row);
+		admission_label(c, row);
 	}
 	return l;
 }
@@ -396,6 +471,7 @@ static json_t *agents_show(struct controller *c, const json_t *req, char *err, s
 	noprobe_agent_state(c, row);
 	account_label(c, row);
 	uptime_label(c, row);
+	admission_label(c, row);
 	return row;
 }
 
@@ -417,6 +493,8 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "agents.names", agents_names },
 	{ "credits.show", credits_show }, { "credits.ledger", credits_ledger },
 	{ "credits.transfer", credits_transfer },
+	{ "accounts.own", accounts_own }, { "permissions.grant", permissions_grant },
+	{ "permissions.list", permissions_list }, { "agents.locate", agents_locate },
 };
 
 /* Run one request line; returns the response object. */

@@ -124,10 +124,13 @@ static void show_msms(const json_t *data)
 static void show_ok(const json_t *data)
 {
 	const json_t *id = json_object_get(data, "id");
+	const char *state = json_string_value(json_object_get(data, "state"));
 	if (json_is_integer(id))
 		printf("%lld\n", (long long)json_integer_value(id));
-	else
+	else if (!state || strcmp(state, "approved") == 0)
 		printf("ok\n");
+	if (state && strcmp(state, "approved") != 0)   /* pending or refused: say why */
+		printf("%s: %s\n", state, json_string_value(json_object_get(data, "reason")));
 }
 
 /* Parse the common options; returns optind's new value or -1 after printing an error. */
@@ -165,6 +168,21 @@ static int attr_option(int ch, const char *arg, json_t *req)
 	return -1;
 }
 
+/* --host-report FILE: the JSON of `vantage check-host --json`, sent with the registration. */
+static int host_report_option(const char *path, json_t *req)
+{
+	json_error_t jerr;
+	json_t *r = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(r)) {
+		fprintf(stderr, "vantage agents: --host-report %s: %s\n", path,
+			r ? "not a JSON object" : jerr.text);
+		json_decref(r);
+		return -1;
+	}
+	json_object_set_new(req, "host_report", r);
+	return 0;
+}
+
 /* Options of `vantage agents add`. */
 static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 {
@@ -179,6 +197,8 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 		json_object_set_new(req, "approve", json_true());
 	else if (ch == 'C')
 		json_object_set_new(req, "account", json_string(arg));
+	else if (ch == 'H')
+		return host_report_option(arg, req);
 	else if (ch >= API_ATTR_FIRST && ch <= API_ATTR_LAST)
 		return attr_option(ch, arg, req);
 	else
@@ -189,7 +209,7 @@ static int take_agent(struct cli *c, int ch, const char *arg, json_t *req)
 static void agents_usage(void)
 {
 	fprintf(stderr, "usage: vantage agents add FINGERPRINT [--org ORG] [--role probe|anchor]"
-		" [--tags a,b] [--approve] [--account NAME]\n"
+		" [--tags a,b] [--approve] [--account NAME] [--host-report FILE]\n"
 		"         " API_ATTRS_USAGE "\n"
 		"       vantage agents approve|remove ID|FINGERPRINT\n"
 		"       vantage agents list [--json]\n"
@@ -197,6 +217,7 @@ static void agents_usage(void)
 		"       vantage agents timing ID [--json]\n"
 		"       vantage agents show ID [--json]\n"
 		"       vantage agents names [--zone DOMAIN] [--convention TEMPLATE] [--ttl N] [--json]\n"
+		"       vantage agents locate ID LAT LON\n"
 		"  all take --admin PATH (default $VANTAGE_ADMIN or " DEFAULT_ADMIN ")\n");
 }
 
@@ -308,12 +329,32 @@ static int agents_one(struct cli *c, const char *sub, const char *arg, json_t *r
 	return run(c, req, strcmp(sub, "show") == 0 ? show_agent : show_timing);
 }
 
+/* `vantage agents locate ID LAT LON`: where the agent is (degrees). */
+static int agents_locate_cli(struct cli *c, char **args, json_t *req)
+{
+	long long id;
+	char err[128], *end1, *end2;
+	double lat = strtod(args[1], &end1), lon = strtod(args[2], &end2);
+	if (!parse_option_num("agent", args[0], 1, 1LL << 62, &id, err, sizeof err) ||
+	    *end1 || *end2 || end1 == args[1] || end2 == args[2]) {
+		fprintf(stderr, "vantage agents locate: give ID LAT LON (degrees)\n");
+		json_decref(req);
+		return 2;
+	}
+	json_object_set_new(req, "cmd", json_string("agents.locate"));
+	json_object_set_new(req, "agent", json_integer(id));
+	json_object_set_new(req, "lat", json_real(lat));
+	json_object_set_new(req, "lon", json_real(lon));
+	return run(c, req, show_ok);
+}
+
 /* See cli.h. */
 int cmd_agents(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", 1, NULL, 'o' }, { "role", 1, NULL, 'r' }, { "tags", 1, NULL, 't' },
 		{ "approve", 0, NULL, 'y' }, { "account", 1, NULL, 'C' }, API_ATTRS_OPTIONS,
+		{ "host-report", 1, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { .prog = "vantage agents" };
@@ -345,6 +386,8 @@ int cmd_agents(int argc, char **argv)
 		c.json = 1;
 		return run(&c, req, NULL);
 	}
+	if (strcmp(sub, "locate") == 0 && rest == 3)
+		return agents_locate_cli(&c, args, req);
 	if ((strcmp(sub, "timing") == 0 || strcmp(sub, "show") == 0) && rest == 1)
 		return agents_one(&c, sub, args[0], req);
 	if ((strcmp(sub, "add") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "remove") == 0) &&

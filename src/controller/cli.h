@@ -36,6 +36,9 @@ int cmd_accounts(int argc, char **argv);
 
 /* `vantage agents names --zone DOMAIN [--convention C]`: zone-file lines (cli_names.c). */
 int cli_agents_names(int argc, char **argv);
+/* `vantage permissions grant|list` and `vantage accounts own` (cli_permissions.c). */
+int cmd_permissions(int argc, char **argv);
+int cmd_accounts_own(int argc, char **argv);
 
 /* `vantage report churn [--from T] [--to T] [--period S] [--json] [--svg F]` (cli_report.c). */
 int cmd_report(int argc, char **argv);

@@ -24,6 +24,7 @@ static void usage(void)
 		"       vantage accounts list\n"
 		"       vantage accounts show NAME|ID\n"
 		"       vantage accounts disable NAME|ID\n"
+		"       vantage accounts own NAME|ID --prefix P|--asn N\n"
 		"  all take --json and --admin PATH (default $VANTAGE_ADMIN or the controller's)\n");
 }
 
@@ -139,6 +140,8 @@ int cmd_accounts(int argc, char **argv)
 		return 2;
 	}
 	const char *sub = argv[1];
+	if (strcmp(sub, "own") == 0)
+		return cmd_accounts_own(argc, argv);
 	int i = parse(&o, argc - 1, argv + 1);
 	int rest = i < 0 ? -1 : argc - 1 - i;
 	char **args = argv + 1 + (i < 0 ? 0 : i);

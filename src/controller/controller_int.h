@@ -409,4 +409,24 @@ json_t *agents_names(struct controller *c, const json_t *req, char *err, size_t 
 void stream_feed_results(struct controller *c);
 void stream_feed_probe(struct controller *c, const struct session *s, int connected);
 
+/* Admission (admission_ctl.c; the decision is admission.h's). Decide on agent_id
+   at address ("" when none is known) at now, record the decision and set the
+   agent's approved flag to match; the state (enum admission_state) with the
+   decision in *out, or -1 with err. */
+struct store_admission;
+int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
+		  struct store_admission *out, char *err, size_t errlen);
+/* At HELLO from peer_host: decide again when the address is not the one decided
+   on. 1 let in; 0 not, with why; -1 storage error in why. */
+int admission_hello(struct controller *c, int64_t agent_id, const char *peer_host,
+		    char *why, size_t wl);
+/* Set "admission" (the decision, or null) on an agent's row (keyed by "id"). */
+void admission_label(struct controller *c, json_t *row);
+/* The admin socket's accounts.own, permissions.grant and permissions.list. */
+json_t *accounts_own(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *permissions_grant(struct controller *c, const json_t *req, char *err, size_t errlen);
+json_t *permissions_list(struct controller *c, const json_t *req, char *err, size_t errlen);
+/* The admin socket's agents.locate (admission_ctl.c). */
+json_t *agents_locate(struct controller *c, const json_t *req, char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,8 @@
  */
 #include "controller/controller_int.h"
 
+#include "controller/reach_addr.h"
+
 #include <event2/bufferevent_ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +131,16 @@ static void hello(struct session *s, const struct msg *m)
 	}
 	if (quota_hello(c, s->agent.id, why, sizeof why) < 0) {
 		refuse(s, why);   /* before any write: a reconnect loop stores nothing */
+		return;
+	}
+	char host[64] = "";
+	reach_peer_host(s->peer, host, sizeof host);
+	int admitted = admission_hello(c, s->agent.id, host, why, sizeof why);
+	if (admitted <= 0) {
+		if (admitted < 0)
+			conn_close(s->conn, "controller storage error", why);
+		else
+			refuse(s, why);
 		return;
 	}
 	struct session *old = session_of_agent(c, s->agent.id);

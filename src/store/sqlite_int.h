@@ -154,4 +154,9 @@ int sq_credit_charge(struct store_sqlite *s, const struct store_result *r);
 int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int64_t *agents,
 			 size_t n, char *err, size_t errlen);
 
+/* What admission keeps (sqlite_admission.c). */
+struct store_admission_ops;
+extern const struct store_admission_ops sq_admission_ops;
+int sq_admission_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 #endif

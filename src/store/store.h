@@ -30,6 +30,7 @@ struct store_account_ops;
 struct store_uptime_ops;
 struct store_frontend_ops;
 struct store_credit_ops;
+struct store_admission_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -193,6 +194,8 @@ struct store_ops {
 	const struct store_frontend_ops *frontend;
 	/* The credits ledger (store_credit.h); NULL: no credits (PostgreSQL, for now). */
 	const struct store_credit_ops *credit;
+	/* What admission keeps (store_admission.h); NULL: no admission rules. */
+	const struct store_admission_ops *admission;
 };
 
 struct store {
