@@ -138,20 +138,6 @@ static int check_str(const struct ctl_option *o, const char *v, char *why, size_
 	return 0;
 }
 
-/* yes|no (true|false, 1|0) into *out; 0 or -1. */
-static int parse_bool(const char *v, int *out, char *why, size_t wl)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		*out = 1;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		*out = 0;
-	else {
-		snprintf(why, wl, "'%.64s' is neither yes nor no", v);
-		return -1;
-	}
-	return 0;
-}
-
 /* See ctl_config.h. */
 int ctl_config_set(struct ctl_config *cfg, size_t i, const char *value, const char *origin,
 		   char *why, size_t whylen)
@@ -175,7 +161,7 @@ int ctl_config_set(struct ctl_config *cfg, size_t i, const char *value, const ch
 		break;
 	}
 	case CTL_BOOL:
-		if (parse_bool(value, (int *)field, why, whylen) < 0)
+		if (!parse_yes_no(value, (int *)field, why, whylen))
 			return -1;
 		break;
 	case CTL_TARGETS:

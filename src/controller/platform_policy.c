@@ -62,20 +62,6 @@ static int rule_find(const char *key)
 	return -1;
 }
 
-/* yes|no (true|false, 1|0) into *out; 0 or -1 with a reason. */
-static int parse_yes_no(const char *v, long long *out, char *why, size_t wl)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		*out = 1;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		*out = 0;
-	else {
-		snprintf(why, wl, "'%.64s' is neither yes nor no", v);
-		return -1;
-	}
-	return 0;
-}
-
 /* Set rule i of p from value text, labelled origin; 0 or -1 with a reason. */
 static int rule_set(struct platform_policy *p, size_t i, const char *value, const char *origin,
 		    char *why, size_t wl)
@@ -83,8 +69,10 @@ static int rule_set(struct platform_policy *p, size_t i, const char *value, cons
 	const struct policy_rule *r = &rules[i];
 	long long n;
 	if (r->is_bool) {
-		if (parse_yes_no(value, &n, why, wl) < 0)
+		int yes;
+		if (!parse_yes_no(value, &yes, why, wl))
 			return -1;
+		n = yes;
 	} else {
 		char reason[128];
 		if (!parse_bounded(value, r->lo, r->hi, &n, reason, sizeof reason)) {

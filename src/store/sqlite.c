@@ -134,6 +134,24 @@ int sq_list(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **out, char *err,
 	return -1;
 }
 
+static int collect_id(void *arg, json_t *row)
+{
+	json_array_append(arg, json_object_get(row, "id"));
+	return 0;
+}
+
+/* See sqlite_int.h. */
+int sq_list_ids(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **ids, char *err,
+		size_t errlen)
+{
+	*ids = json_array();
+	if (sq_each(s, stmt, collect_id, *ids, err, errlen) == 0)
+		return 0;
+	json_decref(*ids);
+	*ids = NULL;
+	return -1;
+}
+
 /* See sqlite_int.h. */
 int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
 		 char *err, size_t errlen)

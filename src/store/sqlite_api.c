@@ -502,19 +502,12 @@ static int msm_probes(struct store *st, int64_t id, int64_t key_id, json_t **ids
 				  " JOIN msm_agents p ON p.msm_id = m.id"
 				  " WHERE m.id = ?1 AND (?2 = 0 OR a.key_id = ?2) AND p.refused IS NULL"
 				  " ORDER BY p.agent_id", err, errlen);
-	json_t *rows;
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, key_id);
-	if (sq_list(s, q, &rows, err, errlen) < 0)
+	if (sq_list_ids(s, q, ids, err, errlen) < 0)
 		return -1;
-	*ids = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-		json_array_append(*ids, json_object_get(r, "id"));
-	json_decref(rows);
 	return json_array_size(*ids) > 0;
 }
 

@@ -254,20 +254,13 @@ static int stop_account(struct store *st, int64_t account_id, const char *reason
 			json_t **ids, char *err, size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
-	json_t *rows = NULL;
 	sqlite3_stmt *q = sq_prep(s, "SELECT m.id AS id" RUNNING_OF_ACCOUNT, err, errlen);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, account_id);
 	sqlite3_bind_int64(q, 2, now);
-	if (sq_list(s, q, &rows, err, errlen) < 0)
+	if (sq_list_ids(s, q, ids, err, errlen) < 0)
 		return -1;
-	*ids = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-		json_array_append(*ids, json_object_get(r, "id"));
-	json_decref(rows);
 	if (sq_exec(s, "SAVEPOINT stop_account", err, errlen) < 0 ||
 	    stop_each(s, *ids, reason, now, err, errlen) < 0 ||
 	    sq_exec(s, "RELEASE stop_account", err, errlen) < 0) {

@@ -49,6 +49,10 @@ int sq_each(struct store_sqlite *s, sqlite3_stmt *stmt, store_row_fn fn, void *a
 /* Like sq_each, collecting the rows into a new array in *out. */
 int sq_list(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **out, char *err, size_t errlen);
 
+/* Like sq_list, collecting only each row's "id" column into a new array in *ids. */
+int sq_list_ids(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **ids, char *err,
+		size_t errlen);
+
 /* Step a statement that returns no rows and finalize it; returns changes or -1. */
 int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
 		 char *err, size_t errlen);

@@ -1,5 +1,6 @@
 /*
- * numparse: bounded decimal integer parsing for options and config values.
+ * numparse: bounded decimal integer parsing for options and config values,
+ * and the yes/no of settings.
  * Rejects empty strings, trailing garbage, leading spaces and overflow, so
  * that "10ms" or " 5" never silently become 10 or 5.
  */
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool parse_bounded(const char *text, long long min, long long max,
                    long long *out, char *err, size_t errlen)
@@ -51,4 +53,18 @@ bool parse_option_num(const char *option, const char *text, long long min,
 		return true;
 	snprintf(err, errlen, "%s: '%s' is %s", option, text ? text : "", why);
 	return false;
+}
+
+/* See numparse.h. */
+bool parse_yes_no(const char *text, int *out, char *err, size_t errlen)
+{
+	if (!strcmp(text, "yes") || !strcmp(text, "true") || !strcmp(text, "1"))
+		*out = 1;
+	else if (!strcmp(text, "no") || !strcmp(text, "false") || !strcmp(text, "0"))
+		*out = 0;
+	else {
+		snprintf(err, errlen, "'%.64s' is neither yes nor no", text);
+		return false;
+	}
+	return true;
 }

@@ -25,4 +25,11 @@ bool parse_bounded(const char *text, long long min, long long max,
 bool parse_option_num(const char *option, const char *text, long long min,
                       long long max, long long *out, char *err, size_t errlen);
 
+/*
+ * Parse a yes/no setting: yes|true|1 or no|false|0 into *out (1 or 0).
+ * Returns true on success; on failure leaves *out untouched and writes
+ * "'TEXT' is neither yes nor no" into err.
+ */
+bool parse_yes_no(const char *text, int *out, char *err, size_t errlen);
+
 #endif
