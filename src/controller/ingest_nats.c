@@ -32,6 +32,7 @@
 
 #define PUBLISH_WAIT_MS 5000      /* a publish not acked by then has failed */
 #define MAX_PENDING 200000        /* publishes in flight at most (libnats stalls past it) */
+#define STREAM_ATTEMPTS 30        /* a second apart, at start-up */
 
 /* One published batch waiting for JetStream's acks. */
 struct js_flight {
@@ -259,6 +260,29 @@ static int wake_pipe(struct ingest_js *ij, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Make sure the stream exists, on a connection of its own: a request on the
+ * loop's connection would wait for a reply only the (not yet running) loop
+ * can read. A cluster that has just started may still be electing or
+ * settling its routes, and a request then times out although the stream gets
+ * made, so it is asked again every second for a while before giving up.
+ */
+static int ensure_stream(struct controller *c, char *why, size_t whylen)
+{
+	for (int attempt = 1;; attempt++) {
+		struct js_link once = { 0 };
+		int ok = js_link_open(&once, c->opts.ingest, NULL, NULL, why, whylen) == 0 &&
+			 js_link_stream(&once, 3, why, whylen) == 0;
+		js_link_close(&once);
+		if (ok)
+			return 0;
+		if (attempt == STREAM_ATTEMPTS)
+			return -1;
+		ctl_log(c, "ingest %s: %s; trying again in a second", c->opts.ingest, why);
+		nats_Sleep(1000);
+	}
+}
+
 /* See controller_int.h. */
 int ingest_nats_start(struct controller *c, char *err, size_t errlen)
 {
@@ -280,16 +304,8 @@ int ingest_nats_start(struct controller *c, char *err, size_t errlen)
 	char why[400];
 	if (wake_pipe(ij, err, errlen) < 0)
 		return -1;
-	/*
-	 * The stream is checked on a connection of its own: a request on the
-	 * loop's connection would wait for a reply only the (not yet running)
-	 * loop can read.
-	 */
-	struct js_link once = { 0 };
-	int ok = js_link_open(&once, c->opts.ingest, NULL, NULL, why, sizeof why) == 0 &&
-		 js_link_stream(&once, 3, why, sizeof why) == 0;
-	js_link_close(&once);
-	if (!ok || js_link_open(&ij->link, c->opts.ingest, c->base, &jo, why, sizeof why) < 0) {
+	if (ensure_stream(c, why, sizeof why) < 0 ||
+	    js_link_open(&ij->link, c->opts.ingest, c->base, &jo, why, sizeof why) < 0) {
 		snprintf(err, errlen, "ingest %s: %s", c->opts.ingest, why);
 		return -1;
 	}
