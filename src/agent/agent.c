@@ -212,6 +212,7 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	a->base = base;
 	a->rops = runner;
 	a->started = agent_mono();
+	backoff_init(&a->backoff);
 	LIST_INIT(&a->sched);
 	STAILQ_INIT(&a->held);
 	int created = 0;

@@ -12,6 +12,7 @@
 #include <sys/queue.h>
 
 #include "agent/agent.h"
+#include "agent/backoff.h"
 #include "agent/gate.h"
 #include "agent/spool.h"
 #include "agent/telemetry.h"
@@ -66,7 +67,7 @@ struct agent {
 	struct gate gate;
 	struct conn *conn;
 	int welcomed;
-	int backoff_ms;           /* current backoff ceiling */
+	struct backoff backoff;   /* when to dial again (backoff.h) */
 	int ctl_index;            /* the controller (cfg.controllers) dialled now */
 	struct event *retry;
 	struct event *tick;

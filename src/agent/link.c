@@ -5,7 +5,8 @@
  * unacked at a time) while taking acks, measurement definitions and
  * heartbeats. When the connection fails or falls silent it dials the next
  * controller of its list (front-ends of one platform, each key pinned)
- * after a jittered exponential backoff, and starts uploading again from the oldest
+ * after a jittered exponential backoff (backoff.h: it keeps growing until a
+ * session has held for a while), and starts uploading again from the oldest
  * unacked result. Each result goes as (epoch, seq) with the sequence sent
  * before it, so the controller acks only an unbroken run; a record whose send
  * fails is read again, never skipped. When the controller holds other results
@@ -21,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#define BACKOFF_MIN_MS 500
-
 static void on_connected(struct conn *c, void *arg);
 static void on_msg(struct conn *c, struct msg *m, void *arg);
 static void on_close(struct conn *c, const char *reason, void *arg);
@@ -37,14 +36,10 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 	link_connect(arg);
 }
 
-/* Schedule a reconnect: a uniformly random delay up to the doubling ceiling. */
+/* Schedule a reconnect after the backoff's jittered delay (backoff.h). */
 static void backoff(struct agent *a)
 {
-	int max = a->cfg.backoff_max * 1000;
-	a->backoff_ms = a->backoff_ms ? a->backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (a->backoff_ms > max)
-		a->backoff_ms = max;
-	int delay = a->backoff_ms / 2 + (int)(random() % (a->backoff_ms / 2 + 1));
+	int delay = backoff_next(&a->backoff, agent_mono(), a->cfg.backoff_max * 1000, random());
 	struct timeval tv = { delay / 1000, (delay % 1000) * 1000 };
 	if (!a->retry)
 		a->retry = event_new(a->base, -1, 0, retry_cb, a);
@@ -228,7 +223,7 @@ static void new_epoch(struct agent *a, uint64_t from, const char *why)
 static void welcome(struct agent *a, const struct msg *m)
 {
 	a->welcomed = 1;
-	a->backoff_ms = 0;
+	backoff_session_up(&a->backoff, agent_mono());   /* reset once it has held */
 	a->connects++;
 	uint64_t next = spool_next_seq(a->spool);
 	if ((uint64_t)m->seq >= next && m->epoch == spool_epoch_of(a->spool, next)) {

@@ -1,7 +1,8 @@
 /*
  * quota: what one agent may cost the controller, so that a hostile or broken
  * agent cannot fill the disk or stop ingest for the others. Per agent: HELLOs
- * a minute (each one writes a sessions row and resends every definition),
+ * a minute (each one writes a sessions row and resends every definition; a
+ * token bucket that refused HELLOs do not drain, hello_bucket.h),
  * results a second (a token bucket: over it the session's reading pauses,
  * nothing is lost), bytes a UTC day (results, status and timing; over it the
  * session is closed with the reason and HELLOs are refused until the next
@@ -10,6 +11,7 @@
  * controller refuses new data with a reason instead of failing every commit.
  */
 #include "controller/controller_int.h"
+#include "controller/hello_bucket.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -20,8 +22,7 @@
 
 /* The quota state of one agent, kept across its sessions. */
 struct quota {
-	int64_t minute;          /* start of the HELLO window (monotonic s) */
-	int hellos;              /* HELLOs in that window */
+	struct hello_bucket hellos;   /* HELLOs let in */
 	double tokens;           /* results that may come now */
 	int64_t refilled_ms;     /* when tokens were last refilled (monotonic ms) */
 	int64_t day;             /* UTC day number the counts below are of */
@@ -119,18 +120,15 @@ static int over_bytes(struct controller *c, const struct quota *q, char *why, si
 int quota_hello(struct controller *c, int64_t agent_id, char *why, size_t len)
 {
 	struct quota *q = of(c, agent_id);
-	int64_t now = ctl_now_mono();
+	int64_t wait_ms = 0;
 	if (!q) {
 		snprintf(why, len, "controller out of memory");
 		return -1;
 	}
-	if (now - q->minute >= 60) {
-		q->minute = now;
-		q->hellos = 0;
-	}
-	if (++q->hellos > c->opts.hello_per_min) {
-		snprintf(why, len, "too many connections: %d HELLOs in a minute (at most %d)",
-			 q->hellos, c->opts.hello_per_min);
+	if (hello_bucket_take(&q->hellos, c->opts.hello_per_min, now_ms(), &wait_ms) < 0) {
+		snprintf(why, len, "too many connections: at most %d HELLOs a minute;"
+			 " the next is let in after %lld ms", c->opts.hello_per_min,
+			 (long long)wait_ms);
 		return -1;
 	}
 	return over_bytes(c, q, why, len) < 0 ? -1 : quota_disk(c, why, len);

@@ -333,11 +333,13 @@ def hello(s):
 
 out = {"errors": []}
 if a["mode"] == "hellos":
+    t0 = time.monotonic()
     for _ in range(a["n"]):
         s = connect()
         _, got = hello(s)
         out["errors"] += [m["reason"] for t, m in got if t == 10]
         s.close()
+    out["elapsed"] = time.monotonic() - t0
 elif a["mode"] == "flood":
     s = connect()
     r, got = hello(s)
@@ -393,7 +395,9 @@ def test_hello_loop_stores_little(lab):
     aid, fp = lab.register(5)
     out = hostile(lab, 5, fp, mode="hellos", n=25)
     assert any("too many connections" in e for e in out["errors"]), out
-    assert len(sessions_of(lab, aid)) <= 10
+    # 10 at once, then one each 6 s (hello_bucket.h): refused HELLOs take
+    # nothing, so the limit forgets, and the flood still stores little
+    assert len(sessions_of(lab, aid)) <= 10 + int(out["elapsed"] / 6), out
     assert "HELLO" in lab.controller.text()
 
 
