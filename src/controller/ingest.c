@@ -209,21 +209,6 @@ void ingest_send_acks(struct controller *c, struct store_result *batch, struct s
 	}
 }
 
-/* Store the n results of one agent in a transaction of their own; added or -1 with err. */
-static int commit_one(struct controller *c, struct store_result *r, size_t n,
-		      char *err, size_t errlen)
-{
-	struct store *st = c->store;
-	if (st->ops->txn(st, "begin", err, errlen) < 0)
-		return -1;
-	int added = st->ops->results_put(st, r, n, err, errlen);
-	if (added >= 0 && st->ops->txn(st, "commit", err, errlen) < 0)
-		added = -1;
-	if (added < 0)
-		st->ops->txn(st, "rollback", NULL, 0);
-	return added;
-}
-
 /* Close the sessions of agent's results in the batch (they resend) and forget them. */
 static void drop_agent(struct controller *c, int64_t agent, const char *err)
 {
@@ -271,7 +256,7 @@ static void commit_apart(struct controller *c)
 		int64_t agent = c->batch[i].agent_id;
 		char err[256] = "out of memory";
 		size_t n = one && idx && done ? gather(c, i, done, one, idx) : 0;
-		int added = n ? commit_one(c, one, n, err, sizeof err) : -1;
+		int added = n ? store_results_put_txn(c->store, one, n, err, sizeof err) : -1;
 		if (added < 0) {
 			ctl_log(c, "agent %lld: commit of its %zu results failed: %s",
 				(long long)agent, n, err);

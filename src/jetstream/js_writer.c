@@ -62,19 +62,6 @@ static int to_result(natsMsg *m, struct store_result *r)
 	return 0;
 }
 
-/* Store r[0, n) in one transaction; added, or -1 with err. */
-static int commit(struct store *st, struct store_result *r, size_t n, char *err, size_t errlen)
-{
-	if (st->ops->txn(st, "begin", err, errlen) < 0)
-		return -1;
-	int added = st->ops->results_put(st, r, n, err, errlen);
-	if (added >= 0 && st->ops->txn(st, "commit", err, errlen) < 0)
-		added = -1;
-	if (added < 0)
-		st->ops->txn(st, "rollback", NULL, 0);
-	return added;
-}
-
 /* Count the batch's outcomes into cnt. */
 static void count(const struct store_result *r, size_t n, struct js_writer_counts *cnt)
 {
@@ -102,7 +89,7 @@ static int handle(struct store *st, natsMsgList *list, struct store_result *r,
 			from[n++] = list->Msgs[i];
 	cnt->bad += (uint64_t)list->Count - n;
 	char err[256];
-	int added = n ? commit(st, r, n, err, sizeof err) : 0;
+	int added = n ? store_results_put_txn(st, r, n, err, sizeof err) : 0;
 	if (added < 0) {
 		cnt->commits_failed++;
 		fprintf(stderr, "vantage-writer: commit of %zu results failed: %s\n", n, err);

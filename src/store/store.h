@@ -216,4 +216,9 @@ int store_spec_is_pg(const char *spec);
 /* Open the store spec names: PostgreSQL (see store_spec_is_pg) or SQLite. */
 struct store *store_open(const char *spec, char *err, size_t errlen);
 
+/* Store r[0, n) with results_put in a transaction of their own, rolled back
+   on any failure: the number newly stored, or -1 with err (store_put.c). */
+int store_results_put_txn(struct store *st, struct store_result *r, size_t n,
+			  char *err, size_t errlen);
+
 #endif
