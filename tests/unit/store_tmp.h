@@ -1,7 +1,10 @@
 /*
  * store_tmp: a SQLite store in a fresh temporary folder, for the unit tests
  * of what only the SQLite store has yet (accounts, uptime, the daily agent
- * archive); the folder and everything in it is removed after.
+ * archive); the folder and everything in it is removed after. Tests take it
+ * through store_fixture_setup/_teardown (cmocka_unit_test_setup_teardown), so
+ * it is freed also when the test fails half-way: otherwise LeakSanitizer's
+ * report of the fixture would be all a failing run shows.
  */
 #ifndef VANTAGE_TESTS_STORE_TMP_H
 #define VANTAGE_TESTS_STORE_TMP_H
@@ -18,17 +21,32 @@ struct store_fixture {
 	struct store *st;   /* open on path (NULL while a test has it closed) */
 };
 
+/* Remove the folder dir and what it holds; 0, or -1 when rm failed. */
+static inline int store_fixture_rmdir(const char *dir)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* A new fixture under /tmp/NAME-XXXXXX with the store open; fails the test if it cannot. */
 static inline struct store_fixture *store_fixture_new(const char *name)
 {
 	struct store_fixture *f = calloc(1, sizeof *f);
 	char err[256] = "";
+	if (!f)
+		fail_msg("out of memory");
 	snprintf(f->dir, sizeof f->dir, "/tmp/%s-XXXXXX", name);
-	if (!mkdtemp(f->dir))
-		fail_msg("mkdtemp %s failed", f->dir);
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		fail_msg("mkdtemp /tmp/%s-XXXXXX failed", name);
+	}
 	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+	if (!(f->st = store_sqlite_open(f->path, err, sizeof err))) {
+		store_fixture_rmdir(f->dir);
+		free(f);
 		fail_msg("open: %s", err);
+	}
 	return f;
 }
 
@@ -43,13 +61,28 @@ static inline void store_fixture_reopen(struct store_fixture *f)
 /* Close the store (if open), remove the folder, free f. */
 static inline void store_fixture_free(struct store_fixture *f)
 {
-	char cmd[128];
 	if (f->st)
 		f->st->ops->close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fail_msg("%s failed", cmd);
+	int rc = store_fixture_rmdir(f->dir);
+	char dir[sizeof f->dir];
+	snprintf(dir, sizeof dir, "%s", f->dir);
 	free(f);
+	if (rc < 0)
+		fail_msg("rm -rf %s failed", dir);
+}
+
+/* cmocka setup: a fixture in *state (under /tmp/vt-store-XXXXXX). */
+static inline int store_fixture_setup(void **state)
+{
+	*state = store_fixture_new("vt-store");
+	return 0;
+}
+
+/* cmocka teardown: frees the fixture of store_fixture_setup, also after a failed test. */
+static inline int store_fixture_teardown(void **state)
+{
+	store_fixture_free(*state);
+	return 0;
 }
 
 #endif

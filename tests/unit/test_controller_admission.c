@@ -196,9 +196,7 @@ static int64_t counted(struct store *st, const char *address, const char *prefix
 
 static void store_counts(void **state)
 {
-	(void)state;
-	struct store_fixture *fx = store_fixture_new("vt-admission");
-	struct store *st = fx->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256];
 	int64_t other;
 	assert_int_equal(st->ops->account->add(st, "other", "", 1, &other, err, sizeof err), 0);
@@ -214,14 +212,11 @@ static void store_counts(void **state)
 	struct store_admission d = { .agent_id = a1, .state = "pending" };
 	assert_int_equal(st->ops->admission->put(st, &d, err, sizeof err), 0);
 	assert_int_equal(counted(st, NULL, "198.18.0.0/16", 0, 0), 1);   /* pending: not counted */
-	store_fixture_free(fx);
 }
 
 static void store_anchor_year(void **state)
 {
-	(void)state;
-	struct store_fixture *fx = store_fixture_new("vt-admission");
-	struct store *st = fx->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256];
 	const int64_t t0 = 1700000000;
 	int64_t n = -1;
@@ -242,14 +237,11 @@ static void store_anchor_year(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(st->ops->admission->anchors_since(st, 2, 0, 0, &n, err, sizeof err), 0);
 	assert_int_equal(n, 0);   /* another account's allowance is its own */
-	store_fixture_free(fx);
 }
 
 static void store_locations(void **state)
 {
-	(void)state;
-	struct store_fixture *fx = store_fixture_new("vt-admission");
-	struct store *st = fx->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256];
 	json_t *rows = NULL;
 	assert_int_equal(st->ops->admission->own_add(st, 1, NULL, 64500, 5, err, sizeof err), 0);
@@ -264,7 +256,6 @@ static void store_locations(void **state)
 	assert_int_equal(st->ops->admission->locations(st, 2, &rows, err, sizeof err), 0);
 	assert_int_equal(json_array_size(rows), 0);
 	json_decref(rows);
-	store_fixture_free(fx);
 }
 
 /* The public location is rounded to 0.01 degree (about 1 km), in GeoJSON's [lon, lat] order. */
@@ -291,9 +282,12 @@ int main(void)
 		cmocka_unit_test(anchor_report),
 		cmocka_unit_test(location_waits),
 		cmocka_unit_test(report_judge),
-		cmocka_unit_test(store_counts),
-		cmocka_unit_test(store_anchor_year),
-		cmocka_unit_test(store_locations),
+		cmocka_unit_test_setup_teardown(store_counts, store_fixture_setup,
+						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(store_anchor_year, store_fixture_setup,
+						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(store_locations, store_fixture_setup,
+						store_fixture_teardown),
 		cmocka_unit_test(geometry_coarsened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
