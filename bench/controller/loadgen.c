@@ -183,18 +183,6 @@ static void start_more(struct lg *lg)
 		open_one(lg, lg->started++);
 }
 
-/* Parse a bounded number option or exit. */
-static int num(const char *opt, const char *arg, long long lo, long long hi)
-{
-	long long v;
-	char err[200];
-	if (!parse_option_num(opt, arg, lo, hi, &v, err, sizeof err)) {
-		fprintf(stderr, "loadgen: %s\n", err);
-		exit(2);
-	}
-	return (int)v;
-}
-
 /* Ask the controller for its counters; returns the "stored" count or -1. */
 static long long ctl_stored(struct lg *lg, long long *commits, double *commit_s)
 {
@@ -342,13 +330,13 @@ static void parse(struct lg *lg, int argc, char **argv)
 		switch (ch) {
 		case 'a': lg->admin = optarg; break;
 		case 'A': lg->addr = optarg; break;
-		case 'p': lg->port = num("--port", optarg, 1, 65535); break;
+		case 'p': lg->port = option_num_or_exit("loadgen", "--port", optarg, 1, 65535); break;
 		case 'f': lg->ctl_fp = optarg; break;
-		case 'n': lg->n = num("--conns", optarg, 1, 10000); break;
-		case 'w': lg->window = num("--window", optarg, 1, MAX_WINDOW - 1); break;
-		case 's': lg->seconds = num("--seconds", optarg, 1, 300); break;
-		case 'h': lg->handshakes = num("--handshakes", optarg, 1, 10000); break;
-		case 'P': lg->pid = num("--controller-pid", optarg, 1, 1 << 30); break;
+		case 'n': lg->n = option_num_or_exit("loadgen", "--conns", optarg, 1, 10000); break;
+		case 'w': lg->window = option_num_or_exit("loadgen", "--window", optarg, 1, MAX_WINDOW - 1); break;
+		case 's': lg->seconds = option_num_or_exit("loadgen", "--seconds", optarg, 1, 300); break;
+		case 'h': lg->handshakes = option_num_or_exit("loadgen", "--handshakes", optarg, 1, 10000); break;
+		case 'P': lg->pid = option_num_or_exit("loadgen", "--controller-pid", optarg, 1, 1 << 30); break;
 		default: exit(2);
 		}
 	}

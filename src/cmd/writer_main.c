@@ -16,6 +16,8 @@
 #include "jetstream/js_writer.h"
 #include "util/numparse.h"
 
+#define PROG "vantage-writer"
+
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: vantage-writer --nats URLS --store URL [--batch N] [--replicas N]"
@@ -26,18 +28,6 @@ static void usage(FILE *out)
 		"  --replicas N   copies of the results stream if this writer creates it (default 3)\n"
 		"  --ack-wait S   seconds before a result not acked goes to another writer"
 		" (default 30)\n");
-}
-
-/* The number of option name's value text (min..max), or exit 2. */
-static int number(const char *name, const char *text, long long min, long long max)
-{
-	long long v;
-	char err[200];
-	if (!parse_option_num(name, text, min, max, &v, err, sizeof err)) {
-		fprintf(stderr, "vantage-writer: %s\n", err);
-		exit(2);
-	}
-	return (int)v;
 }
 
 int main(int argc, char **argv)
@@ -54,9 +44,9 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'n': o.nats = optarg; break;
 		case 's': o.store = optarg; break;
-		case 'b': o.batch = number("--batch", optarg, 1, 100000); break;
-		case 'r': o.replicas = number("--replicas", optarg, 1, 5); break;
-		case 'a': o.ack_wait = number("--ack-wait", optarg, 1, 3600); break;
+		case 'b': o.batch = option_num_or_exit(PROG, "--batch", optarg, 1, 100000); break;
+		case 'r': o.replicas = option_num_or_exit(PROG, "--replicas", optarg, 1, 5); break;
+		case 'a': o.ack_wait = option_num_or_exit(PROG, "--ack-wait", optarg, 1, 3600); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

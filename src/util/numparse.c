@@ -56,6 +56,19 @@ bool parse_option_num(const char *option, const char *text, long long min,
 }
 
 /* See numparse.h. */
+int option_num_or_exit(const char *prog, const char *option, const char *text,
+                       long long min, long long max)
+{
+	long long v;
+	char err[200];
+	if (!parse_option_num(option, text, min, max, &v, err, sizeof err)) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* See numparse.h. */
 bool parse_yes_no(const char *text, int *out, char *err, size_t errlen)
 {
 	if (!strcmp(text, "yes") || !strcmp(text, "true") || !strcmp(text, "1"))

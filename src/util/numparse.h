@@ -26,6 +26,13 @@ bool parse_option_num(const char *option, const char *text, long long min,
                       long long max, long long *out, char *err, size_t errlen);
 
 /*
+ * For a program's main(): the number option's value text (min..max), or
+ * print "PROG: --option: ..." on stderr and exit with status 2.
+ */
+int option_num_or_exit(const char *prog, const char *option, const char *text,
+                       long long min, long long max);
+
+/*
  * Parse a yes/no setting: yes|true|1 or no|false|0 into *out (1 or 0).
  * Returns true on success; on failure leaves *out untouched and writes
  * "'TEXT' is neither yes nor no" into err.
