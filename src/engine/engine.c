@@ -226,5 +226,5 @@ const struct eng_clock *engine_clock(const struct engine *e)
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
 {
 	*out = e->stats;
-	out->late_lost = e->pacer.lost_milli / 1000;
+	out->late_lost = pacer_lost(&e->pacer);
 }

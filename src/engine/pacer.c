@@ -133,3 +133,9 @@ uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns, uint32_t want)
 		wait = p->next_ns - now_ns;
 	return wait;
 }
+
+/* See pacer.h. */
+uint64_t pacer_lost(const struct pacer *p)
+{
+	return (p->lost_milli + (p->behind ? 0 : p->owed_milli)) / 1000;
+}

@@ -69,4 +69,17 @@ uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want);
  */
 uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns, uint32_t want);
 
+/*
+ * Probes' worth of budget lost to late wake-ups so far: what the full bucket
+ * dropped while probes waited, and, while no probe waits, what the last turn
+ * left over after it sent every waiting probe (owed: earned while they
+ * waited for a late turn). The owed part is no loss while more probes come
+ * (they use it), but at the end of a run it is: a last turn that wakes late
+ * finds its probes' tokens and those of its lateness, and no later turn
+ * sends them (measured: the last turns late by up to the bucket's 20 ms
+ * made a starved run 2.5-4 % slower than sent + counted lost at 10,000/s,
+ * and up to 7 % at 100/s, where the bucket holds 100 ms).
+ */
+uint64_t pacer_lost(const struct pacer *p);
+
 #endif

@@ -116,6 +116,23 @@ static void test_turns(void **state)
 	pacer_ready(&p, 11000000);
 	assert_int_equal(pacer_take(&p, 41000000, 100), 20);
 	assert_int_equal(p.lost_milli / 1000, 11);
+	/* the last turn 60 ms late at 100/s finds its 2 probes and the 6
+	   tokens of its lateness: no turn after it uses them, they count
+	   lost while no probe waits (not lost once more probes take them) */
+	pacer_init(&p, 100, 0);
+	pacer_ready(&p, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 20000000, 100), 2);
+	assert_int_equal(pacer_take(&p, 100000000, 2), 2);
+	assert_int_equal(pacer_lost(&p), 6);
+	pacer_ready(&p, 100000000);
+	assert_int_equal(pacer_take(&p, 110000000, 100), 7);
+	assert_int_equal(pacer_lost(&p), 0);
+	/* on time, the last turn leaves nothing over */
+	pacer_init(&p, 100, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 20000000, 2), 2);
+	assert_int_equal(pacer_lost(&p), 0);
 	/* few probes queued: wake for them, not for a full turn */
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
