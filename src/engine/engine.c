@@ -197,13 +197,16 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	dl_init(&p->txlink);
 	dl_push(&o->probes, &p->olink);
 	dl_push(&e->sendq, &p->qlink);
-	/* ready again: the budget counts from now (not before the first send:
-	   the start's savings, while targets are read, are no debt) */
+	/* ready again: the budget counts from now, or from when the owner's
+	   timer that queues it was due (not before the first send: the
+	   start's savings, while targets are read, are no debt) */
+	uint64_t now = eng_clock_mono_ns(&e->opts.clock);
+	uint64_t since = e->due_ns && e->due_ns < now ? e->due_ns : now;
 	if (e->nqueued++ == 0 && e->stats.sent > 0)
-		pacer_ready(&e->pacer, eng_clock_mono_ns(&e->opts.clock));
+		pacer_ready(&e->pacer, now, since);
 	p->state = ENG_QUEUED;
 	if (e->idle_since) { /* a probe is ready again */
-		e->stats.idle_ns += eng_clock_mono_ns(&e->opts.clock) - e->idle_since;
+		e->stats.idle_ns += since > e->idle_since ? since - e->idle_since : 0;
 		e->idle_since = 0;
 	}
 	eng_schedule_pump(e, 0);
@@ -226,5 +229,5 @@ const struct eng_clock *engine_clock(const struct engine *e)
 void engine_get_stats(const struct engine *e, struct engine_stats *out)
 {
 	*out = e->stats;
-	out->late_lost = e->pacer.lost_milli / 1000;
+	out->late_lost = pacer_lost(&e->pacer);
 }

@@ -146,7 +146,9 @@ struct engine_stats {
 				     the rate could not be reached then) */
 	uint64_t late_lost;       /* probes the budget allowed while some were
 				     ready, lost because the loop woke more
-				     than the pacer's bucket late (pacer.h) */
+				     than the pacer's bucket late, or because
+				     the last turn before the queue emptied
+				     woke late (pacer_lost, pacer.h) */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *out);
 

@@ -105,6 +105,9 @@ struct engine {
 	bool stream_idle;       /* its next said "none for now" */
 	struct eng_turn turn;   /* the pump's probes about to leave */
 	uint64_t idle_since;    /* the send queue is empty since (0 = it is not) */
+	uint64_t due_ns;        /* while an owner timer's callback runs: when it
+				   was due (its probes were ready then, also
+				   when the loop woke late for it); else 0 */
 	bool reads_deferred;    /* replies are read at pump turns, not polled */
 	bool fam_sent[2];       /* probes of IPv4 [0], IPv6 [1] were sent */
 	uint8_t pkt[65536];

@@ -268,6 +268,7 @@ void eng_sent(struct engine *e, struct eng_probe *p, int slot, int rc, uint32_t 
 	e->fam_sent[p->sig.key.family == AF_INET6] = true;
 	if (e->stats.first_send_ns == 0)
 		e->stats.first_send_ns = mono;
+	pacer_sent(&e->pacer, mono);
 	e->stats.last_send_ns = mono;
 	p->state = ENG_SENT;
 	p->tx_mono_ns = mono;

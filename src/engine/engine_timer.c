@@ -137,6 +137,8 @@ void eng_timeout_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct eng_timer {
+	struct engine *e;
+	uint64_t due_ns; /* monotonic, when armed */
 	struct event *ev;
 	eng_timer_fn fn;
 	void *arg;
@@ -146,9 +148,14 @@ struct eng_timer {
 static void owner_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct eng_timer *t = arg;
+	struct engine *e = t->e;
 	(void)fd;
 	(void)what;
+	/* probes it queues were ready when it was due, not when a late loop
+	   ran it (engine_probe: the pacer and the idle time count from then) */
+	e->due_ns = t->due_ns;
 	t->fn(t->arg);
+	e->due_ns = 0;
 }
 
 /* A new one-shot owner timer (not armed); NULL when out of memory. */
@@ -157,6 +164,7 @@ struct eng_timer *engine_timer_new(struct engine *e, eng_timer_fn fn, void *arg)
 	struct eng_timer *t = calloc(1, sizeof *t);
 	if (t == NULL)
 		return NULL;
+	t->e = e;
 	t->fn = fn;
 	t->arg = arg;
 	t->ev = event_new(e->base, -1, 0, owner_timer_cb, t);
@@ -170,9 +178,10 @@ struct eng_timer *engine_timer_new(struct engine *e, eng_timer_fn fn, void *arg)
 /* Arm (or re-arm) an owner timer. */
 void engine_timer_arm(struct engine *e, struct eng_timer *t, uint64_t delay_ns)
 {
-	(void)e;
 	struct timeval tv = { (time_t)(delay_ns / 1000000000ULL),
 			      (suseconds_t)((delay_ns % 1000000000ULL) / 1000) };
+	t->due_ns = eng_clock_mono_ns(&e->opts.clock) + delay_ns;
+	event_base_update_cache_time(e->base); /* from now, as due_ns */
 	event_add(t->ev, &tv);
 }
 

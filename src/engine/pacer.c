@@ -39,6 +39,8 @@ void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 	p->owed_milli = 0;
 	p->lost_milli = 0;
 	p->sent_any = false;
+	p->drained_ns = 0;
+	p->sent_ns = 0;
 }
 
 /* Add the tokens earned since the last refill, up to the bucket depth. */
@@ -66,10 +68,13 @@ static void refill(struct pacer *p, uint64_t now_ns)
 	}
 }
 
-/* Savings of a quiet time: a turn's worth is kept, and what is owed. */
-static void drop_savings(struct pacer *p)
+/* Savings of a quiet time: a turn's worth is kept, what is owed, and at
+   least keep_milli. */
+static void drop_savings(struct pacer *p, uint64_t keep_milli)
 {
 	uint64_t keep = (uint64_t)p->turn_max * 1000;
+	if (keep < keep_milli)
+		keep = keep_milli;
 	if (keep < p->owed_milli)
 		keep = p->owed_milli;
 	if (p->tokens_milli > keep)
@@ -77,13 +82,36 @@ static void drop_savings(struct pacer *p)
 }
 
 /* See pacer.h. */
-void pacer_ready(struct pacer *p, uint64_t now_ns)
+void pacer_ready(struct pacer *p, uint64_t now_ns, uint64_t since_ns)
 {
 	if (p->pps == 0 || p->behind)
 		return;
+	/* ready since, at the earliest, the last turn left none waiting (what
+	   came before that is that turn's, used or owed) */
+	if (since_ns < p->drained_ns)
+		since_ns = p->drained_ns;
+	if (since_ns > now_ns)
+		since_ns = now_ns;
 	refill(p, now_ns);
-	drop_savings(p);
+	/* earned while they were ready: theirs, up to the bucket; beyond it
+	   lost (the loop ran their timer that late) */
+	uint64_t dt = now_ns - since_ns;
+	uint64_t ready = (dt > 10000000000ULL ? 10000000000ULL : dt) * p->pps / 1000000ULL;
+	if (ready > p->cap_milli) {
+		if (p->sent_any)
+			p->lost_milli += ready - p->cap_milli;
+		ready = p->cap_milli;
+	}
+	drop_savings(p, ready);
 	p->behind = true;
+}
+
+/* See pacer.h. */
+void pacer_sent(struct pacer *p, uint64_t now_ns)
+{
+	if (p->pps != 0 && p->sent_ns == 0 && now_ns > p->last_ns)
+		p->last_ns = now_ns;
+	p->sent_ns = now_ns;
 }
 
 /* Take up to want tokens: what has come since the last turn. */
@@ -102,13 +130,15 @@ uint32_t pacer_take(struct pacer *p, uint64_t now_ns, uint32_t want)
 	   is kept, and what the last turn left over (owed); those of a turn that
 	   came late are sent now */
 	if (!p->behind)
-		drop_savings(p);
+		drop_savings(p, 0);
 	uint64_t have = p->tokens_milli / 1000;
 	uint32_t n = have < want ? (uint32_t)have : want;
 	p->tokens_milli -= (uint64_t)n * 1000;
 	p->sent_any = p->sent_any || n > 0;
 	p->behind = n < want;
 	p->owed_milli = p->behind ? 0 : p->tokens_milli;
+	if (!p->behind)
+		p->drained_ns = now_ns;
 	/* half the time these n tokens took to come */
 	p->next_ns = now_ns + (uint64_t)n * 500000000ULL / p->pps;
 	return n;
@@ -132,4 +162,16 @@ uint64_t pacer_wait_ns(const struct pacer *p, uint64_t now_ns, uint32_t want)
 	if (p->next_ns > now_ns + wait)
 		wait = p->next_ns - now_ns;
 	return wait;
+}
+
+/* See pacer.h. */
+uint64_t pacer_lost(const struct pacer *p)
+{
+	uint64_t lost = p->lost_milli;
+	if (!p->behind && p->pps != 0) {
+		lost += p->owed_milli;
+		if (p->sent_ns > p->drained_ns)
+			lost += (p->sent_ns - p->drained_ns) * p->pps / 1000000ULL;
+	}
+	return lost / 1000;
 }

@@ -291,8 +291,11 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     waits half as long as those probes took to earn: so no stretch of
     W = max(20 ms, 10 probe gaps) on the wire holds more than twice its
     share plus the bucket, however late the wake-ups (on time: its share). Budget the engine could not use
-    because it was kept off the CPU longer than its bucket it counts
-    (--stats): the rate is met within 2 % together with that count."""
+    because it was kept off the CPU it counts (--stats, pacer_lost in
+    engine/pacer.h): longer than its bucket, a last turn that woke or sent
+    late (no turn after it catches up), a ping's timer run late (its probe
+    was ready when the timer was due): the rate is met within 2 % together
+    with that count."""
     ntargets, count, interval = SMOOTH[pps]
     prefix = small_lab.anyip("dst")           # e.g. 198.18.128.0/22
     net = ipaddress.ip_network(prefix)

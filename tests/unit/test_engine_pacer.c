@@ -89,7 +89,7 @@ static void test_turns(void **state)
 	/* probes ready at once, the first turn 30 ms late: no probe had left,
 	   so nothing counts lost (the rate is measured from the first one) */
 	pacer_init(&p, 1000, 0);
-	pacer_ready(&p, 0);
+	pacer_ready(&p, 0, 0);
 	assert_int_equal(pacer_take(&p, 30000000, 100), 20);
 	assert_int_equal(p.lost_milli, 0);
 	assert_int_equal(pacer_take(&p, 60000000, 100), 20);
@@ -113,9 +113,54 @@ static void test_turns(void **state)
 	pacer_init(&p, 1000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
 	assert_int_equal(pacer_take(&p, 10000000, 10), 10);
-	pacer_ready(&p, 11000000);
+	pacer_ready(&p, 11000000, 11000000);
 	assert_int_equal(pacer_take(&p, 41000000, 100), 20);
 	assert_int_equal(p.lost_milli / 1000, 11);
+	/* the last turn 60 ms late at 100/s finds its 2 probes and the 6
+	   tokens of its lateness: no turn after it uses them, they count
+	   lost while no probe waits (not lost once more probes take them) */
+	pacer_init(&p, 100, 0);
+	pacer_ready(&p, 0, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 20000000, 100), 2);
+	assert_int_equal(pacer_take(&p, 100000000, 2), 2);
+	assert_int_equal(pacer_lost(&p), 6);
+	pacer_ready(&p, 100000000, 100000000);
+	assert_int_equal(pacer_take(&p, 110000000, 100), 7);
+	assert_int_equal(pacer_lost(&p), 0);
+	/* on time, the last turn leaves nothing over */
+	pacer_init(&p, 100, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 20000000, 2), 2);
+	assert_int_equal(pacer_lost(&p), 0);
+	/* the queue drained at 10 ms; the timer that queues the next probes
+	   was due at 12 ms and ran 15 ms late: the 15 tokens since 12 ms are
+	   theirs, not savings; 40 ms late, the bucket's 20 are theirs and 20
+	   are counted lost */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 10000000, 10), 10);
+	pacer_ready(&p, 27000000, 12000000);
+	assert_int_equal(pacer_take(&p, 27000000, 100), 15);
+	assert_int_equal(pacer_lost(&p), 0);
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	assert_int_equal(pacer_take(&p, 10000000, 10), 10);
+	pacer_ready(&p, 52000000, 12000000);
+	assert_int_equal(pacer_take(&p, 52000000, 100), 20);
+	assert_int_equal(pacer_lost(&p), 20);
+	/* the first probe left 30 ms after its turn took the token (the
+	   loop was preempted): the budget counts from the send */
+	pacer_init(&p, 1000, 0);
+	assert_int_equal(pacer_take(&p, 0, 100), 1);
+	pacer_sent(&p, 30000000);
+	assert_int_equal(pacer_take(&p, 31000000, 100), 1);
+	/* the last turn (3 probes, on time at 34 ms) left its last probe 26 ms
+	   late: those 26 tokens are lost once no probe waits */
+	assert_int_equal(pacer_take(&p, 34000000, 3), 3);
+	pacer_sent(&p, 34000000);
+	pacer_sent(&p, 60000000);
+	assert_int_equal(pacer_lost(&p), 26);
 	/* few probes queued: wake for them, not for a full turn */
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(pacer_take(&p, 0, 100), 1);
