@@ -1,7 +1,9 @@
 /*
- * store_tmp: a SQLite store in a fresh temporary folder, for the unit tests
- * of what only the SQLite store has yet (accounts, uptime, the daily agent
- * archive); the folder and everything in it is removed after.
+ * store_tmp: a store in a fresh temporary folder for the unit tests of the
+ * store's newer ops tables (accounts, credits, admission, uptime, the daily
+ * agent archive): a SQLite file there, or, when VANTAGE_TEST_PG names a
+ * throwaway cluster (tests/pg/pgtmp), a fresh database of that cluster
+ * (store_fixture.h). The folder, and the database, are removed after.
  */
 #ifndef VANTAGE_TESTS_STORE_TMP_H
 #define VANTAGE_TESTS_STORE_TMP_H
@@ -11,11 +13,13 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 
 struct store_fixture {
 	char dir[64];
-	char path[128];     /* the database: DIR/db */
-	struct store *st;   /* open on path (NULL while a test has it closed) */
+	char path[128];     /* the SQLite database: DIR/db */
+	char spec[512];     /* what the store is opened with: path, or a PostgreSQL URI */
+	struct store *st;   /* open on spec (NULL while a test has it closed) */
 };
 
 /* A new fixture under /tmp/NAME-XXXXXX with the store open; fails the test if it cannot. */
@@ -27,7 +31,9 @@ static inline struct store_fixture *store_fixture_new(const char *name)
 	if (!mkdtemp(f->dir))
 		fail_msg("mkdtemp %s failed", f->dir);
 	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+	if (fixture_store_new(f->path, f->spec, sizeof f->spec) < 0)
+		fail_msg("no fresh PostgreSQL database");
+	if (!(f->st = store_open(f->spec, err, sizeof err)))
 		fail_msg("open: %s", err);
 	return f;
 }
@@ -36,7 +42,7 @@ static inline struct store_fixture *store_fixture_new(const char *name)
 static inline void store_fixture_reopen(struct store_fixture *f)
 {
 	char err[256] = "";
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+	if (!(f->st = store_open(f->spec, err, sizeof err)))
 		fail_msg("reopen: %s", err);
 }
 
@@ -46,6 +52,7 @@ static inline void store_fixture_free(struct store_fixture *f)
 	char cmd[128];
 	if (f->st)
 		f->st->ops->close(f->st);
+	fixture_store_drop(f->spec);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		fail_msg("%s failed", cmd);
