@@ -13,7 +13,7 @@ int api_account_key_ok(struct api_call *c)
 	struct store_account a;
 	char err[256];
 	if (!st->ops->account)
-		return 1;   /* a store without accounts (PostgreSQL, for now) */
+		return 1;   /* a store without accounts */
 	int found = st->ops->account->of_key(st, c->key.id, &a, err, sizeof err);
 	if (found < 0) {
 		api_error(c, 500, "%s", err);

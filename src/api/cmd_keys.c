@@ -33,12 +33,11 @@ static void usage(FILE *out)
 static int key_account(struct store *st, const char *name, struct store_account *a)
 {
 	char err[256];
-	if (!st->ops->account) {   /* a store without accounts (PostgreSQL, for now) */
+	if (!st->ops->account) {   /* a store without accounts */
 		memset(a, 0, sizeof *a);
 		if (strcmp(name, STORE_ACCOUNT_DEFAULT_NAME) == 0)
 			return 0;
-		fprintf(stderr, "vantage keys: --account: this store has no accounts (only the"
-			" SQLite store has them yet)\n");
+		fprintf(stderr, "vantage keys: --account: this store has no accounts\n");
 		return -1;
 	}
 	int found = st->ops->account->find(st, name, a, err, sizeof err);

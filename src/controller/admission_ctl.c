@@ -164,7 +164,7 @@ int admission_run(struct controller *c, int64_t agent_id, const char *address, i
 	struct gathered g;
 	char key[32];
 	snprintf(key, sizeof key, "%lld", (long long)agent_id);
-	if (!st->ops->admission) {   /* a store without admission (PostgreSQL, yet): as before */
+	if (!st->ops->admission) {   /* a store without admission: as before */
 		memset(out, 0, sizeof *out);
 		out->agent_id = agent_id;
 		snprintf(out->state, sizeof out->state, "approved");

@@ -189,6 +189,11 @@ static int publish_one(struct ingest_js *ij, struct js_flight *f, size_t i)
 		s = natsMsgHeader_Set(m, "Vantage-Refused", r->refused);
 	if (s == NATS_OK)
 		s = natsMsgHeader_Set(m, "Vantage-Ref", ref);
+	if (s == NATS_OK && r->charge_account) {   /* priced by ingest_add (credits_price) */
+		char charge[48];
+		js_result_charge(r->charge_account, r->charge, charge, sizeof charge);
+		s = natsMsgHeader_Set(m, "Vantage-Charge", charge);
+	}
 	jsPubOptions po;
 	jsPubOptions_Init(&po);
 	po.MaxWait = PUBLISH_WAIT_MS;

@@ -1,6 +1,7 @@
 /*
  * js_result: the JetStream form of a result (see js_result.h): its subject,
- * its message id and the parsing of both back into a store_result.
+ * its message id, its charge, and the parsing of them back into a
+ * store_result.
  */
 #include "jetstream/js_result.h"
 
@@ -63,5 +64,28 @@ int js_result_parse(const char *id, const char *msm, struct store_result *r,
 	r->epoch = v[1];
 	r->seq = v[2];
 	r->msm_id = m;
+	return 0;
+}
+
+/* See js_result.h. */
+void js_result_charge(int64_t account, int64_t cost, char *out, size_t len)
+{
+	snprintf(out, len, "%" PRId64 ".%" PRId64, account, cost);
+}
+
+/* See js_result.h. */
+int js_result_charge_parse(const char *text, struct store_result *r, char *err, size_t errlen)
+{
+	long long account, cost;
+	const char *t = text ? text : "", *dot = strchr(t, '.');
+	char why[160];
+	if (!dot || field(t, (size_t)(dot - t), 1, "account", &account, why, sizeof why) < 0 ||
+	    field(dot + 1, strlen(dot + 1), 0, "cost", &cost, why, sizeof why) < 0) {
+		snprintf(err, errlen, "Vantage-Charge '%.40s': not ACCOUNT.COST%s%s", t,
+			 dot ? ": " : "", dot ? why : "");
+		return -1;
+	}
+	r->charge_account = account;
+	r->charge = cost;
 	return 0;
 }

@@ -44,12 +44,14 @@ static natsSubscription *consumer(struct js_link *l, int ack_wait, char *err, si
  */
 static int to_result(natsMsg *m, struct store_result *r)
 {
-	const char *id = NULL, *msm = NULL, *refused = NULL;
+	const char *id = NULL, *msm = NULL, *refused = NULL, *charge = NULL;
 	char err[200];
 	natsMsgHeader_Get(m, "Nats-Msg-Id", &id);
 	natsMsgHeader_Get(m, "Vantage-Msm", &msm);
 	*r = (struct store_result){ 0 };
-	if (js_result_parse(id, msm, r, err, sizeof err) < 0) {
+	if (js_result_parse(id, msm, r, err, sizeof err) < 0 ||
+	    (natsMsgHeader_Get(m, "Vantage-Charge", &charge) == NATS_OK &&
+	     js_result_charge_parse(charge, r, err, sizeof err) < 0)) {
 		fprintf(stderr, "vantage-writer: message on %s dropped: %s\n", natsMsg_GetSubject(m),
 			err);
 		natsMsg_Term(m, NULL);

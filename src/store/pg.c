@@ -369,7 +369,10 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 	if (pg_unit_begin(s, &u, "schema", err, errlen) < 0)
 		return -1;
 	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_frontend_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_frontend_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_account_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_credit_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_admission_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -454,4 +457,7 @@ static const struct store_ops pg_ops = {
 	.msm_requests = &pg_msm_requests_ops,
 	.uptime = &pg_uptime_ops,
 	.frontend = &pg_frontend_ops,
+	.account = &pg_account_ops,
+	.credit = &pg_credit_ops,
+	.admission = &pg_admission_ops,
 };

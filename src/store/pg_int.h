@@ -184,4 +184,22 @@ extern const struct store_frontend_ops pg_frontend_ops;
 extern const struct store_uptime_ops pg_uptime_ops;
 extern const char pg_frontend_schema[];
 
+/* Accounts and who owns each agent and key (pg_account.c); its schema also
+   moves agents and keys without an owner into the default account. */
+struct store_account_ops;
+extern const struct store_account_ops pg_account_ops;
+extern const char pg_account_schema[];
+/* The credits ledger (pg_credit.c), after the accounts in the schema. */
+struct store_credit_ops;
+extern const struct store_credit_ops pg_credit_ops;
+extern const char pg_credit_schema[];
+/* What admission keeps (pg_admission.c). */
+struct store_admission_ops;
+extern const struct store_admission_ops pg_admission_ops;
+extern const char pg_admission_schema[];
+/* Charge the results of r that this unit newly stored and that have a payer
+   (charge_account), in one statement, inside the caller's unit; 0 or -1. */
+int pg_credit_charge(struct store_pg *s, const struct store_result *r, size_t n, char *err,
+		     size_t errlen);
+
 #endif

@@ -11,7 +11,8 @@
  * controller refused is recorded in results_refused in the same unit.
  * Batches of PG_BULK_MIN results or more take two statements in all
  * (pg_bulk.c); smaller ones, and batches the bulk path declines, one
- * statement per result here.
+ * statement per result here. The newly stored results that have a payer
+ * are then charged in the same unit (pg_credit.c).
  */
 #include "store/pg_int.h"
 
@@ -148,6 +149,8 @@ int pg_results_put(struct store *st, struct store_result *r, size_t n, char *err
 	int added = n >= PG_BULK_MIN ? pg_results_bulk(s, r, n, err, errlen) : -2;
 	if (added == -2)
 		added = put_each(s, r, n, err, errlen);
+	if (added > 0 && pg_credit_charge(s, r, n, err, errlen) < 0)
+		added = -1;   /* charged exactly when newly stored, in the same unit */
 	if (added < 0)   /* a day may have been archived and dropped meanwhile: look again */
 		memset(s->days, 0xff, sizeof s->days);
 	return pg_unit_end(s, &u, added >= 0, err, errlen) < 0 ? -1 : added;

@@ -192,7 +192,7 @@ struct store_ops {
 	const struct store_msm_requests_ops *msm_requests;
 	/* Several controllers (front-ends) sharing the store (store_frontend.h); NULL: one. */
 	const struct store_frontend_ops *frontend;
-	/* The credits ledger (store_credit.h); NULL: no credits (PostgreSQL, for now). */
+	/* The credits ledger (store_credit.h); NULL: no credits. */
 	const struct store_credit_ops *credit;
 	/* What admission keeps (store_admission.h); NULL: no admission rules. */
 	const struct store_admission_ops *admission;

@@ -3,7 +3,8 @@
  * JetStream message (src/jetstream/js_result.c): the part before the first
  * newline as the message id, the rest as the Vantage-Msm header. A parse
  * that succeeds must give back the same id when formatted again (no two
- * texts name one result), with every number in range.
+ * texts name one result), with every number in range. The whole input is
+ * also a Vantage-Charge header, held to the same round trip.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct store_result back = { 0 };
 		if (js_result_parse(again, msm, &back, err, sizeof err) != 0 ||
 		    back.agent_id != r.agent_id || back.epoch != r.epoch || back.seq != r.seq)
+			abort();
+	}
+	if (nl)
+		*nl = '\n';
+	struct store_result c = { 0 };
+	if (js_result_charge_parse(text, &c, err, sizeof err) == 0) {
+		if (c.charge_account < 1 || c.charge < 0)
+			abort();
+		js_result_charge(c.charge_account, c.charge, again, sizeof again);
+		struct store_result back = { 0 };
+		if (js_result_charge_parse(again, &back, err, sizeof err) != 0 ||
+		    back.charge_account != c.charge_account || back.charge != c.charge)
 			abort();
 	}
 	free(text);

@@ -3,8 +3,11 @@ credits sees its measurement stopped, with the reason, while another
 account's measurement on the same probe carries on; then kill -9 of the
 controller while results are being charged, a restart, and the ledger
 still balances against the stored results (the test sums both from the
-store). The controller and its agent (the synthetic runner, which sends no
-packets) run in this test's own namespaces (prefix vcr)."""
+store). The same rules again with the controller on a throwaway PostgreSQL
+cluster: the dry account's measurement stops, the other runs on, and the
+ledger balances against the stored results. The controller and its agent
+(the synthetic runner, which sends no packets) run in this test's own
+namespaces (prefixes vcr, vcp)."""
 import json
 import os
 import subprocess
@@ -14,7 +17,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from platform_lab import VANTAGE, Platform, sanitizer_clean, wait_for  # noqa: E402
+from pg_lab import TempPostgres, pg_bin  # noqa: E402
+from platform_lab import RUN_USER, VANTAGE, Platform, sanitizer_clean, wait_for  # noqa: E402
 from test_api import API, ApiPlatform  # noqa: E402
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
@@ -27,13 +31,13 @@ FIRST_DAY = 8640 * PRICE
 
 
 class CreditsPlatform(ApiPlatform):
-    def __init__(self):
-        Platform.__init__(self, heartbeat=1, prefix="vcr")
+    def __init__(self, prefix="vcr", pg=None):
+        Platform.__init__(self, heartbeat=1, prefix=prefix, pg=pg)
 
     def key_for(self, owner, account):
-        r = subprocess.run([str(VANTAGE), "keys", "add", owner, "--account", account,
-                            "--dir", str(self.dir / "controller")], capture_output=True,
-                           text=True, timeout=30)
+        store = ["--db", self.pg.url] if self.pg else ["--dir", str(self.dir / "controller")]
+        r = subprocess.run([str(VANTAGE), "keys", "add", owner, "--account", account, *store],
+                           capture_output=True, text=True, timeout=30)
         assert r.returncode == 0, r.stderr
         return r.stdout.split()[-1]
 
@@ -48,6 +52,17 @@ class CreditsPlatform(ApiPlatform):
 
     def balance(self, account):
         return self.admin_json("credits", "show", account)["current_balance"]
+
+    def sql(self, query, *args):
+        """As ApiPlatform.sql; on PostgreSQL the arguments (integers here) are put in
+        the text, and every value comes back as an int, or None for NULL or text."""
+        if not self.pg:
+            return ApiPlatform.sql(self, query, *args)
+        for a in args:
+            query = query.replace("?", str(int(a)), 1)
+        rows = self.pg.psql("vantage", query)
+        return [tuple(int(v) if v.lstrip("-").isdigit() else (v or None) for v in r)
+                for r in rows]
 
 
 def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
@@ -121,3 +136,57 @@ def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
         assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
     finally:
         p.close()
+
+
+# 66 s at load 30 (the throwaway cluster is most of it), over the suite's budget
+# for new lab tests: it runs with VANTAGE_LONG=1; in CI the same rules on
+# PostgreSQL are checked by the unit test controller_credits_on_pg.
+@pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
+@pytest.mark.skipif(os.environ.get("VANTAGE_LONG") != "1", reason="long: set VANTAGE_LONG=1")
+def test_running_dry_stops_only_that_account_on_postgresql():
+    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + 7907) % 20000)
+    p = None
+    try:
+        p = CreditsPlatform(prefix="vcp", pg=pg)
+        p.start_controller("--api", API)
+        wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
+        for name in ("rich", "poor"):
+            assert p.admin("accounts", "add", name).returncode == 0
+        agent, _ = p.register(1)
+        p.start_agent(1)
+        wait_for(lambda: p.admin_json("agents", "list")[0]["connected"] == 1, 30,
+                 "the agent to connect")
+        key_rich, key_poor = p.key_for("r", "rich"), p.key_for("p", "poor")
+        r = p.create(key_poor, agent)
+        assert r["status"] == 400 and "Not enough credits" in r["text"], r
+        assert p.sql("SELECT COUNT(*) FROM measurements")[0][0] == 0
+        p.transfer("default", "poor", FIRST_DAY)
+        p.transfer("default", "rich", 10 * FIRST_DAY)
+        r = p.create(key_poor, agent)
+        assert r["status"] == 201, r
+        poor_msm = json.loads(r["text"])["measurements"][0]
+        r = p.create(key_rich, agent)
+        assert r["status"] == 201, r
+        rich_msm = json.loads(r["text"])["measurements"][0]
+        p.transfer("poor", "default", FIRST_DAY - PRICE)
+        # (psql prints a lone NULL as an empty line, which reads as no row: coalesce)
+        wait_for(lambda: p.sql("SELECT coalesce(stopped, 0) FROM measurements WHERE id = ?",
+                               poor_msm)[0][0] != 0, 90, "poor's measurement to stop")
+        reason = p.pg.psql("vantage", f"SELECT reason FROM credit_stopped WHERE msm_id = {poor_msm}")
+        assert reason and "ran out of credits" in reason[0][0], reason
+        assert p.balance("poor") <= 0
+        assert p.sql("SELECT coalesce(stopped, 0) FROM measurements WHERE id = ?",
+                     rich_msm)[0][0] == 0
+        wait_for(lambda: p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?",
+                               rich_msm)[0][0] >= 1, 60, "rich's results")
+        p.assert_clean_stop()
+        for msm in (poor_msm, rich_msm):
+            stored = p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?", msm)[0][0]
+            n, total = p.sql("SELECT COUNT(*), coalesce(SUM(amount), 0) FROM credit_ledger"
+                             " WHERE reason = 'result' AND msm_id = ?", msm)[0]
+            assert (n, total) == (stored, -PRICE * stored), (msm, stored, n, total)
+        assert p.sql("SELECT COUNT(*) FROM credit_ledger GROUP BY ref HAVING COUNT(*) > 1") == []
+    finally:
+        if p:
+            p.close()
+        pg.close()

@@ -1,9 +1,11 @@
 /*
- * store_tmp: a SQLite store in a fresh temporary folder, for the unit tests
- * of what only the SQLite store has yet (accounts, uptime, the daily agent
- * archive); the folder and everything in it is removed after. Tests take it
- * through store_fixture_setup/_teardown (cmocka_unit_test_setup_teardown), so
- * it is freed also when the test fails half-way: otherwise LeakSanitizer's
+ * store_tmp: a store in a fresh temporary folder for the unit tests of the
+ * store's newer ops tables (accounts, credits, admission, uptime, the daily
+ * agent archive): a SQLite file there, or, when VANTAGE_TEST_PG names a
+ * throwaway cluster (tests/pg/pgtmp), a fresh database of that cluster
+ * (store_fixture.h). The folder, and the database, are removed after. Tests
+ * take it through store_fixture_setup/_teardown (cmocka_unit_test_setup_teardown),
+ * so it is freed also when the test fails half-way: otherwise LeakSanitizer's
  * report of the fixture would be all a failing run shows.
  */
 #ifndef VANTAGE_TESTS_STORE_TMP_H
@@ -14,11 +16,13 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 
 struct store_fixture {
 	char dir[64];
-	char path[128];     /* the database: DIR/db */
-	struct store *st;   /* open on path (NULL while a test has it closed) */
+	char path[128];     /* the SQLite database: DIR/db */
+	char spec[512];     /* what the store is opened with: path, or a PostgreSQL URI */
+	struct store *st;   /* open on spec (NULL while a test has it closed) */
 };
 
 /* Remove the folder dir and what it holds; 0, or -1 when rm failed. */
@@ -42,7 +46,13 @@ static inline struct store_fixture *store_fixture_new(const char *name)
 		fail_msg("mkdtemp /tmp/%s-XXXXXX failed", name);
 	}
 	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err))) {
+	if (fixture_store_new(f->path, f->spec, sizeof f->spec) < 0) {
+		store_fixture_rmdir(f->dir);
+		free(f);
+		fail_msg("no fresh PostgreSQL database");
+	}
+	if (!(f->st = store_open(f->spec, err, sizeof err))) {
+		fixture_store_drop(f->spec);
 		store_fixture_rmdir(f->dir);
 		free(f);
 		fail_msg("open: %s", err);
@@ -54,7 +64,7 @@ static inline struct store_fixture *store_fixture_new(const char *name)
 static inline void store_fixture_reopen(struct store_fixture *f)
 {
 	char err[256] = "";
-	if (!(f->st = store_sqlite_open(f->path, err, sizeof err)))
+	if (!(f->st = store_open(f->spec, err, sizeof err)))
 		fail_msg("reopen: %s", err);
 }
 
@@ -63,6 +73,7 @@ static inline void store_fixture_free(struct store_fixture *f)
 {
 	if (f->st)
 		f->st->ops->close(f->st);
+	fixture_store_drop(f->spec);
 	int rc = store_fixture_rmdir(f->dir);
 	char dir[sizeof f->dir];
 	snprintf(dir, sizeof dir, "%s", f->dir);

@@ -1,10 +1,12 @@
 /*
  * test_controller_admission: each admission rule at its edge (the pure
  * decision of controller/admission.h), the check-host report's verdict, and
- * what the SQLite store counts for the rules: probes at an address and in a
+ * what the store counts for the rules: probes at an address and in a
  * prefix per account and overall, and anchors per account per year with an
  * injected clock (an anchor removed still counts; one admitted 365 days ago
- * no longer does).
+ * no longer does); decisions, reports and locations read back as kept. The
+ * store cases run on SQLite, and on PostgreSQL under tests/pg/pgtmp
+ * (controller_admission_on_pg).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -258,6 +260,41 @@ static void store_locations(void **state)
 	json_decref(rows);
 }
 
+static void store_decision_report_location(void **state)
+{
+	struct store *st = ((struct store_fixture *)*state)->st;
+	char err[256], role[16];
+	int64_t id = add_admitted(st, 9, "anchor", 1, "198.18.2.2", "198.18.2.0/24");
+	assert_int_equal(st->ops->admission->role(st, id, role, sizeof role, err, sizeof err), 1);
+	assert_string_equal(role, "anchor");
+	assert_int_equal(st->ops->admission->role(st, id + 50, role, sizeof role, err, sizeof err), 0);
+	struct store_admission d = { .agent_id = id, .state = "refused", .reason = "too many",
+				     .address = "198.18.3.3", .prefix = "198.18.3.0/24",
+				     .asn = 64501, .decided = 77 }, got;
+	assert_int_equal(st->ops->admission->put(st, &d, err, sizeof err), 0);   /* replaces */
+	assert_int_equal(st->ops->admission->get(st, id, &got, err, sizeof err), 1);
+	assert_string_equal(got.state, "refused");
+	assert_string_equal(got.reason, "too many");
+	assert_string_equal(got.prefix, "198.18.3.0/24");
+	assert_int_equal(got.asn, 64501);
+	assert_int_equal(got.decided, 77);
+	assert_int_equal(st->ops->admission->get(st, id + 50, &got, err, sizeof err), 0);
+	json_t *r = NULL;
+	assert_int_equal(st->ops->admission->report_get(st, id, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->admission->report_put(st, id, "{\"role\":\"anchor\"}", err,
+							 sizeof err), 0);
+	assert_int_equal(st->ops->admission->report_get(st, id, &r, err, sizeof err), 1);
+	assert_string_equal(json_string_value(json_object_get(r, "role")), "anchor");
+	json_decref(r);
+	double lat = 0, lon = 0;
+	assert_int_equal(st->ops->admission->location(st, id, &lat, &lon, err, sizeof err), 0);
+	assert_int_equal(st->ops->admission->locate(st, id, 52.35634123456789, -4.904449, err,
+						    sizeof err), 0);
+	assert_int_equal(st->ops->admission->location(st, id, &lat, &lon, err, sizeof err), 1);
+	assert_true(lat == 52.35634123456789);   /* exact: the API coarsens, not the store */
+	assert_true(lon == -4.904449);
+}
+
 /* The public location is rounded to 0.01 degree (about 1 km), in GeoJSON's [lon, lat] order. */
 static void geometry_coarsened(void **state)
 {
@@ -288,7 +325,10 @@ int main(void)
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(store_locations, store_fixture_setup,
 						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(store_decision_report_location,
+						store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test(geometry_coarsened),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fixture_pg() ? "controller_admission_pg" :
+					   "controller_admission", tests, NULL, NULL);
 }

@@ -5,7 +5,12 @@
  * with an injected clock: minutes earned once across reconnects that
  * overlap, a result charged once across retries and a reopened store (a
  * restarted controller), nothing charged for a measurement nobody owns,
- * transfers, and the stop of an account's measurements with its reason.
+ * transfers, and the stop of an account's measurements with its reason;
+ * a batch big enough for PostgreSQL's bulk path charged once, and two
+ * writers (two connections) storing the same result: whichever stores it
+ * charges it, once, whether the other commits or rolls back. The store
+ * cases run on SQLite, and on PostgreSQL under tests/pg/pgtmp
+ * (controller_credits_on_pg).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "controller/credit_rules.h"
 #include "controller/credit_summary.h"
@@ -273,6 +280,116 @@ static void test_transfer_and_stop(void **state)
 	assert_int_equal(running, 1);                        /* the other account is untouched */
 }
 
+/* A batch of n results seq first.. of msm charged cost each to acc. */
+static void batch(struct store_result *r, size_t n, int64_t ag, int64_t msm, int64_t first,
+		  int64_t acc, int64_t cost)
+{
+	for (size_t i = 0; i < n; i++)
+		r[i] = result(ag, msm, first + (int64_t)i, acc, cost);
+}
+
+static void test_charge_bulk_batch_once(void **state)
+{
+	struct store *st = ((struct store_fixture *)*state)->st;
+	char err[256];
+	int64_t acc = account(st, "bulk"), ag = agent(st, '4');
+	int64_t msm = measurement(st, acc, ag, "{\"type\":\"ping\"}", 'f');
+	struct store_result r[20];
+	batch(r, 12, ag, msm, 1, acc, 3);     /* 12: PostgreSQL's bulk path (PG_BULK_MIN 8) */
+	assert_int_equal(st->ops->results_put(st, r, 12, err, sizeof err), 12);
+	assert_int_equal(balance(st, acc), -36);
+	batch(r, 20, ag, msm, 1, acc, 3);     /* 12 again and 8 new */
+	assert_int_equal(st->ops->results_put(st, r, 20, err, sizeof err), 8);
+	assert_int_equal(balance(st, acc), -60);
+	json_t *rows = NULL;
+	assert_int_equal(st->ops->credit->ledger(st, acc, 0, 0, 100, &rows, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 20);
+	char ref[64];
+	snprintf(ref, sizeof ref, "result:%lld:0:1", (long long)ag);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "ref")), ref);
+	json_decref(rows);
+}
+
+/* A second writer's results_put, run on a thread of its own. */
+struct writer {
+	struct store *st;
+	struct store_result r;
+	int rc;
+	char err[256];
+};
+
+static void *writer_put(void *arg)
+{
+	struct writer *w = arg;
+	w->rc = w->st->ops->results_put(w->st, &w->r, 1, w->err, sizeof w->err);
+	return NULL;
+}
+
+/* Has a session of the PostgreSQL database at spec waited on a lock? Polls up to 30 s. */
+static int pg_someone_waits(const char *spec)
+{
+	PGconn *c = PQconnectdb(spec);
+	int waits = 0;
+	for (int i = 0; !waits && i < 1500; i++) {
+		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
+				     " current_database() AND wait_event_type = 'Lock'");
+		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waits)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	PQfinish(c);
+	return waits;
+}
+
+/* Writer a stores seq in a transaction while writer b stores it too; a ends with how
+   ("commit" or "rollback"); returns b's outcome. */
+static enum store_outcome race(struct store_fixture *fx, struct store *b, int64_t ag,
+			       int64_t msm, int64_t seq, int64_t acc, const char *how)
+{
+	struct store *a = fx->st;
+	char err[256];
+	struct store_result r = result(ag, msm, seq, acc, 5);
+	assert_int_equal(a->ops->txn(a, "begin", err, sizeof err), 0);
+	assert_int_equal(a->ops->results_put(a, &r, 1, err, sizeof err), 1);
+	struct writer w = { .st = b, .r = result(ag, msm, seq, acc, 5) };
+	pthread_t t;
+	/* On PostgreSQL, b is seen blocked on a's claim of the key before a ends; SQLite
+	   has one writer at a time, so there b writes after a ended. */
+	if (fixture_pg()) {
+		assert_int_equal(pthread_create(&t, NULL, writer_put, &w), 0);
+		assert_true(pg_someone_waits(fx->spec));
+	}
+	assert_int_equal(a->ops->txn(a, how, err, sizeof err), 0);
+	if (fixture_pg())
+		assert_int_equal(pthread_join(t, NULL), 0);
+	else
+		writer_put(&w);
+	if (w.rc < 0)
+		fail_msg("second writer: %s", w.err);
+	return w.r.outcome;
+}
+
+static void test_two_writers_charge_once(void **state)
+{
+	struct store_fixture *fx = *state;
+	struct store *st = fx->st;
+	char err[256];
+	int64_t acc = account(st, "shared"), ag = agent(st, '5');
+	int64_t msm = measurement(st, acc, ag, "{\"type\":\"ping\"}", 'g');
+	struct store *b = store_open(fx->spec, err, sizeof err);
+	if (!b)
+		fail_msg("second writer: %s", err);
+	/* a rolls back: b stores the result and charges it */
+	assert_int_equal(race(fx, b, ag, msm, 1, acc, "rollback"), STORE_NEW);
+	assert_int_equal(balance(st, acc), -5);
+	/* a commits: b finds it stored and charges nothing */
+	assert_int_equal(race(fx, b, ag, msm, 2, acc, "commit"), STORE_DUPLICATE);
+	assert_int_equal(balance(st, acc), -10);
+	assert_int_equal(st->ops->results_count(st), 2);
+	b->ops->close(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +400,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_charge_once_across_retries_and_restart, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_and_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charge_bulk_batch_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_writers_charge_once, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fixture_pg() ? "controller_credits_pg" :
+					   "controller_credits", tests, NULL, NULL);
 }

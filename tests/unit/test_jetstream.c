@@ -1,6 +1,6 @@
 /*
  * Tests of the JetStream form of a result (src/jetstream/js_result.c): ids
- * round-trip and anything else is refused; and, on a real 3-node cluster
+ * and charges round-trip and anything else is refused; and, on a real 3-node cluster
  * (tests/nats/natstmp sets VANTAGE_TEST_NATS; skipped without it), that
  * the stream is made once with 3 replicas and that a result published
  * twice under its id is kept once.
@@ -50,6 +50,28 @@ static void test_bad_ids_refused(void **state)
 	assert_int_equal(r.agent_id, -5);    /* untouched on failure */
 }
 
+static void test_charge_round_trip_and_bad(void **state)
+{
+	(void)state;
+	char text[48], err[200];
+	struct store_result r = { 0 };
+	js_result_charge(12, 0, text, sizeof text);
+	assert_string_equal(text, "12.0");
+	assert_int_equal(js_result_charge_parse(text, &r, err, sizeof err), 0);
+	assert_int_equal(r.charge_account, 12);
+	assert_int_equal(r.charge, 0);
+	js_result_charge(3, 4000000000LL, text, sizeof text);
+	assert_int_equal(js_result_charge_parse(text, &r, err, sizeof err), 0);
+	assert_int_equal(r.charge, 4000000000LL);
+	const char *bad[] = { "", "5", "0.3", "5.-1", "5.", ".5", "5.3.2", "x.3", "5.3 ", NULL };
+	struct store_result u = { .charge_account = -5 };
+	for (int i = 0; bad[i]; i++)
+		assert_int_equal(js_result_charge_parse(bad[i], &u, err, sizeof err), -1);
+	assert_int_equal(js_result_charge_parse(NULL, &u, err, sizeof err), -1);
+	assert_non_null(strstr(err, "Vantage-Charge"));
+	assert_int_equal(u.charge_account, -5);    /* untouched on failure */
+}
+
 /* Publish result (1, 0, seq) and return whether JetStream called it a duplicate. */
 static int publish(jsCtx *js, int64_t seq)
 {
@@ -96,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id_round_trip),
 		cmocka_unit_test(test_bad_ids_refused),
+		cmocka_unit_test(test_charge_round_trip_and_bad),
 		cmocka_unit_test(test_cluster_dedups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,15 +1,17 @@
 /*
- * Tests of accounts in the SQLite store (store_account.h) and of the
+ * Tests of accounts in the store (store_account.h) and of the
  * account name rule: the default account, names taken and looked up by
  * name or id, owners of agents and keys, disabling, and the upgrade of a
  * database from before accounts (every agent and key moves to the default
- * account, none is lost, and a second opening changes nothing).
+ * account, none is lost, and a second opening changes nothing). They run
+ * on SQLite, and on PostgreSQL under tests/pg/pgtmp (store_account_on_pg).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,21 +142,38 @@ static void owners_members_and_disable(void **state)
 	json_decref(l);
 }
 
-/* Count the rows of a table through SQLite directly. */
-static int64_t count_rows(const char *path, const char *sql)
+/* Run sql on the fixture's database directly (SQLite or PostgreSQL); the first
+   column of its first row, or 0 for a statement without rows. */
+static int64_t direct(struct store_fixture *f, const char *sql)
 {
+	int64_t n = 0;
+	if (fixture_pg()) {
+		PGconn *c = PQconnectdb(f->spec);
+		PGresult *r = PQexec(c, sql);
+		int st = PQresultStatus(r);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(c));
+		if (st == PGRES_TUPLES_OK)
+			n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+		return n;
+	}
 	sqlite3 *db;
 	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(q, 0);
+	int rc = sqlite3_step(q);
+	assert_true(rc == SQLITE_ROW || rc == SQLITE_DONE);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	sqlite3_close(db);
 	return n;
 }
 
-/* A database from before accounts: the same tables, without the three of accounts. */
+/* A database from before accounts: the same tables, without those of accounts (nor,
+   on PostgreSQL, the credit tables that refer to them). */
 static void make_pre_account_db(struct store_fixture *f)
 {
 	add_agent(f->st, '4', "probe");
@@ -164,11 +183,14 @@ static void make_pre_account_db(struct store_fixture *f)
 	add_key(f->st, '8', "carol");
 	f->st->ops->close(f->st);
 	f->st = NULL;
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE account_agents; DROP TABLE account_keys;"
-				      " DROP TABLE accounts", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	if (fixture_pg()) {
+		direct(f, "DROP TABLE credit_stopped, credit_ledger, account_agents, account_keys,"
+		       " accounts CASCADE");
+		return;
+	}
+	direct(f, "DROP TABLE account_agents");
+	direct(f, "DROP TABLE account_keys");
+	direct(f, "DROP TABLE accounts");
 }
 
 static void upgrade_moves_everything_to_default(void **state)
@@ -202,10 +224,10 @@ static void upgrade_moves_everything_to_default(void **state)
 	store_fixture_reopen(f);
 	assert_int_equal(f->st->ops->account->of_agent(f->st, 2, &a, err, sizeof err), 1);
 	assert_int_equal(a.id, acc);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM agents"), 3);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM account_agents"), 3);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM account_keys"), 2);
-	assert_int_equal(count_rows(f->path, "SELECT COUNT(*) FROM accounts"), 2);
+	assert_int_equal(direct(f, "SELECT COUNT(*) FROM agents"), 3);
+	assert_int_equal(direct(f, "SELECT COUNT(*) FROM account_agents"), 3);
+	assert_int_equal(direct(f, "SELECT COUNT(*) FROM account_keys"), 2);
+	assert_int_equal(direct(f, "SELECT COUNT(*) FROM accounts"), 2);
 }
 
 static void account_names(void **state)
@@ -239,5 +261,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(upgrade_moves_everything_to_default, setup, teardown),
 		cmocka_unit_test(account_names),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name(fixture_pg() ? "store_account_pg" : "store_account",
+					   tests, NULL, NULL);
 }
