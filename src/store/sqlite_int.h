@@ -163,4 +163,9 @@ struct store_admission_ops;
 extern const struct store_admission_ops sq_admission_ops;
 int sq_admission_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* The anchoring mesh's marks (sqlite_mesh.c). */
+struct store_mesh_ops;
+extern const struct store_mesh_ops sq_mesh_ops;
+int sq_mesh_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 #endif
