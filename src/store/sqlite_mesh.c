@@ -7,8 +7,6 @@
 #include "store/sqlite_int.h"
 #include "store/store_mesh.h"
 
-#include <stdlib.h>
-
 static const char mesh_schema[] =
 	"CREATE TABLE IF NOT EXISTS mesh_msms ("
 	" id INTEGER PRIMARY KEY AUTOINCREMENT, msm_id INTEGER NOT NULL UNIQUE,"
@@ -19,20 +17,6 @@ static const char mesh_schema[] =
 int sq_mesh_schema(struct store_sqlite *s, char *err, size_t errlen)
 {
 	return sq_exec(s, mesh_schema, err, errlen);
-}
-
-/* Bind ids as a JSON array text at parameter i. */
-static void bind_id_array(sqlite3_stmt *q, int i, const int64_t *ids, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t k = 0; k < n && a; k++)
-		json_array_append_new(a, json_integer(ids[k]));
-	char *text = a ? json_dumps(a, JSON_COMPACT) : NULL;
-	json_decref(a);
-	if (text)
-		sqlite3_bind_text(q, i, text, -1, free);
-	else
-		sqlite3_bind_text(q, i, "[]", -1, SQLITE_STATIC);
 }
 
 /* See store_mesh.h (mark). */
@@ -78,7 +62,7 @@ static int mesh_join(struct store *st, int64_t msm_id, const int64_t *agents, si
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, msm_id);
-	bind_id_array(q, 2, agents, n);
+	sq_bind_ids(q, 2, agents, n);
 	return sq_step_done(s, q, "mesh join", err, errlen);
 }
 
@@ -93,7 +77,7 @@ static int mesh_leave(struct store *st, int64_t msm_id, const int64_t *agents, s
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, msm_id);
-	bind_id_array(q, 2, agents, n);
+	sq_bind_ids(q, 2, agents, n);
 	return sq_step_done(s, q, "mesh leave", err, errlen);
 }
 
