@@ -279,11 +279,10 @@ static int sync_mesh(struct controller *c, int64_t now, char *err, size_t errlen
 	struct mesh_plan plan = { 0 };
 	int64_t probes = c->policy.anchor_mesh ? c->policy.mesh_probes : 0;
 	ingest_flush(c);          /* the mesh changes outside the group commit */
-	int rc = gather_agents(c, now, &agents, &na, err, errlen);
+	/* no mesh (anchor_mesh no): no agent counts, so every mesh measurement stops */
+	int rc = c->policy.anchor_mesh ? gather_agents(c, now, &agents, &na, err, errlen) : 0;
 	if (rc == 0)
 		rc = gather_msms(c, &msms, &nm, &ids, err, errlen);
-	if (rc == 0 && !c->policy.anchor_mesh)
-		na = 0;           /* no mesh: every mesh measurement stops */
 	if (rc == 0 && mesh_plan_make(agents, na, msms, nm, probes, &plan) < 0) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
