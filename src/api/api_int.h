@@ -129,6 +129,9 @@ void api_team_list(struct api_call *c);
    RIPE-shaped, and its ledger entries (api_credits.c). */
 void api_credits(struct api_call *c);
 void api_credits_transactions(struct api_call *c);
+/* GET /anchor-measurements/ and /anchor-measurements/{id}/ (api_anchor_msm.c). */
+void api_anchor_msm_list(struct api_call *c);
+void api_anchor_msm_one(struct api_call *c);
 
 /*
  * The measurement row of c's route id if c's key owns it: 1 with *row, or 0

@@ -451,6 +451,7 @@ static int p_check(struct api_query *q, const char *n, const char *v, char *e, s
 #define A_ONE (1u << ROUTE_ANCHOR_ONE)
 #define P_HIST ((1u << ROUTE_PROBE_TIMING) | (1u << ROUTE_PROBE_CONNECTIONS))
 #define M_CHECK (1u << ROUTE_MSM_STATUS_CHECK)
+#define AM_LIST (1u << ROUTE_ANCHOR_MSM_LIST)
 #define MSMS (M_LIST | M_MY)
 #define LISTS (MSMS | P_LIST | A_LIST)
 #define ALL 0xffffffffu
@@ -461,8 +462,8 @@ static const struct param {
 	unsigned routes;
 	param_fn fn;
 } params[] = {
-	{ "key", ALL, p_key }, { "page", LISTS | M_PART, p_page },
-	{ "page_size", LISTS | M_PART, p_page_size }, { "format", ALL, p_format },
+	{ "key", ALL, p_key }, { "page", LISTS | M_PART | AM_LIST, p_page },
+	{ "page_size", LISTS | M_PART | AM_LIST, p_page_size }, { "format", ALL, p_format },
 	{ "start", M_RES | P_HIST, p_start }, { "stop", M_RES, p_start },
 	{ "probe_ids", M_RES | M_LAT, p_probe_ids },
 	{ "anchors_only", M_RES, p_bool }, { "public_only", M_RES, p_bool },

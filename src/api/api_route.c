@@ -113,6 +113,16 @@ static int credits_route(const struct segs *g, struct api_route *r)
 	return r->kind == ROUTE_NONE ? -1 : 0;
 }
 
+/* /api/v2/anchor-measurements/ and /api/v2/anchor-measurements/{id}/. 0 or -1. */
+static int anchor_msm_route(const struct segs *g, struct api_route *r)
+{
+	if (g->n == 3)
+		r->kind = ROUTE_ANCHOR_MSM_LIST;
+	else if (g->n == 4 && parse_id(g->s[3], &r->id) == 0)
+		r->kind = ROUTE_ANCHOR_MSM_ONE;
+	return r->kind == ROUTE_NONE ? -1 : 0;
+}
+
 /* See api_route.h. */
 int api_route_parse(const char *path, size_t len, struct api_route *r)
 {
@@ -130,6 +140,8 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 		return team_route(&g, r);
 	if (strcmp(coll, "credits") == 0)
 		return credits_route(&g, r);
+	if (strcmp(coll, "anchor-measurements") == 0)
+		return anchor_msm_route(&g, r);
 	if (!msm && !probe && !anchor)
 		return -1;
 	if (g.n == 3) {

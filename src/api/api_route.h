@@ -29,6 +29,8 @@ enum api_route_kind {
 	ROUTE_TEAM_LIST,         /* /api/v2/teams/ (vantage's own: every team's status) */
 	ROUTE_CREDITS,           /* /api/v2/credits/ */
 	ROUTE_CREDITS_TRANSACTIONS, /* /api/v2/credits/transactions/ */
+	ROUTE_ANCHOR_MSM_LIST,   /* /api/v2/anchor-measurements/ */
+	ROUTE_ANCHOR_MSM_ONE,    /* /api/v2/anchor-measurements/{id}/ */
 };
 
 struct api_route {

@@ -189,6 +189,14 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_credits_transactions(c);
 		break;
+	case ROUTE_ANCHOR_MSM_LIST:
+		if (get)
+			return api_anchor_msm_list(c);
+		break;
+	case ROUTE_ANCHOR_MSM_ONE:
+		if (get)
+			return api_anchor_msm_one(c);
+		break;
 	default:
 		break;
 	}

@@ -163,6 +163,8 @@ static json_t *agents_add_many(struct controller *c, const json_t *req, const js
 		}
 		json_array_append_new(states, one);
 	}
+	if (approve)
+		mesh_sync(c);
 	return json_pack("{s:o, s:o}", "ids", ids, "admission", states);
 }
 
@@ -197,6 +199,8 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 		json_decref(out);
 		return NULL;
 	}
+	if (approve)
+		mesh_sync(c);
 	return out;
 }
 
@@ -231,6 +235,7 @@ static json_t *agents_change(struct controller *c, const json_t *req, int remove
 	TAILQ_FOREACH(s, &c->sessions, link)
 		if (remove && s->admitted && s->agent.id == id)
 			conn_close(s->conn, "agent removed by the operator", "removed by the operator");
+	mesh_sync(c);   /* an anchor joins or leaves the mesh, a probe may */
 	return out;
 }
 

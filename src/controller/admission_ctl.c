@@ -226,6 +226,7 @@ int admission_hello(struct controller *c, int64_t agent_id, const char *peer_hos
 		snprintf(why, wl, "%s", err);
 		return -1;
 	}
+	mesh_changed(c);   /* what it decided may change the anchoring mesh */
 	if (s == ADMISSION_APPROVED)
 		return 1;
 	snprintf(why, wl, "agent %lld %s: %s", (long long)agent_id, d.state, d.reason);

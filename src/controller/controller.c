@@ -99,6 +99,7 @@ static void ticked(evutil_socket_t fd, short what, void *arg)
 	team_tick(arg);
 	archive_tick(arg);
 	credits_tick(arg, time(NULL));
+	mesh_tick(arg);
 }
 
 /* Start listening for agents and the timers. */

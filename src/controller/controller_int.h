@@ -110,6 +110,8 @@ struct controller {
 	int64_t msm_version;        /* the store's measurement change counter, last read */
 	struct event *sync;         /* looks for measurement changes made elsewhere */
 	struct credit_price *prices;   /* payer and price per measurement, cached (credits_ctl.c) */
+	int64_t mesh_synced;        /* when the anchoring mesh was last kept (monotonic s, mesh_ctl.c) */
+	int mesh_dirty;             /* something changed: keep the mesh at the next tick */
 };
 
 /* Log one line to stderr, prefixed with the time and the program's name. */
@@ -428,5 +430,15 @@ json_t *permissions_grant(struct controller *c, const json_t *req, char *err, si
 json_t *permissions_list(struct controller *c, const json_t *req, char *err, size_t errlen);
 /* The admin socket's agents.locate (admission_ctl.c). */
 json_t *agents_locate(struct controller *c, const json_t *req, char *err, size_t errlen);
+
+/*
+ * The anchoring mesh (mesh_ctl.c): mesh_sync makes the mesh measurements
+ * what the agents and the policy call for now (create, extend, shrink,
+ * stop; problems are logged); mesh_changed asks for it at the next tick;
+ * mesh_tick does it then, or when a minute has passed since.
+ */
+void mesh_sync(struct controller *c);
+void mesh_changed(struct controller *c);
+void mesh_tick(struct controller *c);
 
 #endif

@@ -51,6 +51,14 @@ static const struct policy_rule rules[POLICY_NKEYS] = {
 	  "results one account's measurements may store in a UTC day, at most" },
 	{ "max_credits_per_day", F(max_credits_per_day), 0, 0, 1000000000000000LL, "1000000",
 	  "credits one account may spend in a UTC day, at most" },
+	{ "anchor_mesh", F(anchor_mesh), 1, 0, 1, "yes",
+	  "the controller keeps every anchor measured by the others and by spread probes" },
+	{ "mesh_probes", F(mesh_probes), 0, 0, 1000, "10",
+	  "software probes in each anchoring mesh measurement besides the anchors" },
+	{ "mesh_ping_interval", F(mesh_ping_interval), 0, 10, 86400, "240",
+	  "seconds between the rounds of a mesh ping" },
+	{ "mesh_trace_interval", F(mesh_trace_interval), 0, 10, 86400, "900",
+	  "seconds between the rounds of a mesh traceroute" },
 };
 
 /* The index of key in the table, or -1. */

@@ -24,6 +24,11 @@
  *   max_probes N                 probes in one measurement (1000)
  *   max_results_per_day N        results one account's measurements may store a UTC day (100000)
  *   max_credits_per_day N        credits one account may spend a UTC day (1000000)
+ * The anchoring mesh (mesh_ctl.c):
+ *   anchor_mesh yes|no           the controller keeps the anchors measuring each other (yes)
+ *   mesh_probes N                software probes in each mesh measurement besides the anchors (10)
+ *   mesh_ping_interval N         seconds between a mesh ping's rounds (240)
+ *   mesh_trace_interval N        seconds between a mesh traceroute's rounds (900)
  * Parsing is pure and bounded (fuzzed through fuzz_platform_policy).
  */
 #ifndef VANTAGE_CONTROLLER_PLATFORM_POLICY_H
@@ -33,7 +38,7 @@
 
 #include <jansson.h>
 
-#define POLICY_NKEYS 13
+#define POLICY_NKEYS 17
 #define POLICY_ORIGIN_MAX 1100
 
 struct platform_policy {
@@ -52,6 +57,11 @@ struct platform_policy {
 	long long max_probes;
 	long long max_results_per_day;
 	long long max_credits_per_day;
+	/* the anchoring mesh */
+	long long anchor_mesh;
+	long long mesh_probes;
+	long long mesh_ping_interval;
+	long long mesh_trace_interval;
 	char origin[POLICY_NKEYS][POLICY_ORIGIN_MAX]; /* per key: "default" or "FILE:LINE" */
 };
 

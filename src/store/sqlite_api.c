@@ -39,8 +39,8 @@ int sq_api_schema(struct store_sqlite *s, char *err, size_t errlen)
 	return sq_exec(s, api_schema, err, errlen);
 }
 
-/* Bind ids (n of them) as a JSON array text at index i, or NULL when ids is NULL. */
-static void bind_ids(sqlite3_stmt *q, int i, const int64_t *ids, size_t n)
+/* See sqlite_int.h. */
+void sq_bind_ids(sqlite3_stmt *q, int i, const int64_t *ids, size_t n)
 {
 	if (!ids) {
 		sqlite3_bind_null(q, i);
@@ -273,7 +273,7 @@ static void bind_msm_filter(sqlite3_stmt *q, const struct store_page *p)
 	sqlite3_bind_int64(q, 1, p->key_id);
 	bind_opt_text(q, 2, p->status);
 	bind_opt_text(q, 3, p->type);
-	bind_ids(q, 4, p->ids, p->nids);
+	sq_bind_ids(q, 4, p->ids, p->nids);
 	if (p->visible)
 		sqlite3_bind_int64(q, 5, p->viewer);
 	sqlite3_bind_int64(q, 6, p->status_mask);
@@ -354,7 +354,7 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	bind_ids(q, 2, agents, n);
+	sq_bind_ids(q, 2, agents, n);
 	return sq_step_done(s, q, "participants", err, errlen);
 }
 
@@ -379,7 +379,7 @@ static int results_page(struct store *st, struct store_result_filter *f,
 	sqlite3_bind_int64(q, 1, f->msm_id);
 	sqlite3_bind_int(q, 2, scan);
 	sqlite3_bind_int64(q, 3, f->stop ? f->stop : INT64_MAX);
-	bind_ids(q, 4, f->probes, f->nprobes);
+	sq_bind_ids(q, 4, f->probes, f->nprobes);
 	sqlite3_bind_int64(q, 5, f->after_ts);
 	sqlite3_bind_int64(q, 6, f->after_agent);
 	sqlite3_bind_int64(q, 7, f->after_seq);
@@ -525,7 +525,7 @@ static int probe_page(struct store *st, const struct store_page *p, int64_t now,
 	if (!c)
 		return -1;
 	sqlite3_bind_int(c, 1, p->anchors_only);
-	bind_ids(c, 2, p->ids, p->nids);
+	sq_bind_ids(c, 2, p->ids, p->nids);
 	if (count_of(s, c, count, err, errlen) < 0)
 		return -1;
 	sqlite3_stmt *q = sq_prep(s,
@@ -542,7 +542,7 @@ static int probe_page(struct store *st, const struct store_page *p, int64_t now,
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, p->anchors_only);
-	bind_ids(q, 2, p->ids, p->nids);
+	sq_bind_ids(q, 2, p->ids, p->nids);
 	sqlite3_bind_int64(q, 3, now);
 	sqlite3_bind_int(q, 4, p->limit);
 	sqlite3_bind_int64(q, 5, p->offset);

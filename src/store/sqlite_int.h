@@ -163,4 +163,13 @@ struct store_admission_ops;
 extern const struct store_admission_ops sq_admission_ops;
 int sq_admission_schema(struct store_sqlite *s, char *err, size_t errlen);
 
+/* Bind ids (n of them) as a JSON array text at index i, or NULL when ids is NULL
+   (sqlite_api.c). */
+void sq_bind_ids(sqlite3_stmt *q, int i, const int64_t *ids, size_t n);
+
+/* The anchoring mesh's marks (sqlite_mesh.c). */
+struct store_mesh_ops;
+extern const struct store_mesh_ops sq_mesh_ops;
+int sq_mesh_schema(struct store_sqlite *s, char *err, size_t errlen);
+
 #endif

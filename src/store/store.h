@@ -31,6 +31,7 @@ struct store_uptime_ops;
 struct store_frontend_ops;
 struct store_credit_ops;
 struct store_admission_ops;
+struct store_mesh_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -196,6 +197,8 @@ struct store_ops {
 	const struct store_credit_ops *credit;
 	/* What admission keeps (store_admission.h); NULL: no admission rules. */
 	const struct store_admission_ops *admission;
+	/* The anchoring mesh's measurements (store_mesh.h); NULL: no mesh. */
+	const struct store_mesh_ops *mesh;
 };
 
 struct store {

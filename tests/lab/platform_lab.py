@@ -5,9 +5,11 @@ from 198.18.250.0/24), so a test can cut one agent's link. Agents use the
 test-only synthetic runner (tests/platform), which sends no packets.
 Everything (processes by pid, namespaces with this run's own vpl prefix,
 files) is removed by close(), also after a failure."""
+import atexit
 import json
 import os
 import pwd
+import shutil
 import signal
 import socket
 import sqlite3
@@ -23,7 +25,7 @@ VANTAGE = BUILD / "src" / "cmd" / "vantage"
 AGENT = BUILD / "tests" / "platform" / "vantage-agent-test"
 PORT = 4443
 # The lab's controller configuration: the default target policy plus the lab's ranges.
-LAB_CONFIG = ROOT / "etc" / "vantage" / "controller-lab.conf"
+SHIPPED_LAB_CONFIG = ROOT / "etc" / "vantage" / "controller-lab.conf"
 
 
 def _run_user():
@@ -45,6 +47,24 @@ def reachable_tempdir(prefix):
     d = Path(tempfile.mkdtemp(prefix=prefix))
     d.chmod(0o711)
     return d
+
+
+def _lab_config():
+    """The lab tests' controller configuration: the shipped lab one with the
+    anchoring mesh off, so the anchors of a test run only what the test asks
+    (tests/lab/test_mesh_lab.py turns it on with --policy). Removed at exit."""
+    d = reachable_tempdir("vpl-config-")
+    policy = d / "policy.conf"
+    policy.write_text("anchor_mesh no\n")
+    conf = d / "controller-lab.conf"
+    conf.write_text(SHIPPED_LAB_CONFIG.read_text() + f"\npolicy {policy}\n")
+    for f in (policy, conf):
+        f.chmod(0o644)
+    atexit.register(shutil.rmtree, d, True)
+    return conf
+
+
+LAB_CONFIG = _lab_config()
 
 
 def sh(*args, check=True):
