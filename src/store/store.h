@@ -196,6 +196,8 @@ struct store_ops {
 	const struct store_credit_ops *credit;
 	/* What admission keeps (store_admission.h); NULL: no admission rules. */
 	const struct store_admission_ops *admission;
+	/* API keys' labels, validity and grants (store_key_grants.h); NULL: none kept. */
+	const struct store_key_grants_ops *key_grants;
 };
 
 struct store {
