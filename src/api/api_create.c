@@ -295,7 +295,8 @@ static int tag_list(const json_t *tags, const char *name, const char *where, jso
 static int parse_source(struct api_source *s, const json_t *o, size_t i, int change,
 			char *err, size_t errlen)
 {
-	static const char *const types[] = { "probes", "asn", "prefix", "country", "area", "msm" };
+	static const char *const types[] = { "probes", "asn", "prefix", "country", "area", "msm",
+					     "radius" };
 	char where[32], action[16] = "add";
 	snprintf(where, sizeof where, "probes[%zu].", i);
 	const json_t *v = json_object_get(o, "value"), *tags = json_object_get(o, "tags");
@@ -304,7 +305,8 @@ static int parse_source(struct api_source *s, const json_t *o, size_t i, int cha
 	    int_field(o, where, "requested", 1, API_MAX_REQUESTED, &s->requested, err, errlen) < 0)
 		return json_is_object(o) ? -1 : (snprintf(err, errlen, "probes[%zu]: must be an object", i), -1);
 	if (!listed(s->type, types, NELEM(types))) {
-		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country, area, msm",
+		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country, area, msm,"
+			 " radius",
 			 where, s->type);
 		return -1;
 	}

@@ -52,7 +52,14 @@ struct api_call {
 	const char *path;
 	const char *query;              /* raw query string or NULL */
 	struct store_key key;           /* key.id 0: no key */
+	unsigned perms;                 /* what the key may do (api_perm.h), implied ones in */
 };
+
+/* The key id private measurements are shown to: the caller's, if it may view them; else 0. */
+int64_t api_viewer(const struct api_call *c);
+
+/* /keys/, /keys/{key}/ and /keys/permissions/ (api_keys.c). */
+void api_keys(struct api_call *c);
 
 /*
  * Serve the dashboard's files when c is for "/" or /dashboard/...: 1 when it

@@ -122,7 +122,7 @@ int api_msm_visible(struct api_call *c, json_t **row)
 		return 0;
 	}
 	if (rc == 1 && (ival(*row, "is_public") ||
-			(c->key.id != 0 && ival(*row, "key_id") == c->key.id)))
+			(api_viewer(c) != 0 && ival(*row, "key_id") == api_viewer(c))))
 		return 1;
 	if (rc == 1)
 		json_decref(*row);
@@ -257,7 +257,7 @@ static int msm_filter(const struct api_call *c, struct store_page *p, char *tags
 	}
 	*p = (struct store_page){
 		.key_id = c->route.kind == ROUTE_MSM_MY ? c->key.id : 0,
-		.visible = c->route.kind != ROUTE_MSM_MY, .viewer = c->key.id,
+		.visible = c->route.kind != ROUTE_MSM_MY, .viewer = api_viewer(c),
 		.type = opt(q->type), .status_mask = q->status_mask, .now = api_now(), .af = q->af,
 		.ids = q->ids.present ? q->ids.v : NULL, .nids = q->ids.n,
 		.target = opt(q->target), .target_contains = opt(q->target_contains),

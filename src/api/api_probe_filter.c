@@ -25,7 +25,8 @@ int api_probe_filter_needed(const struct api_query *q)
 	return q->country[0] || q->asn || q->asn_v4 || q->asn_v6 || q->asn_v4_in[0] ||
 	       q->asn_v6_in[0] || q->prefix[0] ||
 	       q->prefix_v4[0] || q->prefix_v6[0] || q->status_mask || q->tags[0] ||
-	       q->is_public >= 0 || q->is_anchor == 0 || q->id.gt || q->id.lt || q->sort[0];
+	       q->is_public >= 0 || q->is_anchor == 0 || q->id.gt || q->id.lt || q->sort[0] ||
+	       api_geo_filter_given(&q->geo);
 }
 
 /* True if the comma-separated list has the item (case-insensitive). */
@@ -139,7 +140,7 @@ static int keep(const struct api_query *q, const struct prefixes *px, const json
 		return 0;
 	if (q->is_anchor >= 0 && json_is_true(json_object_get(p, "is_anchor")) != q->is_anchor)
 		return 0;
-	return all_tags(p, q->tags) && prefixes_ok(px, p);
+	return all_tags(p, q->tags) && prefixes_ok(px, p) && api_geo_filter_keep(&q->geo, p);
 }
 
 /* qsort order of probe objects by id, descending. */

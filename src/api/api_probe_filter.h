@@ -1,7 +1,8 @@
 /*
  * api_probe_filter: the /probes/ filters RIPE Atlas serves (country_code
  * and country_code__in, asn, asn_v4, asn_v6, prefix, prefix_v4, prefix_v6,
- * status and status__in, tags, is_public, is_anchor, id__in and id ranges)
+ * status and status__in, tags, is_public, is_anchor, id__in and id ranges,
+ * radius and latitude/longitude bounds)
  * and its sort, applied to API probe objects (api_probe.c). Pure.
  */
 #ifndef VANTAGE_API_API_PROBE_FILTER_H

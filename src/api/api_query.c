@@ -394,14 +394,22 @@ static int p_latest(struct api_query *q, const char *n, const char *v, char *e, 
 	return 0;
 }
 
-/* Probes have no location on this platform: say so instead of answering nothing. */
+/* radius=LAT,LON:KM and latitude/longitude with __gt, __gte, __lt, __lte (api_geo.h). */
 static int p_location(struct api_query *q, const char *n, const char *v, char *e, size_t el)
 {
-	(void)q;
-	(void)v;
-	snprintf(e, el, "%s: probes have no location on this platform (geometry is null);"
-		 " select them by country_code, asn, prefix or tags", n);
-	return -1;
+	char why[128];
+	int rc;
+	if (strcmp(n, "radius") == 0) {
+		rc = api_geo_circle_parse(v, &q->geo.circle, why, sizeof why);
+		q->geo.has_circle = rc == 0;
+	} else if (strncmp(n, "latitude", 8) == 0) {
+		rc = api_geo_bound_parse(&q->geo.lat, n + 8, v, -90, 90, why, sizeof why);
+	} else {
+		rc = api_geo_bound_parse(&q->geo.lon, n + 9, v, -180, 180, why, sizeof why);
+	}
+	if (rc < 0)
+		snprintf(e, el, "%s: %s", n, why);
+	return rc;
 }
 
 /* Anchors: country, as_v4, as_v6 filter as the probe filters of the same meaning. */
@@ -493,6 +501,10 @@ static const struct param {
 	{ "prefix_v6", P_LIST, p_text },
 	{ "radius", P_LIST, p_location }, { "latitude", P_LIST, p_location },
 	{ "longitude", P_LIST, p_location },
+	{ "latitude__gt", P_LIST, p_location }, { "latitude__gte", P_LIST, p_location },
+	{ "latitude__lt", P_LIST, p_location }, { "latitude__lte", P_LIST, p_location },
+	{ "longitude__gt", P_LIST, p_location }, { "longitude__gte", P_LIST, p_location },
+	{ "longitude__lt", P_LIST, p_location }, { "longitude__lte", P_LIST, p_location },
 	/* the anchor object's own names */
 	{ "country", A_LIST, p_anchor }, { "as_v4", A_LIST, p_anchor },
 	{ "as_v6", A_LIST, p_anchor },

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/api_geo.h"
 #include "api/api_route.h"
 
 #define API_MAX_IDS 1000         /* probe_ids / id__in entries at most */
@@ -69,6 +70,7 @@ struct api_query {
 	long long asn, asn_v4, asn_v6;            /* probes; 0 = any */
 	char asn_v4_in[API_QUERY_TEXT], asn_v6_in[API_QUERY_TEXT];  /* "1,2": any of them */
 	char prefix[64], prefix_v4[64], prefix_v6[64];
+	struct api_geo_filter geo;    /* probes: radius, latitude(__*), longitude(__*) */
 	int anchors_only, public_only;            /* results */
 	int versions;                 /* latest: versions=N (1..API_MAX_VERSIONS), 0 = 1 */
 	int lookback_days;            /* latest: 0 = any */

@@ -123,6 +123,20 @@ static int anchor_msm_route(const struct segs *g, struct api_route *r)
 	return r->kind == ROUTE_NONE ? -1 : 0;
 }
 
+/* /api/v2/keys/, /api/v2/keys/permissions/ and /api/v2/keys/{key}/. 0 or -1. */
+static int keys_route(const struct segs *g, struct api_route *r)
+{
+	if (g->n == 3)
+		r->kind = ROUTE_KEY_LIST;
+	else if (g->n == 4 && strcmp(g->s[3], "permissions") == 0)
+		r->kind = ROUTE_KEY_PERMISSIONS;
+	else if (g->n == 4) {
+		memcpy(r->tag, g->s[3], sizeof r->tag);   /* both MAX_SEG bytes */
+		r->kind = ROUTE_KEY_ONE;
+	}
+	return r->kind == ROUTE_NONE ? -1 : 0;
+}
+
 /* See api_route.h. */
 int api_route_parse(const char *path, size_t len, struct api_route *r)
 {
@@ -142,6 +156,8 @@ int api_route_parse(const char *path, size_t len, struct api_route *r)
 		return credits_route(&g, r);
 	if (strcmp(coll, "anchor-measurements") == 0)
 		return anchor_msm_route(&g, r);
+	if (strcmp(coll, "keys") == 0)
+		return keys_route(&g, r);
 	if (!msm && !probe && !anchor)
 		return -1;
 	if (g.n == 3) {

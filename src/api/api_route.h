@@ -31,12 +31,15 @@ enum api_route_kind {
 	ROUTE_CREDITS_TRANSACTIONS, /* /api/v2/credits/transactions/ */
 	ROUTE_ANCHOR_MSM_LIST,   /* /api/v2/anchor-measurements/ */
 	ROUTE_ANCHOR_MSM_ONE,    /* /api/v2/anchor-measurements/{id}/ */
+	ROUTE_KEY_LIST,          /* /api/v2/keys/ */
+	ROUTE_KEY_ONE,           /* /api/v2/keys/{key}/: the key text or its id, in tag */
+	ROUTE_KEY_PERMISSIONS,   /* /api/v2/keys/permissions/ */
 };
 
 struct api_route {
 	enum api_route_kind kind;
 	int64_t id;              /* for the {id} routes, 1..2^53 */
-	char tag[72];            /* for ROUTE_MSM_TAG_ONE: the tag as given */
+	char tag[72];            /* ROUTE_MSM_TAG_ONE: the tag as given; ROUTE_KEY_ONE: the key */
 };
 
 /*

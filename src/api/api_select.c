@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/api_geo.h"
 #include "api/api_query.h"
 #include "util/numparse.h"
 
@@ -65,6 +66,7 @@ struct match {
 	struct api_idlist *ids;   /* probes, msm */
 	long long asn;
 	struct api_cidr prefix;
+	struct api_geo_circle circle;   /* radius */
 };
 
 /* True if probe matches m (ignoring tags). */
@@ -86,9 +88,16 @@ static int matches(const struct match *m, const json_t *probe)
 	}
 	if (strcmp(t, "prefix") == 0)
 		return in_prefix(probe, &m->prefix);
-	/* area: WW is every probe; the regional areas need a location, and probes
-	   have none on this platform, so they match none (fewer than requested) */
-	return strcmp(m->s->value, "WW") == 0;
+	/* area and radius go by the probe's coarsened point; WW also takes
+	   probes without one, the others never do (fewer than requested) */
+	double lat, lon;
+	if (strcmp(t, "area") == 0 && strcmp(m->s->value, "WW") == 0)
+		return 1;
+	if (!api_geo_probe_point(probe, &lat, &lon))
+		return 0;
+	if (strcmp(t, "radius") == 0)
+		return api_geo_in_circle(&m->circle, lat, lon);
+	return api_geo_in_area(m->s->value, lat, lon);
 }
 
 /* Participants of another measurement into ids. */
@@ -139,12 +148,12 @@ static int prepare(struct match *m, api_msm_probes_fn fn, void *arg, const char 
 		snprintf(err, errlen, "%svalue: '%.40s' is not a two-letter country code", where, v);
 		return -1;
 	}
-	static const char *const areas[] = { "WW", "West", "North-Central", "South-Central",
-					     "North-East", "South-East" };
-	int area_ok = 0;
-	for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
-		area_ok |= strcmp(v, areas[i]) == 0;
-	if (strcmp(t, "area") == 0 && !area_ok) {
+	if (strcmp(t, "radius") == 0 &&
+	    api_geo_circle_parse(v, &m->circle, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%svalue: %s", where, why);
+		return -1;
+	}
+	if (strcmp(t, "area") == 0 && !api_geo_area_known(v)) {
 		snprintf(err, errlen, "%svalue: '%.40s' is not an area (WW, West, North-Central,"
 			 " South-Central, North-East, South-East)", where, v);
 		return -1;

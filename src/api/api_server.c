@@ -19,6 +19,9 @@
 
 #include "api/api_cidr.h"
 #include "api/api_key.h"
+#include "api/api_key_body.h"
+#include "api/api_perm.h"
+#include "store/store_key_grants.h"
 #include "util/numparse.h"
 
 #define MAX_HEADERS (16 * 1024)
@@ -55,6 +58,37 @@ static const char *key_text(struct api_call *c)
 	return c->q.key;
 }
 
+/*
+ * What the found key may do into c->perms; a key that is disabled or used
+ * outside its validity window gets RIPE's 403. 0, or -1 after replying.
+ */
+static int key_scope(struct api_call *c)
+{
+	struct store *st = c->api->store;
+	struct store_key_grants g;
+	char err[256];
+	int rc = st->ops->key_grants ? st->ops->key_grants->get(st, c->key.id, &g, err, sizeof err) : 0;
+	int64_t now = api_now();
+	if (rc < 0) {
+		api_error(c, 500, "%s", err);
+		return -1;
+	}
+	c->perms = rc == 0 ? API_PERM_ALL : api_perm_closure(api_key_grants_mask(&g));
+	if (rc == 1 && (!g.enabled || (g.valid_from && now < g.valid_from) ||
+			(g.valid_to && now >= g.valid_to))) {
+		api_error(c, 403, "The provided API key is not valid: it is %s",
+			  !g.enabled ? "disabled" : "outside its valid_from/valid_to window");
+		return -1;
+	}
+	return 0;
+}
+
+/* See api_int.h. */
+int64_t api_viewer(const struct api_call *c)
+{
+	return c->perms & (1u << PERM_VIEW_MEASUREMENT) ? c->key.id : 0;
+}
+
 /* See api_int.h. */
 int api_authenticate(struct api_call *c)
 {
@@ -73,7 +107,7 @@ int api_authenticate(struct api_call *c)
 			api_error(c, 403, "The provided API key is not valid");
 			return -1;
 		}
-		if (!api_account_key_ok(c))
+		if (!api_account_key_ok(c) || key_scope(c) < 0)
 			return -1;
 		rate = c->key.rate;
 	}
@@ -101,7 +135,8 @@ static int needs_key(const struct api_call *c)
 	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
-	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS;
+	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS ||
+	       k == ROUTE_KEY_LIST || k == ROUTE_KEY_ONE;
 }
 
 /* Run the endpoint for the route and method. */
@@ -112,6 +147,12 @@ static void dispatch(struct api_call *c)
 	if (needs_key(c) && c->key.id == 0) {
 		api_error(c, 401, "Authentication credentials were not provided:"
 			  " an API key is needed (Authorization: Key ... or ?key=)");
+		return;
+	}
+	int need = api_perm_required(c->route.kind, get);
+	if (need != API_PERM_NONE && c->key.id != 0 && !(c->perms & (1u << need))) {
+		api_error(c, 403, "You do not have permission to perform this action: the key"
+			  " does not hold '%s'", api_perm_name(need));
 		return;
 	}
 	switch (c->route.kind) {
@@ -197,6 +238,8 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_anchor_msm_one(c);
 		break;
+	case ROUTE_KEY_LIST: case ROUTE_KEY_ONE: case ROUTE_KEY_PERMISSIONS:
+		return api_keys(c);
 	default:
 		break;
 	}
@@ -279,7 +322,7 @@ static int start_http(struct api *a, char *err, size_t errlen)
 	evhttp_set_max_headers_size(a->http, MAX_HEADERS);
 	evhttp_set_max_body_size(a->http, HARD_MAX_BODY);
 	evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-				   EVHTTP_REQ_DELETE);
+				   EVHTTP_REQ_DELETE | EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH);
 	if (!evhttp_bind_socket_with_handle(a->http, a->opts.addr, (ev_uint16_t)a->opts.port)) {
 		snprintf(err, errlen, "API: cannot listen on %s port %d", a->opts.addr, a->opts.port);
 		return -1;

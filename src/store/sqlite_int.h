@@ -146,6 +146,9 @@ extern const struct store_msm_tags_ops sq_msm_tags_ops;
 struct store_msm_requests_ops;
 extern const struct store_msm_requests_ops sq_msm_requests_ops;
 int sq_msm_requests_schema(struct store_sqlite *s, char *err, size_t errlen);
+struct store_key_grants_ops;
+extern const struct store_key_grants_ops sq_key_grants_ops;
+int sq_key_grants_schema(struct store_sqlite *s, char *err, size_t errlen);
 
 /* The credits ledger (sqlite_credit.c): its schema and kept statement, and the
    charge of one newly stored result (r->charge_account set), in the caller's savepoint. */

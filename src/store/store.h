@@ -199,6 +199,8 @@ struct store_ops {
 	const struct store_admission_ops *admission;
 	/* The anchoring mesh's measurements (store_mesh.h); NULL: no mesh. */
 	const struct store_mesh_ops *mesh;
+	/* API keys' labels, validity and grants (store_key_grants.h); NULL: none kept. */
+	const struct store_key_grants_ops *key_grants;
 };
 
 struct store {

@@ -37,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct api_create *c = malloc(sizeof *c);
 	char err[512];
 	json_t *probes = json_loads("[{\"id\":1,\"asn_v4\":64500,\"country_code\":\"NL\","
-		"\"address_v4\":\"198.18.0.2\",\"status\":{\"id\":1},\"tags\":[{\"slug\":\"a\"}]},"
+		"\"address_v4\":\"198.18.0.2\",\"status\":{\"id\":1},\"tags\":[{\"slug\":\"a\"}],"
+		"\"geometry\":{\"type\":\"Point\",\"coordinates\":[4.9,52.37]}},"
 		"{\"id\":3,\"asn_v6\":64502,\"address_v6\":\"2001:db8::2\",\"tags\":[]}]", 0, NULL);
 	if (c && api_create_parse((const char *)data, size, &lim, c, err, sizeof err) == 0) {
 		int64_t *ids = NULL;

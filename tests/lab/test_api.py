@@ -332,6 +332,78 @@ def error_of(r):
     return e["detail"]
 
 
+def test_keys_are_made_and_scoped_through_the_api(lab):
+    """/keys/ as RIPE's key manager: a key made through the API holds only its grants,
+    every endpoint it does not hold gets RIPE's 403 naming the permission, it cannot
+    grant more than it holds, and disabling, expiring or deleting it shuts it out."""
+    perms = lab.http("GET", "/api/v2/keys/permissions/")      # anonymous, as RIPE's
+    assert perms["status"] == 200
+    names = {p["id"] for p in json.loads(perms["text"])["results"]}
+    assert {"create_measurement", "stop_measurement", "get_credits", "manage_keys"} <= names
+    assert lab.http("GET", "/api/v2/keys/")["status"] == 401
+
+    def make(grants, key=lab.key, **extra):
+        r = lab.http("POST", "/api/v2/keys/", key=key,
+                     body={"label": "scoped", "grants": [{"permission": g} for g in grants],
+                           **extra})
+        return r, (json.loads(r["text"]) if r["text"] else None)
+
+    r, credits_only = make(["get_credits"])
+    assert r["status"] == 201, r
+    text = credits_only["uuid"]
+    assert len(text) == 36 and credits_only["grants"] == [
+        {"permission": "get_credits", "target": None}], credits_only
+    listed = json.loads(lab.http("GET", "/api/v2/keys/", key=lab.key)["text"])["results"]
+    shown = [k for k in listed if k["id"] == credits_only["id"]]
+    assert shown and shown[0]["uuid"] == text[:8] + "-****-****-****-************", listed
+    assert shown[0]["is_active"] and shown[0]["label"] == "scoped"
+    # what it does not hold: 403 in RIPE's error shape, naming the permission
+    body = {"definitions": [{"type": "ping", "af": 4, "target": "198.18.1.2",
+                             "description": "scoped", "is_public": False}],
+            "probes": [{"type": "probes", "value": str(lab.ids[3]), "requested": 1}],
+            "is_oneoff": True}
+    for method, path, b in (("POST", "/api/v2/measurements/", body),
+                            ("GET", "/api/v2/measurements/my/", None),
+                            ("DELETE", "/api/v2/measurements/1/", None),
+                            ("GET", "/api/v2/keys/", None)):
+        r = lab.http(method, path, key=text, body=b)
+        assert r["status"] == 403 and "does not hold" in error_of(r), (path, r)
+    assert lab.http("GET", "/api/v2/credits/", key=text)["status"] == 200
+    assert lab.http("GET", "/api/v2/probes/", key=text)["status"] == 200
+    # create_measurement may create, and view what it made (RIPE: it implies viewing)
+    r, creator = make(["create_measurement"])
+    made = lab.http("POST", "/api/v2/measurements/", key=creator["uuid"], body=body)
+    assert made["status"] == 201, made
+    msm = json.loads(made["text"])["measurements"][0]
+    assert lab.http("GET", f"/api/v2/measurements/{msm}/", key=creator["uuid"])["status"] == 200
+    assert lab.http("GET", f"/api/v2/measurements/{msm}/", key=text)["status"] == 404
+    r = lab.http("DELETE", f"/api/v2/measurements/{msm}/", key=creator["uuid"])
+    assert r["status"] == 403 and "stop_measurement" in error_of(r)
+    # a key manager cannot grant what it does not hold itself
+    r, manager = make(["manage_keys"])
+    r, _ = make(["create_measurement"], key=manager["uuid"])
+    assert r["status"] == 403 and "create_measurement" in error_of(r), r
+    r, _ = make(["bogus"])
+    assert r["status"] == 400 and "'bogus' is not a permission" in error_of(r)
+    # disabled, expired, deleted: shut out with RIPE's 403
+    path = f"/api/v2/keys/{credits_only['id']}/"
+    assert lab.http("PATCH", path, key=lab.key, body={"enabled": False})["status"] == 200
+    r = lab.http("GET", "/api/v2/credits/", key=text)
+    assert r["status"] == 403 and "disabled" in error_of(r)
+    assert lab.http("PATCH", f"/api/v2/keys/{text}/", key=lab.key,
+                    body={"enabled": True})["status"] == 200
+    assert lab.http("GET", "/api/v2/credits/", key=text)["status"] == 200
+    r = lab.http("PATCH", path, key=lab.key, body={"valid_to": "2020-01-01T00:00:00Z"})
+    assert r["status"] == 200 and not json.loads(r["text"])["is_active"]
+    r = lab.http("GET", "/api/v2/credits/", key=text)
+    assert r["status"] == 403 and "valid_from/valid_to" in error_of(r)
+    assert lab.http("DELETE", path, key=lab.key)["status"] == 204
+    assert lab.http("GET", "/api/v2/credits/", key=text)["status"] == 403
+    assert lab.http("GET", path, key=lab.key)["status"] == 404
+    assert credits_only["id"] not in [k["id"] for k in json.loads(
+        lab.http("GET", "/api/v2/keys/", key=lab.key)["text"])["results"]]
+
+
 def test_bad_requests_get_4xx_and_change_nothing(lab):
     before = count_msms(lab)
     ping = {"kind": "ping", "af": 4, "target": "198.18.1.2", "description": "x"}

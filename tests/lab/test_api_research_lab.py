@@ -127,12 +127,14 @@ def test_probes_have_ripes_shape_and_filters(lab):
              ({"tags": "system-anchor"}, [anchor]), ({"status": 1}, [one, two, anchor]),
              ({"status__in": "2,3"}, []), ({"is_anchor": "false"}, [one, two]),
              ({"prefix_v4": "198.18.0.0/15"}, [one, two, anchor]), ({"id__gt": one}, [two, anchor]),
-             ({"id__in": f"{one},{anchor}"}, [one, anchor])]
+             ({"id__in": f"{one},{anchor}"}, [one, anchor]),
+             # location filters: these probes have no location, so none is in any circle
+             ({"radius": "0,0:20038"}, []), ({"latitude__gte": "-90"}, [])]
     outs = lab.steps(*({"op": "probes", "filters": f} for f, _ in cases))
     for (filters, want), out in zip(cases, outs):
         assert ids_of(out["probes"]) == sorted(want), filters
     bad = (({"contry_code": "NL"}, "contry_code: unknown filter"),
-           ({"radius": "52.3,4.9:15"}, "radius: probes have no location"),
+           ({"radius": "52.3,4.9"}, "radius: '52.3,4.9' is not LAT,LON:KM"),
            ({"type": "ping"}, "type: not a filter of this endpoint"))
     desc, slim, *refused = lab.steps(
         {"op": "probes", "filters": {"sort": "-id"}},

@@ -187,9 +187,11 @@ static json_t *probes(void)
 {
 	return json_loads("["
 		"{\"id\":1,\"asn_v4\":64500,\"country_code\":\"NL\",\"address_v4\":\"198.18.0.2\","
-		" \"status\":{\"id\":2},\"tags\":[{\"slug\":\"home\",\"name\":\"home\"}]},"
+		" \"status\":{\"id\":2},\"tags\":[{\"slug\":\"home\",\"name\":\"home\"}],"
+		" \"geometry\":{\"type\":\"Point\",\"coordinates\":[4.9,52.37]}},"
 		"{\"id\":2,\"asn_v4\":64500,\"country_code\":\"NL\",\"address_v4\":\"198.18.0.6\","
-		" \"status\":{\"id\":1},\"tags\":[]},"
+		" \"status\":{\"id\":1},\"tags\":[],"
+		" \"geometry\":{\"type\":\"Point\",\"coordinates\":[-46.63,-23.55]}},"
 		"{\"id\":3,\"asn_v4\":64502,\"country_code\":\"DE\",\"address_v4\":\"198.18.9.2\","
 		" \"status\":{\"id\":1},\"tags\":[{\"slug\":\"home\",\"name\":\"home\"}]}]", 0, NULL);
 }
@@ -215,8 +217,16 @@ static const struct selcase selections[] = {
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]", "2", NULL },
 	/* fewer than requested: what there is (RIPE creates the measurement with them) */
 	{ "[{\"type\":\"area\",\"value\":\"WW\",\"requested\":4}]", "2,3,1", NULL },
-	/* a regional area needs a location; probes here have none */
-	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", "", NULL },
+	/* regional areas and radius by location: 1 Amsterdam, 2 Sao Paulo, 3 none */
+	{ "[{\"type\":\"area\",\"value\":\"West\",\"requested\":1}]", "2", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"North-Central\",\"requested\":5}]", "1", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"North-East\",\"requested\":5}]", "", NULL },
+	{ "[{\"type\":\"area\",\"value\":\"ww\",\"requested\":1}]", NULL, "not an area" },
+	{ "[{\"type\":\"radius\",\"value\":\"52.52,13.40:578\",\"requested\":3}]", "1", NULL },
+	{ "[{\"type\":\"radius\",\"value\":\"52.52,13.40:576\",\"requested\":3}]", "", NULL },
+	{ "[{\"type\":\"radius\",\"value\":\"0,0:20038\",\"requested\":3}]", "2,1", NULL },
+	{ "[{\"type\":\"radius\",\"value\":\"52.52,13.40\",\"requested\":1}]", NULL,
+	  "probes[0].value: '52.52,13.40' is not LAT,LON:KM" },
 	{ "[{\"type\":\"area\",\"value\":\"Mars\",\"requested\":1}]", NULL, "not an area" },
 	{ "[{\"type\":\"asn\",\"value\":64500,\"requested\":2}]", "2,1", NULL },
 	{ "[{\"type\":\"asn\",\"value\":\"AS1\",\"requested\":2}]", NULL, "probes[0].value" },

@@ -25,6 +25,10 @@
 
 /* A valid value of every parameter of the table (api_query.c). */
 static const struct { const char *name, *value; } samples[] = {
+	{ "radius", "52.37,4.9:10" }, { "latitude", "52.37" }, { "longitude", "4.9" },
+	{ "latitude__gt", "-10" }, { "latitude__gte", "0" }, { "latitude__lt", "60.5" },
+	{ "latitude__lte", "90" }, { "longitude__gt", "-180" }, { "longitude__gte", "-30" },
+	{ "longitude__lt", "60" }, { "longitude__lte", "180" },
 	{ "key", "k" }, { "page", "2" }, { "page_size", "10" }, { "format", "json" },
 	{ "start", "100" }, { "stop", "2026-12-02T00:00:00Z" }, { "probe_ids", "1,2-4" },
 	{ "anchors_only", "true" }, { "public_only", "false" }, { "versions", "1" },
@@ -49,8 +53,7 @@ static const struct { const char *name, *value; } samples[] = {
 
 /* Parameters refused on every endpoint, with the reason they must give. */
 static const struct { const char *name, *value, *why; } refused[] = {
-	{ "radius", "52.3,4.9:15", "no location" }, { "latitude", "52.3", "no location" },
-	{ "longitude", "4.9", "no location" }, { "bogus", "1", "bogus: unknown filter" },
+	{ "bogus", "1", "bogus: unknown filter" },
 	{ "Status", "1", "Status: unknown filter" }, { "id__contains", "1", "unknown filter" },
 };
 
@@ -119,6 +122,10 @@ static const struct { const char *query; int ok; const char *why; } values[] = {
 	{ "asn_v4=AS1", 0, "asn_v4" }, { "id__gt=x", 0, "id__gt" },
 	{ "asn_v4__in=64500,x", 0, "asn_v4__in" }, { "asn_v6__in=1,,2", 0, "asn_v6__in" },
 	{ "target=", 0, "target: must be 1 to" }, { "format=txt", 1, NULL },
+	{ "radius=51.5,0.12:10", 1, NULL }, { "radius=51.5,0.12", 0, "radius: '51.5,0.12'" },
+	{ "radius=91,0:1", 0, "radius" }, { "radius=0,0:-1", 0, "radius" },
+	{ "latitude__gte=90.5", 0, "latitude__gte" }, { "longitude=east", 0, "longitude" },
+	{ "longitude__lt=-180", 1, NULL }, { "latitude__lte=1e3", 0, "latitude__lte" },
 };
 
 static void test_filter_values(void **state)
@@ -171,18 +178,27 @@ static json_t *probes(void)
 		"{\"id\":1,\"asn_v4\":64500,\"asn_v6\":null,\"country_code\":\"NL\","
 		" \"address_v4\":\"198.18.0.2\",\"address_v6\":null,\"is_public\":true,"
 		" \"is_anchor\":false,\"status\":{\"id\":2},"
+		" \"geometry\":{\"type\":\"Point\",\"coordinates\":[4.9,52.37]},"
 		" \"tags\":[{\"slug\":\"home\"},{\"slug\":\"system-ipv4-capable\"}]},"
 		"{\"id\":2,\"asn_v4\":64500,\"asn_v6\":64501,\"country_code\":\"NL\","
 		" \"address_v4\":\"198.18.0.6\",\"address_v6\":\"2001:db8::2\",\"is_public\":true,"
 		" \"is_anchor\":true,\"status\":{\"id\":1},"
+		" \"geometry\":{\"type\":\"Point\",\"coordinates\":[-74.01,40.71]},"
 		" \"tags\":[{\"slug\":\"system-ipv4-works\"},{\"slug\":\"system-ipv6-works\"}]},"
 		"{\"id\":3,\"asn_v4\":64502,\"asn_v6\":null,\"country_code\":\"DE\","
 		" \"address_v4\":\"198.18.9.2\",\"address_v6\":null,\"is_public\":true,"
-		" \"is_anchor\":false,\"status\":{\"id\":3},"
+		" \"is_anchor\":false,\"status\":{\"id\":3},\"geometry\":null,"
 		" \"tags\":[{\"slug\":\"home\"}]}]", 0, NULL);
 }
 
 static const struct { const char *query, *want, *why; } probe_cases[] = {
+	/* location: 1 in Amsterdam, 2 in New York, 3 has none (never in a location filter) */
+	{ "radius=52.37,4.9:0", "1", NULL }, { "radius=52.52,13.40:576", "", NULL },
+	{ "radius=52.52,13.40:578", "1", NULL }, { "radius=0,0:20038", "1,2", NULL },
+	{ "latitude__gt=52.37", "", NULL }, { "latitude__gte=52.37", "1", NULL },
+	{ "latitude=40.71", "2", NULL }, { "longitude__lt=0", "2", NULL },
+	{ "latitude__gte=40&latitude__lt=50&longitude__gte=-80", "2", NULL },
+	{ "radius=52.37,4.9:10&country_code=DE", "", NULL },
 	{ "country_code=nl", "1,2", NULL }, { "country_code__in=DE,NL", "1,2,3", NULL },
 	{ "asn=64501", "2", NULL }, { "asn_v4__in=64502,1", "3", NULL },
 	{ "asn_v6__in=64501", "2", NULL }, { "asn_v4=64500", "1,2", NULL }, { "asn_v6=64500", "", NULL },
