@@ -29,6 +29,7 @@ enum api_route_kind {
 	ROUTE_TEAM_LIST,         /* /api/v2/teams/ (vantage's own: every team's status) */
 	ROUTE_CREDITS,           /* /api/v2/credits/ */
 	ROUTE_CREDITS_TRANSACTIONS, /* /api/v2/credits/transactions/ */
+	ROUTE_PROBE_HOST_REPORT, /* /api/v2/probes/{id}/host-report/ (ours: its check-host report) */
 };
 
 struct api_route {

@@ -169,6 +169,10 @@ static void dispatch(struct api_call *c)
 		if (get)
 			return api_probe_connections(c);
 		break;
+	case ROUTE_PROBE_HOST_REPORT:
+		if (get)
+			return api_probe_host_report(c);
+		break;
 	case ROUTE_TEAM_ONE:
 		if (get)
 			return api_team_one(c);

@@ -31,6 +31,7 @@ struct store_uptime_ops;
 struct store_frontend_ops;
 struct store_credit_ops;
 struct store_admission_ops;
+struct store_hostreport_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -196,6 +197,8 @@ struct store_ops {
 	const struct store_credit_ops *credit;
 	/* What admission keeps (store_admission.h); NULL: no admission rules. */
 	const struct store_admission_ops *admission;
+	/* Each agent's newest check-host report (store_hostreport.h); NULL: none kept. */
+	const struct store_hostreport_ops *hostreport;
 };
 
 struct store {
