@@ -90,10 +90,11 @@ int api_authenticate(struct api_call *c)
 }
 
 /*
- * Requests that need a key: every write, and /measurements/my/. Reads of
- * probes, anchors and public measurements (their info, listing, results,
- * latest, status check and participation requests) are anonymous, as on
- * RIPE Atlas.
+ * Requests that need a key: every write, /measurements/my/, the credits, and
+ * a probe's check-host report (it tells more of the host than RIPE shows
+ * anyone: its interfaces, paths and every address). Reads of probes,
+ * anchors and public measurements (their info, listing, results, latest,
+ * status check and participation requests) are anonymous, as on RIPE Atlas.
  */
 static int needs_key(const struct api_call *c)
 {
@@ -101,7 +102,8 @@ static int needs_key(const struct api_call *c)
 	enum evhttp_cmd_type m = evhttp_request_get_command(c->req);
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
-	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS;
+	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS ||
+	       k == ROUTE_PROBE_HOST_REPORT;
 }
 
 /* Run the endpoint for the route and method. */

@@ -216,10 +216,11 @@ def research(p, op, **args):
     return json.loads(p.lab.exec("ops", [PY, HERE / "api_research.py", json.dumps(c)]).stdout)
 
 
-def host_reports(p, ids):
-    """The check-host reports the API holds for the probes ids (None: none)."""
-    got = research(p, "steps", steps=[{"op": "get", "path": f"/api/v2/probes/{i}/host-report/"}
-                                      for i in ids])
+def host_reports(p, ids, key=True):
+    """The check-host reports the API holds for the probes ids (None: none,
+    or not shown: without a key)."""
+    got = research(p, "steps", key=p.key if key else None,
+                   steps=[{"op": "get", "path": f"/api/v2/probes/{i}/host-report/"} for i in ids])
     return [r["data"] if r.get("ok") else None for r in got]
 
 
@@ -235,6 +236,7 @@ def test_agents_send_their_host_report(api_lab):
     wait_for(lambda: None not in host_reports(p, ids), 30, "every agent's check-host report")
     reports = dict(zip(p.hosts, host_reports(p, ids)))
     assert host_reports(p, [999999]) == [None]
+    assert host_reports(p, ids, key=False) == [None] * len(ids)   # a key is needed
     node = "anc1"      # the report is what check-host run by the test sees there
     mine = json.loads(p.lab.exec(node, [VANTAGE, "check-host", "--json", "--quick", "--role",
                                         p.hosts[node]], check=False).stdout)

@@ -1,8 +1,8 @@
 // hostcheck: a vantage point's own check-host report, as its agent sent it
 // (/probes/ID/host-report/): the requirements of its role passed, warned or
 // failed with what was measured, whether it runs on a virtual machine, and
-// the timing figures of the check.
-import {get} from './api.js';
+// the timing figures of the check. The API shows it only with a key.
+import {get, key} from './api.js';
 import {h, when, table} from './dom.js';
 
 const num = (v, unit) => (v === null || v === undefined ? '–' : `${Math.round(v * 100) / 100} ${unit}`);
@@ -21,6 +21,7 @@ function timingFacts(t) {
 
 // The section for probe id: the report, or a line saying there is none.
 export async function hostCheckSection(id) {
+  if (!key()) return h('p', {class: 'muted', id: 'host-report-none'}, 'enter an API key above to see its check-host report');
   let r;
   try {
     r = await get(`probes/${id}/host-report/`);
