@@ -242,6 +242,7 @@ void agent_free(struct agent *a)
 		return;
 	link_close(a);
 	telemetry_stop(&a->tel);
+	json_decref(a->host_report);
 	sched_clear(a);
 	if (a->runner)
 		a->rops->destroy(a->runner);

@@ -84,6 +84,7 @@ struct agent {
 	uint64_t results, uploads, acks, connects;
 	struct telemetry tel;      /* timing telemetry (running once started) */
 	uint64_t tel_sent;        /* generation of the report last sent */
+	json_t *host_report;      /* this host's check-host report (hostcheck.c), or NULL */
 	struct ptrie *noprobe;    /* the platform no-probe list (NULL until the first) */
 	int64_t noprobe_version;  /* its version (0: none received) */
 	struct agent_chunk *chunks[AGENT_CHUNKS_MAX];  /* team chunks, the first running */
@@ -115,6 +116,13 @@ void link_close(struct agent *a);
 
 /* Send a STATUS message now. */
 void agent_send_status(struct agent *a);
+
+/* Check this host against the role's requirements and keep the report
+   (hostcheck.c); a report that cannot be made is logged and not sent. */
+void agent_host_check(struct agent *a);
+
+/* Send the kept check-host report, if any (after a WELCOME). */
+void agent_send_host_report(struct agent *a);
 
 /* The result callback given to the runner: spool it (or hold it). */
 void agent_result(json_t *result, uint64_t msm_id, void *arg);

@@ -156,7 +156,9 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 			event_base_free(base);
 		return 1;
 	}
-	/* the telemetry thread starts after the drop: capabilities are per thread */
+	/* the host check runs before the drop (it reads what root may read); the
+	   telemetry thread starts after it: capabilities are per thread */
+	agent_host_check(a);
 	if (drop_privileges(a, cfg, err, sizeof err) < 0 ||
 	    agent_start_telemetry(a, err, sizeof err) < 0) {
 		fprintf(stderr, "vantage-agent: %s\n", err);

@@ -239,6 +239,7 @@ static void welcome(struct agent *a, const struct msg *m)
 		  current(a)->addr, current(a)->port, (unsigned long long)spool_depth(a->spool));
 	a->tel_sent = 0;          /* a new connection gets the newest timing report */
 	agent_send_status(a);
+	agent_send_host_report(a);
 	agent_chunks_welcome(a);
 	link_pump(a);
 }

@@ -74,6 +74,12 @@ int api_static_request(struct api_call *c);
  */
 void api_probe_timing(struct api_call *c);
 void api_probe_connections(struct api_call *c);
+/* GET /probes/{id}/host-report/: the newest check-host report the probe sent
+   {probe, received, report} (api_probe_hostreport.c); 404 when none. */
+void api_probe_host_report(struct api_call *c);
+/* Append to probe's tags the system tags its check-host report gives:
+   system-virtual, system-ipv4-rfc1918, system-ipv6-ula (api_probe_hostreport.c). */
+void api_probe_report_tags(const struct api *a, json_t *probe);
 
 /* Send obj (stolen) as JSON with HTTP status. */
 void api_reply_json(struct api_call *c, int status, json_t *obj);

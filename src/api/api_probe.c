@@ -88,8 +88,9 @@ static void system_tag(json_t *tags, const char *slug, const char *name)
 /*
  * RIPE's automatic tags from what the platform knows: an address of a
  * family makes the probe capable of it, and connected with it, working;
- * the anchor role gives system-anchor. Nothing is said of what is not
- * known (no system-virtual: agents do not report it).
+ * the anchor role gives system-anchor. The tags read from the probe's own
+ * check-host report are added by api_probe_report_tags. Nothing is said of
+ * what is not known.
  */
 static void system_tags(json_t *o)
 {
@@ -205,6 +206,8 @@ json_t *api_probe_json(const struct api *a, const json_t *row)
 		json_object_set_new(o, "firmware_version", json_null());
 		json_object_set_new(o, "admission", admission_json(a, row));
 		system_tags(o);
+		if (a)
+			api_probe_report_tags(a, o);
 		if (a)
 			set_fqdn(o, a->opts.dns_zone, a->opts.dns_names);
 	}

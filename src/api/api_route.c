@@ -76,7 +76,7 @@ static enum api_route_kind msm_sub(const struct segs *g, struct api_route *r)
 	return ROUTE_NONE;
 }
 
-/* The route below a probe id: "", "timing", "connections". */
+/* The route below a probe id: "", "timing", "connections", "host-report". */
 static enum api_route_kind probe_sub(const struct segs *g)
 {
 	if (g->n == 4)
@@ -87,6 +87,8 @@ static enum api_route_kind probe_sub(const struct segs *g)
 		return ROUTE_PROBE_TIMING;
 	if (strcmp(g->s[4], "connections") == 0)
 		return ROUTE_PROBE_CONNECTIONS;
+	if (strcmp(g->s[4], "host-report") == 0)
+		return ROUTE_PROBE_HOST_REPORT;
 	return ROUTE_NONE;
 }
 

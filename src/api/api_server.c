@@ -124,10 +124,11 @@ int api_authenticate(struct api_call *c)
 }
 
 /*
- * Requests that need a key: every write, and /measurements/my/. Reads of
- * probes, anchors and public measurements (their info, listing, results,
- * latest, status check and participation requests) are anonymous, as on
- * RIPE Atlas.
+ * Requests that need a key: every write, /measurements/my/, the credits, and
+ * a probe's check-host report (it tells more of the host than RIPE shows
+ * anyone: its interfaces, paths and every address). Reads of probes,
+ * anchors and public measurements (their info, listing, results, latest,
+ * status check and participation requests) are anonymous, as on RIPE Atlas.
  */
 static int needs_key(const struct api_call *c)
 {
@@ -136,7 +137,8 @@ static int needs_key(const struct api_call *c)
 	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)
 		return 1;
 	return k == ROUTE_MSM_MY || k == ROUTE_CREDITS || k == ROUTE_CREDITS_TRANSACTIONS ||
-	       k == ROUTE_KEY_LIST || k == ROUTE_KEY_ONE;
+	       k == ROUTE_KEY_LIST || k == ROUTE_KEY_ONE ||
+	       k == ROUTE_PROBE_HOST_REPORT;
 }
 
 /* Run the endpoint for the route and method. */
@@ -209,6 +211,10 @@ static void dispatch(struct api_call *c)
 	case ROUTE_PROBE_CONNECTIONS:
 		if (get)
 			return api_probe_connections(c);
+		break;
+	case ROUTE_PROBE_HOST_REPORT:
+		if (get)
+			return api_probe_host_report(c);
 		break;
 	case ROUTE_TEAM_ONE:
 		if (get)

@@ -52,6 +52,7 @@ struct session {
 	int reach_wait;         /* its reach check waits for another agent */
 	int64_t connected_wall; /* Unix seconds of its admission (credits_ctl.c) */
 	int64_t earned_to;      /* last Unix minute its account was credited for (-1: none) */
+	int64_t host_report_at; /* monotonic seconds of its last HOST_REPORT kept (0: none) */
 };
 
 TAILQ_HEAD(session_list, session);
@@ -225,6 +226,11 @@ void ingest_nats_free(struct controller *c);
 
 /* Keep a timing report an agent sent with its status (timing.c); bad ones are logged. */
 void timing_status(struct controller *c, int64_t agent_id, const json_t *report);
+
+/* Keep the check-host report the session's agent sent (hostreport_ctl.c); bad ones,
+   and ones sooner than HOSTREPORT_MIN_GAP seconds after the last kept, are logged. */
+#define HOSTREPORT_MIN_GAP 600
+void hostreport_received(struct session *s, const json_t *report);
 
 /* The agent's timing history since a time: [{time, flags: [names], report}], or NULL with err. */
 json_t *timing_history(struct controller *c, int64_t agent_id, int64_t since,

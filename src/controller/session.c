@@ -248,6 +248,7 @@ static void on_msg(struct conn *cn, struct msg *m, void *arg)
 		break;
 	case MSG_REFUSE: refused(s, m); break;
 	case MSG_CHUNK_DONE: team_chunk_done(s->ctl, s, m); break;
+	case MSG_HOST_REPORT: hostreport_received(s, m->body); break;
 	case MSG_ERROR:
 		ctl_log(s->ctl, "agent %lld: error: %s", (long long)s->agent.id, m->reason);
 		conn_close(cn, NULL, m->reason);

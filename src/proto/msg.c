@@ -48,11 +48,13 @@ static const struct field fields[] = {
 	I(MSG_NOPROBE, noprobe_version, true), P(MSG_NOPROBE, prefixes, true),
 	I(MSG_CHUNK, msm_id, true), O(MSG_CHUNK, body, true),
 	I(MSG_CHUNK_DONE, msm_id, true), O(MSG_CHUNK_DONE, body, true),
+	O(MSG_HOST_REPORT, body, true),
 };
 
 static const char *const type_names[] = {
 	NULL, "hello", "welcome", "heartbeat", "status", "msm", "msm_stop",
 	"result", "ack", "refuse", "error", "epoch", "msm_set", "noprobe", "chunk", "chunk_done",
+	"host_report",
 };
 
 /* See msg.h. */

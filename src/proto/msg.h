@@ -43,6 +43,10 @@
  *                                   before the current one ends
  *   CHUNK_DONE agent → controller   msm_id, body {team, cycle, chunk}: every result of the
  *                                   chunk is spooled (and so will reach the controller)
+ *   HOST_REPORT agent → controller  body: the agent's check-host report (the object of
+ *                                   `vantage check-host --json`, host/host_report.h checks
+ *                                   it), sent after each WELCOME; the controller keeps the
+ *                                   newest per agent
  */
 #ifndef VANTAGE_PROTO_MSG_H
 #define VANTAGE_PROTO_MSG_H
@@ -69,7 +73,8 @@ enum msg_type {
 	MSG_NOPROBE,
 	MSG_CHUNK,
 	MSG_CHUNK_DONE,
-	MSG_TYPE_MAX = MSG_CHUNK_DONE,
+	MSG_HOST_REPORT,
+	MSG_TYPE_MAX = MSG_HOST_REPORT,
 };
 
 /*

@@ -219,6 +219,7 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	    sq_msm_requests_schema(s, why, sizeof why) < 0 ||
 	    sq_key_grants_schema(s, why, sizeof why) < 0 ||
 	    sq_admission_schema(s, why, sizeof why) < 0 || sq_mesh_schema(s, why, sizeof why) < 0 ||
+	    sq_hostreport_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
 				      " epoch, ts) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4") ")",
 				      why, sizeof why)) ||
@@ -273,6 +274,7 @@ static const struct store_ops sqlite_ops = {
 	.account = &sq_account_ops,
 	.uptime = &sq_uptime_ops,
 	.admission = &sq_admission_ops,
+	.hostreport = &sq_hostreport_ops,
 	.msm_tags = &sq_msm_tags_ops,
 	.msm_requests = &sq_msm_requests_ops,
 	.key_grants = &sq_key_grants_ops,

@@ -165,6 +165,10 @@ int sq_msm_insert_assign(struct store_sqlite *s, struct store_msm *m, const int6
 struct store_admission_ops;
 extern const struct store_admission_ops sq_admission_ops;
 int sq_admission_schema(struct store_sqlite *s, char *err, size_t errlen);
+/* Agents' check-host reports (sqlite_hostreport.c). */
+struct store_hostreport_ops;
+extern const struct store_hostreport_ops sq_hostreport_ops;
+int sq_hostreport_schema(struct store_sqlite *s, char *err, size_t errlen);
 
 /* Bind ids (n of them) as a JSON array text at index i, or NULL when ids is NULL
    (sqlite_api.c). */

@@ -32,6 +32,7 @@ struct store_frontend_ops;
 struct store_credit_ops;
 struct store_admission_ops;
 struct store_mesh_ops;
+struct store_hostreport_ops;
 
 /* An agent as registered by an operator. */
 struct store_agent {
@@ -201,6 +202,8 @@ struct store_ops {
 	const struct store_mesh_ops *mesh;
 	/* API keys' labels, validity and grants (store_key_grants.h); NULL: none kept. */
 	const struct store_key_grants_ops *key_grants;
+	/* Each agent's newest check-host report (store_hostreport.h); NULL: none kept. */
+	const struct store_hostreport_ops *hostreport;
 };
 
 struct store {

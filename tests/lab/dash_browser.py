@@ -8,12 +8,13 @@ listens (the browser must reach the API's lab address):
 PLAN: {"base": "https://ADDR:PORT", "key": KEY, "shots": DIR, "steps": [STEP]}
 STEP: {"hash": "#/probes", "wait": CSS, "count": N, "text": [CSS, REGEX],
        "first": CSS, "timeout": S, "extract": {NAME: [CSS, [ATTR|"text", ...]]},
-       "shot": NAME, "phone": [W, H], "nav": HASH}
+       "scroll": CSS, "shot": NAME, "phone": [W, H], "nav": HASH}
   opens base/dashboard/HASH; with "first", notes the text CSS shows when it
   first appears (to prove later that the page changed by itself); waits
   until CSS matches at least N elements (and, with "text", until CSS's text
   matches REGEX), then extracts each NAME as a list of the matching
-  elements' attributes, and saves a PNG. With "phone", the page is laid
+  elements' attributes, and saves a PNG (with "scroll", of the part of
+  the page where CSS is). With "phone", the page is laid
   out as a phone's (a W x H viewport, mobile) from this step on, and the
   step reports "layout": how far the page scrolls sideways and each nav
   link's box; with "nav", the step then follows the nav link to HASH with
@@ -126,6 +127,9 @@ def run_step(d, base, step, shots):
     got = WebDriverWait(d, 10, poll_frequency=0.1, ignored_exceptions=RACES).until(
         lambda d: (extract(d, step.get("extract", {})),))[0]
     out = {"elapsed_ms": round(1000 * (time.monotonic() - t0)), "first": first, **got}
+    if "scroll" in step:   # the part of the page the picture is of
+        d.execute_script("arguments[0].scrollIntoView()",
+                         d.find_element(By.CSS_SELECTOR, step["scroll"]))
     if "shot" in step:
         d.save_screenshot(f"{shots}/{step['shot']}.png")
     if "phone" in step:

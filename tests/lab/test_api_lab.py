@@ -5,7 +5,12 @@ researcher creates a ping and a Paris traceroute to a lab destination, reads
 them back, and fetches the results and the latest ones; the results must be
 the ones the agents measured and uploaded (the controller's store), agree
 with the lab's physics (the emulated links' delays) and, for the traceroute,
-hop by hop with the lab's ground truth (`vantage lab truth`).
+hop by hop with the lab's ground truth (`vantage lab truth`). Each agent
+also sends its own check-host report (issue 16): the API shows it at
+/probes/ID/host-report/, as `vantage check-host --json --quick` run by the
+test in the same namespace sees the host, and tags the probe system-virtual
+from it; listing and selecting probes by that tag give exactly the probes
+whose report says so.
 
 test_api.py keeps the synthetic runner for what needs exact timing or counts
 (periodic rounds, stop, participation changes, bad clients): it sends no
@@ -17,6 +22,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -201,3 +207,71 @@ def test_traceroute_results_follow_the_lab_truth(api_lab):
             else:
                 assert froms and froms <= want, (node, h, want)
         assert {x["from"] for x in hops[-1]["result"] if "from" in x} == {dst}
+
+
+def research(p, op, **args):
+    """One api_research.py step (cousteau) in ops, where the API listens; its
+    outcome (op "steps": several in one process, a list)."""
+    c = {"op": op, "server": p.api, "verify": str(p.cdir() / "api.crt"), **args}
+    return json.loads(p.lab.exec("ops", [PY, HERE / "api_research.py", json.dumps(c)]).stdout)
+
+
+def host_reports(p, ids, key=True):
+    """The check-host reports the API holds for the probes ids (None: none,
+    or not shown: without a key)."""
+    got = research(p, "steps", key=p.key if key else None,
+                   steps=[{"op": "get", "path": f"/api/v2/probes/{i}/host-report/"} for i in ids])
+    return [r["data"] if r.get("ok") else None for r in got]
+
+
+def tag_source(how):
+    return [{"type": "area", "value": "WW", "requested": 10,
+             "tags": {"include": ["system-virtual"] if how == "include" else [],
+                      "exclude": ["system-virtual"] if how == "exclude" else []}}]
+
+
+def test_agents_send_their_host_report(api_lab):
+    p = api_lab
+    ids = [p.ids[n] for n in p.hosts]
+    wait_for(lambda: None not in host_reports(p, ids), 30, "every agent's check-host report")
+    reports = dict(zip(p.hosts, host_reports(p, ids)))
+    assert host_reports(p, [999999]) == [None]
+    assert host_reports(p, ids, key=False) == [None] * len(ids)   # a key is needed
+    node = "anc1"      # the report is what check-host run by the test sees there
+    mine = json.loads(p.lab.exec(node, [VANTAGE, "check-host", "--json", "--quick", "--role",
+                                        p.hosts[node]], check=False).stdout)
+    virt = {}
+    for n, got in reports.items():
+        rep = got["report"]
+        assert got["probe"] == p.ids[n] and abs(got["received"] - time.time()) < 600, got
+        assert rep["role"] == p.hosts[n]
+        s = rep["summary"]
+        assert s["pass"] + s["warn"] + s["fail"] == len(rep["checks"]) > 0, rep
+        for k in ("virtualised", "hypervisor", "clocksource"):
+            assert rep["host"]["virt"][k] == mine["host"]["virt"][k], (k, rep["host"]["virt"])
+        virt[p.ids[n]] = rep["host"]["virt"]["virtualised"]
+        print(f"{n}: {s}, virtualised {virt[p.ids[n]]}")
+    assert [c["name"] for c in reports[node]["report"]["checks"]] == \
+        [c["name"] for c in mine["checks"]]
+
+    # the tag follows the report, in the probe objects and in the tag filter;
+    # selecting probes by it: include takes the virtual ones, exclude the others
+    ping = {"kind": "ping", "af": 4, "target": DST, "description": "by tag", "packets": 1}
+    listed, tagged, *made = research(p, "steps", key=p.key, steps=[
+        {"op": "probes"}, {"op": "probes", "filters": {"tags": "system-virtual"}},
+        {"op": "create", "definitions": [dict(ping)], "sources": tag_source("include")},
+        {"op": "create", "definitions": [dict(ping)], "sources": tag_source("exclude")}])
+    for pr in listed["probes"]:
+        slugs = {t["slug"] for t in pr["tags"]}
+        assert ("system-virtual" in slugs) == virt[pr["id"]], (pr["id"], slugs)
+    assert sorted(x["id"] for x in tagged["probes"]) == sorted(i for i, v in virt.items() if v)
+    assert all(m["ok"] for m in made), made
+    msms = [m["data"]["measurements"][0] for m in made]
+    wants = [{i for i, v in virt.items() if v}, {i for i, v in virt.items() if not v}]
+    metas = research(p, "steps", steps=[{"op": "meta", "id": m} for m in msms])
+    assert [m["meta"]["probes_scheduled"] for m in metas] == [len(w) for w in wants], metas
+
+    def answered():
+        got = research(p, "steps", steps=[{"op": "latest", "id": m} for m in msms])
+        return [{r["prb_id"] for r in g.get("data") or []} for g in got]
+    wait_for(lambda: answered() == wants, 60, "the results of the probes selected by tag")

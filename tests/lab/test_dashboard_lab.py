@@ -76,6 +76,46 @@ def browse(p, steps):
     return got["steps"], got["console"]
 
 
+def api_get(p, path):
+    r = p.lab.exec("ops", [PY, HERE / "api_research.py", json.dumps(
+        {"op": "get", "server": p.api, "verify": str(p.cdir() / "api.crt"), "key": p.key,
+         "path": path})])
+    got = json.loads(r.stdout)
+    assert got.get("ok"), (path, got)
+    return got["data"]
+
+
+def credits_api(p):
+    """(balance, ledger entries) of the test key's account, as the API gives them."""
+    return (api_get(p, "/api/v2/credits/")["current_balance"],
+            api_get(p, "/api/v2/credits/transactions/")["results"])
+
+
+def check_host_report(p, page):
+    """The probe page shows the report anc1's agent sent: its counts and a
+    row per requirement, with the status the report gives it."""
+    rep = api_get(p, f"/api/v2/probes/{p.ids['anc1']}/host-report/")["report"]
+    s = page["summary"][0]
+    assert [s["data-pass"], s["data-warn"], s["data-fail"]] == \
+        [str(rep["summary"][k]) for k in ("pass", "warn", "fail")], (s, rep["summary"])
+    assert ("virtual machine" in s["text"]) == rep["host"]["virt"]["virtualised"], s
+    assert [(n["text"], st["text"]) for n, st in zip(page["names"], page["states"])] == \
+        [(c["name"], c["status"]) for c in rep["checks"]], page
+
+
+def check_credits(p, page, before):
+    """The credits page shows the key's account: a balance between the API's
+    before and after the browser ran (minutes connected earn while it runs),
+    and ledger entries the API's ledger holds."""
+    after, ledger = credits_api(p)
+    shown = int(page["balance"][0]["data-balance"])
+    assert before <= shown <= after, (before, shown, after)
+    ids = {str(e["id"]) for e in ledger}
+    assert {r["text"] for r in page["entries"]} <= ids, (page["entries"], ids)
+    print(f"credits page: balance {shown} (API {before} before, {after} after),"
+          f" {len(page['entries'])} ledger rows")
+
+
 def create_team(p):
     """Team "dash" of vp1 and anc1 over dst's four /24s, one chunk a target;
     its first cycle ends at once and the next starts in an hour. Its id."""
@@ -112,6 +152,7 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     for msm, n in [(mesh[0], 1), (mesh[1], 1), (trace, len(p.ids))]:
         wait_results(p, msm, n)
     wait_for(lambda: cycle_done(team_status(p)), 90, "the team's first cycle")
+    credits_before = credits_api(p)[0]   # before the late ping: it must not wait for this
     late = create(p, {"kind": "ping", "af": 4, "target": DST, "description": "late ping",
                       "packets": 3}, [p.ids["vp1"]], start_time=int(time.time()) + START_DELAY)
 
@@ -139,6 +180,16 @@ def test_dashboard_pages_show_the_platform(dash_lab):
                      "cycle": ["#team-cycle", ["text"]],
                      "progress": ["#team-progress", ["value", "max"]],
                      "members": ["#team-members tbody tr", ["text"]]}, "shot": "team"},
+        # the check-host report an agent sent, and the credits of the key's account
+        {"hash": f"#/probe/{p.ids['anc1']}", "wait": "#host-checks tbody tr",
+         "extract": {"summary": ["#host-summary", ["data-pass", "data-warn", "data-fail", "text"]],
+                     "names": ["#host-checks tbody td:nth-child(1)", ["text"]],
+                     "states": ["#host-checks tbody td:nth-child(2)", ["text"]]},
+         "scroll": "#host-report", "shot": "probe-host"},
+        {"hash": "#/credits", "wait": "#credit-balance",
+         "extract": {"balance": ["#credit-balance", ["data-balance"]],
+                     "entries": ["#credit-ledger tbody tr td:first-child", ["text"]]},
+         "shot": "credits"},
         # the same dashboard on a phone
         {"hash": "#/probes", "phone": PHONE, "wait": "#probe-list tbody tr", "count": len(HOSTS),
          "shot": "phone-probes", "nav": "#/teams"},
@@ -148,7 +199,8 @@ def test_dashboard_pages_show_the_platform(dash_lab):
          "shot": "phone-team", "phone": PHONE},
     ])
     late_page, probes, probe, msms, trace_page, mesh_page, teams, team_page = steps[:8]
-    phone_pages = steps[8:]
+    host_page, credits_page = steps[8:10]
+    phone_pages = steps[10:]
 
     assert [c for c in console if c["level"] == "SEVERE"] == [], console
 
@@ -169,6 +221,8 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     check_mesh(p, mesh, mesh_page["cells"])
     check_team(p, team, teams["rows"], team_page)
     check_phone(phone_pages)
+    check_host_report(p, host_page)
+    check_credits(p, credits_page, credits_before)
 
     # a result that arrived while the page was open appeared without a reload
     assert late_page["first"] == "0 results", late_page
@@ -176,7 +230,8 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     assert late_page["stream"] == [{"text": "live"}], late_page   # subscribed to /stream/
     assert {x.name for x in SHOTS.glob("*.png")} == {
         f"{n}.png" for n in ["mesh", "measurements", "ping", "probe", "probes", "trace", "teams",
-                             "team", "phone-probes", "phone-trace", "phone-team"]}
+                             "team", "phone-probes", "phone-trace", "phone-team",
+                             "probe-host", "credits"]}
 
 
 def check_team(p, team, rows, page):

@@ -43,6 +43,8 @@ static const struct routecase routes[] = {
 	{ "/api/v2/probes/my/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/probes/3/timing/", 1, ROUTE_PROBE_TIMING, 3 },
 	{ "/api/v2/probes/3/connections", 1, ROUTE_PROBE_CONNECTIONS, 3 },
+	{ "/api/v2/probes/4/host-report/", 1, ROUTE_PROBE_HOST_REPORT, 4 },
+	{ "/api/v2/anchors/4/host-report/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/anchors/3/timing/", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/probes/3/timing/x", 0, ROUTE_NONE, 0 },
 	{ "/api/v2/teams/4/", 1, ROUTE_TEAM_ONE, 4 },

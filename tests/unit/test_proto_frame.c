@@ -46,6 +46,7 @@ static void test_roundtrip_all_types(void **state)
 		{ .type = MSG_ACK, .seq = 9 },
 		{ .type = MSG_REFUSE, .msm_id = 7, .reason = "AUP forbids traceroute" },
 		{ .type = MSG_ERROR, .reason = "bye" },
+		{ .type = MSG_HOST_REPORT, .body = body },
 	};
 	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
 		struct msg out;

@@ -1,5 +1,5 @@
 // app: the dashboard's entry point. Hash routes (#/probes, #/probe/7,
-// #/measurements, #/measurement/12, #/mesh, #/teams, #/team/3) pick a view; each view renders
+// #/measurements, #/measurement/12, #/mesh, #/teams, #/team/3, #/credits) pick a view; each view renders
 // into <main> from the API and may refresh itself (live.js).
 import {key, setKey} from './api.js';
 import {stopAll} from './live.js';
@@ -11,6 +11,7 @@ import {measurementView} from './measurement.js';
 import {meshView} from './mesh.js';
 import {teamsView} from './teams.js';
 import {teamView} from './team.js';
+import {creditsView} from './credits.js';
 
 const routes = [
   [/^#\/probes$/, probesView],
@@ -20,6 +21,7 @@ const routes = [
   [/^#\/mesh$/, meshView],
   [/^#\/teams$/, teamsView],
   [/^#\/team\/(\d+)$/, teamView],
+  [/^#\/credits$/, creditsView],
 ];
 
 async function route() {

@@ -1,12 +1,14 @@
 // probe: one vantage point: its facts and state, its connections over the
 // last week (a timeline and uptime per day, /probes/ID/connections/), its
-// timing quality over time (/probes/ID/timing/), and the measurements it
-// took part in with its latest result of each.
+// timing quality over time (/probes/ID/timing/), its own check-host report
+// (hostcheck.js), and the measurements it took part in with its latest
+// result of each.
 import {get, all} from './api.js';
 import {h, fill, table, when, duration, ms, stateWord, kindOf} from './dom.js';
 import {every} from './live.js';
 import {timingChart} from './ping_chart.js';
 import {timeline} from './timeline.js';
+import {hostCheckSection} from './hostcheck.js';
 
 const WEEK = 7 * 86400;
 
@@ -81,6 +83,7 @@ export async function probeView(main, id) {
     fill(main, h('h1', {}, `Vantage point ${p.id}`), facts(p),
       h('h2', {}, 'Connections in the last week'), await connectionsSection(id),
       h('h2', {}, 'Timing quality'), await timingSection(id),
+      h('h2', {}, 'Host check'), await hostCheckSection(id),
       h('h2', {}, 'Measurements'), await measurementsSection(id));
   };
   await draw();
