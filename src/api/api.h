@@ -63,7 +63,8 @@ struct api_opts {
 	size_t stream_max_pending; /* unsent bytes one live-stream client may have (0: 1 MiB) */
 	const char *dns_zone;     /* probes' fqdn: their names in this zone (NULL: none) */
 	const char *dns_names;    /* by this convention (src/controller/dnsname.h) */
-	int no_stream;            /* answer /stream/ with 501 (vantage-api: nothing publishes there) */
+	int no_stream;            /* answer /stream/ with 501 (vantage-api without NATS:
+				     nothing publishes there) */
 	struct credit_limits credit_limits; /* the platform policy's limits per account (api_caps.c);
 					       all 0: no account limits (the key caps only) */
 };
@@ -82,6 +83,15 @@ struct api *api_new(struct event_base *base, struct store *store, const struct a
  * there. Owned by the API.
  */
 struct stream_hub *api_stream_hub(struct api *a);
+
+/*
+ * On a scaled-out platform, what the API learns itself (a measurement was
+ * scheduled) goes to every process's stream through live
+ * (src/jetstream/js_live.h), which also feeds the API's own hub; NULL: to
+ * the hub directly. Set by the API's owner, which closes live.
+ */
+struct js_live;
+void api_stream_set_live(struct api *a, struct js_live *live);
 
 /*
  * api_new with the API's own key and certificate in dir (api.key, made on

@@ -40,6 +40,7 @@ struct api {
 	LIST_HEAD(, api_lookup) lookups; /* creates waiting for their names */
 	int closing;                    /* api_free has begun: reply to nobody */
 	struct stream_hub *hub;         /* the live stream (src/stream) */
+	struct js_live *bus;            /* its events go through NATS (api_stream_set_live) or NULL */
 	LIST_HEAD(, api_live) live;     /* its clients: WebSockets and chunked GETs */
 };
 

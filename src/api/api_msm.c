@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jetstream/js_live.h"
 #include "store/store_credit.h"
 #include "stream/stream.h"
 
@@ -178,7 +179,7 @@ void api_msm_announce(struct api *a, int64_t id)
 {
 	json_t *row = NULL;
 	char err[256];
-	if (!stream_hub_wants(a->hub, STREAM_METADATA, id) ||
+	if ((!a->bus && !stream_hub_wants(a->hub, STREAM_METADATA, id)) ||
 	    a->store->ops->api->msm_get(a->store, id, &row, err, sizeof err) != 1)
 		return;
 	json_t *o = msm_json(a, row);
@@ -188,7 +189,10 @@ void api_msm_announce(struct api *a, int64_t id)
 					   .owner_key = ival(row, "key_id"),
 					   .type = json_string_value(json_object_get(o, "type")),
 					   .payload = text, .len = strlen(text) };
-		stream_publish(a->hub, &ev);
+		if (a->bus)
+			js_live_publish(a->bus, &ev);   /* reaches a->hub through NATS */
+		else
+			stream_publish(a->hub, &ev);
 	}
 	free(text);
 	json_decref(o);

@@ -1,7 +1,8 @@
 /*
  * api_program: vantage-api's core (see api_program.h): open the shared
  * store, load the platform no-probe list from it, make or load the API's
- * own TLS key, and start the API with no controller behind its hooks.
+ * own TLS key, and start the API with no controller behind its hooks; with
+ * the platform's NATS, subscribe its live stream there.
  */
 #include "api/api_program.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "jetstream/js_live.h"
 #include "policy/noprobe_list.h"
 #include "store/store.h"
 #include "store/store_noprobe.h"
@@ -18,6 +20,7 @@ struct api_program {
 	struct store *store;
 	struct noprobe_list noprobe;
 	struct api *api;
+	struct js_live *live;
 };
 
 /* Load the platform no-probe list from the store; 0 or -1 with err. */
@@ -48,10 +51,18 @@ static int start_api(struct api_program *p, struct event_base *base,
 			       .key_max_probes = o->key_max_probes,
 			       .abandon_after = o->abandon_after,
 			       .stream_max_pending = (size_t)o->stream_buffer_kb * 1024,
-			       .no_stream = 1 };
+			       .no_stream = !o->live_nats };
 	struct api_hooks h = { .arg = p };   /* agents learn of changes through the store */
 	p->api = api_new_in(base, p->store, &ao, o->dir, &h, "vantage-api", err, errlen);
-	return p->api ? 0 : -1;
+	if (!p->api || !o->live_nats)
+		return p->api ? 0 : -1;
+	p->live = js_live_open(base, o->live_nats, api_stream_hub(p->api), "vantage-api", err,
+			       errlen);
+	if (!p->live)
+		return -1;
+	api_stream_set_live(p->api, p->live);
+	printf("vantage-api: live stream from %s\n", o->live_nats);
+	return 0;
 }
 
 /* See api_program.h. */
@@ -83,6 +94,9 @@ void api_program_free(struct api_program *p)
 {
 	if (!p)
 		return;
+	if (p->api)
+		api_stream_set_live(p->api, NULL);
+	js_live_close(p->live);   /* before the hub it feeds goes */
 	api_free(p->api);
 	noprobe_list_free(&p->noprobe);
 	if (p->store)

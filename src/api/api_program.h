@@ -7,8 +7,11 @@
  * (src/controller/frontend.c) and sends its agents their set again.
  * Whether a probe is connected is the store's answer (an open session at
  * any front-end), as it is at the front-ends, so both give the same answer.
- * The live stream (/stream/) answers 501 here: results are published by the
- * front-end that commits them, and nothing carries them to this program yet.
+ * The live stream (/stream/) is served when the platform's NATS is given
+ * (`ingest nats://...`, as the front-ends have it): every live event comes
+ * from there (src/jetstream/js_live.h): results from the store writers,
+ * probe status from the front-ends, scheduled measurements from whichever
+ * API created them. Without it /stream/ answers 501.
  */
 #ifndef VANTAGE_API_API_PROGRAM_H
 #define VANTAGE_API_API_PROGRAM_H
@@ -26,6 +29,7 @@ struct api_program_opts {
 	const char *name;         /* the name in its certificate and links (NULL: the address) */
 	const struct target_policy *targets;  /* borrowed */
 	const char *resolv_conf, *hosts;
+	const char *live_nats;    /* "nats://H:P,...": the live stream comes from there (NULL: none) */
 	int key_max_running, key_max_probes, abandon_after, stream_buffer_kb;
 };
 

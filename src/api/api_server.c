@@ -271,8 +271,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 	if (api_static_request(c))
 		;
 	else if (api_stream_path(c->path) && c->api->opts.no_stream)
-		api_error(c, 501, "the live stream is not served by vantage-api yet: results are"
-			  " published by the front-end that stores them");
+		api_error(c, 501, "this vantage-api has no live stream: give it the platform's NATS"
+			  " (ingest nats://...), through which the store writers and front-ends"
+			  " publish it");
 	else if (api_stream_path(c->path))
 		api_stream_request(c);
 	else if (api_route_parse(c->path, strlen(c->path), &c->route) < 0)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jetstream/js_live.h"
 #include "stream/stream_result.h"
 
 #define BACKLOG_SECONDS 300
@@ -126,6 +127,12 @@ void api_stream_end(struct api *a)
 struct stream_hub *api_stream_hub(struct api *a)
 {
 	return a->hub;
+}
+
+/* See api.h. */
+void api_stream_set_live(struct api *a, struct js_live *live)
+{
+	a->bus = live;
 }
 
 /* The reap event fired: free the client. */

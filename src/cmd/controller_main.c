@@ -304,6 +304,7 @@ static int run_api(const struct ctl_config *cfg)
 		.resolv_conf = cfg->resolv_conf, .hosts = cfg->hosts,
 		.key_max_running = cfg->key_max_running, .key_max_probes = cfg->key_max_probes,
 		.abandon_after = cfg->abandon_after, .stream_buffer_kb = cfg->stream_buffer_kb,
+		.live_nats = cfg->ingest[0] ? cfg->ingest : NULL,
 	};
 	return serve(cfg, start_api, free_api, &o);
 }

@@ -69,10 +69,10 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "vantage-writer: %s\n", err);
 	printf("vantage-writer: stored %llu, duplicates %llu, refused %llu, conflicts %llu,"
-	       " bad %llu, failed commits %llu\n", (unsigned long long)n.stored,
+	       " bad %llu, failed commits %llu, live %llu\n", (unsigned long long)n.stored,
 	       (unsigned long long)n.duplicates, (unsigned long long)n.refused,
 	       (unsigned long long)n.conflicts, (unsigned long long)n.bad,
-	       (unsigned long long)n.commits_failed);
+	       (unsigned long long)n.commits_failed, (unsigned long long)n.live);
 	nats_CloseAndWait(2000);
 	return rc < 0 ? 1 : 0;
 }

@@ -169,7 +169,8 @@ struct controller *controller_new(struct event_base *base, const struct controll
 	    !(c->tls = identity_tls_ctx(&c->id, 1, err, errlen)) ||
 	    start_listening(c, err, errlen) < 0 || admin_start(c, err, errlen) < 0 ||
 	    api_controller_start(c, err, errlen) < 0 ||
-	    (opts->ingest && ingest_nats_start(c, err, errlen) < 0)) {
+	    (opts->ingest && ingest_nats_start(c, err, errlen) < 0) ||
+	    stream_feed_start(c, err, errlen) < 0) {
 		controller_free(c);
 		return NULL;
 	}
@@ -197,6 +198,7 @@ void controller_free(struct controller *c)
 	if (c->store)
 		ingest_flush(c);
 	session_close_all(c);
+	stream_feed_end(c);  /* its disconnects are published; it feeds the API's hub */
 	api_free(c->api);
 	c->api = NULL;       /* the commit below publishes to no stream */
 	if (c->store)

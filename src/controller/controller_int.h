@@ -100,6 +100,7 @@ struct controller {
 	uint64_t commits;
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
+	struct js_live *live;       /* the live stream through NATS (stream_feed.c), or NULL */
 	struct noprobe_list noprobe; /* the platform no-probe list (noprobe_ctl.c) */
 	struct team_away *away;     /* team members seen without a session (team_cycle.c) */
 	size_t naway, away_cap;
@@ -416,6 +417,14 @@ json_t *agents_names(struct controller *c, const json_t *req, char *err, size_t 
  */
 void stream_feed_results(struct controller *c);
 void stream_feed_probe(struct controller *c, const struct session *s, int connected);
+/*
+ * With `ingest nats://...`, the live stream goes through NATS: connects and
+ * disconnects are published there, and the API's hub (if it runs one) is
+ * fed from there (src/jetstream/js_live.h). 0 or -1 with err; end: before
+ * the API is freed.
+ */
+int stream_feed_start(struct controller *c, char *err, size_t errlen);
+void stream_feed_end(struct controller *c);
 
 /* Admission (admission_ctl.c; the decision is admission.h's). Decide on agent_id
    at address ("" when none is known) at now, record the decision and set the

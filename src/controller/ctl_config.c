@@ -82,7 +82,8 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	{ "dns_names", CTL_STR, F(dns_names), 0, 0, DNSNAME_DEFAULT, "CONVENTION",
 	  "their names: a template of {id} {role} {country} {asn} {org}, the zone appended" },
 	{ "ingest", CTL_STR, F(ingest), 0, 0, "", "nats://H:P,...",
-	  "publish results to NATS JetStream (vantage-writer stores them) instead of the store" },
+	  "publish results to NATS JetStream (vantage-writer stores them) instead of the store;"
+	  " the live stream goes through this NATS too (vantage-api: serve /stream/ from it)" },
 	{ "frontend", CTL_STR, F(frontend), 0, 0, "", "NAME",
 	  "this front-end's name among several on one PostgreSQL store (HOST/LISTEN:PORT)" },
 	{ "frontend_sync_ms", CTL_INT, F(frontend_sync_ms), 100, 60000, "1000", "MS",

@@ -5,6 +5,11 @@
  * agent's connect and disconnect as atlas_probestatus. Work is done only
  * when someone subscribed: a result is turned into its API object only if
  * some client streams its measurement.
+ *
+ * A front-end of a scaled-out platform (`ingest nats://...`) commits no
+ * results (the store writers do, and publish them); it publishes its
+ * agents' connects and disconnects to NATS, and its API's hub is fed from
+ * there like every other process's (src/jetstream/js_live.h).
  */
 #include "controller/controller_int.h"
 
@@ -14,6 +19,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "jetstream/js_live.h"
 #include "stream/stream.h"
 #include "stream/stream_result.h"
 
@@ -53,7 +59,7 @@ void stream_feed_results(struct controller *c)
 void stream_feed_probe(struct controller *c, const struct session *s, int connected)
 {
 	struct stream_hub *h = hub_of(c);
-	if (!h || !stream_hub_wants(h, STREAM_PROBESTATUS, 0))
+	if (!c->live && (!h || !stream_hub_wants(h, STREAM_PROBESTATUS, 0)))
 		return;
 	json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s}", "prb_id", (json_int_t)s->agent.id,
 			      "event", connected ? "connect" : "disconnect",
@@ -63,8 +69,35 @@ void stream_feed_probe(struct controller *c, const struct session *s, int connec
 	if (text) {
 		struct stream_event ev = { .kind = STREAM_PROBESTATUS, .prb = s->agent.id,
 					   .payload = text, .len = strlen(text) };
-		stream_publish(h, &ev);
+		if (c->live)
+			js_live_publish(c->live, &ev);   /* reaches h through NATS */
+		else
+			stream_publish(h, &ev);
 	}
 	free(text);
 	json_decref(o);
+}
+
+/* See controller_int.h. */
+int stream_feed_start(struct controller *c, char *err, size_t errlen)
+{
+	if (!c->opts.ingest)
+		return 0;
+	c->live = js_live_open(c->base, c->opts.ingest, hub_of(c), "vantage-controller", err,
+			       errlen);
+	if (!c->live)
+		return -1;
+	if (c->api)
+		api_stream_set_live(c->api, c->live);
+	ctl_log(c, "live stream through %s", c->opts.ingest);
+	return 0;
+}
+
+/* See controller_int.h. */
+void stream_feed_end(struct controller *c)
+{
+	if (c->api)
+		api_stream_set_live(c->api, NULL);
+	js_live_close(c->live);
+	c->live = NULL;
 }

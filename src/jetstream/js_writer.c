@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "jetstream/js_link.h"
+#include "jetstream/js_live.h"
 #include "jetstream/js_result.h"
 #include "store/store.h"
 
@@ -79,11 +80,29 @@ static void count(const struct store_result *r, size_t n, struct js_writer_count
 }
 
 /*
+ * Publish to the live stream (js_live.h) each result this commit stored:
+ * new, so a result redelivered after a writer died is not published twice.
+ */
+static void publish_live(natsConnection *nc, const struct store_result *r, size_t n,
+			 struct js_writer_counts *cnt)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].outcome != STORE_NEW || r[i].refused)
+			continue;
+		struct stream_event ev = { .kind = STREAM_RESULT, .msm = r[i].msm_id,
+					   .prb = r[i].agent_id, .payload = r[i].body,
+					   .len = r[i].len };
+		if (js_live_send(nc, &ev) == 0)
+			cnt->live++;
+	}
+}
+
+/*
  * Commit the fetched messages and ack them, or on a failed commit ask for
  * them again in a second; 0, or -1 if nothing could be stored.
  */
-static int handle(struct store *st, natsMsgList *list, struct store_result *r,
-		  natsMsg **from, struct js_writer_counts *cnt)
+static int handle(struct store *st, natsConnection *nc, natsMsgList *list,
+		  struct store_result *r, natsMsg **from, struct js_writer_counts *cnt)
 {
 	size_t n = 0;
 	for (int i = 0; i < list->Count; i++)
@@ -101,6 +120,7 @@ static int handle(struct store *st, natsMsgList *list, struct store_result *r,
 	}
 	cnt->stored += (uint64_t)added;
 	count(r, n, cnt);
+	publish_live(nc, r, n, cnt);
 	for (size_t i = 0; i < n; i++)
 		natsMsg_Ack(from[i], NULL);
 	return 0;
@@ -119,7 +139,7 @@ static int loop(const struct js_writer_opts *o, struct js_link *l, natsSubscript
 		natsMsgList list = { 0 };
 		jsErrCode jerr = 0;
 		natsStatus s = natsSubscription_Fetch(&list, sub, o->batch, 1000, &jerr);
-		if (s == NATS_OK && handle(st, &list, r, from, cnt) < 0)
+		if (s == NATS_OK && handle(st, l->nc, &list, r, from, cnt) < 0)
 			nats_Sleep(1000);             /* the store is away: try again in a second */
 		else if (s != NATS_OK && s != NATS_TIMEOUT)
 			nats_Sleep(200);              /* the cluster is electing or reconnecting */

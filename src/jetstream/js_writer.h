@@ -8,7 +8,9 @@
  * stored already, so every result is stored exactly once. A failed commit
  * (the database is down) acks nothing: the batch is retried until the
  * store answers again, and a writer that cannot reach the cluster or bind
- * to the consumer tries again every second.
+ * to the consumer tries again every second. Each result a commit stored
+ * (new, not a duplicate) is then published to the live stream (js_live.h),
+ * so each once.
  */
 #ifndef VANTAGE_JETSTREAM_JS_WRITER_H
 #define VANTAGE_JETSTREAM_JS_WRITER_H
@@ -27,6 +29,7 @@ struct js_writer_opts {
 
 struct js_writer_counts {
 	uint64_t stored, duplicates, refused, conflicts, bad, commits_failed;
+	uint64_t live;          /* results published to the live stream */
 };
 
 /* Run until a signal of o->stop is pending; 0, or -1 with err (counts filled either way). */

@@ -3,7 +3,10 @@
  * and charges round-trip and anything else is refused; and, on a real 3-node cluster
  * (tests/nats/natstmp sets VANTAGE_TEST_NATS; skipped without it), that
  * the stream is made once with 3 replicas and that a result published
- * twice under its id is kept once.
+ * twice under its id is kept once. The live stream's NATS form
+ * (js_live_msg.c) round-trips and refuses anything else; on the cluster,
+ * a result published through js_live reaches a subscribed hub client on
+ * the loop as the API's object, once, and what is not an event is dropped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <time.h>
+
 #include "jetstream/js_link.h"
+#include "jetstream/js_live.h"
+#include "jetstream/js_live_msg.h"
 #include "jetstream/js_result.h"
 
 static void test_id_round_trip(void **state)
@@ -113,12 +122,197 @@ static void test_cluster_dedups(void **state)
 	nats_CloseAndWait(2000);
 }
 
+/* The fields of message m, as js_live.c reads them. */
+static struct js_live_fields fields_of(natsMsg *m)
+{
+	struct js_live_fields f = { .subject = natsMsg_GetSubject(m) };
+	natsMsgHeader_Get(m, "Vantage-Msm", &f.msm);
+	natsMsgHeader_Get(m, "Vantage-Prb", &f.prb);
+	natsMsgHeader_Get(m, "Vantage-Key", &f.key);
+	natsMsgHeader_Get(m, "Vantage-Type", &f.type);
+	return f;
+}
+
+static void test_live_msg_round_trip(void **state)
+{
+	(void)state;
+	assert_int_equal(nats_Open(-1), NATS_OK);   /* messages need the library, no server */
+	const char *body = "{\"id\":5}";
+	struct stream_event ev = { .kind = STREAM_METADATA, .msm = 5, .owner_key = 9,
+				   .type = "traceroute", .payload = body, .len = strlen(body) };
+	natsMsg *m = NULL;
+	assert_int_equal(js_live_msg(&ev, &m), NATS_OK);
+	assert_string_equal(natsMsg_GetSubject(m), "vantage.live.metadata");
+	struct js_live_fields f = fields_of(m);
+	assert_null(f.prb);
+	struct stream_event back = { .payload = natsMsg_GetData(m),
+				     .len = (size_t)natsMsg_GetDataLength(m) };
+	char err[200];
+	assert_int_equal(js_live_parse(&f, &back, err, sizeof err), 0);
+	assert_int_equal(back.kind, STREAM_METADATA);
+	assert_int_equal(back.msm, 5);
+	assert_int_equal(back.prb, 0);
+	assert_int_equal(back.owner_key, 9);
+	assert_string_equal(back.type, "traceroute");
+	assert_int_equal(back.len, strlen(body));
+	assert_memory_equal(back.payload, body, back.len);
+	natsMsg_Destroy(m);
+	struct stream_event none = { .kind = STREAM_NONE };
+	assert_int_not_equal(js_live_msg(&none, &m), NATS_OK);
+	assert_null(m);
+}
+
+static void test_live_msg_bad_refused(void **state)
+{
+	(void)state;
+	const struct js_live_fields bad[] = {
+		{ .subject = NULL },
+		{ .subject = "vantage.live.results", .msm = "1", .prb = "1" },
+		{ .subject = "vantage.results.1", .msm = "1", .prb = "1" },
+		{ .subject = "vantage.live.result", .msm = "1" },                /* no probe */
+		{ .subject = "vantage.live.result", .prb = "1" },                /* no measurement */
+		{ .subject = "vantage.live.probestatus" },
+		{ .subject = "vantage.live.metadata", .prb = "2" },
+		{ .subject = "vantage.live.result", .msm = "0", .prb = "1" },
+		{ .subject = "vantage.live.result", .msm = "1", .prb = "-1" },
+		{ .subject = "vantage.live.result", .msm = "1x", .prb = "1" },
+		{ .subject = "vantage.live.result", .msm = "99999999999999999999", .prb = "1" },
+		{ .subject = "vantage.live.metadata", .msm = "1", .key = "k" },
+		{ .subject = "vantage.live.metadata", .msm = "1", .type = "" },
+		{ .subject = "vantage.live.metadata", .msm = "1", .type = "Ping" },
+		{ .subject = "vantage.live.metadata", .msm = "1", .type = "a\"b" },
+		{ .subject = "vantage.live.metadata", .msm = "1", .type = "sixteen-letters!" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct stream_event ev = { .kind = STREAM_RESULT, .msm = 77 };
+		char err[200] = "";
+		assert_int_equal(js_live_parse(&bad[i], &ev, err, sizeof err), -1);
+		assert_true(err[0] != '\0');
+		assert_int_equal(ev.msm, 77);   /* untouched on failure */
+	}
+	struct js_live_fields ok = { .subject = "vantage.live.probestatus", .prb = "3" };
+	struct stream_event ev = { 0 };
+	char err[200];
+	assert_int_equal(js_live_parse(&ok, &ev, err, sizeof err), 0);
+	assert_int_equal(ev.kind, STREAM_PROBESTATUS);
+	assert_int_equal(ev.prb, 3);
+}
+
+/* A hub client's sink that keeps what it is sent. */
+struct got {
+	char text[8][512];
+	int n;
+};
+
+static size_t got_pending(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static int got_write(void *arg, const char *msg, size_t len)
+{
+	struct got *g = arg;
+	if (g->n < 8)
+		snprintf(g->text[g->n++], sizeof g->text[0], "%.*s", (int)len, msg);
+	return 0;
+}
+
+static void got_cut(void *arg, const char *reason)
+{
+	(void)arg;
+	(void)reason;
+}
+
+/* Run base's loop until g holds n messages or seconds passed. */
+static void loop_until(struct event_base *base, struct got *g, int n, int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	while (g->n < n && time(NULL) < end) {
+		struct timeval tv = { 0, 50000 };
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+}
+
+static int readable_all(void *arg, int64_t key, int64_t msm, char *err, size_t errlen)
+{
+	(void)arg;
+	(void)key;
+	(void)msm;
+	(void)err;
+	(void)errlen;
+	return 1;
+}
+
+static void test_live_through_the_cluster(void **state)
+{
+	(void)state;
+	const char *urls = getenv("VANTAGE_TEST_NATS");
+	if (!urls)
+		skip();
+	evthread_use_pthreads();
+	struct event_base *base = event_base_new();
+	struct stream_access access = { NULL, readable_all, NULL };
+	struct stream_hub *hub = stream_hub_new(0, &access);
+	struct got g = { 0 };
+	struct stream_sink sink = { &g, got_pending, got_write, got_cut };
+	struct stream_client *c = stream_client_new(hub, 1, &sink);   /* key 1 reads all */
+	const char *sub = "[\"atlas_subscribe\",{\"streamType\":\"result\",\"msm\":7}]";
+	assert_int_equal(stream_client_input(c, sub, strlen(sub)), 0);
+	char err[400];
+	struct js_live *l = js_live_open(base, urls, hub, "test_jetstream", err, sizeof err);
+	assert_non_null(l);
+	struct got none = { 0 };
+	loop_until(base, &none, 1, 1);      /* the loop sends the subscription */
+	/* a result of another measurement, a bad body and a bad subject: none reach c */
+	const char *body = "{\"type\":\"ping\",\"prb_id\":0,\"timestamp\":1}";
+	struct stream_event other = { .kind = STREAM_RESULT, .msm = 8, .prb = 3, .payload = body,
+				      .len = strlen(body) };
+	struct stream_event broken = { .kind = STREAM_RESULT, .msm = 7, .prb = 3, .payload = "[1",
+				       .len = 2 };
+	struct stream_event ev = { .kind = STREAM_RESULT, .msm = 7, .prb = 3, .payload = body,
+				   .len = strlen(body) };
+	assert_int_equal(js_live_publish(l, &other), 0);
+	assert_int_equal(js_live_publish(l, &broken), 0);
+	struct js_link raw = { 0 };
+	assert_int_equal(js_link_open(&raw, urls, NULL, NULL, err, sizeof err), 0);
+	assert_int_equal(natsConnection_PublishString(raw.nc, "vantage.live.nothing", "{}"), NATS_OK);
+	assert_int_equal(natsConnection_Flush(raw.nc), NATS_OK);
+	assert_int_equal(js_live_publish(l, &ev), 0);
+	loop_until(base, &g, 2, 10);
+	struct js_live_stats st = js_live_stats(l);
+	if (g.n != 2)
+		print_error("published %llu received %llu bad %llu dropped %llu\n",
+			    (unsigned long long)st.published, (unsigned long long)st.received,
+			    (unsigned long long)st.bad, (unsigned long long)st.dropped);
+	assert_int_equal(g.n, 2);
+	assert_non_null(strstr(g.text[0], "atlas_subscribed"));
+	assert_string_equal(g.text[1], "[\"atlas_result\",{\"type\":\"ping\",\"prb_id\":3,"
+			    "\"timestamp\":1,\"msm_id\":7}]");
+	loop_until(base, &g, 3, 1);         /* nothing more comes */
+	assert_int_equal(g.n, 2);
+	st = js_live_stats(l);
+	assert_int_equal(st.published, 3);
+	assert_int_equal(st.received, 4);
+	assert_int_equal(st.bad, 2);
+	assert_int_equal(st.dropped, 0);
+	js_live_close(l);
+	js_link_close(&raw);
+	stream_client_free(c);
+	stream_hub_free(hub);
+	event_base_free(base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_id_round_trip),
 		cmocka_unit_test(test_bad_ids_refused),
 		cmocka_unit_test(test_charge_round_trip_and_bad),
+		cmocka_unit_test(test_live_msg_round_trip),
+		cmocka_unit_test(test_live_msg_bad_refused),
+		cmocka_unit_test(test_live_through_the_cluster),
 		cmocka_unit_test(test_cluster_dedups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
