@@ -358,6 +358,7 @@ static void pg_close(struct store *st)
 	PQfinish(s->conn);
 	if (s->ddl)
 		PQfinish(s->ddl);
+	pg_changes_close(s);
 	free(s->conninfo);
 	free(s);
 }
@@ -369,7 +370,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 	if (pg_unit_begin(s, &u, "schema", err, errlen) < 0)
 		return -1;
 	return pg_unit_end(s, &u, pg_exec(s, schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_frontend_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_frontend_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_changes_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
