@@ -7,6 +7,9 @@
  * for --seconds. It prints the results/s the controller says it stored over
  * that time, the p50/p99 upload-to-ack latency seen by the agents, and the
  * controller's peak RSS (VmHWM of --controller-pid). Bounded in count and time.
+ * Several front-ends on one store: --port, --admin and --controller-pid given
+ * once per front-end (up to MAX_FE, in the same order); connection i goes to
+ * front-end i mod their number, the counters and CPU are summed over them.
  */
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
@@ -27,6 +30,7 @@
 #include "util/numparse.h"
 
 #define MAX_WINDOW 64
+#define MAX_FE 4
 
 struct lg;
 
@@ -45,9 +49,11 @@ struct lg {
 	struct identity *ids;
 	struct lgc *conns;
 	int n, window, handshakes, seconds, started, connected, failed, in_handshake;
-	const char *admin, *addr, *ctl_fp;
+	const char *admin, *addr, *ctl_fp;   /* admin: the first front-end's */
+	const char *admins[MAX_FE];
 	int64_t msm;              /* the measurement the results belong to */
-	int port, pid;
+	int port, pid;            /* the first front-end's */
+	int ports[MAX_FE], pids[MAX_FE], nports, nadmins, npids;
 	int uploading, stopping;
 	json_t *body;
 	char *body_text;
@@ -160,7 +166,8 @@ static const struct conn_cbs cbs = { on_connected, on_msg, on_close };
 static void open_one(struct lg *lg, int i)
 {
 	struct lgc *c = &lg->conns[i];
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)lg->port) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)lg->ports[i % lg->nports]) };
 	inet_pton(AF_INET, lg->addr, &sin.sin_addr);
 	SSL *ssl = SSL_new(lg->tls);
 	SSL_use_certificate(ssl, lg->ids[i].cert);
@@ -183,13 +190,13 @@ static void start_more(struct lg *lg)
 		open_one(lg, lg->started++);
 }
 
-/* Ask the controller for its counters; returns the "stored" count or -1. */
-static long long ctl_stored(struct lg *lg, long long *commits, double *commit_s)
+/* Ask a front-end for its counters; returns the "stored" count or -1. */
+static long long fe_stored(const char *admin, long long *commits, double *commit_s)
 {
 	json_t *req = json_pack("{s:s}", "cmd", "stats"), *data = NULL;
 	char err[256];
 	long long v = -1;
-	if (cli_request(lg->admin, req, &data, err, sizeof err) == 0) {
+	if (cli_request(admin, req, &data, err, sizeof err) == 0) {
 		v = json_integer_value(json_object_get(data, "stored"));
 		*commits = json_integer_value(json_object_get(data, "commits"));
 		*commit_s = json_real_value(json_object_get(data, "commit_seconds"));
@@ -198,6 +205,25 @@ static long long ctl_stored(struct lg *lg, long long *commits, double *commit_s)
 	json_decref(req);
 	json_decref(data);
 	return v;
+}
+
+/* The front-ends' counters summed; returns the "stored" count or -1. */
+static long long ctl_stored(struct lg *lg, long long *commits, double *commit_s)
+{
+	long long total = 0;
+	*commits = 0;
+	*commit_s = 0;
+	for (int k = 0; k < lg->nadmins; k++) {
+		long long c = 0;
+		double cs = 0;
+		long long v = fe_stored(lg->admins[k], &c, &cs);
+		if (v < 0)
+			return -1;
+		total += v;
+		*commits += c;
+		*commit_s += cs;
+	}
+	return total;
 }
 
 /* Register identities [from, to) (approved) in one admin request. */
@@ -316,6 +342,19 @@ static double cpu_seconds(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* CPU seconds the front-ends (--controller-pid) have used together, or -1. */
+static double fe_cpu_seconds(const struct lg *lg)
+{
+	double total = 0;
+	for (int k = 0; k < lg->npids; k++) {
+		double c = cpu_seconds(lg->pids[k]);
+		if (c < 0)
+			return -1;
+		total += c;
+	}
+	return total;
+}
+
 static void parse(struct lg *lg, int argc, char **argv)
 {
 	static const struct option o[] = {
@@ -328,21 +367,38 @@ static void parse(struct lg *lg, int argc, char **argv)
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
 		switch (ch) {
-		case 'a': lg->admin = optarg; break;
+		case 'a':
+			if (lg->nadmins == MAX_FE)
+				exit(2);
+			lg->admins[lg->nadmins++] = optarg;
+			break;
 		case 'A': lg->addr = optarg; break;
-		case 'p': lg->port = option_num_or_exit("loadgen", "--port", optarg, 1, 65535); break;
+		case 'p':
+			if (lg->nports == MAX_FE)
+				exit(2);
+			lg->ports[lg->nports++] = option_num_or_exit("loadgen", "--port", optarg, 1, 65535);
+			break;
 		case 'f': lg->ctl_fp = optarg; break;
 		case 'n': lg->n = option_num_or_exit("loadgen", "--conns", optarg, 1, 10000); break;
 		case 'w': lg->window = option_num_or_exit("loadgen", "--window", optarg, 1, MAX_WINDOW - 1); break;
 		case 's': lg->seconds = option_num_or_exit("loadgen", "--seconds", optarg, 1, 300); break;
 		case 'h': lg->handshakes = option_num_or_exit("loadgen", "--handshakes", optarg, 1, 10000); break;
-		case 'P': lg->pid = option_num_or_exit("loadgen", "--controller-pid", optarg, 1, 1 << 30); break;
+		case 'P':
+			if (lg->npids == MAX_FE)
+				exit(2);
+			lg->pids[lg->npids++] = option_num_or_exit("loadgen", "--controller-pid", optarg, 1, 1 << 30);
+			break;
 		default: exit(2);
 		}
 	}
-	if (!lg->admin || !lg->port) {
-		fprintf(stderr, "usage: loadgen --admin SOCK --port N [--addr A] [--conns N]"
-			" [--window N] [--seconds S] [--handshakes N] [--controller-pid PID]\n");
+	lg->admin = lg->admins[0];
+	lg->port = lg->ports[0];
+	lg->pid = lg->pids[0];
+	if (!lg->admin || !lg->port || (lg->npids && lg->npids != lg->nports) ||
+	    lg->nadmins != lg->nports) {
+		fprintf(stderr, "usage: loadgen --admin SOCK --port N [--controller-pid PID]"
+			" [(the three again for each other front-end)] [--addr A] [--conns N]"
+			" [--window N] [--seconds S] [--handshakes N]\n");
 		exit(2);
 	}
 }
@@ -391,7 +447,7 @@ int main(int argc, char **argv)
 	long long k0 = 0, k1 = 0;
 	double cs0 = 0, cs1 = 0;
 	long long s0 = ctl_stored(&lg, &k0, &cs0);
-	double u0 = now_s(), c0 = lg.pid ? cpu_seconds(lg.pid) : -1;
+	double u0 = now_s(), c0 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	lg.uploading = 1;
 	for (int i = 0; i < lg.n; i++)
 		if (lg.conns[i].ready)
@@ -401,7 +457,7 @@ int main(int argc, char **argv)
 	run_until(&lg, 10, all_acked);
 	double u1 = now_s();
 	long long s1 = ctl_stored(&lg, &k1, &cs1);
-	double c1 = lg.pid ? cpu_seconds(lg.pid) : -1;
+	double c1 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	qsort(lg.lat, lg.nlat, sizeof *lg.lat, cmp_d);
 	double p50 = lg.nlat ? lg.lat[lg.nlat / 2] * 1000 : -1;
 	double p99 = lg.nlat ? lg.lat[(size_t)(lg.nlat * 0.99)] * 1000 : -1;
@@ -420,9 +476,11 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	printf("load generator CPU (whole run): %.1f s\n", ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
-	if (lg.pid)
-		printf("controller peak RSS: %.0f MiB with %d connections\n", peak_rss_mb(lg.pid),
-		       lg.connected);
+	for (int k = 0; k < lg.npids; k++)
+		printf("controller%s peak RSS: %.0f MiB with %d connections%s\n",
+		       lg.npids > 1 ? (k ? " 2" : " 1") : "", peak_rss_mb(lg.pids[k]),
+		       lg.connected / lg.npids + (k < lg.connected % lg.npids),
+		       lg.npids > 1 ? " (its share)" : "");
 	for (int i = 0; i < lg.n; i++) {
 		if (lg.conns[i].conn)
 			conn_free(lg.conns[i].conn);

@@ -5,6 +5,8 @@
  */
 #include "controller/controller_int.h"
 
+#include "store/store_frontend.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +77,41 @@ void assign_send_all(struct controller *c, struct session *s)
 		ctl_log(c, "agent %lld: measurement set: %s", (long long)s->agent.id,
 			body ? err : "out of memory");
 	json_decref(body);
+}
+
+/* What assign_send_one sends on: the session, and whether the row was there. */
+struct send_one {
+	struct session *s;
+	int found;
+};
+
+/* store_row_fn adapter for send_row, for assign_send_one. */
+static int send_one_cb(void *arg, json_t *row)
+{
+	struct send_one *so = arg;
+	send_row(so->s, row);
+	so->found = 1;
+	return 0;
+}
+
+/* See controller_int.h. A stop of what the agent does not run is ignored there. */
+int assign_send_one(struct controller *c, struct session *s, int64_t msm_id)
+{
+	char err[256];
+	struct send_one so = { s, 0 };
+	if (c->store->ops->frontend->msm_of_agent(c->store, s->agent.id, msm_id, send_one_cb, &so,
+						  err, sizeof err) < 0) {
+		ctl_log(c, "agent %lld: measurement %lld: %s", (long long)s->agent.id,
+			(long long)msm_id, err);
+		return -1;
+	}
+	if (so.found)
+		return 0;
+	struct msg m = { .type = MSG_MSM_STOP, .msm_id = msm_id };
+	if (conn_send(s->conn, &m, err, sizeof err) < 0)
+		ctl_log(c, "agent %lld: stop of measurement %lld: %s", (long long)s->agent.id,
+			(long long)msm_id, err);
+	return 0;
 }
 
 /* True if agent (a store row) is named by one entry of the array names. */

@@ -111,6 +111,8 @@ struct controller {
 	char frontend_name[160];    /* on a shared store: this front-end's name (frontend.c) */
 	int64_t msm_version;        /* the store's measurement change counter, last read */
 	struct event *sync;         /* looks for measurement changes made elsewhere */
+	int64_t sync_polled;        /* monotonic second the change counter was last polled */
+	struct event *changes;      /* hears measurement changes as they commit, or NULL */
 	struct credit_price *prices;   /* payer and price per measurement, cached (credits_ctl.c) */
 	int64_t mesh_synced;        /* when the anchoring mesh was last kept (monotonic s, mesh_ctl.c) */
 	int mesh_dirty;             /* something changed: keep the mesh at the next tick */
@@ -257,6 +259,10 @@ int admin_start(struct controller *c, char *err, size_t errlen);
 /* Send every running measurement of s's agent to it, then the set of their ids. */
 void assign_send_all(struct controller *c, struct session *s);
 
+/* Send s measurement msm_id if it runs on s's agent, else its stop (a change heard);
+ * 0, or -1 when the store could not say (logged). */
+int assign_send_one(struct controller *c, struct session *s, int64_t msm_id);
+
 /*
  * Choose agents for a new measurement from the request (agents: [ids or
  * fingerprints], role, tag, count) into a new array *out of *n ids.
@@ -388,6 +394,18 @@ int frontend_start(struct controller *c, char *err, size_t errlen);
 void frontend_tick(struct controller *c);
 int frontend_session_open(struct controller *c, struct session *s, char *err, size_t errlen);
 void frontend_free(struct controller *c);
+
+/* frontend.c: compare the store's change counter now; when it changed, send
+ * every agent here its whole set again. */
+void frontend_sync_now(struct controller *c);
+
+/*
+ * frontend_changes.c: frontend_changes_listen: listen for measurement
+ * changes (and compare the counter once); 0, or -1 (logged, or no such
+ * operation: the counter is polled). frontend_changes_free: stop listening.
+ */
+int frontend_changes_listen(struct controller *c);
+void frontend_changes_free(struct controller *c);
 
 /* Close the sessions a previous run left open (uptime_ctl.c); 0 or -1 with err. */
 int uptime_close_stale(struct controller *c, char *err, size_t errlen);

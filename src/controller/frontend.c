@@ -6,11 +6,14 @@
  * tick it closes the sessions of front-ends silent for longer than three
  * heartbeats and some seconds (they died with their agents connected); an
  * agent that connects here has its sessions still open elsewhere closed.
- * Every frontend_sync_ms it reads the store's measurement change counter,
- * and when another front-end (or the API program) created or stopped a
- * measurement it sends each of its agents its whole set again (the agent
- * keeps what it already runs and drops what was stopped). On a store used
- * by one controller (SQLite) all of this is the old single-controller path.
+ * A measurement created or stopped by another front-end (or the API
+ * program) is heard as it commits (frontend_changes.c), and only the agents
+ * it changed for are sent only that measurement. As the safety net, the
+ * store's measurement change counter is read every FRONTEND_SAFETY_NET_S
+ * (every frontend_sync_ms while not listening), and when it changed unheard
+ * each agent here is sent its whole set again (the agent keeps what it
+ * already runs and drops what was stopped). On a store used by one
+ * controller (SQLite) all of this is the old single-controller path.
  */
 #include "controller/controller_int.h"
 
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #define FRONTEND_GRACE_S 5   /* beyond three heartbeats, before a silent front-end counts as dead */
+#define FRONTEND_SAFETY_NET_S 30   /* the change counter's period while changes are heard */
 
 /* The store's front-end operations, or NULL on a store of one controller. */
 static const struct store_frontend_ops *fops(const struct controller *c)
@@ -55,12 +59,9 @@ static int read_version(struct controller *c, int64_t *v)
 	return 0;
 }
 
-/* The sync timer: send every agent its set again when measurements changed. */
-static void synced(evutil_socket_t fd, short what, void *arg)
+/* See controller_int.h. */
+void frontend_sync_now(struct controller *c)
 {
-	(void)fd;
-	(void)what;
-	struct controller *c = arg;
 	int64_t v;
 	if (read_version(c, &v) < 0 || v == c->msm_version)
 		return;
@@ -69,6 +70,19 @@ static void synced(evutil_socket_t fd, short what, void *arg)
 	TAILQ_FOREACH(s, &c->sessions, link)
 		if (s->admitted)
 			assign_send_all(c, s);
+}
+
+/* The sync timer: the safety net while listening, else the way changes are found. */
+static void synced(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct controller *c = arg;
+	int64_t now = ctl_now_mono();
+	if (c->changes && now - c->sync_polled < FRONTEND_SAFETY_NET_S)
+		return;
+	c->sync_polled = now;
+	frontend_sync_now(c);
 }
 
 /* See controller_int.h. */
@@ -94,6 +108,9 @@ int frontend_start(struct controller *c, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	c->sync_polled = ctl_now_mono();
+	if (frontend_changes_listen(c) == 0)
+		ctl_log(c, "front-end %s: listening for measurement changes", c->frontend_name);
 	return 0;
 }
 
@@ -112,6 +129,8 @@ void frontend_tick(struct controller *c)
 		ctl_log(c, "front-end: %s", err);
 	else if (n > 0)
 		ctl_log(c, "%d sessions of silent front-ends closed", n);
+	if (!c->changes && frontend_changes_listen(c) == 0)
+		ctl_log(c, "front-end %s: listening for measurement changes again", c->frontend_name);
 }
 
 /* See controller_int.h. */
@@ -130,6 +149,7 @@ int frontend_session_open(struct controller *c, struct session *s, char *err, si
 /* See controller_int.h. */
 void frontend_free(struct controller *c)
 {
+	frontend_changes_free(c);
 	if (c->sync)
 		event_free(c->sync);
 	c->sync = NULL;

@@ -358,6 +358,7 @@ static void pg_close(struct store *st)
 	PQfinish(s->conn);
 	if (s->ddl)
 		PQfinish(s->ddl);
+	pg_changes_close(s);
 	free(s->conninfo);
 	free(s);
 }
@@ -372,7 +373,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 			   pg_exec(s, pg_frontend_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_account_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_credit_schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_admission_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_admission_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_changes_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */

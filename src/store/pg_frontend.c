@@ -87,6 +87,9 @@ const struct store_frontend_ops pg_frontend_ops = {
 	.session_open = session_open,
 	.close_of = close_of,
 	.msm_version = msm_version,
+	.changes_listen = pg_changes_listen,
+	.changes_read = pg_changes_read,
+	.msm_of_agent = pg_msm_of_agent,
 };
 
 /* See store_uptime.h (close_stale): every open session, for a single controller. */

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "store/store.h"
+#include "store/store_frontend.h"
 
 /* Days whose result partition this connection knows exists (a small cache). */
 #define PG_DAYS_KNOWN 8
@@ -21,6 +22,7 @@ struct store_pg {
 	PGconn *conn;
 	char *conninfo;             /* to open ddl */
 	PGconn *ddl;                /* makes partitions beside conn's transaction (pg_partition.c) */
+	PGconn *listen;             /* LISTENs for measurement changes, or NULL (pg_changes.c) */
 	int64_t timing_keep;        /* timing reports kept per agent (STORE_TIMING_KEEP) */
 	int in_txn;                 /* between txn("begin") and its commit or rollback */
 	int txn_lost;               /* the connection was reset inside that transaction */
@@ -201,5 +203,12 @@ extern const char pg_admission_schema[];
    (charge_account), in one statement, inside the caller's unit; 0 or -1. */
 int pg_credit_charge(struct store_pg *s, const struct store_result *r, size_t n, char *err,
 		     size_t errlen);
+/* pg_changes.c: the triggers that notify changes, and store_frontend.h's change operations. */
+extern const char pg_changes_schema[];
+void pg_changes_close(struct store_pg *s);
+int pg_changes_listen(struct store *st, char *err, size_t errlen);
+int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, size_t errlen);
+int pg_msm_of_agent(struct store *st, int64_t agent_id, int64_t msm_id, store_row_fn fn,
+		    void *arg, char *err, size_t errlen);
 
 #endif

@@ -7,7 +7,9 @@
  * closed by the others; an agent that connects to one front-end has its
  * sessions still open at another closed (it cannot be in two places). A
  * change counter of the measurements and their assignments lets each
- * front-end notice a measurement created or stopped at another one.
+ * front-end notice a measurement created or stopped at another one; the
+ * change operations say which measurement changed for which agent as it
+ * happens, so a front-end sends an agent only what changed for it.
  * Reached as st->ops->frontend->... (NULL on a store only one controller
  * uses: SQLite).
  */
@@ -17,7 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
+
 struct store;
+
+/* Called once per change heard: measurement msm_id changed for agent_id. */
+typedef void (*store_change_fn)(void *arg, int64_t agent_id, int64_t msm_id);
 
 struct store_frontend_ops {
 	/* The front-end name is alive at now (Unix seconds); 0 or -1. */
@@ -36,6 +43,23 @@ struct store_frontend_ops {
 			char *err, size_t errlen);
 	/* A number that changes whenever measurements or their assignments do; 0 or -1. */
 	int (*msm_version)(struct store *st, int64_t *version, char *err, size_t errlen);
+	/*
+	 * Listen for changes of measurements and assignments on a connection of
+	 * the store's own (again after a failure: it opens a new one). Returns
+	 * its socket, to wait on for reading, or -1.
+	 */
+	int (*changes_listen)(struct store *st, char *err, size_t errlen);
+	/*
+	 * Read what arrived on that socket, without blocking: fn once per
+	 * change. Returns the number of changes, or -1 when the connection is
+	 * lost (it is closed: changes_listen again).
+	 */
+	int (*changes_read)(struct store *st, store_change_fn fn, void *arg, char *err,
+			    size_t errlen);
+	/* fn on the row of measurement msm_id (as msm_for_agent gives it) if it runs on
+	 * agent_id, else not at all; 0 or -1. */
+	int (*msm_of_agent)(struct store *st, int64_t agent_id, int64_t msm_id, store_row_fn fn,
+			    void *arg, char *err, size_t errlen);
 };
 
 #endif

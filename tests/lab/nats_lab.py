@@ -7,10 +7,11 @@ kill9(i) and start(i) let a test take one node away under running
 programs; close() stops every node and removes the folder, also after a
 failure.
 
-    python3 nats_lab.py run CMD ARGS...   starts a cluster, runs CMD with
-        VANTAGE_TEST_NATS set to its URLs (VANTAGE_TEST_NATS_PIDS to the
-        servers' pids), stops and removes it; exits with
-        CMD's status (77, "skipped", when nats-server is not installed)
+    python3 nats_lab.py run [--netns NS] CMD ARGS...   starts a cluster
+        (inside network namespace NS on its loopback, when given), runs CMD
+        with VANTAGE_TEST_NATS set to its URLs (VANTAGE_TEST_NATS_PIDS to
+        the servers' pids), stops and removes it; exits with CMD's status
+        (77, "skipped", when nats-server is not installed)
 """
 import os
 import pwd
@@ -132,13 +133,18 @@ class NatsCluster:
 
 
 def main(argv):
+    netns = None
+    if len(argv) > 3 and argv[1] == "run" and argv[2] == "--netns":
+        netns = argv[3]
+        argv = argv[:2] + argv[4:]
     if len(argv) < 3 or argv[1] != "run":
-        print("usage: nats_lab.py run CMD ARGS...", file=sys.stderr)
+        print("usage: nats_lab.py run [--netns NS] CMD ARGS...", file=sys.stderr)
         return 2
     if not nats_installed():
         print("natstmp: nats-server is not installed; skipped", file=sys.stderr)
         return 77
-    cluster = NatsCluster()
+    # a namespace of the caller's own has every port free (as in the lab tests)
+    cluster = NatsCluster(netns=netns, base_port=14222 if netns else None)
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)

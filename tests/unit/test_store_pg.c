@@ -9,14 +9,18 @@
  * sequential scan. Archiving a day writes its results once to one zstd
  * file, drops the day, keeps its keys (a re-upload is a duplicate), puts
  * late results of the day into a second file, and after a run stopped
- * between writing and dropping writes nothing twice. Runs only under
- * tests/pg/pgtmp (VANTAGE_TEST_PG).
+ * between writing and dropping writes nothing twice. A second store handle
+ * (another front-end) LISTENing hears a measurement's create and its stop
+ * as (agent, measurement), and a change of a column no agent is sent (the
+ * measurement's status) is not heard. Runs only under tests/pg/pgtmp
+ * (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,7 @@
 #include "store/store.h"
 #include "store/store_api.h"
 #include "store/store_archive.h"
+#include "store/store_frontend.h"
 #include "store_fixture.h"
 
 #include <zstd.h>
@@ -334,6 +339,80 @@ static void test_archive_days(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* What the change test heard: (agent, msm) pairs. */
+struct heard {
+	int64_t agent[16], msm[16];
+	int n;
+};
+
+static void hear(void *arg, int64_t agent_id, int64_t msm_id)
+{
+	struct heard *h = arg;
+	if (h->n < 16) {
+		h->agent[h->n] = agent_id;
+		h->msm[h->n] = msm_id;
+	}
+	h->n++;
+}
+
+/* Wait up to ms for the listener's socket fd and read what it heard into h (emptied first). */
+static void listen_for(struct store *st, int fd, int ms, struct heard *h)
+{
+	char err[256] = "";
+	h->n = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	while (h->n == 0 && poll(&p, 1, ms) > 0)
+		if (st->ops->frontend->changes_read(st, hear, h, err, sizeof err) < 0)
+			fail_msg("changes_read: %s", err);
+}
+
+/* store_row_fn counting the rows. */
+static int count_row(void *arg, json_t *row)
+{
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A second front-end hears a create and a stop as (agent, msm), nothing else. */
+static void test_changes_heard(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	struct store *other = store_open(f->spec, err, sizeof err);
+	if (!other)
+		fail_msg("open: %s", err);
+	int fd = other->ops->frontend->changes_listen(other, err, sizeof err);
+	if (fd < 0)
+		fail_msg("changes_listen: %s", err);
+	struct store_msm m = { .def = "{\"type\":\"ping\",\"target\":\"198.18.1.1\"}",
+			       .interval = 60 };
+	assert_int_equal(f->st->ops->msm_create(f->st, &m, &f->agent, 1, err, sizeof err), 0);
+	struct heard h;
+	listen_for(other, fd, 10000, &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.agent[0], f->agent);
+	assert_int_equal(h.msm[0], m.id);
+	int rows = 0;
+	assert_int_equal(other->ops->frontend->msm_of_agent(other, f->agent, m.id, count_row, &rows,
+							    err, sizeof err), 0);
+	assert_int_equal(rows, 1);
+	/* a column no agent is sent: not heard */
+	assert_int_equal(ask(f->st, "WITH u AS (UPDATE measurements SET stopped = stopped"
+			     " RETURNING id) SELECT count(*) FROM u"), 1);
+	listen_for(other, fd, 300, &h);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(f->st->ops->msm_stop(f->st, m.id, 1764633600, err, sizeof err), 0);
+	listen_for(other, fd, 10000, &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.msm[0], m.id);
+	rows = 0;
+	assert_int_equal(other->ops->frontend->msm_of_agent(other, f->agent, m.id, count_row, &rows,
+							    err, sizeof err), 0);
+	assert_int_equal(rows, 0);
+	other->ops->close(other);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -346,6 +425,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_outcomes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
