@@ -50,18 +50,19 @@ static enum spool_status spool_text(struct agent *a, const char *text)
 	return st;
 }
 
-/* Keep text in memory until the spool takes it. */
-static void hold(struct agent *a, char *text)
+/* See agent_int.h. */
+void agent_hold(struct agent *a, char *text, const char *why)
 {
 	struct held *h = malloc(sizeof *h);
 	if (!h) {
 		agent_log(a, "out of memory: a result is lost");
 		free(text);
-		return;
+	} else {
+		h->text = text;
+		STAILQ_INSERT_TAIL(&a->held, h, link);
+		a->nheld++;
 	}
-	h->text = text;
-	STAILQ_INSERT_TAIL(&a->held, h, link);
-	a->nheld++;
+	pause_measuring(a, why);
 }
 
 /*
@@ -108,21 +109,23 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg)
 		return;
 	}
 	a->results++;
-	enum spool_status st = a->nheld ? SPOOL_FULL : spool_text(a, text);
-	if (st == SPOOL_OK) {
-		free(text);
-		if (spool_would_fill(a->spool, AGENT_RESERVE)) {
-			char why[160];
-			snprintf(why, sizeof why, "spool full (%llu of %llu bytes)",
-				 (unsigned long long)spool_bytes(a->spool),
-				 (unsigned long long)a->cfg.spool_max);
-			pause_measuring(a, why);
-		}
-		link_pump(a);
-		return;
+	if (a->nheld)             /* after those already held, in order */
+		agent_hold(a, text, "spool full");
+	else
+		agent_commit_add(a, text);
+}
+
+/* See agent_int.h (the pause once the spool nears its limit is here). */
+void agent_spooled(struct agent *a)
+{
+	if (spool_would_fill(a->spool, AGENT_RESERVE)) {
+		char why[160];
+		snprintf(why, sizeof why, "spool full (%llu of %llu bytes)",
+			 (unsigned long long)spool_bytes(a->spool),
+			 (unsigned long long)a->cfg.spool_max);
+		pause_measuring(a, why);
 	}
-	hold(a, text);
-	pause_measuring(a, st == SPOOL_FULL ? "spool full" : "spool write failed");
+	link_pump(a);
 }
 
 /* See agent_int.h. */
@@ -215,6 +218,7 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	backoff_init(&a->backoff);
 	LIST_INIT(&a->sched);
 	STAILQ_INIT(&a->held);
+	STAILQ_INIT(&a->pending);
 	int created = 0;
 	if (identity_load(&a->id, cfg->key_path, NULL, "vantage-agent", &created, err, errlen) < 0 ||
 	    !(a->tls = identity_tls_ctx(&a->id, 0, err, errlen)) ||
@@ -240,6 +244,10 @@ void agent_free(struct agent *a)
 {
 	if (!a)
 		return;
+	if (a->spool)
+		agent_commit(a);  /* finished results are not dropped at shutdown */
+	if (a->commit)
+		event_free(a->commit);
 	link_close(a);
 	telemetry_stop(&a->tel);
 	json_decref(a->host_report);

@@ -21,6 +21,11 @@
 
 #define AGENT_WINDOW 512          /* results sent and not yet acked, at most */
 #define AGENT_RESERVE 65536       /* spool room kept free before measuring pauses */
+/* Results wait at most this long in memory to be spooled together with one
+   fsync (agent_commit.c), or until this many or this many bytes are waiting. */
+#define AGENT_COMMIT_MS 1000
+#define AGENT_COMMIT_MAX 64
+#define AGENT_COMMIT_BYTES (256u * 1024u)
 
 struct sched_entry {
 	LIST_ENTRY(sched_entry) link;
@@ -80,6 +85,9 @@ struct agent {
 	struct sched_list sched;
 	struct held_list held;
 	size_t nheld;
+	struct held_list pending; /* results not spooled yet, waiting for the commit */
+	size_t npending, pending_bytes;
+	struct event *commit;     /* the commit timer, armed while results wait */
 	char paused[200];         /* why measuring is paused; empty when it is not */
 	uint64_t results, uploads, acks, connects;
 	struct telemetry tel;      /* timing telemetry (running once started) */
@@ -126,6 +134,23 @@ void agent_send_host_report(struct agent *a);
 
 /* The result callback given to the runner: spool it (or hold it). */
 void agent_result(json_t *result, uint64_t msm_id, void *arg);
+
+/*
+ * Spool the waiting results now, with one write and one fsync (agent_commit.c),
+ * then upload them; on failure they are held and measuring pauses. Called by
+ * the commit timer, and before anything that reports results as done
+ * (CHUNK_DONE) or ends the agent.
+ */
+void agent_commit(struct agent *a);
+
+/* Queue an encoded result (owned) for the next commit (agent_commit.c). */
+void agent_commit_add(struct agent *a, char *text);
+
+/* Results were spooled: pause if the spool nears its limit, upload (agent.c). */
+void agent_spooled(struct agent *a);
+
+/* Keep text in memory until the spool takes it, and pause measuring (agent.c). */
+void agent_hold(struct agent *a, char *text, const char *why);
 
 /* After an ack: spool held results, resume measuring if there is room. */
 void agent_relieve(struct agent *a);

@@ -62,6 +62,7 @@ static void chunk_finish(struct agent *a)
 		  (long long)ch->cycle, (long long)ch->chunk);
 	chunk_free(ch);
 	memmove(a->chunks, a->chunks + 1, --a->nchunks * sizeof a->chunks[0]);
+	agent_commit(a);          /* its results are durable before it is reported done */
 	send_done(a, &d);
 	chunk_start(a);
 }

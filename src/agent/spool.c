@@ -85,29 +85,42 @@ static void cut_back(struct spool *sp, const char *what, char *err, size_t errle
 }
 
 /* See spool.h. */
-enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
-			       uint64_t *seq, char *err, size_t errlen)
+enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, size_t n,
+				    uint64_t *first, char *err, size_t errlen)
 {
-	if (sp->broken || len > SPOOL_MAX_APPEND) {
-		snprintf(err, errlen, "%s: %s", sp->dir, sp->broken ?
-			 "a failed write could not be undone; reopen the spool" : "record too big");
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].iov_len > SPOOL_MAX_APPEND) {
+			snprintf(err, errlen, "%s: record too big", sp->dir);
+			return SPOOL_ERROR;
+		}
+		total += SPOOL_REC_HEADER + recs[i].iov_len;
+	}
+	if (sp->broken) {
+		snprintf(err, errlen, "%s: a failed write could not be undone; reopen the spool",
+			 sp->dir);
 		return SPOOL_ERROR;
 	}
-	if (spool_would_fill(sp, len))
-		return SPOOL_FULL;
+	if (n == 0 || sp->bytes + total > sp->max_bytes)
+		return n == 0 ? SPOOL_OK : SPOOL_FULL;
 	struct spool_seg *a = &sp->segs[sp->nsegs - 1];
-	if (a->bytes > 0 && a->bytes + SPOOL_REC_HEADER + len > sp->seg_max) {
+	if (a->bytes > 0 && a->bytes + total > sp->seg_max) {
 		if (spool_seg_create(sp, a->next, err, errlen) < 0)
 			return SPOOL_ERROR;
 		a = &sp->segs[sp->nsegs - 1];
 	}
-	if (spool_buf_reserve(sp, SPOOL_REC_HEADER + len) < 0) {
+	if (spool_buf_reserve(sp, total) < 0) {
 		snprintf(err, errlen, "%s: out of memory", sp->dir);
 		return SPOOL_ERROR;
 	}
-	spool_rec_header(sp->buf, a->next, data, len);
-	memcpy(sp->buf + SPOOL_REC_HEADER, data, len);
-	if (write_all(sp, sp->buf, SPOOL_REC_HEADER + len) < 0) {
+	uint8_t *p = sp->buf;
+	for (size_t i = 0; i < n; i++) {
+		spool_rec_header(p, a->next + i, recs[i].iov_base, recs[i].iov_len);
+		memcpy(p + SPOOL_REC_HEADER, recs[i].iov_base, recs[i].iov_len);
+		p += SPOOL_REC_HEADER + recs[i].iov_len;
+	}
+	/* One write and one fsync for the whole batch: all of it or none. */
+	if (write_all(sp, sp->buf, total) < 0) {
 		cut_back(sp, "write", err, errlen);
 		return SPOOL_ERROR;
 	}
@@ -115,10 +128,19 @@ enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 		cut_back(sp, "fsync", err, errlen);
 		return SPOOL_ERROR;
 	}
-	a->bytes += SPOOL_REC_HEADER + len;
-	sp->bytes += SPOOL_REC_HEADER + len;
-	*seq = a->next++;
+	a->bytes += total;
+	sp->bytes += total;
+	*first = a->next;
+	a->next += n;
 	return SPOOL_OK;
+}
+
+/* See spool.h. */
+enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
+			       uint64_t *seq, char *err, size_t errlen)
+{
+	struct iovec rec = { (void *)data, len };
+	return spool_append_many(sp, &rec, 1, seq, err, errlen);
 }
 
 /* Remove the oldest segment's file and forget it. */
@@ -157,10 +179,14 @@ int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen)
 	struct spool_seg *a = &sp->segs[sp->nsegs - 1];
 	if (a->bytes > 0 && a->next - 1 <= seq && spool_seg_create(sp, a->next, err, errlen) < 0)
 		return -1;
-	while (sp->nsegs > 1 && sp->segs[0].next - 1 <= seq)
+	int retired = 0;
+	while (sp->nsegs > 1 && sp->segs[0].next - 1 <= seq) {
 		if (retire_oldest(sp, err, errlen) < 0)
 			return -1;
-	return spool_sync_dir(sp) < 0 ? -1 : 0;
+		retired++;
+	}
+	/* An ack inside the oldest segment changes no name: nothing to sync. */
+	return retired && spool_sync_dir(sp) < 0 ? -1 : 0;
 }
 
 /* See spool.h. */

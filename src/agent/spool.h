@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "agent/spool_sys.h"
 #include "proto/frame.h"
@@ -67,6 +68,16 @@ void spool_close(struct spool *sp);
  */
 enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 			       uint64_t *seq, char *err, size_t errlen);
+
+/*
+ * Append n records at once (sequences *first .. *first + n - 1) with one
+ * write and one fsync, so a burst of results costs one disk flush. All or
+ * nothing: SPOOL_FULL if they do not all fit, SPOOL_ERROR (reason in err) if
+ * a call failed and the segment was cut back, or if one is over
+ * SPOOL_MAX_APPEND. n = 0 is SPOOL_OK and changes nothing.
+ */
+enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, size_t n,
+				    uint64_t *first, char *err, size_t errlen);
 
 /* True if a record of len bytes would exceed the size limit now. */
 int spool_would_fill(const struct spool *sp, size_t len);

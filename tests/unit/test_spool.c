@@ -325,6 +325,64 @@ static void test_injected_failures(void **state)
 	}
 }
 
+/* A batch is one write and one fsync; a failed one leaves none of its records. */
+static void test_append_many(void **state)
+{
+	(void)state;
+	static const struct faults cases[] = {
+		{ 0 },
+		{ .fail_write_at = 3, .short_write = 1 },
+		{ .fail_fsync_at = 3 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char dir[256], err[256] = "";
+		tmpdir(dir, sizeof dir);
+		struct faults f = { 0 };
+		struct spool_sys sys = { f_open, f_write, f_fsync, f_ftruncate, f_unlink, &f };
+		struct spool *sp = open_sp(dir, 1 << 20, 0, &sys, NULL);
+		f = cases[c];              /* armed, counting from the first append */
+		append_range(sp, 1, 3);
+		struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
+		uint64_t first = 0;
+		enum spool_status st = spool_append_many(sp, recs, 3, &first, err, sizeof err);
+		int failing = cases[c].fail_write_at || cases[c].fail_fsync_at;
+		assert_int_equal(st, failing ? SPOOL_ERROR : SPOOL_OK);
+		assert_int_equal(f.writes, 3);     /* one each for the batch */
+		assert_int_equal(f.fsyncs, cases[c].fail_write_at ? 2 : 3);
+		if (failing)       /* none of the three took a number or left a byte */
+			append_range(sp, 3, 6);
+		else
+			assert_int_equal(first, 3);
+		assert_int_equal(spool_next_seq(sp), 6);
+		assert_int_equal(spool_append_many(sp, recs, 0, &first, err, sizeof err), SPOOL_OK);
+		spool_close(sp);
+		struct spool_recovery rec;
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		assert_int_equal(rec.cut_bytes, 0);
+		expect_range(sp, 1, 6);
+		spool_close(sp);
+		rmtree(dir);
+	}
+}
+
+/* A batch that does not fit whole is refused whole. */
+static void test_append_many_full(void **state)
+{
+	(void)state;
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 4 * 25, 0, NULL, NULL);
+	append_range(sp, 1, 3);
+	struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
+	uint64_t first = 0;
+	assert_int_equal(spool_append_many(sp, recs, 3, &first, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_next_seq(sp), 3);
+	assert_int_equal(spool_append_many(sp, recs, 2, &first, err, sizeof err), SPOOL_OK);
+	expect_range(sp, 1, 5);
+	spool_close(sp);
+	rmtree(dir);
+}
+
 /* Issue 11, hole 3: a record whose send failed is read again, never skipped. */
 static void test_read_back(void **state)
 {
@@ -421,6 +479,8 @@ int main(void)
 		cmocka_unit_test(test_cut_at_every_offset),
 		cmocka_unit_test(test_flip_at_every_offset),
 		cmocka_unit_test(test_injected_failures),
+		cmocka_unit_test(test_append_many),
+		cmocka_unit_test(test_append_many_full),
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_append_limit_fits_a_frame),
 		cmocka_unit_test(test_epochs),
