@@ -12,7 +12,8 @@
  * between writing and dropping writes nothing twice. A second store handle
  * (another front-end) LISTENing hears a measurement's create and its stop
  * as (agent, measurement), and a change of a column no agent is sent (the
- * measurement's status) is not heard. Runs only under tests/pg/pgtmp
+ * measurement's status) is not heard; a no-probe list change is heard as
+ * agent 0 with its new version. Runs only under tests/pg/pgtmp
  * (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
@@ -31,6 +32,8 @@
 #include "store/store_api.h"
 #include "store/store_archive.h"
 #include "store/store_frontend.h"
+#include "store/store_noprobe.h"
+#include "store/store_mesh.h"
 #include "store_fixture.h"
 
 #include <zstd.h>
@@ -413,6 +416,65 @@ static void test_changes_heard(void **state)
 	other->ops->close(other);
 }
 
+/* A no-probe change is heard by another front-end as agent 0 with the new version; a
+   remove of a prefix not listed (no new version) is not heard. */
+static void test_noprobe_change_heard(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	struct store *other = store_open(f->spec, err, sizeof err);
+	if (!other)
+		fail_msg("open: %s", err);
+	int fd = other->ops->frontend->changes_listen(other, err, sizeof err);
+	if (fd < 0)
+		fail_msg("changes_listen: %s", err);
+	const struct store_noprobe_ops *np = f->st->ops->noprobe;
+	int64_t v = 0;
+	struct heard h;
+	for (int64_t want = 1; want <= 2; want++) {
+		assert_int_equal(np->add(f->st, want == 1 ? "198.18.5.0/24" : "2001:db8:5::/48",
+					 "complaint", "alice", 100, &v, err, sizeof err), 0);
+		assert_int_equal(v, want);
+		listen_for(other, fd, 10000, &h);
+		assert_int_equal(h.n, 1);
+		assert_int_equal(h.agent[0], 0);
+		assert_int_equal(h.msm[0], want);
+	}
+	assert_int_equal(np->remove(f->st, "198.18.6.0/24", &v, err, sizeof err), 0);
+	listen_for(other, fd, 300, &h);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(np->remove(f->st, "198.18.5.0/24", &v, err, sizeof err), 1);
+	listen_for(other, fd, 10000, &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.agent[0], 0);
+	assert_int_equal(h.msm[0], 3);
+	other->ops->close(other);
+}
+
+/* Several front-ends keep the mesh: a second running measurement of one anchor, family
+   and type is refused (its creating transaction rolls back); once it stops, a new one
+   may be marked. */
+static void test_mesh_mark_once(void **state)
+{
+	struct fix *f = *state;
+	const struct store_mesh_ops *mesh = f->st->ops->mesh;
+	char err[256] = "";
+	struct store_msm m[3];
+	for (int i = 0; i < 3; i++) {
+		m[i] = (struct store_msm){ .def = "{\"type\":\"ping\",\"target\":\"198.18.7.1\"}",
+					   .interval = 240 };
+		assert_int_equal(f->st->ops->msm_create(f->st, &m[i], &f->agent, 1, err,
+							sizeof err), 0);
+	}
+	assert_int_equal(mesh->mark(f->st, m[0].id, f->agent, 4, "ping", 1, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, m[1].id, f->agent, 4, "ping", 2, err, sizeof err), -1);
+	assert_non_null(strstr(err, "runs already"));
+	assert_int_equal(mesh->mark(f->st, m[1].id, f->agent, 6, "ping", 2, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->msm_stop(f->st, m[0].id, 3, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, m[2].id, f->agent, 4, "ping", 4, err, sizeof err), 0);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM mesh_msms"), 3);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -426,6 +488,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_noprobe_change_heard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
