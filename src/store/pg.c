@@ -378,7 +378,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 			   pg_exec(s, pg_noprobe_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_key_grants_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_hostreport_schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_mesh_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_mesh_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_prefixes_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -469,4 +470,5 @@ static const struct store_ops pg_ops = {
 	.key_grants = &pg_key_grants_ops,
 	.hostreport = &pg_hostreport_ops,
 	.mesh = &pg_mesh_ops,
+	.prefixes = &pg_prefix_ops,
 };

@@ -221,6 +221,10 @@ extern const char pg_hostreport_schema[];
 struct store_mesh_ops;
 extern const struct store_mesh_ops pg_mesh_ops;
 extern const char pg_mesh_schema[];
+/* Versioned prefix-to-AS tables (pg_prefixes.c); teams are not on PostgreSQL yet. */
+struct store_prefix_ops;
+extern const struct store_prefix_ops pg_prefix_ops;
+extern const char pg_prefixes_schema[];
 void pg_changes_close(struct store_pg *s);
 int pg_changes_listen(struct store *st, char *err, size_t errlen);
 int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, size_t errlen);

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #include "store/store_frontend.h"
 #include "store/store_noprobe.h"
 #include "store/store_mesh.h"
+#include "store/store_prefixes.h"
 #include "store_fixture.h"
 
 #include <zstd.h>
@@ -475,6 +477,53 @@ static void test_mesh_mark_once(void **state)
 	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM mesh_msms"), 3);
 }
 
+/* What test_prefix_batches reads back: the count and the entries' order. */
+struct walk {
+	size_t n;
+	int in_order;
+};
+
+static int walk_entry(void *arg, const struct pfx2as_entry *e)
+{
+	struct walk *w = arg;
+	/* entry i is 10.(i / 256).(i % 256).0/24 of AS 64500 + i % 7 */
+	w->in_order &= e->prefix.addr.family == AF_INET && e->prefix.len == 24 &&
+		       e->prefix.addr.a[1] == (w->n / 256) % 256 &&
+		       e->prefix.addr.a[2] == w->n % 256 && e->asn == 64500 + w->n % 7;
+	w->n++;
+	return 0;
+}
+
+/* A table larger than one batch of the load (PG_PREFIX_BATCH) comes back whole, in
+   file order; an IPv6 entry keeps its 16 bytes. */
+static void test_prefix_batches(void **state)
+{
+	struct fix *f = *state;
+	enum { N = 45000 };
+	size_t cap = N * 32 + 64, len = 0;
+	char *text = malloc(cap), err[256] = "";
+	assert_non_null(text);
+	for (size_t i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "10.%zu.%zu.0\t24\t%zu\n",
+					(i / 256) % 256, i % 256, 64500 + i % 7);
+	struct prefix_table t;
+	assert_int_equal(prefix_table_parse(&t, text, len, err, sizeof err), N);
+	int64_t v = 0;
+	assert_int_equal(f->st->ops->prefixes->load(f->st, &t, "big", 1, &v, err, sizeof err), 0);
+	prefix_table_free(&t);
+	struct walk w = { 0, 1 };
+	assert_int_equal(f->st->ops->prefixes->each(f->st, v, walk_entry, &w, err, sizeof err), 0);
+	assert_int_equal(w.n, N);
+	assert_true(w.in_order);
+	snprintf(text, cap, "2001:db8:1234:5600::\t56\t64511\n");
+	assert_int_equal(prefix_table_parse(&t, text, strlen(text), err, sizeof err), 1);
+	assert_int_equal(f->st->ops->prefixes->load(f->st, &t, "v6", 2, &v, err, sizeof err), 0);
+	prefix_table_free(&t);
+	free(text);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM prefix_entries WHERE addr ="
+			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -490,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_change_heard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
