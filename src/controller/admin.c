@@ -517,10 +517,11 @@ static json_t *handle(struct controller *c, const char *line, size_t len)
 			i++;
 		if (i == sizeof commands / sizeof commands[0])
 			snprintf(err, sizeof err, "unknown command '%.64s'", cmd);
-		else if (!store_has_teams(c->store) &&
-			 (strncmp(cmd, "team.", 5) == 0 || strncmp(cmd, "prefixes.", 9) == 0))
+		else if (!store_has_teams(c->store) && strncmp(cmd, "team.", 5) == 0)
 			snprintf(err, sizeof err, "'%s': team probing needs the SQLite store;"
 				 " it is not on PostgreSQL yet", cmd);
+		else if (!c->store->ops->prefixes && strncmp(cmd, "prefixes.", 9) == 0)
+			snprintf(err, sizeof err, "'%s': this store keeps no prefix tables", cmd);
 		else {
 			ingest_flush(c);   /* commands run outside the group commit */
 			data = commands[i].fn(c, req, err, sizeof err);

@@ -154,9 +154,10 @@ static int gather(struct controller *c, const struct store_agent *a, int64_t acc
 	return 0;
 }
 
-/* See controller_int.h. */
-int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
-		  struct store_admission *out, char *err, size_t errlen)
+/* Decide on the agent and keep the decision, inside the caller's transaction, after the
+   store's admission lock (so the counts read are the ones the decision commits beside). */
+static int decide_and_keep(struct controller *c, int64_t agent_id, const char *address,
+			   int64_t now, struct store_admission *out, char *err, size_t errlen)
 {
 	struct store *st = c->store;
 	struct store_agent a = { .id = agent_id };
@@ -164,13 +165,9 @@ int admission_run(struct controller *c, int64_t agent_id, const char *address, i
 	struct gathered g;
 	char key[32];
 	snprintf(key, sizeof key, "%lld", (long long)agent_id);
-	if (!st->ops->admission) {   /* a store without admission: as before */
-		memset(out, 0, sizeof *out);
-		out->agent_id = agent_id;
-		snprintf(out->state, sizeof out->state, "approved");
-		snprintf(out->reason, sizeof out->reason, "this store keeps no admission rules");
-		return st->ops->agent_approve(st, key, 1, err, errlen) < 0 ? -1 : ADMISSION_APPROVED;
-	}
+	if (st->ops->admission->decide_lock &&
+	    st->ops->admission->decide_lock(st, err, errlen) < 0)
+		return -1;
 	int found = st->ops->admission->role(st, agent_id, a.role, sizeof a.role, err, errlen);
 	if (found <= 0) {
 		if (found == 0)
@@ -188,13 +185,36 @@ int admission_run(struct controller *c, int64_t agent_id, const char *address, i
 	snprintf(out->prefix, sizeof out->prefix, "%s", g.prefix);
 	out->asn = g.f.asn;
 	out->decided = now;
-	if (st->ops->txn(st, "begin", err, errlen) < 0)
-		return -1;
 	if (st->ops->admission->put(st, out, err, errlen) < 0 ||
 	    st->ops->agent_approve(st, key, s == ADMISSION_APPROVED, err, errlen) < 0 ||
 	    (s == ADMISSION_APPROVED && g.f.anchor &&
-	     st->ops->admission->anchor_admitted(st, agent_id, acct.id, now, err, errlen) < 0) ||
-	    st->ops->txn(st, "commit", err, errlen) < 0) {
+	     st->ops->admission->anchor_admitted(st, agent_id, acct.id, now, err, errlen) < 0))
+		return -1;
+	return s;
+}
+
+/* See controller_int.h. */
+int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
+		  struct store_admission *out, char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	if (!st->ops->admission) {   /* a store without admission: as before */
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)agent_id);
+		memset(out, 0, sizeof *out);
+		out->agent_id = agent_id;
+		snprintf(out->state, sizeof out->state, "approved");
+		snprintf(out->reason, sizeof out->reason, "this store keeps no admission rules");
+		return st->ops->agent_approve(st, key, 1, err, errlen) < 0 ? -1 : ADMISSION_APPROVED;
+	}
+	/* The counts are read in the transaction that keeps the decision: read before it,
+	   two front-ends deciding at the same instant could each go one over a cap. A
+	   group commit of results still open is ended first (it is a transaction). */
+	ingest_flush(c);
+	if (st->ops->txn(st, "begin", err, errlen) < 0)
+		return -1;
+	int s = decide_and_keep(c, agent_id, address, now, out, err, errlen);
+	if (s < 0 || st->ops->txn(st, "commit", err, errlen) < 0) {
 		st->ops->txn(st, "rollback", NULL, 0);
 		return -1;
 	}

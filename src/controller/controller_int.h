@@ -279,6 +279,9 @@ void assign_stop(struct controller *c, int64_t id);
 
 /* Load the no-probe list from the store into c->noprobe; 0 or -1 with err (noprobe_ctl.c). */
 int noprobe_reload(struct controller *c, char *err, size_t errlen);
+/* Reload the list and, if its version moved (a change made at another front-end),
+   push it to every agent here: 1, 0 if unchanged, -1 (logged). */
+int noprobe_sync(struct controller *c);
 
 /* The admin socket's noprobe.add, noprobe.remove and noprobe.list commands. */
 json_t *noprobe_add(struct controller *c, const json_t *req, char *err, size_t errlen);

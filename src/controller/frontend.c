@@ -63,6 +63,7 @@ static int read_version(struct controller *c, int64_t *v)
 void frontend_sync_now(struct controller *c)
 {
 	int64_t v;
+	noprobe_sync(c);   /* a no-probe change not heard */
 	if (read_version(c, &v) < 0 || v == c->msm_version)
 		return;
 	c->msm_version = v;

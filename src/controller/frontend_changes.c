@@ -9,7 +9,9 @@
  * FRONTEND_SAFETY_NET_S while listening. A lost listener is opened again at
  * the next tick; until then the counter is polled every frontend_sync_ms.
  * Right after LISTEN the counter is compared once, which catches whatever
- * changed before the listener heard it.
+ * changed before the listener heard it. The same channel says when the
+ * platform no-probe list changed: it is reloaded and pushed to the agents
+ * here (noprobe_sync; the safety net compares its version too).
  */
 #include "controller/controller_int.h"
 
@@ -25,12 +27,17 @@ static const struct store_frontend_ops *fops(const struct controller *c)
 struct heard_batch {
 	struct controller *c;
 	int missed;
+	int noprobe;    /* the no-probe list changed */
 };
 
 /* store_change_fn: send agent_id, if connected here, what changed of msm_id. */
 static void changed(void *arg, int64_t agent_id, int64_t msm_id)
 {
 	struct heard_batch *b = arg;
+	if (agent_id == 0) {   /* store_frontend.h: the no-probe list, once per batch */
+		b->noprobe = 1;
+		return;
+	}
 	struct session *s = session_of_agent(b->c, agent_id);
 	if (s && assign_send_one(b->c, s, msm_id) < 0)
 		b->missed = 1;
@@ -50,7 +57,7 @@ static void heard(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct controller *c = arg;
-	struct heard_batch b = { c, 0 };
+	struct heard_batch b = { c, 0, 0 };
 	char err[300];
 	if (fops(c)->changes_read(c->store, changed, &b, err, sizeof err) < 0) {
 		ctl_log(c, "front-end: %s; looking for changes every %d ms until it is back", err,
@@ -58,6 +65,8 @@ static void heard(evutil_socket_t fd, short what, void *arg)
 		unlisten(c);
 		return;
 	}
+	if (b.noprobe)
+		noprobe_sync(c);
 	if (b.missed) {   /* the store failed us: every set again at the timer's next turn */
 		c->msm_version = -1;
 		c->sync_polled = 0;

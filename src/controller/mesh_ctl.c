@@ -13,7 +13,10 @@
  * agent, at the next tick after a HELLO's admission decided (so a crowd of
  * agents connecting at once costs one pass per tick, not one each), and
  * once a minute (an anchor becomes abandoned with no event). The policy's anchor_mesh, mesh_probes and mesh_*_interval rule
- * it. A store without mesh marks (PostgreSQL, for now) has no mesh.
+ * it. On PostgreSQL every front-end keeps the mesh; the store refuses a
+ * second running measurement of one anchor, family and type (pg_mesh.c), so
+ * two front-ends planning at once create it once and the loser's next pass
+ * finds it.
  */
 #include "controller/controller_int.h"
 

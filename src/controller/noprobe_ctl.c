@@ -4,6 +4,9 @@
  * the list in the store (store_noprobe.h); after each change the
  * controller's in-memory copy (policy/noprobe_list.h), which every create
  * is checked against, is reloaded from the store, so the two never differ.
+ * On a store shared by several front-ends the others hear of the change
+ * (frontend_changes.c) and call noprobe_sync, which reloads the list and,
+ * if its version moved, pushes it to their agents.
  */
 #include "controller/controller_int.h"
 
@@ -24,6 +27,23 @@ int noprobe_reload(struct controller *c, char *err, size_t errlen)
 	int rc = noprobe_list_set(&c->noprobe, rows, version, err, errlen);
 	json_decref(rows);
 	return rc;
+}
+
+/* See controller_int.h. */
+int noprobe_sync(struct controller *c)
+{
+	char err[300];
+	int64_t had = c->noprobe.version;
+	if (noprobe_reload(c, err, sizeof err) < 0) {
+		ctl_log(c, "no-probe list: %s", err);
+		return -1;
+	}
+	if (c->noprobe.version == had)
+		return 0;
+	ctl_log(c, "no-probe list version %lld (changed at another front-end): %zu prefixes,"
+		" sent to the agents here", (long long)c->noprobe.version, c->noprobe.n);
+	noprobe_changed(c);
+	return 1;
 }
 
 /* The request's "prefix" in canonical text into out; 0 or -1 with err. */

@@ -374,7 +374,12 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 			   pg_exec(s, pg_account_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_credit_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_admission_schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_changes_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_changes_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_noprobe_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_key_grants_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_hostreport_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_mesh_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_prefixes_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -462,4 +467,8 @@ static const struct store_ops pg_ops = {
 	.account = &pg_account_ops,
 	.credit = &pg_credit_ops,
 	.admission = &pg_admission_ops,
+	.key_grants = &pg_key_grants_ops,
+	.hostreport = &pg_hostreport_ops,
+	.mesh = &pg_mesh_ops,
+	.prefixes = &pg_prefix_ops,
 };

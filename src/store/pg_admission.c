@@ -262,6 +262,18 @@ static int adm_location(struct store *st, int64_t agent_id, double *lat, double 
 	return found;
 }
 
+/* See store_admission.h (decide_lock): a transaction-scoped advisory lock. */
+static int adm_decide_lock(struct store *st, char *err, size_t errlen)
+{
+	struct store_pg *s = pg(st);
+	if (!s->in_txn) {   /* a lock outside a transaction would end with its statement */
+		snprintf(err, errlen, "store: admission lock: not inside a transaction");
+		return -1;
+	}
+	return pg_cmd(s, "admission lock", "SELECT pg_advisory_xact_lock(7265678)", NULL, err,
+		      errlen) < 0 ? -1 : 0;
+}
+
 const struct store_admission_ops pg_admission_ops = {
 	.role = adm_role,
 	.put = adm_put,
@@ -276,4 +288,5 @@ const struct store_admission_ops pg_admission_ops = {
 	.locations = adm_locations,
 	.locate = adm_locate,
 	.location = adm_location,
+	.decide_lock = adm_decide_lock,
 };

@@ -9,7 +9,9 @@
  * connection of its own (not the store's, whose round trips block): it
  * waits on that socket in its event loop and reads what arrived
  * (store_frontend.h: changes_listen, changes_read), then reads the one
- * measurement for the one agent (msm_of_agent). The change counter of
+ * measurement for the one agent (msm_of_agent). The same channel carries
+ * "noprobe VERSION" when the platform no-probe list changed (pg_noprobe.c),
+ * handed on as agent 0. The change counter of
  * pg_frontend.c stays, as the slow safety net for a lost listener.
  */
 #include "store/pg_int.h"
@@ -19,7 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHANNEL "vantage_msm"
+#define CHANNEL PG_CHANGES_CHANNEL
 
 /* The triggers, run by pg.c with the rest of the schema. */
 const char pg_changes_schema[] =
@@ -88,9 +90,10 @@ int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, 
 	int n = 0;
 	PGnotify *note;
 	while ((note = PQnotifies(s->listen))) {
-		int64_t agent, msm;
-		if (sscanf(note->extra, "%" SCNd64 " %" SCNd64, &agent, &msm) == 2) {
-			fn(arg, agent, msm);
+		int64_t agent = 0, msm;
+		if (sscanf(note->extra, "%" SCNd64 " %" SCNd64, &agent, &msm) == 2 ||
+		    (agent = 0, sscanf(note->extra, "noprobe %" SCNd64, &msm) == 1)) {
+			fn(arg, agent, msm);   /* agent 0: the no-probe list (pg_noprobe.c) */
 			n++;
 		}
 		PQfreemem(note);

@@ -205,6 +205,26 @@ int pg_credit_charge(struct store_pg *s, const struct store_result *r, size_t n,
 		     size_t errlen);
 /* pg_changes.c: the triggers that notify changes, and store_frontend.h's change operations. */
 extern const char pg_changes_schema[];
+/* The channel front-ends LISTEN on: "AGENT MSM", or "noprobe VERSION" (pg_noprobe.c). */
+#define PG_CHANGES_CHANNEL "vantage_msm"
+/* pg_noprobe.c: the trigger that notifies a no-probe list change on that channel. */
+extern const char pg_noprobe_schema[];
+/* API keys' labels, validity and grants (pg_key_grants.c). */
+struct store_key_grants_ops;
+extern const struct store_key_grants_ops pg_key_grants_ops;
+extern const char pg_key_grants_schema[];
+/* Each agent's newest check-host report (pg_hostreport.c). */
+struct store_hostreport_ops;
+extern const struct store_hostreport_ops pg_hostreport_ops;
+extern const char pg_hostreport_schema[];
+/* The anchoring mesh's marks (pg_mesh.c). */
+struct store_mesh_ops;
+extern const struct store_mesh_ops pg_mesh_ops;
+extern const char pg_mesh_schema[];
+/* Versioned prefix-to-AS tables (pg_prefixes.c); teams are not on PostgreSQL yet. */
+struct store_prefix_ops;
+extern const struct store_prefix_ops pg_prefix_ops;
+extern const char pg_prefixes_schema[];
 void pg_changes_close(struct store_pg *s);
 int pg_changes_listen(struct store *st, char *err, size_t errlen);
 int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, size_t errlen);

@@ -2,12 +2,24 @@
  * pg_noprobe: the platform no-probe list (store_noprobe.h) in the
  * PostgreSQL store: the entries, and one row holding the list's version.
  * A change and its version bump commit together; the bump's row lock
- * orders changes made by several controllers at once.
+ * orders changes made by several controllers at once. A trigger on the
+ * version row notifies the front-ends' change channel (pg_changes.c) with
+ * "noprobe VERSION" as the change commits, so every front-end reloads the
+ * list and pushes it to its agents (store_frontend.h: agent_id 0).
  */
 #include "store/pg_int.h"
 #include "store/store_noprobe.h"
 
 #include <stdio.h>
+
+/* The notify trigger, run by pg.c after the main schema and pg_changes_schema. */
+const char pg_noprobe_schema[] =
+	"CREATE OR REPLACE FUNCTION vantage_noprobe_notify() RETURNS trigger LANGUAGE plpgsql AS"
+	" $$ BEGIN PERFORM pg_notify('" PG_CHANGES_CHANNEL "', 'noprobe ' || NEW.version);"
+	"  RETURN NULL; END $$;"
+	"CREATE OR REPLACE TRIGGER noprobe_version_notify AFTER UPDATE ON noprobe_version"
+	" FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version)"
+	" EXECUTE FUNCTION vantage_noprobe_notify();";
 
 /* Bump the version into *version; 0 or -1. */
 static int bump(struct store_pg *s, int64_t *version, char *err, size_t errlen)

@@ -24,7 +24,7 @@ struct store_prefix_ops;
 struct store_team_ops;
 
 /* Team probing keeps its prefix tables, teams and chunks in the store; the
- * PostgreSQL store has none of them yet (its ops tables leave them NULL). */
+ * PostgreSQL store has the prefix tables but no teams yet (team is NULL). */
 #define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
 struct store_account_ops;
 struct store_uptime_ops;

@@ -77,6 +77,14 @@ struct store_admission_ops {
 	/* The agent's location: 1 and *lat, *lon, 0 when none, -1. */
 	int (*location)(struct store *st, int64_t agent_id, double *lat, double *lon,
 			char *err, size_t errlen);
+	/*
+	 * Inside the caller's open transaction (txn "begin"): wait until no other
+	 * decider holds the admission lock and hold it to that transaction's end,
+	 * so the counts read after it see every decision committed before it and
+	 * several front-ends deciding at once cannot together go over a cap.
+	 * NULL: the store has one writer at a time anyway (SQLite).
+	 */
+	int (*decide_lock)(struct store *st, char *err, size_t errlen);
 };
 
 #endif

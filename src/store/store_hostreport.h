@@ -4,8 +4,7 @@
  * read from it (host/host_report.h) that probe tags and admission use.
  * Kept apart from the report an operator gives at registration
  * (store_admission.h), so that one stays as the operator gave it.
- * Reached as st->ops->hostreport->...; NULL on a store without it (PostgreSQL,
- * for now).
+ * Reached as st->ops->hostreport->... (sqlite_hostreport.c, pg_hostreport.c).
  */
 #ifndef VANTAGE_STORE_STORE_HOSTREPORT_H
 #define VANTAGE_STORE_STORE_HOSTREPORT_H

@@ -26,6 +26,7 @@
 #include "store/sqlite_int.h"
 #include "store/store.h"
 #include "store/store_api.h"
+#include "store/store_key_grants.h"
 #include "store/store_msm_tags.h"
 #include "store/store_msm_requests.h"
 #include "store_fixture.h"
@@ -95,6 +96,46 @@ static void test_keys(void **state)
 	api_key_hash(key, hash);
 	assert_int_equal(api->key_find(f->st, hash, &k, err, sizeof err), 1);
 	assert_int_equal(k.revoked, 1);
+}
+
+/* A key's label, state, validity and grants: none at first, then kept and replaced. */
+static void test_key_grants(void **state)
+{
+	struct fix *f = *state;
+	const struct store_key_grants_ops *kg = f->st->ops->key_grants;
+	char key[API_KEY_LEN], hash[API_KEY_HASH_LEN], err[256];
+	int64_t id;
+	assert_non_null(kg);
+	assert_int_equal(api_key_new(key), 0);
+	api_key_hash(key, hash);
+	assert_int_equal(f->st->ops->api->key_add(f->st, hash, "alice", 30, 1000, &id, err,
+						  sizeof err), 0);
+	struct store_key_grants g = { .label = "old" };
+	assert_int_equal(kg->get(f->st, id, &g, err, sizeof err), 0);
+	assert_string_equal(g.label, "old");   /* untouched when there is no row */
+	struct store_key_grants put = { .label = "ci key", .enabled = 1, .valid_from = 100,
+					.valid_to = 2000000000, .grants = "get_credits,list_measurements",
+					.prefix = "abcd1234" };
+	assert_int_equal(kg->put(f->st, id, &put, err, sizeof err), 0);
+	assert_int_equal(kg->get(f->st, id, &g, err, sizeof err), 1);
+	assert_string_equal(g.label, "ci key");
+	assert_int_equal(g.enabled, 1);
+	assert_int_equal(g.valid_from, 100);
+	assert_int_equal(g.valid_to, 2000000000);
+	assert_string_equal(g.grants, "get_credits,list_measurements");
+	assert_string_equal(g.prefix, "abcd1234");
+	put.enabled = 0;
+	put.valid_from = 0;
+	snprintf(put.grants, sizeof put.grants, "%s", "");
+	snprintf(put.label, sizeof put.label, "%s", "l\u00e9 'quoted'");
+	assert_int_equal(kg->put(f->st, id, &put, err, sizeof err), 0);
+	assert_int_equal(kg->get(f->st, id, &g, err, sizeof err), 1);
+	assert_int_equal(g.enabled, 0);
+	assert_int_equal(g.valid_from, 0);
+	assert_string_equal(g.grants, "");
+	assert_string_equal(g.label, "l\u00e9 'quoted'");
+	/* a key that does not exist gets no row */
+	assert_int_equal(kg->put(f->st, id + 1000, &put, err, sizeof err), -1);
 }
 
 /* Create one measurement of owner on the agents; returns its id. */
@@ -578,6 +619,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_grants, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurement_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurement_tags, setup, teardown),

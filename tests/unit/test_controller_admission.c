@@ -6,16 +6,20 @@
  * injected clock (an anchor removed still counts; one admitted 365 days ago
  * no longer does); decisions, reports and locations read back as kept. The
  * store cases run on SQLite, and on PostgreSQL under tests/pg/pgtmp
- * (controller_admission_on_pg).
+ * (controller_admission_on_pg). Two deciders at once (two front-ends) keep
+ * the per-address cap: the second waits on the first's admission lock (seen
+ * in pg_stat_activity) and then counts the first's approval.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api_geometry.h"
@@ -295,6 +299,117 @@ static void store_decision_report_location(void **state)
 	assert_true(lon == -4.904449);
 }
 
+/* One decider as admission_ctl.c decides: in a transaction, after the admission lock,
+   count the approved probes at the address, decide, keep the decision. */
+struct decider {
+	struct store *st;
+	int64_t agent;
+	int64_t counted;
+	enum admission_state state;
+	int commit;          /* end the transaction (else the caller does) */
+	int rc;
+	char err[256];
+};
+
+static void *decide_probe(void *arg)
+{
+	struct decider *d = arg;
+	struct store *st = d->st;
+	struct platform_policy p;
+	char why[400], key[24];
+	platform_policy_defaults(&p);
+	snprintf(key, sizeof key, "%lld", (long long)d->agent);
+	struct store_admission_count q = { "198.18.1.1", NULL, 1, d->agent };
+	d->rc = -1;
+	if (st->ops->txn(st, "begin", d->err, sizeof d->err) < 0)
+		return NULL;
+	if ((st->ops->admission->decide_lock &&
+	     st->ops->admission->decide_lock(st, d->err, sizeof d->err) < 0) ||
+	    st->ops->admission->count(st, &q, &d->counted, d->err, sizeof d->err) < 0) {
+		st->ops->txn(st, "rollback", NULL, 0);
+		return NULL;
+	}
+	struct admission_facts f = probe_facts();
+	f.at_address = d->counted;
+	d->state = admission_decide(&p, &f, why, sizeof why);
+	struct store_admission a = { .agent_id = d->agent, .address = "198.18.1.1" };
+	snprintf(a.state, sizeof a.state, "%s", admission_state_name(d->state));
+	if (st->ops->admission->put(st, &a, d->err, sizeof d->err) < 0 ||
+	    st->ops->agent_approve(st, key, d->state == ADMISSION_APPROVED, d->err,
+				   sizeof d->err) < 0 ||
+	    (d->commit && st->ops->txn(st, "commit", d->err, sizeof d->err) < 0)) {
+		st->ops->txn(st, "rollback", NULL, 0);
+		return NULL;
+	}
+	d->rc = 0;
+	return NULL;
+}
+
+/* A new software probe of account 1, not yet decided (not approved). */
+static int64_t new_probe(struct store *st, int n)
+{
+	char err[256];
+	struct store_agent a = { .approved = 0, .role = "probe" };
+	snprintf(a.fp, sizeof a.fp, "%064d", n);
+	assert_int_equal(st->ops->agent_add(st, &a, err, sizeof err), 0);
+	assert_int_equal(st->ops->account->own_agent(st, a.id, 1, err, sizeof err), 0);
+	return a.id;
+}
+
+/* Has a session of the PostgreSQL database at spec waited on a lock? Polls up to 30 s. */
+static int pg_someone_waits(const char *spec)
+{
+	PGconn *c = PQconnectdb(spec);
+	int waits = 0;
+	for (int i = 0; !waits && i < 1500; i++) {
+		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
+				     " current_database() AND wait_event_type = 'Lock'");
+		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waits)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	PQfinish(c);
+	return waits;
+}
+
+/* probes_per_address is 2 and one probe is there: of two deciding at once, one gets in. */
+static void two_deciders_keep_the_cap(void **state)
+{
+	struct store_fixture *fx = *state;
+	struct store *st = fx->st;
+	char err[256];
+	add_admitted(st, 1, "probe", 1, "198.18.1.1", "198.18.0.0/16");
+	struct store *other = store_open(fx->spec, err, sizeof err);
+	if (!other)
+		fail_msg("second decider: %s", err);
+	struct decider a = { .st = st, .agent = new_probe(st, 2) };
+	struct decider b = { .st = other, .agent = new_probe(st, 3), .commit = 1 };
+	decide_probe(&a);   /* a decides and holds its transaction open */
+	if (a.rc < 0)
+		fail_msg("first decider: %s", a.err);
+	assert_int_equal(a.counted, 1);
+	assert_int_equal(a.state, ADMISSION_APPROVED);
+	pthread_t t;
+	/* On PostgreSQL, b is seen waiting on a's admission lock before a commits; SQLite
+	   has one controller, so there b decides after a. */
+	if (fixture_pg()) {
+		assert_int_equal(pthread_create(&t, NULL, decide_probe, &b), 0);
+		assert_true(pg_someone_waits(fx->spec));
+	}
+	assert_int_equal(st->ops->txn(st, "commit", err, sizeof err), 0);
+	if (fixture_pg())
+		assert_int_equal(pthread_join(t, NULL), 0);
+	else
+		decide_probe(&b);
+	if (b.rc < 0)
+		fail_msg("second decider: %s", b.err);
+	assert_int_equal(b.counted, 2);   /* it saw a's approval */
+	assert_int_equal(b.state, ADMISSION_REFUSED);
+	assert_int_equal(counted(st, "198.18.1.1", NULL, 1, 0), 2);   /* the cap held */
+	other->ops->close(other);
+}
+
 /* The public location is rounded to 0.01 degree (about 1 km), in GeoJSON's [lon, lat] order. */
 static void geometry_coarsened(void **state)
 {
@@ -327,6 +442,8 @@ int main(void)
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(store_decision_report_location,
 						store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(two_deciders_keep_the_cap, store_fixture_setup,
+						store_fixture_teardown),
 		cmocka_unit_test(geometry_coarsened),
 	};
 	return cmocka_run_group_tests_name(fixture_pg() ? "controller_admission_pg" :

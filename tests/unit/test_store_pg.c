@@ -12,7 +12,8 @@
  * between writing and dropping writes nothing twice. A second store handle
  * (another front-end) LISTENing hears a measurement's create and its stop
  * as (agent, measurement), and a change of a column no agent is sent (the
- * measurement's status) is not heard. Runs only under tests/pg/pgtmp
+ * measurement's status) is not heard; a no-probe list change is heard as
+ * agent 0 with its new version. Runs only under tests/pg/pgtmp
  * (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +33,9 @@
 #include "store/store_api.h"
 #include "store/store_archive.h"
 #include "store/store_frontend.h"
+#include "store/store_noprobe.h"
+#include "store/store_mesh.h"
+#include "store/store_prefixes.h"
 #include "store_fixture.h"
 
 #include <zstd.h>
@@ -413,6 +418,112 @@ static void test_changes_heard(void **state)
 	other->ops->close(other);
 }
 
+/* A no-probe change is heard by another front-end as agent 0 with the new version; a
+   remove of a prefix not listed (no new version) is not heard. */
+static void test_noprobe_change_heard(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	struct store *other = store_open(f->spec, err, sizeof err);
+	if (!other)
+		fail_msg("open: %s", err);
+	int fd = other->ops->frontend->changes_listen(other, err, sizeof err);
+	if (fd < 0)
+		fail_msg("changes_listen: %s", err);
+	const struct store_noprobe_ops *np = f->st->ops->noprobe;
+	int64_t v = 0;
+	struct heard h;
+	for (int64_t want = 1; want <= 2; want++) {
+		assert_int_equal(np->add(f->st, want == 1 ? "198.18.5.0/24" : "2001:db8:5::/48",
+					 "complaint", "alice", 100, &v, err, sizeof err), 0);
+		assert_int_equal(v, want);
+		listen_for(other, fd, 10000, &h);
+		assert_int_equal(h.n, 1);
+		assert_int_equal(h.agent[0], 0);
+		assert_int_equal(h.msm[0], want);
+	}
+	assert_int_equal(np->remove(f->st, "198.18.6.0/24", &v, err, sizeof err), 0);
+	listen_for(other, fd, 300, &h);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(np->remove(f->st, "198.18.5.0/24", &v, err, sizeof err), 1);
+	listen_for(other, fd, 10000, &h);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.agent[0], 0);
+	assert_int_equal(h.msm[0], 3);
+	other->ops->close(other);
+}
+
+/* Several front-ends keep the mesh: a second running measurement of one anchor, family
+   and type is refused (its creating transaction rolls back); once it stops, a new one
+   may be marked. */
+static void test_mesh_mark_once(void **state)
+{
+	struct fix *f = *state;
+	const struct store_mesh_ops *mesh = f->st->ops->mesh;
+	char err[256] = "";
+	struct store_msm m[3];
+	for (int i = 0; i < 3; i++) {
+		m[i] = (struct store_msm){ .def = "{\"type\":\"ping\",\"target\":\"198.18.7.1\"}",
+					   .interval = 240 };
+		assert_int_equal(f->st->ops->msm_create(f->st, &m[i], &f->agent, 1, err,
+							sizeof err), 0);
+	}
+	assert_int_equal(mesh->mark(f->st, m[0].id, f->agent, 4, "ping", 1, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, m[1].id, f->agent, 4, "ping", 2, err, sizeof err), -1);
+	assert_non_null(strstr(err, "runs already"));
+	assert_int_equal(mesh->mark(f->st, m[1].id, f->agent, 6, "ping", 2, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->msm_stop(f->st, m[0].id, 3, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, m[2].id, f->agent, 4, "ping", 4, err, sizeof err), 0);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM mesh_msms"), 3);
+}
+
+/* What test_prefix_batches reads back: the count and the entries' order. */
+struct walk {
+	size_t n;
+	int in_order;
+};
+
+static int walk_entry(void *arg, const struct pfx2as_entry *e)
+{
+	struct walk *w = arg;
+	/* entry i is 10.(i / 256).(i % 256).0/24 of AS 64500 + i % 7 */
+	w->in_order &= e->prefix.addr.family == AF_INET && e->prefix.len == 24 &&
+		       e->prefix.addr.a[1] == (w->n / 256) % 256 &&
+		       e->prefix.addr.a[2] == w->n % 256 && e->asn == 64500 + w->n % 7;
+	w->n++;
+	return 0;
+}
+
+/* A table larger than one batch of the load (PG_PREFIX_BATCH) comes back whole, in
+   file order; an IPv6 entry keeps its 16 bytes. */
+static void test_prefix_batches(void **state)
+{
+	struct fix *f = *state;
+	enum { N = 45000 };
+	size_t cap = N * 32 + 64, len = 0;
+	char *text = malloc(cap), err[256] = "";
+	assert_non_null(text);
+	for (size_t i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "10.%zu.%zu.0\t24\t%zu\n",
+					(i / 256) % 256, i % 256, 64500 + i % 7);
+	struct prefix_table t;
+	assert_int_equal(prefix_table_parse(&t, text, len, err, sizeof err), N);
+	int64_t v = 0;
+	assert_int_equal(f->st->ops->prefixes->load(f->st, &t, "big", 1, &v, err, sizeof err), 0);
+	prefix_table_free(&t);
+	struct walk w = { 0, 1 };
+	assert_int_equal(f->st->ops->prefixes->each(f->st, v, walk_entry, &w, err, sizeof err), 0);
+	assert_int_equal(w.n, N);
+	assert_true(w.in_order);
+	snprintf(text, cap, "2001:db8:1234:5600::\t56\t64511\n");
+	assert_int_equal(prefix_table_parse(&t, text, strlen(text), err, sizeof err), 1);
+	assert_int_equal(f->st->ops->prefixes->load(f->st, &t, "v6", 2, &v, err, sizeof err), 0);
+	prefix_table_free(&t);
+	free(text);
+	assert_int_equal(ask(f->st, "SELECT COUNT(*) FROM prefix_entries WHERE addr ="
+			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -426,6 +537,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_noprobe_change_heard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }

@@ -22,6 +22,8 @@
 #include "store_fixture.h"
 #include "store/store_api.h"
 #include "store/store_noprobe.h"
+#include "store/store_hostreport.h"
+#include "store/store_mesh.h"
 #include "policy/noprobe_list.h"
 
 /* One result to put: agent, sequence, measurement, body (a string literal). */
@@ -395,6 +397,112 @@ static void test_reach(void **state)
 	assert_int_equal(st->ops->agent_address(st, a, 6, addr, sizeof addr, err, sizeof err), 0);
 }
 
+/* Register n approved agents (fingerprints from c) into ids. */
+static void add_agents(struct store *st, char c, int64_t *ids, int n)
+{
+	char err[256] = "";
+	for (int i = 0; i < n; i++) {
+		struct store_agent a = { .approved = 1, .org = "lab", .role = "probe" };
+		snprintf(a.fp, sizeof a.fp, "%c%063d", c, i);
+		assert_int_equal(st->ops->agent_add(st, &a, err, sizeof err), 0);
+		ids[i] = a.id;
+	}
+}
+
+/* The anchoring mesh's marks: running with their sources, join, leave, rejoin, pages, stop. */
+static void test_mesh_marks(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_mesh_ops *mesh = f->st->ops->mesh;
+	char err[256] = "";
+	int64_t ag[3];
+	json_t *rows = NULL;
+	int64_t count = -1;
+	assert_non_null(mesh);
+	add_agents(f->st, 'm', ag, 3);
+	struct store_msm m = { .def = "{\"type\":\"ping\",\"af\":4,\"target\":\"198.18.7.1\"}",
+			       .start = 10, .interval = 240 };
+	assert_int_equal(f->st->ops->msm_create(f->st, &m, ag + 1, 1, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, m.id, ag[0], 4, "ping", 10, err, sizeof err), 0);
+	assert_int_equal(mesh->join(f->st, m.id, ag + 1, 2, err, sizeof err), 1);   /* ag[2] new */
+	assert_int_equal(mesh->running(f->st, &rows, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 1);
+	json_t *r = json_array_get(rows, 0);
+	assert_int_equal(json_integer_value(json_object_get(r, "id")), m.id);
+	assert_int_equal(json_integer_value(json_object_get(r, "target")), ag[0]);
+	assert_int_equal(json_integer_value(json_object_get(r, "af")), 4);
+	assert_string_equal(json_string_value(json_object_get(r, "type")), "ping");
+	assert_string_equal(json_string_value(json_object_get(r, "address")), "198.18.7.1");
+	json_t *src = json_loads(json_string_value(json_object_get(r, "sources")), 0, NULL);
+	assert_int_equal(json_array_size(src), 2);
+	json_decref(src);
+	json_decref(rows);
+	assert_int_equal(mesh->leave(f->st, m.id, ag + 1, 1, err, sizeof err), 1);
+	assert_int_equal(mesh->leave(f->st, m.id, ag + 1, 1, err, sizeof err), 0);  /* left already */
+	assert_int_equal(mesh->running(f->st, &rows, err, sizeof err), 0);
+	src = json_loads(json_string_value(json_object_get(json_array_get(rows, 0), "sources")), 0,
+			 NULL);
+	assert_int_equal(json_array_size(src), 1);
+	assert_int_equal(json_integer_value(json_array_get(src, 0)), ag[2]);
+	json_decref(src);
+	json_decref(rows);
+	assert_int_equal(mesh->join(f->st, m.id, ag + 1, 1, err, sizeof err), 1);   /* back */
+	/* a participant refused for another reason is not taken back by a join */
+	assert_int_equal(f->st->ops->msm_refused(f->st, m.id, ag[2], "site policy", err,
+						 sizeof err), 0);
+	assert_int_equal(mesh->join(f->st, m.id, ag + 2, 1, err, sizeof err), 0);
+	/* a second mesh measurement, of another type: pages by mark order */
+	struct store_msm t = { .def = "{\"type\":\"traceroute\",\"af\":4,\"target\":\"198.18.7.1\"}",
+			       .start = 10, .interval = 900 };
+	assert_int_equal(f->st->ops->msm_create(f->st, &t, ag + 1, 1, err, sizeof err), 0);
+	assert_int_equal(mesh->mark(f->st, t.id, ag[0], 4, "traceroute", 11, err, sizeof err), 0);
+	assert_int_equal(mesh->page(f->st, 0, 1, 10, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(json_array_size(rows), 1);
+	r = json_array_get(rows, 0);
+	assert_int_equal(json_integer_value(json_object_get(r, "msm_id")), t.id);
+	int64_t mark_id = json_integer_value(json_object_get(r, "id"));
+	json_decref(rows);
+	assert_int_equal(mesh->page(f->st, mark_id, 0, 10, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(json_array_size(rows), 1);
+	json_decref(rows);
+	/* stopped: no longer running nor listed */
+	assert_int_equal(f->st->ops->msm_stop(f->st, m.id, 20, err, sizeof err), 0);
+	assert_int_equal(mesh->running(f->st, &rows, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "id")), t.id);
+	json_decref(rows);
+	assert_int_equal(mesh->page(f->st, 0, 0, 10, &rows, &count, err, sizeof err), 0);
+	assert_int_equal(count, 1);
+	json_decref(rows);
+}
+
+/* An agent's newest check-host report: none, kept, replaced, per agent. */
+static void test_host_report(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_hostreport_ops *hr = f->st->ops->hostreport;
+	char err[256] = "";
+	json_t *r = NULL;
+	int64_t received = -1;
+	assert_non_null(hr);
+	assert_int_equal(hr->get(f->st, 7, &r, &received, err, sizeof err), 0);
+	assert_null(r);
+	assert_int_equal(hr->put(f->st, 7, 100, 1, "{\"role\":\"probe\",\"n\":1}", err,
+				 sizeof err), 0);
+	assert_int_equal(hr->put(f->st, 7, 200, 0, "{\"role\":\"probe\",\"n\":2}", err,
+				 sizeof err), 0);
+	assert_int_equal(hr->put(f->st, 8, 300, 1, "{\"n\":3}", err, sizeof err), 0);
+	assert_int_equal(hr->get(f->st, 7, &r, &received, err, sizeof err), 1);
+	assert_int_equal(received, 200);
+	assert_int_equal(json_integer_value(json_object_get(r, "n")), 2);
+	json_decref(r);
+	assert_int_equal(hr->get(f->st, 8, &r, &received, err, sizeof err), 1);
+	assert_int_equal(received, 300);
+	json_decref(r);
+}
+
 /* The no-probe list: add, replace, remove; the version grows on each change and survives a reopen. */
 static void test_noprobe_list(void **state)
 {
@@ -469,6 +577,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timing_history_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mesh_marks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_measurements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msm_ids_never_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
