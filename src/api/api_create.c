@@ -315,6 +315,29 @@ static int tag_list(const json_t *tags, const char *name, const char *where, jso
 	return 0;
 }
 
+/* A field of source o (or of its tags) that RIPE's probes object does not
+   have: refused by name, never ignored. 0, or -1 with err. */
+static int source_fields(const json_t *o, int change, const char *where, char *err,
+			 size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+		if (strcmp(k, "type") != 0 && strcmp(k, "value") != 0 && strcmp(k, "requested") != 0 &&
+		    strcmp(k, "tags") != 0 && !(change && strcmp(k, "action") == 0)) {
+			snprintf(err, errlen, "%s%.64s: unknown field", where, k);
+			return -1;
+		}
+	const json_t *tags = json_object_get(o, "tags");
+	if (json_is_object(tags))
+		json_object_foreach((json_t *)tags, k, v)
+			if (strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) {
+				snprintf(err, errlen, "%stags.%.64s: unknown field", where, k);
+				return -1;
+			}
+	return 0;
+}
+
 /* Parse source i: type, value, requested, tags (and action when change). */
 static int parse_source(struct api_source *s, const json_t *o, size_t i, int change,
 			char *err, size_t errlen)
@@ -335,6 +358,8 @@ static int parse_source(struct api_source *s, const json_t *o, size_t i, int cha
 			 " countries (a comma-separated list of country codes) or by area", where);
 		return -1;
 	}
+	if (source_fields(o, change, where, err, errlen) < 0)
+		return -1;
 	if (!listed(s->type, types, NELEM(types))) {
 		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country,"
 			 " countries, area, msm, radius", where, s->type);

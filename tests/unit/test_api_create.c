@@ -265,6 +265,15 @@ static void test_select_types_refused(void **state)
 		{ "continent", "probes[0].type: 'continent' is not one of probes, asn, prefix,"
 		  " country, countries, area, msm, radius" },
 	};
+	/* a field RIPE's probes object does not have is refused by name, never ignored */
+	static const char *const fields[][2] = {
+		{ "\"type\":\"area\",\"value\":\"WW\",\"requested\":1,\"tags_include\":[\"a\"]",
+		  "probes[0].tags_include: unknown field" },
+		{ "\"type\":\"area\",\"value\":\"WW\",\"requested\":1,\"tags\":{\"incude\":[\"a\"]}",
+		  "probes[0].tags.incude: unknown field" },
+		{ "\"type\":\"area\",\"value\":\"WW\",\"requested\":1,\"action\":\"add\"",
+		  "probes[0].action: unknown field" },
+	};
 	struct api_create *c = malloc(sizeof *c);
 	struct api_limits lim = { lab_policy(), NULL, 10 };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -274,6 +283,14 @@ static void test_select_types_refused(void **state)
 		assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), -1);
 		if (!strstr(err, cases[i][1]))
 			fail_msg("%s: '%s'", cases[i][0], err);
+	}
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		char body[512], err[256] = "";
+		snprintf(body, sizeof body, "{\"definitions\":[" PING T4 "}],\"probes\":[{%s}]}",
+			 fields[i][0]);
+		assert_int_equal(api_create_parse(body, strlen(body), &lim, c, err, sizeof err), -1);
+		if (!strstr(err, fields[i][1]))
+			fail_msg("%s: '%s'", fields[i][0], err);
 	}
 	free(c);
 }
