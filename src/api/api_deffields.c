@@ -17,6 +17,7 @@ enum kind {
 	ON_PROBE,       /* resolve_on_probe */
 	TIMEOUT,        /* response_timeout (ms) -> the runner's timeout, and echoed */
 	FIXED,          /* only the value the agents use: false or 0 */
+	UNSERVED,       /* documented by RIPE, not honoured here: refused with why */
 };
 
 #define PING 1
@@ -47,6 +48,8 @@ static const struct field {
 	  "the agents send no IPv6 hop-by-hop options header" },
 	{ "destination_option_size", TRACE, FIXED, 0, 0,
 	  "the agents send no IPv6 destination options header" },
+	{ "duplicate_timeout", TRACE, UNSERVED, 0, 0,
+	  "the agents do not wait for duplicate replies to a traceroute probe; leave it out" },
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -117,6 +120,10 @@ static int check(const struct field *f, const json_t *v, const char *where, char
 			return 0;
 		snprintf(err, errlen, "%s%s: must be a list of at most 32 tags of 1 to 64 letters,"
 			 " digits, '-', '_' or '.'", where, f->name);
+		return -1;
+	case UNSERVED:
+		snprintf(err, errlen, "%s%s: not supported on this platform: %s", where, f->name,
+			 f->why);
 		return -1;
 	case FIXED:
 		if (json_is_false(v) || (json_is_integer(v) && json_integer_value(v) == 0))

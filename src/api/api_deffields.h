@@ -8,7 +8,9 @@
  *  - translated into the runner's option (response_timeout -> timeout);
  *  - accepted only at the value the agents measure with (dont_fragment
  *    false, include_probe_id false, hop_by_hop_option_size and
- *    destination_option_size 0), any other value refused with the reason.
+ *    destination_option_size 0), any other value refused with the reason;
+ *  - documented by RIPE but not honoured (duplicate_timeout): refused with
+ *    the reason.
  * Pure and bounded: the definition is hostile.
  */
 #ifndef VANTAGE_API_API_DEFFIELDS_H

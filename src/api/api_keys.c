@@ -245,6 +245,7 @@ static int key_make(struct api_call *c, int64_t account, const char *text,
 	char hash[API_KEY_HASH_LEN], ignore[64], owner[160];
 	api_key_hash(text, hash);
 	snprintf(owner, sizeof owner, "api:%.150s", g->label);
+	api_commit_pending(c->api);   /* the store's batch of results: no transaction in one */
 	if (st->ops->txn(st, "begin", err, errlen) < 0)
 		return -1;
 	if (st->ops->api->key_add(st, hash, owner, c->key.rate, api_now(), id, err, errlen) < 0 ||

@@ -259,7 +259,7 @@ def test_ripe_atlas_tools_definitions_are_accepted(lab):
     assert m["dont_fragment"] is False and m["paris"] == 16 and m["probes_scheduled"] == 2
     for field, value, why in (("dont_fragment", True, "dont_fragment: only false"),
                               ("hop_by_hop_option_size", 8, "hop_by_hop_option_size: only 0"),
-                              ("duplicate_timeout", 10, "duplicate_timeout: unknown field")):
+                              ("duplicate_timeout", 10, "duplicate_timeout: not supported")):
         out = lab.research("create", key=lab.key, definitions=[dict(tools, **{field: value})],
                            sources=[source])
         assert not out["ok"] and why in out["data"]["error"]["detail"], out
