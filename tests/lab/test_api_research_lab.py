@@ -5,7 +5,9 @@ unchanged against a vantage controller:
 
   - a host-name target, resolved by the controller from a hosts file (no
     lookup leaves the machine), echoed as RIPE does (target, target_ip,
-    resolved_ips; dst_name in every result);
+    resolved_ips; dst_name in every result); with resolve_on_probe, each agent
+    resolves it itself from its own hosts file (dst_name and its own dst_addr in
+    its result; RIPE's error shape when refused or unresolvable);
   - probes chosen by area and by RIPE's automatic system-* tags, more
     requested than exist: created with what is there (probes_scheduled,
     is_all_scheduled);
