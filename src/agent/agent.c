@@ -222,7 +222,8 @@ struct agent *agent_new(struct event_base *base, const struct agent_config *cfg,
 	int created = 0;
 	if (identity_load(&a->id, cfg->key_path, NULL, "vantage-agent", &created, err, errlen) < 0 ||
 	    !(a->tls = identity_tls_ctx(&a->id, 0, err, errlen)) ||
-	    gate_init(&a->gate, cfg, err, errlen) < 0 || open_spool(a, err, errlen) < 0 ||
+	    gate_init(&a->gate, cfg, err, errlen) < 0 || agent_dns_start(a, err, errlen) < 0 ||
+	    open_spool(a, err, errlen) < 0 ||
 	    !(a->runner = runner->create(base, cfg, err, errlen))) {
 		agent_free(a);
 		return NULL;
@@ -252,6 +253,7 @@ void agent_free(struct agent *a)
 	telemetry_stop(&a->tel);
 	json_decref(a->host_report);
 	sched_clear(a);
+	agent_dns_end(a);
 	if (a->runner)
 		a->rops->destroy(a->runner);
 	agent_chunks_free(a);

@@ -37,6 +37,7 @@ struct sched_entry {
 	int64_t next;             /* Unix time of the next slot (before spread) */
 	struct event *ev;
 	int finished;
+	int resolve;              /* the agent resolves the target each run (resolve_def.h) */
 	uint64_t runs, skipped;
 };
 
@@ -94,6 +95,8 @@ struct agent {
 	uint64_t tel_sent;        /* generation of the report last sent */
 	json_t *host_report;      /* this host's check-host report (hostcheck.c), or NULL */
 	struct ptrie *noprobe;    /* the platform no-probe list (NULL until the first) */
+	struct evdns_base *dns;   /* resolves targets of resolve_on_probe runs (resolve.c) */
+	int dns_closing;          /* shutting down: lookups answered now make no result */
 	int64_t noprobe_version;  /* its version (0: none received) */
 	struct agent_chunk *chunks[AGENT_CHUNKS_MAX];  /* team chunks, the first running */
 	size_t nchunks;
@@ -154,6 +157,18 @@ void agent_hold(struct agent *a, char *text, const char *why);
 
 /* After an ack: spool held results, resume measuring if there is room. */
 void agent_relieve(struct agent *a);
+
+/* Start the resolver of cfg.resolv_conf and cfg.hosts (before the privilege
+   drop: it reads them now); 0 or -1 with err. */
+int agent_dns_start(struct agent *a, char *err, size_t errlen);
+
+/* Free the resolver; lookups in flight end without a result. */
+void agent_dns_end(struct agent *a);
+
+/* One run of def, whose target the agent resolves first (resolve_def.h):
+   the runner gets it bound to the address found, or an error result is
+   spooled. */
+void agent_resolve_run(struct agent *a, const json_t *def);
 
 /* Take an MSM message: check it against the site policy and schedule it (or refuse). */
 void sched_put(struct agent *a, const struct msg *m);

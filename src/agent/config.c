@@ -122,6 +122,10 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 		return set_int(&c->ssh_port, v, 1, 65535, why, wl);
 	if (strcmp(key, "noprobe") == 0)
 		return set_str(c->noprobe, sizeof c->noprobe, v, why, wl);
+	if (strcmp(key, "resolv_conf") == 0)
+		return set_str(c->resolv_conf, sizeof c->resolv_conf, v, why, wl);
+	if (strcmp(key, "hosts") == 0)
+		return set_str(c->hosts, sizeof c->hosts, v, why, wl);
 	if (strcmp(key, "user") == 0)
 		return set_str(c->user, sizeof c->user, v, why, wl);
 	if (strcmp(key, "heartbeat") == 0)

@@ -14,6 +14,9 @@
  *   pps N                       the site's packets-per-second ceiling
  *   allow PREFIX / forbid PREFIX destination ranges (forbid wins)
  *   noprobe PATH                the site's no-probe list file
+ *   resolv_conf PATH, hosts PATH how the agent resolves targets it is asked to
+ *                               resolve itself (resolve_on_probe); defaults
+ *                               /etc/resolv.conf and /etc/hosts, "none": not used
  *   admin_from PREFIX           the operator's networks, SSH allowed from them
  *                               (repeats; only for --firewall, agent/firewall.h)
  *   ssh_port N                  the host's SSH port (22; only for --firewall)
@@ -64,6 +67,8 @@ struct agent_config {
 	char forbid[CONFIG_MAX_PREFIXES][64];
 	int n_forbid;
 	char noprobe[CONFIG_PATH_MAX];
+	char resolv_conf[CONFIG_PATH_MAX];  /* "": /etc/resolv.conf */
+	char hosts[CONFIG_PATH_MAX];        /* "": /etc/hosts */
 	char admin_from[CONFIG_MAX_PREFIXES][64];
 	int n_admin_from;
 	int ssh_port;

@@ -10,6 +10,7 @@
  * away goes on.
  */
 #include "agent/agent_int.h"
+#include "agent/resolve_def.h"
 #include "agent/slot.h"
 #include "util/wallclock.h"
 
@@ -55,6 +56,8 @@ static void fire(evutil_socket_t fd, short what, void *arg)
 	e->runs++;
 	if (a->paused[0]) {
 		e->skipped++;
+	} else if (e->resolve) {
+		agent_resolve_run(a, e->def);
 	} else if (a->rops->submit(a->runner, e->def, agent_result, a, err, sizeof err) < 0) {
 		agent_log(a, "measurement %lld: %s", (long long)e->msm_id, err);
 		struct msg r = { .type = MSG_REFUSE, .msm_id = e->msm_id, .reason = err };
@@ -97,7 +100,11 @@ void sched_put(struct agent *a, const struct msg *m)
 		return;   /* sent again on reconnect: keep its timer and its runs */
 	if (e)
 		drop(e);
-	if (gate_check(&a->gate, m->body, reason, sizeof reason) < 0) {
+	/* A target the agent resolves is checked at each run, once it is an address. */
+	char name[RESOLVE_NAME_MAX];
+	int af, resolve = resolve_def_parse(m->body, name, &af, reason, sizeof reason);
+	if (resolve < 0 || (resolve == 0 && gate_check(&a->gate, m->body, reason,
+						       sizeof reason) < 0)) {
 		refuse(a, m, reason);
 		return;
 	}
@@ -119,6 +126,9 @@ void sched_add(struct agent *a, const struct sched_entry *t)
 	*e = *t;
 	e->ag = a;
 	e->def = json_deep_copy(t->def);
+	char name[RESOLVE_NAME_MAX], err[200];
+	int af;
+	e->resolve = resolve_def_parse(e->def, name, &af, err, sizeof err) == 1;
 	e->ev = event_new(a->base, -1, 0, fire, e);
 	LIST_INSERT_HEAD(&a->sched, e, link);
 	arm(e, wallclock_now());

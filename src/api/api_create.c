@@ -157,6 +157,28 @@ static int type_check(const struct api_def *d, const char *where, char *err, siz
 	return rc;
 }
 
+/*
+ * resolve_on_probe with a host name: each agent resolves it at every run
+ * (src/agent/resolve_def.h), so the runner definition carries the name and
+ * the flag; nothing is resolved here. As RIPE shows such a measurement:
+ * target the name, no target_ip, no resolved_ips. The agents' site policy
+ * and the platform no-probe list apply to what they resolve.
+ */
+static int on_probe(struct api_def *d, char *err, size_t errlen)
+{
+	if (json_object_set_new(d->run, "target", json_string(d->name)) < 0 ||
+	    json_object_set_new(d->run, "resolve_on_probe", json_true()) < 0 ||
+	    json_object_set_new(d->extra, "target", json_string(d->name)) < 0 ||
+	    json_object_set_new(d->extra, "target_ip", json_null()) < 0 ||
+	    json_object_set_new(d->extra, "resolved_ips", json_array()) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(d->target, sizeof d->target, "%.63s", d->name);
+	d->resolve = 0;
+	return 0;
+}
+
 /* Build d->run from the definition and check it with the type's own parser. */
 static int build_run(struct api_def *d, const json_t *def, const char *where,
 		     char *err, size_t errlen)
@@ -177,10 +199,12 @@ static int build_run(struct api_def *d, const json_t *def, const char *where,
 		}
 	}
 	if (rc == 0)
-		rc = api_deffields_parse(def, d->type, d->resolve, d->run, &d->extra, &d->is_public,
-					 where, err, errlen);
+		rc = api_deffields_parse(def, d->type, d->run, &d->extra, &d->is_public, where, err,
+					 errlen);
 	if (rc == 0)
 		rc = type_check(d, where, err, errlen);
+	if (rc == 0 && d->resolve && json_is_true(json_object_get(def, "resolve_on_probe")))
+		rc = on_probe(d, err, errlen);
 	if (rc < 0) {
 		json_decref(d->run);
 		json_decref(d->extra);
@@ -291,12 +315,35 @@ static int tag_list(const json_t *tags, const char *name, const char *where, jso
 	return 0;
 }
 
+/* A field of source o (or of its tags) that RIPE's probes object does not
+   have: refused by name, never ignored. 0, or -1 with err. */
+static int source_fields(const json_t *o, int change, const char *where, char *err,
+			 size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+		if (strcmp(k, "type") != 0 && strcmp(k, "value") != 0 && strcmp(k, "requested") != 0 &&
+		    strcmp(k, "tags") != 0 && !(change && strcmp(k, "action") == 0)) {
+			snprintf(err, errlen, "%s%.64s: unknown field", where, k);
+			return -1;
+		}
+	const json_t *tags = json_object_get(o, "tags");
+	if (json_is_object(tags))
+		json_object_foreach((json_t *)tags, k, v)
+			if (strcmp(k, "include") != 0 && strcmp(k, "exclude") != 0) {
+				snprintf(err, errlen, "%stags.%.64s: unknown field", where, k);
+				return -1;
+			}
+	return 0;
+}
+
 /* Parse source i: type, value, requested, tags (and action when change). */
 static int parse_source(struct api_source *s, const json_t *o, size_t i, int change,
 			char *err, size_t errlen)
 {
-	static const char *const types[] = { "probes", "asn", "prefix", "country", "area", "msm",
-					     "radius" };
+	static const char *const types[] = { "probes", "asn", "prefix", "country", "countries",
+					     "area", "msm", "radius" };
 	char where[32], action[16] = "add";
 	snprintf(where, sizeof where, "probes[%zu].", i);
 	const json_t *v = json_object_get(o, "value"), *tags = json_object_get(o, "tags");
@@ -304,10 +351,18 @@ static int parse_source(struct api_source *s, const json_t *o, size_t i, int cha
 	    (change && str_field(o, where, "action", action, sizeof action, err, errlen) < 0) ||
 	    int_field(o, where, "requested", 1, API_MAX_REQUESTED, &s->requested, err, errlen) < 0)
 		return json_is_object(o) ? -1 : (snprintf(err, errlen, "probes[%zu]: must be an object", i), -1);
+	/* RIPE documents "region" (UN sub-regions, eu27, RIR service regions); the
+	   platform has no country-to-region table to honour it */
+	if (strcmp(s->type, "region") == 0) {
+		snprintf(err, errlen, "%stype: 'region' is not served on this platform; select by"
+			 " countries (a comma-separated list of country codes) or by area", where);
+		return -1;
+	}
+	if (source_fields(o, change, where, err, errlen) < 0)
+		return -1;
 	if (!listed(s->type, types, NELEM(types))) {
-		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country, area, msm,"
-			 " radius",
-			 where, s->type);
+		snprintf(err, errlen, "%stype: '%s' is not one of probes, asn, prefix, country,"
+			 " countries, area, msm, radius", where, s->type);
 		return -1;
 	}
 	if (strcmp(action, "add") != 0 && strcmp(action, "remove") != 0) {

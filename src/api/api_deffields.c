@@ -17,6 +17,7 @@ enum kind {
 	ON_PROBE,       /* resolve_on_probe */
 	TIMEOUT,        /* response_timeout (ms) -> the runner's timeout, and echoed */
 	FIXED,          /* only the value the agents use: false or 0 */
+	UNSERVED,       /* documented by RIPE, not honoured here: refused with why */
 };
 
 #define PING 1
@@ -47,6 +48,8 @@ static const struct field {
 	  "the agents send no IPv6 hop-by-hop options header" },
 	{ "destination_option_size", TRACE, FIXED, 0, 0,
 	  "the agents send no IPv6 destination options header" },
+	{ "duplicate_timeout", TRACE, UNSERVED, 0, 0,
+	  "the agents do not wait for duplicate replies to a traceroute probe; leave it out" },
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -90,19 +93,13 @@ static int tags_ok(const json_t *v)
 }
 
 /* Check value v of field f; 0 or -1 with err. */
-static int check(const struct field *f, const json_t *v, int host_name, const char *where,
-		 char *err, size_t errlen)
+static int check(const struct field *f, const json_t *v, const char *where, char *err,
+		 size_t errlen)
 {
 	switch (f->kind) {
 	case ECHO_BOOL: case PUBLIC: case ON_PROBE:
 		if (!json_is_boolean(v))
 			break;
-		if (f->kind == ON_PROBE && json_is_true(v) && host_name) {
-			snprintf(err, errlen, "%s%s: agents resolve no names on this platform;"
-				 " leave it false and the controller resolves the target", where,
-				 f->name);
-			return -1;
-		}
 		return 0;
 	case ECHO_INT: case TIMEOUT:
 		if (json_is_integer(v) && json_integer_value(v) >= f->lo &&
@@ -123,6 +120,10 @@ static int check(const struct field *f, const json_t *v, int host_name, const ch
 			return 0;
 		snprintf(err, errlen, "%s%s: must be a list of at most 32 tags of 1 to 64 letters,"
 			 " digits, '-', '_' or '.'", where, f->name);
+		return -1;
+	case UNSERVED:
+		snprintf(err, errlen, "%s%s: not supported on this platform: %s", where, f->name,
+			 f->why);
 		return -1;
 	case FIXED:
 		if (json_is_false(v) || (json_is_integer(v) && json_integer_value(v) == 0))
@@ -156,9 +157,8 @@ static int apply(const struct field *f, const json_t *v, json_t *run, json_t *ex
 }
 
 /* See api_deffields.h. */
-int api_deffields_parse(const json_t *def, const char *type, int host_name, json_t *run,
-			json_t **extra, int *is_public, const char *where, char *err,
-			size_t errlen)
+int api_deffields_parse(const json_t *def, const char *type, json_t *run, json_t **extra,
+			int *is_public, const char *where, char *err, size_t errlen)
 {
 	const char *k;
 	const json_t *v;
@@ -171,7 +171,7 @@ int api_deffields_parse(const json_t *def, const char *type, int host_name, json
 	}
 	json_object_foreach((json_t *)def, k, v) {
 		const struct field *f = find(k, bit);
-		if (f && (check(f, v, host_name, where, err, errlen) < 0 ||
+		if (f && (check(f, v, where, err, errlen) < 0 ||
 			  apply(f, v, run, *extra, is_public, where, err, errlen) < 0)) {
 			json_decref(*extra);
 			*extra = NULL;

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/api_create.h"
+#include "api/api_perm.h"
 #include "api/api_query.h"
 #include "api/api_rate.h"
 #include "api/api_route.h"
@@ -54,6 +55,7 @@ struct api_call {
 	const char *query;              /* raw query string or NULL */
 	struct store_key key;           /* key.id 0: no key */
 	unsigned perms;                 /* what the key may do (api_perm.h), implied ones in */
+	struct api_grants_one one;      /* what it may do on one measurement each */
 };
 
 /* The key id private measurements are shown to: the caller's, if it may view them; else 0. */

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_perm.h"
@@ -26,13 +27,18 @@ static int time_field(const json_t *v, const char *name, int64_t *out, char *err
 }
 
 /* See api_key_body.h. */
-void api_key_grants_set(struct store_key_grants *g, unsigned granted)
+void api_key_grants_set(struct store_key_grants *g, unsigned granted,
+			const struct api_grants_one *one)
 {
 	g->grants[0] = 0;
 	for (int i = 0; api_perm_name(i); i++)
 		if (granted & (1u << i))
 			snprintf(g->grants + strlen(g->grants), sizeof g->grants - strlen(g->grants),
 				 "%s%s", g->grants[0] ? "," : "", api_perm_name(i));
+	for (size_t i = 0; one && i < one->n; i++)
+		snprintf(g->grants + strlen(g->grants), sizeof g->grants - strlen(g->grants),
+			 "%s%s@measurement:%lld", g->grants[0] ? "," : "",
+			 api_perm_name(one->g[i].perm), (long long)one->g[i].msm);
 }
 
 /* See api_key_body.h. */
@@ -47,6 +53,24 @@ unsigned api_key_grants_mask(const struct store_key_grants *g)
 			m |= 1u << p;
 	}
 	return m;
+}
+
+/* See api_key_body.h. */
+void api_key_grants_one(const struct store_key_grants *g, struct api_grants_one *one)
+{
+	char copy[sizeof g->grants], *save = NULL;
+	snprintf(copy, sizeof copy, "%s", g->grants);
+	one->n = 0;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(t, '@'), *end = NULL;
+		if (!at || strncmp(at, "@measurement:", 13) != 0 || one->n == API_GRANTS_ONE_MAX)
+			continue;
+		*at = 0;
+		long long msm = strtoll(at + 13, &end, 10);
+		int p = api_perm_find(t);
+		if (p != API_PERM_NONE && api_perm_targetable(p) && *end == 0 && msm > 0)
+			one->g[one->n++] = (struct api_grant_one){ p, msm };
+	}
 }
 
 /* Apply one field k = v onto g; 0 or -1. */
@@ -75,9 +99,10 @@ static int field(const char *k, const json_t *v, struct store_key_grants *g, uns
 	if (strcmp(k, "valid_to") == 0)
 		return time_field(v, k, &g->valid_to, err, errlen);
 	if (strcmp(k, "grants") == 0) {
-		if (api_perm_grants_parse(v, granted, err, errlen) < 0)
+		struct api_grants_one one;
+		if (api_perm_grants_parse(v, granted, &one, err, errlen) < 0)
 			return -1;
-		api_key_grants_set(g, *granted);
+		api_key_grants_set(g, *granted, &one);
 		return 0;
 	}
 	snprintf(err, errlen, "%.40s: unknown field", k);

@@ -45,9 +45,17 @@ static int key_state(struct api_call *c, int64_t id, struct store_key_grants *g,
 	int rc = st->ops->key_grants ? st->ops->key_grants->get(st, id, g, err, errlen) : 0;
 	if (rc == 0) {
 		*g = (struct store_key_grants){ .enabled = 1 };
-		api_key_grants_set(g, API_PERM_ALL);
+		api_key_grants_set(g, API_PERM_ALL, NULL);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* RIPE's grants array of g: for all objects, then for one measurement each. */
+static json_t *grants_json(const struct store_key_grants *g)
+{
+	struct api_grants_one one;
+	api_key_grants_one(g, &one);
+	return api_perm_grants_json(api_key_grants_mask(g), &one);
 }
 
 /* RIPE's key object; uuid the full text when given (just made), else masked. */
@@ -67,7 +75,7 @@ static json_t *key_json(struct api_call *c, const json_t *row, const struct stor
 			 "created_at", iso(json_integer_value(json_object_get(row, "created"))),
 			 "valid_from", iso(g->valid_from), "valid_to", iso(g->valid_to),
 			 "enabled", g->enabled, "is_active", active,
-			 "grants", api_perm_grants_json(api_key_grants_mask(g)));
+			 "grants", grants_json(g));
 }
 
 /* The calling key's account id, or 0 after replying. */
@@ -158,16 +166,47 @@ static long body_of(struct api_call *c, char *buf, size_t cap)
 	return (long)n;
 }
 
+/*
+ * A grant on measurement msm of perm: the calling key holds perm on it (for
+ * all, or by a grant for that one), and the measurement is the caller's own
+ * or one it was granted. 0, or -1 after replying.
+ */
+static int one_within_caller(struct api_call *c, int perm, int64_t msm)
+{
+	json_t *row = NULL;
+	char err[256];
+	if (!api_perm_holds(c->perms, &c->one, perm, msm)) {
+		api_error(c, 403, "grants: this key does not hold '%s' on measurement %lld itself,"
+			  " so it cannot grant it", api_perm_name(perm), (long long)msm);
+		return -1;
+	}
+	int rc = c->api->store->ops->api->msm_get(c->api->store, msm, &row, err, sizeof err);
+	int own = rc == 1 && (json_integer_value(json_object_get(row, "key_id")) == c->key.id ||
+			      api_perm_one_names(&c->one, msm));
+	json_decref(rc == 1 ? row : NULL);
+	if (rc < 0)
+		api_error(c, 500, "%s", err);
+	else if (!own)
+		api_error(c, 403, "grants: measurement %lld is not one of this key's",
+			  (long long)msm);
+	return own ? 0 : -1;
+}
+
 /* Refuse grants the calling key does not hold itself; 0, or -1 after replying. */
-static int within_caller(struct api_call *c, unsigned granted)
+static int within_caller(struct api_call *c, unsigned granted, const struct store_key_grants *g)
 {
 	unsigned more = api_perm_closure(granted) & ~c->perms;
+	struct api_grants_one one;
 	for (int i = 0; api_perm_name(i); i++)
 		if (more & (1u << i)) {
 			api_error(c, 403, "grants: this key does not hold '%s' itself, so it cannot"
 				  " grant it", api_perm_name(i));
 			return -1;
 		}
+	api_key_grants_one(g, &one);
+	for (size_t i = 0; i < one.n; i++)
+		if (one_within_caller(c, one.g[i].perm, one.g[i].msm) < 0)
+			return -1;
 	return 0;
 }
 
@@ -206,6 +245,7 @@ static int key_make(struct api_call *c, int64_t account, const char *text,
 	char hash[API_KEY_HASH_LEN], ignore[64], owner[160];
 	api_key_hash(text, hash);
 	snprintf(owner, sizeof owner, "api:%.150s", g->label);
+	api_commit_pending(c->api);   /* the store's batch of results: no transaction in one */
 	if (st->ops->txn(st, "begin", err, errlen) < 0)
 		return -1;
 	if (st->ops->api->key_add(st, hash, owner, c->key.rate, api_now(), id, err, errlen) < 0 ||
@@ -230,7 +270,7 @@ static void keys_create(struct api_call *c, int64_t account)
 		return;
 	if (api_key_body_parse(body, (size_t)n, 0, &g, &granted, err, sizeof err) < 0)
 		return api_error(c, 400, "%s", err);
-	if (within_caller(c, granted) < 0)
+	if (within_caller(c, granted, &g) < 0)
 		return;
 	if (api_key_new(text) < 0)
 		return api_error(c, 500, "no random bytes for a key");
@@ -254,7 +294,7 @@ static void keys_update(struct api_call *c, const json_t *row, int partial)
 		return n < 0 ? (void)0 : api_error(c, 500, "%s", err);
 	if (api_key_body_parse(body, (size_t)n, partial, &g, &granted, err, sizeof err) < 0)
 		return api_error(c, 400, "%s", err);
-	if (within_caller(c, granted) < 0)
+	if (within_caller(c, granted, &g) < 0)
 		return;
 	if (c->api->store->ops->key_grants->put(c->api->store, id, &g, err, sizeof err) < 0)
 		return api_error(c, 500, "%s", err);

@@ -141,7 +141,9 @@ int api_msm_owned(struct api_call *c, json_t **row)
 		api_error(c, 500, "%s", err);
 		return 0;
 	}
-	if (rc == 1 && ival(*row, "key_id") == c->key.id)
+	/* its own, or one the key holds a grant for (the route's permission is
+	   checked before: api_server.c) */
+	if (rc == 1 && (ival(*row, "key_id") == c->key.id || api_perm_one_names(&c->one, c->route.id)))
 		return 1;
 	if (rc == 1)
 		json_decref(*row);

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "api/api_route.h"
 
@@ -54,15 +55,42 @@ unsigned api_perm_closure(unsigned granted);
 int api_perm_required(enum api_route_kind kind, int get);
 
 /*
- * Parse RIPE's grants array [{"permission": NAME}, ...] into *granted (a
- * bit per permission, not closed). A target is refused (grants here are for
- * all of the account's objects), so is an unknown name or a repeated one.
- * 0, or -1 with err naming the grant.
+ * Grants for one measurement each: RIPE's grant target {"type":
+ * "measurement", "id": "ID"} ("required by some permissions, not allowed for
+ * the rest"). Served for stop_measurement and update_measurement: the key
+ * may stop, or change the probes and tags of, that measurement and no other.
  */
-int api_perm_grants_parse(const json_t *grants, unsigned *granted, char *err, size_t errlen);
+#define API_GRANTS_ONE_MAX 8
+struct api_grants_one {
+	size_t n;
+	struct api_grant_one {
+		int perm;
+		int64_t msm;
+	} g[API_GRANTS_ONE_MAX];
+};
 
-/* RIPE's grants array of the granted mask: [{"permission": NAME, "target": null}, ...]. */
-json_t *api_perm_grants_json(unsigned granted);
+/* True if perm may take a target (a grant for one measurement). */
+int api_perm_targetable(int perm);
+
+/*
+ * Parse RIPE's grants array [{"permission": NAME, "target": null or
+ * {"type": "measurement", "id": "ID"}}, ...] into *granted (a bit per
+ * permission for all of the account's objects, not closed) and *one (the
+ * grants for one measurement). An unknown name, a target on a permission
+ * that takes none, a target of another type and a repeated grant are
+ * refused. 0, or -1 with err naming the grant.
+ */
+int api_perm_grants_parse(const json_t *grants, unsigned *granted, struct api_grants_one *one,
+			  char *err, size_t errlen);
+
+/* RIPE's grants array: [{"permission": NAME, "target": null or {type, id}}, ...]. */
+json_t *api_perm_grants_json(unsigned granted, const struct api_grants_one *one);
+
+/* True if perm is held on measurement msm: in closure (all objects) or by a grant in one. */
+int api_perm_holds(unsigned closure, const struct api_grants_one *one, int perm, int64_t msm);
+
+/* True if a grant in one names measurement msm. */
+int api_perm_one_names(const struct api_grants_one *one, int64_t msm);
 
 /* GET /keys/permissions/: {count, results: [{id, name, description, implies}]}. */
 json_t *api_perm_list_json(void);

@@ -4,6 +4,7 @@
  */
 #include "api/api_select.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,27 @@ struct match {
 	struct api_geo_circle circle;   /* radius */
 };
 
+/* True if the two-letter code cc is in list, a checked "NL,DE,FR". */
+static int in_countries(const char *list, const char *cc)
+{
+	for (const char *p = list; cc && strlen(cc) == 2 && *p; p += p[2] ? 3 : 2)
+		if (strncasecmp(p, cc, 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* True if text is a comma-separated list of 1 to 64 two-letter country codes. */
+static int countries_ok(const char *text)
+{
+	size_t n = strlen(text);
+	if (n < 2 || n > 64 * 3 - 1 || (n + 1) % 3 != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (i % 3 == 2 ? text[i] != ',' : !isalpha((unsigned char)text[i]))
+			return 0;
+	return 1;
+}
+
 /* True if probe matches m (ignoring tags). */
 static int matches(const struct match *m, const json_t *probe)
 {
@@ -86,6 +108,9 @@ static int matches(const struct match *m, const json_t *probe)
 		const char *cc = json_string_value(json_object_get(probe, "country_code"));
 		return cc && strcasecmp(cc, m->s->value) == 0;
 	}
+	if (strcmp(t, "countries") == 0)
+		return in_countries(m->s->value, json_string_value(json_object_get(probe,
+										   "country_code")));
 	if (strcmp(t, "prefix") == 0)
 		return in_prefix(probe, &m->prefix);
 	/* area and radius go by the probe's coarsened point; WW also takes
@@ -142,6 +167,11 @@ static int prepare(struct match *m, api_msm_probes_fn fn, void *arg, const char 
 	}
 	if (strcmp(t, "prefix") == 0 && api_cidr_parse(v, &m->prefix) < 0) {
 		snprintf(err, errlen, "%svalue: '%.60s' is not a prefix ADDR/LEN", where, v);
+		return -1;
+	}
+	if (strcmp(t, "countries") == 0 && !countries_ok(v)) {
+		snprintf(err, errlen, "%svalue: '%.60s' is not a comma-separated list of two-letter"
+			 " country codes", where, v);
 		return -1;
 	}
 	if (strcmp(t, "country") == 0 && strlen(v) != 2) {

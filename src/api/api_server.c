@@ -74,6 +74,9 @@ static int key_scope(struct api_call *c)
 		return -1;
 	}
 	c->perms = rc == 0 ? API_PERM_ALL : api_perm_closure(api_key_grants_mask(&g));
+	c->one.n = 0;
+	if (rc == 1)
+		api_key_grants_one(&g, &c->one);
 	if (rc == 1 && (!g.enabled || (g.valid_from && now < g.valid_from) ||
 			(g.valid_to && now >= g.valid_to))) {
 		api_error(c, 403, "The provided API key is not valid: it is %s",
@@ -152,7 +155,9 @@ static void dispatch(struct api_call *c)
 		return;
 	}
 	int need = api_perm_required(c->route.kind, get);
-	if (need != API_PERM_NONE && c->key.id != 0 && !(c->perms & (1u << need))) {
+	/* a grant for one measurement covers the {id} routes of that one */
+	if (need != API_PERM_NONE && c->key.id != 0 &&
+	    !api_perm_holds(c->perms, &c->one, need, c->route.id)) {
 		api_error(c, 403, "You do not have permission to perform this action: the key"
 			  " does not hold '%s'", api_perm_name(need));
 		return;

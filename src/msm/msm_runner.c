@@ -36,6 +36,7 @@ struct job {
 	msm_runner_cb cb;
 	void *arg;
 	char target[64];
+	char name[256];           /* dst_name: the host name target was resolved from */
 	uint8_t spec[256];
 };
 
@@ -115,7 +116,7 @@ static int source_for(const struct msm_runner *r, const struct net_addr *dst,
 static int read_def(struct msm_runner *r, const json_t *def, struct job *j,
 		    struct msm_target *t, char *err, size_t errlen)
 {
-	const char *type, *target;
+	const char *type, *target, *name = NULL;
 	long long id = 0;
 	int af;
 	if (!json_is_object(def)) {
@@ -124,8 +125,13 @@ static int read_def(struct msm_runner *r, const json_t *def, struct job *j,
 	}
 	if (msm_json_str(def, "type", &type, err, errlen) ||
 	    msm_json_str(def, "target", &target, err, errlen) ||
+	    msm_json_str(def, "dst_name", &name, err, errlen) ||
 	    msm_json_int(def, "msm_id", 0, INT64_MAX, &id, err, errlen))
 		return -1;
+	if (name && (!name[0] || strlen(name) >= sizeof j->name)) {
+		snprintf(err, errlen, "dst_name: must be 1 to %zu characters", sizeof j->name - 1);
+		return -1;
+	}
 	j->type = type ? msm_type_find(type) : NULL;
 	if (j->type == NULL || j->type->spec_size > sizeof j->spec) {
 		snprintf(err, errlen, "type: '%s' is not a measurement type here",
@@ -144,8 +150,9 @@ static int read_def(struct msm_runner *r, const json_t *def, struct job *j,
 		return -1;
 	}
 	snprintf(j->target, sizeof j->target, "%s", target);
+	snprintf(j->name, sizeof j->name, "%s", name ? name : target);
 	j->msm_id = (uint64_t)id;
-	t->name = j->target;
+	t->name = j->name;
 	(void)r;
 	return 0;
 }

@@ -57,7 +57,10 @@ struct msm_runner *msm_runner_new(struct event_base *base,
  *   {"type":"traceroute","af":6,"target":"2001:db8::1","protocol":"ICMP",
  *    "paris":16,"first_hop":1,"max_hops":32,"packets":3,"size":48,
  *    "port":33434,"timeout":4000,"gap_limit":3}
- * The target must be an address literal (the agent resolves names).
+ * The target must be an address literal (the agent resolves names). An
+ * optional "dst_name" (the host name the agent resolved target from, as with
+ * RIPE's resolve_on_probe) becomes the result's dst_name; without it the
+ * result's dst_name is the target.
  * Starts it at once; `cb` is called when it is finished.
  * Returns 0, or -1 with a one-line reason in err (bad definition; nothing
  * was started).

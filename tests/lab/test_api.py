@@ -379,6 +379,29 @@ def test_keys_are_made_and_scoped_through_the_api(lab):
     assert lab.http("GET", f"/api/v2/measurements/{msm}/", key=text)["status"] == 404
     r = lab.http("DELETE", f"/api/v2/measurements/{msm}/", key=creator["uuid"])
     assert r["status"] == 403 and "stop_measurement" in error_of(r)
+    # a grant for one measurement (RIPE's grant target): its key stops that one, no other
+    periodic = dict(body, is_oneoff=False,
+                    definitions=[dict(body["definitions"][0], interval=300)])
+    mine = [json.loads(lab.http("POST", "/api/v2/measurements/", key=lab.key,
+                                body=periodic)["text"])["measurements"][0] for _ in range(2)]
+    target = {"type": "measurement", "id": str(mine[0])}
+    r = lab.http("POST", "/api/v2/keys/", key=lab.key, body={
+        "label": "stop one", "grants": [{"permission": "stop_measurement", "target": target}]})
+    assert r["status"] == 201, r
+    one = json.loads(r["text"])
+    assert one["grants"] == [{"permission": "stop_measurement", "target": target}], one
+    r = lab.http("DELETE", f"/api/v2/measurements/{mine[1]}/", key=one["uuid"])
+    assert r["status"] == 403 and "stop_measurement" in error_of(r), r
+    r = lab.http("POST", f"/api/v2/measurements/{mine[0]}/tags/", key=one["uuid"],
+                 body={"tag": "x"})
+    assert r["status"] == 403 and "update_measurement" in error_of(r), r
+    assert lab.http("DELETE", f"/api/v2/measurements/{mine[0]}/", key=one["uuid"])["status"] == 204
+    assert lab.http("DELETE", f"/api/v2/measurements/{mine[1]}/", key=lab.key)["status"] == 204
+    # nobody grants on a measurement that is not theirs
+    r, granter = make(["manage_keys", "stop_measurement"])
+    r = lab.http("POST", "/api/v2/keys/", key=granter["uuid"], body={
+        "grants": [{"permission": "stop_measurement", "target": target}]})
+    assert r["status"] == 403 and "is not one of this key's" in error_of(r), r
     # a key manager cannot grant what it does not hold itself
     r, manager = make(["manage_keys"])
     r, _ = make(["create_measurement"], key=manager["uuid"])

@@ -5,7 +5,9 @@ unchanged against a vantage controller:
 
   - a host-name target, resolved by the controller from a hosts file (no
     lookup leaves the machine), echoed as RIPE does (target, target_ip,
-    resolved_ips; dst_name in every result);
+    resolved_ips; dst_name in every result); with resolve_on_probe, each agent
+    resolves it itself from its own hosts file (dst_name and its own dst_addr in
+    its result; RIPE's error shape when refused or unresolvable);
   - probes chosen by area and by RIPE's automatic system-* tags, more
     requested than exist: created with what is there (probes_scheduled,
     is_all_scheduled);
@@ -86,6 +88,10 @@ class ResearchPlatform(ApiPlatform):
         return self.research("steps", steps=list(steps))
 
 
+# Where onprobe.lab.example points in each agent's own hosts file.
+ON_PROBE_ADDR = {1: "198.18.1.21", 2: "198.18.1.22", 3: "198.18.7.7"}
+
+
 @pytest.fixture(scope="module")
 def lab():
     p = ResearchPlatform()
@@ -97,6 +103,13 @@ def lab():
         p.ids = {1: p.register_with(1, "probe", 64500, "NL"),
                  2: p.register_with(2, "probe", 64500, "NL"),
                  3: p.register_with(3, "anchor", 64502, "DE")}
+        # each agent's own resolver: a hosts file of its own and no name server, so a
+        # resolve_on_probe name resolves differently on each (no lookup leaves the lab);
+        # agent 3's site policy forbids where its name points
+        for i, role in ((1, "probe"), (2, "probe"), (3, "anchor")):
+            (p.dir / f"hosts{i}").write_text(f"{ON_PROBE_ADDR[i]} onprobe.lab.example\n")
+            p.config(i, role=role, resolv_conf="none", hosts=p.dir / f"hosts{i}",
+                     **({"forbid": "198.18.7.0/24"} if i == 3 else {}))
         for i in p.ids:
             p.start_agent(i)
         wait_for(lambda: p.research("probes", filters={"status": 1}).get("count") == 3, 30,
@@ -248,7 +261,7 @@ def test_ripe_atlas_tools_definitions_are_accepted(lab):
     assert m["dont_fragment"] is False and m["paris"] == 16 and m["probes_scheduled"] == 2
     for field, value, why in (("dont_fragment", True, "dont_fragment: only false"),
                               ("hop_by_hop_option_size", 8, "hop_by_hop_option_size: only 0"),
-                              ("duplicate_timeout", 10, "duplicate_timeout: unknown field")):
+                              ("duplicate_timeout", 10, "duplicate_timeout: not supported")):
         out = lab.research("create", key=lab.key, definitions=[dict(tools, **{field: value})],
                            sources=[source])
         assert not out["ok"] and why in out["data"]["error"]["detail"], out
@@ -391,3 +404,40 @@ def test_the_api_answers_the_same_on_postgresql():
         if p:
             p.close()
         pg.close()
+
+
+def test_resolve_on_probe_each_probe_resolves_the_name(lab):
+    """resolve_on_probe with a host name: the controller resolves nothing; each agent
+    looks the name up with its own resolver at every run, and its result carries the
+    name (dst_name) and the address it found (dst_addr). An address the agent's site
+    policy forbids, and a name that does not resolve, give results in RIPE's error
+    shape ("error": {"policy"|"getaddrinfo": reason}), never nothing."""
+    made = lab.research("create", key=lab.key, definitions=[
+        {"kind": "ping", "af": 4, "target": "onprobe.lab.example", "description": "on probe",
+         "resolve_on_probe": True},
+        {"kind": "ping", "af": 4, "target": "nowhere.lab.example",
+         "description": "on probe, no such name", "resolve_on_probe": True}],
+        sources=[{"type": "probes", "value": ",".join(str(v) for v in lab.ids.values()),
+                  "requested": 3}])
+    assert made["ok"], made
+    msm, nowhere = made["data"]["measurements"]
+    m = lab.research("meta", key=lab.key, id=msm)["meta"]
+    assert_shape(m, dict(SHAPE_MSM, target_ip=OPT_STR), f"measurement {msm}")
+    assert (m["target"], m["target_ip"], m["resolved_ips"], m["resolve_on_probe"]) == \
+        ("onprobe.lab.example", None, [], True)
+    wait_for(lambda: len(lab.research("results", id=msm)["data"]) >= 3, 40, "the results")
+    by_probe = {r["prb_id"]: r for r in lab.research("results", id=msm)["data"]}
+    assert set(by_probe) == set(lab.ids.values()), by_probe
+    for i in (1, 2):
+        r = by_probe[lab.ids[i]]
+        assert (r["dst_name"], r["dst_addr"]) == ("onprobe.lab.example", ON_PROBE_ADDR[i]), r
+        assert "error" not in r, r
+    refused = by_probe[lab.ids[3]]
+    assert (refused["dst_name"], refused["dst_addr"]) == ("onprobe.lab.example", "198.18.7.7")
+    assert "198.18.7.7" in refused["error"]["policy"], refused
+    wait_for(lambda: len(lab.research("results", id=nowhere)["data"]) >= 3, 40,
+             "the results of the name that does not resolve")
+    for r in lab.research("results", id=nowhere)["data"]:
+        assert r["dst_name"] == "nowhere.lab.example" and "dst_addr" not in r, r
+        assert r["error"] == {"getaddrinfo": "not in the hosts file, and no name server is"
+                              " configured"}, r

@@ -81,6 +81,9 @@ static json_t *result_of(const json_t *def, json_int_t made)
 	if (!r)
 		return NULL;
 	json_object_set_new(r, "fake_pid", json_integer(getpid()));
+	/* as the engine does: the host name the agent resolved the target from */
+	json_object_set(r, "dst_name", json_object_get(def, "dst_name") ?
+			json_object_get(def, "dst_name") : json_object_get(def, "target"));
 	json_object_set_new(r, "fake_n", json_integer(made));
 	json_object_set_new(r, "msm_id", json_integer(json_integer_value(json_object_get(def,
 										  "msm_id"))));

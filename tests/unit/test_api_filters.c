@@ -91,7 +91,7 @@ static void test_every_parameter_on_every_endpoint(void **state)
 		snprintf(text, sizeof text, "%s=%s", name, v);
 		if (api_query_parse(text, strlen(text), q, err, sizeof err) < 0)
 			fail_msg("%s: sample refused: %s", text, err);
-		for (int k = ROUTE_MSM_LIST; k <= ROUTE_MSM_STATUS_CHECK; k++) {
+		for (int k = ROUTE_MSM_LIST; k <= ROUTE_PROBE_HOST_REPORT; k++) {
 			int rc = api_query_check_route(q, (enum api_route_kind)k, err, sizeof err);
 			if ((routes >> k) & 1)
 				assert_int_equal(rc, 0);
@@ -317,6 +317,8 @@ static const struct defcase {
 	{ "traceroute", "\"destination_option_size\":16", NULL, NULL, "destination_option_size" },
 	{ "ping", "\"dont_fragment\":false", NULL, NULL, "dont_fragment: unknown field for a ping" },
 	{ "ping", "\"duplicate_timeout\":10", NULL, NULL, "duplicate_timeout: unknown field" },
+	{ "traceroute", "\"duplicate_timeout\":10", NULL, NULL,
+	  "duplicate_timeout: not supported on this platform: the agents do not wait" },
 	{ "ping", "\"bogus\":1", NULL, NULL, "bogus: unknown field" },
 	{ "ping", "\"packets\":5", "run", "5", NULL },
 	{ "traceroute", "\"paris\":0", "run", "0", NULL },
@@ -388,12 +390,28 @@ static void test_definition_defaults_and_times(void **state)
 		"\"start_time\":\"tomorrow\"}";
 	assert_int_equal(api_create_parse(b, strlen(b), &lim, c, err, sizeof err), -1);
 	assert_non_null(strstr(err, "start_time: must be Unix seconds or an ISO-8601"));
-	/* a host name: resolve_on_probe would need agents that resolve names */
+	/* a host name with resolve_on_probe: the agents get the name and resolve it;
+	   nothing to look up here; echoed with no target_ip and no resolved_ips */
 	b = "{\"definitions\":[{\"type\":\"ping\",\"af\":4,\"target\":\"www.example.net\","
 		"\"resolve_on_probe\":true}],"
 		"\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]}";
-	assert_int_equal(api_create_parse(b, strlen(b), &lim, c, err, sizeof err), -1);
-	assert_non_null(strstr(err, "resolve_on_probe: agents resolve no names"));
+	assert_int_equal(api_create_parse(b, strlen(b), &lim, c, err, sizeof err), 0);
+	assert_int_equal(api_create_needs_lookup(c), 0);
+	char on[200];
+	dump(c->defs[0].run, on, sizeof on);
+	assert_string_equal(on, "{\"type\":\"ping\",\"af\":4,\"target\":\"www.example.net\","
+			    "\"resolve_on_probe\":true}");
+	dump(c->defs[0].extra, on, sizeof on);
+	assert_string_equal(on, "{\"resolve_on_probe\":true,\"target\":\"www.example.net\","
+			    "\"target_ip\":null,\"resolved_ips\":[]}");
+	api_create_free(c);
+	/* resolve_on_probe with an address: measured as given */
+	b = "{\"definitions\":[{\"type\":\"ping\",\"af\":4,\"target\":\"198.18.1.2\","
+		"\"resolve_on_probe\":true}],"
+		"\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]}";
+	assert_int_equal(api_create_parse(b, strlen(b), &lim, c, err, sizeof err), 0);
+	assert_null(json_object_get(c->defs[0].run, "resolve_on_probe"));
+	api_create_free(c);
 	/* resolved: the name is echoed as target, the address as resolved_ips */
 	b = "{\"definitions\":[{\"type\":\"ping\",\"af\":4,\"target\":\"www.example.net\"}],"
 		"\"probes\":[{\"type\":\"area\",\"value\":\"WW\",\"requested\":1}]}";

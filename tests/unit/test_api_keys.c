@@ -69,8 +69,34 @@ static const struct { const char *grants; unsigned want; const char *why; } gran
 	  BIT(PERM_STOP_MEASUREMENT) | BIT(PERM_GET_CREDITS), NULL },
 	{ "[{\"permission\":\"fly\"}]", 0, "grants[0].permission: 'fly' is not a permission" },
 	{ "[{\"permission\":\"get_credits\"},{\"permission\":\"get_credits\"}]", 0, "granted twice" },
+	/* RIPE's grant target: one measurement (stop and update take one) */
 	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7\"}}]",
-	  0, "grants[0].target" },
+	  0, NULL },
+	{ "[{\"permission\":\"update_measurement\",\"target\":{\"type\":\"measurement\",\"id\":7}},"
+	  "{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7\"}},"
+	  "{\"permission\":\"stop_measurement\"}]", BIT(PERM_STOP_MEASUREMENT), NULL },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7\"}},"
+	  "{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":7}}]",
+	  0, "grants[1]: 'stop_measurement' is granted twice" },
+	{ "[{\"permission\":\"get_credits\",\"target\":{\"type\":\"measurement\",\"id\":\"7\"}}]",
+	  0, "grants[0].target: not allowed for 'get_credits'" },
+	{ "[{\"permission\":\"create_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7\"}}]",
+	  0, "grants[0].target: not allowed for 'create_measurement'" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"probe\",\"id\":\"7\"}}]",
+	  0, "grants[0].target.type: only 'measurement'" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"id\":\"7\"}}]",
+	  0, "grants[0].target.type" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\"}}]",
+	  0, "grants[0].target.id: must be a measurement id" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7x\"}}]",
+	  0, "grants[0].target.id" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"\"}}]",
+	  0, "grants[0].target.id" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":0}}]",
+	  0, "grants[0].target.id" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"7\","
+	  "\"x\":1}}]", 0, "grants[0].target.x: unknown field" },
+	{ "[{\"permission\":\"stop_measurement\",\"target\":\"7\"}]", 0, "grants[0].target.type" },
 	{ "[{\"perm\":\"get_credits\"}]", 0, "grants[0].permission: required" },
 	{ "[{\"permission\":\"get_credits\",\"x\":1}]", 0, "grants[0].x: unknown field" },
 	{ "{\"permission\":\"get_credits\"}", 0, "grants: must be an array" },
@@ -83,8 +109,9 @@ static void test_grants(void **state)
 	for (size_t i = 0; i < sizeof grant_cases / sizeof grant_cases[0]; i++) {
 		json_t *g = json_loads(grant_cases[i].grants, 0, NULL);
 		unsigned got = 99;
+		struct api_grants_one one;
 		char err[256] = "";
-		int rc = api_perm_grants_parse(g, &got, err, sizeof err);
+		int rc = api_perm_grants_parse(g, &got, &one, err, sizeof err);
 		if (!grant_cases[i].why && (rc != 0 || got != grant_cases[i].want))
 			fail_msg("%s: rc %d got %u (%s)", grant_cases[i].grants, rc, got, err);
 		if (grant_cases[i].why && (rc == 0 || !strstr(err, grant_cases[i].why)))
@@ -92,12 +119,73 @@ static void test_grants(void **state)
 				 grant_cases[i].why);
 		json_decref(g);
 	}
-	json_t *back = api_perm_grants_json(BIT(PERM_GET_CREDITS) | BIT(PERM_MANAGE_KEYS));
+	json_t *back = api_perm_grants_json(BIT(PERM_GET_CREDITS) | BIT(PERM_MANAGE_KEYS), NULL);
 	char *text = json_dumps(back, JSON_COMPACT);
 	assert_string_equal(text, "[{\"permission\":\"get_credits\",\"target\":null},"
 			    "{\"permission\":\"manage_keys\",\"target\":null}]");
 	free(text);
 	json_decref(back);
+}
+
+/*
+ * Grants for one measurement: what a key holding them may do on which
+ * measurement (api_perm_holds, as the API checks every {id} route), their
+ * stored text and RIPE's echo.
+ */
+static void test_grants_for_one(void **state)
+{
+	(void)state;
+	const char *b = "{\"grants\":[{\"permission\":\"get_credits\"},"
+		"{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"12\"}},"
+		"{\"permission\":\"update_measurement\",\"target\":{\"type\":\"measurement\",\"id\":\"13\"}}]}";
+	struct store_key_grants g;
+	unsigned granted;
+	char err[256];
+	assert_int_equal(api_key_body_parse(b, strlen(b), 0, &g, &granted, err, sizeof err), 0);
+	assert_string_equal(g.grants, "get_credits,stop_measurement@measurement:12,"
+			    "update_measurement@measurement:13");
+	assert_int_equal(granted, BIT(PERM_GET_CREDITS));
+	assert_int_equal(api_key_grants_mask(&g), BIT(PERM_GET_CREDITS));
+	struct api_grants_one one;
+	api_key_grants_one(&g, &one);
+	unsigned all = api_perm_closure(granted);
+	static const struct { int perm; int64_t msm; int holds; } cases[] = {
+		{ PERM_STOP_MEASUREMENT, 12, 1 }, { PERM_STOP_MEASUREMENT, 13, 0 },
+		{ PERM_STOP_MEASUREMENT, 0, 0 }, { PERM_UPDATE_MEASUREMENT, 13, 1 },
+		{ PERM_UPDATE_MEASUREMENT, 12, 0 }, { PERM_GET_CREDITS, 99, 1 },
+		{ PERM_CREATE_MEASUREMENT, 12, 0 }, { PERM_VIEW_MEASUREMENT, 12, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (api_perm_holds(all, &one, cases[i].perm, cases[i].msm) != cases[i].holds)
+			fail_msg("%s on %lld: want %d", api_perm_name(cases[i].perm),
+				 (long long)cases[i].msm, cases[i].holds);
+	assert_true(api_perm_one_names(&one, 12) && api_perm_one_names(&one, 13));
+	assert_false(api_perm_one_names(&one, 14));
+	json_t *back = api_perm_grants_json(granted, &one);
+	char *text = json_dumps(back, JSON_COMPACT);
+	assert_string_equal(text, "[{\"permission\":\"get_credits\",\"target\":null},"
+			    "{\"permission\":\"stop_measurement\",\"target\":{\"type\":\"measurement\","
+			    "\"id\":\"12\"}},{\"permission\":\"update_measurement\",\"target\":"
+			    "{\"type\":\"measurement\",\"id\":\"13\"}}]");
+	free(text);
+	json_decref(back);
+	/* the most grants for one measurement fit the stored text; one more is refused */
+	char many[2048] = "{\"grants\":[";
+	for (int i = 0; i <= API_GRANTS_ONE_MAX; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "%s{\"permission\":"
+			 "\"update_measurement\",\"target\":{\"type\":\"measurement\",\"id\":"
+			 "\"9007199254740%03d\"}}", i ? "," : "", i);
+	strcat(many, "]}");
+	assert_int_equal(api_key_body_parse(many, strlen(many), 0, &g, &granted, err, sizeof err), -1);
+	assert_non_null(strstr(err, "at most 8 grants for one measurement"));
+	char *cut = many, *next;
+	while ((next = strstr(cut + 1, ",{\"permission\"")))
+		cut = next;   /* the last grant */
+	strcpy(cut, "]}");
+	assert_int_equal(api_key_body_parse(many, strlen(many), 0, &g, &granted, err, sizeof err), 0);
+	api_key_grants_one(&g, &one);
+	assert_int_equal(one.n, API_GRANTS_ONE_MAX);
+	assert_int_equal(one.g[7].msm, 9007199254740007LL);
 }
 
 static const struct { const char *body; int partial; const char *why; } bad_bodies[] = {
@@ -165,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_required_permissions),
 		cmocka_unit_test(test_names_and_implications),
 		cmocka_unit_test(test_grants),
+		cmocka_unit_test(test_grants_for_one),
 		cmocka_unit_test(test_key_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
