@@ -1,0 +1,108 @@
+/*
+ * test_store_json_row: the SQLite store's reads of a stored JSON report
+ * (sq_json_row, shared by the host report and the admission check-host
+ * report): a report read back as kept, none for an agent that sent none,
+ * and a stored text that is not JSON refused with a message that names
+ * the agent and the report.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "store/store_admission.h"
+#include "store/store_hostreport.h"
+
+struct tmp_store {
+	char dir[64];
+	struct store *st;
+};
+
+static int open_store(void **state)
+{
+	struct tmp_store *t = calloc(1, sizeof *t);
+	char path[128], err[256] = "";
+	if (!t)
+		return -1;
+	snprintf(t->dir, sizeof t->dir, "/tmp/vjsonrow-XXXXXX");
+	if (!mkdtemp(t->dir)) {
+		free(t);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/db", t->dir);
+	t->st = store_open(path, err, sizeof err);
+	if (!t->st)
+		print_error("store_open %s: %s\n", path, err);
+	*state = t;
+	return t->st ? 0 : -1;
+}
+
+static int close_store(void **state)
+{
+	struct tmp_store *t = *state;
+	char cmd[128];
+	if (t->st)
+		t->st->ops->close(t->st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+	int rc = system(cmd);
+	free(t);
+	return rc == 0 ? 0 : -1;
+}
+
+static void host_report_read_back(void **state)
+{
+	struct store *st = ((struct tmp_store *)*state)->st;
+	char err[256] = "";
+	json_t *r = NULL;
+	int64_t received = 0;
+	assert_int_equal(st->ops->hostreport->get(st, 7, &r, &received, err, sizeof err), 0);
+	assert_null(r);
+	assert_int_equal(st->ops->hostreport->put(st, 7, 1234, 1, "{\"n\":3}", err, sizeof err), 0);
+	assert_int_equal(st->ops->hostreport->get(st, 7, &r, &received, err, sizeof err), 1);
+	assert_int_equal(json_integer_value(json_object_get(r, "n")), 3);
+	assert_int_equal(received, 1234);
+	json_decref(r);
+}
+
+static void host_report_not_json(void **state)
+{
+	struct store *st = ((struct tmp_store *)*state)->st;
+	char err[256] = "";
+	json_t *r = NULL;
+	int64_t received = 0;
+	assert_int_equal(st->ops->hostreport->put(st, 7, 1234, 0, "{\"n\":", err, sizeof err), 0);
+	assert_int_equal(st->ops->hostreport->get(st, 7, &r, &received, err, sizeof err), -1);
+	assert_null(r);
+	assert_string_equal(err, "agent 7: stored host report is not JSON");
+}
+
+static void admission_report_not_json(void **state)
+{
+	struct store *st = ((struct tmp_store *)*state)->st;
+	char err[256] = "";
+	json_t *r = NULL;
+	assert_int_equal(st->ops->admission->report_get(st, 9, &r, err, sizeof err), 0);
+	assert_int_equal(st->ops->admission->report_put(st, 9, "[1,2", err, sizeof err), 0);
+	assert_int_equal(st->ops->admission->report_get(st, 9, &r, err, sizeof err), -1);
+	assert_null(r);
+	assert_string_equal(err, "agent 9: stored check-host report is not JSON");
+	assert_int_equal(st->ops->admission->report_put(st, 9, "[1,2]", err, sizeof err), 0);
+	assert_int_equal(st->ops->admission->report_get(st, 9, &r, err, sizeof err), 1);
+	assert_int_equal(json_array_size(r), 2);
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(host_report_read_back, open_store, close_store),
+		cmocka_unit_test_setup_teardown(host_report_not_json, open_store, close_store),
+		cmocka_unit_test_setup_teardown(admission_report_not_json, open_store, close_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
