@@ -3,7 +3,7 @@
  * (sq_json_row, shared by the host report and the admission check-host
  * report): a report read back as kept, none for an agent that sent none,
  * and a stored text that is not JSON refused with a message that names
- * the agent and the report.
+ * the agent and the report. On SQLite (the fixture of store_tmp.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,46 +17,11 @@
 #include "store/store.h"
 #include "store/store_admission.h"
 #include "store/store_hostreport.h"
-
-struct tmp_store {
-	char dir[64];
-	struct store *st;
-};
-
-static int open_store(void **state)
-{
-	struct tmp_store *t = calloc(1, sizeof *t);
-	char path[128], err[256] = "";
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vjsonrow-XXXXXX");
-	if (!mkdtemp(t->dir)) {
-		free(t);
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s/db", t->dir);
-	t->st = store_open(path, err, sizeof err);
-	if (!t->st)
-		print_error("store_open %s: %s\n", path, err);
-	*state = t;
-	return t->st ? 0 : -1;
-}
-
-static int close_store(void **state)
-{
-	struct tmp_store *t = *state;
-	char cmd[128];
-	if (t->st)
-		t->st->ops->close(t->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
+#include "store_tmp.h"
 
 static void host_report_read_back(void **state)
 {
-	struct store *st = ((struct tmp_store *)*state)->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256] = "";
 	json_t *r = NULL;
 	int64_t received = 0;
@@ -71,7 +36,7 @@ static void host_report_read_back(void **state)
 
 static void host_report_not_json(void **state)
 {
-	struct store *st = ((struct tmp_store *)*state)->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256] = "";
 	json_t *r = NULL;
 	int64_t received = 0;
@@ -83,7 +48,7 @@ static void host_report_not_json(void **state)
 
 static void admission_report_not_json(void **state)
 {
-	struct store *st = ((struct tmp_store *)*state)->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256] = "";
 	json_t *r = NULL;
 	assert_int_equal(st->ops->admission->report_get(st, 9, &r, err, sizeof err), 0);
@@ -99,10 +64,11 @@ static void admission_report_not_json(void **state)
 
 int main(void)
 {
+#define CASE(fn) cmocka_unit_test_setup_teardown(fn, store_fixture_setup, store_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(host_report_read_back, open_store, close_store),
-		cmocka_unit_test_setup_teardown(host_report_not_json, open_store, close_store),
-		cmocka_unit_test_setup_teardown(admission_report_not_json, open_store, close_store),
+		CASE(host_report_read_back),
+		CASE(host_report_not_json),
+		CASE(admission_report_not_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,42 +20,7 @@
 #include "store/store_api.h"
 #include "store/store_mesh.h"
 #include "store/store_uptime.h"
-
-struct tmp_store {
-	char dir[64];
-	struct store *st;
-};
-
-static int open_store(void **state)
-{
-	struct tmp_store *t = calloc(1, sizeof *t);
-	char path[128], err[256] = "";
-	if (!t)
-		return -1;
-	snprintf(t->dir, sizeof t->dir, "/tmp/vmeshag-XXXXXX");
-	if (!mkdtemp(t->dir)) {
-		free(t);
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s/db", t->dir);
-	t->st = store_open(path, err, sizeof err);
-	if (!t->st)
-		print_error("store_open %s: %s\n", path, err);
-	*state = t;
-	return t->st ? 0 : -1;
-}
-
-static int close_store(void **state)
-{
-	struct tmp_store *t = *state;
-	char cmd[128];
-	if (t->st)
-		t->st->ops->close(t->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
-	int rc = system(cmd);
-	free(t);
-	return rc == 0 ? 0 : -1;
-}
+#include "store_tmp.h"
 
 /* Agent n with role, approved or not; its id. */
 static int64_t add(struct store *st, int n, const char *role, int approved)
@@ -139,7 +104,7 @@ static void same_as_per_agent(struct store *st, const json_t *row)
 
 static void agents_as_the_per_agent_queries(void **state)
 {
-	struct store *st = ((struct tmp_store *)*state)->st;
+	struct store *st = ((struct store_fixture *)*state)->st;
 	char err[256];
 	int64_t anchor = add(st, 1, "anchor", 1), probe = add(st, 2, "probe", 1);
 	int64_t bare = add(st, 3, "probe", 1), waiting = add(st, 4, "probe", 0);
@@ -176,8 +141,8 @@ static void agents_as_the_per_agent_queries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(agents_as_the_per_agent_queries, open_store,
-						close_store),
+		cmocka_unit_test_setup_teardown(agents_as_the_per_agent_queries, store_fixture_setup,
+						store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
