@@ -447,27 +447,28 @@ static int p_check(struct api_query *q, const char *n, const char *v, char *e, s
 }
 
 /* Endpoint bits of the parameter table. */
-#define M_LIST (1u << ROUTE_MSM_LIST)
-#define M_MY (1u << ROUTE_MSM_MY)
-#define M_ONE (1u << ROUTE_MSM_ONE)
-#define M_RES (1u << ROUTE_MSM_RESULTS)
-#define M_LAT (1u << ROUTE_MSM_LATEST)
-#define M_PART (1u << ROUTE_MSM_PARTICIPATION)
-#define P_LIST (1u << ROUTE_PROBE_LIST)
-#define P_ONE (1u << ROUTE_PROBE_ONE)
-#define A_LIST (1u << ROUTE_ANCHOR_LIST)
-#define A_ONE (1u << ROUTE_ANCHOR_ONE)
-#define P_HIST ((1u << ROUTE_PROBE_TIMING) | (1u << ROUTE_PROBE_CONNECTIONS))
-#define M_CHECK (1u << ROUTE_MSM_STATUS_CHECK)
-#define AM_LIST (1u << ROUTE_ANCHOR_MSM_LIST)
+#define M_LIST API_ROUTE_BIT(ROUTE_MSM_LIST)
+#define M_MY API_ROUTE_BIT(ROUTE_MSM_MY)
+#define M_ONE API_ROUTE_BIT(ROUTE_MSM_ONE)
+#define M_RES API_ROUTE_BIT(ROUTE_MSM_RESULTS)
+#define M_LAT API_ROUTE_BIT(ROUTE_MSM_LATEST)
+#define M_PART API_ROUTE_BIT(ROUTE_MSM_PARTICIPATION)
+#define P_LIST API_ROUTE_BIT(ROUTE_PROBE_LIST)
+#define P_ONE API_ROUTE_BIT(ROUTE_PROBE_ONE)
+#define A_LIST API_ROUTE_BIT(ROUTE_ANCHOR_LIST)
+#define A_ONE API_ROUTE_BIT(ROUTE_ANCHOR_ONE)
+#define P_HIST (API_ROUTE_BIT(ROUTE_PROBE_TIMING) | API_ROUTE_BIT(ROUTE_PROBE_CONNECTIONS))
+#define M_CHECK API_ROUTE_BIT(ROUTE_MSM_STATUS_CHECK)
+#define AM_LIST API_ROUTE_BIT(ROUTE_ANCHOR_MSM_LIST)
 #define MSMS (M_LIST | M_MY)
 #define LISTS (MSMS | P_LIST | A_LIST)
-#define ALL 0xffffffffu
+#define ALL UINT64_MAX
+_Static_assert(ROUTE_KIND_COUNT <= 64, "struct param.routes has one bit per route kind");
 
 /* Every parameter: its name, the endpoints where it is a filter, its parser. */
 static const struct param {
 	const char *name;
-	unsigned routes;
+	uint64_t routes;      /* API_ROUTE_BIT of each endpoint where it filters */
 	param_fn fn;
 } params[] = {
 	{ "key", ALL, p_key }, { "page", LISTS | M_PART | AM_LIST, p_page },
@@ -531,7 +532,7 @@ static int apply(struct api_query *q, const char *name, const char *v, char *err
 }
 
 /* See api_query.h. */
-const char *api_query_param(size_t i, unsigned *routes)
+const char *api_query_param(size_t i, uint64_t *routes)
 {
 	if (i >= NPARAMS)
 		return NULL;
@@ -544,7 +545,7 @@ int api_query_check_route(const struct api_query *q, enum api_route_kind kind,
 			  char *err, size_t errlen)
 {
 	for (size_t i = 0; i < NPARAMS; i++) {
-		if (!(q->seen[i / 64] & (1ULL << (i % 64))) || (params[i].routes & (1u << kind)))
+		if (!(q->seen[i / 64] & (1ULL << (i % 64))) || (params[i].routes & API_ROUTE_BIT(kind)))
 			continue;
 		snprintf(err, errlen, "%s: not a filter of this endpoint", params[i].name);
 		return -1;

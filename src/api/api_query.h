@@ -91,11 +91,15 @@ int api_query_parse(const char *query, size_t len, struct api_query *q, char *er
 int api_query_check_route(const struct api_query *q, enum api_route_kind kind,
 			  char *err, size_t errlen);
 
+/* The bit of route kind k in a parameter's set of endpoints. */
+#define API_ROUTE_BIT(k) (UINT64_C(1) << (k))
+
 /*
  * Parameter i of the table (NULL past its end), with the endpoints where it
- * is a filter as bits (1u << enum api_route_kind) in *routes. For tests.
+ * is a filter as bits (API_ROUTE_BIT(enum api_route_kind)) in *routes.
+ * For tests.
  */
-const char *api_query_param(size_t i, unsigned *routes);
+const char *api_query_param(size_t i, uint64_t *routes);
 
 /*
  * Parse a comma-separated list of ids (1..2^53) into *l; 0 or -1 with err

@@ -35,6 +35,7 @@ enum api_route_kind {
 	ROUTE_KEY_ONE,           /* /api/v2/keys/{key}/: the key text or its id, in tag */
 	ROUTE_KEY_PERMISSIONS,   /* /api/v2/keys/permissions/ */
 	ROUTE_PROBE_HOST_REPORT, /* /api/v2/probes/{id}/host-report/ (ours: its check-host report) */
+	ROUTE_KIND_COUNT         /* not a route: how many kinds there are (keep it last) */
 };
 
 struct api_route {

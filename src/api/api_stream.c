@@ -63,11 +63,17 @@ static int backlog_row(void *arg, json_t *row)
 	const char *type = json_string_value(json_object_get(r, "type"));
 	char *text = r && (!b->sub->type[0] || (type && strcmp(type, b->sub->type) == 0)) ?
 		json_dumps(r, JSON_COMPACT) : NULL;
-	json_decref(r);
-	if (text && !stream_client_fits(b->client, strlen(text)))
+	int64_t prb = json_integer_value(json_object_get(row, "agent"));
+	json_t *ts = json_object_get(r, "timestamp");
+	if (text && !stream_client_fits(b->client, strlen(text))) {
 		b->full = 1;
-	else if (text && stream_client_send(b->client, "atlas_result", text, strlen(text)) == 0)
+	} else if (text && stream_client_send(b->client, "atlas_result", text, strlen(text)) == 0) {
 		b->sent++;
+		if (json_is_integer(ts))   /* not again live: see stream.h */
+			stream_client_backlog_sent(b->client, b->sub->msm, prb,
+						   json_integer_value(ts));
+	}
+	json_decref(r);
 	free(text);
 	return b->full || stream_client_is_cut(b->client);
 }

@@ -220,6 +220,7 @@ void controller_free(struct controller *c)
 	noprobe_list_free(&c->noprobe);
 	free(c->away);
 	free(c->prices);
+	credits_free(c);
 	team_targets_free(c);
 	free(c->by_agent);
 	SSL_CTX_free(c->tls);

@@ -114,6 +114,7 @@ struct controller {
 	int64_t sync_polled;        /* monotonic second the change counter was last polled */
 	struct event *changes;      /* hears measurement changes as they commit, or NULL */
 	struct credit_price *prices;   /* payer and price per measurement, cached (credits_ctl.c) */
+	struct credit_due *credit_due; /* accounts charged through JetStream, to look at (credits_ctl.c) */
 	int64_t mesh_synced;        /* when the anchoring mesh was last kept (monotonic s, mesh_ctl.c) */
 	int mesh_dirty;             /* something changed: keep the mesh at the next tick */
 };
@@ -366,6 +367,10 @@ int account_named(struct controller *c, const json_t *req, const char *name,
    admin socket's credits.show, credits.ledger and credits.transfer. */
 void credits_tick(struct controller *c, int64_t now);
 void credits_after_commit(struct controller *c);
+/* Under NATS ingest the store writers commit and charge: account was
+   charged for a result JetStream took; the next two ticks look at it. */
+void credits_charged(struct controller *c, int64_t account);
+void credits_free(struct controller *c);
 void credits_session_end(struct controller *c, struct session *s, int64_t now);
 int credits_price(struct controller *c, int64_t msm_id, int64_t *account, int64_t *cost);
 json_t *credits_show(struct controller *c, const json_t *req, char *err, size_t errlen);

@@ -8,7 +8,12 @@
  * and its cost, cached per measurement) and charged by the store when it is
  * newly stored, in the group commit. After the commit, an account that ran
  * dry or over a daily limit has its running measurements stopped, with the
- * reason, and their agents told. The admin socket's credits.show,
+ * reason, and their agents told. Under NATS ingest the store writers
+ * commit and charge, out of the front-end's sight: the accounts charged in
+ * the batches JetStream took are looked at on the next two ticks instead
+ * (a writer commits within its batch time, well under a tick or two; an
+ * account seen before its writer committed is looked at again as its
+ * running measurements bring more results). The admin socket's credits.show,
  * credits.ledger and credits.transfer (operator only: the socket is).
  */
 #include "controller/controller_int.h"
@@ -26,6 +31,12 @@
 #define PRICE_SLOTS 256
 struct credit_price {
 	int64_t msm_id, account, cost;
+};
+
+/* Accounts charged through JetStream: [0] since the last tick, [1] the tick before. */
+struct credit_due {
+	int64_t *acc[2];
+	size_t n[2], cap[2];
 };
 
 /* The platform's limits (platform_policy.h) in credit_rules' terms. */
@@ -81,6 +92,70 @@ static void earn_session(struct controller *c, struct session *s, int64_t now)
 		s->earned_to = last;
 }
 
+static void check_account(struct controller *c, int64_t account, int64_t now);
+
+/* Is account in generation g of d? */
+static int due_has(const struct credit_due *d, int g, int64_t account)
+{
+	for (size_t i = 0; i < d->n[g]; i++)
+		if (d->acc[g][i] == account)
+			return 1;
+	return 0;
+}
+
+/* See controller_int.h. */
+void credits_charged(struct controller *c, int64_t account)
+{
+	if (!account || !c->store->ops->credit)
+		return;
+	if (!c->credit_due && !(c->credit_due = calloc(1, sizeof *c->credit_due)))
+		return;   /* out of memory: the account is looked at when next charged */
+	struct credit_due *d = c->credit_due;
+	if (due_has(d, 0, account))
+		return;
+	if (d->n[0] == d->cap[0]) {
+		size_t cap = d->cap[0] ? 2 * d->cap[0] : 16;
+		int64_t *a = realloc(d->acc[0], cap * sizeof *a);
+		if (!a)
+			return;
+		d->acc[0] = a;
+		d->cap[0] = cap;
+	}
+	d->acc[0][d->n[0]++] = account;
+}
+
+/* Look at the accounts charged over the last two ticks, then age them by one. */
+static void check_due(struct controller *c, int64_t now)
+{
+	struct credit_due *d = c->credit_due;
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n[0]; i++)
+		check_account(c, d->acc[0][i], now);
+	for (size_t i = 0; i < d->n[1]; i++)
+		if (!due_has(d, 0, d->acc[1][i]))
+			check_account(c, d->acc[1][i], now);
+	int64_t *older = d->acc[1];
+	size_t older_cap = d->cap[1];
+	d->acc[1] = d->acc[0];
+	d->n[1] = d->n[0];
+	d->cap[1] = d->cap[0];
+	d->acc[0] = older;
+	d->cap[0] = older_cap;
+	d->n[0] = 0;
+}
+
+/* See controller_int.h. */
+void credits_free(struct controller *c)
+{
+	if (!c->credit_due)
+		return;
+	free(c->credit_due->acc[0]);
+	free(c->credit_due->acc[1]);
+	free(c->credit_due);
+	c->credit_due = NULL;
+}
+
 /* See controller_int.h. */
 void credits_tick(struct controller *c, int64_t now)
 {
@@ -89,6 +164,7 @@ void credits_tick(struct controller *c, int64_t now)
 	struct session *s;
 	TAILQ_FOREACH(s, &c->sessions, link)
 		earn_session(c, s, now);
+	check_due(c, now);
 }
 
 /* See controller_int.h. */

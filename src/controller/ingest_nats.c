@@ -124,7 +124,11 @@ static void finish(struct ingest_js *ij, struct js_flight *f)
 			failed[nfailed++] = s;
 	}
 	for (size_t i = 0; i < f->n; i++)
-		c->stored += f->batch[i].outcome == STORE_NEW;
+		if (f->batch[i].outcome == STORE_NEW) {
+			c->stored++;
+			/* a writer charges it as it commits: look at the payer soon */
+			credits_charged(c, f->batch[i].charge_account);
+		}
 	ingest_send_acks(c, f->batch, f->from, f->n);
 	for (size_t k = 0; k < nfailed; k++) {
 		ctl_log(c, "agent %lld: JetStream did not take its result: closing the session, the"

@@ -22,7 +22,6 @@
 
 #include "controller/mesh_plan.h"
 #include "controller/uptime.h"
-#include "store/store_admission.h"
 #include "store/store_api.h"
 #include "store/store_mesh.h"
 #include "store/store_uptime.h"
@@ -43,83 +42,78 @@ static int is_af(const char *text, int af)
 	return inet_pton(af == 6 ? AF_INET6 : AF_INET, text, buf) == 1;
 }
 
-/* Is the agent abandoned as of now? */
-static int abandoned(struct controller *c, int64_t id, int64_t now)
+/* Integer column name of row (0 when null). */
+static int64_t column(const json_t *row, const char *name)
 {
-	struct store_uptime_facts f;
+	return json_integer_value(json_object_get(row, name));
+}
+
+/* Is the agent of row (store_mesh.h's agents) abandoned as of now? */
+static int abandoned(struct controller *c, const json_t *row, int64_t now)
+{
+	struct store_uptime_facts f = {
+		.first_connected = column(row, "first_connected"),
+		.last_connected = column(row, "last_connected"),
+		.last_disconnected = column(row, "last_disconnected"),
+		.connected = column(row, "open_sessions") > 0,
+		.closed_seconds = column(row, "closed_seconds"),
+	};
 	struct uptime u;
-	char err[256];
-	if (!c->store->ops->uptime || c->store->ops->uptime->facts(c->store, id, &f, err,
-								   sizeof err) < 0)
-		return 0;
 	uptime_of(&f, now, c->opts.abandon_after, &u);
 	return u.state == UPTIME_ABANDONED;
 }
 
-/* Fill one mesh_agent from an agent_list row; 0 or -1. */
-static int agent_of(struct controller *c, const json_t *row, int64_t now, struct mesh_agent *a,
-		    char *err, size_t errlen)
+/* Fill one mesh_agent from a row of store_mesh.h's agents (an approved agent). */
+static void agent_of(struct controller *c, const json_t *row, int64_t now, struct mesh_agent *a)
 {
-	struct store *st = c->store;
-	struct store_admission d;
+	static const char *const attr[2] = { "address_v4", "address_v6" };
+	const char *role = json_string_value(json_object_get(row, "role"));
+	const char *adm = json_string_value(json_object_get(row, "adm_address"));
 	memset(a, 0, sizeof *a);
-	a->id = json_integer_value(json_object_get(row, "id"));
-	const char *role = json_string_value(json_object_get(row, "role"));
+	a->id = column(row, "id");
 	a->anchor = role && strcmp(role, "anchor") == 0;
-	a->eligible = json_integer_value(json_object_get(row, "approved")) != 0 &&
-		      !abandoned(c, a->id, now);
-	int got = st->ops->admission ? st->ops->admission->get(st, a->id, &d, err, errlen) : 0;
-	if (got < 0)
-		return -1;
+	a->eligible = !abandoned(c, row, now);
 	for (int f = 0; f < 2; f++) {
-		int found = st->ops->agent_address(st, a->id, f ? 6 : 4, a->addr[f],
-						   sizeof a->addr[f], err, errlen);
-		if (found < 0)
-			return -1;
-		if (!found && got && is_af(d.address, f ? 6 : 4))
-			snprintf(a->addr[f], sizeof a->addr[f], "%s", d.address);
-		else if (!found)
-			a->addr[f][0] = 0;
+		const char *known = json_string_value(json_object_get(row, attr[f]));
+		if (!known && adm && is_af(adm, f ? 6 : 4))
+			known = adm;   /* the address it was admitted from */
+		snprintf(a->addr[f], sizeof a->addr[f], "%s", known ? known : "");
 	}
-	if (got) {
-		a->asn = d.asn;
-		snprintf(a->prefix, sizeof a->prefix, "%s", d.prefix);
+	if (adm) {
+		const char *prefix = json_string_value(json_object_get(row, "adm_prefix"));
+		a->asn = column(row, "adm_asn");
+		snprintf(a->prefix, sizeof a->prefix, "%s", prefix ? prefix : "");
 	}
-	return 0;
-}
-
-/* Is the agent_list row an approved anchor? */
-static int approved_anchor(const json_t *row)
-{
-	const char *role = json_string_value(json_object_get(row, "role"));
-	return role && strcmp(role, "anchor") == 0 &&
-	       json_integer_value(json_object_get(row, "approved")) != 0;
 }
 
 /*
  * Every approved agent into *out (n of them), or none when no anchor is
- * approved (then there is no mesh, and the platform's probes cost no
- * query each); 0 or -1.
+ * approved (then there is no mesh); one store query for them all. 0 or -1.
  */
 static int gather_agents(struct controller *c, int64_t now, struct mesh_agent **out, size_t *n,
 			 char *err, size_t errlen)
 {
-	json_t *list, *row;
+	json_t *rows, *row;
 	size_t i;
 	int anchors = 0;
-	if (c->store->ops->agent_list(c->store, &list, err, errlen) < 0)
+	if (c->store->ops->mesh->agents(c->store, &rows, err, errlen) < 0)
 		return -1;
-	*out = calloc(json_array_size(list) + 1, sizeof **out);
 	*n = 0;
-	int rc = *out ? 0 : -1;
-	json_array_foreach(list, i, row)
-		anchors += approved_anchor(row);
-	json_array_foreach(list, i, row)
-		if (rc == 0 && anchors && json_integer_value(json_object_get(row, "approved")) &&
-		    (rc = agent_of(c, row, now, &(*out)[*n], err, errlen)) == 0)
-			(*n)++;
-	json_decref(list);
-	return rc;
+	*out = calloc(json_array_size(rows) + 1, sizeof **out);
+	if (!*out) {
+		json_decref(rows);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	json_array_foreach(rows, i, row) {
+		const char *role = json_string_value(json_object_get(row, "role"));
+		anchors += role && strcmp(role, "anchor") == 0;
+	}
+	json_array_foreach(rows, i, row)
+		if (anchors)
+			agent_of(c, row, now, &(*out)[(*n)++]);
+	json_decref(rows);
+	return 0;
 }
 
 /* The running mesh measurements into *out; their participants into *ids (free both). */

@@ -252,8 +252,11 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	int64_t changed = pg_cmd(pg(st), "participants", remove ?
 		"UPDATE msm_agents SET refused = 'removed by the owner' WHERE msm_id = $1"
 		" AND refused IS NULL AND agent_id = ANY($2::bigint[])" :
+		/* a probe its owner took out may be put back, as RIPE allows;
+		   one refused by the controller stays refused */
 		"INSERT INTO msm_agents(msm_id, agent_id) SELECT $1, unnest($2::bigint[])"
-		" ON CONFLICT DO NOTHING", &q, err, errlen);
+		" ON CONFLICT (msm_id, agent_id) DO UPDATE SET refused = NULL"
+		" WHERE msm_agents.refused = 'removed by the owner'", &q, err, errlen);
 	free(ids);
 	return changed < 0 ? -1 : (int)changed;
 }

@@ -33,7 +33,9 @@ const char pg_changes_schema[] =
 	"   PERFORM pg_notify('" CHANNEL "', NEW.agent_id || ' ' || NEW.msm_id);"
 	"  END IF;"
 	"  RETURN NULL; END $$;"
-	"CREATE OR REPLACE TRIGGER msm_agents_notify AFTER INSERT OR DELETE ON msm_agents"
+	/* UPDATE OF refused: a participant taken out, or put back (an upsert) */
+	"CREATE OR REPLACE TRIGGER msm_agents_notify AFTER INSERT OR DELETE OR UPDATE OF refused"
+	" ON msm_agents"
 	" FOR EACH ROW EXECUTE FUNCTION vantage_msm_agent_notify();"
 	"CREATE OR REPLACE FUNCTION vantage_msm_notify() RETURNS trigger LANGUAGE plpgsql AS"
 	" $$ BEGIN"

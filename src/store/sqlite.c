@@ -164,6 +164,25 @@ int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
 }
 
 /* See sqlite_int.h. */
+int sq_json_row(struct store_sqlite *s, sqlite3_stmt *stmt, int col, json_t **out,
+		const char *what, int64_t agent_id, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(stmt);
+	*out = NULL;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return sq_fail(s, what, err, errlen);
+	*out = json_loads((const char *)sqlite3_column_text(stmt, col), 0, NULL);
+	if (!*out) {
+		snprintf(err, errlen, "agent %lld: stored %s is not JSON", (long long)agent_id,
+			 what);
+		return -1;
+	}
+	return 1;
+}
+
+/* See sqlite_int.h. */
 void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key)
 {
 	char *end;

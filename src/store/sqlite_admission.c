@@ -197,21 +197,9 @@ static int adm_report_get(struct store *st, int64_t agent_id, json_t **out, char
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, agent_id);
-	int rc = sqlite3_step(q);
-	*out = NULL;
-	if (rc == SQLITE_ROW)
-		*out = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
+	int rc = sq_json_row(s, q, 0, out, "check-host report", agent_id, err, errlen);
 	sqlite3_finalize(q);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return sq_fail(s, "report get", err, errlen);
-	if (!*out) {
-		snprintf(err, errlen, "agent %lld: stored check-host report is not JSON",
-			 (long long)agent_id);
-		return -1;
-	}
-	return 1;
+	return rc;
 }
 
 /* Insert one account_locations row of kind. */

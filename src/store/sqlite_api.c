@@ -349,8 +349,11 @@ static int msm_participants(struct store *st, int64_t id, const int64_t *agents,
 	sqlite3_stmt *q = sq_prep(s, remove ?
 		"UPDATE msm_agents SET refused = 'removed by the owner' WHERE msm_id = ?1"
 		" AND refused IS NULL AND agent_id IN (SELECT value FROM json_each(?2))" :
-		"INSERT OR IGNORE INTO msm_agents(msm_id, agent_id)"
-		" SELECT ?1, value FROM json_each(?2)", err, errlen);
+		/* a probe its owner took out may be put back, as RIPE allows;
+		   one refused by the controller stays refused */
+		"INSERT INTO msm_agents(msm_id, agent_id) SELECT ?1, value FROM json_each(?2)"
+		" WHERE true ON CONFLICT (msm_id, agent_id) DO UPDATE SET refused = NULL"
+		" WHERE refused = 'removed by the owner'", err, errlen);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);

@@ -42,23 +42,11 @@ static int hr_get(struct store *st, int64_t agent_id, json_t **report, int64_t *
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, agent_id);
-	int rc = sqlite3_step(q);
-	*report = NULL;
-	if (rc == SQLITE_ROW) {
+	int rc = sq_json_row(s, q, 1, report, "host report", agent_id, err, errlen);
+	if (rc == 1)
 		*received = sqlite3_column_int64(q, 0);
-		*report = json_loads((const char *)sqlite3_column_text(q, 1), 0, NULL);
-	}
 	sqlite3_finalize(q);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return sq_fail(s, "host report get", err, errlen);
-	if (!*report) {
-		snprintf(err, errlen, "agent %lld: stored host report is not JSON",
-			 (long long)agent_id);
-		return -1;
-	}
-	return 1;
+	return rc;
 }
 
 const struct store_hostreport_ops sq_hostreport_ops = {

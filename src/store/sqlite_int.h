@@ -57,6 +57,15 @@ int sq_list_ids(struct store_sqlite *s, sqlite3_stmt *stmt, json_t **ids, char *
 int sq_step_done(struct store_sqlite *s, sqlite3_stmt *stmt, const char *what,
 		 char *err, size_t errlen);
 
+/*
+ * Step stmt to its one row, if any, and parse its column col (TEXT) as JSON
+ * into *out: 1 (a row), 0 (none; *out NULL), or -1 with err (the step
+ * failed, or "agent AGENT_ID: stored WHAT is not JSON"). Does not finalize:
+ * the caller reads any other column, then finalizes stmt.
+ */
+int sq_json_row(struct store_sqlite *s, sqlite3_stmt *stmt, int col, json_t **out,
+		const char *what, int64_t agent_id, char *err, size_t errlen);
+
 /* Bind an agent key (numeric id or fingerprint) as parameters 1 (id) and 2 (fp). */
 void sq_bind_agent_key(sqlite3_stmt *stmt, const char *key);
 

@@ -50,6 +50,29 @@ static int mesh_running(struct store *st, json_t **rows, char *err, size_t errle
 	return q ? sq_list(s, q, rows, err, errlen) : -1;
 }
 
+/* See store_mesh.h (agents). The sessions are summed as sqlite_uptime.c's facts. */
+static int mesh_agents(struct store *st, json_t **rows, char *err, size_t errlen)
+{
+	struct store_sqlite *s = sq(st);
+	sqlite3_stmt *q = sq_prep(s,
+		"SELECT a.id, a.role, t.address_v4, t.address_v6, d.address AS adm_address,"
+		" d.prefix AS adm_prefix, d.asn AS adm_asn,"
+		" coalesce(u.first_connected, 0) AS first_connected,"
+		" coalesce(u.last_connected, 0) AS last_connected,"
+		" coalesce(u.last_disconnected, 0) AS last_disconnected,"
+		" coalesce(u.open_sessions, 0) AS open_sessions,"
+		" coalesce(u.closed_seconds, 0) AS closed_seconds"
+		" FROM agents a LEFT JOIN agent_attrs t ON t.agent_id = a.id"
+		" LEFT JOIN admission d ON d.agent_id = a.id"
+		" LEFT JOIN (SELECT agent_id, MIN(connected) AS first_connected,"
+		"  MAX(connected) AS last_connected, MAX(disconnected) AS last_disconnected,"
+		"  COUNT(*) - COUNT(disconnected) AS open_sessions,"
+		"  SUM(disconnected - connected) AS closed_seconds"
+		"  FROM sessions GROUP BY agent_id) u ON u.agent_id = a.id"
+		" WHERE a.removed = 0 AND a.approved != 0 ORDER BY a.id", err, errlen);
+	return q ? sq_list(s, q, rows, err, errlen) : -1;
+}
+
 /* See store_mesh.h (join). */
 static int mesh_join(struct store *st, int64_t msm_id, const int64_t *agents, size_t n,
 		     char *err, size_t errlen)
@@ -112,6 +135,7 @@ static int mesh_page(struct store *st, int64_t id, int64_t offset, int limit, js
 const struct store_mesh_ops sq_mesh_ops = {
 	.mark = mesh_mark,
 	.running = mesh_running,
+	.agents = mesh_agents,
 	.join = mesh_join,
 	.leave = mesh_leave,
 	.page = mesh_page,

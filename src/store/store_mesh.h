@@ -36,6 +36,13 @@ struct store_mesh_ops {
 	/* Take agents out of msm_id (refused = STORE_MESH_LEFT); returns how many changed. */
 	int (*leave)(struct store *st, int64_t msm_id, const int64_t *agents, size_t n,
 		     char *err, size_t errlen);
+	/* Every approved agent (not removed), by id, with all the mesh plans on,
+	   in one query (a pass must not cost queries per agent): rows {id, role,
+	   address_v4, address_v6 (its attributes; null when unknown), adm_address,
+	   adm_prefix, adm_asn (its admission; null without one), and its sessions
+	   as store_uptime.h's facts: first_connected, last_connected,
+	   last_disconnected, open_sessions, closed_seconds (0 when none)}. */
+	int (*agents)(struct store *st, json_t **rows, char *err, size_t errlen);
 	/* One page, by mark order, of the running mesh measurements (only the one whose
 	   mark is id, when id is not 0) as rows {id (the mark's), msm_id, target, af,
 	   type}, and how many there are. */

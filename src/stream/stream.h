@@ -105,6 +105,19 @@ int stream_client_subscribe(struct stream_client *c, const struct stream_sub *su
  */
 int stream_client_send(struct stream_client *c, const char *type, const char *payload, size_t len);
 
+/* How long after a backlog its results are still looked for among live ones (s). */
+#define STREAM_HANDOVER_SECONDS 60
+
+/*
+ * The backlog hook sent c the result of probe prb with timestamp ts of
+ * measurement msm. Until STREAM_HANDOVER_SECONDS after the backlog, the
+ * same result published live (it was committed while the backlog was read,
+ * and its live event was still on its way) is not sent c again: backlog
+ * and live hand over exactly. 0, or -1 when out of memory (it may then
+ * come twice).
+ */
+int stream_client_backlog_sent(struct stream_client *c, int64_t msm, int64_t prb, int64_t ts);
+
 /* True if a message of len bytes (framed) would still fit under c's bound. */
 int stream_client_fits(const struct stream_client *c, size_t len);
 

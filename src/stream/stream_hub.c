@@ -4,6 +4,8 @@
  * once as "[type,payload]" and the same bytes go to every client that
  * matches. Before each write the client's unsent bytes are checked against
  * the hub's bound: a client that would pass it is cut as a slow reader.
+ * The results a client's backlog sent are remembered for a while, and the
+ * same results arriving live are not sent it twice (stream.h).
  */
 #include "stream/stream.h"
 
@@ -12,12 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #define MAX_SUBS 16                 /* subscriptions per client */
 #define DEFAULT_MAX_PENDING (1024 * 1024)
 
+/* A result a backlog sent: measurement, probe, timestamp. */
+struct sent_key {
+	int64_t msm, prb, ts;
+};
+
 struct stream_client {
 	TAILQ_ENTRY(stream_client) link;
+	struct sent_key *sent;      /* what backlogs sent, looked for among live results */
+	size_t nsent, capsent;
+	int64_t sent_until;         /* monotonic second after which sent is forgotten */
 	struct stream_hub *hub;
 	int64_t key_id;
 	struct stream_sink sink;
@@ -87,7 +98,63 @@ void stream_client_free(struct stream_client *c)
 	for (int i = 0; i < c->nsubs; i++)
 		c->hub->nsubs[c->subs[i].kind]--;
 	TAILQ_REMOVE(&c->hub->clients, c, link);
+	free(c->sent);
 	free(c);
+}
+
+static int64_t mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+/* See stream.h. */
+int stream_client_backlog_sent(struct stream_client *c, int64_t msm, int64_t prb, int64_t ts)
+{
+	if (c->nsent == c->capsent) {
+		size_t cap = c->capsent ? 2 * c->capsent : 64;
+		struct sent_key *k = realloc(c->sent, cap * sizeof *k);
+		if (!k)
+			return -1;
+		c->sent = k;
+		c->capsent = cap;
+	}
+	c->sent[c->nsent++] = (struct sent_key){ msm, prb, ts };
+	c->sent_until = mono_now() + STREAM_HANDOVER_SECONDS;
+	return 0;
+}
+
+/* The "timestamp" of result event ev's payload, or -1 when it has none. */
+static int64_t result_ts(const struct stream_event *ev)
+{
+	json_t *r = json_loadb(ev->payload, ev->len, 0, NULL);
+	json_t *t = json_object_get(r, "timestamp");
+	int64_t ts = json_is_integer(t) ? json_integer_value(t) : -1;
+	json_decref(r);
+	return ts;
+}
+
+/*
+ * Did a backlog already send c result event ev? *ts caches ev's timestamp
+ * (-2: not read yet) across the clients of one event.
+ */
+static int sent_before(struct stream_client *c, const struct stream_event *ev, int64_t *ts)
+{
+	if (ev->kind != STREAM_RESULT || c->nsent == 0)
+		return 0;
+	if (mono_now() > c->sent_until) {   /* the hand-over is long done */
+		free(c->sent);
+		c->sent = NULL;
+		c->nsent = c->capsent = 0;
+		return 0;
+	}
+	if (*ts == -2)
+		*ts = result_ts(ev);
+	for (size_t i = 0; *ts >= 0 && i < c->nsent; i++)
+		if (c->sent[i].msm == ev->msm && c->sent[i].prb == ev->prb && c->sent[i].ts == *ts)
+			return 1;
+	return 0;
 }
 
 /* See stream.h. */
@@ -326,9 +393,10 @@ void stream_publish(struct stream_hub *h, const struct stream_event *ev)
 	if (ev->kind < STREAM_RESULT || ev->kind > STREAM_METADATA || h->nsubs[ev->kind] == 0)
 		return;
 	size_t n = 0;
+	int64_t ts = -2;
 	struct stream_client *c;
 	TAILQ_FOREACH(c, &h->clients, link) {
-		if (!takes(c, ev))
+		if (!takes(c, ev) || sent_before(c, ev, &ts))
 			continue;
 		if (n == 0 && !(n = frame(h, stream_kind_message(ev->kind), ev->payload, ev->len)))
 			return;

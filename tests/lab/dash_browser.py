@@ -9,6 +9,7 @@ PLAN: {"base": "https://ADDR:PORT", "key": KEY, "shots": DIR, "steps": [STEP]}
 STEP: {"hash": "#/probes", "wait": CSS, "count": N, "text": [CSS, REGEX],
        "first": CSS, "timeout": S, "extract": {NAME: [CSS, [ATTR|"text", ...]]},
        "scroll": CSS, "shot": NAME, "phone": [W, H], "nav": HASH}
+    | {"callback": NAME}
   opens base/dashboard/HASH; with "first", notes the text CSS shows when it
   first appears (to prove later that the page changed by itself); waits
   until CSS matches at least N elements (and, with "text", until CSS's text
@@ -19,6 +20,10 @@ STEP: {"hash": "#/probes", "wait": CSS, "count": N, "text": [CSS, REGEX],
   step reports "layout": how far the page scrolls sideways and each nav
   link's box; with "nav", the step then follows the nav link to HASH with
   the keyboard (focus and Enter) and reports the hash it reached.
+  A "callback" step hands control to the test while the page stays open: it
+  prints {"callback": NAME} as a line and reads a line of JSON, an object
+  whose values fill "{KEY}" in the hashes of the steps after it (so a step
+  can open what the test made only once the browser was up).
 Prints {"steps": [{NAME: [...], "elapsed_ms": ..}], "console": [...]} as JSON;
 "console" holds the browser's console messages of level WARNING and above."""
 import json
@@ -139,12 +144,33 @@ def run_step(d, base, step, shots):
     return out
 
 
+def call_back(name):
+    """Ask the test to run its callback name; the values it answers with."""
+    print(json.dumps({"callback": name}), flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise SystemExit(f"dash_browser: no answer to callback {name}")
+    return json.loads(line)
+
+
+def run_steps(d, plan):
+    filled, steps = {}, []
+    for s in plan["steps"]:
+        if "callback" in s:
+            filled.update(call_back(s["callback"]))
+            steps.append({"callback": s["callback"], **filled})
+            continue
+        s = {**s, "hash": s["hash"].format(**filled)}
+        steps.append(run_step(d, plan["base"], s, plan["shots"]))
+    return steps
+
+
 def main(plan):
     with tempfile.TemporaryDirectory(prefix="vdash-chromium-") as profile:
         d = browser(profile)
         try:
             enter_key(d, plan["base"], plan.get("key", ""))
-            steps = [run_step(d, plan["base"], s, plan["shots"]) for s in plan["steps"]]
+            steps = run_steps(d, plan)
             console = [e for e in d.get_log("browser") if e["level"] in ("WARNING", "SEVERE")]
         finally:
             d.quit()

@@ -313,6 +313,13 @@ def test_participation_requests_add_and_remove_probes(lab):
              >= 3, 40, "more results from the probe that stays")
     after = [r for r in lab.stored_results(msm) if r["prb_id"] == lab.ids[1]]
     assert after == before, "a probe taken out went on measuring"
+    # and can be put back, as RIPE allows: it measures again
+    back = lab.cousteau("change", key=lab.key, id=msm, sources=[
+        {"action": "add", "type": "probes", "value": str(lab.ids[1]), "requested": 1}])
+    assert back["ok"], back
+    assert lab.cousteau("meta", key=lab.key, id=msm)["participants"] == 2
+    wait_for(lambda: len([r for r in lab.stored_results(msm) if r["prb_id"] == lab.ids[1]])
+             > len(after), 40, "results again from the probe put back")
     # a probe that does not take part cannot be removed
     bad = lab.cousteau("change", key=lab.key, id=msm, sources=[
         {"action": "remove", "type": "probes", "value": str(lab.ids[3]), "requested": 1}])

@@ -65,36 +65,46 @@ class CreditsPlatform(ApiPlatform):
                 for r in rows]
 
 
+def accounts_and_agent(p):
+    """Accounts rich and poor (empty), a key of each, one connected agent:
+    (agent id, rich's key, poor's key)."""
+    for name in ("rich", "poor"):
+        assert p.admin("accounts", "add", name).returncode == 0
+    agent, _ = p.register(1)
+    p.start_agent(1)
+    wait_for(lambda: p.admin_json("agents", "list")[0]["connected"] == 1, 30,
+             "the agent to connect")
+    return agent, p.key_for("r", "rich"), p.key_for("p", "poor")
+
+
+def fund_and_measure(p, agent, key_rich, key_poor):
+    """Grant poor the first day and rich ten, make a measurement of each on
+    agent, then leave poor one result's worth; (poor's, rich's measurement)."""
+    p.transfer("default", "poor", FIRST_DAY)
+    p.transfer("default", "rich", 10 * FIRST_DAY)
+    made = []
+    for key in (key_poor, key_rich):
+        r = p.create(key, agent)
+        assert r["status"] == 201, r
+        made.append(json.loads(r["text"])["measurements"][0])
+    p.transfer("poor", "default", FIRST_DAY - PRICE)
+    return made[0], made[1]
+
+
 def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
     p = CreditsPlatform()
     try:
         p.start_controller("--api", API)
         wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
-        for name in ("rich", "poor"):
-            assert p.admin("accounts", "add", name).returncode == 0
-        agent, _ = p.register(1)
-        p.start_agent(1)
-        wait_for(lambda: p.admin_json("agents", "list")[0]["connected"] == 1, 30,
-                 "the agent to connect")
-        key_rich, key_poor = p.key_for("r", "rich"), p.key_for("p", "poor")
-
+        agent, key_rich, key_poor = accounts_and_agent(p)
         # Nothing to pay with: refused, RIPE's error shape, nothing stored.
         r = p.create(key_poor, agent)
         assert r["status"] == 400 and "Not enough credits" in r["text"], r
         assert json.loads(r["text"])["error"]["status"] == 400
         assert p.sql("SELECT COUNT(*) FROM measurements")[0][0] == 0
-
-        # The operator grants exactly the first day: accepted at the edge.
-        p.transfer("default", "poor", FIRST_DAY)
-        p.transfer("default", "rich", 10 * FIRST_DAY)
-        r = p.create(key_poor, agent)
-        assert r["status"] == 201, r
-        poor_msm = json.loads(r["text"])["measurements"][0]
-        r = p.create(key_rich, agent)
-        assert r["status"] == 201, r
-        rich_msm = json.loads(r["text"])["measurements"][0]
-        # ... then takes all but one result's worth back: poor runs dry at its first result
-        p.transfer("poor", "default", FIRST_DAY - PRICE)
+        # The operator grants exactly the first day: accepted at the edge,
+        # then takes all but one result's worth back: poor runs dry at its first result
+        poor_msm, rich_msm = fund_and_measure(p, agent, key_rich, key_poor)
         wait_for(lambda: p.sql("SELECT stopped FROM measurements WHERE id = ?",
                                poor_msm)[0][0] is not None, 90, "poor's measurement to stop")
         reason = p.sql("SELECT reason FROM credit_stopped WHERE msm_id = ?", poor_msm)
@@ -138,6 +148,42 @@ def test_running_dry_stops_only_that_account_and_kill9_keeps_the_ledger_exact():
         p.close()
 
 
+def pg_stopped(p, msm):
+    # (psql prints a lone NULL as an empty line, which reads as no row: coalesce)
+    return p.sql("SELECT coalesce(stopped, 0) FROM measurements WHERE id = ?", msm)[0][0] != 0
+
+
+def run_dry_on_postgresql(p, refused_first=False):
+    """On p's started controller (PostgreSQL store): accounts rich and poor,
+    a measurement of each on one agent; poor is left one result's credits
+    and must be stopped with the reason, rich runs on. With refused_first,
+    poor's first measurement is refused while its account is empty."""
+    agent, key_rich, key_poor = accounts_and_agent(p)
+    if refused_first:
+        r = p.create(key_poor, agent)
+        assert r["status"] == 400 and "Not enough credits" in r["text"], r
+        assert p.sql("SELECT COUNT(*) FROM measurements")[0][0] == 0
+    poor_msm, rich_msm = fund_and_measure(p, agent, key_rich, key_poor)
+    wait_for(lambda: pg_stopped(p, poor_msm), 90, "poor's measurement to stop")
+    reason = p.pg.psql("vantage", f"SELECT reason FROM credit_stopped WHERE msm_id = {poor_msm}")
+    assert reason and "ran out of credits" in reason[0][0], reason
+    assert p.balance("poor") <= 0
+    assert not pg_stopped(p, rich_msm)
+    wait_for(lambda: p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?",
+                           rich_msm)[0][0] >= 1, 60, "rich's results")
+    return poor_msm, rich_msm
+
+
+def assert_ledger_balances(p):
+    """Each measurement's result charges equal its stored results, each charged once."""
+    for (msm,) in p.sql("SELECT id FROM measurements"):
+        stored = p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?", msm)[0][0]
+        n, total = p.sql("SELECT COUNT(*), coalesce(SUM(amount), 0) FROM credit_ledger"
+                         " WHERE reason = 'result' AND msm_id = ?", msm)[0]
+        assert (n, total) == (stored, -PRICE * stored), (msm, stored, n, total)
+    assert p.sql("SELECT COUNT(*) FROM credit_ledger GROUP BY ref HAVING COUNT(*) > 1") == []
+
+
 # 66 s at load 30 (the throwaway cluster is most of it), over the suite's budget
 # for new lab tests: it runs with VANTAGE_LONG=1; in CI the same rules on
 # PostgreSQL are checked by the unit test controller_credits_on_pg.
@@ -150,42 +196,9 @@ def test_running_dry_stops_only_that_account_on_postgresql():
         p = CreditsPlatform(prefix="vcp", pg=pg)
         p.start_controller("--api", API)
         wait_for(lambda: "API on https://" in p.controller.text(), 10, "the API to start")
-        for name in ("rich", "poor"):
-            assert p.admin("accounts", "add", name).returncode == 0
-        agent, _ = p.register(1)
-        p.start_agent(1)
-        wait_for(lambda: p.admin_json("agents", "list")[0]["connected"] == 1, 30,
-                 "the agent to connect")
-        key_rich, key_poor = p.key_for("r", "rich"), p.key_for("p", "poor")
-        r = p.create(key_poor, agent)
-        assert r["status"] == 400 and "Not enough credits" in r["text"], r
-        assert p.sql("SELECT COUNT(*) FROM measurements")[0][0] == 0
-        p.transfer("default", "poor", FIRST_DAY)
-        p.transfer("default", "rich", 10 * FIRST_DAY)
-        r = p.create(key_poor, agent)
-        assert r["status"] == 201, r
-        poor_msm = json.loads(r["text"])["measurements"][0]
-        r = p.create(key_rich, agent)
-        assert r["status"] == 201, r
-        rich_msm = json.loads(r["text"])["measurements"][0]
-        p.transfer("poor", "default", FIRST_DAY - PRICE)
-        # (psql prints a lone NULL as an empty line, which reads as no row: coalesce)
-        wait_for(lambda: p.sql("SELECT coalesce(stopped, 0) FROM measurements WHERE id = ?",
-                               poor_msm)[0][0] != 0, 90, "poor's measurement to stop")
-        reason = p.pg.psql("vantage", f"SELECT reason FROM credit_stopped WHERE msm_id = {poor_msm}")
-        assert reason and "ran out of credits" in reason[0][0], reason
-        assert p.balance("poor") <= 0
-        assert p.sql("SELECT coalesce(stopped, 0) FROM measurements WHERE id = ?",
-                     rich_msm)[0][0] == 0
-        wait_for(lambda: p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?",
-                               rich_msm)[0][0] >= 1, 60, "rich's results")
+        run_dry_on_postgresql(p, refused_first=True)
         p.assert_clean_stop()
-        for msm in (poor_msm, rich_msm):
-            stored = p.sql("SELECT COUNT(*) FROM results WHERE msm_id = ?", msm)[0][0]
-            n, total = p.sql("SELECT COUNT(*), coalesce(SUM(amount), 0) FROM credit_ledger"
-                             " WHERE reason = 'result' AND msm_id = ?", msm)[0]
-            assert (n, total) == (stored, -PRICE * stored), (msm, stored, n, total)
-        assert p.sql("SELECT COUNT(*) FROM credit_ledger GROUP BY ref HAVING COUNT(*) > 1") == []
+        assert_ledger_balances(p)
     finally:
         if p:
             p.close()

@@ -14,7 +14,9 @@ $VANTAGE_TEST_RESULTS/dashboard/)."""
 import json
 import os
 import shutil
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +29,11 @@ from test_api_lab import AGENT, DST, PY, ApiLab, create_oneoff  # noqa: E402
 HERE = Path(__file__).resolve().parent
 HOSTS = {"vp1": "probe", "anc1": "anchor", "anc2": "anchor"}
 SHOTS = Path(os.environ.get("VANTAGE_TEST_RESULTS", BUILD / "test-results")) / "dashboard"
-START_DELAY = 75   # s: the late ping starts after the browser has its page open (Chromium took over 45 s to open it at load 35)
+# s: the late ping is made once Chromium is up with a page open (starting it
+# took over 45 s at load 35); it starts this long after, time enough to open
+# its page in the running browser, which `first` below checks
+LATE_DELAY = 20
+BROWSE_TIMEOUT = 420   # s: the whole browser run
 PHONE = [390, 844]  # CSS pixels: a phone's viewport
 TEAM_NET = "198.18.128.0\t22\t64502\n"   # dst answers for all of it: 4 /24s
 
@@ -62,15 +68,35 @@ def wait_results(p, msm, n):
                     90, f"{n} results of measurement {msm}")
 
 
-def browse(p, steps):
-    """Run the steps in Chromium inside ops; (per-step outcomes, console messages)."""
+def browse(p, steps, callbacks=None):
+    """Run the steps in Chromium inside ops; (per-step outcomes, console
+    messages). A {"callback": NAME} step runs callbacks[NAME]() here while
+    the browser keeps its page: the dict it returns fills "{KEY}" in the
+    hashes of the steps after it."""
     shutil.rmtree(SHOTS, ignore_errors=True)   # only this run's pictures
     SHOTS.mkdir(parents=True)
     plan = p.dir / "plan.json"
     plan.write_text(json.dumps({"base": f"https://{p.api}", "key": p.key, "shots": str(SHOTS),
                                 "steps": steps}))
-    out = p.lab.exec("ops", [PY, HERE / "dash_browser.py", plan], timeout=300)
-    got = json.loads(out.stdout)
+    proc = p.lab.popen("ops", [PY, HERE / "dash_browser.py", plan], text=True,
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    watchdog = threading.Timer(BROWSE_TIMEOUT, proc.kill)
+    watchdog.start()
+    try:
+        line = proc.stdout.readline()
+        while line.startswith('{"callback"'):
+            answer = (callbacks or {})[json.loads(line)["callback"]]()
+            proc.stdin.write(json.dumps(answer) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        rest = proc.stdout.read()
+        assert proc.wait() == 0 and line, f"dash_browser failed (rc {proc.returncode})"
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    got = json.loads(line + rest)
     for i, s in enumerate(got["steps"]):
         assert not s.get("timeout"), (steps[i], s)
     return got["steps"], got["console"]
@@ -153,16 +179,22 @@ def test_dashboard_pages_show_the_platform(dash_lab):
         wait_results(p, msm, n)
     wait_for(lambda: cycle_done(team_status(p)), 90, "the team's first cycle")
     credits_before = credits_api(p)[0]   # before the late ping: it must not wait for this
-    late = create(p, {"kind": "ping", "af": 4, "target": DST, "description": "late ping",
-                      "packets": 3}, [p.ids["vp1"]], start_time=int(time.time()) + START_DELAY)
+    made = {}
+
+    def create_late():
+        made["late"] = create(p, {"kind": "ping", "af": 4, "target": DST,
+                                  "description": "late ping", "packets": 3}, [p.ids["vp1"]],
+                              start_time=int(time.time()) + LATE_DELAY)
+        return {"late": made["late"]}
 
     steps, console = browse(p, [
-        {"hash": f"#/measurement/{late}", "first": "#result-count", "wait": "#result-count",
-         "text": ["#result-count", r"^[1-9]"], "timeout": START_DELAY + 60,
-         "extract": {"points": ["g.rtt-point", ["data-probe"]], "stream": ["#stream-state", ["text"]]},
-         "shot": "ping"},
         {"hash": "#/probes", "wait": "#probe-list tbody tr", "count": len(HOSTS),
          "extract": {"rows": ["#probe-list tbody tr", ["text"]]}, "shot": "probes"},
+        {"callback": "late"},
+        {"hash": "#/measurement/{late}", "first": "#result-count", "wait": "#result-count",
+         "text": ["#result-count", r"^[1-9]"], "timeout": LATE_DELAY + 60,
+         "extract": {"points": ["g.rtt-point", ["data-probe"]], "stream": ["#stream-state", ["text"]]},
+         "shot": "ping"},
         {"hash": f"#/probe/{p.ids['anc1']}", "wait": "#connection-timeline rect.connected",
          "extract": {"spans": ["#connection-timeline rect.connected", ["width"]]}, "shot": "probe"},
         {"hash": "#/measurements", "wait": "#msm-list tbody tr", "count": 4,
@@ -197,10 +229,12 @@ def test_dashboard_pages_show_the_platform(dash_lab):
          "shot": "phone-trace", "phone": PHONE},
         {"hash": f"#/team/{team}", "wait": "#team-members tbody tr", "count": 2,
          "shot": "phone-team", "phone": PHONE},
-    ])
-    late_page, probes, probe, msms, trace_page, mesh_page, teams, team_page = steps[:8]
-    host_page, credits_page = steps[8:10]
-    phone_pages = steps[10:]
+    ], {"late": create_late})
+    probes, called, late_page, probe, msms, trace_page, mesh_page, teams, team_page = steps[:9]
+    host_page, credits_page = steps[9:11]
+    phone_pages = steps[11:]
+    late = made["late"]
+    assert called["late"] == late, called
 
     assert [c for c in console if c["level"] == "SEVERE"] == [], console
 
@@ -225,6 +259,7 @@ def test_dashboard_pages_show_the_platform(dash_lab):
     check_credits(p, credits_page, credits_before)
 
     # a result that arrived while the page was open appeared without a reload
+    print(f"late ping page: opened and its first result shown in {late_page['elapsed_ms']} ms")
     assert late_page["first"] == "0 results", late_page
     assert [x["data-probe"] for x in late_page["points"]] == [f"probe {p.ids['vp1']}"]
     assert late_page["stream"] == [{"text": "live"}], late_page   # subscribed to /stream/

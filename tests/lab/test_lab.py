@@ -258,6 +258,17 @@ def test_down_stale_removes_a_lab_whose_keeper_died(lab_factory):
     assert lab_namespaces(lab.name) == []
 
 
+def test_down_stale_keeps_a_lab_whose_owner_lives(lab_factory):
+    """lab/demo runs `lab down --stale` on start: another run's lab, whose
+    owner and keeper live, must stay."""
+    lab = lab_factory("small")
+    assert lab.status()["owner"]["pid"] == os.getpid()
+    out = subprocess.run([str(VANTAGE), "lab", "down", "--stale"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert len(lab_namespaces(lab.name)) >= 17
+    assert ping_rtts(lab, "vp1", lab.addr("dst"), count=1)
+
+
 def test_bad_topology_names_line_and_builds_nothing(lab_factory, tmp_path):
     bad = tmp_path / "bad.conf"
     bad.write_text("router r1\nhost h1\nlink r1 h1\nlink r1 nosuch\n")

@@ -170,6 +170,22 @@ def test_controller_refuses_root_unless_told(small_lab, tmp_path):
     assert rc == 0, text
 
 
+def test_writer_becomes_its_user_before_it_connects(small_lab):
+    """vantage-writer --user NAME, started as root, is NAME with no
+    capability before it reaches for NATS (here nothing listens: it then
+    fails, as that user); an unknown user is refused by name."""
+    writer = BUILD / "src" / "cmd" / "vantage-writer"
+    args = [writer, "--nats", "nats://127.0.0.1:1", "--store", "/nonexistent/w.db"]
+    p = small_lab.exec("ops", args + ["--user", RUN_USER], check=False, timeout=60)
+    uid = pwd.getpwnam(RUN_USER).pw_uid
+    lines = p.stdout.splitlines()
+    assert lines and lines[0].startswith(f"vantage-writer: running as user {RUN_USER} (uid {uid},"), p
+    assert lines[0].endswith("no capability"), p
+    assert p.returncode == 1, p
+    p = small_lab.exec("ops", args + ["--user", "vps-nosuch"], check=False, timeout=60)
+    assert p.returncode == 1 and "vps-nosuch: not in /etc/passwd" in p.stderr, p
+
+
 @pytest.mark.parametrize("build", [BUILD, RELEASE], ids=["sanitized", "release"])
 def test_scan_runs_unprivileged_under_seccomp(small_lab, build, tmp_path):
     """vantage scan opens its sockets, output and both checkpoint slots in a

@@ -148,6 +148,17 @@ static int64_t create(struct fix *f, int64_t owner, const int64_t *agents, size_
 	return m.id;
 }
 
+/* The participants (not refused) msm_get counts for measurement id. */
+static json_int_t participants_of(const struct store_api_ops *api, struct store *st, int64_t id)
+{
+	char err[256];
+	json_t *row = NULL;
+	assert_int_equal(api->msm_get(st, id, &row, err, sizeof err), 1);
+	json_int_t n = json_integer_value(json_object_get(row, "participants"));
+	json_decref(row);
+	return n;
+}
+
 static void test_measurements(void **state)
 {
 	struct fix *f = *state;
@@ -182,6 +193,13 @@ static void test_measurements(void **state)
 	assert_int_equal(api->msm_get(f->st, a, &row, err, sizeof err), 1);
 	assert_int_equal(json_integer_value(json_object_get(row, "participants")), 3);
 	json_decref(row);
+	/* one taken out by its owner can be put back; adding a participant again changes nothing */
+	assert_int_equal(api->msm_participants(f->st, a, f->agents + 2, 1, 1, err, sizeof err), 1);
+	assert_int_equal(participants_of(api, f->st, a), 2);
+	assert_int_equal(api->msm_participants(f->st, a, f->agents + 2, 1, 0, err, sizeof err), 1);
+	assert_int_equal(participants_of(api, f->st, a), 3);
+	assert_int_equal(api->msm_participants(f->st, a, f->agents + 2, 1, 0, err, sizeof err), 0);
+	assert_int_equal(participants_of(api, f->st, a), 3);
 }
 
 /* Collect "agent:seq" of each row into a string. */

@@ -218,6 +218,46 @@ static void test_fanout_and_access(void **state)
 	stream_hub_free(h);
 }
 
+/* Backlog hook: measurement 5's one stored result, probe 3 at timestamp 100. */
+static int backlog_of_5(void *arg, struct stream_client *c, const struct stream_sub *sub,
+			char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	const char *r = "{\"prb_id\":3,\"timestamp\":100}";
+	if (stream_client_send(c, "atlas_result", r, strlen(r)) == 0)
+		assert_int_equal(stream_client_backlog_sent(c, sub->msm, 3, 100), 0);
+	return 0;
+}
+
+/* A result committed while the backlog was read, whose live event comes
+   after the subscription, reaches the client once: from the backlog. */
+static void test_backlog_and_live_hand_over_exactly(void **state)
+{
+	(void)state;
+	struct stream_access a = { NULL, readable, backlog_of_5 };
+	struct stream_hub *h = stream_hub_new(4096, &a);
+	struct fake fb, fl;
+	struct stream_client *with = client(h, 1, &fb), *without = client(h, 1, &fl);
+	input(with, "[\"atlas_subscribe\",{\"streamType\":\"result\",\"msm\":5,"
+		    "\"sendBacklog\":true}]");
+	input(without, "[\"atlas_subscribe\",{\"streamType\":\"result\",\"msm\":5}]");
+	assert_int_equal(fb.msgs, 2);   /* subscribed, the backlog's result */
+	publish(h, STREAM_RESULT, 5, 3, 0, "{\"prb_id\":3,\"timestamp\":100}");   /* live again */
+	publish(h, STREAM_RESULT, 5, 4, 0, "{\"prb_id\":4,\"timestamp\":100}");   /* another probe */
+	publish(h, STREAM_RESULT, 5, 3, 0, "{\"prb_id\":3,\"timestamp\":110}");   /* newer */
+	assert_int_equal(fb.msgs, 4);
+	assert_null(strstr(strstr(fb.out, "\"prb_id\":3,\"timestamp\":100") + 1,
+			   "\"prb_id\":3,\"timestamp\":100"));
+	assert_non_null(strstr(fb.out, "\"prb_id\":4,\"timestamp\":100"));
+	assert_non_null(strstr(fb.out, "\"prb_id\":3,\"timestamp\":110"));
+	assert_int_equal(fl.msgs, 4);   /* subscribed, and all three live */
+	stream_client_free(with);
+	stream_client_free(without);
+	stream_hub_free(h);
+}
+
 static void test_bound_cuts_a_slow_reader(void **state)
 {
 	(void)state;
@@ -275,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_matching),
 		cmocka_unit_test(test_fanout_and_access),
 		cmocka_unit_test(test_bound_cuts_a_slow_reader),
+		cmocka_unit_test(test_backlog_and_live_hand_over_exactly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
