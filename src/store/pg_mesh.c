@@ -116,10 +116,32 @@ static int mesh_page(struct store *st, int64_t id, int64_t offset, int limit, js
 		       " LIMIT $2 OFFSET $3", &q, rows, err, errlen);
 }
 
+/* See store_mesh.h (agents): one query, the sessions summed as pg_uptime's facts. */
+static int mesh_agents(struct store *st, json_t **rows, char *err, size_t errlen)
+{
+	return pg_list(pg(st), "mesh agents",
+		"SELECT a.id, a.role, t.address_v4, t.address_v6, d.address AS adm_address,"
+		" d.prefix AS adm_prefix, d.asn AS adm_asn,"
+		" coalesce(u.first_connected, 0) AS first_connected,"
+		" coalesce(u.last_connected, 0) AS last_connected,"
+		" coalesce(u.last_disconnected, 0) AS last_disconnected,"
+		" coalesce(u.open_sessions, 0) AS open_sessions,"
+		" coalesce(u.closed_seconds, 0) AS closed_seconds"
+		" FROM agents a LEFT JOIN agent_attrs t ON t.agent_id = a.id"
+		" LEFT JOIN admission d ON d.agent_id = a.id"
+		" LEFT JOIN (SELECT agent_id, MIN(connected) AS first_connected,"
+		"  MAX(connected) AS last_connected, MAX(disconnected) AS last_disconnected,"
+		"  (COUNT(*) - COUNT(disconnected))::bigint AS open_sessions,"
+		"  SUM(disconnected - connected)::bigint AS closed_seconds"
+		"  FROM sessions GROUP BY agent_id) u ON u.agent_id = a.id"
+		" WHERE a.removed = 0 AND a.approved != 0 ORDER BY a.id", NULL, rows, err, errlen);
+}
+
 const struct store_mesh_ops pg_mesh_ops = {
 	.mark = mesh_mark,
 	.running = mesh_running,
 	.join = mesh_join,
 	.leave = mesh_leave,
 	.page = mesh_page,
+	.agents = mesh_agents,
 };

@@ -4,7 +4,7 @@
  * approved agent just what the four queries per agent it replaces gave:
  * its attributes' addresses (agent_address), its admission (admission
  * get) and its sessions' facts (uptime facts). Agents not approved, or
- * removed, are not listed. On SQLite.
+ * removed, are not listed. On SQLite, and on PostgreSQL under tests/pg/pgtmp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
