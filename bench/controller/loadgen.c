@@ -190,6 +190,8 @@ static void start_more(struct lg *lg)
 		open_one(lg, lg->started++);
 }
 
+static long long holds, retries;   /* JetStream ingest: summed over every stats request */
+
 /* Ask a front-end for its counters; returns the "stored" count or -1. */
 static long long fe_stored(const char *admin, long long *commits, double *commit_s)
 {
@@ -200,6 +202,8 @@ static long long fe_stored(const char *admin, long long *commits, double *commit
 		v = json_integer_value(json_object_get(data, "stored"));
 		*commits = json_integer_value(json_object_get(data, "commits"));
 		*commit_s = json_real_value(json_object_get(data, "commit_seconds"));
+		holds += json_integer_value(json_object_get(data, "ingest_holds"));
+		retries += json_integer_value(json_object_get(data, "publish_retries"));
 	} else
 		fprintf(stderr, "loadgen: %s\n", err);
 	json_decref(req);
@@ -448,6 +452,7 @@ int main(int argc, char **argv)
 	double cs0 = 0, cs1 = 0;
 	long long s0 = ctl_stored(&lg, &k0, &cs0);
 	double u0 = now_s(), c0 = lg.pid ? fe_cpu_seconds(&lg) : -1;
+	int failed_before = lg.failed;
 	lg.uploading = 1;
 	for (int i = 0; i < lg.n; i++)
 		if (lg.conns[i].ready)
@@ -456,6 +461,7 @@ int main(int argc, char **argv)
 	lg.stopping = 1;
 	run_until(&lg, 10, all_acked);
 	double u1 = now_s();
+	holds = retries = 0;      /* the front-ends' totals since they started */
 	long long s1 = ctl_stored(&lg, &k1, &cs1);
 	double c1 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	qsort(lg.lat, lg.nlat, sizeof *lg.lat, cmp_d);
@@ -468,6 +474,10 @@ int main(int argc, char **argv)
 		printf("controller CPU: %.1f s over %.1f s (%.0f%% of one core), %.0f results per"
 		       " CPU-second; machine load average %.1f\n", c1 - c0, u1 - u0,
 		       100 * (c1 - c0) / (u1 - u0), (s1 - s0) / (c1 - c0), loadavg());
+	printf("connections closed during the upload: %d\n", lg.failed - failed_before);
+	if (holds || retries)
+		printf("JetStream ingest: reading paused %lld times at the"
+		       " in-flight bound, %lld publishes sent again\n", holds, retries);
 	if (k1 > k0)
 		printf("commits: %lld, %.0f results and %.1f ms each on average; %.0f%% of the time"
 		       " in commits\n", k1 - k0, (double)(s1 - s0) / (k1 - k0),
