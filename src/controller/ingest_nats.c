@@ -14,8 +14,8 @@
  * queues (flight, index, outcome) under a mutex and writes a byte to a
  * pipe, whose read event hands the queue to the loop.
  *
- * Results in flight are bounded (HOLD_AT): past it the front-end stops
- * reading from its agents until JetStream has acked down to RESUME_AT, so an
+ * Results in flight are bounded (option ingest_in_flight, 2048): at it the front-end stops
+ * reading from its agents until JetStream has acked half of them, so an
  * agent waits in its socket rather than in a queue of publishes that outlive
  * their MaxWait. (Unbounded, 10,000 agents with 4 results each put 40,000
  * publishes in flight; a loaded 3-node cluster acks a few thousand a second,
@@ -41,8 +41,6 @@
 
 #define PUBLISH_WAIT_MS 5000      /* a publish not acked by then is sent again */
 #define PUBLISH_TRIES 4           /* sends of one result before its session is closed */
-#define HOLD_AT 2048              /* results in flight at which reading from agents pauses */
-#define RESUME_AT 1024            /* ... and at which it takes up again */
 #define MAX_PENDING 200000        /* publishes in flight at most (libnats stalls past it) */
 #define STREAM_ATTEMPTS 30        /* a second apart, at start-up */
 
@@ -75,7 +73,7 @@ struct ingest_js {
 	struct js_flight *head, *tail;
 	uint64_t next_id;
 	size_t in_flight;             /* results published and not yet acked or failed */
-	int holding;                  /* reading from agents paused (HOLD_AT) */
+	int holding;                  /* reading from agents paused (ingest_in_flight) */
 };
 
 /* libnats's thread: queue the outcome of one publish and wake the loop. */
@@ -180,14 +178,15 @@ static void set_reading(struct controller *c, int on)
 	}
 }
 
-/* Hold the agents at HOLD_AT results in flight, let them go at RESUME_AT. */
+/* Hold the agents at ingest_in_flight results in flight, let them go at half that. */
 static void pace(struct ingest_js *ij)
 {
-	if (!ij->holding && ij->in_flight >= HOLD_AT) {
+	size_t hold_at = (size_t)(ij->c->opts.ingest_in_flight > 1 ? ij->c->opts.ingest_in_flight : 2048);
+	if (!ij->holding && ij->in_flight >= hold_at) {
 		ij->holding = 1;
 		ij->c->ingest_holds++;
 		set_reading(ij->c, 0);
-	} else if (ij->holding && ij->in_flight <= RESUME_AT) {
+	} else if (ij->holding && ij->in_flight <= hold_at / 2) {
 		ij->holding = 0;
 		set_reading(ij->c, 1);
 	}
