@@ -489,6 +489,9 @@ int main(int argc, char **argv)
 		return 1;
 	struct sched_mark m0, m1, m2;
 	sched_mark(&lg, &m0);
+	long long kc0 = 0;
+	double csc0 = 0;
+	ctl_stored(&lg, &kc0, &csc0);
 	double t0 = now_s();
 	start_more(&lg);
 	run_until(&lg, 120, all_connected);
@@ -499,6 +502,8 @@ int main(int argc, char **argv)
 	long long k0 = 0, k1 = 0;
 	double cs0 = 0, cs1 = 0;
 	long long s0 = ctl_stored(&lg, &k0, &cs0);
+	printf("connect: %lld commits, %.1f s in them (%.0f%% of the phase; the loop waits on a"
+	       " commit)\n", k0 - kc0, cs0 - csc0, 100 * (cs0 - csc0) / (now_s() - t0));
 	double u0 = now_s(), c0 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	int failed_before = lg.failed;
 	lg.uploading = 1;
