@@ -20,8 +20,8 @@
  * their MaxWait. (Unbounded, 10,000 agents with 4 results each put 40,000
  * publishes in flight; a loaded 3-node cluster acks a few thousand a second,
  * so most passed the 5 s limit and every such session was closed.) A publish
- * not acked in time, or that found no JetStream, is sent again with the same
- * message id (JetStream drops a copy it holds) up to PUBLISH_TRIES times; one
+ * not acked in time (5 s, doubling at each try), or that found no JetStream,
+ * is sent again with the same message id (JetStream drops a copy it holds) up to PUBLISH_TRIES times; one
  * that JetStream refuses, or that fails every try, closes its agent's session
  * after acking what came before it: the agent sends the rest again.
  */
@@ -39,7 +39,7 @@
 #include "jetstream/js_link.h"
 #include "jetstream/js_result.h"
 
-#define PUBLISH_WAIT_MS 5000      /* a publish not acked by then is sent again */
+#define PUBLISH_WAIT_MS 5000      /* a publish not acked by then is sent again (doubling) */
 #define PUBLISH_TRIES 4           /* sends of one result before its session is closed */
 #define MAX_PENDING 200000        /* publishes in flight at most (libnats stalls past it) */
 #define STREAM_ATTEMPTS 30        /* a second apart, at start-up */
@@ -268,7 +268,9 @@ static int publish_one(struct ingest_js *ij, struct js_flight *f, size_t i)
 	}
 	jsPubOptions po;
 	jsPubOptions_Init(&po);
-	po.MaxWait = PUBLISH_WAIT_MS;
+	/* 5, 10, 20, 40 s: on an overloaded cluster a fixed limit resends what
+	   it holds and doubles its work (bench: 48,996 sends again of 38,698) */
+	po.MaxWait = (int64_t)PUBLISH_WAIT_MS << f->tries[i];
 	f->tries[i]++;
 	if (s == NATS_OK)
 		s = js_PublishMsgAsync(ij->link.js, &m, &po);
