@@ -190,6 +190,8 @@ static void start_more(struct lg *lg)
 		open_one(lg, lg->started++);
 }
 
+static long long holds, retries;   /* JetStream ingest: summed over every stats request */
+
 /* Ask a front-end for its counters; returns the "stored" count or -1. */
 static long long fe_stored(const char *admin, long long *commits, double *commit_s)
 {
@@ -200,6 +202,8 @@ static long long fe_stored(const char *admin, long long *commits, double *commit
 		v = json_integer_value(json_object_get(data, "stored"));
 		*commits = json_integer_value(json_object_get(data, "commits"));
 		*commit_s = json_real_value(json_object_get(data, "commit_seconds"));
+		holds += json_integer_value(json_object_get(data, "ingest_holds"));
+		retries += json_integer_value(json_object_get(data, "publish_retries"));
 	} else
 		fprintf(stderr, "loadgen: %s\n", err);
 	json_decref(req);
@@ -342,6 +346,50 @@ static double cpu_seconds(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/*
+ * Seconds the main thread of pid (0: this process) has run on a CPU and has
+ * waited, runnable, for one (the kernel's schedstat); 0 or -1. On a loaded
+ * machine the wait says how much of a phase was the scheduler's, not ours.
+ */
+static int sched_seconds(int pid, double *run, double *wait)
+{
+	char path[64];
+	unsigned long long r = 0, w = 0;
+	snprintf(path, sizeof path, pid ? "/proc/%d/schedstat" : "/proc/self/schedstat", pid);
+	FILE *f = fopen(path, "r");
+	int ok = f && fscanf(f, "%llu %llu", &r, &w) == 2;
+	if (f)
+		fclose(f);
+	*run = r / 1e9;
+	*wait = w / 1e9;
+	return ok ? 0 : -1;
+}
+
+/* Run and runnable-wait seconds of the front-ends' loops and of this one. */
+struct sched_mark {
+	double fe_run, fe_wait, lg_run, lg_wait;
+};
+
+static void sched_mark(const struct lg *lg, struct sched_mark *m)
+{
+	*m = (struct sched_mark){ 0 };
+	for (int k = 0; k < lg->npids; k++) {
+		double r, w;
+		if (sched_seconds(lg->pids[k], &r, &w) == 0) {
+			m->fe_run += r;
+			m->fe_wait += w;
+		}
+	}
+	sched_seconds(0, &m->lg_run, &m->lg_wait);
+}
+
+static void sched_print(const char *phase, const struct sched_mark *a, const struct sched_mark *b)
+{
+	printf("%s: front-end loops (main threads, summed) ran %.1f s and waited %.1f s for a CPU;"
+	       " load generator ran %.1f s and waited %.1f s\n", phase, b->fe_run - a->fe_run,
+	       b->fe_wait - a->fe_wait, b->lg_run - a->lg_run, b->lg_wait - a->lg_wait);
+}
+
 /* CPU seconds the front-ends (--controller-pid) have used together, or -1. */
 static double fe_cpu_seconds(const struct lg *lg)
 {
@@ -439,15 +487,25 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (setup(&lg) < 0 || register_all(&lg) < 0 || create_msm(&lg) < 0)
 		return 1;
+	struct sched_mark m0, m1, m2;
+	sched_mark(&lg, &m0);
+	long long kc0 = 0;
+	double csc0 = 0;
+	ctl_stored(&lg, &kc0, &csc0);
 	double t0 = now_s();
 	start_more(&lg);
 	run_until(&lg, 120, all_connected);
 	printf("connections: %d of %d admitted in %.1f s (%d failed)\n", lg.connected, lg.n,
 	       now_s() - t0, lg.failed);
+	sched_mark(&lg, &m1);
+	sched_print("connect", &m0, &m1);
 	long long k0 = 0, k1 = 0;
 	double cs0 = 0, cs1 = 0;
 	long long s0 = ctl_stored(&lg, &k0, &cs0);
+	printf("connect: %lld commits, %.1f s in them (%.0f%% of the phase; the loop waits on a"
+	       " commit)\n", k0 - kc0, cs0 - csc0, 100 * (cs0 - csc0) / (now_s() - t0));
 	double u0 = now_s(), c0 = lg.pid ? fe_cpu_seconds(&lg) : -1;
+	int failed_before = lg.failed;
 	lg.uploading = 1;
 	for (int i = 0; i < lg.n; i++)
 		if (lg.conns[i].ready)
@@ -456,8 +514,11 @@ int main(int argc, char **argv)
 	lg.stopping = 1;
 	run_until(&lg, 10, all_acked);
 	double u1 = now_s();
+	holds = retries = 0;      /* the front-ends' totals since they started */
 	long long s1 = ctl_stored(&lg, &k1, &cs1);
 	double c1 = lg.pid ? fe_cpu_seconds(&lg) : -1;
+	sched_mark(&lg, &m2);
+	sched_print("upload", &m1, &m2);
 	qsort(lg.lat, lg.nlat, sizeof *lg.lat, cmp_d);
 	double p50 = lg.nlat ? lg.lat[lg.nlat / 2] * 1000 : -1;
 	double p99 = lg.nlat ? lg.lat[(size_t)(lg.nlat * 0.99)] * 1000 : -1;
@@ -468,6 +529,10 @@ int main(int argc, char **argv)
 		printf("controller CPU: %.1f s over %.1f s (%.0f%% of one core), %.0f results per"
 		       " CPU-second; machine load average %.1f\n", c1 - c0, u1 - u0,
 		       100 * (c1 - c0) / (u1 - u0), (s1 - s0) / (c1 - c0), loadavg());
+	printf("connections closed during the upload: %d\n", lg.failed - failed_before);
+	if (holds || retries)
+		printf("JetStream ingest: reading paused %lld times at the"
+		       " in-flight bound, %lld publishes sent again\n", holds, retries);
 	if (k1 > k0)
 		printf("commits: %lld, %.0f results and %.1f ms each on average; %.0f%% of the time"
 		       " in commits\n", k1 - k0, (double)(s1 - s0) / (k1 - k0),

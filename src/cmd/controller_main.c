@@ -276,6 +276,7 @@ static int run(const struct ctl_config *cfg)
 		.abandon_after = cfg->abandon_after,
 		.policy = &policy,
 		.ingest = cfg->ingest[0] ? cfg->ingest : NULL,
+		.ingest_in_flight = cfg->ingest_in_flight,
 		.frontend = cfg->frontend,
 		.frontend_sync_ms = cfg->frontend_sync_ms,
 	};

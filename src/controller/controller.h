@@ -23,6 +23,7 @@ struct controller_opts {
 	const char *db_path;      /* SQLite database */
 	const char *store;        /* PostgreSQL connection string, or NULL: SQLite at db_path */
 	const char *ingest;       /* NATS JetStream URLs results go through (ingest_nats.c), or NULL */
+	int ingest_in_flight;     /* ... with at most this many unacked (reading pauses past it) */
 	const char *key_path;     /* Ed25519 key (created on first start) */
 	const char *cert_path;    /* where the self-signed certificate is written */
 	int heartbeat;            /* seconds between heartbeats; a session silent

@@ -98,6 +98,8 @@ struct controller {
 	uint64_t rewinds;           /* agents found rewound since start */
 	uint64_t streams;           /* sessions admitted since start (names their results) */
 	uint64_t commits;
+	uint64_t ingest_holds;      /* times reading paused at the JetStream in-flight bound */
+	uint64_t publish_retries;   /* JetStream publishes sent again (not acked in time) */
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
 	struct js_live *live;       /* the live stream through NATS (stream_feed.c), or NULL */
@@ -227,6 +229,8 @@ int ingest_nats_start(struct controller *c, char *err, size_t errlen);
 void ingest_nats_publish(struct controller *c);
 void ingest_nats_forget(struct controller *c, struct session *s);
 void ingest_nats_free(struct controller *c);
+/* 1 while reading from agents is paused because too many results are in flight. */
+int ingest_nats_holding(const struct controller *c);
 
 /* Keep a timing report an agent sent with its status (timing.c); bad ones are logged. */
 void timing_status(struct controller *c, int64_t agent_id, const json_t *report);

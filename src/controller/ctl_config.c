@@ -84,6 +84,9 @@ static const struct ctl_option table[CTL_NOPTIONS] = {
 	{ "ingest", CTL_STR, F(ingest), 0, 0, "", "nats://H:P,...",
 	  "publish results to NATS JetStream (vantage-writer stores them) instead of the store;"
 	  " the live stream goes through this NATS too (vantage-api: serve /stream/ from it)" },
+	{ "ingest_in_flight", CTL_INT, F(ingest_in_flight), 2, 1000000, "2048", "N",
+	  "results published to JetStream and not yet acked, at most (past it reading from agents"
+	  " pauses until half are acked)" },
 	{ "frontend", CTL_STR, F(frontend), 0, 0, "", "NAME",
 	  "this front-end's name among several on one PostgreSQL store (HOST/LISTEN:PORT)" },
 	{ "frontend_sync_ms", CTL_INT, F(frontend_sync_ms), 100, 60000, "1000", "MS",

@@ -33,7 +33,7 @@
 
 #define CTL_PATH_MAX 3000
 #define CTL_ORIGIN_MAX 1100
-#define CTL_NOPTIONS 38
+#define CTL_NOPTIONS 39
 
 struct ctl_config {
 	char dir[CTL_PATH_MAX];
@@ -74,6 +74,7 @@ struct ctl_config {
 	char dns_zone[254];             /* empty: probes have no names (controller/dnsname.h) */
 	char dns_names[254];            /* naming convention in that zone */
 	char ingest[CTL_PATH_MAX];      /* NATS JetStream URLs results go through; empty: the store */
+	int ingest_in_flight;           /* results published to JetStream and not yet acked, at most */
 	char frontend[64];              /* this front-end's name on a shared store ("": host/listen:port) */
 	int frontend_sync_ms;           /* how often other front-ends' changes are looked for */
 	char origin[CTL_NOPTIONS][CTL_ORIGIN_MAX]; /* per table entry: "default", "file F:L", "flag --x" */

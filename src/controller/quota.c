@@ -140,7 +140,8 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct session *s = arg;
-	bufferevent_enable(conn_bev(s->conn), EV_READ);
+	if (!ingest_nats_holding(s->ctl))   /* else ingest_nats.c takes it up when it lets go */
+		bufferevent_enable(conn_bev(s->conn), EV_READ);
 }
 
 /* Stop reading from s for ms milliseconds. */

@@ -92,7 +92,10 @@ def test_exactly_once_through_writer_nats_and_postgresql_failures(lab):
     # have led it), publishes go unacked and the controller closes the agents'
     # sessions. With the default 10 HELLOs a minute: refused HELLOs do not
     # count, so an agent that used its 10 is let in again within 6 s.
-    p.start_controller("--ingest", lab.nats.urls)
+    # At most 2 results in flight: reading from the agents pauses and resumes
+    # all through the test, through every failure below (the bound and the
+    # publishes sent again must lose and duplicate nothing).
+    p.start_controller("--ingest", lab.nats.urls, "--ingest-in-flight", "2")
     lab.start_writer(0)
     lab.start_writer(1)
     a1, _ = p.register(1)
@@ -101,6 +104,8 @@ def test_exactly_once_through_writer_nats_and_postgresql_failures(lab):
     ids = periodic(p, [a1, a2], n=4, interval=1)
     grows(lab, a1, 5, "results of agent 1 through JetStream")
     grows(lab, a2, 5, "results of agent 2 through JetStream")
+    stats = p.admin_raw({"cmd": "stats"})
+    assert stats.get("data", stats)["ingest_holds"] > 0, stats
     # kill -9 of a writer mid-stream: the other goes on, and takes the
     # messages the killed one had not acked once their ack wait passes
     lab.writers[0].kill9()
