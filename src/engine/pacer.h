@@ -4,8 +4,8 @@
  * that a paced engine wakes up as seldom as the rate allows without bursts:
  *
  *  - the engine wakes for a turn once a millisecond's worth of tokens is
- *    there (one probe at 1,000/s, ten at 10,000/s; at 500/s and below two
- *    probes, so that a slow engine wakes once every two probes, not every
+ *    there (one probe at 1,000/s, ten at 10,000/s; at 500/s and below four
+ *    probes, so that a slow engine wakes once every four probes, not every
  *    probe): the probes of a turn leave with one wake-up and one sendmmsg;
  *  - a turn takes the tokens that came since the last one: a turn's worth
  *    when the loop is on time, more when it woke late (a loaded machine:

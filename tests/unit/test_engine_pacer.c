@@ -48,7 +48,9 @@ static void test_rate(void **state)
 	(void)state;
 	static const uint32_t rates[] = { 10, 100, 1000, 10000, 88000, 250000 };
 	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-		uint32_t pps = rates[i], slack = pps / 1000 + 2;
+		struct pacer turn;
+		pacer_init(&turn, rates[i], 0);
+		uint32_t pps = rates[i], slack = turn.turn_max + 2;
 		uint64_t sent = run_loop(pps, 0, 0);
 		assert_true(sent <= pps + slack && sent + slack >= pps);
 		/* 3 ms late every 10th turn: caught up, within 1% */
@@ -57,7 +59,7 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: one probe at 1,000/s, a millisecond's worth above (two probes at
+/* Turns: one probe at 1,000/s, a millisecond's worth above (four probes at
    500/s and below: test_wait). */
 static void test_turns(void **state)
 {
@@ -169,8 +171,8 @@ static void test_turns(void **state)
 }
 
 /* The wait until the next token is right and then a token is there; at
-   500/s and below a turn waits for two tokens (a pair a wake-up), unless
-   only one probe waits. */
+   500/s and below a turn waits for four tokens (four probes a wake-up),
+   unless fewer probes wait. */
 static void test_wait(void **state)
 {
 	(void)state;
@@ -182,13 +184,20 @@ static void test_wait(void **state)
 	assert_int_equal(pacer_take(&p, w - 1000, 5), 0);
 	assert_int_equal(pacer_take(&p, w, 5), 1);
 	pacer_init(&p, 100, 0);
-	assert_int_equal(p.turn_max, 2);
+	assert_int_equal(p.turn_max, 4);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
 	w = pacer_wait_ns(&p, 0, 5);
-	assert_true(w > 19000000 && w <= 20000000);
-	assert_int_equal(pacer_take(&p, w, 5), 2);
-	/* one probe waiting: its token is enough */
-	w = pacer_wait_ns(&p, w, 1);
+	assert_true(w > 39000000 && w <= 40000000);
+	assert_int_equal(pacer_take(&p, w, 5), 4);
+	/* four waiting: four tokens; one waiting: its token would be there in
+	   10 ms, but after a turn of four the spacing asks for half their
+	   gaps (20 ms) */
+	assert_int_equal(pacer_wait_ns(&p, w, 5), 40000000);
+	assert_int_equal(pacer_wait_ns(&p, w, 1), 20000000);
+	/* one probe waiting after a turn of one: its token is enough */
+	pacer_init(&p, 100, 0);
+	assert_int_equal(pacer_take(&p, 0, 1), 1);
+	w = pacer_wait_ns(&p, 0, 1);
 	assert_true(w > 9000000 && w <= 10000000);
 	pacer_init(&p, 501, 0);
 	assert_int_equal(p.turn_max, 1);
