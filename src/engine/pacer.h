@@ -4,7 +4,7 @@
  * that a paced engine wakes up as seldom as the rate allows without bursts:
  *
  *  - the engine wakes for a turn once a millisecond's worth of tokens is
- *    there (one probe at 1,000/s, ten at 10,000/s; at 500/s and below four
+ *    there (ten probes at 10,000/s; at 1,000/s and below four
  *    probes, so that a slow engine wakes once every four probes, not every
  *    probe): the probes of a turn leave with one wake-up and one sendmmsg;
  *  - a turn takes the tokens that came since the last one: a turn's worth
