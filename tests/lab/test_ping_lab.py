@@ -284,7 +284,7 @@ def most_in_window(times, width):
 def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     """One budget over many targets, measured from a capture: the rate is
     met within 2 % and it comes without bursts. The engine sends in turns
-    (two probes at 100/s, one at 1,000/s, ten at 10,000/s when it wakes on
+    (two probes at 100/s, four at 1,000/s, ten at 10,000/s when it wakes on
     time); a turn that wakes late (a loaded machine) sends what the budget
     earned meanwhile, never more than its bucket (20 ms, at least ten
     probes), and the next turn

@@ -48,7 +48,9 @@ static void test_rate(void **state)
 	(void)state;
 	static const uint32_t rates[] = { 10, 100, 1000, 10000, 88000, 250000 };
 	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-		uint32_t pps = rates[i], slack = pps / 1000 + 2;
+		struct pacer turn;
+		pacer_init(&turn, rates[i], 0);
+		uint32_t pps = rates[i], slack = turn.turn_max + 2;
 		uint64_t sent = run_loop(pps, 0, 0);
 		assert_true(sent <= pps + slack && sent + slack >= pps);
 		/* 3 ms late every 10th turn: caught up, within 1% */
@@ -57,13 +59,15 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: one probe at 1,000/s, a millisecond's worth above (two probes at
-   500/s and below: test_wait). */
+/* Turns: a millisecond's worth above 1,000/s (four probes from 501 to
+   1,000/s, two at 500/s and below: test_wait). */
 static void test_turns(void **state)
 {
 	(void)state;
 	struct pacer p;
 	pacer_init(&p, 1000, 0);
+	assert_int_equal(p.turn_max, 4);
+	pacer_init(&p, 1001, 0);
 	assert_int_equal(p.turn_max, 1);
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(p.turn_max, 10);
@@ -84,7 +88,7 @@ static void test_turns(void **state)
 	assert_int_equal(p.lost_milli / 1000, 10);
 	pacer_init(&p, 1000, 0);
 	assert_int_equal(pacer_take(&p, 0, 1), 1);
-	assert_int_equal(pacer_take(&p, 30000000, 100), 1);
+	assert_int_equal(pacer_take(&p, 30000000, 100), 4); /* a turn's worth */
 	assert_int_equal(p.lost_milli, 0);
 	/* probes ready at once, the first turn 30 ms late: no probe had left,
 	   so nothing counts lost (the rate is measured from the first one) */
@@ -104,7 +108,7 @@ static void test_turns(void **state)
 	assert_int_equal(pacer_take(&p, 10000000, 100), 0);
 	assert_int_equal(pacer_take(&p, 12500000, 100), 7);
 	assert_int_equal(pacer_take(&p, 16000000, 3), 3);
-	assert_int_equal(pacer_take(&p, 46000000, 100), 1);
+	assert_int_equal(pacer_take(&p, 46000000, 100), 4);
 	assert_int_equal(p.lost_milli, 0);
 	/* the queue drained at 10 ms and refilled at 11 ms (ready: the token
 	   of that quiet millisecond is a turn's worth, kept); the turn comes
@@ -168,19 +172,23 @@ static void test_turns(void **state)
 	assert_true(pacer_wait_ns(&p, 600000, 100) > 0);
 }
 
-/* The wait until the next token is right and then a token is there; at
-   500/s and below a turn waits for two tokens (a pair a wake-up), unless
-   only one probe waits. */
+/* The wait until the next token is right and then a token is there; from
+   501 to 1,000/s a turn waits for four tokens, at 500/s and below for two,
+   unless fewer probes wait. */
 static void test_wait(void **state)
 {
 	(void)state;
 	struct pacer p;
 	pacer_init(&p, 1000, 0);
-	assert_int_equal(pacer_take(&p, 0, 5), 1);
-	uint64_t w = pacer_wait_ns(&p, 0, 5);
+	assert_int_equal(pacer_take(&p, 0, 1), 1);
+	uint64_t w = pacer_wait_ns(&p, 0, 1);
 	assert_true(w > 900000 && w <= 1000000);
-	assert_int_equal(pacer_take(&p, w - 1000, 5), 0);
-	assert_int_equal(pacer_take(&p, w, 5), 1);
+	assert_int_equal(pacer_take(&p, w - 1000, 1), 0);
+	assert_int_equal(pacer_take(&p, w, 1), 1);
+	/* five waiting at 1,000/s: a turn of four, 4 ms of tokens */
+	w += pacer_wait_ns(&p, w, 5);
+	assert_int_equal(w, 5000000);
+	assert_int_equal(pacer_take(&p, w, 5), 4);
 	pacer_init(&p, 100, 0);
 	assert_int_equal(p.turn_max, 2);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
@@ -191,6 +199,8 @@ static void test_wait(void **state)
 	w = pacer_wait_ns(&p, w, 1);
 	assert_true(w > 9000000 && w <= 10000000);
 	pacer_init(&p, 501, 0);
+	assert_int_equal(p.turn_max, 4);
+	pacer_init(&p, 1001, 0);
 	assert_int_equal(p.turn_max, 1);
 }
 
