@@ -53,6 +53,7 @@ struct session {
 	int64_t connected_wall; /* Unix seconds of its admission (credits_ctl.c) */
 	int64_t earned_to;      /* last Unix minute its account was credited for (-1: none) */
 	int64_t host_report_at; /* monotonic seconds of its last HOST_REPORT kept (0: none) */
+	uint32_t pps_max;       /* the site's pps ceiling its last STATUS said (0: none yet) */
 };
 
 TAILQ_HEAD(session_list, session);

@@ -70,6 +70,8 @@ void eng_probe_free(struct engine *e, struct eng_probe *p)
 		eng_turn_forget(e, p);
 	if (p->state == ENG_QUEUED && !dl_empty(&p->qlink))
 		e->nqueued--;
+	if (p->state == ENG_HELD)
+		eng_rate_forget(p);
 	dl_del(&p->qlink); /* or txlink: they share the links */
 	free(p);
 }
