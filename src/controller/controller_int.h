@@ -308,6 +308,8 @@ json_t *team_create(struct controller *c, const json_t *req, char *err, size_t e
 json_t *team_list(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *team_status(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *team_stop(struct controller *c, const json_t *req, char *err, size_t errlen);
+/* team.results: a page of a team cycle's results (team_export_ctl.c). */
+json_t *team_results_page(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 /* A team member and its rate: min(team rate, its site's ceiling). */
 struct team_member_rate {
