@@ -103,8 +103,8 @@ void engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	eng_txt_stop(e);
+	drop_all(e);        /* queued probes of a class tell it they left */
 	eng_rates_free(e);
-	drop_all(e);
 	txtap_close(&e->tap);
 	for (size_t i = 0; i < ENG_NSOCK; i++) {
 		if (e->socks[i].ev)

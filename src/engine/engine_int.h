@@ -129,6 +129,9 @@ void eng_enqueue(struct engine *e, struct eng_probe *p);
    free every class and the probes they hold. */
 void eng_rate_hold(struct engine *e, struct eng_probe *p);
 void eng_rate_forget(struct eng_probe *p);
+/* A probe the class let go left the engine's queue (sent or freed): room
+   for the next. */
+void eng_rate_left(struct engine *e, struct eng_rate *r);
 void eng_rates_free(struct engine *e);
 
 /* Unlink a probe from everything and free it. */
