@@ -317,10 +317,11 @@ def test_team_rate_below_the_site_ceiling_is_held(lab_factory, tmp_path):
     """A team --pps below the members' site pps: the CHUNKs carry the member's
     rate and each agent holds it (engine rate class, src/engine/engine_rate.c):
     in every second of each member's capture at most the team rate plus the
-    class's bucket (10 probes, pacer.h) plus what the engine's queue behind
-    the class can shift into a second (the probes the class let go in the
-    100 ms before it: a late pump turn; measured once: 41 at 30/s, load 41
-    beside a CPU hog), and the median second close to the rate (the chunks
+    class's bucket (10 probes, pacer.h) plus the turn's worth (2) the class
+    may have in the engine's queue when the second starts (before the class
+    capped that, a late pump let its probes pile up there: 46 in one second
+    at 30/s, load 47 beside a CPU hog), and the median second close to the
+    rate (the chunks
     keep enough traceroutes running to fill it: at the site's ceiling, as
     before this test, the peak is about 100)."""
     conf = tmp_path / "team.conf"
@@ -342,7 +343,7 @@ def test_team_rate_below_the_site_ceiling_is_held(lab_factory, tmp_path):
             print("%s: %d probes in %d s, peak %d in one second, median second %d "
                   "(team rate %d)" % (vp, len(times), len(secs), peak_rate(times), median,
                                       TEAM_PPS))
-            assert peak_rate(times) <= TEAM_PPS + 10 + TEAM_PPS // 10, vp
+            assert peak_rate(times) <= TEAM_PPS + 10 + 2, vp
             assert median >= TEAM_PPS * 0.8, (vp, secs)
         assert len([1 for _, b in team_results(d, msm) if b["cycle"] == 1]) == len(want)
     finally:
