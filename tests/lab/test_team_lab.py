@@ -321,9 +321,8 @@ def test_team_rate_below_the_site_ceiling_is_held(lab_factory, tmp_path):
     may have in the engine's queue when the second starts (before the class
     capped that, a late pump let its probes pile up there: 46 in one second
     at 30/s, load 47 beside a CPU hog), and the median second close to the
-    rate (the chunks
-    keep enough traceroutes running to fill it: at the site's ceiling, as
-    before this test, the peak is about 100)."""
+    rate (the chunks keep enough traceroutes running to fill it: at the
+    site's ceiling, as before this test, the peak is about 100)."""
     conf = tmp_path / "team.conf"
     conf.write_text(TOPOLOGY)
     lab = lab_factory(str(conf), name="vtr%04d" % (os.getpid() % 10000))
