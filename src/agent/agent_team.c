@@ -3,7 +3,9 @@
  * controller is a list of targets and a traceroute definition; chunks run
  * one after another, each as one traceroute per target submitted to the
  * runner at once (the runner paces every probe under the agent's one pps
- * budget and its site policy, no-probe list included). Each result is
+ * budget and its site policy, no-probe list included, and the chunk's
+ * probes under the member's rate, the CHUNK's pps, besides: they go at the
+ * smaller of the two; chunk_body.h says what an older peer gets). Each result is
  * tagged with its team, cycle, chunk and whether the chunk is a repeat,
  * and goes through the ordinary spool and upload path. When the last
  * result of a chunk is spooled, CHUNK_DONE goes to the controller (kept
@@ -16,11 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/chunk_body.h"
+
 /* One chunk on the agent. */
 struct agent_chunk {
 	struct agent *ag;
 	int64_t msm_id, team, cycle, chunk;
 	int repeat;
+	uint32_t pps;             /* the member's rate (0: the site's ceiling) */
 	json_t *body;             /* the CHUNK's body: def and targets */
 	size_t pending;           /* traceroutes submitted, result not yet in */
 	int started;
@@ -82,6 +87,16 @@ static void chunk_result(json_t *result, uint64_t msm_id, void *arg)
 		chunk_finish(a);
 }
 
+/* Start one traceroute of chunk ch, at the member's rate if the runner can hold it. */
+static int submit_one(struct agent *a, struct agent_chunk *ch, const json_t *def, char *err,
+		      size_t errlen)
+{
+	if (ch->pps && a->rops->submit_paced)
+		return a->rops->submit_paced(a->runner, def, ch->pps, chunk_result, ch, err,
+					     errlen);
+	return a->rops->submit(a->runner, def, chunk_result, ch, err, errlen);
+}
+
 /* Submit every target of the head chunk (if it is not running yet). */
 static void chunk_start(struct agent *a)
 {
@@ -97,7 +112,7 @@ static void chunk_start(struct agent *a)
 		json_t *def = json_deep_copy(json_object_get(ch->body, "def"));
 		if (def && json_object_set(def, "target", t) == 0 &&
 		    json_object_set_new(def, "msm_id", json_integer(ch->msm_id)) == 0 &&
-		    a->rops->submit(a->runner, def, chunk_result, ch, err, sizeof err) == 0)
+		    submit_one(a, ch, def, err, sizeof err) == 0)
 			ch->pending++;
 		else
 			refused++;
@@ -123,25 +138,25 @@ static int have_chunk(const struct agent *a, int64_t team, int64_t cycle, int64_
 /* See agent_int.h. */
 void agent_chunk_put(struct agent *a, const struct msg *m)
 {
-	const json_t *b = m->body;
-	int64_t team = json_integer_value(json_object_get(b, "team"));
-	int64_t cycle = json_integer_value(json_object_get(b, "cycle"));
-	int64_t chunk = json_integer_value(json_object_get(b, "chunk"));
-	if (!json_is_object(json_object_get(b, "def")) ||
-	    !json_is_array(json_object_get(b, "targets")) || a->nchunks == AGENT_CHUNKS_MAX ||
-	    have_chunk(a, team, cycle, chunk)) {
-		if (!have_chunk(a, team, cycle, chunk))
-			agent_log(a, "team %lld: chunk %lld refused: %s", (long long)team,
-				  (long long)chunk, a->nchunks == AGENT_CHUNKS_MAX ?
-				  "too many chunks queued" : "no def or targets");
+	struct chunk_body cb;
+	char err[256];
+	if (chunk_body_parse(m->body, &cb, err, sizeof err) < 0) {
+		agent_log(a, "chunk refused: %s", err);
+		return;
+	}
+	if (have_chunk(a, cb.team, cb.cycle, cb.chunk))
+		return;
+	if (a->nchunks == AGENT_CHUNKS_MAX) {
+		agent_log(a, "team %lld: chunk %lld refused: too many chunks queued",
+			  (long long)cb.team, (long long)cb.chunk);
 		return;
 	}
 	struct agent_chunk *ch = calloc(1, sizeof *ch);
 	if (!ch)
 		return;
-	*ch = (struct agent_chunk){ .ag = a, .msm_id = m->msm_id, .team = team, .cycle = cycle,
-				    .chunk = chunk, .repeat = json_is_true(json_object_get(b, "repeat")),
-				    .body = json_incref(m->body) };
+	*ch = (struct agent_chunk){ .ag = a, .msm_id = m->msm_id, .team = cb.team,
+				    .cycle = cb.cycle, .chunk = cb.chunk, .repeat = cb.repeat,
+				    .pps = cb.pps, .body = json_incref(m->body) };
 	a->chunks[a->nchunks++] = ch;
 	chunk_start(a);
 }

@@ -35,6 +35,14 @@ struct agent_runner_ops {
 	 * that send nothing).
 	 */
 	void (*set_noprobe)(void *r, const struct ptrie *t);
+	/*
+	 * As submit, and the run's probes leave at most at pps besides the
+	 * runner's own budget: every run submitted with the same pps shares
+	 * that budget (a team member's rate). Optional: NULL in runners that
+	 * send nothing (submit is used, the rate is not theirs to hold).
+	 */
+	int (*submit_paced)(void *r, const json_t *def, uint32_t pps, agent_result_fn cb,
+			    void *arg, char *err, size_t errlen);
 };
 
 #endif

@@ -48,6 +48,14 @@ static int submit(void *r, const json_t *def, agent_result_fn cb, void *arg, cha
 	return msm_runner_submit(((struct runner_msm *)r)->r, def, cb, arg, err, errlen);
 }
 
+/* Hand one definition to the engine, its probes in the rate class of pps. */
+static int submit_paced(void *r, const json_t *def, uint32_t pps, agent_result_fn cb, void *arg,
+			char *err, size_t errlen)
+{
+	return msm_runner_submit_paced(((struct runner_msm *)r)->r, def, pps, cb, arg, err,
+				       errlen);
+}
+
 /* Runs in progress. */
 static size_t pending(void *r)
 {
@@ -70,7 +78,7 @@ static void set_noprobe(void *r, const struct ptrie *t)
 }
 
 static const struct agent_runner_ops ops = { "engine", create, submit, pending, destroy,
-					     set_noprobe };
+					     set_noprobe, submit_paced };
 
 /* See runner_msm.h. */
 const struct agent_runner_ops *runner_msm_ops(void)

@@ -492,6 +492,7 @@ static const struct { const char *name; admin_fn fn; } commands[] = {
 	{ "prefixes.load", prefixes_load }, { "prefixes.list", prefixes_list },
 	{ "team.create", team_create }, { "team.list", team_list },
 	{ "team.status", team_status }, { "team.stop", team_stop },
+	{ "team.results", team_results_page },
 	{ "accounts.add", accounts_add }, { "accounts.list", accounts_list },
 	{ "accounts.show", accounts_show }, { "accounts.disable", accounts_disable },
 	{ "report.churn", report_churn }, { "archive.write", archive_write },

@@ -5,7 +5,8 @@
  * member, agent-ID.warts.zst (read by scamper's tools after `zstd -d`) or
  * agent-ID.json.zst (RIPE Atlas results, one a line, tagged with team,
  * cycle and chunk). The results come from the controller's admin socket
- * like every export; each file is encoded in memory and compressed whole.
+ * a page at a time, in member order, and each file is encoded and
+ * compressed as they come: memory stays flat whatever the cycle's size.
  */
 #include "controller/cli.h"
 
@@ -15,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zstd.h>
 
 #include "format/result_sink.h"
 #include "util/numparse.h"
+#include "util/zstd_file.h"
 
 /* What the command was asked for. */
 struct export_args {
@@ -55,50 +56,17 @@ static int parse_args(struct export_args *x, int argc, char **argv)
 	return x->team && x->cycle > 0 && optind == argc ? 0 : -1;
 }
 
-/* Encode the results of one member (JSON lines or warts) into a new buffer; NULL on error. */
-static char *encode(const json_t *results, int warts, size_t *len)
-{
-	char *buf = NULL, err[256] = "";
-	FILE *f = open_memstream(&buf, len);
-	struct result_sink_info info = { .list_name = "vantage-team" };
-	struct result_sink *s = f && warts ? result_sink_open(RESULT_FORMAT_WARTS, f, &info, err,
-							      sizeof err) : NULL;
-	size_t i;
-	const json_t *o;
-	int rc = f && (!warts || s) ? 0 : -1;
-	json_array_foreach(results, i, o) {
-		if (rc == 0 && warts)
-			rc = cli_warts_one(s, o, err, sizeof err);
-		else if (rc == 0 && (json_dumpf(o, f, JSON_COMPACT) < 0 || fputc('\n', f) == EOF))
-			rc = -1;
-	}
-	if (s && result_sink_close(s, err, sizeof err) < 0)
-		rc = -1;
-	if (f && fclose(f) != 0)
-		rc = -1;
-	if (rc < 0) {
-		fprintf(stderr, "vantage results: %s\n", err[0] ? err : "cannot encode");
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
+/* Results asked for in one page (the controller gives at most 2,000). */
+#define EXPORT_PAGE 1000
 
-/* Compress text[0..len) into path; 0 or -1 (printed). */
-static int write_zst(const char *path, const char *text, size_t len)
-{
-	size_t cap = ZSTD_compressBound(len);
-	void *z = malloc(cap ? cap : 1);
-	size_t n = z ? ZSTD_compress(z, cap, text, len, 3) : 0;
-	FILE *f = z && !ZSTD_isError(n) ? fopen(path, "wb") : NULL;
-	int rc = f && fwrite(z, 1, n, f) == n ? 0 : -1;
-	if (f && fclose(f) != 0)
-		rc = -1;
-	free(z);
-	if (rc < 0)
-		fprintf(stderr, "vantage results: %s: cannot write\n", path);
-	return rc;
-}
+/* The member file being written: results come in agent order, one file after another. */
+struct member_file {
+	FILE *f;                  /* compressing (util/zstd_file.h) */
+	struct result_sink *sink; /* warts: the encoder over f */
+	int64_t agent;
+	size_t n;
+	char path[4096];
+};
 
 /* mkdir that accepts an existing folder; 0 or -1 (printed). */
 static int make_dir(const char *path)
@@ -109,42 +77,107 @@ static int make_dir(const char *path)
 	return -1;
 }
 
-/* Write each member's results of the cycle to its file under dir. Returns an exit status. */
-static int write_members(const struct export_args *x, const json_t *all, const char *dir)
+/* Finish the member's file (if one is open); 0 or -1 (printed). */
+static int member_close(struct member_file *m)
 {
-	json_t *by = json_object();   /* agent id → its results of the cycle */
-	size_t i;
-	const json_t *o;
-	json_array_foreach(all, i, o) {
-		if (json_integer_value(json_object_get(o, "cycle")) != x->cycle)
-			continue;
-		char id[32];
-		snprintf(id, sizeof id, "%lld",
-			 (long long)json_integer_value(json_object_get(o, "vantage_agent")));
-		if (!json_object_get(by, id))
-			json_object_set_new(by, id, json_array());
-		json_array_append(json_object_get(by, id), (json_t *)o);
-	}
-	const char *id;
-	json_t *list;
+	char err[256] = "";
 	int rc = 0;
-	json_object_foreach(by, id, list) {
-		char path[4096];
-		size_t len = 0;
-		int n = snprintf(path, sizeof path, "%s/agent-%s.%s.zst", dir, id,
-				 x->warts ? "warts" : "json");
-		char *text = n > 0 && (size_t)n < sizeof path ? encode(list, x->warts, &len) : NULL;
-		if (!text || write_zst(path, text, len) < 0)
-			rc = 1;
-		else
-			printf("%s: %zu results\n", path, json_array_size(list));
-		free(text);
-	}
-	if (json_object_size(by) == 0)
+	if (!m->f)
+		return 0;
+	if (m->sink && result_sink_close(m->sink, err, sizeof err) < 0)
+		rc = -1;
+	if (fclose(m->f) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "vantage results: %s: %s\n", m->path, err[0] ? err : "cannot write");
+	else
+		printf("%s: %zu results\n", m->path, m->n);
+	m->f = NULL;
+	m->sink = NULL;
+	return rc;
+}
+
+/* Start the file of agent under dir; 0 or -1 (printed). */
+static int member_open(struct member_file *m, const struct export_args *x, const char *dir,
+		       int64_t agent)
+{
+	char err[256] = "";
+	struct result_sink_info info = { .list_name = "vantage-team" };
+	int n = snprintf(m->path, sizeof m->path, "%s/agent-%lld.%s.zst", dir, (long long)agent,
+			 x->warts ? "warts" : "json");
+	m->agent = agent;
+	m->n = 0;
+	m->f = n > 0 && (size_t)n < sizeof m->path ? zstd_file_open(m->path, 3, err, sizeof err)
+						   : NULL;
+	if (m->f && x->warts)
+		m->sink = result_sink_open(RESULT_FORMAT_WARTS, m->f, &info, err, sizeof err);
+	if (m->f && (!x->warts || m->sink))
+		return 0;
+	if (m->f)
+		fclose(m->f);
+	m->f = NULL;
+	fprintf(stderr, "vantage results: %s\n", err[0] ? err : "path too long");
+	return -1;
+}
+
+/* Write one result to its member's file (opening it when the agent changes); 0 or -1. */
+static int member_write(struct member_file *m, const struct export_args *x, const char *dir,
+			const json_t *o)
+{
+	char err[256] = "";
+	int64_t agent = json_integer_value(json_object_get(o, "vantage_agent"));
+	if ((!m->f || agent != m->agent) &&
+	    (member_close(m) < 0 || member_open(m, x, dir, agent) < 0))
+		return -1;
+	m->n++;
+	if (x->warts ? cli_warts_one(m->sink, o, err, sizeof err) == 0 :
+	    json_dumpf(o, m->f, JSON_COMPACT) == 0 && fputc('\n', m->f) != EOF)
+		return 0;
+	fprintf(stderr, "vantage results: %s: %s\n", m->path, err[0] ? err : "cannot write");
+	return -1;
+}
+
+/*
+ * Write the cycle's results to one file per member under dir, page by page
+ * from the admin socket (team.results, team_export_ctl.c): neither the
+ * controller nor this command holds more than a page. Returns an exit status.
+ */
+static int write_members(const struct export_args *x, const char *admin, json_int_t msm,
+			 const char *dir)
+{
+	struct member_file m = { 0 };
+	json_t *after = NULL;
+	char err[512];
+	size_t files = 0;
+	int rc = 0;
+	do {
+		json_t *req = json_pack("{s:s,s:I,s:I,s:i}", "cmd", "team.results", "msm_id", msm,
+					"cycle", (json_int_t)x->cycle, "limit", EXPORT_PAGE), *page = NULL;
+		if (after)
+			json_object_set_new(req, "after", after);
+		rc = cli_request(admin, req, &page, err, sizeof err);
+		json_decref(req);
+		if (rc < 0)
+			fprintf(stderr, "vantage results: %s\n", err);
+		size_t i;
+		const json_t *o;
+		json_array_foreach(json_object_get(page, "results"), i, o) {
+			int64_t agent = json_integer_value(json_object_get(o, "vantage_agent"));
+			files += !m.f || agent != m.agent;
+			if (rc == 0 && member_write(&m, x, dir, o) < 0)
+				rc = -1;
+		}
+		after = json_is_object(json_object_get(page, "next")) ?
+			json_incref(json_object_get(page, "next")) : NULL;
+		json_decref(page);
+	} while (rc == 0 && after);
+	json_decref(after);
+	if (member_close(&m) < 0)
+		rc = -1;
+	if (rc == 0 && files == 0)
 		fprintf(stderr, "vantage results: team %s has no result of cycle %lld\n", x->team,
 			x->cycle);
-	json_decref(by);
-	return rc;
+	return rc < 0;
 }
 
 /* See cli.h. */
@@ -156,18 +189,13 @@ int cli_team_export(int argc, char **argv)
 			" [-O warts|json] [-o DIR] [--admin PATH]\n");
 		return 2;
 	}
-	json_t *st = NULL, *all = NULL;
+	json_t *st = NULL;
 	char err[512], dir[4096];
 	const char *admin = cli_admin_path(x.admin);
 	json_t *req = json_pack("{s:s,s:s}", "cmd", "team.status", "name", x.team);
 	int rc = cli_request(admin, req, &st, err, sizeof err);
 	json_decref(req);
 	json_int_t msm = json_integer_value(json_object_get(json_object_get(st, "team"), "msm_id"));
-	if (rc == 0) {
-		req = json_pack("{s:s,s:I}", "cmd", "results.export", "msm_id", msm);
-		rc = cli_request(admin, req, &all, err, sizeof err);
-		json_decref(req);
-	}
 	json_decref(st);
 	if (rc < 0) {
 		fprintf(stderr, "vantage results: %s\n", err);
@@ -176,8 +204,6 @@ int cli_team_export(int argc, char **argv)
 	int n = snprintf(dir, sizeof dir, "%s/%s", x.dir, x.team);
 	rc = n < 0 || (size_t)n >= sizeof dir || make_dir(x.dir) < 0 || make_dir(dir) < 0;
 	n = snprintf(dir, sizeof dir, "%s/%s/cycle-%06lld", x.dir, x.team, x.cycle);
-	rc = rc || n < 0 || (size_t)n >= sizeof dir || make_dir(dir) < 0 ? 1 :
-	     write_members(&x, all, dir);
-	json_decref(all);
-	return rc;
+	return rc || n < 0 || (size_t)n >= sizeof dir || make_dir(dir) < 0 ? 1 :
+	       write_members(&x, admin, msm, dir);
 }

@@ -53,6 +53,7 @@ struct session {
 	int64_t connected_wall; /* Unix seconds of its admission (credits_ctl.c) */
 	int64_t earned_to;      /* last Unix minute its account was credited for (-1: none) */
 	int64_t host_report_at; /* monotonic seconds of its last HOST_REPORT kept (0: none) */
+	uint32_t pps_max;       /* the site's pps ceiling its last STATUS said (0: none yet) */
 };
 
 TAILQ_HEAD(session_list, session);
@@ -315,6 +316,8 @@ json_t *team_create(struct controller *c, const json_t *req, char *err, size_t e
 json_t *team_list(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *team_status(struct controller *c, const json_t *req, char *err, size_t errlen);
 json_t *team_stop(struct controller *c, const json_t *req, char *err, size_t errlen);
+/* team.results: a page of a team cycle's results (team_export_ctl.c). */
+json_t *team_results_page(struct controller *c, const json_t *req, char *err, size_t errlen);
 
 /* A team member and its rate: min(team rate, its site's ceiling). */
 struct team_member_rate {

@@ -195,6 +195,7 @@ static void status(struct session *s, const struct msg *m)
 					     err, sizeof err) < 0)
 		ctl_log(s->ctl, "agent %lld: %s", (long long)s->agent.id, err);
 	free(text);
+	s->pps_max = m->pps_max > 0 && m->pps_max < UINT32_MAX ? (uint32_t)m->pps_max : 0;
 	if (m->timing)
 		timing_status(s->ctl, s->agent.id, m->timing);
 	if (m->reason && m->reason[0])

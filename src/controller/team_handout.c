@@ -137,6 +137,15 @@ static json_t *team_def(const struct store_team *t)
 	return def;
 }
 
+/* The member's rate: the smaller of the team's and the site's ceiling the
+   agent's STATUS says (before its first STATUS, the team's: the agent holds
+   its ceiling anyway). */
+static uint32_t member_rate(const struct store_team *t, const struct session *s)
+{
+	uint32_t team = (uint32_t)t->pps;
+	return s->pps_max && s->pps_max < team ? s->pps_max : team;
+}
+
 /* Send chunk ch of cycle cy of team t on session s; 0 or -1 with err. */
 static int send_chunk(struct controller *c, struct session *s, const struct store_team *t,
 		      const struct store_team_cycle *cy, const struct store_team_chunk *ch,
@@ -148,7 +157,7 @@ static int send_chunk(struct controller *c, struct session *s, const struct stor
 	json_t *body = json_pack("{s:I,s:s,s:I,s:I,s:b,s:I,s:o,s:o}", "team", (json_int_t)t->id,
 				 "name", t->name, "cycle", (json_int_t)cy->cycle, "chunk",
 				 (json_int_t)ch->chunk, "repeat", ch->repeat, "pps",
-				 (json_int_t)t->pps, "def", team_def(t), "targets", targets);
+				 (json_int_t)member_rate(t, s), "def", team_def(t), "targets", targets);
 	struct msg m = { .type = MSG_CHUNK, .msm_id = t->msm_id, .body = body };
 	int rc = body && c->store->ops->team->member_assign(c->store, t->msm_id, s->agent.id, err,
 							     errlen) == 0 ?

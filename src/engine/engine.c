@@ -103,7 +103,8 @@ void engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	eng_txt_stop(e);
-	drop_all(e);
+	drop_all(e);        /* queued probes of a class tell it they left */
+	eng_rates_free(e);
 	txtap_close(&e->tap);
 	for (size_t i = 0; i < ENG_NSOCK; i++) {
 		if (e->socks[i].ev)
@@ -131,6 +132,7 @@ void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, voi
 	o->ops = ops;
 	o->ctx = ctx;
 	o->method = method;
+	o->rate = NULL;
 	dl_init(&o->probes);
 }
 
@@ -196,6 +198,16 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 	th_timer_init(&p->timer);
 	dl_init(&p->txlink);
 	dl_push(&o->probes, &p->olink);
+	if (o->rate)
+		eng_rate_hold(e, p);
+	else
+		eng_enqueue(e, p);
+	return 0;
+}
+
+/* See engine_int.h. */
+void eng_enqueue(struct engine *e, struct eng_probe *p)
+{
 	dl_push(&e->sendq, &p->qlink);
 	/* ready again: the budget counts from now, or from when the owner's
 	   timer that queues it was due (not before the first send: the
@@ -210,7 +222,6 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 		e->idle_since = 0;
 	}
 	eng_schedule_pump(e, 0);
-	return 0;
 }
 
 /* The run key. */

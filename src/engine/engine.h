@@ -79,6 +79,9 @@ struct eng_owner {
 	void *ctx;
 	const char *method;       /* for the policy check (static string) */
 	struct dlink probes;      /* live probes of this owner (engine's) */
+	struct eng_rate *rate;    /* its rate class (engine_rate_get), NULL =
+				     the engine's budget only; set after
+				     engine_owner_init, before the first submit */
 };
 
 /* One probe to send. */
@@ -117,6 +120,17 @@ void engine_owner_init(struct eng_owner *o, const struct eng_owner_ops *ops, voi
  * the signature is already in use by a live probe or memory runs out.
  */
 int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_req *req);
+
+/*
+ * A rate class: the probes of every owner in it leave under a pps budget of
+ * their own besides the engine's, so they go at the smaller of the two (a
+ * team member's rate below its site's ceiling). Probes wait in the class
+ * until its budget has a token, then join the engine's queue. One class per
+ * pps value (0: NULL, no class), made on first use, freed with the engine;
+ * NULL when out of memory.
+ */
+struct eng_rate;
+struct eng_rate *engine_rate_get(struct engine *e, uint32_t pps);
 
 /* Drop every live or queued probe of an owner, silently (it is finishing). */
 void engine_owner_close(struct engine *e, struct eng_owner *o);

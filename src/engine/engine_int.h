@@ -41,7 +41,9 @@ struct eng_sock {
 
 enum eng_state { ENG_QUEUED = 0, ENG_SENT = 1, ENG_LINGER = 2,
 		 ENG_INFLIGHT = 3, /* with the sender thread (txthread.h) */
-		 ENG_STAGED = 4    /* built, in the pump's turn (engine_turn.c) */ };
+		 ENG_STAGED = 4,   /* built, in the pump's turn (engine_turn.c) */
+		 ENG_HELD = 5      /* waiting in its owner's rate class (qlink in
+				      the class's queue, engine_rate.c) */ };
 
 struct eng_probe {
 	struct sig_node sig;
@@ -104,6 +106,7 @@ struct engine {
 	const char *stream_method;
 	bool stream_idle;       /* its next said "none for now" */
 	struct eng_turn turn;   /* the pump's probes about to leave */
+	struct eng_rate *rates; /* rate classes (engine_rate.c), a list */
 	uint64_t idle_since;    /* the send queue is empty since (0 = it is not) */
 	uint64_t due_ns;        /* while an owner timer's callback runs: when it
 				   was due (its probes were ready then, also
@@ -117,6 +120,19 @@ struct engine {
 /* Write the signature fields and run key of probe p into its packet np. */
 void eng_stamp_identity(const struct engine *e, const struct eng_probe *p,
 			struct net_probe *np);
+
+/* Put a new or held probe in the send queue (it is ready to leave). */
+void eng_enqueue(struct engine *e, struct eng_probe *p);
+
+/* Rate classes (engine_rate.c): hold a new probe of an owner with a class
+   until the class's budget lets it go; forget a held probe being freed;
+   free every class and the probes they hold. */
+void eng_rate_hold(struct engine *e, struct eng_probe *p);
+void eng_rate_forget(struct eng_probe *p);
+/* A probe the class let go left the engine's queue (sent or freed): room
+   for the next. */
+void eng_rate_left(struct engine *e, struct eng_rate *r);
+void eng_rates_free(struct engine *e);
 
 /* Unlink a probe from everything and free it. */
 void eng_probe_free(struct engine *e, struct eng_probe *p);

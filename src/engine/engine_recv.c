@@ -148,7 +148,8 @@ static void handle_packet(struct engine *e, int slot, const uint8_t *buf, size_t
 	struct eng_probe *p = DL_ENTRY(n, struct eng_probe, sig);
 	if (p->state == ENG_INFLIGHT)
 		p = eng_txt_settle(e, &sig);
-	if (p == NULL || p->state == ENG_QUEUED || p->state == ENG_STAGED) {
+	if (p == NULL || p->state == ENG_QUEUED || p->state == ENG_STAGED ||
+	    p->state == ENG_HELD) {
 		e->stats.unmatched++;
 		return;
 	}

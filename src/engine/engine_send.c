@@ -338,6 +338,8 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 		struct eng_probe *p = DL_ENTRY(e->sendq.next, struct eng_probe, qlink);
 		dl_del(&p->qlink);
 		e->nqueued--;
+		if (p->owner->rate)
+			eng_rate_left(e, p->owner->rate);
 		stage_one(e, p, now);
 	}
 	eng_turn_flush(e);

@@ -161,6 +161,13 @@ static int read_def(struct msm_runner *r, const json_t *def, struct job *j,
 int msm_runner_submit(struct msm_runner *r, const json_t *definition,
 		      msm_runner_cb cb, void *arg, char *err, size_t errlen)
 {
+	return msm_runner_submit_paced(r, definition, 0, cb, arg, err, errlen);
+}
+
+/* Submit one definition whose probes share the rate class of pps. */
+int msm_runner_submit_paced(struct msm_runner *r, const json_t *definition, uint32_t pps,
+			    msm_runner_cb cb, void *arg, char *err, size_t errlen)
+{
 	struct job *j = calloc(1, sizeof *j);
 	struct msm_target t;
 	memset(&t, 0, sizeof t);
@@ -181,6 +188,12 @@ int msm_runner_submit(struct msm_runner *r, const json_t *definition,
 	r->next_id = (uint16_t)((r->next_id + 1) & 0x7fff);
 	t.id = r->next_id ? r->next_id : (r->next_id = 1);
 	t.user_id = (uint32_t)j->msm_id;
+	t.rate = engine_rate_get(r->e, pps);
+	if (pps && !t.rate) {
+		snprintf(err, errlen, "out of memory");
+		free(j);
+		return -1;
+	}
 	j->task = j->type->start(r->e, j->spec, &t, job_done, j, err, errlen);
 	if (j->task == NULL) {
 		free(j);

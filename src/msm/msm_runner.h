@@ -68,6 +68,15 @@ struct msm_runner *msm_runner_new(struct event_base *base,
 int msm_runner_submit(struct msm_runner *r, const json_t *definition,
 		      msm_runner_cb cb, void *arg, char *err, size_t errlen);
 
+/*
+ * As msm_runner_submit, and the run's probes leave at most at pps (0: no
+ * limit of its own): every run submitted with the same pps shares one budget
+ * of pps besides the runner's (a team member's rate, below the site's
+ * ceiling: the probes go at the smaller of the two).
+ */
+int msm_runner_submit_paced(struct msm_runner *r, const json_t *definition, uint32_t pps,
+			    msm_runner_cb cb, void *arg, char *err, size_t errlen);
+
 /* Measurements submitted and not yet finished. */
 size_t msm_runner_pending(const struct msm_runner *r);
 

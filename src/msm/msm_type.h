@@ -17,6 +17,7 @@
 #include "net/addr.h"
 
 struct engine;
+struct eng_rate;
 struct result_sink;
 struct atlas_meta;
 
@@ -29,6 +30,8 @@ struct msm_target {
 				 running measurements to the same dst (ICMP id,
 				 source port) */
 	uint32_t user_id;     /* carried into the result */
+	struct eng_rate *rate; /* the rate class its probes share (engine.h),
+				  NULL = the engine's budget only */
 };
 
 /*

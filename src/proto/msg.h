@@ -37,7 +37,8 @@
  *                                   agent enforces as noprobe_version, and pps_max the
  *                                   site's pps ceiling (team members' rates)
  *   CHUNK      controller → agent   msm_id (the team's), body {team, cycle, chunk, repeat,
- *                                   def, targets: [...]}: a chunk of a team cycle, run
+ *                                   pps, def, targets: [...]} (chunk_body.h; pps: the
+ *                                   member's rate, held by the agent): a chunk of a team cycle, run
  *                                   as one traceroute of def per target; the controller
  *                                   keeps two out to each member, so the next is there
  *                                   before the current one ends

@@ -139,6 +139,12 @@ int sq_prefixes_schema(struct store_sqlite *s, char *err, size_t errlen);
 /* Teams, cycles and chunks (sqlite_team.c). */
 struct store_team_ops;
 extern const struct store_team_ops sq_team_ops;
+
+struct store_result_key;
+/* store_team_ops.results_page (sqlite_team_results.c). */
+int sq_team_results_page(struct store *st, int64_t msm_id, int64_t cycle,
+			 const struct store_result_key *after, size_t limit, store_row_fn fn,
+			 void *arg, char *err, size_t errlen);
 int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen);
 /* Accounts and who owns each agent and key (sqlite_account.c); the schema
    also moves agents and keys from before accounts into the default account. */

@@ -523,4 +523,5 @@ const struct store_team_ops sq_team_ops = {
 	.member_assign = sq_team_member_assign,
 	.chunks_out = sq_team_chunks_out,
 	.chunk_repeat = sq_team_chunk_repeat,
+	.results_page = sq_team_results_page,
 };

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 struct store;
+typedef int (*store_row_fn)(void *arg, json_t *row);
 
 #define STORE_TEAM_NAME_MAX 64
 #define STORE_TEAM_AGENTS_MAX 512
@@ -64,6 +65,11 @@ struct store_team_chunk {
 	int state;                /* enum store_chunk_state */
 	int repeat;               /* handed on after a failure: targets may be probed twice */
 	int64_t handed, done;     /* Unix seconds, 0: not yet */
+};
+
+/* Where a page of a team's results ends (results_page). */
+struct store_result_key {
+	int64_t agent, seq, id;
 };
 
 struct store_team_ops {
@@ -137,6 +143,17 @@ struct store_team_ops {
 	/* Mark a chunk a repeat (sent again: some of its targets may have been probed); 0/-1. */
 	int (*chunk_repeat)(struct store *st, int64_t team_id, int64_t cycle, int64_t chunk,
 			    char *err, size_t errlen);
+	/*
+	 * A page of the results of cycle `cycle` of the team's measurement
+	 * msm_id: at most limit rows {agent, seq, id, body} after the key
+	 * *after, in (agent, seq, id) order (a zeroed key: from the start); the
+	 * last row's (agent, seq, id) is the next page's key. Read page by page
+	 * so that a cycle of millions of results is never in memory at once.
+	 * 0 or -1.
+	 */
+	int (*results_page)(struct store *st, int64_t msm_id, int64_t cycle,
+			    const struct store_result_key *after, size_t limit, store_row_fn fn,
+			    void *arg, char *err, size_t errlen);
 };
 
 #endif

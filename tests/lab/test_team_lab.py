@@ -137,13 +137,13 @@ def start_agent(lab, d, vp, procs):
     return p
 
 
-def load_and_create(lab, d, *opts):
+def load_and_create(lab, d, *opts, pps=100):
     """Load the synthetic Internet's table, create team ark; returns (its /24s, msm id)."""
     table = lab.vantage("prefixes", "inet").stdout
     (d / "pfx2as.txt").write_text(table)
     os.chmod(d / "pfx2as.txt", 0o644)
     assert "version 1" in vantage(d, "prefixes", "load", d / "pfx2as.txt")
-    created = json.loads(vantage(d, "team", "create", "ark", "--agents", "team", "--pps", 100,
+    created = json.loads(vantage(d, "team", "create", "ark", "--agents", "team", "--pps", pps,
                                  "--cycle", "10s", *opts, "--json"))
     return slash24s(table), created["msm_id"], table
 
@@ -294,5 +294,56 @@ def test_noprobe_prefix_added_mid_cycle_gets_no_packet(lab_factory, tmp_path):
                     if t > since and ipaddress.ip_address(a) in pfx]
             assert late == [], (vp, late[:5])
         print("no-probe", pfx, ": no packet toward it after the agents enforced it")
+    finally:
+        stop_all(procs, d)
+
+
+def busy_seconds(times):
+    """Probes in each whole second from a capture's first probe to its last."""
+    if not times:
+        return []
+    counts = [0] * (int(times[-1] - times[0]) or 1)
+    for t in times:
+        i = int(t - times[0])
+        if i < len(counts):
+            counts[i] += 1
+    return counts
+
+
+TEAM_PPS = 30   # the team's rate, below the members' site ceiling (pps 100)
+
+
+def test_team_rate_below_the_site_ceiling_is_held(lab_factory, tmp_path):
+    """A team --pps below the members' site pps: the CHUNKs carry the member's
+    rate and each agent holds it (engine rate class, src/engine/engine_rate.c):
+    in every second of each member's capture at most the team rate plus the
+    class's bucket (10 probes, pacer.h) plus the turn's worth (2) the class
+    may have in the engine's queue when the second starts (before the class
+    capped that, a late pump let its probes pile up there: 46 in one second
+    at 30/s, load 47 beside a CPU hog), and the median second close to the
+    rate (the chunks keep enough traceroutes running to fill it: at the
+    site's ceiling, as before this test, the peak is about 100)."""
+    conf = tmp_path / "team.conf"
+    conf.write_text(TOPOLOGY)
+    lab = lab_factory(str(conf), name="vtr%04d" % (os.getpid() % 10000))
+    d = reachable_tempdir("vpl-teamr-")
+    procs = []
+    try:
+        start_platform(lab, d, procs)
+        capture(lab, d, procs)
+        want, msm, _ = load_and_create(lab, d, "--chunk", 40, pps=TEAM_PPS)
+        wait_for(lambda: cycle_done(d, 1), 120, "cycle 1 to complete")
+        members = status(d)["members"]
+        assert members and all(m["rate"] == TEAM_PPS for m in members), members
+        for vp in MEMBERS:
+            times = sorted(t for t, _ in sent(d, vp))
+            secs = busy_seconds(times)
+            median = sorted(secs)[len(secs) // 2]
+            print("%s: %d probes in %d s, peak %d in one second, median second %d "
+                  "(team rate %d)" % (vp, len(times), len(secs), peak_rate(times), median,
+                                      TEAM_PPS))
+            assert peak_rate(times) <= TEAM_PPS + 10 + 2, vp
+            assert median >= TEAM_PPS * 0.8, (vp, secs)
+        assert len([1 for _, b in team_results(d, msm) if b["cycle"] == 1]) == len(want)
     finally:
         stop_all(procs, d)

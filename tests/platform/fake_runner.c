@@ -162,7 +162,7 @@ static void fake_destroy(void *r)
 }
 
 static const struct agent_runner_ops fake_ops = {
-	"test", fake_create, fake_submit, fake_pending, fake_destroy, NULL,
+	"test", fake_create, fake_submit, fake_pending, fake_destroy, NULL, NULL,
 };
 
 int main(int argc, char **argv)

@@ -296,6 +296,68 @@ static void test_joiner_takes_fresh_chunks(void **state)
 	assert_int_equal(ch.repeat, 1);
 }
 
+/* store_row_fn: append "agent/seq:cycle " of each row to the text. */
+static int page_row(void *arg, json_t *row)
+{
+	char *text = arg;
+	json_t *b = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+	size_t n = strlen(text);
+	snprintf(text + n, 1024 - n, "%lld/%lld:%lld ",
+		 (long long)json_integer_value(json_object_get(row, "agent")),
+		 (long long)json_integer_value(json_object_get(row, "seq")),
+		 (long long)json_integer_value(json_object_get(b, "cycle")));
+	json_decref(b);
+	return 0;
+}
+
+/* The pages read so far: the last row's key and the rows as text. */
+struct pages {
+	struct store_result_key k;
+	char text[1024];
+};
+
+/* store_row_fn: keep the row's key (the last one is the next page's). */
+static int page_key(void *arg, json_t *row)
+{
+	struct pages *pg = arg;
+	pg->k.agent = json_integer_value(json_object_get(row, "agent"));
+	pg->k.seq = json_integer_value(json_object_get(row, "seq"));
+	pg->k.id = json_integer_value(json_object_get(row, "id"));
+	return page_row(pg->text, row);
+}
+
+/* A cycle's results page by page: each once, in (agent, seq) order, the
+   other cycle and measurement left out, an agent's two epochs both in. */
+static void test_results_by_pages(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "", bodies[12][64];
+	struct store_result r[12];
+	for (int i = 0; i < 12; i++) {
+		/* agents 2 and 1; cycles 1 and 2; the last two: agent 1 in epoch 1,
+		   seqs again; one of measurement 8 */
+		snprintf(bodies[i], sizeof bodies[i], "{\"cycle\":%d}", i % 3 == 2 ? 2 : 1);
+		r[i] = (struct store_result){ .agent_id = 2 - i % 2, .seq = i / 2 + 1,
+					      .msm_id = i == 7 ? 8 : 7, .body = bodies[i],
+					      .len = strlen(bodies[i]), .epoch = i >= 10 };
+		if (i >= 10)
+			r[i].seq = 1;
+	}
+	assert_int_equal(f->st->ops->results_put(f->st, r, 12, err, sizeof err), 12);
+	struct pages pg = { { 0, 0, 0 }, "" };
+	for (int pages = 0; pages < 10; pages++) {
+		size_t before = strlen(pg.text);
+		struct store_result_key from = pg.k;
+		assert_int_equal(f->st->ops->team->results_page(f->st, 7, 1, &from, 2, page_key, &pg,
+								err, sizeof err), 0);
+		if (strlen(pg.text) == before)
+			break;
+	}
+	/* cycle 1 of msm 7: i = 1,3,9 (agent 1), 0,10,4,6 (agent 2; 10 is seq 1 of
+	   epoch 1, after 0 in the same page-ending tie: the id breaks it) */
+	assert_string_equal(pg.text, "1/1:1 1/2:1 1/5:1 2/1:1 2/1:1 2/3:1 2/4:1 ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_team_get_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chunks_take_done_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_joiner_takes_fresh_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_by_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

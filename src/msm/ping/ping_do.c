@@ -294,6 +294,7 @@ void *ping_start(struct engine *e, const void *spec, const struct msm_target *t,
 	pt->arg = arg;
 	msm_ts_tally_init(&pt->ts);
 	engine_owner_init(&pt->own, &ping_owner_ops, pt, ping_method_name(s->method));
+	pt->own.rate = t->rate;
 	pt->res = new_result(s, t);
 	if (s->count > 1)
 		pt->tick = engine_timer_new(e, send_next, pt);

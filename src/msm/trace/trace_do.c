@@ -396,6 +396,7 @@ void *trace_start(struct engine *e, const void *spec, const struct msm_target *t
 	tt->ttl = s->first_ttl;
 	msm_ts_tally_init(&tt->ts);
 	engine_owner_init(&tt->own, &trace_owner_ops, tt, trace_method_name(s->method));
+	tt->own.rate = t->rate;
 	tt->res = new_result(s, t);
 	int rc = tt->res ? submit_probe(tt) : ENOMEM;
 	if (rc != 0) {
