@@ -202,7 +202,10 @@ def test_team_cycle_traces_every_slash24_once(lab_factory, tmp_path):
         results = team_results(d, msm)
         one = [(a, b) for a, b in results if b["cycle"] == 1]
         got = [str(ipaddress.ip_network(b["dst_addr"] + "/24", strict=False)) for _, b in one]
-        assert len(got) == len(want), "each /24 traced once in cycle 1"
+        # on failure say whether the extra traces were marked repeats (a chunk
+        # sent again to an agent whose session dropped) or unmarked doubles
+        assert len(got) == len(want), ("each /24 traced once in cycle 1", len(got), len(want),
+                                       sum(1 for _, b in one if b.get("repeat")), st)
         assert set(got) == want
         by_agent = {a: sum(1 for x, _ in one if x == a) for a in agents.values()}
         for n in by_agent.values():   # equal rates: a third each, give or take a chunk
