@@ -9,6 +9,7 @@
  */
 #include "agent/agent_int.h"
 #include "agent/resolve_def.h"
+#include "util/dns_base.h"
 #include "util/wallclock.h"
 
 #include <event2/dns.h>
@@ -25,32 +26,17 @@ struct resolve_run {
 	int af;
 };
 
+/* dns_base's warnings go to the agent's log. */
+static void dns_warn(void *ctx, const char *what)
+{
+	agent_log(ctx, "%s", what);
+}
+
 /* See agent_int.h. */
 int agent_dns_start(struct agent *a, char *err, size_t errlen)
 {
-	const char *resolv = a->cfg.resolv_conf[0] ? a->cfg.resolv_conf : "/etc/resolv.conf";
-	const char *hosts = a->cfg.hosts[0] ? a->cfg.hosts : "/etc/hosts";
-	if (!(a->dns = evdns_base_new(a->base, 0))) {
-		snprintf(err, errlen, "cannot create the DNS resolver");
-		return -1;
-	}
-	if (strcmp(resolv, "none") != 0) {
-		int rc = evdns_base_resolv_conf_parse(a->dns, DNS_OPTION_NAMESERVERS |
-						      DNS_OPTION_SEARCH | DNS_OPTION_MISC, resolv);
-		/* 6: no name server listed (127.0.0.1 is used); 1: no such file (none is) */
-		if (rc == 1)
-			agent_log(a, "resolv_conf %s cannot be opened: host names resolve from the"
-				  " hosts file only", resolv);
-		else if (rc != 0 && rc != 6) {
-			snprintf(err, errlen, "resolv_conf %s: cannot be read (evdns error %d)",
-				 resolv, rc);
-			return -1;
-		}
-	}
-	if (strcmp(hosts, "none") != 0 && evdns_base_load_hosts(a->dns, hosts) != 0)
-		agent_log(a, "hosts %s cannot be read: host names resolve through name servers"
-			  " only", hosts);
-	return 0;
+	a->dns = dns_base_open(a->base, a->cfg.resolv_conf, a->cfg.hosts, dns_warn, a, err, errlen);
+	return a->dns ? 0 : -1;
 }
 
 /* See agent_int.h. */

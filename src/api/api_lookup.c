@@ -9,6 +9,7 @@
  * cancelled.
  */
 #include "api/api_int.h"
+#include "util/dns_base.h"
 
 #include <event2/dns.h>
 #include <event2/util.h>
@@ -139,31 +140,17 @@ void api_lookups_end(struct api *a)
 	}
 }
 
+/* dns_base's warnings go to the controller's standard error. */
+static void dns_warn(void *ctx, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "vantage-controller: %s\n", what);
+}
+
 /* See api_int.h. */
 int api_dns_start(struct api *a, char *err, size_t errlen)
 {
-	const char *resolv = a->opts.resolv_conf ? a->opts.resolv_conf : "/etc/resolv.conf";
-	const char *hosts = a->opts.hosts ? a->opts.hosts : "/etc/hosts";
-	a->dns = evdns_base_new(a->base, 0);
-	if (!a->dns) {
-		snprintf(err, errlen, "cannot create the DNS resolver");
-		return -1;
-	}
-	if (strcmp(resolv, "none") != 0) {
-		int rc = evdns_base_resolv_conf_parse(a->dns, DNS_OPTION_NAMESERVERS |
-						      DNS_OPTION_SEARCH | DNS_OPTION_MISC, resolv);
-		/* 6: no name server listed, 127.0.0.1 is used; 1: no such file, none is */
-		if (rc == 1)
-			fprintf(stderr, "vantage-controller: resolv_conf %s cannot be opened: host names"
-				" resolve from the hosts file only\n", resolv);
-		else if (rc != 0 && rc != 6) {
-			snprintf(err, errlen, "resolv_conf %s: cannot be read (evdns error %d)",
-				 resolv, rc);
-			return -1;
-		}
-	}
-	if (strcmp(hosts, "none") != 0 && evdns_base_load_hosts(a->dns, hosts) != 0)
-		fprintf(stderr, "vantage-controller: hosts %s cannot be read: host names resolve"
-			" through name servers only\n", hosts);
-	return 0;
+	a->dns = dns_base_open(a->base, a->opts.resolv_conf, a->opts.hosts, dns_warn, NULL, err,
+			       errlen);
+	return a->dns ? 0 : -1;
 }
