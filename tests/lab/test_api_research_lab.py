@@ -314,8 +314,10 @@ def test_latest_versions_and_status_check(lab):
         for r in sorted(res, key=lambda r: r["timestamp"], reverse=True):
             by.setdefault(r["prb_id"], []).append(r)
         return by
-    wait_for(lambda: all(len(v) >= 2 for v in per_probe().values()) and
-             set(per_probe()) == two, 45, "two results of each probe")
+    def two_each():   # one read: all() of no probes yet is true
+        by = per_probe()
+        return set(by) == two and all(len(v) >= 2 for v in by.values())
+    wait_for(two_each, 45, "two results of each probe")
     by = per_probe()
     latest, check, loose, bad, trace = lab.steps(
         {"op": "get", "path": f"/api/v2/measurements/{msm}/latest/", "params": {"versions": 2}},
@@ -334,7 +336,9 @@ def test_latest_versions_and_status_check(lab):
     assert set(got) == two
     for prb, stamps in got.items():
         # the two newest stored when it was read (a newer one may have come in between)
-        assert len(stamps) == 2 and stamps[0] > stamps[1], (prb, stamps)
+        assert len(stamps) == 2 and stamps[0] > stamps[1], (
+            prb, stamps, [(r["prb_id"], r["timestamp"], r.get("lts")) for r in latest["data"]],
+            {p: [r["timestamp"] for r in v] for p, v in by.items()})
         assert stamps[1] >= by[prb][1]["timestamp"], (prb, stamps)
     assert check["ok"], check
     answer = check["data"]
