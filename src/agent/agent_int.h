@@ -43,10 +43,12 @@ struct sched_entry {
 
 LIST_HEAD(sched_list, sched_entry);
 
-/* A result that could not be spooled yet (spool full or failing). */
-/* Team chunks queued at most, and CHUNK_DONEs kept while the link is down. */
+/* Team chunks queued at most, CHUNK_DONEs kept while the link is down, and
+   chunks remembered as finished (a CHUNK sent again for one of those gets its
+   CHUNK_DONE again, not a second run: agent_team.c). */
 #define AGENT_CHUNKS_MAX 4
 #define AGENT_UNDONE_MAX 32
+#define AGENT_FINISHED_MAX 8
 
 struct agent_chunk;
 
@@ -55,6 +57,7 @@ struct agent_done {
 	int64_t msm_id, team, cycle, chunk;
 };
 
+/* A result that could not be spooled yet (spool full or failing). */
 struct held {
 	STAILQ_ENTRY(held) link;
 	char *text;
@@ -102,6 +105,8 @@ struct agent {
 	size_t nchunks;
 	struct agent_done undone[AGENT_UNDONE_MAX];    /* CHUNK_DONEs not sent yet */
 	size_t nundone;
+	struct agent_done finished[AGENT_FINISHED_MAX]; /* the last chunks finished, a ring */
+	size_t nfinished;                              /* finished so far (ring: % MAX) */
 };
 
 /* Log one line to stderr with the time and the program's name. */

@@ -11,6 +11,8 @@
  * result of a chunk is spooled, CHUNK_DONE goes to the controller (kept
  * and sent on the next connection if the link is down), which sends the
  * next chunk; it keeps two out, so the next is here before this one ends.
+ * A chunk sent again after a reconnect is not run twice: one still here is
+ * left as it is, one finished lately gets its CHUNK_DONE again.
  */
 #include "agent/agent_int.h"
 
@@ -67,6 +69,7 @@ static void chunk_finish(struct agent *a)
 		  (long long)ch->cycle, (long long)ch->chunk);
 	chunk_free(ch);
 	memmove(a->chunks, a->chunks + 1, --a->nchunks * sizeof a->chunks[0]);
+	a->finished[a->nfinished++ % AGENT_FINISHED_MAX] = d;
 	agent_commit(a);          /* its results are durable before it is reported done */
 	send_done(a, &d);
 	chunk_start(a);
@@ -135,6 +138,24 @@ static int have_chunk(const struct agent *a, int64_t team, int64_t cycle, int64_
 	return 0;
 }
 
+/*
+ * The chunk (team, cycle, chunk) finished lately, or NULL. A controller
+ * sends the chunks still out to a returning agent again, as repeats: one
+ * that finished while the link was down, or whose CHUNK_DONE was lost with
+ * the old connection, is answered with its CHUNK_DONE, not traced again
+ * (its results are spooled already).
+ */
+static const struct agent_done *finished_chunk(const struct agent *a, int64_t team,
+					       int64_t cycle, int64_t chunk)
+{
+	size_t n = a->nfinished < AGENT_FINISHED_MAX ? a->nfinished : AGENT_FINISHED_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (a->finished[i].team == team && a->finished[i].cycle == cycle &&
+		    a->finished[i].chunk == chunk)
+			return &a->finished[i];
+	return NULL;
+}
+
 /* See agent_int.h. */
 void agent_chunk_put(struct agent *a, const struct msg *m)
 {
@@ -146,6 +167,13 @@ void agent_chunk_put(struct agent *a, const struct msg *m)
 	}
 	if (have_chunk(a, cb.team, cb.cycle, cb.chunk))
 		return;
+	const struct agent_done *done = finished_chunk(a, cb.team, cb.cycle, cb.chunk);
+	if (done) {
+		agent_log(a, "team %lld: chunk %lld sent again, finished already: done again",
+			  (long long)cb.team, (long long)cb.chunk);
+		send_done(a, done);
+		return;
+	}
 	if (a->nchunks == AGENT_CHUNKS_MAX) {
 		agent_log(a, "team %lld: chunk %lld refused: too many chunks queued",
 			  (long long)cb.team, (long long)cb.chunk);
