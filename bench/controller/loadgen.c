@@ -15,6 +15,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 
 #define MAX_WINDOW 64
 #define MAX_FE 4
+#define MAX_SERVERS 4       /* --server NAME=PID,...: the store's own processes */
+#define MAX_SERVER_PIDS 8
 
 struct lg;
 
@@ -55,6 +58,11 @@ struct lg {
 	int port, pid;            /* the first front-end's */
 	int ports[MAX_FE], pids[MAX_FE], nports, nadmins, npids;
 	int uploading, stopping;
+	struct {
+		const char *name;
+		int pids[MAX_SERVER_PIDS], npids;
+	} servers[MAX_SERVERS];
+	int nservers;
 	json_t *body;
 	char *body_text;
 	size_t body_len;
@@ -390,6 +398,84 @@ static void sched_print(const char *phase, const struct sched_mark *a, const str
 	       b->fe_wait - a->fe_wait, b->lg_run - a->lg_run, b->lg_wait - a->lg_wait);
 }
 
+/*
+ * CPU seconds (user + system) used by the processes in pids and by their
+ * children now alive (PostgreSQL's backends are the postmaster's children),
+ * from /proc.
+ */
+static double tree_cpu_seconds(const int *pids, int npids)
+{
+	double total = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[1024];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+		if (f)
+			fclose(f);
+		buf[n] = 0;
+		char *p = strrchr(buf, ')');
+		int ppid;
+		unsigned long long ut, st;
+		if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				 &ppid, &ut, &st) != 3)
+			continue;
+		int pid = atoi(e->d_name);
+		for (int k = 0; k < npids; k++)
+			if (pids[k] == pid || pids[k] == ppid) {
+				total += (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+				break;
+			}
+	}
+	if (d)
+		closedir(d);
+	return total;
+}
+
+/* --server NAME=PID[,PID...]: a part of the store whose CPU is printed per phase. */
+static void parse_server(struct lg *lg, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || lg->nservers == MAX_SERVERS) {
+		fprintf(stderr, "loadgen: --server NAME=PID[,PID...] (at most %d)\n", MAX_SERVERS);
+		exit(2);
+	}
+	*eq = 0;
+	lg->servers[lg->nservers].name = arg;
+	for (char *tok = strtok(eq + 1, ","); tok; tok = strtok(NULL, ","))
+		if (lg->servers[lg->nservers].npids < MAX_SERVER_PIDS)
+			lg->servers[lg->nservers].pids[lg->servers[lg->nservers].npids++] =
+				option_num_or_exit("loadgen", "--server", tok, 1, 1 << 30);
+	lg->nservers++;
+}
+
+/* CPU seconds of each --server part, into cpu[]. */
+static void servers_mark(const struct lg *lg, double *cpu)
+{
+	for (int k = 0; k < lg->nservers; k++)
+		cpu[k] = tree_cpu_seconds(lg->servers[k].pids, lg->servers[k].npids);
+}
+
+/* What each --server part used over a phase that stored `stored` results. */
+static void servers_print(const struct lg *lg, const char *phase, const double *a,
+			  const double *b, long long stored)
+{
+	for (int k = 0; k < lg->nservers; k++)
+		printf("%s: %s CPU %.1f s%s", phase, lg->servers[k].name, b[k] - a[k],
+		       k + 1 < lg->nservers ? ", " : "");
+	if (lg->nservers && stored > 0) {
+		printf("; per 1000 results stored:");
+		for (int k = 0; k < lg->nservers; k++)
+			printf(" %s %.2f CPU-s", lg->servers[k].name, 1000 * (b[k] - a[k]) / (double)stored);
+	}
+	if (lg->nservers)
+		printf("\n");
+}
+
 /* CPU seconds the front-ends (--controller-pid) have used together, or -1. */
 static double fe_cpu_seconds(const struct lg *lg)
 {
@@ -410,7 +496,7 @@ static void parse(struct lg *lg, int argc, char **argv)
 		{ "controller-fp", 1, NULL, 'f' }, { "conns", 1, NULL, 'n' },
 		{ "window", 1, NULL, 'w' }, { "seconds", 1, NULL, 's' },
 		{ "handshakes", 1, NULL, 'h' }, { "controller-pid", 1, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+		{ "server", 1, NULL, 'S' }, { NULL, 0, NULL, 0 },
 	};
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", o, NULL)) != -1) {
@@ -436,6 +522,7 @@ static void parse(struct lg *lg, int argc, char **argv)
 				exit(2);
 			lg->pids[lg->npids++] = option_num_or_exit("loadgen", "--controller-pid", optarg, 1, 1 << 30);
 			break;
+		case 'S': parse_server(lg, optarg); break;
 		default: exit(2);
 		}
 	}
@@ -446,7 +533,7 @@ static void parse(struct lg *lg, int argc, char **argv)
 	    lg->nadmins != lg->nports) {
 		fprintf(stderr, "usage: loadgen --admin SOCK --port N [--controller-pid PID]"
 			" [(the three again for each other front-end)] [--addr A] [--conns N]"
-			" [--window N] [--seconds S] [--handshakes N]\n");
+			" [--window N] [--seconds S] [--handshakes N] [--server NAME=PID[,PID...]]...\n");
 		exit(2);
 	}
 }
@@ -504,6 +591,8 @@ int main(int argc, char **argv)
 	long long s0 = ctl_stored(&lg, &k0, &cs0);
 	printf("connect: %lld commits, %.1f s in them (%.0f%% of the phase; the loop waits on a"
 	       " commit)\n", k0 - kc0, cs0 - csc0, 100 * (cs0 - csc0) / (now_s() - t0));
+	double srv0[MAX_SERVERS], srv1[MAX_SERVERS];
+	servers_mark(&lg, srv0);
 	double u0 = now_s(), c0 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	int failed_before = lg.failed;
 	lg.uploading = 1;
@@ -519,6 +608,7 @@ int main(int argc, char **argv)
 	double c1 = lg.pid ? fe_cpu_seconds(&lg) : -1;
 	sched_mark(&lg, &m2);
 	sched_print("upload", &m1, &m2);
+	servers_mark(&lg, srv1);
 	qsort(lg.lat, lg.nlat, sizeof *lg.lat, cmp_d);
 	double p50 = lg.nlat ? lg.lat[lg.nlat / 2] * 1000 : -1;
 	double p99 = lg.nlat ? lg.lat[(size_t)(lg.nlat * 0.99)] * 1000 : -1;
@@ -529,6 +619,7 @@ int main(int argc, char **argv)
 		printf("controller CPU: %.1f s over %.1f s (%.0f%% of one core), %.0f results per"
 		       " CPU-second; machine load average %.1f\n", c1 - c0, u1 - u0,
 		       100 * (c1 - c0) / (u1 - u0), (s1 - s0) / (c1 - c0), loadavg());
+	servers_print(&lg, "upload", srv0, srv1, s1 - s0);
 	printf("connections closed during the upload: %d\n", lg.failed - failed_before);
 	if (holds || retries)
 		printf("JetStream ingest: reading paused %lld times at the"

@@ -14,13 +14,17 @@
  * queues (flight, index, outcome) under a mutex and writes a byte to a
  * pipe, whose read event hands the queue to the loop.
  *
+ * The wait for an ack before sending again grows with what is in flight
+ * over the measured ack rate (publish_wait.h), so a slow cluster is not
+ * sent its whole backlog twice.
+ *
  * Results in flight are bounded (option ingest_in_flight, 2048): at it the front-end stops
  * reading from its agents until JetStream has acked half of them, so an
  * agent waits in its socket rather than in a queue of publishes that outlive
  * their MaxWait. (Unbounded, 10,000 agents with 4 results each put 40,000
  * publishes in flight; a loaded 3-node cluster acks a few thousand a second,
  * so most passed the 5 s limit and every such session was closed.) A publish
- * not acked in time (5 s, doubling at each try), or that found no JetStream,
+ * not acked in time (publish_wait.h, doubling at each try), or that found no JetStream,
  * is sent again with the same message id (JetStream drops a copy it holds) up to PUBLISH_TRIES times; one
  * that JetStream refuses, or that fails every try, closes its agent's session
  * after acking what came before it: the agent sends the rest again.
@@ -34,12 +38,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jetstream/js_link.h"
+#include "controller/publish_wait.h"
 #include "jetstream/js_result.h"
 
-#define PUBLISH_WAIT_MS 5000      /* a publish not acked by then is sent again (doubling) */
 #define PUBLISH_TRIES 4           /* sends of one result before its session is closed */
 #define MAX_PENDING 200000        /* publishes in flight at most (libnats stalls past it) */
 #define STREAM_ATTEMPTS 30        /* a second apart, at start-up */
@@ -74,6 +79,7 @@ struct ingest_js {
 	uint64_t next_id;
 	size_t in_flight;             /* results published and not yet acked or failed */
 	int holding;                  /* reading from agents paused (ingest_in_flight) */
+	struct ack_rate acks;         /* JetStream's ack rate, for the wait before sending again */
 };
 
 /* libnats's thread: queue the outcome of one publish and wake the loop. */
@@ -107,6 +113,13 @@ static void on_puback(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, v
 		}
 	}
 	natsMsg_Destroy(msg);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The flight named id, or NULL. */
@@ -235,6 +248,11 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 			continue;
 		outcome(ij, f, &done[i]);
 	}
+	size_t acked = 0;
+	for (size_t i = 0; i < n; i++)
+		acked += !done[i].retry;
+	if (acked)
+		ack_rate_add(&ij->acks, acked, mono_ms());
 	free(done);
 	while (ij->head && ij->head->waiting == 0) {
 		struct js_flight *f = ij->head;
@@ -272,9 +290,9 @@ static int publish_one(struct ingest_js *ij, struct js_flight *f, size_t i)
 	}
 	jsPubOptions po;
 	jsPubOptions_Init(&po);
-	/* 5, 10, 20, 40 s: on an overloaded cluster a fixed limit resends what
-	   it holds and doubles its work (bench: 48,996 sends again of 38,698) */
-	po.MaxWait = (int64_t)PUBLISH_WAIT_MS << f->tries[i];
+	/* on an overloaded cluster a fixed limit resends what it holds and
+	   doubles its work (bench: 48,996 sends again of 38,698) */
+	po.MaxWait = publish_wait_ms(&ij->acks, ij->in_flight + f->n, f->tries[i]);
 	f->tries[i]++;
 	if (s == NATS_OK)
 		s = js_PublishMsgAsync(ij->link.js, &m, &po);
