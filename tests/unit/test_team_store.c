@@ -349,6 +349,10 @@ static void test_results_by_pages(void **state)
 			r[i].seq = 1;
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, 12, err, sizeof err), 12);
+	/* one alone too (PostgreSQL stores a small batch one result at a time) */
+	struct store_result one = { .agent_id = 3, .seq = 1, .msm_id = 7, .body = bodies[0],
+				    .len = strlen(bodies[0]) };
+	assert_int_equal(f->st->ops->results_put(f->st, &one, 1, err, sizeof err), 1);
 	struct pages pg = { { 0, 0, 0 }, "" };
 	for (int pages = 0; pages < 10; pages++) {
 		size_t before = strlen(pg.text);
@@ -360,7 +364,7 @@ static void test_results_by_pages(void **state)
 	}
 	/* cycle 1 of msm 7: i = 1,3,9 (agent 1), 0,10,4,6 (agent 2; 10 is seq 1 of
 	   epoch 1, after 0 in the same page-ending tie: the id breaks it) */
-	assert_string_equal(pg.text, "1/1:1 1/2:1 1/5:1 2/1:1 2/1:1 2/3:1 2/4:1 ");
+	assert_string_equal(pg.text, "1/1:1 1/2:1 1/5:1 2/1:1 2/1:1 2/3:1 2/4:1 3/1:1 ");
 }
 
 /* A second draw of cycle 1 (another front-end's) is refused as there already, and kept out. */
