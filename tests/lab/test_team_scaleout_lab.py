@@ -209,17 +209,23 @@ def test_team_cycle_on_two_frontends_with_one_killed(lab_factory, tmp_path):
         assert {agents["vp2"], agents["vp4"]} <= after_kill, after_kill
         print("results before the kill:", len(before), "members with results after it:",
               sorted(after_kill), "load %.1f" % os.getloadavg()[0])
-        # stop the team; every result the agents made gets stored, once
+        # stop the team; the agents finish the chunks they hold (of cycle 2), and
+        # every result they made gets stored, once
         so.admin(0, "team", "stop", "ark")
-        time.sleep(2)
-        wait_for(lambda: all(drained(so, vp) for vp in MEMBERS), 120, "the spools to drain")
-        produced = {agents[vp]: spool_next_seq(so, vp) - 1 for vp in MEMBERS}
 
         def stored_keys():
             return so.pg.psql("vantage", "SELECT agent_id, count(*), count(DISTINCT (epoch, seq)),"
                                          " min(seq), max(seq) FROM results GROUP BY agent_id")
-        wait_for(lambda: all(int(r[1]) >= produced.get(int(r[0]), 0) for r in stored_keys()) and
-                 len(stored_keys()) == len(MEMBERS), 60, "the writers to store every result")
+
+        def all_stored():
+            if not all(drained(so, vp) for vp in MEMBERS):
+                return None
+            made = {agents[vp]: spool_next_seq(so, vp) - 1 for vp in MEMBERS}
+            rows = stored_keys()
+            done = len(rows) == len(MEMBERS) and \
+                all(int(r[1]) == made.get(int(r[0])) for r in rows)
+            return made if done and all(drained(so, vp) for vp in MEMBERS) else None
+        produced = wait_for(all_stored, 180, "the spools to drain and every result to be stored")
         for r in stored_keys():
             aid, n, distinct, lo, hi = map(int, r)
             assert (n, distinct, lo, hi) == (produced[aid],) * 2 + (1, produced[aid]), \
