@@ -232,7 +232,10 @@ def test_team_cycle_on_two_frontends_with_one_killed(lab_factory, tmp_path):
                                          " min(seq), max(seq) FROM results GROUP BY agent_id")
 
         def all_stored():
-            if not all(drained(so, vp) for vp in MEMBERS):
+            # no chunk is out any more (each CHUNK_DONE follows its results into the
+            # spool), every spool is drained, and the store holds what they made
+            out = so.pg.psql("vantage", "SELECT count(*) FROM team_chunks WHERE state = 1")
+            if out != [["0"]] or not all(drained(so, vp) for vp in MEMBERS):
                 return None
             made = {agents[vp]: spool_next_seq(so, vp) - 1 for vp in MEMBERS}
             rows = stored_keys()
