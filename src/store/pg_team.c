@@ -43,7 +43,10 @@ const char pg_team_schema[] =
 	" (team_id, cycle, holder, state);"
 	/* A team result's cycle (NULL for every other result), so that one cycle's export
 	   reads that cycle's rows only (pg_team_results.c). */
-	"ALTER TABLE results ADD COLUMN IF NOT EXISTS cycle bigint;"
+	/* looked up first: ALTER TABLE locks results whole even when the column is there */
+	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'results'::regclass"
+	" AND attname = 'cycle' AND NOT attisdropped) THEN"
+	" ALTER TABLE results ADD COLUMN cycle bigint; END IF; END $$;"
 	"CREATE INDEX IF NOT EXISTS results_by_cycle ON results"
 	" (msm_id, cycle, agent_id, seq, epoch) WHERE cycle IS NOT NULL;";
 
