@@ -520,8 +520,7 @@ static json_t *handle(struct controller *c, const char *line, size_t len)
 		if (i == sizeof commands / sizeof commands[0])
 			snprintf(err, sizeof err, "unknown command '%.64s'", cmd);
 		else if (!store_has_teams(c->store) && strncmp(cmd, "team.", 5) == 0)
-			snprintf(err, sizeof err, "'%s': team probing needs the SQLite store;"
-				 " it is not on PostgreSQL yet", cmd);
+			snprintf(err, sizeof err, "'%s': this store keeps no teams", cmd);
 		else if (!c->store->ops->prefixes && strncmp(cmd, "prefixes.", 9) == 0)
 			snprintf(err, sizeof err, "'%s': this store keeps no prefix tables", cmd);
 		else {

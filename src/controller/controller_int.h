@@ -355,6 +355,14 @@ void team_targets_free(struct controller *c);
 
 /* How long (s) the agent has been seen without a session; 0 while it has one. */
 int64_t team_away(struct controller *c, int64_t agent_id, int64_t mono);
+/* Count the agent as away afresh from its next look (team_cycle.c). */
+void team_away_forget(struct controller *c, int64_t agent_id);
+/*
+ * Has this controller not seen cycle `cycle` of the team yet, or fewer
+ * chunks of it handed on than handed_on? Remembers what it saw; 1 or 0
+ * (team_handout.c).
+ */
+int team_cycle_news(struct controller *c, int64_t team_id, int64_t cycle, int64_t handed_on);
 /* The admin socket's accounts.add, accounts.list, accounts.show and
    accounts.disable commands (accounts_ctl.c). */
 json_t *accounts_add(struct controller *c, const json_t *req, char *err, size_t errlen);

@@ -10,6 +10,13 @@
  * Only the count of targets is needed to plan: the targets themselves are
  * derived from the prefix version and the cycle's seed when a chunk is
  * handed out (team_chunk_targets).
+ *
+ * Several front-ends on one store (PostgreSQL) tick every team at once:
+ * the store opens a cycle once (the first front-end's draw; the others'
+ * cycle_begin finds it there), each front-end hands chunks only to the
+ * agents connected to it, and tops them up when it first sees a cycle or
+ * sees chunks handed on (by any front-end). A member connected to another
+ * front-end is not away: the store's open sessions say so.
  */
 #include "controller/controller_int.h"
 
@@ -22,6 +29,7 @@
 #include "scan/targets.h"
 #include "store/store_prefixes.h"
 #include "store/store_team.h"
+#include "store/store_uptime.h"
 #include "team/team_plan.h"
 
 /* See controller_int.h. */
@@ -169,18 +177,26 @@ static int cycle_begin(struct controller *c, const struct store_team *t, int64_t
 	    version_targets(c, cy.version, t->family, &cy.targets, err, errlen) < 0 ||
 	    team_members_resolve(c, t, &m, &k, err, errlen) < 0)
 		return -1;
+	ingest_flush(c);   /* the cycle commits before any chunk of it is sent */
 	int rc = store_cycle(c, t, &cy, m, k, err, errlen);
 	free(m);
-	if (rc == 0)
-		team_top_up_all(c);
+	if (rc == 1)       /* another front-end opened it first: its draw stands */
+		return 0;
 	if (rc == 0)
 		ctl_log(c, "team %s: cycle %lld started: %llu targets of prefix version %lld over"
 			" %zu members", t->name, (long long)cycle, (unsigned long long)cy.targets,
 			(long long)cy.version, k);
-	return rc;
+	if (rc == 0)
+		team_top_up_all(c);
+	return rc < 0 ? -1 : 0;
 }
 
-/* Is every chunk of the cycle done? 1, 0, or -1. */
+/*
+ * Is every chunk of the cycle done? 1, 0, or -1. When it is not, and this
+ * front-end sees the cycle for the first time or sees more chunks handed
+ * on than at its last look, its connected members are topped up (a chunk
+ * handed on, or a cycle another front-end opened, reaches an idle member).
+ */
 static int cycle_complete(struct controller *c, const struct store_team_cycle *cy, char *err,
 			  size_t errlen)
 {
@@ -190,9 +206,33 @@ static int cycle_complete(struct controller *c, const struct store_team_cycle *c
 		return -1;
 	int done = json_integer_value(json_object_get(total, "done_chunks")) ==
 		   json_integer_value(json_object_get(total, "chunks"));
+	int64_t handed_on = json_integer_value(json_object_get(total, "reassigned"));
 	json_decref(total);
 	json_decref(members);
+	if (team_cycle_news(c, cy->team_id, cy->cycle, handed_on) && !done)
+		team_top_up_all(c);
 	return done;
+}
+
+/*
+ * Is the agent, not connected here, connected to another front-end of the
+ * store (an open session there)? Then it is counted as away from now on
+ * again, so the store is asked once per gone time, not every tick.
+ */
+static int connected_elsewhere(struct controller *c, int64_t agent_id)
+{
+	struct store_uptime_facts f;
+	char err[256];
+	if (!c->store->ops->frontend || !c->store->ops->uptime)
+		return 0;
+	if (c->store->ops->uptime->facts(c->store, agent_id, &f, err, sizeof err) < 0) {
+		ctl_log(c, "team: agent %lld: %s", (long long)agent_id, err);
+		return 1;     /* unknown: give nothing back on a store error */
+	}
+	if (!f.connected)
+		return 0;
+	team_away_forget(c, agent_id);
+	return 1;
 }
 
 /* Give back the chunks of members away longer than the team allows. */
@@ -208,7 +248,7 @@ static void release_gone(struct controller *c, const struct store_team *t,
 	}
 	json_array_foreach(members, i, m) {
 		int64_t agent = json_integer_value(json_object_get(m, "agent_id"));
-		if (team_away(c, agent, mono) < t->gone_secs)
+		if (team_away(c, agent, mono) < t->gone_secs || connected_elsewhere(c, agent))
 			continue;
 		int n = c->store->ops->team->chunks_release(c->store, t->id, cy->cycle, agent, err,
 							    sizeof err);
@@ -219,6 +259,16 @@ static void release_gone(struct controller *c, const struct store_team *t,
 				n < 0 ? ": " : "", n < 0 ? err : "");
 	}
 	json_decref(members);
+}
+
+/* See controller_int.h. */
+void team_away_forget(struct controller *c, int64_t agent_id)
+{
+	for (size_t i = 0; i < c->naway; i++)
+		if (c->away[i].agent_id == agent_id) {
+			c->away[i] = c->away[--c->naway];
+			return;
+		}
 }
 
 /* See controller_int.h. An agent is first seen away on a tick, and counted from then. */

@@ -10,6 +10,9 @@
  * platform no-probe list holds are never sent.
  * When an agent comes back, the chunks still out to it are sent again as
  * repeats: some of their targets may have been probed before it went.
+ * A chunk is sent only once its take is committed (the group commit is
+ * flushed first), so a controller killed after sending it cannot leave it
+ * open in the store for another agent, or another front-end, to take too.
  */
 #include "controller/controller_int.h"
 
@@ -28,11 +31,13 @@
 /* Chunks out to one member at a time. */
 #define TEAM_CHUNKS_OUT 2
 
-/* The expanded targets of one team's current cycle. */
+/* The expanded targets of one team's current cycle, and what this controller saw of it. */
 struct team_targets {
 	int64_t team_id, version;
 	uint64_t seed;
 	struct scan_targets t;
+	int64_t seen_cycle;       /* the newest cycle seen (team_cycle_news) */
+	int64_t seen_handed_on;   /* chunks of it seen handed on */
 };
 
 /* store_prefix_fn: add an entry's targets to the set. */
@@ -84,6 +89,17 @@ static const struct scan_targets *cycle_targets(struct controller *c, const stru
 		return NULL;
 	}
 	return &tt->t;
+}
+
+/* See controller_int.h. */
+int team_cycle_news(struct controller *c, int64_t team_id, int64_t cycle, int64_t handed_on)
+{
+	struct team_targets *tt = slot_of(c, team_id);
+	if (!tt || (tt->seen_cycle == cycle && tt->seen_handed_on >= handed_on))
+		return 0;
+	tt->seen_cycle = cycle;
+	tt->seen_handed_on = handed_on;
+	return 1;
 }
 
 /* See controller_int.h. */
@@ -193,6 +209,8 @@ static void top_up(struct controller *c, struct session *s, const struct store_t
 	char err[256] = "";
 	int n = c->store->ops->team->chunks_out(c->store, t->id, cy->cycle, s->agent.id, ch,
 						sizeof ch / sizeof ch[0], err, sizeof err);
+	if (n >= 0 && n < TEAM_CHUNKS_OUT)
+		ingest_flush(c);   /* see the top: a take commits before its CHUNK goes */
 	while (n >= 0 && n < TEAM_CHUNKS_OUT) {
 		int got = c->store->ops->team->chunk_take(c->store, t->id, cy->cycle, s->agent.id,
 							  time(NULL), &ch[0], err, sizeof err);
@@ -250,6 +268,7 @@ void team_admitted(struct controller *c, struct session *s)
 void team_top_up_all(struct controller *c)
 {
 	struct session *s;
+	ingest_flush(c);   /* once here, so no flush runs inside the walk */
 	TAILQ_FOREACH(s, &c->sessions, link)
 		each_team_of(c, s, top_up);
 }

@@ -379,7 +379,8 @@ static int create_schema(struct store_pg *s, char *err, size_t errlen)
 			   pg_exec(s, pg_key_grants_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_hostreport_schema, err, errlen) == 0 &&
 			   pg_exec(s, pg_mesh_schema, err, errlen) == 0 &&
-			   pg_exec(s, pg_prefixes_schema, err, errlen) == 0, err, errlen);
+			   pg_exec(s, pg_prefixes_schema, err, errlen) == 0 &&
+			   pg_exec(s, pg_team_schema, err, errlen) == 0, err, errlen);
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not errors: drop them. */
@@ -471,4 +472,5 @@ static const struct store_ops pg_ops = {
 	.hostreport = &pg_hostreport_ops,
 	.mesh = &pg_mesh_ops,
 	.prefixes = &pg_prefix_ops,
+	.team = &pg_team_ops,
 };

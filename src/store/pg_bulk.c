@@ -36,14 +36,14 @@ static char *int_array(const int64_t *v, size_t n)
 
 /* The batch as columns for the server (ordinal i + 1 is r[pick[i]]). */
 struct cols {
-	int64_t *v[5];          /* agent, epoch, seq, msm_id, ts */
-	char *text[5];          /* their literals */
+	int64_t *v[6];          /* agent, epoch, seq, msm_id, ts, team cycle (0: none) */
+	char *text[6];          /* their literals */
 	char *bodies;           /* a JSON array of the bodies */
 };
 
 static void cols_free(struct cols *c)
 {
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 6; k++) {
 		free(c->v[k]);
 		free(c->text[k]);
 	}
@@ -55,7 +55,7 @@ static int cols_fill(struct cols *c, const struct store_result *r, const size_t 
 {
 	json_t *arr = json_array();
 	int ok = arr != NULL;
-	for (int k = 0; k < 5; k++)
+	for (int k = 0; k < 6; k++)
 		ok = (c->v[k] = malloc((m + 1) * sizeof *c->v[k])) && ok;
 	for (size_t i = 0; ok && i < m; i++) {
 		const struct store_result *x = &r[pick[i]];
@@ -64,10 +64,11 @@ static int cols_fill(struct cols *c, const struct store_result *r, const size_t 
 		c->v[2][i] = x->seq;
 		c->v[3][i] = x->msm_id;
 		c->v[4][i] = pg_result_ts(x);
+		c->v[5][i] = pg_result_cycle(x);
 		json_t *b = memchr(x->body, '\0', x->len) ? NULL : json_stringn(x->body, x->len);
 		ok = b && json_array_append_new(arr, b) == 0;
 	}
-	for (int k = 0; ok && k < 5; k++)
+	for (int k = 0; ok && k < 6; k++)
 		ok = (c->text[k] = int_array(c->v[k], m)) != NULL;
 	if (ok)
 		ok = (c->bodies = json_dumps(arr, JSON_COMPACT)) != NULL;
@@ -75,18 +76,21 @@ static int cols_fill(struct cols *c, const struct store_result *r, const size_t 
 	return ok ? 0 : -1;
 }
 
-/* The batch's rows as a relation t(i, body, agent_id, epoch, seq, msm_id, ts) from $1..$6. */
+/* The batch's rows as a relation t(i, body, agent_id, epoch, seq, msm_id, ts, cycle)
+   from $1..$7. */
 #define BATCH_ROWS \
 	"SELECT b.i, b.body, ($1::bigint[])[b.i] AS agent_id, ($2::bigint[])[b.i] AS epoch," \
-	" ($3::bigint[])[b.i] AS seq, ($4::bigint[])[b.i] AS msm_id, ($5::bigint[])[b.i] AS ts" \
+	" ($3::bigint[])[b.i] AS seq, ($4::bigint[])[b.i] AS msm_id, ($5::bigint[])[b.i] AS ts," \
+	" NULLIF(($7::bigint[])[b.i], 0) AS cycle" \
 	" FROM json_array_elements_text($6::json) WITH ORDINALITY AS b(body, i)"
 
-/* Bind c as $1..$6. */
+/* Bind c as $1..$7 (the bodies are $6, the cycles $7). */
 static void bind_cols(struct pg_args *q, const struct cols *c)
 {
 	for (int k = 0; k < 5; k++)
 		pg_arg_text(q, c->text[k]);
 	pg_arg_text(q, c->bodies);
+	pg_arg_text(q, c->text[5]);
 }
 
 /* Compare the keys of two results (for finding a key twice in a batch). */
@@ -168,8 +172,8 @@ static int insert_new(struct store_pg *s, const struct store_result *r, const si
 		" k AS (INSERT INTO result_keys(agent_id, epoch, seq, ts, digest)"
 		"  SELECT agent_id, epoch, seq, ts, sha256(convert_to(body, 'UTF8')) FROM t"
 		"  ON CONFLICT DO NOTHING RETURNING agent_id, epoch, seq)"
-		" INSERT INTO results(agent_id, epoch, seq, msm_id, ts, body)"
-		" SELECT t.agent_id, t.epoch, t.seq, t.msm_id, t.ts, t.body FROM t"
+		" INSERT INTO results(agent_id, epoch, seq, msm_id, ts, body, cycle)"
+		" SELECT t.agent_id, t.epoch, t.seq, t.msm_id, t.ts, t.body, t.cycle FROM t"
 		" JOIN k USING (agent_id, epoch, seq)", &q, err, errlen);
 	if (in >= 0 && (size_t)in != m)
 		snprintf(err, errlen, "store: another writer stored %zu of these results meanwhile;"

@@ -134,6 +134,8 @@ int pg_msm_insert_assign(struct store_pg *s, struct store_msm *m, const int64_t 
 			 size_t n, char *err, size_t errlen);
 /* The result's "timestamp" (0 if none or not a number), as the SQLite store reads it. */
 int64_t pg_result_ts(const struct store_result *r);
+/* The result's team cycle ("cycle", a positive integer), or 0 when it has none (pg_results.c). */
+int64_t pg_result_cycle(const struct store_result *r);
 /* Record a refused result's (agent, epoch, seq) and reason; 0 or -1. */
 int pg_put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen);
 /* True if an earlier result of r[i]'s stream in r conflicted. */
@@ -221,10 +223,15 @@ extern const char pg_hostreport_schema[];
 struct store_mesh_ops;
 extern const struct store_mesh_ops pg_mesh_ops;
 extern const char pg_mesh_schema[];
-/* Versioned prefix-to-AS tables (pg_prefixes.c); teams are not on PostgreSQL yet. */
+/* Versioned prefix-to-AS tables (pg_prefixes.c). */
 struct store_prefix_ops;
 extern const struct store_prefix_ops pg_prefix_ops;
 extern const char pg_prefixes_schema[];
+/* Teams, cycles and chunks (pg_team.c, pg_team_chunks.c, pg_team_results.c); its schema
+   also adds the results' cycle column and index. */
+struct store_team_ops;
+extern const struct store_team_ops pg_team_ops;
+extern const char pg_team_schema[];
 void pg_changes_close(struct store_pg *s);
 int pg_changes_listen(struct store *st, char *err, size_t errlen);
 int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, size_t errlen);

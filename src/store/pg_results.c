@@ -31,6 +31,18 @@ int64_t pg_result_ts(const struct store_result *r)
 	return ts;
 }
 
+/* See pg_int.h. Only a body that names "cycle" is parsed for it. */
+int64_t pg_result_cycle(const struct store_result *r)
+{
+	if (!memmem(r->body, r->len, "\"cycle\"", 7))
+		return 0;
+	json_t *o = json_loadb(r->body, r->len, 0, NULL);
+	json_t *c = json_object_get(o, "cycle");
+	int64_t cycle = json_is_integer(c) && json_integer_value(c) > 0 ? json_integer_value(c) : 0;
+	json_decref(o);
+	return cycle;
+}
+
 /* See pg_int.h. */
 int pg_put_refused(struct store_pg *s, const struct store_result *r, char *err, size_t errlen)
 {
@@ -59,13 +71,14 @@ static int put_stored(struct store_pg *s, struct store_result *r, const char *bo
 	pg_arg_int(&q, r->msm_id);
 	pg_arg_int(&q, ts);
 	pg_arg_text(&q, body);
+	pg_arg_int(&q, pg_result_cycle(r));
 	int64_t same;
 	PGresult *res = pg_query(s, "result insert",
 		"WITH k AS (INSERT INTO result_keys(agent_id, epoch, seq, ts, digest)"
 		"  VALUES ($1, $2, $3, $5, sha256(convert_to($6, 'UTF8')))"
 		"  ON CONFLICT DO NOTHING RETURNING 1),"
-		" r AS (INSERT INTO results(agent_id, epoch, seq, msm_id, ts, body)"
-		"  SELECT $1, $2, $3, $4, $5, $6 FROM k RETURNING 1)"
+		" r AS (INSERT INTO results(agent_id, epoch, seq, msm_id, ts, body, cycle)"
+		"  SELECT $1, $2, $3, $4, $5, $6, NULLIF($7::bigint, 0) FROM k RETURNING 1)"
 		" SELECT (SELECT COUNT(*) FROM r) AS stored,"
 		" (SELECT digest = sha256(convert_to($6, 'UTF8')) FROM result_keys"
 		"  WHERE agent_id = $1 AND epoch = $2 AND seq = $3) AS same", &q, err, errlen);

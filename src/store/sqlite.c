@@ -240,7 +240,8 @@ struct store *store_sqlite_open(const char *path, char *err, size_t errlen)
 	    sq_admission_schema(s, why, sizeof why) < 0 || sq_mesh_schema(s, why, sizeof why) < 0 ||
 	    sq_hostreport_schema(s, why, sizeof why) < 0 ||
 	    !(s->put_result = sq_prep(s, "INSERT OR IGNORE INTO results(agent_id, seq, msm_id, body,"
-				      " epoch, ts) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4") ")",
+				      " epoch, ts, cycle) VALUES (?1, ?2, ?3, ?4, ?5, " SQ_RESULT_TS("?4")
+				      ", " SQ_RESULT_CYCLE("?4") ")",
 				      why, sizeof why)) ||
 	    !(s->same_body = sq_prep(s, "SELECT body = ?4 FROM results WHERE agent_id = ?1"
 				     " AND epoch = ?2 AND seq = ?3", why, sizeof why)) ||

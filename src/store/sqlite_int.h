@@ -118,6 +118,13 @@ int sq_agent_address(struct store *st, int64_t agent_id, int af, char *out, size
 	"(CASE WHEN json_valid(" x ") THEN coalesce(CAST(json_extract(" x \
 	", '$.timestamp') AS INTEGER), 0) ELSE 0 END)"
 
+/* A result body's team cycle: its top-level integer "cycle", NULL when it names none
+   (only a body that holds "cycle" is parsed). */
+#define SQ_RESULT_CYCLE(x) \
+	"(CASE WHEN instr(" x ", '\"cycle\"') = 0 THEN NULL WHEN NOT json_valid(" x ")" \
+	" THEN NULL WHEN json_type(" x ", '$.cycle') = 'integer' THEN json_extract(" x \
+	", '$.cycle') END)"
+
 /* The results' ts column (filled for older stores) and the indexes the API
    reads by (sqlite_index.c). */
 int sq_index_schema(struct store_sqlite *s, char *err, size_t errlen);
@@ -146,6 +153,9 @@ int sq_team_results_page(struct store *st, int64_t msm_id, int64_t cycle,
 			 const struct store_result_key *after, size_t limit, store_row_fn fn,
 			 void *arg, char *err, size_t errlen);
 int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen);
+/* The results' cycle column (added and filled for an older store) and its index
+   (sqlite_team_results.c); run by sq_team_schema. */
+int sq_team_results_schema(struct store_sqlite *s, char *err, size_t errlen);
 /* Accounts and who owns each agent and key (sqlite_account.c); the schema
    also moves agents and keys from before accounts into the default account. */
 struct store_account_ops;

@@ -38,7 +38,8 @@ int sq_team_schema(struct store_sqlite *s, char *err, size_t errlen)
 		       " handed INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0,"
 		       " PRIMARY KEY (team_id, cycle, chunk)) WITHOUT ROWID;"
 		       "CREATE INDEX IF NOT EXISTS team_chunks_open ON team_chunks"
-		       " (team_id, cycle, state, owner, chunk);", err, errlen);
+		       " (team_id, cycle, state, owner, chunk);", err, errlen) < 0 ? -1 :
+	       sq_team_results_schema(s, err, errlen);
 }
 
 /* Undo the savepoint name after a failure; returns -1. */
@@ -157,15 +158,15 @@ static int sq_team_stop(struct store *st, int64_t team_id, int64_t now, char *er
 	return n > 0;
 }
 
-/* Insert the cycle's row (ending the previous one); 0 or -1. */
+/* Insert the cycle's row unless it is there (ending the previous one): 1, 0 there, -1. */
 static int insert_cycle(struct store_sqlite *s, const struct store_team_cycle *c, char *err,
 			size_t errlen)
 {
 	if (team_update(s, "UPDATE team_cycles SET ended = ?2 WHERE team_id = ?1 AND ended = 0",
 			c->team_id, c->started, err, errlen) < 0)
 		return -1;
-	sqlite3_stmt *q = sq_prep(s, "INSERT INTO team_cycles(team_id, cycle, version, seed,"
-				  " targets, started) VALUES (?, ?, ?, ?, ?, ?)", err, errlen);
+	sqlite3_stmt *q = sq_prep(s, "INSERT OR IGNORE INTO team_cycles(team_id, cycle, version,"
+				  " seed, targets, started) VALUES (?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, c->team_id);
@@ -174,7 +175,8 @@ static int insert_cycle(struct store_sqlite *s, const struct store_team_cycle *c
 	sqlite3_bind_int64(q, 4, (int64_t)c->seed);
 	sqlite3_bind_int64(q, 5, (int64_t)c->targets);
 	sqlite3_bind_int64(q, 6, c->started);
-	return sq_step_done(s, q, "team cycle", err, errlen) < 0 ? -1 : 0;
+	int n = sq_step_done(s, q, "team cycle", err, errlen);
+	return n < 0 ? -1 : n > 0;
 }
 
 /* Insert the cycle's members; 0 or -1. */
@@ -229,7 +231,12 @@ static int sq_team_cycle_begin(struct store *st, const struct store_team_cycle *
 	struct store_sqlite *s = sq(st);
 	if (sq_exec(s, "SAVEPOINT team_cycle", err, errlen) < 0)
 		return -1;
-	if (insert_cycle(s, c, err, errlen) < 0 || insert_members(s, c, m, k, err, errlen) < 0 ||
+	int opened = insert_cycle(s, c, err, errlen);
+	if (opened == 0) {   /* there already: keep nothing of this draw */
+		undo(s, "team_cycle");
+		return 1;
+	}
+	if (opened < 0 || insert_members(s, c, m, k, err, errlen) < 0 ||
 	    insert_chunks(s, c, ch, n, err, errlen) < 0 ||
 	    sq_exec(s, "RELEASE team_cycle", err, errlen) < 0)
 		return undo(s, "team_cycle");

@@ -23,8 +23,8 @@ struct store_archive_ops;
 struct store_prefix_ops;
 struct store_team_ops;
 
-/* Team probing keeps its prefix tables, teams and chunks in the store; the
- * PostgreSQL store has the prefix tables but no teams yet (team is NULL). */
+/* Team probing keeps its prefix tables, teams and chunks in the store (both
+ * engines have them; a store without them leaves team or prefixes NULL). */
 #define store_has_teams(st) ((st)->ops->team != NULL && (st)->ops->prefixes != NULL)
 struct store_account_ops;
 struct store_uptime_ops;

@@ -85,7 +85,9 @@ struct store_team_ops {
 	int (*stop)(struct store *st, int64_t team_id, int64_t now, char *err, size_t errlen);
 	/*
 	 * Store cycle c with its k members and n chunks, all or nothing; the
-	 * team's previous cycle ends at c->started. 0 or -1.
+	 * team's previous cycle ends at c->started. 0, or 1 when cycle c is
+	 * stored already (another front-end sharing the store opened it first;
+	 * nothing of this draw is kept), or -1.
 	 */
 	int (*cycle_begin)(struct store *st, const struct store_team_cycle *c,
 			   const struct store_team_member *m, size_t k,

@@ -1,11 +1,13 @@
 /*
  * Tests of the store's prefix tables and teams (store_prefixes.h,
- * store_team.h) on SQLite, and the prefix tables on PostgreSQL too under
- * tests/pg/pgtmp (team_store_on_pg; its store has no teams yet, so their
- * cases are skipped there): a load is a new version, whole; versions stay as
- * they were; team names are unique; a cycle's chunks are handed out own
- * share first, acknowledged once, given back when their member is gone (out
- * ones as repeats) and then taken by the others; progress counts them.
+ * store_team.h) on SQLite, and on PostgreSQL too under tests/pg/pgtmp
+ * (team_store_on_pg): a load is a new version, whole; versions stay as
+ * they were; team names are unique; a cycle is opened once; a cycle's
+ * chunks are handed out own share first, acknowledged once, given back
+ * when their member is gone (out ones as repeats) and then taken by the
+ * others; two handles on one store (two front-ends) taking chunks at once
+ * never get the same chunk; progress counts them; a cycle's results come
+ * by pages from the results' cycle column, also in a store made before it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +349,10 @@ static void test_results_by_pages(void **state)
 			r[i].seq = 1;
 	}
 	assert_int_equal(f->st->ops->results_put(f->st, r, 12, err, sizeof err), 12);
+	/* one alone too (PostgreSQL stores a small batch one result at a time) */
+	struct store_result one = { .agent_id = 3, .seq = 1, .msm_id = 7, .body = bodies[0],
+				    .len = strlen(bodies[0]) };
+	assert_int_equal(f->st->ops->results_put(f->st, &one, 1, err, sizeof err), 1);
 	struct pages pg = { { 0, 0, 0 }, "" };
 	for (int pages = 0; pages < 10; pages++) {
 		size_t before = strlen(pg.text);
@@ -357,7 +364,160 @@ static void test_results_by_pages(void **state)
 	}
 	/* cycle 1 of msm 7: i = 1,3,9 (agent 1), 0,10,4,6 (agent 2; 10 is seq 1 of
 	   epoch 1, after 0 in the same page-ending tie: the id breaks it) */
-	assert_string_equal(pg.text, "1/1:1 1/2:1 1/5:1 2/1:1 2/1:1 2/3:1 2/4:1 ");
+	assert_string_equal(pg.text, "1/1:1 1/2:1 1/5:1 2/1:1 2/1:1 2/3:1 2/4:1 3/1:1 ");
+}
+
+/* A second draw of cycle 1 (another front-end's) is refused as there already, and kept out. */
+static void test_cycle_opened_once(void **state)
+{
+	struct fixture *f = *state;
+	if (!store_has_teams(f->st))
+		skip();
+	char err[256] = "";
+	int64_t id = make_cycle(f->st);
+	struct store_team_cycle c = { .team_id = id, .cycle = 1, .version = 1, .seed = 6,
+				      .targets = 10, .started = 2500 };
+	struct store_team_member m = { 9, 100, 0, 10 };
+	struct store_team_chunk ch = { .chunk = 0, .first = 0, .count = 10, .owner = 9 };
+	assert_int_equal(f->st->ops->team->cycle_begin(f->st, &c, &m, 1, &ch, 1, err, sizeof err), 1);
+	struct store_team_cycle now;
+	assert_int_equal(f->st->ops->team->cycle_current(f->st, id, &now, err, sizeof err), 1);
+	assert_int_equal(now.seed, 5);
+	assert_int_equal(now.ended, 0);
+	json_t *total, *members;
+	assert_int_equal(f->st->ops->team->progress(f->st, id, 1, &total, &members, err,
+						    sizeof err), 0);
+	assert_int_equal(json_integer_value(json_object_get(total, "chunks")), 10);
+	assert_int_equal(json_array_size(members), 3);
+	json_decref(total);
+	json_decref(members);
+	/* the next cycle is opened, and ends the first */
+	c.cycle = 2;
+	assert_int_equal(f->st->ops->team->cycle_begin(f->st, &c, &m, 1, &ch, 1, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->team->cycle_current(f->st, id, &now, err, sizeof err), 1);
+	assert_int_equal(now.cycle, 2);
+}
+
+#define RACE_CHUNKS 300
+
+/* One taker of the race: its own store handle, its agent, what it got. */
+struct taker {
+	const char *spec;
+	int64_t team, agent;
+	int got[RACE_CHUNKS];
+	int n;
+	char err[256];
+};
+
+/* Take chunks of cycle 1 for t->agent on a handle of its own until none is left. */
+static void *take_all(void *arg)
+{
+	struct taker *t = arg;
+	struct store *st = store_open(t->spec, t->err, sizeof t->err);
+	if (!st)
+		return NULL;
+	struct store_team_chunk ch;
+	int rc;
+	while ((rc = st->ops->team->chunk_take(st, t->team, 1, t->agent, 50, &ch, t->err,
+					       sizeof t->err)) == 1) {
+		if (t->n < RACE_CHUNKS && ch.chunk >= 0 && ch.chunk < RACE_CHUNKS &&
+		    ch.holder == t->agent)
+			t->got[t->n++] = (int)ch.chunk;
+		else
+			break;
+	}
+	if (rc == 0)
+		t->err[0] = 0;
+	st->ops->close(st);
+	return NULL;
+}
+
+/*
+ * Two front-ends hand out the chunks of one cycle at once (two handles,
+ * two threads, every chunk handed on so both want the same ones): each
+ * chunk goes to exactly one of them, and the store says so too.
+ */
+static void test_two_takers_never_share_a_chunk(void **state)
+{
+	struct fixture *f = *state;
+	if (!store_has_teams(f->st))
+		skip();
+	char err[256] = "";
+	int64_t id = make_cycle(f->st);
+	struct store_team_cycle c = { .team_id = id, .cycle = 1 };
+	static struct store_team_chunk ch[RACE_CHUNKS];
+	for (int i = 0; i < RACE_CHUNKS; i++)
+		ch[i] = (struct store_team_chunk){ .chunk = i, .first = (uint64_t)i, .count = 1 };
+	/* a fresh cycle 1 of a second team, all of it handed on (owner 0) */
+	struct store_team t = { .pps = 100, .cycle_secs = 60, .family = 4, .chunk = 1,
+				.gone_secs = 60, .secret = 1, .created = 1000 };
+	snprintf(t.name, sizeof t.name, "race");
+	snprintf(t.agents, sizeof t.agents, "7,8");
+	snprintf(t.method, sizeof t.method, "icmp-paris");
+	assert_int_equal(f->st->ops->team->create(f->st, &t, err, sizeof err), 0);
+	c.team_id = t.id;
+	c.targets = RACE_CHUNKS;
+	assert_int_equal(f->st->ops->team->cycle_begin(f->st, &c, NULL, 0, ch, RACE_CHUNKS, err,
+						       sizeof err), 0);
+	(void)id;
+	static struct taker a, b;
+	a = (struct taker){ .spec = f->spec, .team = t.id, .agent = 7 };
+	b = (struct taker){ .spec = f->spec, .team = t.id, .agent = 8 };
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, take_all, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, take_all, &b), 0);
+	assert_int_equal(pthread_join(ta, NULL), 0);
+	assert_int_equal(pthread_join(tb, NULL), 0);
+	if (a.err[0] || b.err[0])
+		fail_msg("take: %s %s", a.err, b.err);
+	int seen[RACE_CHUNKS] = { 0 };
+	for (int i = 0; i < a.n; i++)
+		seen[a.got[i]]++;
+	for (int i = 0; i < b.n; i++)
+		seen[b.got[i]]++;
+	for (int i = 0; i < RACE_CHUNKS; i++)
+		if (seen[i] != 1)
+			fail_msg("chunk %d handed out %d times (%d and %d taken)", i, seen[i], a.n, b.n);
+	print_message("race: %d and %d chunks of %d\n", a.n, b.n, RACE_CHUNKS);
+	/* the store agrees with what each taker was told */
+	struct store_team_chunk got;
+	for (int i = 0; i < a.n; i++) {
+		assert_int_equal(f->st->ops->team->chunk_get(f->st, t.id, 1, a.got[i], &got, err,
+							     sizeof err), 1);
+		assert_int_equal(got.holder, 7);
+	}
+}
+
+/* A store made before the results' cycle column: opened again, it has it, filled. */
+static void test_cycle_column_added_to_an_older_store(void **state)
+{
+	struct fixture *f = *state;
+	if (fixture_pg())
+		skip();      /* the migration is SQLite's; PostgreSQL adds the column in place */
+	char err[256] = "";
+	int64_t id = make_cycle(f->st);
+	struct store_team t;
+	assert_int_equal(f->st->ops->team->get(f->st, NULL, id, &t, err, sizeof err), 1);
+	const char *bodies[3] = { "{\"cycle\":1,\"n\":1}", "{\"cycle\":2}", "{\"cycle\":1}" };
+	struct store_result r[3];
+	for (int i = 0; i < 3; i++)
+		r[i] = (struct store_result){ .agent_id = 1, .seq = i + 1, .msm_id = t.msm_id,
+					      .body = bodies[i], .len = strlen(bodies[i]) };
+	assert_int_equal(f->st->ops->results_put(f->st, r, 3, err, sizeof err), 3);
+	f->st->ops->close(f->st);
+	/* as an older store: no column, no index */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DROP INDEX results_by_cycle;"
+		 " ALTER TABLE results DROP COLUMN cycle'", f->path);
+	if (system(cmd) != 0)
+		skip();      /* no sqlite3 shell */
+	f->st = store_open(f->spec, err, sizeof err);
+	if (!f->st)
+		fail_msg("reopen: %s", err);
+	struct pages pg = { { 0, 0, 0 }, "" };
+	assert_int_equal(f->st->ops->team->results_page(f->st, t.msm_id, 1, &pg.k, 10, page_key,
+							&pg, err, sizeof err), 0);
+	assert_string_equal(pg.text, "1/1:1 1/3:1 ");
 }
 
 int main(void)
@@ -369,6 +529,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chunks_take_done_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_joiner_takes_fresh_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_by_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cycle_opened_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_takers_never_share_a_chunk, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_cycle_column_added_to_an_older_store, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
