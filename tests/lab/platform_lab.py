@@ -96,9 +96,10 @@ def wait_for_start(proc, ready, timeout, what):
         if not proc.alive():
             if ready():     # it wrote the line, then exited
                 return True
-            tail = "\n".join(proc.text().splitlines()[-30:])
+            lines = proc.text().splitlines()
+            shown = lines if len(lines) <= 40 else lines[:5] + ["..."] + lines[-30:]
             raise AssertionError(f"{what}: the process exited ({proc.p.returncode}) before it"
-                                 f" was ready; its log ends:\n{tail}")
+                                 f" was ready; its log:\n" + "\n".join(shown))
         return False
     return wait_for(started, timeout, what)
 
