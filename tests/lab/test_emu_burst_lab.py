@@ -59,6 +59,8 @@ def test_emulated_links_carry_a_10k_burst(lab_factory, tmp_path):
     assert "was full" not in keeper_log, keeper_log
     assert int(re.search(r"sent (\d+)", stats).group(1)) == PINGS, stats
     assert len(answered) == PINGS, "%d of %d pings answered (%s)" % (len(answered), PINGS, stats)
-    fastest = min(r["min"] for r in answered)
+    rtts = sorted(r["min"] for r in answered)
+    print("RTT ms: min %.1f, median %.1f, max %.1f" % (rtts[0], rtts[len(rtts) // 2], rtts[-1]))
+    fastest = rtts[0]
     assert fastest >= DELAY_RTT_MS, "an answer in %.1f ms, under the links' %d ms" % (
         fastest, DELAY_RTT_MS)
