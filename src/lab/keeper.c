@@ -182,9 +182,10 @@ static void log_full(const struct keeper *k, struct emu_link *e, int s, uint64_t
 }
 
 /*
- * Read the packets waiting at end s of link e into its queue, up to a batch:
- * the TUN's ring is emptied in one wake-up, so a keeper that waited long for
- * the CPU does not leave the ring full (the kernel drops what does not fit).
+ * Read the packets waiting at end s of link e into its queue, up to a batch
+ * a wake-up (poll returns at once for the rest): a keeper that waited long
+ * for the CPU drains the TUN's ring fast, before the kernel drops what no
+ * longer fits in it.
  */
 static void take_packets(struct keeper *k, struct emu_link *e, int s)
 {
