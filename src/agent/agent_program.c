@@ -116,7 +116,9 @@ static int print_firewall(const struct agent_config *cfg, const char *path,
 			  enum firewall_format fmt)
 {
 	char err[512];
-	if (firewall_write(cfg, path, fmt, stdout, err, sizeof err) < 0) {
+	struct resolv_servers dns;
+	if (firewall_dns_load(cfg, &dns, err, sizeof err) < 0 ||
+	    firewall_write(cfg, &dns, path, fmt, stdout, err, sizeof err) < 0) {
 		fprintf(stderr, "vantage-agent: %s: %s\n", path, err);
 		return 2;
 	}

@@ -25,6 +25,17 @@ static int set_str(char *dst, size_t len, const char *value, char *why, size_t w
 }
 
 /* Parse a bounded number into *out (an int). */
+/* "yes" or "no" into *out (1 or 0); -1 with a reason naming key otherwise. */
+static int set_yes_no(int *out, const char *key, const char *v, char *why, size_t wl)
+{
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+		snprintf(why, wl, "%s '%s' is neither yes nor no", key, v);
+		return -1;
+	}
+	*out = strcmp(v, "yes") == 0;
+	return 0;
+}
+
 static int set_int(int *out, const char *v, long long lo, long long hi, char *why, size_t wl)
 {
 	long long n;
@@ -126,6 +137,8 @@ static int apply(struct agent_config *c, const char *key, const char *v, char *w
 		return set_str(c->resolv_conf, sizeof c->resolv_conf, v, why, wl);
 	if (strcmp(key, "hosts") == 0)
 		return set_str(c->hosts, sizeof c->hosts, v, why, wl);
+	if (strcmp(key, "resolve_on_probe") == 0)
+		return set_yes_no(&c->resolve_on_probe, key, v, why, wl);
 	if (strcmp(key, "user") == 0)
 		return set_str(c->user, sizeof c->user, v, why, wl);
 	if (strcmp(key, "heartbeat") == 0)
@@ -149,6 +162,7 @@ void config_defaults(struct agent_config *cfg)
 	cfg->heartbeat = 10;
 	cfg->backoff_max = 60;
 	cfg->ssh_port = 22;
+	cfg->resolve_on_probe = 1;
 	cfg->timing_interval = 300;
 	timing_limits_default(&cfg->timing);
 }

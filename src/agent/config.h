@@ -17,6 +17,10 @@
  *   resolv_conf PATH, hosts PATH how the agent resolves targets it is asked to
  *                               resolve itself (resolve_on_probe); defaults
  *                               /etc/resolv.conf and /etc/hosts, "none": not used
+ *   resolve_on_probe yes|no     whether the site lets the agent resolve targets
+ *                               itself (yes); no: such a measurement gets a
+ *                               refusal result, no lookup leaves the host, and
+ *                               --firewall opens no name server
  *   admin_from PREFIX           the operator's networks, SSH allowed from them
  *                               (repeats; only for --firewall, agent/firewall.h)
  *   ssh_port N                  the host's SSH port (22; only for --firewall)
@@ -69,6 +73,7 @@ struct agent_config {
 	char noprobe[CONFIG_PATH_MAX];
 	char resolv_conf[CONFIG_PATH_MAX];  /* "": /etc/resolv.conf */
 	char hosts[CONFIG_PATH_MAX];        /* "": /etc/hosts */
+	int resolve_on_probe;               /* 1: the site allows it (default) */
 	char admin_from[CONFIG_MAX_PREFIXES][64];
 	int n_admin_from;
 	int ssh_port;

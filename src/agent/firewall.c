@@ -38,6 +38,7 @@ struct fw_plan {
 	struct fw_set allow[2], forbid[2], admin[2];  /* [0] IPv4, [1] IPv6 */
 	char methods[FW_NKINDS][128];                 /* "" when the kind is not allowed */
 	const struct agent_config *cfg;
+	const struct resolv_servers *dns;   /* never NULL: empty for none */
 	const char *source;
 };
 
@@ -102,11 +103,13 @@ static int plan_methods(struct fw_plan *pl, char *err, size_t errlen)
 }
 
 /* The plan of cfg; 0 or -1 with err. */
-static int plan_build(struct fw_plan *pl, const struct agent_config *cfg, const char *source,
-		      char *err, size_t errlen)
+static int plan_build(struct fw_plan *pl, const struct agent_config *cfg,
+		      const struct resolv_servers *dns, const char *source, char *err, size_t errlen)
 {
+	static const struct resolv_servers none;
 	memset(pl, 0, sizeof *pl);
 	pl->cfg = cfg;
+	pl->dns = dns ? dns : &none;
 	pl->source = source;
 	if (add_all(pl->allow, cfg->allow, cfg->n_allow, "allow", err, errlen) < 0 ||
 	    add_all(pl->forbid, cfg->forbid, cfg->n_forbid, "forbid", err, errlen) < 0 ||
@@ -177,6 +180,14 @@ static void nft_output(FILE *out, const struct fw_plan *pl)
 		fprintf(out, "\t\t%s daddr %s tcp dport %d counter accept comment \"the controller\"\n",
 			strchr(cc->addr, ':') ? "ip6" : "ip", cc->addr, cc->port);
 	}
+	if (pl->dns->n)
+		fprintf(out, "\t\t# the name servers of resolv_conf, asked for the targets the agent\n"
+			"\t\t# resolves itself (resolve_on_probe)\n");
+	for (int i = 0; i < pl->dns->n; i++)
+		for (int tcp = 0; tcp < 2; tcp++)
+			fprintf(out, "\t\t%s daddr %s %s dport %d counter accept comment \"name server\"\n",
+				pl->dns->s[i].v6 ? "ip6" : "ip", pl->dns->s[i].addr, tcp ? "tcp" : "udp",
+				pl->dns->s[i].port);
 	fprintf(out, "\t\ticmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert }"
 		" ip6 hoplimit 255 counter accept\n"
 		"\t\t# answers to the operator's SSH sessions\n"
@@ -219,8 +230,8 @@ static void write_nft(FILE *out, const struct fw_plan *pl)
 		"# The traffic of this vantage point, from %s\n"
 		"# (vantage-agent --firewall nft). Load it with `nft -f FILE`: it adds the\n"
 		"# table inet vantage_agent; default drop both ways, every rule counted\n"
-		"# (`nft list table inet vantage_agent`). The host's own needs (DNS, NTP,\n"
-		"# package updates) are the site's to add.\n"
+		"# (`nft list table inet vantage_agent`). The host's own needs (its DNS,\n"
+		"# NTP, package updates) are the site's to add.\n"
 		"table inet vantage_agent\ndelete table inet vantage_agent\n"
 		"table inet vantage_agent {\n", pl->source);
 	nft_sets(out, pl);
@@ -256,6 +267,10 @@ static void write_text(FILE *out, const struct fw_plan *pl)
 	for (int i = 0; i < pl->cfg->n_controllers; i++)
 		fprintf(out, "out  TCP to %s port %d: the controller, one TLS 1.3 connection the"
 			" agent opens\n", pl->cfg->controllers[i].addr, pl->cfg->controllers[i].port);
+	for (int i = 0; i < pl->dns->n; i++)
+		fprintf(out, "out  UDP and TCP to %s port %d: a name server of resolv_conf, for the"
+			" targets the agent resolves itself (resolve_on_probe)\n", pl->dns->s[i].addr,
+			pl->dns->s[i].port);
 	join(pl->allow, dst, sizeof dst);
 	for (int k = 0; k < FW_NKINDS; k++)
 		if (pl->methods[k][0])
@@ -274,15 +289,29 @@ static void write_text(FILE *out, const struct fw_plan *pl)
 }
 
 /* See firewall.h. */
-int firewall_write(const struct agent_config *cfg, const char *source,
-		   enum firewall_format fmt, FILE *out, char *err, size_t errlen)
+int firewall_write(const struct agent_config *cfg, const struct resolv_servers *dns,
+		   const char *source, enum firewall_format fmt, FILE *out, char *err,
+		   size_t errlen)
 {
 	struct fw_plan pl;
-	if (plan_build(&pl, cfg, source, err, errlen) < 0)
+	if (plan_build(&pl, cfg, dns, source, err, errlen) < 0)
 		return -1;
 	if (fmt == FIREWALL_NFT)
 		write_nft(out, &pl);
 	else
 		write_text(out, &pl);
+	return 0;
+}
+
+/* See firewall.h. */
+int firewall_dns_load(const struct agent_config *cfg, struct resolv_servers *dns, char *err,
+		      size_t errlen)
+{
+	const char *path = cfg->resolv_conf[0] ? cfg->resolv_conf : "/etc/resolv.conf";
+	memset(dns, 0, sizeof *dns);
+	if (!cfg->resolve_on_probe || strcmp(path, "none") == 0)
+		return 0;
+	if (resolv_servers_load(path, dns, err, errlen) < 0)
+		return -1;
 	return 0;
 }

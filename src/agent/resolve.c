@@ -5,7 +5,9 @@
  * hosts file (config keys resolv_conf and hosts; "none": not used), so a run
  * needs only UDP sockets, which the agent's filter allows. Each run looks the
  * name up again; the address found goes through the site's policy and the
- * platform no-probe list (the gate) before the runner gets it.
+ * platform no-probe list (the gate) before the runner gets it. A site that
+ * sets `resolve_on_probe no` gets no resolver: each such run is answered
+ * with a refusal result, as a forbidden address is.
  */
 #include "agent/agent_int.h"
 #include "agent/resolve_def.h"
@@ -35,6 +37,8 @@ static void dns_warn(void *ctx, const char *what)
 /* See agent_int.h. */
 int agent_dns_start(struct agent *a, char *err, size_t errlen)
 {
+	if (!a->cfg.resolve_on_probe)
+		return 0;   /* the site resolves nothing: no resolver, no name server asked */
 	a->dns = dns_base_open(a->base, a->cfg.resolv_conf, a->cfg.hosts, dns_warn, a, err, errlen);
 	return a->dns ? 0 : -1;
 }
@@ -123,13 +127,24 @@ void agent_resolve_run(struct agent *a, const json_t *def)
 {
 	char err[200] = "no resolver";
 	struct resolve_run *run = calloc(1, sizeof *run);
-	if (!run || resolve_def_parse(def, run->name, &run->af, err, sizeof err) != 1 || !a->dns) {
+	if (!run || resolve_def_parse(def, run->name, &run->af, err, sizeof err) != 1 ||
+	    (!a->dns && a->cfg.resolve_on_probe)) {
 		agent_log(a, "a definition to resolve cannot run: %s", run ? err : "out of memory");
 		free(run);
 		return;
 	}
 	run->a = a;
 	run->def = json_deep_copy(def);
+	if (!a->cfg.resolve_on_probe) {
+		/* the site's choice, answered as a forbidden address is: no lookup */
+		agent_log(a, "measurement %llu: %s: refused, resolve_on_probe no",
+			  (unsigned long long)json_integer_value(json_object_get(def, "msm_id")),
+			  run->name);
+		report(run, resolve_def_refused(run->def, run->name, wallclock_now()));
+		json_decref(run->def);
+		free(run);
+		return;
+	}
 	struct evutil_addrinfo hints = { .ai_family = run->af == 4 ? AF_INET : AF_INET6,
 					 .ai_socktype = SOCK_DGRAM };
 	/* The callback may run at once (hosts file), freeing run. */

@@ -95,3 +95,9 @@ json_t *resolve_def_error(const json_t *def, const char *name, const char *addr,
 	}
 	return r;
 }
+
+/* See resolve_def.h. */
+json_t *resolve_def_refused(const json_t *def, const char *name, int64_t now)
+{
+	return resolve_def_error(def, name, NULL, "policy", RESOLVE_REFUSED_WHY, now);
+}

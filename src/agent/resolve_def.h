@@ -40,4 +40,14 @@ json_t *resolve_def_bind(const json_t *def, const char *name, const char *addr);
 json_t *resolve_def_error(const json_t *def, const char *name, const char *addr,
 			  const char *kind, const char *why, int64_t now);
 
+/* Why a site that sets `resolve_on_probe no` (agent/config.h) refuses def. */
+#define RESOLVE_REFUSED_WHY "the site does not allow resolve_on_probe: this agent resolves " \
+	"no target itself (agent.conf resolve_on_probe no)"
+
+/*
+ * The result of def on such a site: resolve_def_error's shape, kind
+ * "policy", no dst_addr (no lookup was made). NULL when out of memory.
+ */
+json_t *resolve_def_refused(const json_t *def, const char *name, int64_t now);
+
 #endif

@@ -98,6 +98,8 @@ static void write_base(const struct lab *lab, int n, FILE *f)
 		lab_addr_format(6, l->a == n ? l->a6 : l->b6, a6, sizeof a6);
 		fprintf(f, "addr add %s/%d dev e%d\n", a4, l->net4.len, ifn);
 		fprintf(f, "addr add %s/%d dev e%d nodad\n", a6, l->net6.len, ifn);
+		if (l->emu)
+			fprintf(f, "link set e%d txqueuelen %d\n", ifn, LAB_TUN_QLEN);
 		if (!lab->cut[i])
 			fprintf(f, "link set e%d up\n", ifn);
 	}

@@ -21,6 +21,8 @@ int emu_queue_init(struct emu_queue *q, int cap, uint64_t seed)
 /* Free the queue's packets. */
 void emu_queue_free(struct emu_queue *q)
 {
+	for (int i = 0; q->slots && i < q->cap; i++)
+		free(q->slots[i].data);
 	free(q->slots);
 	q->slots = NULL;
 }
@@ -34,6 +36,19 @@ static int draw_pct(struct emu_queue *q)
 	return (int)(q->rng % 100);
 }
 
+/* Make slot p hold len bytes; false when it cannot grow. */
+static bool slot_fit(struct emu_pkt *p, size_t len)
+{
+	if (p->room >= len)
+		return true;
+	uint8_t *d = realloc(p->data, len);
+	if (!d)
+		return false;
+	p->data = d;
+	p->room = len;
+	return true;
+}
+
 /* Offer a packet to the link (see emu.h). */
 bool emu_queue_push(struct emu_queue *q, uint64_t now_ns, uint64_t delay_ns, int loss_pct,
 		    const void *data, size_t len)
@@ -41,13 +56,19 @@ bool emu_queue_push(struct emu_queue *q, uint64_t now_ns, uint64_t delay_ns, int
 	struct emu_pkt *p;
 	uint64_t due = now_ns + delay_ns;
 
+	if (len <= EMU_MTU && q->count == q->cap)
+		q->full++;
 	if (len > EMU_MTU || q->count == q->cap || (loss_pct > 0 && draw_pct(q) < loss_pct)) {
+		q->dropped++;
+		return false;
+	}
+	p = &q->slots[(q->head + q->count) % q->cap];
+	if (!slot_fit(p, len)) {
 		q->dropped++;
 		return false;
 	}
 	if (due < q->last_due)
 		due = q->last_due;
-	p = &q->slots[(q->head + q->count) % q->cap];
 	p->due_ns = due;
 	p->len = len;
 	memcpy(p->data, data, len);

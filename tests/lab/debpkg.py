@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from netns_guard import add_netns, del_netns
+
 ROOT = Path(__file__).resolve().parents[2]
 DEB_DIR = Path(os.environ.get("VANTAGE_DEB_DIR", ROOT / "build-deb"))
 NAMES = ("vantage", "vantage-agent", "vantage-controller")
@@ -137,8 +139,8 @@ class Installed:
         self.ns_made = False
         try:
             apt_install(debs().values())
-            sh("ip", "netns", "add", self.ns)
             self.ns_made = True
+            add_netns(self.ns)
             sh("ip", "-n", self.ns, "link", "set", "lo", "up")
             # a veth pair inside the namespace carries its lab addresses: with
             # loopback alone getaddrinfo (AI_ADDRCONFIG) refuses the shipped
@@ -170,7 +172,7 @@ class Installed:
                 p.p.kill()
                 p.p.wait(timeout=10)
         if self.ns_made:
-            sh("ip", "netns", "del", self.ns, check=False)
+            del_netns(self.ns)
         if any(installed(n) for n in NAMES):
             apt_purge(NAMES)
         if not self.had_ctl_user and user_exists("vantage-controller"):

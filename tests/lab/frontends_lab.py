@@ -10,7 +10,7 @@ import json
 import subprocess
 
 from platform_lab import (BUILD, CONTROLLER, LAB_CONFIG, PORT, RUN_USER, VANTAGE, Platform, Proc,
-                          wait_for)
+                          wait_for_start)
 
 API_PROGRAM = BUILD / "src" / "cmd" / "vantage-api"
 API_PORT = 8443
@@ -38,8 +38,8 @@ class FrontEnds(Platform):
                   "--no-reach-check", "--user", RUN_USER, "--store", self.pg.url,
                   "--frontend", f"fe{k}", "--api", f"127.0.0.1:{API_PORT + k}", *extra],
                  log, self.ns)
-        wait_for(lambda: log.read_text().count("listening on") > before, 60,
-                 f"front-end {k} to listen")
+        wait_for_start(p, lambda: log.read_text().count("listening on") > before, 60,
+                       f"front-end {k} to listen")
         self.fps[k] = log.read_text().split("fingerprint ")[1].split()[0].rstrip(",")
         self.frontends[k] = p
         if k == 0:
@@ -52,7 +52,7 @@ class FrontEnds(Platform):
         log = self.dir / f"{name}.log"
         p = Proc([API_PROGRAM, "--config", LAB_CONFIG, "--dir", d, "--user", RUN_USER,
                   "--store", self.pg.url, "--api", f"127.0.0.1:{port}"], log, self.ns)
-        wait_for(lambda: "API on https://" in log.read_text(), 60, f"{name} to serve")
+        wait_for_start(p, lambda: "API on https://" in log.read_text(), 60, f"{name} to serve")
         self.apis[name] = (p, port, d)
         return p
 

@@ -4,7 +4,9 @@ agent runs in another, joined to the controller's by a veth pair (addresses
 from 198.18.250.0/24), so a test can cut one agent's link. Agents use the
 test-only synthetic runner (tests/platform), which sends no packets.
 Everything (processes by pid, namespaces with this run's own vpl prefix,
-files) is removed by close(), also after a failure."""
+files) is removed by close(), also after a failure; a namespace is also
+registered with netns_guard as it is made, so one made by a set-up that is
+interrupted before its `finally` (Ctrl-C, SIGTERM, kill -9) goes too."""
 import atexit
 import json
 import os
@@ -17,6 +19,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from netns_guard import add_netns, del_netns
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("VANTAGE_BUILD", ROOT / "build-san"))
@@ -82,6 +86,24 @@ def wait_for(pred, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def wait_for_start(proc, ready, timeout, what):
+    """Poll ready() until it is true, as wait_for, but fail at once, with the
+    end of proc's log, when proc has exited (a controller that died at start
+    would otherwise be waited for the whole timeout)."""
+    def started():
+        if ready():
+            return True
+        if not proc.alive():
+            if ready():     # it wrote the line, then exited
+                return True
+            lines = proc.text().splitlines()
+            shown = lines if len(lines) <= 40 else lines[:5] + ["..."] + lines[-30:]
+            raise AssertionError(f"{what}: the process exited ({proc.p.returncode}) before it"
+                                 f" was ready; its log:\n" + "\n".join(shown))
+        return False
+    return wait_for(started, timeout, what)
+
+
 class Proc:
     """A started program with its log file."""
 
@@ -132,8 +154,8 @@ class Platform:
 
     # --- network
     def _add_ns(self, name):
-        sh("ip", "netns", "add", name)
         self.namespaces.append(name)
+        add_netns(name)
         sh("ip", "-n", name, "link", "set", "lo", "up")
 
     def _link(self, i):
@@ -168,8 +190,10 @@ class Platform:
                                 "--user", RUN_USER,
                                 *(["--store", self.pg.url] if self.pg else []), *extra],
                                log, self.ns)
-        wait_for(lambda: Path(log).read_text().count("listening on") > before.count("listening on"),
-                 60, "the controller to listen")   # a sanitized start on a loaded host took over 20 s
+        wait_for_start(self.controller,
+                       lambda: Path(log).read_text().count("listening on") >
+                       before.count("listening on"),
+                       60, "the controller to listen")   # a sanitized start, loaded host: over 20 s
         if self.fp is None:
             self.fp = Path(log).read_text().split("fingerprint ")[1].split()[0]
         return self.controller
@@ -264,7 +288,7 @@ class Platform:
     def close(self):
         self.kill_all()
         for ns in self.namespaces:
-            sh("ip", "netns", "del", ns, check=False)
+            del_netns(ns)
         subprocess.run(["rm", "-rf", str(self.dir)], check=False)
 
 

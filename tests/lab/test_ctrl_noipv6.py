@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 
+from netns_guard import add_netns, del_netns
 from platform_lab import BUILD, CONTROLLER, ROOT, RUN_USER, reachable_tempdir, wait_for
 
 SHIPPED = ROOT / "etc" / "vantage" / "controller.conf"
@@ -22,12 +23,12 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for a netw
 @pytest.fixture
 def netns():
     name = "vti-noip6-%d" % os.getpid()
-    subprocess.run(["ip", "netns", "add", name], check=True)
+    add_netns(name)
     try:
         subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
         yield name
     finally:
-        subprocess.run(["ip", "netns", "del", name])
+        del_netns(name)
 
 
 def connects(ns, addr, port):

@@ -55,6 +55,8 @@ static const struct confcase confs[] = {
 	{ "controller 127.0.0.1:1x " FP "\n", "c.conf:1: not a number" },
 	{ "controller 1:1 " FP "\ncontroller 2:1\ncontroller 3:1\ncontroller 4:1\n", "not an IP" },
 	{ CTL9, "c.conf:10: more than 8 controllers" },
+	{ HEAD "resolve_on_probe no\n", NULL },
+	{ HEAD "resolve_on_probe maybe\n", "c.conf:3: resolve_on_probe 'maybe' is neither yes nor no" },
 };
 
 static void test_config_table(void **state)
@@ -89,6 +91,10 @@ static void test_config_values(void **state)
 	assert_int_equal(c.n_forbid, 2);
 	assert_int_equal(c.pps, 50);
 	assert_int_equal(c.heartbeat, 3);
+	assert_int_equal(c.resolve_on_probe, 1);   /* the default: allowed */
+	t = HEAD "resolve_on_probe no\n";
+	assert_int_equal(config_parse(&c, t, strlen(t), "c", err, sizeof err), 0);
+	assert_int_equal(c.resolve_on_probe, 0);
 }
 
 /* Each controller keeps its own pinned key; the first is the one named alone. */

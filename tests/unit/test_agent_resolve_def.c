@@ -101,6 +101,14 @@ static void test_bind_and_errors(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(e, "error"),
 							      "policy")), "forbidden");
 	json_decref(e);
+	/* a site that refuses resolve_on_probe: a policy error, no address */
+	e = resolve_def_refused(d, "t.lab.example", 2);
+	s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(s, "{\"af\":4,\"dst_name\":\"t.lab.example\",\"error\":{\"policy\":"
+			    "\"" RESOLVE_REFUSED_WHY "\"},\"fw\":5080,\"msm_id\":1001,"
+			    "\"msm_name\":\"Ping\",\"timestamp\":2,\"type\":\"ping\"}");
+	free(s);
+	json_decref(e);
 	json_decref(b);
 	json_decref(d);
 }

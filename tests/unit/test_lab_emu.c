@@ -51,7 +51,39 @@ static void test_full_and_oversized(void **state)
 	assert_true(emu_queue_push(&q, 0, 0, 0, "z", 1));   /* the ring wraps */
 	assert_false(emu_queue_push(&q, 0, 0, 0, big, sizeof big));
 	assert_int_equal(q.dropped, 2);
+	assert_int_equal(q.full, 1);
 	assert_int_equal(q.passed, 3);
+	emu_queue_free(&q);
+}
+
+/*
+ * A deep queue (the keeper's: 10,000 probes/s over a long delay) keeps each
+ * packet's bytes whole as slots are reused by packets small and large.
+ */
+static void test_deep_queue_sizes(void **state)
+{
+	static uint8_t pkt[EMU_MTU];
+	struct emu_queue q;
+	const struct emu_pkt *p;
+
+	(void)state;
+	assert_int_equal(emu_queue_init(&q, 4096, 3), 0);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 4096; i++) {
+			size_t len = (size_t)(1 + (i * 7 + round * 13) % EMU_MTU);
+			memset(pkt, (i + round) & 0xff, len);
+			assert_true(emu_queue_push(&q, (uint64_t)i, 2 * MS, 0, pkt, len));
+		}
+		assert_false(emu_queue_push(&q, 4096, 2 * MS, 0, pkt, 1));
+		for (int i = 0; i < 4096; i++) {
+			size_t len = (size_t)(1 + (i * 7 + round * 13) % EMU_MTU);
+			assert_non_null(p = emu_queue_pop(&q, 10 * MS));
+			assert_int_equal(p->len, len);
+			assert_int_equal(p->data[0], (i + round) & 0xff);
+			assert_int_equal(p->data[len - 1], (i + round) & 0xff);
+		}
+	}
+	assert_int_equal(q.full, 3);
 	emu_queue_free(&q);
 }
 
@@ -79,6 +111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delay_and_order),
 		cmocka_unit_test(test_full_and_oversized),
+		cmocka_unit_test(test_deep_queue_sizes),
 		cmocka_unit_test(test_loss_share),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
