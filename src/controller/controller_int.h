@@ -466,6 +466,12 @@ void stream_feed_end(struct controller *c);
 struct store_admission;
 int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
 		  struct store_admission *out, char *err, size_t errlen);
+/* Decide on the n agents ids at address at now, inside the caller's open
+   transaction (the caller commits), under one admission lock; the decisions
+   into out[0..n). 0 or -1 with err (the caller rolls back). */
+int admission_decide_many(struct controller *c, const int64_t *ids, size_t n,
+			  const char *address, int64_t now, struct store_admission *out,
+			  char *err, size_t errlen);
 /* At HELLO from peer_host: decide again when the address is not the one decided
    on. 1 let in; 0 not, with why; -1 storage error in why. */
 int admission_hello(struct controller *c, int64_t agent_id, const char *peer_host,
