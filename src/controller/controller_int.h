@@ -377,6 +377,9 @@ void credits_after_commit(struct controller *c);
 /* Under NATS ingest the store writers commit and charge: account was
    charged for a result JetStream took; the next two ticks look at it. */
 void credits_charged(struct controller *c, int64_t account);
+/* A commit elsewhere (a store writer's) charged account, as the front-end hears
+   it (store_frontend.h: agent -1): under NATS ingest it is looked at at once. */
+void credits_committed(struct controller *c, int64_t account);
 void credits_free(struct controller *c);
 void credits_session_end(struct controller *c, struct session *s, int64_t now);
 int credits_price(struct controller *c, int64_t msm_id, int64_t *account, int64_t *cost);
