@@ -120,52 +120,79 @@ static int admit(struct controller *c, int64_t id, const char *address, json_t *
 	return 0;
 }
 
-/* Register every fingerprint of the array fps in one transaction → {ids}. */
+/* Register every fingerprint of fps (their ids into ids), inside the caller's transaction. */
+static int register_each(struct controller *c, const json_t *req, const json_t *fps,
+			 int64_t account, int64_t *ids, char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	size_t i;
+	json_t *v;
+	json_array_foreach(fps, i, v) {
+		struct store_agent a;
+		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0)
+			return -1;
+		a.approved = 0;   /* admission decides */
+		if (st->ops->agent_add(st, &a, err, errlen) < 0 ||
+		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0))
+			return -1;
+		ids[i] = a.id;
+	}
+	return 0;
+}
+
+/* {ids, admission: [{state, reason}] (empty objects when not approved)} of a batch. */
+static json_t *added_many(const int64_t *ids, const struct store_admission *d, size_t n)
+{
+	json_t *idl = json_array(), *states = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(idl, json_integer(ids[i]));
+		json_array_append_new(states, d ? json_pack("{s:s, s:s}", "state", d[i].state,
+							    "reason", d[i].reason) : json_object());
+	}
+	return json_pack("{s:o, s:o}", "ids", idl, "admission", states);
+}
+
+/*
+ * Register every fingerprint of the array fps and, with approve, run admission
+ * on each, all in one transaction under one admission lock: a thousand agents
+ * are one commit, not a thousand and one (on PostgreSQL each commit waits for
+ * its WAL flush), and admission's counts stay exact, as the lock serializes
+ * deciders across front-ends. → {ids, admission}.
+ */
 static json_t *agents_add_many(struct controller *c, const json_t *req, const json_t *fps,
 			       char *err, size_t errlen)
 {
 	struct store *st = c->store;
-	json_t *ids = json_array();
-	size_t i;
-	json_t *v;
-	int64_t account;
-	if (account_for_new_agent(c, req, &account, err, errlen) < 0 ||
-	    st->ops->txn(st, "begin", err, errlen) < 0) {
-		json_decref(ids);
-		return NULL;
-	}
+	size_t n = json_array_size(fps);
 	int approve = json_is_true(json_object_get(req, "approve"));
-	json_array_foreach(fps, i, v) {
-		struct store_agent a;
-		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0 ||
-		    (a.approved = 0) != 0 ||
-		    st->ops->agent_add(st, &a, err, errlen) < 0 ||
-		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0)) {
-			st->ops->txn(st, "rollback", NULL, 0);
-			json_decref(ids);
-			return NULL;
-		}
-		json_array_append_new(ids, json_integer(a.id));
+	int64_t account, *ids = calloc(n ? n : 1, sizeof *ids);
+	struct store_admission *d = approve ? calloc(n ? n : 1, sizeof *d) : NULL;
+	json_t *out = NULL;
+	if (!ids || (approve && !d)) {
+		snprintf(err, errlen, "out of memory for %zu agents", n);
+		goto done;
 	}
-	if (st->ops->txn(st, "commit", err, errlen) < 0) {
-		json_decref(ids);
-		return NULL;
+	if (account_for_new_agent(c, req, &account, err, errlen) < 0)
+		goto done;
+	ingest_flush(c);   /* a group commit of results still open is a transaction */
+	if (st->ops->txn(st, "begin", err, errlen) < 0)
+		goto done;
+	if (register_each(c, req, fps, account, ids, err, errlen) < 0 ||
+	    (approve && admission_decide_many(c, ids, n, "", time(NULL), d, err, errlen) < 0) ||
+	    st->ops->txn(st, "commit", err, errlen) < 0) {
+		st->ops->txn(st, "rollback", NULL, 0);
+		goto done;
 	}
-	ctl_log(c, "%zu agents registered", json_array_size(ids));
-	json_t *states = json_array(), *one;
-	json_array_foreach(ids, i, v) {
-		one = json_object();
-		if (approve && admit(c, json_integer_value(v), "", one, err, errlen) < 0) {
-			json_decref(one);
-			json_decref(states);
-			json_decref(ids);
-			return NULL;
-		}
-		json_array_append_new(states, one);
-	}
+	ctl_log(c, "%zu agents registered", n);
+	for (size_t i = 0; approve && i < n; i++)
+		ctl_log(c, "agent %lld: admission %s: %s", (long long)ids[i], d[i].state, d[i].reason);
+	out = added_many(ids, d, n);
 	if (approve)
 		mesh_sync(c);
-	return json_pack("{s:o, s:o}", "ids", ids, "admission", states);
+done:
+	free(ids);
+	free(d);
+	return out;
 }
 
 /* agents.add {fp | fps: [...], org, role, tags, approve} → {id} or {ids}. */
@@ -179,8 +206,10 @@ static json_t *agents_add(struct controller *c, const json_t *req, char *err, si
 	int64_t account;
 	if (agent_from_req(req, want_str(req, "fp", err, errlen), &a, err, errlen) < 0 ||
 	    api_attrs_check(req, err, errlen) < 0 ||
-	    account_for_new_agent(c, req, &account, err, errlen) < 0 ||
-	    st->ops->txn(st, "begin", err, errlen) < 0)
+	    account_for_new_agent(c, req, &account, err, errlen) < 0)
+		return NULL;
+	ingest_flush(c);   /* a group commit of results still open is a transaction */
+	if (st->ops->txn(st, "begin", err, errlen) < 0)
 		return NULL;
 	int approve = a.approved;
 	char addr[64];

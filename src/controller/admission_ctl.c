@@ -154,8 +154,15 @@ static int gather(struct controller *c, const struct store_agent *a, int64_t acc
 	return 0;
 }
 
-/* Decide on the agent and keep the decision, inside the caller's transaction, after the
-   store's admission lock (so the counts read are the ones the decision commits beside). */
+/* Take the store's admission lock for the rest of the caller's transaction; 0 or -1. */
+static int decide_lock(struct controller *c, char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	return st->ops->admission->decide_lock ? st->ops->admission->decide_lock(st, err, errlen) : 0;
+}
+
+/* Decide on the agent and keep the decision, inside the caller's transaction, which holds
+   the store's admission lock (so the counts read are the ones the decision commits beside). */
 static int decide_and_keep(struct controller *c, int64_t agent_id, const char *address,
 			   int64_t now, struct store_admission *out, char *err, size_t errlen)
 {
@@ -165,9 +172,6 @@ static int decide_and_keep(struct controller *c, int64_t agent_id, const char *a
 	struct gathered g;
 	char key[32];
 	snprintf(key, sizeof key, "%lld", (long long)agent_id);
-	if (st->ops->admission->decide_lock &&
-	    st->ops->admission->decide_lock(st, err, errlen) < 0)
-		return -1;
 	int found = st->ops->admission->role(st, agent_id, a.role, sizeof a.role, err, errlen);
 	if (found <= 0) {
 		if (found == 0)
@@ -193,27 +197,51 @@ static int decide_and_keep(struct controller *c, int64_t agent_id, const char *a
 	return s;
 }
 
+/* On a store without admission rules: approve the agent, as before admission. */
+static int approve_unruled(struct controller *c, int64_t agent_id, struct store_admission *out,
+			   char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)agent_id);
+	memset(out, 0, sizeof *out);
+	out->agent_id = agent_id;
+	snprintf(out->state, sizeof out->state, "approved");
+	snprintf(out->reason, sizeof out->reason, "this store keeps no admission rules");
+	return st->ops->agent_approve(st, key, 1, err, errlen) < 0 ? -1 : ADMISSION_APPROVED;
+}
+
+/* See controller_int.h. One lock for the batch: each decision's counts see the ones
+   before it in this transaction, and no other front-end decides in between. */
+int admission_decide_many(struct controller *c, const int64_t *ids, size_t n,
+			  const char *address, int64_t now, struct store_admission *out,
+			  char *err, size_t errlen)
+{
+	if (c->store->ops->admission && decide_lock(c, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if ((c->store->ops->admission ?
+		     decide_and_keep(c, ids[i], address, now, &out[i], err, errlen) :
+		     approve_unruled(c, ids[i], &out[i], err, errlen)) < 0)
+			return -1;
+	return 0;
+}
+
 /* See controller_int.h. */
 int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
 		  struct store_admission *out, char *err, size_t errlen)
 {
 	struct store *st = c->store;
-	if (!st->ops->admission) {   /* a store without admission: as before */
-		char key[32];
-		snprintf(key, sizeof key, "%lld", (long long)agent_id);
-		memset(out, 0, sizeof *out);
-		out->agent_id = agent_id;
-		snprintf(out->state, sizeof out->state, "approved");
-		snprintf(out->reason, sizeof out->reason, "this store keeps no admission rules");
-		return st->ops->agent_approve(st, key, 1, err, errlen) < 0 ? -1 : ADMISSION_APPROVED;
-	}
+	if (!st->ops->admission)   /* a store without admission: as before */
+		return approve_unruled(c, agent_id, out, err, errlen);
 	/* The counts are read in the transaction that keeps the decision: read before it,
 	   two front-ends deciding at the same instant could each go one over a cap. A
 	   group commit of results still open is ended first (it is a transaction). */
 	ingest_flush(c);
 	if (st->ops->txn(st, "begin", err, errlen) < 0)
 		return -1;
-	int s = decide_and_keep(c, agent_id, address, now, out, err, errlen);
+	int s = decide_lock(c, err, errlen) < 0 ? -1 :
+		decide_and_keep(c, agent_id, address, now, out, err, errlen);
 	if (s < 0 || st->ops->txn(st, "commit", err, errlen) < 0) {
 		st->ops->txn(st, "rollback", NULL, 0);
 		return -1;

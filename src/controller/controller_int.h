@@ -385,6 +385,9 @@ void credits_after_commit(struct controller *c);
 /* Under NATS ingest the store writers commit and charge: account was
    charged for a result JetStream took; the next two ticks look at it. */
 void credits_charged(struct controller *c, int64_t account);
+/* A commit elsewhere (a store writer's) charged account, as the front-end hears
+   it (store_frontend.h: agent -1): under NATS ingest it is looked at at once. */
+void credits_committed(struct controller *c, int64_t account);
 void credits_free(struct controller *c);
 void credits_session_end(struct controller *c, struct session *s, int64_t now);
 int credits_price(struct controller *c, int64_t msm_id, int64_t *account, int64_t *cost);
@@ -474,6 +477,12 @@ void stream_feed_end(struct controller *c);
 struct store_admission;
 int admission_run(struct controller *c, int64_t agent_id, const char *address, int64_t now,
 		  struct store_admission *out, char *err, size_t errlen);
+/* Decide on the n agents ids at address at now, inside the caller's open
+   transaction (the caller commits), under one admission lock; the decisions
+   into out[0..n). 0 or -1 with err (the caller rolls back). */
+int admission_decide_many(struct controller *c, const int64_t *ids, size_t n,
+			  const char *address, int64_t now, struct store_admission *out,
+			  char *err, size_t errlen);
 /* At HELLO from peer_host: decide again when the address is not the one decided
    on. 1 let in; 0 not, with why; -1 storage error in why. */
 int admission_hello(struct controller *c, int64_t agent_id, const char *peer_host,

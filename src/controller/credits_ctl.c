@@ -9,11 +9,16 @@
  * newly stored, in the group commit. After the commit, an account that ran
  * dry or over a daily limit has its running measurements stopped, with the
  * reason, and their agents told. Under NATS ingest the store writers
- * commit and charge, out of the front-end's sight: the accounts charged in
- * the batches JetStream took are looked at on the next two ticks instead
- * (a writer commits within its batch time, well under a tick or two; an
- * account seen before its writer committed is looked at again as its
- * running measurements bring more results). The admin socket's credits.show,
+ * commit and charge, out of the front-end's sight: the store tells every
+ * front-end which accounts a commit charged as it commits (PostgreSQL's
+ * NOTIFY, store_frontend.h: agent -1), and each looks at them then
+ * (credits_committed), so a dry account is stopped as the writer's commit
+ * that dried it is heard, not a tick later. The accounts charged in the
+ * batches JetStream took are also looked at on the next two ticks: the
+ * safety net for a front-end whose listener was lost (a writer commits
+ * within its batch time, well under a tick or two; an account seen before
+ * its writer committed is looked at again as its running measurements
+ * bring more results). The admin socket's credits.show,
  * credits.ledger and credits.transfer (operator only: the socket is).
  */
 #include "controller/controller_int.h"
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Payer and price of recent measurements, by id modulo PRICE_SLOTS. */
 #define PRICE_SLOTS 256
@@ -143,6 +149,14 @@ static void check_due(struct controller *c, int64_t now)
 	d->acc[0] = older;
 	d->cap[0] = older_cap;
 	d->n[0] = 0;
+}
+
+/* See controller_int.h. Only under NATS ingest: otherwise this front-end made the
+   commit and looked at its accounts after it already. */
+void credits_committed(struct controller *c, int64_t account)
+{
+	if (c->ingest_js && account > 0 && c->store->ops->credit && c->store->ops->account)
+		check_account(c, account, time(NULL));
 }
 
 /* See controller_int.h. */

@@ -11,7 +11,8 @@
  * Right after LISTEN the counter is compared once, which catches whatever
  * changed before the listener heard it. The same channel says when the
  * platform no-probe list changed: it is reloaded and pushed to the agents
- * here (noprobe_sync; the safety net compares its version too).
+ * here (noprobe_sync; the safety net compares its version too). And it says
+ * which account a commit charged (credits_committed).
  */
 #include "controller/controller_int.h"
 
@@ -36,6 +37,10 @@ static void changed(void *arg, int64_t agent_id, int64_t msm_id)
 	struct heard_batch *b = arg;
 	if (agent_id == 0) {   /* store_frontend.h: the no-probe list, once per batch */
 		b->noprobe = 1;
+		return;
+	}
+	if (agent_id < 0) {    /* an account charged: is it dry now? */
+		credits_committed(b->c, msm_id);
 		return;
 	}
 	struct session *s = session_of_agent(b->c, agent_id);

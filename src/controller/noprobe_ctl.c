@@ -88,12 +88,13 @@ json_t *noprobe_add(struct controller *c, const json_t *req, char *err, size_t e
 	    req_text(req, "reason", reason, sizeof reason, err, errlen) < 0 ||
 	    req_text(req, "who", who, sizeof who, err, errlen) < 0)
 		return NULL;
-	if (c->noprobe.n >= NOPROBE_LIST_MAX) {
+	/* The store checks the cap with the insert, in one step: this front-end's copy
+	   may lag another's add. */
+	int rc = c->store->ops->noprobe->add(c->store, prefix, reason, who, time(NULL),
+					     NOPROBE_LIST_MAX, &version, err, errlen);
+	if (rc == 1)
 		snprintf(err, errlen, "the no-probe list holds %d prefixes already", NOPROBE_LIST_MAX);
-		return NULL;
-	}
-	if (c->store->ops->noprobe->add(c->store, prefix, reason, who, time(NULL), &version,
-					err, errlen) < 0 || noprobe_reload(c, err, errlen) < 0)
+	if (rc != 0 || noprobe_reload(c, err, errlen) < 0)
 		return NULL;
 	ctl_log(c, "no-probe list version %lld: %s added by %s (%s)", (long long)version, prefix,
 		who, reason);

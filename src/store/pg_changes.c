@@ -11,7 +11,8 @@
  * (store_frontend.h: changes_listen, changes_read), then reads the one
  * measurement for the one agent (msm_of_agent). The same channel carries
  * "noprobe VERSION" when the platform no-probe list changed (pg_noprobe.c),
- * handed on as agent 0. The change counter of
+ * handed on as agent 0, and "credit ACCOUNT" when a commit charged the
+ * account (pg_credit.c), handed on as agent -1. The change counter of
  * pg_frontend.c stays, as the slow safety net for a lost listener.
  */
 #include "store/pg_int.h"
@@ -94,8 +95,11 @@ int pg_changes_read(struct store *st, store_change_fn fn, void *arg, char *err, 
 	while ((note = PQnotifies(s->listen))) {
 		int64_t agent = 0, msm;
 		if (sscanf(note->extra, "%" SCNd64 " %" SCNd64, &agent, &msm) == 2 ||
-		    (agent = 0, sscanf(note->extra, "noprobe %" SCNd64, &msm) == 1)) {
-			fn(arg, agent, msm);   /* agent 0: the no-probe list (pg_noprobe.c) */
+		    (agent = 0, sscanf(note->extra, "noprobe %" SCNd64, &msm) == 1) ||
+		    (agent = -1, sscanf(note->extra, "credit %" SCNd64, &msm) == 1)) {
+			/* agent 0: the no-probe list (pg_noprobe.c); -1: an account
+			   charged, its id in msm (pg_credit.c) */
+			fn(arg, agent, msm);
 			n++;
 		}
 		PQfreemem(note);

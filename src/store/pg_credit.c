@@ -30,7 +30,17 @@ const char pg_credit_schema[] =
 	"CREATE INDEX IF NOT EXISTS credit_ledger_by_account ON credit_ledger(account_id, \"time\");"
 	"CREATE TABLE IF NOT EXISTS credit_stopped ("
 	" msm_id bigint PRIMARY KEY REFERENCES measurements(id), reason text NOT NULL,"
-	" \"time\" bigint NOT NULL);";
+	" \"time\" bigint NOT NULL);"
+	/* Each account charged tells the front-ends' change channel as the charge
+	   commits ("credit ACCOUNT", once per statement: a store writer's batch is one),
+	   so under NATS ingest an account gone dry is looked at then, not at a tick. */
+	"CREATE OR REPLACE FUNCTION vantage_credit_notify() RETURNS trigger LANGUAGE plpgsql AS"
+	" $$ BEGIN PERFORM pg_notify('" PG_CHANGES_CHANNEL "', 'credit ' || a)"
+	"  FROM (SELECT DISTINCT account_id AS a FROM charged WHERE amount < 0) x;"
+	"  RETURN NULL; END $$;"
+	"CREATE OR REPLACE TRIGGER credit_ledger_notify AFTER INSERT ON credit_ledger"
+	" REFERENCING NEW TABLE AS charged FOR EACH STATEMENT"
+	" EXECUTE FUNCTION vantage_credit_notify();";
 
 /* The measurements of an account running at $2 (as sqlite_credit.c counts them). */
 #define RUNNING_OF_ACCOUNT \

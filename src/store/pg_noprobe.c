@@ -28,24 +28,39 @@ static int bump(struct store_pg *s, int64_t *version, char *err, size_t errlen)
 			" WHERE one = 1 RETURNING version", NULL, version, err, errlen) == 1 ? 0 : -1;
 }
 
-/* See store_noprobe.h (add). */
+/*
+ * See store_noprobe.h (add). The version row is locked first, so adds from
+ * several front-ends run one after the other, and the insert (a statement
+ * with a snapshot taken after the lock) counts every entry committed before
+ * it: the check and the insert are one step. Counting without the lock, two
+ * front-ends could each see room for one more and both insert.
+ */
 static int np_add(struct store *st, const char *prefix, const char *reason, const char *who,
-		  int64_t now, int64_t *version, char *err, size_t errlen)
+		  int64_t now, int64_t max, int64_t *version, char *err, size_t errlen)
 {
 	struct store_pg *s = pg(st);
 	struct pg_unit u;
 	struct pg_args q = { 0 };
+	int64_t locked;
 	pg_arg_text(&q, prefix);
 	pg_arg_text(&q, reason);
 	pg_arg_text(&q, who);
 	pg_arg_int(&q, now);
+	pg_arg_int(&q, max);
 	if (pg_unit_begin(s, &u, "noprobe_change", err, errlen) < 0)
 		return -1;
-	int ok = pg_cmd(s, "no-probe add", "INSERT INTO noprobe(prefix, reason, who, added)"
-			" VALUES ($1, $2, $3, $4) ON CONFLICT (prefix) DO UPDATE SET"
-			" reason = EXCLUDED.reason, who = EXCLUDED.who, added = EXCLUDED.added",
-			&q, err, errlen) >= 0 && bump(s, version, err, errlen) == 0;
-	return pg_unit_end(s, &u, ok, err, errlen);
+	int64_t added = pg_scalar(s, "no-probe lock", "SELECT version FROM noprobe_version"
+				  " WHERE one = 1 FOR UPDATE", NULL, &locked, err, errlen) != 1 ? -1 :
+		pg_cmd(s, "no-probe add", "INSERT INTO noprobe(prefix, reason, who, added)"
+		       " SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM noprobe) < $5"
+		       " OR EXISTS (SELECT 1 FROM noprobe WHERE prefix = $1)"
+		       " ON CONFLICT (prefix) DO UPDATE SET reason = EXCLUDED.reason,"
+		       " who = EXCLUDED.who, added = EXCLUDED.added", &q, err, errlen);
+	int ok = added > 0 ? bump(s, version, err, errlen) == 0 : added == 0;
+	if (pg_unit_end(s, &u, ok, err, errlen) < 0)
+		return -1;
+	*version = added > 0 ? *version : locked;
+	return added > 0 ? 0 : 1;
 }
 
 /* See store_noprobe.h (list). */

@@ -45,25 +45,33 @@ static int bump_and_release(struct store_sqlite *s, int64_t *version, char *err,
 	return -1;
 }
 
-/* See store_noprobe.h (add). */
+/* See store_noprobe.h (add): the count is in the insert's own statement (one writer
+   at a time holds SQLite's database). */
 static int sq_noprobe_add(struct store *st, const char *prefix, const char *reason,
-			  const char *who, int64_t now, int64_t *version, char *err, size_t errlen)
+			  const char *who, int64_t now, int64_t max, int64_t *version, char *err,
+			  size_t errlen)
 {
 	struct store_sqlite *s = sq(st);
+	char ignore[64];
 	if (sq_exec(s, "SAVEPOINT noprobe_change", err, errlen) < 0)
 		return -1;
 	sqlite3_stmt *q = sq_prep(s, "INSERT OR REPLACE INTO noprobe(prefix, reason, who, added)"
-				  " VALUES (?, ?, ?, ?)", err, errlen);
+				  " SELECT ?1, ?2, ?3, ?4 WHERE (SELECT COUNT(*) FROM noprobe) < ?5"
+				  " OR EXISTS (SELECT 1 FROM noprobe WHERE prefix = ?1)", err, errlen);
 	if (q) {
 		sqlite3_bind_text(q, 1, prefix, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 2, reason, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 3, who, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q, 4, now);
+		sqlite3_bind_int64(q, 5, max);
 	}
 	if (!q || sq_step_done(s, q, "no-probe add", err, errlen) < 0) {
-		char ignore[64];
 		sq_exec(s, "ROLLBACK TO noprobe_change; RELEASE noprobe_change", ignore, sizeof ignore);
 		return -1;
+	}
+	if (sqlite3_changes(s->db) == 0) {   /* full: nothing changed */
+		sq_exec(s, "RELEASE noprobe_change", ignore, sizeof ignore);
+		return version_get(s, version, err, errlen) < 0 ? -1 : 1;
 	}
 	return bump_and_release(s, version, err, errlen);
 }

@@ -24,7 +24,8 @@
 struct store;
 
 /* Called once per change heard: measurement msm_id changed for agent_id; agent_id 0:
-   the platform no-probe list changed, to version msm_id (store_noprobe.h). */
+   the platform no-probe list changed, to version msm_id (store_noprobe.h); agent_id
+   -1: a commit charged account msm_id (store_credit.h; a store writer's, say). */
 typedef void (*store_change_fn)(void *arg, int64_t agent_id, int64_t msm_id);
 
 struct store_frontend_ops {

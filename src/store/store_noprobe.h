@@ -16,11 +16,15 @@ struct store;
 
 struct store_noprobe_ops {
 	/*
-	 * Add prefix (or replace its reason, who and time). Returns 0 and the
-	 * new version in *version, or -1 with err.
+	 * Add prefix (or replace its reason, who and time) unless the list
+	 * holds max entries already and prefix is not one of them. The count
+	 * and the insert are one step, also for several controllers sharing
+	 * the store at once, so the list never holds more than max. Returns 0
+	 * and the new version in *version, 1 when the list is full (nothing
+	 * changed), or -1 with err.
 	 */
 	int (*add)(struct store *st, const char *prefix, const char *reason, const char *who,
-		   int64_t now, int64_t *version, char *err, size_t errlen);
+		   int64_t now, int64_t max, int64_t *version, char *err, size_t errlen);
 	/* Remove prefix: 1 and the new version, 0 if it was not listed (version unchanged), -1. */
 	int (*remove)(struct store *st, const char *prefix, int64_t *version, char *err,
 		      size_t errlen);

@@ -31,8 +31,8 @@ FIRST_DAY = 8640 * PRICE
 
 
 class CreditsPlatform(ApiPlatform):
-    def __init__(self, prefix="vcr", pg=None):
-        Platform.__init__(self, heartbeat=1, prefix=prefix, pg=pg)
+    def __init__(self, prefix="vcr", pg=None, heartbeat=1):
+        Platform.__init__(self, heartbeat=heartbeat, prefix=prefix, pg=pg)
 
     def key_for(self, owner, account):
         store = ["--db", self.pg.url] if self.pg else ["--dir", str(self.dir / "controller")]

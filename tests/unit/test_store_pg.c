@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/pg_int.h"
 #include "store/store.h"
@@ -444,7 +445,7 @@ static void test_noprobe_change_heard(void **state)
 	struct heard h;
 	for (int64_t want = 1; want <= 2; want++) {
 		assert_int_equal(np->add(f->st, want == 1 ? "198.18.5.0/24" : "2001:db8:5::/48",
-					 "complaint", "alice", 100, &v, err, sizeof err), 0);
+					 "complaint", "alice", 100, 4096, &v, err, sizeof err), 0);
 		assert_int_equal(v, want);
 		listen_for(other, fd, 10000, &h);
 		assert_int_equal(h.n, 1);
@@ -459,6 +460,109 @@ static void test_noprobe_change_heard(void **state)
 	assert_int_equal(h.n, 1);
 	assert_int_equal(h.agent[0], 0);
 	assert_int_equal(h.msm[0], 3);
+	other->ops->close(other);
+}
+
+/* One front-end adding to the no-probe list (a store handle of its own). */
+struct np_adder {
+	struct store *st;
+	const char *prefixes[8];
+	int64_t max;
+	int added, full, failed;
+	char err[256];
+};
+
+static void *np_add_all(void *arg)
+{
+	struct np_adder *a = arg;
+	int64_t v;
+	for (int i = 0; i < 8 && a->prefixes[i]; i++) {
+		int rc = a->st->ops->noprobe->add(a->st, a->prefixes[i], "complaint", "fe", 100,
+						  a->max, &v, a->err, sizeof a->err);
+		a->added += rc == 0;
+		a->full += rc == 1;
+		a->failed += rc < 0;
+	}
+	return NULL;
+}
+
+/* Entries on the no-probe list, read through st. */
+static size_t np_count(struct store *st)
+{
+	json_t *rows = NULL;
+	int64_t v;
+	char err[256];
+	assert_int_equal(st->ops->noprobe->list(st, &rows, &v, err, sizeof err), 0);
+	size_t n = json_array_size(rows);
+	json_decref(rows);
+	return n;
+}
+
+/* Has a session of the database at spec waited on a lock? Polls up to 30 s. */
+static int someone_waits(const char *spec)
+{
+	PGconn *c = PQconnectdb(spec);
+	int waits = 0;
+	for (int i = 0; !waits && i < 1500; i++) {
+		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
+				     " current_database() AND wait_event_type = 'Lock'");
+		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waits)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	PQfinish(c);
+	return waits;
+}
+
+/*
+ * The no-probe list's cap across front-ends. First the race made certain: front-end A
+ * adds the entry that fills the list (cap 2) and holds its transaction open; B's add is
+ * seen waiting, then refused once A commits (counting without the lock, B saw room and
+ * inserted a third). Then two front-ends each add 8 prefixes at once to a list of at
+ * most 5: exactly 5 are added, the rest refused as full.
+ */
+static void test_noprobe_cap_two_frontends(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	int64_t v;
+	struct store *other = store_open(f->spec, err, sizeof err);
+	if (!other)
+		fail_msg("open: %s", err);
+	const struct store_noprobe_ops *np = f->st->ops->noprobe;
+	assert_int_equal(np->add(f->st, "198.18.5.0/24", "c", "a", 100, 2, &v, err, sizeof err), 0);
+	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
+	assert_int_equal(np->add(f->st, "198.18.6.0/24", "c", "a", 100, 2, &v, err, sizeof err), 0);
+	struct np_adder b = { .st = other, .prefixes = { "198.18.7.0/24" }, .max = 2 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, np_add_all, &b), 0);
+	assert_true(someone_waits(f->spec));
+	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	if (b.failed)
+		fail_msg("second front-end: %s", b.err);
+	assert_int_equal(b.full, 1);
+	assert_int_equal(np_count(f->st), 2);
+
+	assert_int_equal(np->remove(f->st, "198.18.5.0/24", &v, err, sizeof err), 1);
+	assert_int_equal(np->remove(f->st, "198.18.6.0/24", &v, err, sizeof err), 1);
+	struct np_adder a1 = { .st = f->st, .max = 5, .prefixes = { "198.18.10.0/24",
+		"198.18.11.0/24", "198.18.12.0/24", "198.18.13.0/24", "198.18.14.0/24",
+		"198.18.15.0/24", "198.18.16.0/24", "198.18.17.0/24" } };
+	struct np_adder a2 = { .st = other, .max = 5, .prefixes = { "198.18.20.0/24",
+		"198.18.21.0/24", "198.18.22.0/24", "198.18.23.0/24", "198.18.24.0/24",
+		"198.18.25.0/24", "198.18.26.0/24", "198.18.27.0/24" } };
+	pthread_t t1, t2;
+	assert_int_equal(pthread_create(&t1, NULL, np_add_all, &a1), 0);
+	assert_int_equal(pthread_create(&t2, NULL, np_add_all, &a2), 0);
+	assert_int_equal(pthread_join(t1, NULL), 0);
+	assert_int_equal(pthread_join(t2, NULL), 0);
+	if (a1.failed || a2.failed)
+		fail_msg("adding at once: %s %s", a1.err, a2.err);
+	assert_int_equal(a1.added + a2.added, 5);
+	assert_int_equal(a1.full + a2.full, 11);
+	assert_int_equal(np_count(f->st), 5);
 	other->ops->close(other);
 }
 
@@ -547,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_archive_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_change_heard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_noprobe_cap_two_frontends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 	};

@@ -515,14 +515,19 @@ static void test_noprobe_list(void **state)
 	assert_int_equal(v, 0);
 	assert_int_equal(json_array_size(rows), 0);
 	json_decref(rows);
-	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1", "alice", 100, &v, err,
-				 sizeof err), 0);
+	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1", "alice", 100, 4096, &v,
+				 err, sizeof err), 0);
 	assert_int_equal(v, 1);
-	assert_int_equal(np->add(f->st, "2001:db8:5::/48", "complaint 2", "bob", 200, &v, err,
-				 sizeof err), 0);
+	assert_int_equal(np->add(f->st, "2001:db8:5::/48", "complaint 2", "bob", 200, 4096, &v,
+				 err, sizeof err), 0);
 	assert_int_equal(v, 2);
-	/* Adding the same prefix again replaces its reason and still bumps the version. */
-	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1b", "carol", 300, &v, err,
+	/* Full (2 of at most 2): a new prefix is refused and nothing changes. */
+	assert_int_equal(np->add(f->st, "198.18.7.0/24", "complaint 3", "dave", 250, 2, &v, err,
+				 sizeof err), 1);
+	assert_int_equal(v, 2);
+	/* Adding a listed prefix again replaces its reason and still bumps the version, also
+	   when the list is full. */
+	assert_int_equal(np->add(f->st, "198.18.5.0/24", "complaint 1b", "carol", 300, 2, &v, err,
 				 sizeof err), 0);
 	assert_int_equal(v, 3);
 	/* Removing a prefix not listed changes nothing. */
