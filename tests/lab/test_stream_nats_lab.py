@@ -246,11 +246,18 @@ def test_front_end_stopped_cleanly_publishes_every_disconnect(lab):
 
     def events():
         return {a: events_of(at_api, a) for a in agents.values()}
-    wait_for(lambda: all(e == ["connect"] for e in events().values()), 60,
-             "every agent's connect at vantage-api")
+
+    def each_ended(last):
+        # every connect has its disconnect (an agent may have been let in twice under load)
+        return all(e and e[-1] == last and e.count("disconnect") == e.count("connect") -
+                   (last == "connect") for e in events().values())
+    wait_for(lambda: each_ended("connect"), 60, "every agent's connect at vantage-api")
     assert p.controller.stop() == 0
-    wait_for(lambda: all(e == ["connect", "disconnect"] for e in events().values()), 30,
-             "every agent's disconnect at vantage-api after the front-end's clean stop")
+    try:
+        wait_for(lambda: each_ended("disconnect"), 30,
+                 "every agent's disconnect at vantage-api after the front-end's clean stop")
+    finally:
+        print("probestatus events at vantage-api:", events())
     for a in p.agents.values():
         assert a.stop() == 0
     rows = lab.pg.psql("vantage", "SELECT agent_id, disconnected IS NOT NULL FROM sessions")
