@@ -447,7 +447,7 @@ static json_t *stats(struct controller *c, const json_t *req, char *err, size_t 
 		admitted += s->admitted;
 	}
 	ingest_flush(c);
-	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "commits",
+	return json_pack("{s:I,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:I}", "commits",
 			 (json_int_t)c->commits,
 			 "commit_seconds", c->commit_seconds, "stored", (json_int_t)c->stored,
 			 "duplicates", (json_int_t)c->duplicates, "refused",
@@ -456,7 +456,8 @@ static json_t *stats(struct controller *c, const json_t *req, char *err, size_t 
 			 (json_int_t)c->store->ops->results_count(c->store), "fingerprint", c->id.fp,
 			 "results_refused", (json_int_t)c->results_refused, "results_refused_in_store",
 			 (json_int_t)c->store->ops->results_refused(c->store, 0), "ingest_holds",
-			 (json_int_t)c->ingest_holds, "publish_retries", (json_int_t)c->publish_retries);
+			 (json_int_t)c->ingest_holds, "publish_retries", (json_int_t)c->publish_retries,
+			 "ingest_in_flight_peak", (json_int_t)c->ingest_in_flight_peak);
 }
 
 /* sessions {agent} → [sessions]. */

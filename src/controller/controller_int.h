@@ -100,6 +100,7 @@ struct controller {
 	uint64_t streams;           /* sessions admitted since start (names their results) */
 	uint64_t commits;
 	uint64_t ingest_holds;      /* times reading paused at the JetStream in-flight bound */
+	uint64_t ingest_in_flight_peak; /* most results taken and not yet acked at once (NATS) */
 	uint64_t publish_retries;   /* JetStream publishes sent again (not acked in time) */
 	double commit_seconds;      /* time spent in commits (the loop waits on them) */
 	struct api *api;            /* the REST API (src/api), or NULL */
@@ -232,6 +233,10 @@ void ingest_nats_forget(struct controller *c, struct session *s);
 void ingest_nats_free(struct controller *c);
 /* 1 while reading from agents is paused because too many results are in flight. */
 int ingest_nats_holding(const struct controller *c);
+/* A result was taken into the batch (ingest_add): hold the agents if that reached the bound. */
+void ingest_nats_taken(struct controller *c);
+/* s was admitted: held with the others if the agents are held. */
+void ingest_nats_admitted(struct controller *c, struct session *s);
 
 /* Keep a timing report an agent sent with its status (timing.c); bad ones are logged. */
 void timing_status(struct controller *c, int64_t agent_id, const json_t *report);

@@ -140,6 +140,7 @@ int ingest_add(struct controller *c, struct session *s, const struct msg *m)
 	};
 	c->batch_from[c->nbatch++] = s;
 	s->results++;
+	ingest_nats_taken(c);     /* the JetStream bound is hard: held from this one on */
 	if (c->nbatch >= (size_t)c->opts.batch_max)
 		ingest_flush(c);
 	else

@@ -21,7 +21,10 @@
  * Results in flight are bounded (option ingest_in_flight, 2048): at it the front-end stops
  * reading from its agents until JetStream has acked half of them, so an
  * agent waits in its socket rather than in a queue of publishes that outlive
- * their MaxWait. (Unbounded, 10,000 agents with 4 results each put 40,000
+ * their MaxWait. The bound is hard: it counts the results taken into the
+ * batch not yet published too, and the hold is taken with the result that
+ * reaches it, on every session's connection (conn_hold), so frames already
+ * read from a socket wait as well; a session admitted while held is held. (Unbounded, 10,000 agents with 4 results each put 40,000
  * publishes in flight; a loaded 3-node cluster acks a few thousand a second,
  * so most passed the 5 s limit and every such session was closed.) A publish
  * not acked in time (publish_wait.h, doubling at each try), or that found no JetStream,
@@ -186,6 +189,7 @@ static void set_reading(struct controller *c, int on)
 		if (!s->admitted)
 			continue;
 		struct bufferevent *bev = conn_bev(s->conn);
+		conn_hold(s->conn, !on);   /* also what is read already */
 		if (!on)
 			bufferevent_disable(bev, EV_READ);
 		else if (!s->resume || !evtimer_pending(s->resume, NULL)) {
@@ -195,18 +199,42 @@ static void set_reading(struct controller *c, int on)
 	}
 }
 
-/* Hold the agents at ingest_in_flight results in flight, let them go at half that. */
+/*
+ * Hold the agents at ingest_in_flight results taken (published and not yet
+ * acked or failed, or in the batch still to publish), let them go at half
+ * that.
+ */
 static void pace(struct ingest_js *ij)
 {
-	size_t hold_at = (size_t)(ij->c->opts.ingest_in_flight > 1 ? ij->c->opts.ingest_in_flight : 2048);
-	if (!ij->holding && ij->in_flight >= hold_at) {
+	struct controller *c = ij->c;
+	size_t hold_at = (size_t)(c->opts.ingest_in_flight > 1 ? c->opts.ingest_in_flight : 2048);
+	size_t taken = ij->in_flight + c->nbatch;
+	if (taken > c->ingest_in_flight_peak)
+		c->ingest_in_flight_peak = taken;
+	if (!ij->holding && taken >= hold_at) {
 		ij->holding = 1;
-		ij->c->ingest_holds++;
-		set_reading(ij->c, 0);
-	} else if (ij->holding && ij->in_flight <= hold_at / 2) {
+		c->ingest_holds++;
+		set_reading(c, 0);
+	} else if (ij->holding && taken <= hold_at / 2) {
 		ij->holding = 0;
-		set_reading(ij->c, 1);
+		set_reading(c, 1);
 	}
+}
+
+/* See controller_int.h. */
+void ingest_nats_taken(struct controller *c)
+{
+	if (c->ingest_js)
+		pace(c->ingest_js);
+}
+
+/* See controller_int.h. */
+void ingest_nats_admitted(struct controller *c, struct session *s)
+{
+	if (!ingest_nats_holding(c))
+		return;
+	conn_hold(s->conn, 1);
+	bufferevent_disable(conn_bev(s->conn), EV_READ);
 }
 
 /* See controller_int.h. */

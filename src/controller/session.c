@@ -164,6 +164,7 @@ static void hello(struct session *s, const struct msg *m)
 		return;
 	}
 	s->admitted = 1;
+	ingest_nats_admitted(c, s);
 	preauth_leave(c, s);
 	if (!c->opts.quiet)
 		ctl_log(c, "agent %lld (%s, %s, version %s) connected from %s",

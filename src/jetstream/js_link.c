@@ -4,6 +4,8 @@
  */
 #include "jetstream/js_link.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -110,6 +112,7 @@ int js_link_open(struct js_link *l, const char *urls, struct event_base *base, j
 		js_link_error(s, urls, err, errlen);
 		return -1;
 	}
+	l->on_loop = base != NULL;
 	s = natsConnection_JetStream(&l->js, l->nc, jo);
 	if (s != NATS_OK) {
 		js_link_error(s, "JetStream context", err, errlen);
@@ -152,6 +155,45 @@ int js_link_stream(struct js_link *l, int replicas, char *err, size_t errlen)
 	return 0;
 }
 
+/* A flush on a thread of its own (it blocks until the PONG or its time is up). */
+struct flush_job {
+	natsConnection *nc;
+	int timeout_ms;
+	natsStatus s;
+	atomic_int done;
+};
+
+static void *flush_thread(void *arg)
+{
+	struct flush_job *f = arg;
+	f->s = natsConnection_FlushTimeout(f->nc, f->timeout_ms);
+	atomic_store(&f->done, 1);
+	return NULL;
+}
+
+/* See js_link.h. */
+natsStatus js_link_flush(struct js_link *l, int timeout_ms)
+{
+	if (!l->nc)
+		return NATS_CONNECTION_CLOSED;
+	if (!l->on_loop)
+		return natsConnection_FlushTimeout(l->nc, timeout_ms);
+	struct flush_job f = { .nc = l->nc, .timeout_ms = timeout_ms, .s = NATS_TIMEOUT };
+	pthread_t t;
+	if (pthread_create(&t, NULL, flush_thread, &f) != 0)
+		return NATS_SYS_ERROR;
+	/* What the loop's events would do, until the flush has its PONG or gives up;
+	   the flush's own time limit ends this. */
+	while (!atomic_load(&f.done)) {
+		if (natsConnection_Buffered(l->nc) > 0)
+			natsConnection_ProcessWriteEvent(l->nc);
+		natsConnection_ProcessReadEvent(l->nc);
+		nats_Sleep(1);
+	}
+	pthread_join(t, NULL);
+	return f.s;
+}
+
 /* See js_link.h. */
 void js_link_close(struct js_link *l)
 {
@@ -163,4 +205,5 @@ void js_link_close(struct js_link *l)
 	}
 	l->js = NULL;
 	l->nc = NULL;
+	l->on_loop = 0;
 }

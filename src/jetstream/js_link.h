@@ -19,6 +19,7 @@ struct event_base;
 struct js_link {
 	natsConnection *nc;
 	jsCtx *js;
+	int on_loop;            /* nc's I/O runs on a libevent loop */
 };
 
 /*
@@ -33,6 +34,15 @@ int js_link_open(struct js_link *l, const char *urls, struct event_base *base, j
 
 /* Make sure the results stream exists (with replicas copies if it is made); 0 or -1 with err. */
 int js_link_stream(struct js_link *l, int replicas, char *err, size_t errlen);
+
+/*
+ * Make sure the servers have everything published on l so far: a PING sent
+ * after it answered, in timeout_ms at most. On a loop's link, call it on the
+ * loop's thread, running or ended (a front-end's shutdown): it moves the
+ * connection's bytes itself meanwhile, since the loop cannot. NATS_OK or
+ * the error (NATS_TIMEOUT, ...).
+ */
+natsStatus js_link_flush(struct js_link *l, int timeout_ms);
 
 /* Close and free l (safe on a zeroed one). */
 void js_link_close(struct js_link *l);

@@ -17,6 +17,7 @@
 #include "stream/stream_result.h"
 
 #define CLOSE_WAIT_S 5
+#define CLOSE_FLUSH_MS 5000
 
 struct js_live {
 	struct js_link link;
@@ -240,6 +241,12 @@ void js_live_close(struct js_live *l)
 		fprintf(stderr, "%s: the live stream's subscription did not end; left open\n", l->who);
 		return;
 	}
+	/* What was published last (a front-end's disconnects at its shutdown) is still
+	   in libnats's buffer, which only the loop writes; the loop has ended. */
+	natsStatus s = l->link.nc ? js_link_flush(&l->link, CLOSE_FLUSH_MS) : NATS_OK;
+	if (s != NATS_OK)
+		fprintf(stderr, "%s: the live stream's last events may be lost: %s\n", l->who,
+			natsStatus_GetText(s));
 	natsSubscription_Destroy(l->sub);
 	js_link_close(&l->link);
 	for (size_t i = 0; i < l->nq; i++)

@@ -57,7 +57,11 @@ int js_live_send(natsConnection *nc, const struct stream_event *ev);
 /* l's counters. */
 struct js_live_stats js_live_stats(const struct js_live *l);
 
-/* Unsubscribe (no handler runs after this), close and free. NULL allowed. */
+/*
+ * Unsubscribe (no handler runs after this), make sure the servers have what
+ * l published (5 s at most: a front-end's last disconnects), close and free.
+ * Call it on the loop's thread, also after the loop ended. NULL allowed.
+ */
 void js_live_close(struct js_live *l);
 
 #endif

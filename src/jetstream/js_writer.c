@@ -10,6 +10,7 @@
 
 #include "jetstream/js_link.h"
 #include "jetstream/js_live.h"
+#include "jetstream/js_pull.h"
 #include "jetstream/js_result.h"
 #include "store/store.h"
 
@@ -20,30 +21,11 @@ static int stopping(const sigset_t *stop)
 	return stop && sigtimedwait(stop, NULL, &zero) > 0;
 }
 
-/* The durable pull consumer all writers share; NULL with err. */
-static natsSubscription *consumer(struct js_link *l, int ack_wait, char *err, size_t errlen)
-{
-	jsSubOptions so;
-	jsSubOptions_Init(&so);
-	so.Stream = JS_STREAM_NAME;
-	so.Config.AckPolicy = js_AckExplicit;
-	so.Config.AckWait = (int64_t)ack_wait * 1000000000;   /* nanoseconds */
-	so.Config.MaxAckPending = 50000;
-	natsSubscription *sub = NULL;
-	jsErrCode jerr = 0;
-	natsStatus s = js_PullSubscribe(&sub, l->js, JS_SUBJECTS, JS_DURABLE, NULL, &so, &jerr);
-	if (s != NATS_OK) {
-		js_link_error(s, "pull consumer " JS_DURABLE, err, errlen);
-		return NULL;
-	}
-	return sub;
-}
-
 /*
  * Turn message m into r (its body borrowed from m); 0, or -1 when m is not
  * a result (logged; it is terminated, never redelivered).
  */
-static int to_result(natsMsg *m, struct store_result *r)
+static int to_result(struct js_pull *p, natsMsg *m, struct store_result *r)
 {
 	const char *id = NULL, *msm = NULL, *refused = NULL, *charge = NULL;
 	char err[200];
@@ -55,7 +37,7 @@ static int to_result(natsMsg *m, struct store_result *r)
 	     js_result_charge_parse(charge, r, err, sizeof err) < 0)) {
 		fprintf(stderr, "vantage-writer: message on %s dropped: %s\n", natsMsg_GetSubject(m),
 			err);
-		natsMsg_Term(m, NULL);
+		js_pull_term(p, m);
 		return -1;
 	}
 	if (natsMsgHeader_Get(m, "Vantage-Refused", &refused) == NATS_OK)
@@ -98,78 +80,79 @@ static void publish_live(natsConnection *nc, const struct store_result *r, size_
 }
 
 /*
- * Commit the fetched messages and ack them, or on a failed commit ask for
+ * Commit the n fetched messages and ack them, or on a failed commit ask for
  * them again in a second; 0, or -1 if nothing could be stored.
  */
-static int handle(struct store *st, natsConnection *nc, natsMsgList *list,
+static int handle(struct store *st, struct js_pull *p, natsMsg **msgs, int got,
 		  struct store_result *r, natsMsg **from, struct js_writer_counts *cnt)
 {
 	size_t n = 0;
-	for (int i = 0; i < list->Count; i++)
-		if (to_result(list->Msgs[i], &r[n]) == 0)
-			from[n++] = list->Msgs[i];
-	cnt->bad += (uint64_t)list->Count - n;
+	for (int i = 0; i < got; i++)
+		if (to_result(p, msgs[i], &r[n]) == 0)
+			from[n++] = msgs[i];
+	cnt->bad += (uint64_t)got - n;
 	char err[256];
 	int added = n ? store_results_put_txn(st, r, n, err, sizeof err) : 0;
 	if (added < 0) {
 		cnt->commits_failed++;
 		fprintf(stderr, "vantage-writer: commit of %zu results failed: %s\n", n, err);
 		for (size_t i = 0; i < n; i++)
-			natsMsg_NakWithDelay(from[i], 1000, NULL);
+			js_pull_nak(p, from[i], 1000);
 		return -1;
 	}
 	cnt->stored += (uint64_t)added;
 	count(r, n, cnt);
-	publish_live(nc, r, n, cnt);
+	publish_live(p->nc, r, n, cnt);
 	for (size_t i = 0; i < n; i++)
-		natsMsg_Ack(from[i], NULL);
+		js_pull_ack(p, from[i]);
 	return 0;
 }
 
 /* Fetch and commit until stopped; 0, or -1 with err. */
-static int loop(const struct js_writer_opts *o, struct js_link *l, natsSubscription *sub,
-		struct store *st, struct js_writer_counts *cnt, char *err, size_t errlen)
+static int loop(const struct js_writer_opts *o, struct js_pull *p, struct store *st,
+		struct js_writer_counts *cnt, char *err, size_t errlen)
 {
 	struct store_result *r = calloc((size_t)o->batch, sizeof *r);
 	natsMsg **from = calloc((size_t)o->batch, sizeof *from);
-	int rc = r && from ? 0 : -1;
+	natsMsg **msgs = calloc((size_t)o->batch, sizeof *msgs);
+	int rc = r && from && msgs ? 0 : -1;
 	if (rc < 0)
 		snprintf(err, errlen, "out of memory");
 	while (rc == 0 && !stopping(o->stop)) {
-		natsMsgList list = { 0 };
-		jsErrCode jerr = 0;
-		natsStatus s = natsSubscription_Fetch(&list, sub, o->batch, 1000, &jerr);
-		if (s == NATS_OK && handle(st, l->nc, &list, r, from, cnt) < 0)
+		int got = js_pull_fetch(p, msgs, o->batch, 1000);
+		if (got > 0 && handle(st, p, msgs, got, r, from, cnt) < 0)
 			nats_Sleep(1000);             /* the store is away: try again in a second */
-		else if (s != NATS_OK && s != NATS_TIMEOUT)
+		else if (got < 0)
 			nats_Sleep(200);              /* the cluster is electing or reconnecting */
-		natsMsgList_Destroy(&list);
-		natsConnection_Flush(l->nc);
+		for (int i = 0; i < got; i++)
+			natsMsg_Destroy(msgs[i]);
+		natsConnection_Flush(p->nc);
 	}
 	free(r);
 	free(from);
+	free(msgs);
 	return rc;
 }
 
 /*
  * Connect, make sure of the stream and bind to the consumer, again every
  * second until it works or the writer is stopped (a writer started while a
- * node is down or the cluster elects may time out); the subscription or NULL.
+ * node is down or the cluster elects may time out); 0, or -1 when stopped.
  */
-static natsSubscription *attach(const struct js_writer_opts *o, struct js_link *l)
+static int attach(const struct js_writer_opts *o, struct js_link *l, struct js_pull *p)
 {
 	char err[400];
 	while (!stopping(o->stop)) {
-		natsSubscription *sub = NULL;
 		if (js_link_open(l, o->nats, NULL, NULL, err, sizeof err) == 0 &&
 		    js_link_stream(l, o->replicas, err, sizeof err) == 0 &&
-		    (sub = consumer(l, o->ack_wait, err, sizeof err)) != NULL)
-			return sub;
+		    js_pull_open(p, l, JS_STREAM_NAME, JS_DURABLE, JS_SUBJECTS, o->ack_wait,
+				 err, sizeof err) == 0)
+			return 0;
 		fprintf(stderr, "vantage-writer: %s; trying again in a second\n", err);
 		js_link_close(l);
 		nats_Sleep(1000);
 	}
-	return NULL;
+	return -1;
 }
 
 /* See js_writer.h. */
@@ -178,13 +161,13 @@ int js_writer_run(const struct js_writer_opts *o, struct js_writer_counts *cnt,
 {
 	*cnt = (struct js_writer_counts){ 0 };
 	struct js_link l = { 0 };
+	struct js_pull p = { 0 };
 	struct store *st = store_open(o->store, err, errlen);
 	if (!st)
 		return -1;
-	natsSubscription *sub = attach(o, &l);
-	int rc = sub ? loop(o, &l, sub, st, cnt, err, errlen) : 0;
-	if (sub)
-		natsSubscription_Destroy(sub);
+	int attached = attach(o, &l, &p) == 0;
+	int rc = attached ? loop(o, &p, st, cnt, err, errlen) : 0;
+	js_pull_close(&p);
 	js_link_close(&l);
 	st->ops->close(st);
 	return rc;

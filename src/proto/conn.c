@@ -17,7 +17,9 @@ struct conn {
 	struct conn_cbs cbs;
 	void *arg;
 	int closing;
+	int held;                   /* conn_hold: hand over no message */
 	struct event *closer;
+	struct event *resume;       /* hands over the input waiting at a release */
 	char reason[256];
 };
 
@@ -30,6 +32,8 @@ void conn_free(struct conn *c)
 		return;
 	if (c->closer)
 		event_free(c->closer);
+	if (c->resume)
+		event_free(c->resume);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -133,7 +137,7 @@ static void readable(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	while (!c->closing) {
+	while (!c->closing && !c->held) {
 		size_t avail = evbuffer_get_length(in), need = FRAME_HEADER_LEN, used = 0;
 		const uint8_t *p = evbuffer_pullup(in, avail < FRAME_HEADER_LEN ? -1 : FRAME_HEADER_LEN);
 		struct frame f;
@@ -154,6 +158,33 @@ static void readable(struct bufferevent *bev, void *arg)
 		if (rc < 0)
 			return;
 	}
+}
+
+/* A release's deferred hand-over of the input read while held. */
+static void resumed(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct conn *c = arg;
+	readable(c->bev, c);
+}
+
+/* See conn.h. */
+void conn_hold(struct conn *c, int hold)
+{
+	if (c->held == !!hold)
+		return;
+	c->held = !!hold;
+	if (c->held || c->closing)
+		return;
+	/* Not from here: the owner may be inside on_msg of this very conn. */
+	event_active(c->resume, 0, 0);
+}
+
+/* See conn.h. */
+int conn_held(const struct conn *c)
+{
+	return c->held;
 }
 
 /* Connected, end of file or error on the bufferevent. */
@@ -187,6 +218,11 @@ struct conn *conn_new(struct bufferevent *bev, const struct conn_cbs *cbs, void 
 	c->bev = bev;
 	c->cbs = *cbs;
 	c->arg = arg;
+	c->resume = event_new(bufferevent_get_base(bev), -1, 0, resumed, c);
+	if (!c->resume) {
+		free(c);
+		return NULL;
+	}
 	/* Never buffer more than one maximal frame of input at a time. */
 	bufferevent_setwatermark(bev, EV_READ, 0, FRAME_HEADER_LEN + FRAME_MAX_PAYLOAD);
 	bufferevent_setcb(bev, readable, NULL, event, c);

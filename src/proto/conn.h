@@ -4,7 +4,8 @@
  * hands it to the owner; a bad frame or message gets an ERROR message with
  * the reason and the connection closes. Closing is deferred to the event
  * loop so owners may close from inside their callbacks; the close callback
- * runs exactly once, after which the conn is gone.
+ * runs exactly once, after which the conn is gone. The owner may hold the
+ * input (conn_hold) to bound what it takes in.
  */
 #ifndef VANTAGE_PROTO_CONN_H
 #define VANTAGE_PROTO_CONN_H
@@ -39,6 +40,19 @@ size_t conn_pending(const struct conn *c);
  * (given up to a second to leave). reason is what on_close receives.
  */
 void conn_close(struct conn *c, const char *error, const char *reason);
+
+/*
+ * Hold (hold = 1) or release (0) c's input: while held, no further message
+ * is handed to on_msg, also none of those already read into c's input (a
+ * message being handed over when the hold comes is the last). Release
+ * hands over what waits from the event loop, soon after. Reading from the
+ * socket is the owner's to pause (bufferevent_disable on conn_bev); the
+ * input never holds more than one maximal frame's worth.
+ */
+void conn_hold(struct conn *c, int hold);
+
+/* Is c held (conn_hold)? */
+int conn_held(const struct conn *c);
 
 /* The underlying bufferevent (e.g. to read the TLS peer). */
 struct bufferevent *conn_bev(struct conn *c);

@@ -4,7 +4,8 @@ results, two store writers share the stream and commit to PostgreSQL. A
 kill -9 of a writer mid-stream (the other catches up, the killed one's
 unacked messages are redelivered), a kill -9 of one of the three NATS nodes
 (the cluster carries on) and a PostgreSQL restart (the writers wait, then
-resume) lose and duplicate nothing: every result is stored once by
+resume) lose and duplicate nothing, with at most 2 results in flight (the
+bound holds the agents' frames already read, too): every result is stored once by
 (agent, sequence), counted on the agents' side (their spools) and the
 store's. The NATS cluster runs in the controller's namespace on loopback
 (nats_lab.py), PostgreSQL in a temporary folder (pg_lab.py); both are
@@ -127,6 +128,10 @@ def test_exactly_once_through_writer_nats_and_postgresql_failures(lab):
     produced = {aid: p.spool_next_seq(i) - 1 for i, aid in expect.items()}
     wait_for(lambda: all(count(lab, aid) >= n for aid, n in produced.items()), 60,
              "the writers to store everything JetStream acked")
+    # the bound is hard: never more than 2 results taken and not yet acked,
+    # also counting the frames already read from the agents' sockets
+    stats = p.admin_raw({"cmd": "stats"})
+    assert 0 < stats.get("data", stats)["ingest_in_flight_peak"] <= 2, stats
     for a in (ag1, ag2):
         assert a.stop() == 0
     assert p.controller.stop() == 0

@@ -227,3 +227,46 @@ def test_vantage_api_streams_every_result_once_through_nats(lab):
     for text in (p.controller.text(), api.text(), writer.text()):
         assert sanitizer_clean(text)
         assert "live event dropped" not in text
+
+
+def test_front_end_stopped_cleanly_publishes_every_disconnect(lab):
+    """A front-end stopped with SIGTERM closes its agents' sessions after its
+    loop ended: their disconnects sat in libnats's buffer, which only the loop
+    writes, and were lost with the connection. Now every one reaches
+    vantage-api's stream, and the store records each session's end."""
+    p = lab.p
+    p.start_controller("--ingest", lab.nats.urls)
+    api = lab.start_api()
+    agents = {i: p.register(i)[0] for i in (1, 2, 3)}
+    key = new_key(lab, "watcher")
+    at_api = lab.client(PROGRAM_API, p.dir / "api" / "api.crt", key,
+                        [["atlas_subscribe", {"streamType": "probestatus"}]])
+    for i in agents:
+        p.start_agent(i)
+
+    def events():
+        return {a: events_of(at_api, a) for a in agents.values()}
+
+    def each_ended(last):
+        # every connect has its disconnect (an agent may have been let in twice under load)
+        return all(e and e[-1] == last and e.count("disconnect") == e.count("connect") -
+                   (last == "connect") for e in events().values())
+    wait_for(lambda: each_ended("connect"), 60, "every agent's connect at vantage-api")
+    assert p.controller.stop() == 0
+    try:
+        wait_for(lambda: each_ended("disconnect"), 30,
+                 "every agent's disconnect at vantage-api after the front-end's clean stop")
+    finally:
+        print("probestatus events at vantage-api:", events())
+    for a in p.agents.values():
+        assert a.stop() == 0
+    rows = lab.pg.psql("vantage", "SELECT agent_id, disconnected IS NOT NULL FROM sessions")
+    ended = {}
+    for aid, done in rows:
+        ended.setdefault(int(aid), []).append(done)
+    assert set(ended) == set(agents.values()), rows
+    assert all(x == "t" for done in ended.values() for x in done), rows
+    assert api.stop() == 0
+    text = p.controller.text()
+    assert sanitizer_clean(text) and sanitizer_clean(api.text())
+    assert "may be lost" not in text

@@ -7,6 +7,9 @@
  * (js_live_msg.c) round-trips and refuses anything else; on the cluster,
  * a result published through js_live reaches a subscribed hub client on
  * the loop as the API's object, once, and what is not an event is dropped.
+ * The writers' fetch (js_pull.c) never gives more than its batch, also when
+ * messages of an earlier request arrive during it (libnats 3.4's own fetch
+ * wrote past its array then: the writer's "double free or corruption").
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,11 +21,14 @@
 
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "jetstream/js_link.h"
 #include "jetstream/js_live.h"
 #include "jetstream/js_live_msg.h"
+#include "jetstream/js_pull.h"
 #include "jetstream/js_result.h"
 
 static void test_id_round_trip(void **state)
@@ -304,6 +310,110 @@ static void test_live_through_the_cluster(void **state)
 	event_base_free(base);
 }
 
+#define PULL_STREAM "TEST_PULL"
+#define PULL_NEXT "$JS.API.CONSUMER.MSG.NEXT." PULL_STREAM ".pullers"
+#define PULL_MSGS 30
+
+/* Messages waiting in p's subscription. */
+static int pull_pending(struct js_pull *p)
+{
+	int msgs = 0, bytes = 0;
+	natsSubscription_GetPending(p->sub, &msgs, &bytes);
+	return msgs;
+}
+
+/* A pull request of batch messages for p's subscription, as a fetch gone by leaves one. */
+static natsStatus pull_request(struct js_pull *p, int batch)
+{
+	char body[48];
+	snprintf(body, sizeof body, "{\"batch\":%d}", batch);
+	natsStatus s = natsConnection_PublishRequestString(p->nc, PULL_NEXT,
+							   natsSubscription_GetSubject(p->sub), body);
+	return s == NATS_OK ? natsConnection_Flush(p->nc) : s;
+}
+
+/* Once the fetch took what was waiting, 5 more messages of an old request come in. */
+static void *late_request(void *arg)
+{
+	struct js_pull *p = arg;
+	for (int i = 0; i < 10000 && pull_pending(p) > 0; i++)
+		nats_Sleep(1);
+	return pull_request(p, 5) == NATS_OK ? p : NULL;
+}
+
+/* Fetch batches of 10 until all PULL_MSGS came (each once) or 10 s passed. */
+static void fetch_the_rest(struct js_pull *p, int *seen, int got)
+{
+	for (int round = 0; got < PULL_MSGS && round < 10; round++) {
+		natsMsg *msgs[10];
+		int n = js_pull_fetch(p, msgs, 10, 1000);
+		assert_true(n <= 10);
+		for (int i = 0; i < n; i++) {
+			int k = atoi(natsMsg_GetData(msgs[i]));
+			assert_true(k >= 0 && k < PULL_MSGS);
+			assert_int_equal(seen[k]++, 0);
+			got++;
+			assert_int_equal(js_pull_ack(p, msgs[i]), NATS_OK);
+			natsMsg_Destroy(msgs[i]);
+		}
+	}
+	assert_int_equal(got, PULL_MSGS);
+}
+
+static void test_fetch_holds_to_its_batch(void **state)
+{
+	(void)state;
+	const char *urls = getenv("VANTAGE_TEST_NATS");
+	if (!urls)
+		skip();
+	char err[400], data[16];
+	struct js_link l = { 0 };
+	assert_int_equal(js_link_open(&l, urls, NULL, NULL, err, sizeof err), 0);
+	jsStreamConfig sc;
+	jsStreamConfig_Init(&sc);
+	const char *subjects[] = { "test.pull.>" };
+	sc.Name = PULL_STREAM;
+	sc.Subjects = subjects;
+	sc.SubjectsLen = 1;
+	sc.Storage = js_MemoryStorage;
+	assert_int_equal(js_AddStream(NULL, l.js, &sc, NULL, NULL), NATS_OK);
+	for (int i = 0; i < PULL_MSGS; i++) {
+		snprintf(data, sizeof data, "%d", i);
+		assert_int_equal(js_Publish(NULL, l.js, "test.pull.1", data, (int)strlen(data), NULL,
+					    NULL), NATS_OK);
+	}
+	struct js_pull p = { 0 };
+	assert_int_equal(js_pull_open(&p, &l, PULL_STREAM, "pullers", "test.pull.>", 30, err,
+				      sizeof err), 0);
+	/* 7 messages an earlier request brought in wait, more than half a batch of 10 */
+	assert_int_equal(pull_request(&p, 7), NATS_OK);
+	for (int i = 0; i < 10000 && pull_pending(&p) < 7; i++)
+		nats_Sleep(1);
+	assert_int_equal(pull_pending(&p), 7);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, late_request, &p), 0);
+	natsMsg *msgs[10] = { 0 };
+	int n = js_pull_fetch(&p, msgs, 10, 3000);
+	void *sent = NULL;
+	pthread_join(t, &sent);
+	assert_non_null(sent);
+	if (n > 10)
+		print_error("the fetch of at most 10 gave %d\n", n);
+	assert_true(n >= 7 && n <= 10);
+	int seen[PULL_MSGS] = { 0 };
+	for (int i = 0; i < n; i++) {
+		int k = atoi(natsMsg_GetData(msgs[i]));
+		assert_true(k >= 0 && k < PULL_MSGS);
+		assert_int_equal(seen[k]++, 0);
+		assert_int_equal(js_pull_ack(&p, msgs[i]), NATS_OK);
+		natsMsg_Destroy(msgs[i]);
+	}
+	fetch_the_rest(&p, seen, n);
+	js_pull_close(&p);
+	assert_int_equal(js_DeleteStream(l.js, PULL_STREAM, NULL, NULL), NATS_OK);
+	js_link_close(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_live_msg_round_trip),
 		cmocka_unit_test(test_live_msg_bad_refused),
 		cmocka_unit_test(test_live_through_the_cluster),
+		cmocka_unit_test(test_fetch_holds_to_its_batch),
 		cmocka_unit_test(test_cluster_dedups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
