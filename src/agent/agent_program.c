@@ -20,6 +20,7 @@
 #include "privsep/privsep.h"
 #include "privsep/sandbox.h"
 #include "proto/identity.h"
+#include "proto/tls_err.h"
 #include "util/sigloop.h"
 
 /* Where the packaged agent's configuration lives (its systemd unit reads it). */
@@ -176,6 +177,11 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 int agent_program(int argc, char **argv, const struct agent_runner_ops *runner)
 {
 	struct agent_args args;
+	/* OpenSSL's crypto error strings are loaded only if one is printed (0.3 MB) */
+	if (tls_err_lazy() < 0) {
+		fprintf(stderr, "vantage-agent: OpenSSL cannot initialise\n");
+		return 1;
+	}
 	int rc = parse_args(argc, argv, &args);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
