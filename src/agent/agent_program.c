@@ -20,6 +20,8 @@
 #include "privsep/privsep.h"
 #include "privsep/sandbox.h"
 #include "proto/identity.h"
+#include "proto/tls_err.h"
+#include "util/ldtrim.h"
 #include "util/sigloop.h"
 
 /* Where the packaged agent's configuration lives (its systemd unit reads it). */
@@ -149,6 +151,8 @@ static int drop_privileges(struct agent *a, const struct agent_config *cfg, char
 /* Run the agent until a signal; returns an exit status. */
 static int run(const struct agent_config *cfg, const struct agent_runner_ops *runner)
 {
+	/* every library is linked by now: the loader's tables need not stay resident */
+	ldtrim_linker_tables();
 	struct event_base *base = event_base_new();
 	char err[512];
 	struct agent *a = base ? agent_new(base, cfg, runner, err, sizeof err) : NULL;
@@ -168,6 +172,7 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 		event_base_free(base);
 		return 1;
 	}
+	ldtrim_linker_tables();   /* again: start-up's lazy bindings read some back */
 	int rc = sigloop_run(base);
 	agent_free(a);
 	event_base_free(base);
@@ -178,6 +183,11 @@ static int run(const struct agent_config *cfg, const struct agent_runner_ops *ru
 int agent_program(int argc, char **argv, const struct agent_runner_ops *runner)
 {
 	struct agent_args args;
+	/* OpenSSL's crypto error strings are loaded only if one is printed (0.3 MB) */
+	if (tls_err_lazy() < 0) {
+		fprintf(stderr, "vantage-agent: OpenSSL cannot initialise\n");
+		return 1;
+	}
 	int rc = parse_args(argc, argv, &args);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;

@@ -139,11 +139,23 @@ int link_send(struct agent *a, const struct msg *m)
  * The body of spooled record seq: the result, or (for a record too big for
  * any frame, spooled by a version without the limit, or unreadable) a small
  * result that says why it cannot be sent, so the number is still accounted.
+ * *as_is is set when the record is one JSON object as the controller reads
+ * it (no key twice), so its bytes can go out as they are.
  */
-static json_t *upload_body(struct agent *a, const void *data, size_t len, uint64_t seq)
+static json_t *upload_body(struct agent *a, const void *data, size_t len, uint64_t seq,
+			   int *as_is)
 {
 	json_error_t jerr;
-	json_t *body = len <= SPOOL_MAX_APPEND ? json_loadb(data, len, 0, &jerr) : NULL;
+	json_t *body = NULL;
+	*as_is = 0;
+	if (len <= SPOOL_MAX_APPEND) {
+		body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+		*as_is = json_is_object(body);
+		if (!*as_is) {        /* sent re-encoded, if jansson can read it at all */
+			json_decref(body);
+			body = json_loadb(data, len, 0, &jerr);
+		}
+	}
 	if (json_is_object(body))
 		return body;
 	json_decref(body);
@@ -173,11 +185,16 @@ static void flight_ack(struct agent *a, uint64_t seq)
 /* Send one spooled result; returns 0, or -1 to stop pumping (it is sent again later). */
 static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq)
 {
-	json_t *body = upload_body(a, data, len, seq);
+	int as_is;
+	json_t *body = upload_body(a, data, len, seq, &as_is);
 	json_int_t msm = json_integer_value(json_object_get(body, "msm_id"));
 	struct msg m = { .type = MSG_RESULT, .seq = (int64_t)seq, .msm_id = msm < 0 ? 0 : msm,
 			 .body = body, .epoch = spool_epoch_of(a->spool, seq),
 			 .prev = (int64_t)a->sent_seq };
+	if (as_is) {              /* the spooled text as it is: checked, not printed again */
+		m.body_text = data;
+		m.body_len = len;
+	}
 	int rc = body ? link_send(a, &m) : -1;
 	json_decref(body);
 	if (rc < 0) {

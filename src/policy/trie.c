@@ -1,7 +1,11 @@
 /*
- * trie: a binary trie with one node per prefix bit, nodes in a fixed-size
- * array (index 0 is "none"). Two roots: IPv4 and IPv6. Longest-prefix match
- * walks the address bits and remembers the last node holding a prefix.
+ * trie: a binary trie with one node per prefix bit, nodes in one array
+ * (index 0 is "none") that grows by doubling as prefixes are inserted, up to
+ * the budget given at creation. Two roots: IPv4 and IPv6. Longest-prefix
+ * match walks the address bits and remembers the last node holding a prefix.
+ * The array starts small because most tables hold a handful of prefixes
+ * (an agent has six, each with a budget of 64 Ki nodes: allocating every
+ * budget up front made 0.7 MB of its resident memory).
  */
 #include "policy/trie.h"
 
@@ -9,6 +13,7 @@
 #include <string.h>
 
 #define NONE 0u
+#define FIRST_NODES 64u   /* nodes allocated at creation (or the budget, if smaller) */
 
 struct ptrie_node {
 	uint32_t child[2];
@@ -18,7 +23,7 @@ struct ptrie_node {
 
 struct ptrie {
 	struct ptrie_node *nodes;
-	size_t used, max, count;
+	size_t used, cap, max, count;   /* nodes in use, allocated, allowed at most */
 	uint32_t root4, root6;
 };
 
@@ -31,7 +36,8 @@ struct ptrie *ptrie_new(size_t max_nodes)
 	if (t == NULL)
 		return NULL;
 	t->max = max_nodes + 3; /* slot 0 unused, two roots */
-	t->nodes = calloc(t->max, sizeof *t->nodes);
+	t->cap = t->max < FIRST_NODES ? t->max : FIRST_NODES;
+	t->nodes = calloc(t->cap, sizeof *t->nodes);
 	if (t->nodes == NULL) {
 		free(t);
 		return NULL;
@@ -75,13 +81,32 @@ static size_t nodes_needed(const struct ptrie *t, const struct net_prefix *p)
 	return 0;
 }
 
+/* Grow the node array to hold at least want nodes (want <= max); 0, or -1 when
+   out of memory (the trie is unchanged). */
+static int reserve(struct ptrie *t, size_t want)
+{
+	if (want <= t->cap)
+		return 0;
+	size_t cap = t->cap;
+	while (cap < want)
+		cap = cap > t->max / 2 ? t->max : cap * 2;
+	struct ptrie_node *n = realloc(t->nodes, cap * sizeof *n);
+	if (n == NULL)
+		return -1;
+	memset(n + t->cap, 0, (cap - t->cap) * sizeof *n);
+	t->nodes = n;
+	t->cap = cap;
+	return 0;
+}
+
 /* Insert p with value; 0, or -1 when out of nodes or of a bad family. */
 int ptrie_insert(struct ptrie *t, const struct net_prefix *p, uint32_t value)
 {
 	uint32_t n = root_of(t, p->addr.family);
 	if (n == NONE || p->len > net_addr_len(p->addr.family) * 8)
 		return -1;
-	if (t->used + nodes_needed(t, p) > t->max)
+	size_t want = t->used + nodes_needed(t, p);
+	if (want > t->max || reserve(t, want) < 0)
 		return -1;
 	for (unsigned i = 0; i < p->len; i++) {
 		unsigned b = bit_at(p->addr.a, i);

@@ -1,7 +1,8 @@
 /*
  * trie: a binary prefix trie over IPv4 and IPv6 addresses with longest-prefix
- * match. Nodes live in one array whose size is fixed at creation, so memory is
- * bounded: an insert that needs more nodes fails and changes nothing.
+ * match. Nodes live in one array that grows as prefixes are inserted, up to a
+ * node budget fixed at creation, so memory is bounded: an insert that needs
+ * more nodes (or more memory) fails and changes nothing.
  */
 #ifndef VANTAGE_POLICY_TRIE_H
 #define VANTAGE_POLICY_TRIE_H

@@ -3,6 +3,7 @@
  * (see conn.h).
  */
 #include "proto/conn.h"
+#include "proto/tls_err.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
@@ -200,7 +201,7 @@ static void event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_ERROR) {
 		unsigned long e = bufferevent_get_openssl_error(bev);
 		if (e)
-			ERR_error_string_n(e, why, sizeof why);
+			tls_err_text(e, why, sizeof why);
 		else
 			snprintf(why, sizeof why, "%s", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 	} else if (what & BEV_EVENT_TIMEOUT) {

@@ -3,6 +3,7 @@
  * 1.3 contexts with OpenSSL 3 (see identity.h).
  */
 #include "proto/identity.h"
+#include "proto/tls_err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,7 @@
 static int ossl_fail(const char *what, char *err, size_t errlen)
 {
 	char buf[160];
-	ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+	tls_err_text(ERR_get_error(), buf, sizeof buf);
 	snprintf(err, errlen, "%s: %s", what, buf);
 	return -1;
 }

@@ -82,6 +82,8 @@ static int encode_field(json_t *obj, const struct msg *m, const struct field *f,
 		const char *s = *(const char **)field_ptr(m, f);
 		if (s)
 			v = json_string(s);
+	} else if (f->off == offsetof(struct msg, body) && m->body_text) {
+		return 0;             /* added as text (payload_text) */
 	} else {
 		json_t *o = *(json_t **)field_ptr(m, f);
 		if (o)
@@ -117,6 +119,53 @@ static json_t *encode_object(const struct msg *m, char *err, size_t errlen)
 	return obj;
 }
 
+/*
+ * The payload text: the encoded object, with m->body_text added as its last
+ * member "body" when there is one. Returns it (malloc'd) and its length, or
+ * NULL with err.
+ */
+static char *payload_text(const struct msg *m, json_t *obj, size_t *plen, char *err,
+			  size_t errlen)
+{
+	char *text = json_dumps(obj, JSON_COMPACT);
+	if (!text) {
+		snprintf(err, errlen, "%s: cannot encode (invalid UTF-8?)", msg_type_name(m->type));
+		return NULL;
+	}
+	size_t tlen = strlen(text);
+	if (!m->body_text) {
+		*plen = tlen;
+		return text;
+	}
+	static const char key[] = "\"body\":";
+	int comma = tlen > 2;     /* "{}" has no member to follow */
+	size_t n = tlen - 1 + (size_t)comma + sizeof key - 1 + m->body_len + 1;
+	char *out = m->body_len <= FRAME_MAX_PAYLOAD ? malloc(n + 1) : NULL;
+	if (!out) {
+		if (m->body_len > FRAME_MAX_PAYLOAD)
+			snprintf(err, errlen, "%s: body of %zu bytes is too big", msg_type_name(m->type),
+				 m->body_len);
+		else
+			snprintf(err, errlen, "out of memory");
+		free(text);
+		return NULL;
+	}
+	char *p = out;
+	memcpy(p, text, tlen - 1);            /* all but the closing brace */
+	p += tlen - 1;
+	if (comma)
+		*p++ = ',';
+	memcpy(p, key, sizeof key - 1);
+	p += sizeof key - 1;
+	memcpy(p, m->body_text, m->body_len);
+	p += m->body_len;
+	*p++ = '}';
+	*p = 0;
+	free(text);
+	*plen = n;
+	return out;
+}
+
 /* See msg.h. */
 uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
 {
@@ -127,13 +176,11 @@ uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
 	json_t *obj = encode_object(m, err, errlen);
 	if (!obj)
 		return NULL;
-	char *text = json_dumps(obj, JSON_COMPACT);
+	size_t plen;
+	char *text = payload_text(m, obj, &plen, err, errlen);
 	json_decref(obj);
-	if (!text) {
-		snprintf(err, errlen, "%s: cannot encode (invalid UTF-8?)", msg_type_name(m->type));
+	if (!text)
 		return NULL;
-	}
-	size_t plen = strlen(text);
 	uint8_t *buf = NULL;
 	if (plen > FRAME_MAX_PAYLOAD)
 		snprintf(err, errlen, "%s: payload of %zu bytes is too big", msg_type_name(m->type), plen);

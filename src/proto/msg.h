@@ -119,6 +119,11 @@ struct msg {
 	int64_t pps_max;        /* STATUS: the site's pps ceiling (0: none) */
 	json_t *prefixes;       /* array of prefix strings */
 	json_t *body;
+	/* Encode only: body as JSON text (body_len bytes, an object the caller
+	   has checked, e.g. a result as spooled), sent as it is instead of
+	   body, so a result is not parsed and printed again on the way out. */
+	const char *body_text;
+	size_t body_len;
 	json_t *timing;
 	json_t *root;
 };

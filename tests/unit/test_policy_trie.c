@@ -168,6 +168,27 @@ static void test_node_budget(void **state)
 	ptrie_free(t);
 }
 
+/* The node array grows past its first allocation up to the budget exactly. */
+static void test_grows_to_budget(void **state)
+{
+	(void)state;
+	struct ptrie *t = ptrie_new(88);
+	struct net_prefix a = P("198.18.5.0/24"), b = P("2001:db8:1:2::/64"), c = P("10.0.0.0/24");
+	assert_int_equal(ptrie_insert(t, &a, 1), 0);
+	assert_int_equal(ptrie_insert(t, &b, 2), 0);  /* 24 + 64 nodes: the whole budget */
+	assert_int_equal(ptrie_nodes_used(t), 88);
+	assert_int_equal(ptrie_insert(t, &c, 3), -1); /* 24 more: refused, nothing changed */
+	assert_int_equal(ptrie_nodes_used(t), 88);
+	struct net_addr x = A("198.18.5.77"), y = A("2001:db8:1:2::9"), z = A("10.0.0.1");
+	uint32_t v;
+	assert_true(ptrie_lookup(t, &x, &v, NULL));
+	assert_int_equal(v, 1);
+	assert_true(ptrie_lookup(t, &y, &v, NULL));
+	assert_int_equal(v, 2);
+	assert_false(ptrie_lookup(t, &z, &v, NULL));
+	ptrie_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_longest_match),
 		cmocka_unit_test(test_against_linear_scan),
 		cmocka_unit_test(test_node_budget),
+		cmocka_unit_test(test_grows_to_budget),
 	};
 	return cmocka_run_group_tests_name("policy_trie", tests, NULL, NULL);
 }

@@ -68,6 +68,37 @@ static void test_roundtrip_all_types(void **state)
 	json_decref(body);
 }
 
+/* A RESULT whose body is given as text carries exactly that text as its body. */
+static void test_result_body_as_text(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"msm_id\":7,\"rtt\":1.25,\"result\":[{\"hop\":1}]}";
+	struct msg m = { .type = MSG_RESULT, .seq = 9, .msm_id = 7, .epoch = 3, .prev = 8,
+			 .body_text = text, .body_len = strlen(text) };
+	char err[256] = "";
+	size_t len = 0;
+	uint8_t *buf = msg_encode(&m, &len, err, sizeof err);
+	assert_non_null(buf);
+	/* the body's bytes, verbatim, end the payload */
+	assert_memory_equal(buf + len - 1 - strlen(text), text, strlen(text));
+	free(buf);
+	struct msg out;
+	roundtrip(&m, &out);
+	assert_int_equal(out.seq, 9);
+	assert_int_equal(out.msm_id, 7);
+	assert_int_equal(out.epoch, 3);
+	assert_int_equal(out.prev, 8);
+	json_t *want = json_loads(text, 0, NULL);
+	assert_true(json_equal(out.body, want));
+	json_decref(want);
+	msg_free(&out);
+	/* a message whose other fields are all empty still gets the body alone */
+	struct msg only = { .type = MSG_HOST_REPORT, .body_text = "{}", .body_len = 2 };
+	roundtrip(&only, &out);
+	assert_int_equal(json_object_size(out.body), 0);
+	msg_free(&out);
+}
+
 static void test_encode_refuses_missing_field(void **state)
 {
 	(void)state;
@@ -236,6 +267,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_all_types),
+		cmocka_unit_test(test_result_body_as_text),
 		cmocka_unit_test(test_encode_refuses_missing_field),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_noprobe_roundtrip),
