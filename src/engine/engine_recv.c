@@ -231,6 +231,8 @@ void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 		struct eng_rxtime at;
 		at.off = eng_offset_now(e, &at.mono, &at.off_err);
 		e->stats.received += (uint64_t)n;
+		if (e->reads_deferred)
+			e->stats.read_at_turns += (uint64_t)n;
 		for (int i = 0; i < n; i++)
 			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], &at);
 		if (n < RAWSOCK_BATCH)

@@ -14,9 +14,10 @@
  */
 #define TIMEOUT_SLACK_NS 1000000ULL
 /* While a paced engine has probes waiting, its pump turns come at least
-   this often (100 probes/s, two probes a turn: pacer.c) and expire what is due: a timeout waits for
-   the next turn instead of waking the engine on its own. */
-#define TIMEOUT_TURN_SLACK_NS 20000000ULL
+   this often (100 probes/s, four probes a turn: pacer.c) and expire what
+   is due: a timeout waits for the next turn instead of waking the engine
+   on its own. */
+#define TIMEOUT_TURN_SLACK_NS 40000000ULL
 
 /* How late a timeout may fire: until the next turn while turns come. */
 static uint64_t slack(const struct engine *e)

@@ -59,8 +59,8 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: a millisecond's worth above 1,000/s (four probes from 501 to
-   1,000/s, two at 500/s and below: test_wait). */
+/* Turns: a millisecond's worth above 1,000/s (four probes from 100 to
+   1,000/s, two below 100/s: test_wait). */
 static void test_turns(void **state)
 {
 	(void)state;
@@ -173,8 +173,8 @@ static void test_turns(void **state)
 }
 
 /* The wait until the next token is right and then a token is there; from
-   501 to 1,000/s a turn waits for four tokens, at 500/s and below for two,
-   unless fewer probes wait. */
+   100 to 1,000/s a turn waits for four tokens, below 100/s for two, unless
+   fewer probes wait. */
 static void test_wait(void **state)
 {
 	(void)state;
@@ -190,14 +190,25 @@ static void test_wait(void **state)
 	assert_int_equal(w, 5000000);
 	assert_int_equal(pacer_take(&p, w, 5), 4);
 	pacer_init(&p, 100, 0);
+	assert_int_equal(p.turn_max, 4);
+	assert_int_equal(pacer_take(&p, 0, 5), 1);
+	w = pacer_wait_ns(&p, 0, 5);
+	assert_true(w > 39000000 && w <= 40000000);
+	assert_int_equal(pacer_take(&p, w, 5), 4);
+	/* four waiting: four tokens; one waiting: its token would be there in
+	   10 ms, but after a turn of four the spacing asks for half their
+	   gaps (20 ms) */
+	assert_int_equal(pacer_wait_ns(&p, w, 5), 40000000);
+	assert_int_equal(pacer_wait_ns(&p, w, 1), 20000000);
+	/* below 100/s a pair; one probe waiting: its token is enough */
+	pacer_init(&p, 99, 0);
 	assert_int_equal(p.turn_max, 2);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
 	w = pacer_wait_ns(&p, 0, 5);
-	assert_true(w > 19000000 && w <= 20000000);
+	assert_true(w > 20000000 && w <= 20202021);
 	assert_int_equal(pacer_take(&p, w, 5), 2);
-	/* one probe waiting: its token is enough */
 	w = pacer_wait_ns(&p, w, 1);
-	assert_true(w > 9000000 && w <= 10000000);
+	assert_true(w > 10000000 && w <= 10101011);
 	pacer_init(&p, 501, 0);
 	assert_int_equal(p.turn_max, 4);
 	pacer_init(&p, 1001, 0);
