@@ -110,6 +110,14 @@ bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now)
 	return true;
 }
 
+/* Expire every probe whose deadline is at or before until. */
+static void expire_until(struct engine *e, uint64_t until, uint64_t now)
+{
+	struct th_timer *t;
+	while ((t = th_pop_due(&e->timers, until)) != NULL)
+		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+}
+
 /* See engine_int.h. */
 void eng_expire_due(struct engine *e)
 {
@@ -120,13 +128,21 @@ void eng_expire_due(struct engine *e)
 	/* a reply the kernel took in before the deadline, still unread while
 	   reads wait for the turns (a read takes 256 at most, and a starved
 	   loop may find more), is no timeout; polled sockets are read by the
-	   loop as their replies come */
+	   loop as their replies come. Deadlines before the time the turn's
+	   own read (or the timer event's) found the sockets empty need no
+	   second read: it would find nothing, a system call for each turn
+	   that runs a timeout */
 	if (e->reads_deferred) {
+		expire_until(e, e->read_empty_ns < now ? e->read_empty_ns : now, now);
+		t = th_peek(&e->timers);
+		if (t == NULL || t->when_ns > now) {
+			aim(e);
+			return;
+		}
 		eng_read_drained(e);
 		now = eng_clock_mono_ns(&e->opts.clock);
 	}
-	while ((t = th_pop_due(&e->timers, now)) != NULL)
-		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+	expire_until(e, now, now);
 	aim(e);
 }
 
