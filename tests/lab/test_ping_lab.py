@@ -343,8 +343,13 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     print("%d/s: %d of %d packets read at pump turns; |RTT - wire RTT| of %d replies: "
           "median %.0f ns, p90 %.0f ns" % (pps, at_turns, n, len(diffs),
                                            statistics.median(diffs), diffs[len(diffs) * 9 // 10]))
-    assert at_turns >= n // 2 and len(diffs) >= n // 2  # replies: not under test
-    assert statistics.median(diffs) <= 2000 and diffs[len(diffs) * 9 // 10] <= 100000, diffs
+    # at 10,000/s the queue runs empty now and then (2,651 of 5,000 read at
+    # turns once beside a CPU hog): the rest were read as they came. A stamp
+    # taken at the read would be off by 0.1 to 40 ms for each reply read at
+    # a turn (measured with it forced: median 2.9 ms at 1,000/s)
+    assert at_turns >= n // 5 and len(diffs) >= n // 2  # replies: not under test
+    off = sum(1 for d in diffs if d > 100000)
+    assert statistics.median(diffs) <= 2000 and off <= at_turns // 10, (off, diffs)
 
 
 def wire_rtt_diffs(frames, res):
