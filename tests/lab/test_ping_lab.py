@@ -347,7 +347,9 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     # turns once beside a CPU hog): the rest were read as they came. A stamp
     # taken at the read would be off by 0.1 to 40 ms for each reply read at
     # a turn (measured with it forced: median 2.9 ms at 1,000/s)
-    assert at_turns >= n // 5 and len(diffs) >= n // 2  # replies: not under test
+    # replies: the lab's routers are not under test (2,686 of 5,000 came
+    # back once at 10,000/s beside a CPU hog: its emulated link's queue)
+    assert at_turns >= n // 5 and len(diffs) >= n // 5
     off = sum(1 for d in diffs if d > 100000)
     assert statistics.median(diffs) <= 2000 and off <= at_turns // 10, (off, diffs)
 
