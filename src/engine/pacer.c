@@ -12,8 +12,8 @@
    once every two gaps: the rate over any two gaps is unchanged. */
 #define PACER_PAIR_BELOW_PPS 100
 /* From it up to this rate (a probe gap of 1 ms to 10 ms) a turn waits for
-   four probes' tokens (40 ms at 100/s, 4 ms at 1,000/s): a quarter of the
-   wake-ups of one a probe. At 100/s, 100 traces of 16 hops, load 35: 0.38
+   four probes' tokens (40 ms at 100/s; eight above PACER_EIGHT_PPS): a
+   quarter of the wake-ups of one a probe. At 100/s, 100 traces of 16 hops, load 35: 0.38
    -> 0.25 s CPU and 2,019 -> 1,268 context switches against pairs; at
    1,000/s, load 35: 6,229 -> 3,148 context switches and 0.76 -> 0.67 s CPU
    against one a turn (one run each; at load 41-44 late turns carry ~10

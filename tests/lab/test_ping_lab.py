@@ -286,8 +286,8 @@ def most_in_window(times, width):
 def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     """One budget over many targets, measured from a capture: the rate is
     met within 2 % and it comes without bursts. The engine sends in turns
-    (four probes at 100/s and 1,000/s, ten at 10,000/s when it wakes on
-    time); a turn that wakes late (a loaded machine) sends what the budget
+    (four probes at 100/s, eight at 1,000/s, ten at 10,000/s when it wakes
+    on time); a turn that wakes late (a loaded machine) sends what the budget
     earned meanwhile, never more than its bucket (20 ms, at least ten
     probes), and the next turn
     waits half as long as those probes took to earn: so no stretch of
