@@ -158,6 +158,10 @@ struct engine_stats {
 	uint64_t idle_ns;         /* of the time between them, how long the send
 				     queue stood empty (no probe was ready:
 				     the rate could not be reached then) */
+	uint64_t read_at_turns;   /* of received, the packets read at a pump
+				     turn or timeout while the sockets were
+				     not polled (engine_int.h: reads deferred;
+				     their RTTs are kernel stamps all the same) */
 	uint64_t late_lost;       /* probes the budget allowed while some were
 				     ready, lost because the loop woke more
 				     than the pacer's bucket late, or because

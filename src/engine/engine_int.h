@@ -112,6 +112,9 @@ struct engine {
 				   was due (its probes were ready then, also
 				   when the loop woke late for it); else 0 */
 	bool reads_deferred;    /* replies are read at pump turns, not polled */
+	uint64_t read_empty_ns; /* eng_read_all found every receiving socket
+				   empty, reading from this time on: replies the
+				   kernel took in before it are read */
 	bool fam_sent[2];       /* probes of IPv4 [0], IPv6 [1] were sent */
 	uint8_t pkt[65536];
 	uint8_t rx[RAWSOCK_BATCH][RAWSOCK_RXLEN];
@@ -187,7 +190,8 @@ void eng_arm(struct engine *e, struct eng_probe *p, uint64_t when_ns);
 void eng_defer_reads(struct engine *e, bool defer);
 void eng_read_all(struct engine *e);
 
-/* Read every receiving socket until nothing waits (before timeouts run). */
+/* Read every receiving socket until nothing waits (before timeouts run,
+   unless eng_read_all found them empty after their deadlines). */
 void eng_read_drained(struct engine *e);
 
 /*

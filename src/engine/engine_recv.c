@@ -191,12 +191,44 @@ void eng_defer_reads(struct engine *e, bool defer)
 	}
 }
 
+/* Read socket s (data and error queue) until it is empty or READ_BATCH
+   packets are read; true when it was found empty. */
+static bool read_socket(struct engine *e, struct eng_sock *s)
+{
+	int slot = (int)(s - e->socks);
+	eng_txt_drain(e);
+	if (s->rs.ts_tx)
+		eng_drain_txts(e, slot);
+	eng_drain_tap(e);
+	for (int round = 0; round < READ_BATCH / RAWSOCK_BATCH; round++) {
+		struct rawsock_rx rx[RAWSOCK_BATCH];
+		size_t lens[RAWSOCK_BATCH];
+		int n = rawsock_recv_many(&s->rs, e->rx, RAWSOCK_BATCH, lens, rx);
+		if (n <= 0)
+			return true;
+		struct eng_rxtime at;
+		at.off = eng_offset_now(e, &at.mono, &at.off_err);
+		e->stats.received += (uint64_t)n;
+		if (e->reads_deferred)
+			e->stats.read_at_turns += (uint64_t)n;
+		for (int i = 0; i < n; i++)
+			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], &at);
+		if (n < RAWSOCK_BATCH)
+			return true;
+	}
+	return false;
+}
+
 /* See engine_int.h; sockets of a family no probe used are not asked. */
 void eng_read_all(struct engine *e)
 {
+	uint64_t start = eng_clock_mono_ns(&e->opts.clock);
+	bool empty = true;
 	for (int i = 0; i < ENG_NSOCK; i++)
 		if (receives(e, i) && e->fam_sent[e->socks[i].rs.family == AF_INET6])
-			eng_read_cb(e->socks[i].rs.fd, EV_READ, &e->socks[i]);
+			empty = read_socket(e, &e->socks[i]) && empty;
+	if (empty)
+		e->read_empty_ns = start;
 }
 
 /* See engine_int.h. */
@@ -214,26 +246,7 @@ void eng_read_drained(struct engine *e)
 void eng_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct eng_sock *s = arg;
-	struct engine *e = s->e;
-	int slot = (int)(s - e->socks);
 	(void)fd;
 	(void)what;
-	eng_txt_drain(e);
-	if (s->rs.ts_tx)
-		eng_drain_txts(e, slot);
-	eng_drain_tap(e);
-	for (int round = 0; round < READ_BATCH / RAWSOCK_BATCH; round++) {
-		struct rawsock_rx rx[RAWSOCK_BATCH];
-		size_t lens[RAWSOCK_BATCH];
-		int n = rawsock_recv_many(&s->rs, e->rx, RAWSOCK_BATCH, lens, rx);
-		if (n <= 0)
-			break;
-		struct eng_rxtime at;
-		at.off = eng_offset_now(e, &at.mono, &at.off_err);
-		e->stats.received += (uint64_t)n;
-		for (int i = 0; i < n; i++)
-			handle_packet(e, slot, e->rx[i], lens[i], &rx[i], &at);
-		if (n < RAWSOCK_BATCH)
-			break;
-	}
+	(void)read_socket(s->e, s);
 }

@@ -14,9 +14,10 @@
  */
 #define TIMEOUT_SLACK_NS 1000000ULL
 /* While a paced engine has probes waiting, its pump turns come at least
-   this often (100 probes/s, two probes a turn: pacer.c) and expire what is due: a timeout waits for
-   the next turn instead of waking the engine on its own. */
-#define TIMEOUT_TURN_SLACK_NS 20000000ULL
+   this often (100 probes/s, four probes a turn: pacer.c) and expire what
+   is due: a timeout waits for the next turn instead of waking the engine
+   on its own. */
+#define TIMEOUT_TURN_SLACK_NS 40000000ULL
 
 /* How late a timeout may fire: until the next turn while turns come. */
 static uint64_t slack(const struct engine *e)
@@ -109,6 +110,14 @@ bool eng_expire_if_due(struct engine *e, struct eng_probe *p, uint64_t now)
 	return true;
 }
 
+/* Expire every probe whose deadline is at or before until. */
+static void expire_until(struct engine *e, uint64_t until, uint64_t now)
+{
+	struct th_timer *t;
+	while ((t = th_pop_due(&e->timers, until)) != NULL)
+		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+}
+
 /* See engine_int.h. */
 void eng_expire_due(struct engine *e)
 {
@@ -119,13 +128,21 @@ void eng_expire_due(struct engine *e)
 	/* a reply the kernel took in before the deadline, still unread while
 	   reads wait for the turns (a read takes 256 at most, and a starved
 	   loop may find more), is no timeout; polled sockets are read by the
-	   loop as their replies come */
+	   loop as their replies come. Deadlines before the time the turn's
+	   own read (or the timer event's) found the sockets empty need no
+	   second read: it would find nothing, a system call for each turn
+	   that runs a timeout */
 	if (e->reads_deferred) {
+		expire_until(e, e->read_empty_ns < now ? e->read_empty_ns : now, now);
+		t = th_peek(&e->timers);
+		if (t == NULL || t->when_ns > now) {
+			aim(e);
+			return;
+		}
 		eng_read_drained(e);
 		now = eng_clock_mono_ns(&e->opts.clock);
 	}
-	while ((t = th_pop_due(&e->timers, now)) != NULL)
-		expire(e, DL_ENTRY(t, struct eng_probe, timer), now);
+	expire_until(e, now, now);
 	aim(e);
 }
 

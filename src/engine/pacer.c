@@ -5,23 +5,27 @@
 
 /* A turn's worth: one millisecond of tokens, at least one. */
 #define TURN_NS 1000000ULL
-/* Below this rate (a probe gap of 2 ms or more) a turn waits for two
+/* Below this rate (a probe gap of 10 ms or more) a turn waits for two
    probes' tokens: a wake-up carries two probes instead of one, halving the
    wake-ups that dominate a slow engine's CPU time (a wake-up on this PVM
    guest costs as much as the probe it sends). The pair leaves back to back,
-   once every two gaps: the rate over any two gaps is unchanged. Four a turn
-   at 100/s cost a third less CPU (100 traces of 16 hops, load 35: 0.38 ->
-   0.25 s, 2,019 -> 1,268 context switches) but a late first turn then
-   starts with four probes: test_pps_budget_is_smooth at 100/s (100 probes
-   in a second) missed its 2 % in 8 runs of 8 beside two CPU hogs, pairs
-   passed 3 of 3. */
-#define PACER_PAIR_PPS 500
-/* Above it and up to this rate (a probe gap of 1 ms to 2 ms) a turn waits
-   for four probes' tokens (4 ms at 1,000/s, not 1 ms): at 1,000/s, 500
-   traces of 16 hops, load 35, 6,229 -> 3,148 context switches and 0.76 ->
-   0.67 s CPU (one run each); at load 41-44 late turns carry ~10 probes
-   anyway and the two are alike. */
+   once every two gaps: the rate over any two gaps is unchanged. */
+#define PACER_PAIR_BELOW_PPS 100
+/* From it up to this rate (a probe gap of 1 ms to 10 ms) a turn waits for
+   four probes' tokens (40 ms at 100/s; eight above PACER_EIGHT_PPS): a
+   quarter of the wake-ups of one a probe. At 100/s, 100 traces of 16 hops, load 35: 0.38
+   -> 0.25 s CPU and 2,019 -> 1,268 context switches against pairs; at
+   1,000/s, load 35: 6,229 -> 3,148 context switches and 0.76 -> 0.67 s CPU
+   against one a turn (one run each; at load 41-44 late turns carry ~10
+   probes anyway and the two are alike). A turn's worth at each end of a
+   run shifts its first-to-last rate by (turn - 1) / probes: 3 % for 100
+   probes, so test_pps_budget_is_smooth measures 500 at 100/s. */
 #define PACER_QUAD_PPS 1000
+/* Above it (a probe gap under 2 ms) up to PACER_QUAD_PPS a turn waits for
+   eight probes' tokens (8 ms at 1,000/s): at 1,000/s, 500 traces of 16
+   hops, load 17-19, two runs each: 0.49-0.58 -> 0.35-0.40 s CPU, 2,750-
+   3,323 -> 1,713-1,986 context switches against four a turn. */
+#define PACER_EIGHT_PPS 500
 /* The bucket's least depth in tokens: at 100/s a wake-up 20 ms late (common
    on a loaded 2-core host) would otherwise cost budget (measured: 40 % of
    it at load 30 with 2 tokens). */
@@ -35,9 +39,9 @@ void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 	p->pps = pps;
 	p->last_ns = now_ns;
 	p->turn_max = turn ? (uint32_t)turn : 1;
-	if (pps > PACER_PAIR_PPS && pps <= PACER_QUAD_PPS)
-		p->turn_max = 4;
-	if (pps > 0 && pps <= PACER_PAIR_PPS)
+	if (pps >= PACER_PAIR_BELOW_PPS && pps <= PACER_QUAD_PPS)
+		p->turn_max = pps > PACER_EIGHT_PPS ? 8 : 4;
+	if (pps > 0 && pps < PACER_PAIR_BELOW_PPS)
 		p->turn_max = 2;
 	/* two turns at least: a turn a little late keeps its token (the spacing
 	   keeps the catching up from bursting) */

@@ -4,8 +4,8 @@
  * that a paced engine wakes up as seldom as the rate allows without bursts:
  *
  *  - the engine wakes for a turn once a millisecond's worth of tokens is
- *    there (ten probes at 10,000/s; four probes from 501 to 1,000/s,
- *    two at 500/s and below, so that a slow engine does not wake for every
+ *    there (ten probes at 10,000/s; eight from 501 to 1,000/s, four
+ *    from 100 to 500/s, two below 100/s, so that a slow engine does not wake for every
  *    probe): the probes of a turn leave with one wake-up and one sendmmsg;
  *  - a turn takes the tokens that came since the last one: a turn's worth
  *    when the loop is on time, more when it woke late (a loaded machine:

@@ -444,7 +444,8 @@ static void print_stats(const struct cli_run *r)
 	fprintf(stderr, "%s: sent %llu in %.3f s (%.0f probes/s; %llu by packet socket, %llu by raw "
 		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
-		"unparsable %llu, kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
+		"unparsable %llu, read at pump turns %llu, "
+		"kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
 		"by sender thread %llu; no probe ready for %.3f s, %.0f probes/s while ready, "
 		"%llu probes of budget lost to late wake-ups\n",
 		r->prog,
@@ -454,6 +455,7 @@ static void print_stats(const struct cli_run *r)
 		(unsigned long long)st.received, (unsigned long long)st.matched,
 		(unsigned long long)st.dups, (unsigned long long)st.late,
 		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
+		(unsigned long long)st.read_at_turns,
 		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing,
 		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent,
 		idle, ready > 0 ? (double)(st.sent - 1) / ready : 0.0,

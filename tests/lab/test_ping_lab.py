@@ -266,8 +266,10 @@ def test_rtt_matches_far_end_wire(small_lab, tmp_path, af):
     assert diffs[0] >= 0 and med <= 30000, diffs
 
 
-# rate: (targets, probes per target, interval ms): about a second of probes
-SMOOTH = {100: (100, 1, 1000), 1000: (1000, 1, 1000), 10000: (1000, 5, 50)}
+# rate: (targets, probes per target, interval ms): a second of probes, five
+# at 100/s: a turn of four probes at each end of a run shifts its
+# first-to-last rate by (4 - 1) / probes, 3 % of 100 probes, 0.6 % of 500
+SMOOTH = {100: (500, 1, 1000), 1000: (1000, 1, 1000), 10000: (1000, 5, 50)}
 
 
 def most_in_window(times, width):
@@ -284,8 +286,8 @@ def most_in_window(times, width):
 def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     """One budget over many targets, measured from a capture: the rate is
     met within 2 % and it comes without bursts. The engine sends in turns
-    (two probes at 100/s, four at 1,000/s, ten at 10,000/s when it wakes on
-    time); a turn that wakes late (a loaded machine) sends what the budget
+    (four probes at 100/s, eight at 1,000/s, ten at 10,000/s when it wakes
+    on time); a turn that wakes late (a loaded machine) sends what the budget
     earned meanwhile, never more than its bucket (20 ms, at least ten
     probes), and the next turn
     waits half as long as those probes took to earn: so no stretch of
@@ -295,7 +297,11 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     engine/pacer.h): longer than its bucket, a last turn that woke or sent
     late (no turn after it catches up), a ping's timer run late (its probe
     was ready when the timer was due): the rate is met within 2 % together
-    with that count."""
+    with that count. While probes wait for their turn, replies are read at
+    the turns, not as they come (engine_int.h): their RTTs are still
+    kernel receive minus kernel transmit stamps, equal to the wire's (a
+    stamp taken when the turn reads the reply would be late by up to a
+    turn, 1 to 40 ms)."""
     ntargets, count, interval = SMOOTH[pps]
     prefix = small_lab.anyip("dst")           # e.g. 198.18.128.0/22
     net = ipaddress.ip_network(prefix)
@@ -332,6 +338,43 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     assert abs((n - 1 + lost) / span - pps) <= 0.02 * pps, ((n - 1) / span, lost)
     bucket = max(10, pps // 50)
     assert most <= 1.05 * 2 * pps * width / 1e9 + bucket, most  # 5 %: the wire's jitter
+    at_turns = int(re.search(r"read at pump turns (\d+)", p.stderr).group(1))
+    diffs = wire_rtt_diffs(frames, res)
+    print("%d/s: %d of %d packets read at pump turns; |RTT - wire RTT| of %d replies: "
+          "median %.0f ns, p90 %.0f ns" % (pps, at_turns, n, len(diffs),
+                                           statistics.median(diffs), diffs[len(diffs) * 9 // 10]))
+    # at 10,000/s the queue runs empty now and then (2,651 of 5,000 read at
+    # turns once beside a CPU hog): the rest were read as they came. A stamp
+    # taken at the read would be off by 0.1 to 40 ms for each reply read at
+    # a turn (measured with it forced: median 2.9 ms at 1,000/s)
+    # replies: the lab's routers are not under test (2,686 of 5,000 came
+    # back once at 10,000/s beside a CPU hog: its emulated link's queue)
+    assert at_turns >= n // 5 and len(diffs) >= n // 5
+    off = sum(1 for d in diffs if d > 100000)
+    assert statistics.median(diffs) <= 2000 and off <= at_turns // 10, (off, diffs)
+
+
+def wire_rtt_diffs(frames, res):
+    """Sorted |our RTT - wire RTT| (ns) of each IPv4 echo reply of res (the
+    JSON results of a ping of many targets) found in the capture frames."""
+    req, rep = {}, {}
+    for ts, etype, ip in frames:
+        if etype != 0x0800 or ip[9] != 1:
+            continue
+        icmp = ip[(ip[0] & 15) * 4:]
+        seq = struct.unpack("!H", icmp[6:8])[0]
+        if icmp[0] == 8:
+            req.setdefault((ipaddress.ip_address(ip[16:20]), seq), ts)
+        elif icmp[0] == 0:
+            rep.setdefault((ipaddress.ip_address(ip[12:16]), seq), ts)
+    diffs = []
+    for r in res:
+        dst = ipaddress.ip_address(r["dst_addr"])
+        for seq, e in enumerate(r["result"]):
+            key = (dst, seq)
+            if "rtt" in e and key in req and key in rep:
+                diffs.append(abs(e["rtt"] * 1e6 - (rep[key] - req[key])))
+    return sorted(diffs)
 
 
 def test_without_cap_net_raw(small_lab):

@@ -59,14 +59,14 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: a millisecond's worth above 1,000/s (four probes from 501 to
-   1,000/s, two at 500/s and below: test_wait). */
+/* Turns: a millisecond's worth above 1,000/s (eight probes from 501 to
+   1,000/s, four from 100 to 500/s, two below 100/s: test_wait). */
 static void test_turns(void **state)
 {
 	(void)state;
 	struct pacer p;
 	pacer_init(&p, 1000, 0);
-	assert_int_equal(p.turn_max, 4);
+	assert_int_equal(p.turn_max, 8);
 	pacer_init(&p, 1001, 0);
 	assert_int_equal(p.turn_max, 1);
 	pacer_init(&p, 10000, 0);
@@ -88,7 +88,7 @@ static void test_turns(void **state)
 	assert_int_equal(p.lost_milli / 1000, 10);
 	pacer_init(&p, 1000, 0);
 	assert_int_equal(pacer_take(&p, 0, 1), 1);
-	assert_int_equal(pacer_take(&p, 30000000, 100), 4); /* a turn's worth */
+	assert_int_equal(pacer_take(&p, 30000000, 100), 8); /* a turn's worth */
 	assert_int_equal(p.lost_milli, 0);
 	/* probes ready at once, the first turn 30 ms late: no probe had left,
 	   so nothing counts lost (the rate is measured from the first one) */
@@ -108,7 +108,7 @@ static void test_turns(void **state)
 	assert_int_equal(pacer_take(&p, 10000000, 100), 0);
 	assert_int_equal(pacer_take(&p, 12500000, 100), 7);
 	assert_int_equal(pacer_take(&p, 16000000, 3), 3);
-	assert_int_equal(pacer_take(&p, 46000000, 100), 4);
+	assert_int_equal(pacer_take(&p, 46000000, 100), 8);
 	assert_int_equal(p.lost_milli, 0);
 	/* the queue drained at 10 ms and refilled at 11 ms (ready: the token
 	   of that quiet millisecond is a turn's worth, kept); the turn comes
@@ -173,8 +173,8 @@ static void test_turns(void **state)
 }
 
 /* The wait until the next token is right and then a token is there; from
-   501 to 1,000/s a turn waits for four tokens, at 500/s and below for two,
-   unless fewer probes wait. */
+   501 to 1,000/s a turn waits for eight tokens, from 100 to 500/s for four,
+   below 100/s for two, unless fewer probes wait. */
 static void test_wait(void **state)
 {
 	(void)state;
@@ -185,21 +185,34 @@ static void test_wait(void **state)
 	assert_true(w > 900000 && w <= 1000000);
 	assert_int_equal(pacer_take(&p, w - 1000, 1), 0);
 	assert_int_equal(pacer_take(&p, w, 1), 1);
-	/* five waiting at 1,000/s: a turn of four, 4 ms of tokens */
-	w += pacer_wait_ns(&p, w, 5);
-	assert_int_equal(w, 5000000);
-	assert_int_equal(pacer_take(&p, w, 5), 4);
+	/* nine waiting at 1,000/s: a turn of eight, 8 ms of tokens */
+	w += pacer_wait_ns(&p, w, 9);
+	assert_int_equal(w, 9000000);
+	assert_int_equal(pacer_take(&p, w, 9), 8);
 	pacer_init(&p, 100, 0);
+	assert_int_equal(p.turn_max, 4);
+	assert_int_equal(pacer_take(&p, 0, 5), 1);
+	w = pacer_wait_ns(&p, 0, 5);
+	assert_true(w > 39000000 && w <= 40000000);
+	assert_int_equal(pacer_take(&p, w, 5), 4);
+	/* four waiting: four tokens; one waiting: its token would be there in
+	   10 ms, but after a turn of four the spacing asks for half their
+	   gaps (20 ms) */
+	assert_int_equal(pacer_wait_ns(&p, w, 5), 40000000);
+	assert_int_equal(pacer_wait_ns(&p, w, 1), 20000000);
+	/* below 100/s a pair; one probe waiting: its token is enough */
+	pacer_init(&p, 99, 0);
 	assert_int_equal(p.turn_max, 2);
 	assert_int_equal(pacer_take(&p, 0, 5), 1);
 	w = pacer_wait_ns(&p, 0, 5);
-	assert_true(w > 19000000 && w <= 20000000);
+	assert_true(w > 20000000 && w <= 20202021);
 	assert_int_equal(pacer_take(&p, w, 5), 2);
-	/* one probe waiting: its token is enough */
 	w = pacer_wait_ns(&p, w, 1);
-	assert_true(w > 9000000 && w <= 10000000);
-	pacer_init(&p, 501, 0);
+	assert_true(w > 10000000 && w <= 10101011);
+	pacer_init(&p, 500, 0);
 	assert_int_equal(p.turn_max, 4);
+	pacer_init(&p, 501, 0);
+	assert_int_equal(p.turn_max, 8);
 	pacer_init(&p, 1001, 0);
 	assert_int_equal(p.turn_max, 1);
 }
