@@ -132,6 +132,11 @@ int engine_submit(struct engine *e, struct eng_owner *o, const struct eng_probe_
 struct eng_rate;
 struct eng_rate *engine_rate_get(struct engine *e, uint32_t pps);
 
+/* Whether pps needs a class: not when 0, nor when the engine's own budget is
+ * that low already (a class at the engine's rate only splits each turn
+ * between two pacers that tick apart: twice the wake-ups, bench/team/agent). */
+bool engine_rate_needed(const struct engine *e, uint32_t pps);
+
 /* Drop every live or queued probe of an owner, silently (it is finishing). */
 void engine_owner_close(struct engine *e, struct eng_owner *o);
 

@@ -135,6 +135,9 @@ void eng_rate_forget(struct eng_probe *p);
 /* A probe the class let go left the engine's queue (sent or freed): room
    for the next. */
 void eng_rate_left(struct engine *e, struct eng_rate *r);
+/* Some class holds probes: its release brings a pump turn, which reads the
+   replies, so they need not wake the engine (eng_defer_reads). */
+bool eng_rates_holding(const struct engine *e);
 void eng_rates_free(struct engine *e);
 
 /* Unlink a probe from everything and free it. */

@@ -60,6 +60,12 @@ static void release_cb(void *arg)
 }
 
 /* See engine.h. */
+bool engine_rate_needed(const struct engine *e, uint32_t pps)
+{
+	return pps > 0 && (e->opts.pps == 0 || pps < e->opts.pps);
+}
+
+/* See engine.h. */
 struct eng_rate *engine_rate_get(struct engine *e, uint32_t pps)
 {
 	if (pps == 0)
@@ -109,6 +115,15 @@ void eng_rate_left(struct engine *e, struct eng_rate *r)
 		engine_timer_arm(e, r->timer, 0);
 		r->armed = true;
 	}
+}
+
+/* See engine_int.h. */
+bool eng_rates_holding(const struct engine *e)
+{
+	for (const struct eng_rate *r = e->rates; r; r = r->next)
+		if (r->nheld)
+			return true;
+	return false;
 }
 
 /* See engine_int.h. */

@@ -352,8 +352,12 @@ void eng_pump_cb(evutil_socket_t fd, short what, void *arg)
 					      PUMP_BATCH));
 	if (dl_empty(&e->sendq) && e->stats.sent > 0 && e->idle_since == 0)
 		e->idle_since = eng_clock_mono_ns(&e->opts.clock);
-	/* probes wait for a turn: it will read the replies (engine_int.h) */
-	eng_defer_reads(e, e->opts.pps > 0 && !dl_empty(&e->sendq) && eng_txt_room(e) > 0);
+	/* probes wait for a turn, in the queue or in a rate class whose release
+	   brings one: it will read the replies (engine_int.h). Without the
+	   classes, a team member's replies each woke the agent (bench/team/agent:
+	   one wake-up a probe, twice the system calls of the turns alone) */
+	eng_defer_reads(e, e->opts.pps > 0 && (!dl_empty(&e->sendq) || eng_rates_holding(e)) &&
+			   eng_txt_room(e) > 0);
 	e->in_pump = false;
 	/* with the sender's ring full, consuming its outcomes restarts the pump */
 	if (!dl_empty(&e->sendq) && eng_txt_room(e) > 0) {

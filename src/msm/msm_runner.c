@@ -188,8 +188,9 @@ int msm_runner_submit_paced(struct msm_runner *r, const json_t *definition, uint
 	r->next_id = (uint16_t)((r->next_id + 1) & 0x7fff);
 	t.id = r->next_id ? r->next_id : (r->next_id = 1);
 	t.user_id = (uint32_t)j->msm_id;
-	t.rate = engine_rate_get(r->e, pps);
-	if (pps && !t.rate) {
+	bool classed = engine_rate_needed(r->e, pps);
+	t.rate = classed ? engine_rate_get(r->e, pps) : NULL;
+	if (classed && !t.rate) {
 		snprintf(err, errlen, "out of memory");
 		free(j);
 		return -1;
