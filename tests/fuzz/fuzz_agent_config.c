@@ -29,8 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_methods_expand(cfg.methods, methods, sizeof methods);
 		FILE *out = fopen("/dev/null", "w");
 		if (out) {
-			firewall_write(&cfg, "fuzz.conf", FIREWALL_NFT, out, err, sizeof err);
-			firewall_write(&cfg, "fuzz.conf", FIREWALL_TEXT, out, err, sizeof err);
+			firewall_write(&cfg, NULL, "fuzz.conf", FIREWALL_NFT, out, err, sizeof err);
+			firewall_write(&cfg, NULL, "fuzz.conf", FIREWALL_TEXT, out, err, sizeof err);
 			fclose(out);
 		}
 	}
