@@ -58,12 +58,30 @@ def check_exactly_once(lab, ids_by_agent):
         assert (count, lo, hi) == (produced, 1, produced), (i, stored[aid], produced)
 
 
+def settled(lab, expect, quiet):
+    """Every spool drained, and no agent has made a result for `quiet` s.
+    A drained spool alone is not the end: an agent that learns of a stop
+    late (it was reconnecting to a restarted controller) still makes a
+    result after it, which the check must not find unacked in the spool."""
+    state = [None, 0.0]
+
+    def check():
+        now = (all(drained(lab, i) for i in expect)
+               and tuple(lab.spool_next_seq(i) for i in expect))
+        if not now or now != state[0]:
+            state[:] = [now, time.monotonic()]
+            return False
+        return time.monotonic() - state[1] >= quiet
+    return check
+
+
 def finish(lab, agents, ids, expect, drain=40):
-    """Stop the measurements, wait until every spool is drained, stop the
-    agents and the controller cleanly, and check exactly-once delivery."""
+    """Stop the measurements, wait until every spool is drained and stays
+    so, stop the agents and the controller cleanly, and check exactly-once
+    delivery."""
     stop_all(lab, ids)
     time.sleep(1.5)
-    wait_for(lambda: all(drained(lab, i) for i in expect), drain, "the spools to drain")
+    wait_for(settled(lab, expect, quiet=3), drain, "the spools to drain and stay drained")
     for a in agents:
         assert a.stop() == 0
     assert lab.controller.stop() == 0
