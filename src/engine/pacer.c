@@ -20,11 +20,13 @@
    probes anyway and the two are alike). A turn's worth at each end of a
    run shifts its first-to-last rate by (turn - 1) / probes: 3 % for 100
    probes, so test_pps_budget_is_smooth measures 500 at 100/s. */
-#define PACER_QUAD_PPS 1000
-/* Above it (a probe gap under 2 ms) up to PACER_QUAD_PPS a turn waits for
-   eight probes' tokens (8 ms at 1,000/s): at 1,000/s, 500 traces of 16
+/* Above PACER_EIGHT_PPS (a probe gap under 2 ms) a turn waits for eight
+   probes' tokens (8 ms at 1,000/s, 1 ms at 8,000/s), or a millisecond's
+   worth when that is more (ten at 10,000/s): at 1,000/s, 500 traces of 16
    hops, load 17-19, two runs each: 0.49-0.58 -> 0.35-0.40 s CPU, 2,750-
-   3,323 -> 1,713-1,986 context switches against four a turn. */
+   3,323 -> 1,713-1,986 context switches against four a turn. Until session
+   9 the turn fell back to a millisecond's worth above 1,000/s: one probe a
+   wake-up at 1,001/s, two at 2,000/s. */
 #define PACER_EIGHT_PPS 500
 /* The bucket's least depth in tokens: at 100/s a wake-up 20 ms late (common
    on a loaded 2-core host) would otherwise cost budget (measured: 40 % of
@@ -39,8 +41,12 @@ void pacer_init(struct pacer *p, uint32_t pps, uint64_t now_ns)
 	p->pps = pps;
 	p->last_ns = now_ns;
 	p->turn_max = turn ? (uint32_t)turn : 1;
-	if (pps >= PACER_PAIR_BELOW_PPS && pps <= PACER_QUAD_PPS)
-		p->turn_max = pps > PACER_EIGHT_PPS ? 8 : 4;
+	if (pps >= PACER_PAIR_BELOW_PPS && pps <= PACER_EIGHT_PPS)
+		p->turn_max = 4;
+	/* eight from 501/s on, a millisecond's worth once that is more: no
+	   fall from eight a turn at 1,000/s to one at 1,001/s */
+	if (pps > PACER_EIGHT_PPS && p->turn_max < 8)
+		p->turn_max = 8;
 	if (pps > 0 && pps < PACER_PAIR_BELOW_PPS)
 		p->turn_max = 2;
 	/* two turns at least: a turn a little late keeps its token (the spacing

@@ -269,7 +269,8 @@ def test_rtt_matches_far_end_wire(small_lab, tmp_path, af):
 # rate: (targets, probes per target, interval ms): a second of probes, five
 # at 100/s: a turn of four probes at each end of a run shifts its
 # first-to-last rate by (4 - 1) / probes, 3 % of 100 probes, 0.6 % of 500
-SMOOTH = {100: (500, 1, 1000), 1000: (1000, 1, 1000), 10000: (1000, 5, 50)}
+SMOOTH = {100: (500, 1, 1000), 1000: (1000, 1, 1000), 3000: (1000, 3, 200),
+          10000: (1000, 5, 50)}
 
 
 def most_in_window(times, width):

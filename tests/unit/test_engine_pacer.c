@@ -59,8 +59,8 @@ static void test_rate(void **state)
 	}
 }
 
-/* Turns: a millisecond's worth above 1,000/s (eight probes from 501 to
-   1,000/s, four from 100 to 500/s, two below 100/s: test_wait). */
+/* Turns: eight probes from 501/s, a millisecond's worth once that is more
+   (ten at 10,000/s); four from 100 to 500/s, two below 100/s: test_wait. */
 static void test_turns(void **state)
 {
 	(void)state;
@@ -68,7 +68,9 @@ static void test_turns(void **state)
 	pacer_init(&p, 1000, 0);
 	assert_int_equal(p.turn_max, 8);
 	pacer_init(&p, 1001, 0);
-	assert_int_equal(p.turn_max, 1);
+	assert_int_equal(p.turn_max, 8);
+	pacer_init(&p, 8999, 0);
+	assert_int_equal(p.turn_max, 8);
 	pacer_init(&p, 10000, 0);
 	assert_int_equal(p.turn_max, 10);
 	/* 5 ms with nothing waiting: 50 tokens came, yet the first turn
@@ -214,7 +216,14 @@ static void test_wait(void **state)
 	pacer_init(&p, 501, 0);
 	assert_int_equal(p.turn_max, 8);
 	pacer_init(&p, 1001, 0);
-	assert_int_equal(p.turn_max, 1);
+	assert_int_equal(p.turn_max, 8);
+	/* never fewer a turn at a higher rate: wake-ups per probe do not jump */
+	uint32_t before = 1;
+	for (uint32_t pps = 1; pps <= 200000; pps += pps < 2000 ? 1 : 97) {
+		pacer_init(&p, pps, 0);
+		assert_true(p.turn_max >= before);
+		before = p.turn_max;
+	}
 }
 
 /* pps 0: everything asked for, at once. */
