@@ -3,8 +3,10 @@
  * ledger sets real numbers: at most key_max_running measurements running at
  * once (periodic ones not stopped and not past their stop time, one-offs
  * for ten minutes after their start) and at most key_max_probes probes in
- * one measurement. Checked before anything is stored; over a cap the client
- * gets a 400 that names the cap (as RIPE Atlas answers its own limits).
+ * one measurement. Checked inside the create's transaction, under the
+ * store's create lock (api_msm_create.c), before anything is stored; over
+ * a cap the client gets a 400 that names the cap (as RIPE Atlas answers
+ * its own limits).
  */
 #include "api/api_int.h"
 

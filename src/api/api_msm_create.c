@@ -102,7 +102,37 @@ static int choose(struct api_call *c, const struct api_create *req, const json_t
 	return rc;
 }
 
-/* Store the definitions of req on ids in one transaction and send them; 0 or -1 after replying. */
+/*
+ * Check the caps of req on n probes and store it, in one transaction that
+ * holds the key and its account locked from before the caps are counted
+ * (store_api.h's create_lock), so API programs creating at once for one
+ * key or account never pass a cap together; 0, or -1 after replying.
+ */
+static int checked_create(struct api_call *c, struct store_api_msm *am, const struct api_create *req,
+			  size_t n, int64_t now, char *err, size_t errlen)
+{
+	struct store *st = c->api->store;
+	const struct store_api_ops *ops = st->ops->api;
+	if (st->ops->txn(st, "begin", err, errlen) < 0) {
+		api_error(c, 500, "%s", err);
+		return -1;
+	}
+	int rc = ops->create_lock ? ops->create_lock(st, c->key.id, err, errlen) : 0;
+	if (rc < 0)
+		api_error(c, 500, "%s", err);
+	else if (api_caps_create(c, req->ndefs, n) < 0 || api_caps_credits(c, req, n) < 0)
+		rc = -1;   /* replied */
+	else if (api_requests_create(c->api, am, req->ndefs, req, now, err, errlen) < 0 ||
+		 st->ops->txn(st, "commit", err, errlen) < 0) {
+		api_error(c, 500, "%s", err);
+		rc = -1;
+	}
+	if (rc < 0)
+		st->ops->txn(st, "rollback", NULL, 0);
+	return rc;
+}
+
+/* Check the caps, store the definitions of req on ids and send them; 0 or -1 after replying. */
 static int store_and_push(struct api_call *c, const struct api_create *req, const int64_t *ids,
 			  size_t n, json_t *created)
 {
@@ -125,10 +155,10 @@ static int store_and_push(struct api_call *c, const struct api_create *req, cons
 		rc |= defs[i] == NULL || (d->extra && !extras[i]);
 	}
 	api_commit_pending(c->api);
-	if (rc || api_requests_create(c->api, am, req->ndefs, req, now, err, sizeof err) < 0) {
-		api_error(c, 500, "%s", rc ? "out of memory" : err);
-		rc = -1;
-	}
+	if (rc)
+		api_error(c, 500, "out of memory");
+	else
+		rc = checked_create(c, am, req, n, now, err, sizeof err);
 	for (size_t i = 0; i < req->ndefs; i++) {
 		if (rc == 0) {
 			json_array_append_new(created, json_integer(m[i].id));
@@ -150,8 +180,7 @@ void api_msm_create_finish(struct api_call *c, const struct api_create *req)
 	json_t *created = json_array();
 	if (api_create_needs_lookup(req))   /* never store a placeholder target */
 		api_error(c, 500, "a host name was not resolved");
-	else if (choose(c, req, NULL, &ids, &n) == 0 && api_caps_create(c, req->ndefs, n) == 0 &&
-		 api_caps_credits(c, req, n) == 0 && store_and_push(c, req, ids, n, created) == 0)
+	else if (choose(c, req, NULL, &ids, &n) == 0 && store_and_push(c, req, ids, n, created) == 0)
 		api_reply_json(c, 201, json_pack("{s:O}", "measurements", created));
 	json_decref(created);
 	free(ids);

@@ -53,17 +53,10 @@ int api_requests_create(struct api *a, struct store_api_msm *am, size_t n,
 			const struct api_create *req, int64_t now, char *err, size_t errlen)
 {
 	struct store *st = a->store;
-	if (!st->ops->msm_requests)
-		return st->ops->api->msm_create(st, am, n, err, errlen);
-	if (st->ops->txn(st, "begin", err, errlen) < 0)
-		return -1;
 	int rc = st->ops->api->msm_create(st, am, n, err, errlen);
-	for (size_t i = 0; rc == 0 && i < n; i++)
+	for (size_t i = 0; rc == 0 && st->ops->msm_requests && i < n; i++)
 		rc = record(a, am[i].msm->id, req, now, err, errlen);
-	if (rc == 0 && st->ops->txn(st, "commit", err, errlen) == 0)
-		return 0;
-	st->ops->txn(st, "rollback", NULL, 0);
-	return -1;
+	return rc;
 }
 
 /* See api_msm_requests.h. */

@@ -15,8 +15,8 @@ struct store_api_msm;
 
 /*
  * Create the n measurements am and record req's probe sources as the
- * requests of each, in one transaction (the caller has committed what the
- * controller held open); 0, or -1 with err and nothing stored.
+ * requests of each, inside the caller's open transaction (which the caller
+ * commits, or rolls back on -1); 0, or -1 with err.
  */
 int api_requests_create(struct api *a, struct store_api_msm *am, size_t n,
 			const struct api_create *req, int64_t now, char *err, size_t errlen);

@@ -120,24 +120,34 @@ static int admit(struct controller *c, int64_t id, const char *address, json_t *
 	return 0;
 }
 
-/* Register every fingerprint of fps (their ids into ids), inside the caller's transaction. */
+/* Register every fingerprint of fps (their ids into ids), inside the caller's transaction:
+   in one store call when the store has one (a round trip per agent costs more than it). */
 static int register_each(struct controller *c, const json_t *req, const json_t *fps,
 			 int64_t account, int64_t *ids, char *err, size_t errlen)
 {
 	struct store *st = c->store;
-	size_t i;
+	size_t i, n = json_array_size(fps);
 	json_t *v;
+	struct store_agent *a = calloc(n ? n : 1, sizeof *a);
+	int rc = a ? 0 : -1;
+	if (!a)
+		snprintf(err, errlen, "out of memory for %zu agents", n);
 	json_array_foreach(fps, i, v) {
-		struct store_agent a;
-		if (agent_from_req(req, json_string_value(v), &a, err, errlen) < 0)
-			return -1;
-		a.approved = 0;   /* admission decides */
-		if (st->ops->agent_add(st, &a, err, errlen) < 0 ||
-		    (account && st->ops->account->own_agent(st, a.id, account, err, errlen) < 0))
-			return -1;
-		ids[i] = a.id;
+		if (rc == 0 && agent_from_req(req, json_string_value(v), &a[i], err, errlen) < 0)
+			rc = -1;
+		if (rc == 0)
+			a[i].approved = 0;   /* admission decides */
 	}
-	return 0;
+	if (rc == 0 && st->ops->agent_add_many)
+		rc = st->ops->agent_add_many(st, a, n, account, err, errlen);
+	for (i = 0; rc == 0 && !st->ops->agent_add_many && i < n; i++)
+		if (st->ops->agent_add(st, &a[i], err, errlen) < 0 ||
+		    (account && st->ops->account->own_agent(st, a[i].id, account, err, errlen) < 0))
+			rc = -1;
+	for (i = 0; rc == 0 && i < n; i++)
+		ids[i] = a[i].id;
+	free(a);
+	return rc;
 }
 
 /* {ids, admission: [{state, reason}] (empty objects when not approved)} of a batch. */

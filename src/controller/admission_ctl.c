@@ -161,6 +161,40 @@ static int decide_lock(struct controller *c, char *err, size_t errlen)
 	return st->ops->admission->decide_lock ? st->ops->admission->decide_lock(st, err, errlen) : 0;
 }
 
+/* Decide on agent a (its id and role) of account at address, into out; the state. */
+static int decide(struct controller *c, const struct store_agent *a, int64_t account,
+		  const char *address, int64_t now, struct store_admission *out, struct gathered *g,
+		  char *err, size_t errlen)
+{
+	if (gather(c, a, account, address, now, g, err, errlen) < 0)
+		return -1;
+	memset(out, 0, sizeof *out);
+	enum admission_state s = admission_decide(&c->policy, &g->f, out->reason, sizeof out->reason);
+	out->agent_id = a->id;
+	snprintf(out->state, sizeof out->state, "%s", admission_state_name(s));
+	snprintf(out->address, sizeof out->address, "%s", address);
+	snprintf(out->prefix, sizeof out->prefix, "%s", g->prefix);
+	out->asn = g->f.asn;
+	out->decided = now;
+	return s;
+}
+
+/* Keep decision d (state s) on an agent of account, anchor or not; 0 or -1. */
+static int keep(struct controller *c, const struct store_admission *d, int s, int anchor,
+		int64_t account, char *err, size_t errlen)
+{
+	struct store *st = c->store;
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)d->agent_id);
+	if (st->ops->admission->put(st, d, err, errlen) < 0 ||
+	    st->ops->agent_approve(st, key, s == ADMISSION_APPROVED, err, errlen) < 0 ||
+	    (s == ADMISSION_APPROVED && anchor &&
+	     st->ops->admission->anchor_admitted(st, d->agent_id, account, d->decided, err,
+						 errlen) < 0))
+		return -1;
+	return 0;
+}
+
 /* Decide on the agent and keep the decision, inside the caller's transaction, which holds
    the store's admission lock (so the counts read are the ones the decision commits beside). */
 static int decide_and_keep(struct controller *c, int64_t agent_id, const char *address,
@@ -170,31 +204,60 @@ static int decide_and_keep(struct controller *c, int64_t agent_id, const char *a
 	struct store_agent a = { .id = agent_id };
 	struct store_account acct = { 0 };
 	struct gathered g;
-	char key[32];
-	snprintf(key, sizeof key, "%lld", (long long)agent_id);
 	int found = st->ops->admission->role(st, agent_id, a.role, sizeof a.role, err, errlen);
 	if (found <= 0) {
 		if (found == 0)
 			snprintf(err, errlen, "no agent %lld", (long long)agent_id);
 		return -1;
 	}
-	if (st->ops->account->of_agent(st, agent_id, &acct, err, errlen) < 0 ||
-	    gather(c, &a, acct.id, address, now, &g, err, errlen) < 0)
+	if (st->ops->account->of_agent(st, agent_id, &acct, err, errlen) < 0)
 		return -1;
-	memset(out, 0, sizeof *out);
-	enum admission_state s = admission_decide(&c->policy, &g.f, out->reason, sizeof out->reason);
-	out->agent_id = agent_id;
-	snprintf(out->state, sizeof out->state, "%s", admission_state_name(s));
-	snprintf(out->address, sizeof out->address, "%s", address);
-	snprintf(out->prefix, sizeof out->prefix, "%s", g.prefix);
-	out->asn = g.f.asn;
-	out->decided = now;
-	if (st->ops->admission->put(st, out, err, errlen) < 0 ||
-	    st->ops->agent_approve(st, key, s == ADMISSION_APPROVED, err, errlen) < 0 ||
-	    (s == ADMISSION_APPROVED && g.f.anchor &&
-	     st->ops->admission->anchor_admitted(st, agent_id, acct.id, now, err, errlen) < 0))
+	int s = decide(c, &a, acct.id, address, now, out, &g, err, errlen);
+	if (s < 0 || keep(c, out, s, g.f.anchor, acct.id, err, errlen) < 0)
 		return -1;
 	return s;
+}
+
+/*
+ * The batch of decide_and_keep over ids on a store that reads the agents'
+ * subjects and keeps decisions in one step each (PostgreSQL: a round trip
+ * per step). A decision whose facts come from the store (an anchor, or an
+ * address to count at) is made and kept alone, after every decision before
+ * it is kept, so its counts see them all, exactly as one by one. A software
+ * probe without an address reads nothing (its address is checked when it
+ * connects): its decision waits in out to be kept with its neighbours'.
+ */
+static int decide_batch(struct controller *c, const int64_t *ids, size_t n, const char *address,
+			int64_t now, struct store_admission *out, char *err, size_t errlen)
+{
+	const struct store_admission_ops *ops = c->store->ops->admission;
+	struct store_admission_subject *sub = calloc(n ? n : 1, sizeof *sub);
+	size_t kept = 0;   /* out[0..kept) are kept */
+	int rc = sub ? ops->subjects(c->store, ids, n, sub, err, errlen) : -1;
+	if (!sub)
+		snprintf(err, errlen, "out of memory for %zu agents", n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct store_agent a = { .id = ids[i] };
+		struct gathered g;
+		int alone = address[0] || strcmp(sub[i].role, "anchor") == 0;
+		snprintf(a.role, sizeof a.role, "%s", sub[i].role);
+		if (!a.role[0]) {
+			snprintf(err, errlen, "no agent %lld", (long long)ids[i]);
+			rc = -1;
+		} else if (alone && kept < i && ops->put_many(c->store, out + kept, i - kept,
+							      err, errlen) < 0) {
+			rc = -1;
+		} else {
+			int s = decide(c, &a, sub[i].account, address, now, &out[i], &g, err, errlen);
+			rc = s < 0 || (alone && keep(c, &out[i], s, g.f.anchor, sub[i].account,
+						    err, errlen) < 0) ? -1 : 0;
+			kept = alone ? i + 1 : kept;
+		}
+	}
+	if (rc == 0 && kept < n)
+		rc = ops->put_many(c->store, out + kept, n - kept, err, errlen);
+	free(sub);
+	return rc;
 }
 
 /* On a store without admission rules: approve the agent, as before admission. */
@@ -217,8 +280,11 @@ int admission_decide_many(struct controller *c, const int64_t *ids, size_t n,
 			  const char *address, int64_t now, struct store_admission *out,
 			  char *err, size_t errlen)
 {
-	if (c->store->ops->admission && decide_lock(c, err, errlen) < 0)
+	const struct store_admission_ops *ops = c->store->ops->admission;
+	if (ops && decide_lock(c, err, errlen) < 0)
 		return -1;
+	if (ops && ops->subjects && ops->put_many)
+		return decide_batch(c, ids, n, address, now, out, err, errlen);
 	for (size_t i = 0; i < n; i++)
 		if ((c->store->ops->admission ?
 		     decide_and_keep(c, ids[i], address, now, &out[i], err, errlen) :

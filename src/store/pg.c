@@ -432,6 +432,7 @@ static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
 	.agent_add = pg_agent_add,
+	.agent_add_many = pg_agent_add_many,
 	.agent_approve = pg_agent_approve,
 	.agent_remove = pg_agent_remove,
 	.agent_list = pg_agent_list,

@@ -262,6 +262,68 @@ static int adm_location(struct store *st, int64_t agent_id, double *lat, double 
 	return found;
 }
 
+/* See store_admission.h (subjects). */
+static int adm_subjects(struct store *st, const int64_t *ids, size_t n,
+			struct store_admission_subject *out, char *err, size_t errlen)
+{
+	struct pg_args q = { 0 };
+	char *idtext;
+	pg_arg_ids(&q, ids, n, &idtext);
+	PGresult *res = pg_query(pg(st), "admission subjects", "SELECT g.role, o.account_id"
+		" FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, ord)"
+		" LEFT JOIN agents g ON g.id = u.id AND g.removed = 0"
+		" LEFT JOIN (account_agents o JOIN accounts a ON a.id = o.account_id)"
+		" ON o.agent_id = u.id ORDER BY u.ord", &q, err, errlen);
+	free(idtext);
+	if (!res)
+		return -1;
+	int rc = PQntuples(res) == (int)n ? 0 : -1;
+	if (rc < 0)
+		snprintf(err, errlen, "store: admission subjects: %d rows for %zu agents",
+			 PQntuples(res), n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(out[i].role, sizeof out[i].role, "%s", PQgetvalue(res, (int)i, 0));
+		out[i].account = pg_get_int(res, (int)i, 1);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* See store_admission.h (put_many): the decisions go as one JSON array parameter. */
+static int adm_put_many(struct store *st, const struct store_admission *a, size_t n,
+			char *err, size_t errlen)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}",
+			"agent_id", (json_int_t)a[i].agent_id, "state", a[i].state, "reason", a[i].reason,
+			"address", a[i].address, "prefix", a[i].prefix, "asn", (json_int_t)a[i].asn,
+			"decided", (json_int_t)a[i].decided));
+	char *text = json_dumps(rows, JSON_COMPACT);
+	json_decref(rows);
+	if (!text) {
+		snprintf(err, errlen, "store: admission put: out of memory for %zu decisions", n);
+		return -1;
+	}
+	struct pg_args q = { 0 };
+	pg_arg_text(&q, text);
+	int64_t changed = pg_cmd(pg(st), "admission put", "WITH d AS (SELECT * FROM"
+		" json_to_recordset($1::json) AS d(agent_id bigint, state text, reason text,"
+		" address text, prefix text, asn bigint, decided bigint)),"
+		" k AS (INSERT INTO admission(agent_id, state, reason, address, prefix, asn, decided)"
+		" SELECT agent_id, state, reason, address, prefix, asn, decided FROM d"
+		" ON CONFLICT (agent_id) DO UPDATE SET state = excluded.state,"
+		" reason = excluded.reason, address = excluded.address,"
+		" prefix = excluded.prefix, asn = excluded.asn, decided = excluded.decided)"
+		" UPDATE agents g SET approved = (d.state = 'approved')::int FROM d"
+		" WHERE g.id = d.agent_id AND g.removed = 0", &q, err, errlen);
+	free(text);
+	if (changed >= 0 && changed != (int64_t)n)
+		snprintf(err, errlen, "store: admission put: %lld of %zu agents are registered",
+			 (long long)changed, n);
+	return changed == (int64_t)n ? 0 : -1;
+}
+
 /* See store_admission.h (decide_lock): a transaction-scoped advisory lock. */
 static int adm_decide_lock(struct store *st, char *err, size_t errlen)
 {
@@ -288,5 +350,7 @@ const struct store_admission_ops pg_admission_ops = {
 	.locations = adm_locations,
 	.locate = adm_locate,
 	.location = adm_location,
+	.subjects = adm_subjects,
+	.put_many = adm_put_many,
 	.decide_lock = adm_decide_lock,
 };

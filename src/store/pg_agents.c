@@ -26,6 +26,56 @@ int pg_agent_add(struct store *st, struct store_agent *a, char *err, size_t errl
 	return found == 1 ? 0 : -1;
 }
 
+/* See store.h (agent_add_many). The agents go as one JSON array parameter; a
+   key registered already (not removed) gets no row back and fails the batch. */
+int pg_agent_add_many(struct store *st, struct store_agent *a, size_t n, int64_t account,
+		      char *err, size_t errlen)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:i}", "fp", a[i].fp,
+						      "org", a[i].org, "role", a[i].role,
+						      "tags", a[i].tags, "approved", a[i].approved));
+	char *text = json_dumps(rows, JSON_COMPACT);
+	json_decref(rows);
+	if (!text) {
+		snprintf(err, errlen, "store: agent add: out of memory for %zu agents", n);
+		return -1;
+	}
+	struct pg_args q = { 0 };
+	pg_arg_text(&q, text);
+	pg_arg_int(&q, account);
+	PGresult *res = pg_query(pg(st), "agents add",
+		"WITH v AS (SELECT e.ord, e.v->>'fp' AS fp, e.v->>'org' AS org, e.v->>'role' AS role,"
+		" e.v->>'tags' AS tags, (e.v->>'approved')::int AS approved"
+		" FROM json_array_elements($1::json) WITH ORDINALITY AS e(v, ord)),"
+		" ins AS (INSERT INTO agents(fp, org, role, tags, approved)"
+		" SELECT fp, org, role, tags, approved FROM v ORDER BY ord"
+		" ON CONFLICT (fp) DO UPDATE SET org = excluded.org, role = excluded.role,"
+		" tags = excluded.tags, approved = excluded.approved, removed = 0"
+		" WHERE agents.removed = 1 RETURNING id, fp),"
+		" own AS (INSERT INTO account_agents(agent_id, account_id)"
+		" SELECT id, $2::bigint FROM ins WHERE $2::bigint <> 0"
+		" ON CONFLICT (agent_id) DO UPDATE SET account_id = excluded.account_id)"
+		" SELECT ins.id FROM v LEFT JOIN ins ON ins.fp = v.fp ORDER BY v.ord",
+		&q, err, errlen);
+	free(text);
+	if (!res)
+		return -1;
+	int rc = PQntuples(res) == (int)n ? 0 : -1;
+	if (rc < 0)
+		snprintf(err, errlen, "store: agents add: %d rows for %zu agents", PQntuples(res), n);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (PQgetisnull(res, (int)i, 0)) {
+			snprintf(err, errlen, "agent %s is already registered", a[i].fp);
+			rc = -1;
+		}
+		a[i].id = pg_get_int(res, (int)i, 0);
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* Run an UPDATE on the agent named by key (id or fingerprint, $1 and $2); error if none matched. */
 static int update_agent(struct store_pg *s, const char *sql, const char *key, int value,
 			char *err, size_t errlen)

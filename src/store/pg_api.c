@@ -84,6 +84,24 @@ static int key_running(struct store *st, int64_t key_id, int64_t now, int64_t *c
 		errlen) == 1 ? 0 : -1;
 }
 
+/* See store_api.h (create_lock): row locks, the key's first, then its account's
+   (every create takes them in this order, so two never wait on each other). */
+static int create_lock(struct store *st, int64_t key_id, char *err, size_t errlen)
+{
+	struct store_pg *s = pg(st);
+	struct pg_args q = { 0 };
+	int64_t n;
+	if (!s->in_txn) {   /* a lock outside a transaction would end with its statement */
+		snprintf(err, errlen, "store: create lock: not inside a transaction");
+		return -1;
+	}
+	pg_arg_int(&q, key_id);
+	return pg_scalar(s, "create lock", "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM api_keys"
+			 " WHERE id = $1 FOR UPDATE) k) + (SELECT COUNT(*) FROM (SELECT 1 FROM"
+			 " accounts WHERE id IN (SELECT account_id FROM account_keys WHERE key_id = $1)"
+			 " FOR UPDATE) a)", &q, &n, err, errlen) == 1 ? 0 : -1;
+}
+
 /* Insert the API metadata row of one measurement. */
 static int insert_meta(struct store_pg *s, const struct store_api_msm *m, char *err, size_t errlen)
 {
@@ -476,6 +494,7 @@ const struct store_api_ops pg_api_ops = {
 	.key_list = key_list,
 	.key_find = key_find,
 	.key_running = key_running,
+	.create_lock = create_lock,
 	.msm_create = msm_create,
 	.msm_get = msm_get,
 	.msm_page = msm_page,

@@ -107,6 +107,8 @@ int pg_unit_end(struct store_pg *s, struct pg_unit *u, int ok, char *err, size_t
 int pg_partition_for(struct store_pg *s, int64_t ts, char *err, size_t errlen);
 
 int pg_agent_add(struct store *st, struct store_agent *a, char *err, size_t errlen);
+int pg_agent_add_many(struct store *st, struct store_agent *a, size_t n, int64_t account,
+		      char *err, size_t errlen);
 int pg_agent_approve(struct store *st, const char *key, int approved, char *err, size_t errlen);
 int pg_agent_remove(struct store *st, const char *key, char *err, size_t errlen);
 int pg_agent_list(struct store *st, json_t **out, char *err, size_t errlen);

@@ -98,6 +98,17 @@ struct store_ops {
 	const char *name;
 	void (*close)(struct store *st);
 	int (*agent_add)(struct store *st, struct store_agent *a, char *err, size_t errlen);
+	/*
+	 * Register the n agents of a as agent_add does, each owned by account
+	 * (0: by none) as store_account's own_agent makes it, in one step (one
+	 * statement, not 2n round trips), setting each a[i].id; inside the
+	 * caller's transaction. -1 with err when any of them fails (a key
+	 * registered already): the caller rolls the whole batch back. NULL:
+	 * the caller calls agent_add and own_agent for each (SQLite, where a
+	 * call is not a round trip).
+	 */
+	int (*agent_add_many)(struct store *st, struct store_agent *a, size_t n, int64_t account,
+			      char *err, size_t errlen);
 	/* Set approved on the agent with this id or fingerprint; 0 if none matched is an error. */
 	int (*agent_approve)(struct store *st, const char *key, int approved, char *err, size_t errlen);
 	int (*agent_remove)(struct store *st, const char *key, char *err, size_t errlen);

@@ -38,6 +38,13 @@ struct store_admission_count {
 	int64_t except;        /* the agent being decided */
 };
 
+/* Who an agent is to admission: its role ("" when it is not registered, or removed)
+   and the account that owns it (0: none). */
+struct store_admission_subject {
+	char role[16];
+	int64_t account;
+};
+
 struct store_admission_ops {
 	/* The role of a registered (not removed) agent into role: 1, 0 when none, -1. */
 	int (*role)(struct store *st, int64_t agent_id, char *role, size_t len,
@@ -76,6 +83,21 @@ struct store_admission_ops {
 		      char *err, size_t errlen);
 	/* The agent's location: 1 and *lat, *lon, 0 when none, -1. */
 	int (*location)(struct store *st, int64_t agent_id, double *lat, double *lon,
+			char *err, size_t errlen);
+	/*
+	 * The subjects of the n agents of ids into out[0..n), in one step (one
+	 * round trip for a batch). NULL: the caller asks role and
+	 * store_account's of_agent for each.
+	 */
+	int (*subjects)(struct store *st, const int64_t *ids, size_t n,
+			struct store_admission_subject *out, char *err, size_t errlen);
+	/*
+	 * Keep the n decisions of a (as put) and set each agent's approved flag
+	 * to whether its state is "approved" (as store.h's agent_approve), in
+	 * one step; a decision on an agent not registered fails them all.
+	 * NULL: the caller calls put and agent_approve for each.
+	 */
+	int (*put_many)(struct store *st, const struct store_admission *a, size_t n,
 			char *err, size_t errlen);
 	/*
 	 * Inside the caller's open transaction (txn "begin"): wait until no other

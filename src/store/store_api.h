@@ -146,6 +146,16 @@ struct store_api_ops {
 	   and not past their stop, or one-off and started less than 600 s ago. */
 	int (*key_running)(struct store *st, int64_t key_id, int64_t now, int64_t *count,
 			   char *err, size_t errlen);
+	/*
+	 * Inside the caller's open transaction (txn "begin"): wait until no
+	 * other transaction holds the key or its owning account for a create,
+	 * and hold both to this transaction's end, so the caps counted after it
+	 * (key_running, the account's credits) see every create committed
+	 * before it, and creates through several API programs at once cannot
+	 * together go over a cap: the check and the insert are one step.
+	 * NULL: the store has one writer at a time anyway (SQLite).
+	 */
+	int (*create_lock)(struct store *st, int64_t key_id, char *err, size_t errlen);
 	/* Set the network attributes of an agent from attrs (fields as probe rows). */
 	int (*agent_attrs)(struct store *st, int64_t agent_id, const json_t *attrs,
 			   char *err, size_t errlen);

@@ -46,12 +46,13 @@ class FrontEnds(Platform):
             self.controller, self.fp = p, self.fps[0]
         return p
 
-    def start_api(self, name="api", port=API_PORT + 10):
-        """Start a vantage-api program on 127.0.0.1:port and wait until it serves."""
+    def start_api(self, name="api", port=API_PORT + 10, *extra):
+        """Start a vantage-api program on 127.0.0.1:port (extra: more options) and wait
+        until it serves."""
         d = self.dir / name
         log = self.dir / f"{name}.log"
         p = Proc([API_PROGRAM, "--config", LAB_CONFIG, "--dir", d, "--user", RUN_USER,
-                  "--store", self.pg.url, "--api", f"127.0.0.1:{port}"], log, self.ns)
+                  "--store", self.pg.url, "--api", f"127.0.0.1:{port}", *extra], log, self.ns)
         wait_for_start(p, lambda: "API on https://" in log.read_text(), 60, f"{name} to serve")
         self.apis[name] = (p, port, d)
         return p

@@ -13,7 +13,8 @@
  * (another front-end) LISTENing hears a measurement's create and its stop
  * as (agent, measurement), and a change of a column no agent is sent (the
  * measurement's status) is not heard; a no-probe list change is heard as
- * agent 0 with its new version. Runs only under tests/pg/pgtmp
+ * agent 0 with its new version. A batch registers, reads its subjects and
+ * keeps its admission decisions a statement each. Runs only under tests/pg/pgtmp
  * (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
@@ -31,6 +32,8 @@
 
 #include "store/pg_int.h"
 #include "store/store.h"
+#include "store/store_account.h"
+#include "store/store_admission.h"
 #include "store/store_api.h"
 #include "store/store_archive.h"
 #include "store/store_frontend.h"
@@ -566,6 +569,66 @@ static void test_noprobe_cap_two_frontends(void **state)
 	other->ops->close(other);
 }
 
+/* A decision of agent id in state, for put_many. */
+static struct store_admission decision(int64_t id, const char *state)
+{
+	struct store_admission d = { .agent_id = id, .asn = 0, .decided = 100 };
+	snprintf(d.state, sizeof d.state, "%s", state);
+	snprintf(d.reason, sizeof d.reason, "it's \"%s\", {a,b}", state);  /* JSON and array syntax */
+	return d;
+}
+
+/*
+ * Registration in a round trip per step (agents.add with a list): agent_add_many
+ * registers a batch owned by an account, ids in the batch's order; a batch with a
+ * key registered already fails whole (the caller rolls it back). subjects reads
+ * each agent's role and account (none for an unknown id), and put_many keeps the
+ * decisions and approved flags together; a decision on an agent not registered
+ * fails it.
+ */
+static void test_register_batch(void **state)
+{
+	struct fix *f = *state;
+	struct store *st = f->st;
+	char err[256] = "";
+	int64_t acct = 0;
+	assert_int_equal(st->ops->account->add(st, "acme", "", 1, &acct, err, sizeof err), 0);
+	struct store_agent a[3] = { { .fp = "b1", .org = "o", .role = "probe" },
+				    { .fp = "b2", .org = "o", .role = "anchor" },
+				    { .fp = "b3", .org = "o", .role = "probe", .tags = "x,y" } };
+	assert_int_equal(st->ops->agent_add_many(st, a, 3, acct, err, sizeof err), 0);
+	assert_true(a[0].id > f->agent && a[1].id > a[0].id && a[2].id > a[1].id);
+	struct store_account owner;
+	assert_int_equal(st->ops->account->of_agent(st, a[1].id, &owner, err, sizeof err), 1);
+	assert_int_equal(owner.id, acct);
+	struct store_agent again[2] = { { .fp = "b4", .org = "o", .role = "probe" },
+					{ .fp = "b2", .org = "o", .role = "probe" } };
+	assert_int_equal(st->ops->agent_add_many(st, again, 2, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "b2 is already registered"));
+
+	int64_t ids[4] = { a[0].id, a[1].id, 999999, f->agent };
+	struct store_admission_subject sub[4];
+	const struct store_admission_ops *adm = st->ops->admission;
+	assert_int_equal(adm->subjects(st, ids, 4, sub, err, sizeof err), 0);
+	assert_string_equal(sub[0].role, "probe");
+	assert_string_equal(sub[1].role, "anchor");
+	assert_int_equal(sub[1].account, acct);
+	assert_string_equal(sub[2].role, "");
+	assert_string_equal(sub[3].role, "probe");
+	assert_int_equal(sub[3].account, 0);
+
+	struct store_admission d[3] = { decision(a[0].id, "approved"), decision(a[1].id, "refused"),
+					decision(a[2].id, "approved") };
+	assert_int_equal(adm->put_many(st, d, 3, err, sizeof err), 0);
+	struct store_admission got;
+	assert_int_equal(adm->get(st, a[1].id, &got, err, sizeof err), 1);
+	assert_string_equal(got.state, "refused");
+	assert_string_equal(got.reason, d[1].reason);
+	assert_int_equal(ask(st, "SELECT SUM(approved) FROM agents WHERE fp IN ('b1', 'b2', 'b3')"), 2);
+	struct store_admission bad[2] = { decision(a[1].id, "approved"), decision(999999, "approved") };
+	assert_int_equal(adm->put_many(st, bad, 2, err, sizeof err), -1);
+}
+
 /* Several front-ends keep the mesh: a second running measurement of one anchor, family
    and type is refused (its creating transaction rolls back); once it stops, a new one
    may be marked. */
@@ -652,6 +715,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_heard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_change_heard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_noprobe_cap_two_frontends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 	};
