@@ -215,6 +215,8 @@ static int build_all(struct lab *lab, pid_t owner, char *err, size_t errlen)
 	for (int i = 0; i < lab->topo.n_nodes; i++)
 		if (configure_node(lab, i, err, errlen) < 0 || filter_node(lab, i, err, errlen) < 0)
 			return -1;
+	if (lab->napi && lab_napi(lab, err, errlen) < 0)
+		return -1;
 	return start_keeper(lab, owner, err, errlen);
 }
 

@@ -20,7 +20,7 @@
 #define MAX_POS 4096
 
 static const char usage_text[] =
-	"usage: vantage lab up FILE [--name NAME] [--owner PID]\n"
+	"usage: vantage lab up FILE [--name NAME] [--owner PID] [--napi]\n"
 	"       vantage lab down [--name NAME] | down --stale\n"
 	"       vantage lab status [--name NAME] [--json]\n"
 	"       vantage lab exec [--name NAME] HOST -- CMD [ARGS...]\n"
@@ -40,7 +40,7 @@ struct lab_args {
 	int n_pos;
 	char **cmd;                 /* after "--" */
 	long long owner, sport, dport;
-	bool json, stale, all;
+	bool json, stale, all, napi;
 	int af;
 	const char *proto;
 	char err[512];
@@ -87,6 +87,8 @@ static int parse_opt(struct lab_args *a, int argc, char **argv, int *i)
 		a->stale = true;
 	else if (!strcmp(o, "--all"))
 		a->all = true;
+	else if (!strcmp(o, "--napi"))
+		a->napi = true;
 	else if (!strcmp(o, "-4") || !strcmp(o, "-6"))
 		a->af = o[1] - '0';
 	else {
@@ -99,11 +101,12 @@ static int parse_opt(struct lab_args *a, int argc, char **argv, int *i)
 /* Parse argv into a. Returns 0, or -1 after printing the problem. */
 static int parse_args(struct lab_args *a, int argc, char **argv)
 {
-	const char *env = getenv("VANTAGE_LAB");
+	const char *env = getenv("VANTAGE_LAB"), *napi = getenv("VANTAGE_LAB_NAPI");
 
 	a->name = env && *env ? env : LAB_DEFAULT_NAME;
 	a->af = 4;
 	a->proto = "udp";
+	a->napi = napi && !strcmp(napi, "1");
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			a->cmd = argv + i + 1;
@@ -142,12 +145,21 @@ static int do_up(struct lab_args *a)
 
 	if (a->n_pos != 1) {
 		fprintf(stderr, "vantage lab up: give one topology FILE\n");
-	} else if (!lab || lab_init(lab, a->name, a->err, sizeof a->err) < 0 ||
-		   lab_up(lab, a->pos[0], (pid_t)a->owner, a->err, sizeof a->err) < 0) {
+		free(lab);
+		return 1;
+	}
+	if (!lab || lab_init(lab, a->name, a->err, sizeof a->err) < 0) {
+		fprintf(stderr, "vantage lab up: %s\n", lab ? a->err : "out of memory");
+		free(lab);
+		return 1;
+	}
+	lab->napi = a->napi;
+	if (lab_up(lab, a->pos[0], (pid_t)a->owner, a->err, sizeof a->err) < 0) {
 		fprintf(stderr, "vantage lab up: %s\n", a->err);
 	} else {
-		printf("lab '%s' is up: %d nodes, %d links from %s\n", lab->name, lab->topo.n_nodes,
-		       lab->topo.n_links, a->pos[0]);
+		printf("lab '%s' is up: %d nodes, %d links from %s%s\n", lab->name, lab->topo.n_nodes,
+		       lab->topo.n_links, a->pos[0],
+		       lab->napi ? " (--napi: hosts' links through threaded NAPI)" : "");
 		rc = 0;
 	}
 	free(lab);

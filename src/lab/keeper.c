@@ -36,7 +36,6 @@
  */
 #define QUEUE_CAP (2 * LAB_TUN_QLEN)
 #define READ_BATCH 1024             /* packets read from one TUN per wake-up */
-#define KEEPER_NICE (-10)           /* ahead of the load's nice-0 processes */
 #define FULL_LOG_NS 1000000000ULL   /* at most one "queue full" line a second */
 #define MAX_POLL (2 + 2 * LAB_MAX_LINKS + LAB_MAX_NODES)
 
@@ -351,7 +350,7 @@ void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd)
 		_exit(1);
 	k->lab = lab;
 	/* a keeper starved of the CPU is a link that drops: run ahead of the load */
-	if (setpriority(PRIO_PROCESS, 0, KEEPER_NICE) < 0)
+	if (setpriority(PRIO_PROCESS, 0, LAB_KEEPER_NICE) < 0)
 		fprintf(stderr, "keeper: cannot raise its priority: %s\n", strerror(errno));
 	k->sigfd = signal_fd();
 	k->pidfd = owner > 0 ? (int)syscall(SYS_pidfd_open, owner, 0) : -1;

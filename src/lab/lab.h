@@ -21,6 +21,9 @@
  * waiting for the keeper (keeper.c); the kernel's default of 500 dropped
  * thousands of a 10k/s trace run's packets on a loaded machine */
 #define LAB_TUN_QLEN 8192
+/* nice of the lab's own forwarding (the keeper, threaded NAPI's kernel
+ * threads): ahead of the load's nice-0 processes */
+#define LAB_KEEPER_NICE (-10)
 
 /* One lab: its name, state folder and topology. */
 struct lab {
@@ -31,6 +34,7 @@ struct lab {
 	bool cut[LAB_MAX_LINKS];
 	long long delay_ms[LAB_MAX_LINKS];  /* current emulator settings */
 	long long loss_pct[LAB_MAX_LINKS];
+	bool napi;                  /* up --napi: hosts' links through threaded NAPI */
 };
 
 /* Check a lab name ([a-z][a-z0-9]*, at most 8). Returns 0 or -1 with err. */
@@ -89,6 +93,14 @@ int lab_link_state(struct lab *lab, int l, bool up, char *err, size_t errlen);
 /* Set link l's emulated delay and loss; tells the keeper. 0 or -1 with err. */
 int lab_link_set(struct lab *lab, int l, long long delay_ms, long long loss_pct,
 		 char *err, size_t errlen);
+
+/*
+ * Give every veth link between a host and a router the kernel's threaded
+ * NAPI on its router end (and TSO off on its host end), so the routers'
+ * forwarding runs in a kernel thread at LAB_KEEPER_NICE instead of in the
+ * sending process (src/lab/napi.c). Returns 0 or -1 with err.
+ */
+int lab_napi(const struct lab *lab, char *err, size_t errlen);
 
 /* Run the keeper in this (daemonised) process; never returns. */
 void lab_keeper_main(struct lab *lab, pid_t owner, int ready_fd);

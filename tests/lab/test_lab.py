@@ -303,3 +303,43 @@ def test_sweep_target_answers_its_whole_prefixes(lab_factory):
     alive = lab.exec("vp", ["fping", "-a", "-q", "-r", "0", "-i", "1", "-g", "198.19.4.0/22"],
                      check=False).stdout.split()
     assert len(alive) == 1022 and "198.19.7.254" in alive
+
+
+def napi_threads():
+    """{pid: nice} of the kernel's napi/e* threads (threaded NAPI)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and open("/proc/%s/comm" % d).read().startswith("napi/e"):
+                out[int(d)] = int(open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()[16])
+        except OSError:
+            pass
+    return out
+
+
+def run_ns(pid):
+    """Nanoseconds a thread has run (first field of /proc/PID/schedstat)."""
+    return int(open("/proc/%d/schedstat" % pid).read().split()[0])
+
+
+def test_napi_hands_host_packets_to_a_kernel_thread(lab_factory, monkeypatch):
+    """`lab up --napi` (here through $VANTAGE_LAB_NAPI, as a test run would):
+    the router end of each host's veth has threaded NAPI and the host end
+    TSO off, a thread at the keeper's nice carries a host's packets (its run
+    time grows with a ping flood), and traceroute still sees the truth."""
+    before = napi_threads()
+    monkeypatch.setenv("VANTAGE_LAB_NAPI", "1")
+    lab = lab_factory("small")
+    new = {p: n for p, n in napi_threads().items() if p not in before}
+    assert lab.exec("r1", ["cat", "/sys/class/net/e0/threaded"]).stdout.strip() == "1"
+    assert "tcp-segmentation-offload: off" in lab.exec("vp1", ["ethtool", "-k", "e0"]).stdout
+    assert "generic-receive-offload: on" in lab.exec("r1", ["ethtool", "-k", "e0"]).stdout
+    # links between routers stay as they were (r1's e2: r1-r2)
+    assert lab.exec("r1", ["cat", "/sys/class/net/e2/threaded"]).stdout.strip() == "0"
+    # seven veth links between a host and a router (anc1's is emulated)
+    assert len(new) >= 7 and set(new.values()) == {-10}, new
+    t0 = {p: run_ns(p) for p in new}
+    lab.exec("vp1", ["ping", "-q", "-f", "-c", "2000", lab.addr("far")])
+    assert sum(run_ns(p) - t0[p] for p in new) > 0
+    dst = str(ipaddress.ip_network(lab.anyip("dst", 4))[777])
+    check_against_truth(traceroute(lab, "vp1", dst, 4, 33434), lab.truth("vp1", dst, af=4))
