@@ -19,36 +19,49 @@ int spool_sync_dir(struct spool *sp)
 		return -1;
 	int rc = sp->sys.fsync(fd, sp->sys.arg);
 	close(fd);
+	if (rc == 0)
+		sp->dir_unsynced = 0;
 	return rc;
 }
 
 /* See spool_int.h. */
-int spool_seg_create(struct spool *sp, uint64_t first, char *err, size_t errlen)
+int spool_seg_open(struct spool *sp, uint64_t first, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	spool_seg_path(sp, first, path, sizeof path);
-	int fd = sp->sys.open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, sp->sys.arg);
-	if (fd < 0 || spool_sync_dir(sp) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	if (sp->nsegs == sp->cap) {
 		size_t cap = sp->cap ? sp->cap * 2 : 8;
 		struct spool_seg *s = realloc(sp->segs, cap * sizeof *s);
 		if (!s) {
-			close(fd);
 			snprintf(err, errlen, "%s: out of memory", path);
 			return -1;
 		}
 		sp->segs = s;
 		sp->cap = cap;
 	}
+	int fd = sp->sys.open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, sp->sys.arg);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
 	if (sp->fd >= 0)
 		close(sp->fd);
 	sp->fd = fd;
 	sp->segs[sp->nsegs++] = (struct spool_seg){ first, first, 0 };
+	sp->dir_unsynced = 1;
+	return 0;
+}
+
+/* See spool_int.h. */
+int spool_seg_create(struct spool *sp, uint64_t first, char *err, size_t errlen)
+{
+	if (spool_seg_open(sp, first, err, errlen) < 0)
+		return -1;
+	if (spool_sync_dir(sp) < 0) {
+		snprintf(err, errlen, "%s: cannot sync the directory: %s", sp->dir,
+			 strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -108,6 +121,12 @@ enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, 
 		if (spool_seg_create(sp, a->next, err, errlen) < 0)
 			return SPOOL_ERROR;
 		a = &sp->segs[sp->nsegs - 1];
+	}
+	/* the segment's name is durable before a record in it counts as done */
+	if (sp->dir_unsynced && spool_sync_dir(sp) < 0) {
+		snprintf(err, errlen, "%s: cannot sync the directory: %s", sp->dir,
+			 strerror(errno));
+		return SPOOL_ERROR;
 	}
 	if (spool_buf_reserve(sp, total) < 0) {
 		snprintf(err, errlen, "%s: out of memory", sp->dir);
@@ -175,9 +194,11 @@ int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen)
 	sp->acked = seq;
 	if (sp->rd_seq <= seq)
 		sp->rd_seq = seq + 1;
-	/* A fully acked active segment is replaced by a fresh empty one first. */
+	/* A fully acked active segment is replaced by a fresh empty one first;
+	   one directory fsync then makes the new name and the removals durable
+	   (until it, no record goes into the new one: spool_append_many). */
 	struct spool_seg *a = &sp->segs[sp->nsegs - 1];
-	if (a->bytes > 0 && a->next - 1 <= seq && spool_seg_create(sp, a->next, err, errlen) < 0)
+	if (a->bytes > 0 && a->next - 1 <= seq && spool_seg_open(sp, a->next, err, errlen) < 0)
 		return -1;
 	int retired = 0;
 	while (sp->nsegs > 1 && sp->segs[0].next - 1 <= seq) {
@@ -186,7 +207,12 @@ int spool_ack(struct spool *sp, uint64_t seq, char *err, size_t errlen)
 		retired++;
 	}
 	/* An ack inside the oldest segment changes no name: nothing to sync. */
-	return retired && spool_sync_dir(sp) < 0 ? -1 : 0;
+	if ((retired || sp->dir_unsynced) && spool_sync_dir(sp) < 0) {
+		snprintf(err, errlen, "%s: cannot sync the directory: %s", sp->dir,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* See spool.h. */

@@ -35,6 +35,7 @@ struct spool {
 	size_t nsegs, cap;
 	int fd;                   /* the active segment, open for appending */
 	int broken;               /* a failed write could not be cut back */
+	int dir_unsynced;         /* a segment was made since the last directory fsync */
 	uint64_t acked;           /* every sequence <= acked is acked */
 	uint64_t bytes;           /* all segments together */
 	uint64_t rd_seq;          /* next sequence the read cursor returns */
@@ -67,7 +68,8 @@ int spool_rec_crc_ok(const uint8_t h[SPOOL_REC_HEADER], const void *data, size_t
 /* Make sure sp->buf holds at least n bytes; returns 0 or -1. */
 int spool_buf_reserve(struct spool *sp, size_t n);
 
-/* fsync the spool directory so a created, renamed or removed name is durable. */
+/* fsync the spool directory so a created, renamed or removed name is durable
+   (clears dir_unsynced). */
 int spool_sync_dir(struct spool *sp);
 
 /*
@@ -76,7 +78,13 @@ int spool_sync_dir(struct spool *sp);
  */
 int spool_epochs_open(struct spool *sp, int fresh, char *err, size_t errlen);
 
-/* Create the empty segment starting at first and make it the active one. */
+/* Create the empty segment starting at first and make it the active one;
+   its name is durable (the directory fsync'd) when this returns 0. */
 int spool_seg_create(struct spool *sp, uint64_t first, char *err, size_t errlen);
+
+/* The same without the directory fsync (dir_unsynced is set): for a caller
+   that syncs the directory once for several names (spool_ack). No record
+   is appended to it before the directory is synced (spool_append_many). */
+int spool_seg_open(struct spool *sp, uint64_t first, char *err, size_t errlen);
 
 #endif

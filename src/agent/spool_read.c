@@ -44,17 +44,34 @@ static int cursor_enter(struct spool *sp, struct spool_seg *s, char *err, size_t
 	return 0;
 }
 
-/* Read the record for seq at the cursor's offset into sp->buf. */
-static int read_record(struct spool *sp, struct spool_seg *s, uint64_t seq, uint32_t *len)
+/* Bytes of a record read with its header in one call: a traceroute result
+   is one to a few kB, so most records cost one pread, not two. */
+#define READ_GUESS 16384u
+
+/* Read the record for seq at the cursor's offset into sp->buf (its header,
+   then its *len bytes at *body). */
+static int read_record(struct spool *sp, struct spool_seg *s, uint64_t seq,
+		       const uint8_t **body, uint32_t *len)
 {
-	uint8_t h[SPOOL_REC_HEADER];
-	if (pread(sp->rd_fd, h, sizeof h, (off_t)sp->rd_off) != (ssize_t)sizeof h ||
-	    spool_rec_check_header(h, seq, s->bytes - sp->rd_off, len) < 0 ||
-	    spool_buf_reserve(sp, *len ? *len : 1) < 0 ||
-	    pread(sp->rd_fd, sp->buf, *len, (off_t)(sp->rd_off + sizeof h)) != (ssize_t)*len ||
-	    !spool_rec_crc_ok(h, sp->buf, *len))
+	uint64_t left = s->bytes > sp->rd_off ? s->bytes - sp->rd_off : 0;
+	size_t want = SPOOL_REC_HEADER + READ_GUESS;
+	if (want > left)
+		want = (size_t)left;
+	if (spool_buf_reserve(sp, SPOOL_REC_HEADER + READ_GUESS) < 0)
 		return -1;
-	sp->rd_off += sizeof h + *len;
+	ssize_t got = pread(sp->rd_fd, sp->buf, want, (off_t)sp->rd_off);
+	if (got < (ssize_t)SPOOL_REC_HEADER ||
+	    spool_rec_check_header(sp->buf, seq, left, len) < 0 ||
+	    spool_buf_reserve(sp, SPOOL_REC_HEADER + (size_t)*len) < 0)
+		return -1;
+	size_t have = (size_t)got, need = SPOOL_REC_HEADER + (size_t)*len;
+	if (have < need && pread(sp->rd_fd, sp->buf + have, need - have,
+				 (off_t)(sp->rd_off + have)) != (ssize_t)(need - have))
+		return -1;
+	if (!spool_rec_crc_ok(sp->buf, sp->buf + SPOOL_REC_HEADER, *len))
+		return -1;
+	*body = sp->buf + SPOOL_REC_HEADER;
+	sp->rd_off += need;
 	sp->rd_at++;
 	return 0;
 }
@@ -71,12 +88,13 @@ int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *
 		return -1;
 	/* Skip records before rd_seq (after a rewind or an ack). */
 	uint32_t l = 0;
+	const uint8_t *body;
 	while (sp->rd_at < sp->rd_seq)
-		if (read_record(sp, s, sp->rd_at, &l) < 0)
+		if (read_record(sp, s, sp->rd_at, &body, &l) < 0)
 			goto bad;
-	if (read_record(sp, s, sp->rd_seq, &l) < 0)
+	if (read_record(sp, s, sp->rd_seq, &body, &l) < 0)
 		goto bad;
-	*data = sp->buf;
+	*data = body;
 	*len = l;
 	*seq = sp->rd_seq++;
 	return 1;

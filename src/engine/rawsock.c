@@ -387,20 +387,31 @@ int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
 	return rc;
 }
 
-/* The kernel's source address towards dst, on a kept UDP socket. */
+/*
+ * The kernel's source address towards dst, on a kept UDP socket. A UDP
+ * socket keeps the source address of its first connect through every later
+ * one (Linux sets it only while unset), so a host with two interfaces would
+ * get the first route's address for every destination: the socket is
+ * disconnected (AF_UNSPEC) first, which clears it.
+ */
 int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
 			struct net_addr *src, char *err, size_t errlen)
 {
 	int *fd = dst->family == AF_INET6 ? fd6 : fd4;
 	struct sockaddr_storage ss, me;
 	socklen_t sl = net_addr_to_sockaddr(dst, 33434, &ss), ml = sizeof me;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	if (*fd < 0)
 		*fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	else if (connect(*fd, &unspec, sizeof unspec) != 0)
+		goto fail;
 	if (*fd < 0 || connect(*fd, (struct sockaddr *)&ss, sl) != 0 ||
 	    getsockname(*fd, (struct sockaddr *)&me, &ml) != 0 ||
-	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src)) {
-		snprintf(err, errlen, "no route to the destination: %s", strerror(errno));
-		return -errno;
-	}
+	    !net_addr_from_sockaddr((struct sockaddr *)&me, ml, src))
+		goto fail;
 	return 0;
+fail:;
+	int e = errno;
+	snprintf(err, errlen, "no route to the destination: %s", strerror(e));
+	return -e;
 }

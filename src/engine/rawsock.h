@@ -129,7 +129,8 @@ int rawsock_source_for(const struct net_addr *dst, struct net_addr *src,
 
 /*
  * The same with a reusable UDP socket per family (*fd4 / *fd6, -1 at first;
- * the caller closes them): two system calls per lookup instead of four.
+ * the caller closes them): three system calls per lookup instead of four,
+ * and no socket made and freed.
  */
 int rawsock_source_with(int *fd4, int *fd6, const struct net_addr *dst,
 			struct net_addr *src, char *err, size_t errlen);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/dlist.h"
 #include "engine/engine.h"
@@ -25,6 +26,7 @@ struct msm_runner {
 	struct dlink jobs;
 	size_t pending;
 	uint16_t next_id;
+	int src_fd4, src_fd6;     /* kept UDP sockets asking the kernel's source address */
 };
 
 struct job {
@@ -62,6 +64,7 @@ struct msm_runner *msm_runner_new(struct event_base *base,
 		return NULL;
 	}
 	r->opts = *opts;
+	r->src_fd4 = r->src_fd6 = -1;
 	/* the site's pps ceiling caps the budget (0 = unlimited would exceed it) */
 	if (opts->aup && opts->aup->pps_max &&
 	    (r->opts.pps == 0 || r->opts.pps > opts->aup->pps_max))
@@ -102,14 +105,16 @@ static void job_done(void *result, void *arg)
 		cb(o, id, cbarg);
 }
 
-/* Our source address towards dst: the configured one or the kernel's. */
-static int source_for(const struct msm_runner *r, const struct net_addr *dst,
+/* Our source address towards dst: the configured one or the kernel's, asked
+   on a kept socket (connect and getsockname: the kernel's route lookup of
+   now, as a new socket's; no socket and close per measurement). */
+static int source_for(struct msm_runner *r, const struct net_addr *dst,
 		      struct net_addr *src, char *err, size_t errlen)
 {
 	const char *fixed = dst->family == AF_INET ? r->opts.src4 : r->opts.src6;
 	if (fixed)
 		return net_addr_parse(fixed, src, err, errlen) ? 0 : -1;
-	return rawsock_source_for(dst, src, err, errlen) == 0 ? 0 : -1;
+	return rawsock_source_with(&r->src_fd4, &r->src_fd6, dst, src, err, errlen) == 0 ? 0 : -1;
 }
 
 /* Read type, target, af and id of a definition into j and t. */
@@ -223,5 +228,9 @@ void msm_runner_free(struct msm_runner *r)
 		free(j);
 	}
 	engine_free(r->e);
+	if (r->src_fd4 >= 0)
+		close(r->src_fd4);
+	if (r->src_fd6 >= 0)
+		close(r->src_fd6);
 	free(r);
 }

@@ -181,3 +181,34 @@ def test_forged_replies_never_match(small_lab):
     assert res[0]["stop_reason"] == "completed"
     for ttl, (addrs, silent) in truth.items():
         assert got[ttl] <= addrs
+
+
+def test_source_address_per_route():
+    """Each target's probes leave from the address of its own route. A host
+    with two interfaces, each the way to one target: the source the kernel
+    picks differs, and so must each result's src_addr (a kept UDP socket
+    asked for it keeps its first connect's source unless disconnected:
+    rawsock_source_with). The namespace is this test's own; its probes go
+    out on veths whose peers answer nothing."""
+    from netns_guard import add_netns, del_netns
+    ns = "vsrc%d" % (os.getpid() % 100000)
+    add_netns(ns)
+    try:
+        def ip(*args):
+            subprocess.run(["ip", "-n", ns, *args], check=True, capture_output=True)
+        for i in (1, 2):
+            ip("link", "add", "a%d" % i, "type", "veth", "peer", "name", "b%d" % i)
+            ip("addr", "add", "198.18.%d.1/24" % (200 + i), "dev", "a%d" % i)
+            ip("link", "set", "a%d" % i, "up")
+            ip("link", "set", "b%d" % i, "up")
+        ip("link", "set", "lo", "up")
+        p = subprocess.run(["ip", "netns", "exec", ns, str(VANTAGE), "trace", "--method",
+                            "icmp-paris", "--max-ttl", "1", "--attempts", "1", "--wait", "100",
+                            "198.18.201.9", "198.18.202.9", "198.18.201.10"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        src = {r["dst_addr"]: r["src_addr"] for r in map(json.loads, p.stdout.splitlines())}
+        assert src == {"198.18.201.9": "198.18.201.1", "198.18.202.9": "198.18.202.1",
+                       "198.18.201.10": "198.18.201.1"}, src
+    finally:
+        del_netns(ns)

@@ -435,6 +435,76 @@ static void test_append_limit_fits_a_frame(void **state)
 	rmtree(dir);
 }
 
+/* The roll of a fully acked active segment costs one directory fsync (the
+   new name and the removal together); if it fails, the next append syncs
+   the directory before its record counts, and nothing is lost. */
+static void test_ack_roll_syncs_once(void **state)
+{
+	(void)state;
+	char dir[256], err[256] = "";
+	tmpdir(dir, sizeof dir);
+	struct faults f = { 0 };
+	struct spool_sys sys = { f_open, f_write, f_fsync, f_ftruncate, f_unlink, &f };
+	struct spool *sp = open_sp(dir, 1 << 20, 0, &sys, NULL);
+	append_range(sp, 1, 4);
+	expect_range(sp, 1, 4);
+	int before = f.fsyncs;
+	assert_int_equal(spool_ack(sp, 3, err, sizeof err), 0);
+	assert_int_equal(f.fsyncs - before, 1);
+	assert_int_equal(count_files(dir), 1);
+	/* the next roll's directory fsync fails: the append syncs it first */
+	append_range(sp, 4, 6);
+	expect_range(sp, 4, 6);
+	f.fail_fsync_at = f.fsyncs + 1;
+	assert_int_equal(spool_ack(sp, 5, err, sizeof err), -1);
+	assert_non_null(strstr(err, "directory"));
+	before = f.fsyncs;
+	append_range(sp, 6, 7);
+	assert_int_equal(f.fsyncs - before, 2);   /* the directory, then the record */
+	before = f.fsyncs;
+	append_range(sp, 7, 8);
+	assert_int_equal(f.fsyncs - before, 1);
+	spool_close(sp);
+	sp = open_sp(dir, 1 << 20, 0, NULL, NULL);
+	expect_range(sp, 6, 8);
+	spool_close(sp);
+	rmtree(dir);
+}
+
+/* Records longer than what one read takes with the header come back whole,
+   between short ones. */
+static void test_read_long_records(void **state)
+{
+	(void)state;
+	static const size_t lens[] = { 10, 16383, 16384, 16385, 40000, 10, 200000, 3 };
+	char dir[256], err[256];
+	tmpdir(dir, sizeof dir);
+	struct spool *sp = open_sp(dir, 8u << 20, 0, NULL, NULL);
+	char *buf = malloc(200000);
+	assert_non_null(buf);
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		uint64_t seq;
+		memset(buf, (int)('a' + i), lens[i]);
+		assert_int_equal(spool_append(sp, buf, lens[i], &seq, err, sizeof err), SPOOL_OK);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+			const void *data;
+			size_t len;
+			uint64_t seq;
+			assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
+			assert_int_equal(seq, i + 1);
+			assert_int_equal(len, lens[i]);
+			memset(buf, (int)('a' + i), lens[i]);
+			assert_memory_equal(data, buf, len);
+		}
+		spool_rewind(sp);
+	}
+	free(buf);
+	spool_close(sp);
+	rmtree(dir);
+}
+
 /* Issue 11, hole 2: a new spool has a random epoch, kept across a reopen; a
    new epoch numbers the records from a sequence on; a spool from before
    epochs is epoch 0. */
@@ -484,6 +554,8 @@ int main(void)
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_append_limit_fits_a_frame),
 		cmocka_unit_test(test_epochs),
+		cmocka_unit_test(test_ack_roll_syncs_once),
+		cmocka_unit_test(test_read_long_records),
 	};
 	return cmocka_run_group_tests_name("spool", tests, NULL, NULL);
 }
