@@ -90,6 +90,12 @@ class TempPostgres:
         return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=180)
 
     def start(self):
+        # after kill9() the old postmaster's children end once they notice it gone;
+        # until then they hold its shared memory and a new postmaster refuses to
+        # start (seen: pg_ctl "could not start server" right after a kill9)
+        end = time.monotonic() + 30
+        while cluster_pids(self.data) and time.monotonic() < end:
+            time.sleep(0.1)
         self._as_user(["pg_ctl", "-D", self.data, "-w", "-l", self.dir / "server.log", "-o",
                        f"-c listen_addresses='' -c unix_socket_directories='{self.dir}'"
                        f" -p {self.port} -c max_connections=50 -c shared_buffers=32MB", "start"])
