@@ -15,7 +15,11 @@
 
 /* The schema this file needs, run by pg.c after the main schema in its transaction. */
 const char pg_frontend_schema[] =
-	"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS frontend text;"
+	/* looked up first: ALTER TABLE locks sessions whole (every front-end's
+	   session writes wait) even when the column is there (pg_team.c's results) */
+	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'sessions'::regclass"
+	" AND attname = 'frontend' AND NOT attisdropped) THEN"
+	" ALTER TABLE sessions ADD COLUMN frontend text; END IF; END $$;"
 	"CREATE INDEX IF NOT EXISTS sessions_open ON sessions(frontend) WHERE disconnected IS NULL;"
 	"CREATE TABLE IF NOT EXISTS frontends (name text PRIMARY KEY, seen bigint NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS msm_version ("

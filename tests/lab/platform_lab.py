@@ -86,6 +86,31 @@ def wait_for(pred, timeout, what):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def drained(lab, i):
+    """Agent i's spool holds nothing unacked: one empty segment is left."""
+    files = lab.spool_files(i)
+    return len(files) == 1 and files[0].stat().st_size == 0
+
+
+def settled(lab, expect, quiet=3):
+    """A predicate for wait_for: every spool of the agents in expect drained,
+    and none of them has made a result for `quiet` s. A drained spool alone
+    is not the end: an agent that learns of a stop late (it was reconnecting
+    to a restarted or failed-over controller, or a stop made elsewhere
+    reaches its front-end through the store) still makes a result after it,
+    which a count taken at the momentary drain does not hold."""
+    state = [None, 0.0]
+
+    def check():
+        now = (all(drained(lab, i) for i in expect)
+               and tuple(lab.spool_next_seq(i) for i in expect))
+        if not now or now != state[0]:
+            state[:] = [now, time.monotonic()]
+            return False
+        return time.monotonic() - state[1] >= quiet
+    return check
+
+
 def wait_for_start(proc, ready, timeout, what):
     """Poll ready() until it is true, as wait_for, but fail at once, with the
     end of proc's log, when proc has exited (a controller that died at start

@@ -21,7 +21,7 @@ import pytest
 from frontends_lab import FrontEnds, same_answer
 from pg_lab import TempPostgres, pg_bin
 from platform_lab import RUN_USER, sanitizer_clean, wait_for
-from test_platform import check_exactly_once, drained, periodic, stop_all
+from test_platform import check_exactly_once, periodic, settled, stop_all
 
 pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces"),
               pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")]
@@ -98,7 +98,9 @@ def test_failover_across_frontends_exactly_once(lab):
     assert lab.http(port, cert, "DELETE", f"/api/v2/measurements/{api_msm}/",
                     key=key)["status"] == 204
     time.sleep(2.5)   # a round in flight when the stop arrived is still stored
-    wait_for(lambda: drained(lab, 1) and drained(lab, 2), 40, "the spools to drain")
+    # agent 1 failed over, and the API's DELETE reaches front-end 1 through the store:
+    # a spool may drain for a moment before an agent made its last result
+    wait_for(settled(lab, (1, 2)), 40, "the spools to drain and stay drained")
     for a in (ag1, ag2):
         assert a.stop() == 0
     wait_for(lambda: not lab.pg.psql("vantage", "SELECT id FROM sessions WHERE disconnected"

@@ -5,7 +5,11 @@
   (SIGINT), SIGTERM or kill -9; afterwards `ip netns list` holds none of its
   namespaces;
 - a controller that exits at start fails start_controller at once, with its
-  log, not after the 60 s wait for "listening"."""
+  log, not after the 60 s wait for "listening";
+- a throwaway PostgreSQL cluster (pg_lab.py) leaves no process behind after a
+  pg_ctl restart, stop()/start() and kill9()/start() and a failing test, nor
+  when the test's cleanup never reached pg.close(): every postmaster it had
+  (postmaster.pid names each in turn) is gone, and so is its folder."""
 import os
 import shutil
 import signal
@@ -16,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from platform_lab import Platform, wait_for
+from pg_lab import TempPostgres, cluster_pids, pg_bin
+from platform_lab import RUN_USER, Platform, wait_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -77,3 +82,79 @@ def test_a_controller_that_exits_at_start_fails_at_once_with_its_log():
         assert took < 30, "start_controller took %.0f s to notice" % took
     finally:
         p.close()
+
+
+def alive(pid):
+    """pid runs (a zombie no one reaps does not count)."""
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def postgres_of(d):
+    """Pids of postgres processes whose command line names folder d."""
+    out = subprocess.run(["pgrep", "-a", "postgres"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if str(d) in line]
+
+
+needs_pg = pytest.mark.skipif(pg_bin() is None, reason="PostgreSQL is not installed")
+PG_PORT = 20000 + (os.getpid() + 29) % 20000
+
+
+@needs_pg
+def test_pg_cluster_leaves_nothing_after_restarts_and_a_failure():
+    pg = TempPostgres(RUN_USER, port=PG_PORT)
+    postmasters = [pg.postmaster_pid()]
+    try:
+        pg.restart()
+        postmasters.append(pg.postmaster_pid())
+        pg.stop("fast")
+        pg.start()
+        postmasters.append(pg.postmaster_pid())
+        pg.kill9()
+        wait_for(lambda: not alive(postmasters[-1]), 20, "the killed postmaster to end")
+        pg.start()
+        postmasters.append(pg.postmaster_pid())
+        assert len(set(postmasters)) == 4 and alive(postmasters[-1]), postmasters
+        assert pg.psql("vantage", "SELECT 1") == [["1"]]
+        with pytest.raises(RuntimeError):
+            try:
+                raise RuntimeError("the test fails here")
+            finally:
+                pg.close()
+    finally:
+        pg.close()   # a second close is harmless
+    assert not [p for p in postmasters if alive(p)], postmasters
+    assert not postgres_of(pg.dir) and not cluster_pids(pg.data)
+    assert not pg.dir.exists()
+
+
+# a test whose cleanup never reaches pg.close(): its fixture's teardown failed before it
+NEVER_CLOSED = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pg_lab import TempPostgres
+pg = TempPostgres(sys.argv[2], port=int(sys.argv[3]))
+pg.restart()
+print(pg.dir, pg.postmaster_pid(), flush=True)
+raise RuntimeError("teardown failed before pg.close()")
+"""
+
+
+@needs_pg
+def test_pg_cluster_a_cleanup_never_reached_is_stopped_at_exit():
+    child = subprocess.run([sys.executable, "-c", NEVER_CLOSED, str(HERE), RUN_USER,
+                            str(PG_PORT + 1)], capture_output=True, text=True, timeout=600)
+    line = child.stdout.split()
+    assert len(line) == 2, (child.stdout, child.stderr)
+    d, pid = Path(line[0]), int(line[1])
+    try:
+        assert "teardown failed" in child.stderr, child.stderr
+        assert not alive(pid), "the postmaster %d outlived the test process" % pid
+        assert not postgres_of(d), postgres_of(d)
+        assert not d.exists()
+    finally:   # do not leave it to the next run, whatever the outcome
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(d, ignore_errors=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from platform_lab import PORT, VANTAGE, Platform, sanitizer_clean, sh, wait_for
+from platform_lab import PORT, VANTAGE, Platform, drained, sanitizer_clean, settled, sh, wait_for
 
 HERE = Path(__file__).resolve().parent
 PY = "/usr/bin/python3"
@@ -140,11 +140,6 @@ def test_api_create_is_committed_before_it_is_answered(lab):
     assert sql(lab, "SELECT agent_id FROM msm_agents WHERE msm_id = ?", msm) == [(me,)]
 
 
-def drained(lab, i):
-    files = lab.spool_files(i)
-    return len(files) == 1 and files[0].stat().st_size == 0
-
-
 def bodies(lab, agent):
     """The stored results of agent: [(fake_pid, fake_n, msm_id, body)]."""
     out = []
@@ -169,7 +164,8 @@ def test_results_over_the_frame_limit_are_kept_or_refused_with_a_reason(lab):
     wait_for(lambda: len([b for b in bodies(lab, me) if b[2] == small]) >= 6, 40,
              "results of the small measurement after the big ones")
     assert lab.admin("measurement", "stop", small).returncode == 0
-    wait_for(lambda: drained(lab, 1), 30, "the spool to drain")
+    # counted against the spool below: it must hold still, not be drained for a moment
+    wait_for(settled(lab, (1,)), 30, "the spool to drain and stay drained")
     rows = {b[2]: b[3] for b in bodies(lab, me)}
     for msm, size in ((big, limit - 30), (huge, 3 * limit)):
         assert msm in rows, f"the result of {size} bytes (measurement {msm}) was lost"

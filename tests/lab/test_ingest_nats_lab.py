@@ -18,7 +18,7 @@ import pytest
 from nats_lab import NatsCluster, nats_installed
 from pg_lab import TempPostgres, pg_bin
 from platform_lab import BUILD, RUN_USER, Platform, Proc, sanitizer_clean, wait_for
-from test_platform import check_exactly_once, drained, periodic, stop_all
+from test_platform import check_exactly_once, periodic, settled, stop_all
 
 WRITER = BUILD / "src" / "cmd" / "vantage-writer"
 
@@ -123,7 +123,7 @@ def test_exactly_once_through_writer_nats_and_postgresql_failures(lab):
     grows(lab, a1, 5, "ingest to resume after the PostgreSQL restart")
     stop_all(p, ids)
     time.sleep(1.5)
-    wait_for(lambda: drained(p, 1) and drained(p, 2), 60, "the agents' spools to drain")
+    wait_for(settled(p, (1, 2)), 60, "the agents' spools to drain and stay drained")
     expect = {1: a1, 2: a2}
     produced = {aid: p.spool_next_seq(i) - 1 for i, aid in expect.items()}
     wait_for(lambda: all(count(lab, aid) >= n for aid, n in produced.items()), 60,

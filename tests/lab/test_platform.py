@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from platform_lab import Platform, sanitizer_clean, sh, wait_for
+from platform_lab import Platform, drained, sanitizer_clean, settled, sh, wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
 
@@ -42,12 +42,6 @@ def stop_all(lab, ids):
         assert lab.admin("measurement", "stop", m).returncode == 0
 
 
-def drained(lab, i):
-    """The agent's spool holds nothing unacked: one empty segment is left."""
-    files = lab.spool_files(i)
-    return len(files) == 1 and files[0].stat().st_size == 0
-
-
 def check_exactly_once(lab, ids_by_agent):
     stored = lab.stored()
     for i, aid in ids_by_agent.items():
@@ -56,23 +50,6 @@ def check_exactly_once(lab, ids_by_agent):
         count, lo, hi = stored[aid]
         # Every sequence 1..produced stored once (the key forbids duplicates).
         assert (count, lo, hi) == (produced, 1, produced), (i, stored[aid], produced)
-
-
-def settled(lab, expect, quiet):
-    """Every spool drained, and no agent has made a result for `quiet` s.
-    A drained spool alone is not the end: an agent that learns of a stop
-    late (it was reconnecting to a restarted controller) still makes a
-    result after it, which the check must not find unacked in the spool."""
-    state = [None, 0.0]
-
-    def check():
-        now = (all(drained(lab, i) for i in expect)
-               and tuple(lab.spool_next_seq(i) for i in expect))
-        if not now or now != state[0]:
-            state[:] = [now, time.monotonic()]
-            return False
-        return time.monotonic() - state[1] >= quiet
-    return check
 
 
 def finish(lab, agents, ids, expect, drain=40):

@@ -107,6 +107,18 @@ class ScaledOut:
                         "methods traceroute\npps 100\n")
         return conf
 
+    def start_agent(self, vp):
+        log = self.d / vp / "agent.log"
+        f = open(log, "ab")
+        self.procs[vp] = (self.lab.popen(vp, [AGENT, "--config", self.d / vp / "agent.conf"],
+                                         stdout=f, stderr=subprocess.STDOUT), log)
+        f.close()
+
+    def stop(self, name):
+        p = self.procs[name][0]
+        p.terminate()
+        p.wait(timeout=30)
+
     def kill9(self, name):
         p = self.procs[name][0]
         if p.poll() is None:
@@ -164,17 +176,25 @@ def test_team_cycle_on_two_frontends_with_one_killed(lab_factory, tmp_path):
             afp = subprocess.run([str(AGENT), "--config", str(conf), "--fingerprint"],
                                  capture_output=True, text=True, check=True).stdout.strip()
             agents[vp] = int(so.admin(0, "agents", "add", afp, "--tags", "team", "--approve"))
-            log = so.d / vp / "agent.log"
-            f = open(log, "ab")
-            so.procs[vp] = (lab.popen(vp, [AGENT, "--config", conf], stdout=f,
-                                      stderr=subprocess.STDOUT), log)
-            f.close()
-        # vp1 and vp3 list front-end 0 first, vp2 and vp4 front-end 1 (on a loaded
-        # host one may time out there and take the other: what counts is that both
-        # front-ends have agents)
-        wait_for(lambda: len(sessions(so)) == len(MEMBERS) and
-                 set(sessions(so).values()) == {"fe0", "fe1"}, 60,
-                 "every agent connected, some at each front-end")
+            so.start_agent(vp)
+        # vp1 and vp3 list front-end 0 first, vp2 and vp4 front-end 1. On a loaded
+        # host a front-end can be silent for the agents' 3 s (heartbeat 1) and both
+        # of its agents take the other (seen beside a CPU hog at load 20): what
+        # counts is that both front-ends have agents, so those that list the empty
+        # one first are restarted (an agent dials the first of its list at start)
+        for attempt in range(4):
+            wait_for(lambda: len(sessions(so)) == len(MEMBERS), 60, "every agent connected")
+            empty = {"fe0", "fe1"} - set(sessions(so).values())
+            if not empty:
+                break
+            assert attempt < 3, ("agents at one front-end only", sessions(so))
+            print("no agent at %s (load %.1f): restarting its agents" % (empty,
+                                                                         os.getloadavg()[0]))
+            for i, vp in enumerate(MEMBERS, 1):
+                if f"fe{(i - 1) % 2}" in empty:
+                    so.stop(vp)
+                    wait_for(lambda: agents[vp] not in sessions(so), 30, f"{vp}'s session to end")
+                    so.start_agent(vp)
         table = lab.vantage("prefixes", "inet").stdout
         (so.d / "pfx2as.txt").write_text(table)
         os.chmod(so.d / "pfx2as.txt", 0o644)
@@ -279,7 +299,7 @@ def test_team_cycle_on_two_frontends_with_one_killed(lab_factory, tmp_path):
                 print("pg:", r)
         except Exception as e:
             print("pg_stat_activity:", e)
-        for name in ("fe0", "fe1", "writer0", "writer1"):
+        for name in ("fe0", "fe1", "writer0", "writer1", *MEMBERS):
             if name in so.procs:
                 print(f"--- {name}\n" + so.text(name)[-2500:])
         so.close()

@@ -14,8 +14,9 @@
  * as (agent, measurement), and a change of a column no agent is sent (the
  * measurement's status) is not heard; a no-probe list change is heard as
  * agent 0 with its new version. A batch registers, reads its subjects and
- * keeps its admission decisions a statement each. Runs only under tests/pg/pgtmp
- * (VANTAGE_TEST_PG).
+ * keeps its admission decisions a statement each. A store opened while
+ * another connection reads sessions in a transaction does not wait for it.
+ * Runs only under tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -700,6 +701,33 @@ static void test_prefix_batches(void **state)
 			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
 }
 
+/*
+ * A store opened (a front-end or writer started) while another connection reads
+ * sessions in an open transaction neither waits for it nor makes it, and every
+ * reader queued behind, wait: the schema run at each open takes no lock on
+ * sessions that readers feel when its columns are there (ALTER TABLE ... ADD
+ * COLUMN IF NOT EXISTS took it whole at every open). lock_timeout turns a wait
+ * into a failed open.
+ */
+static void test_open_beside_a_reader(void **state)
+{
+	struct fix *f = *state;
+	char spec[700], err[256] = "";
+	PGconn *c = PQconnectdb(f->spec);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, "BEGIN; SELECT COUNT(*) FROM sessions");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D3000", f->spec,
+		 strchr(f->spec, '?') ? '&' : '?');
+	struct store *st = store_open(spec, err, sizeof err);
+	PQclear(PQexec(c, "COMMIT"));
+	PQfinish(c);
+	if (!st)
+		fail_msg("open beside a reader of sessions: %s", err);
+	st->ops->close(st);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -718,6 +746,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_beside_a_reader, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
