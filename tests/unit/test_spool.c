@@ -127,7 +127,7 @@ static void append_range(struct spool *sp, int from, int to)
 		char text[32], err[256];
 		uint64_t seq = 0;
 		int n = snprintf(text, sizeof text, "rec-%d", i);
-		assert_int_equal(spool_append(sp, text, (size_t)n, &seq, err, sizeof err), SPOOL_OK);
+		assert_int_equal(spool_append(sp, text, (size_t)n, 0, &seq, err, sizeof err), SPOOL_OK);
 		assert_int_equal(seq, (uint64_t)i);
 	}
 }
@@ -140,13 +140,13 @@ static void expect_range(struct spool *sp, int from, int to)
 	uint64_t seq;
 	char err[256], want[32];
 	for (int i = from; i < to; i++) {
-		assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
+		assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 1);
 		assert_int_equal(seq, (uint64_t)i);
 		int n = snprintf(want, sizeof want, "rec-%d", i);
 		assert_int_equal(len, (size_t)n);
 		assert_memory_equal(data, want, len);
 	}
-	assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 0);
+	assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 0);
 }
 
 static void test_order_survives_reopen(void **state)
@@ -204,7 +204,7 @@ static void test_full_refuses_then_resumes(void **state)
 	append_range(sp, 1, 6);   /* "rec-N" is 5 bytes + 20 header = 25 */
 	uint64_t seq = 0;
 	assert_true(spool_would_fill(sp, 5));
-	assert_int_equal(spool_append(sp, "rec-6", 5, &seq, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_append(sp, "rec-6", 5, 0, &seq, err, sizeof err), SPOOL_FULL);
 	assert_int_equal(spool_next_seq(sp), 6);
 	assert_int_equal(spool_ack(sp, 5, err, sizeof err), 0);
 	append_range(sp, 6, 7);
@@ -311,7 +311,7 @@ static void test_injected_failures(void **state)
 		f = cases[c];              /* armed, counting from the first append */
 		append_range(sp, 1, 3);
 		uint64_t seq = 0;
-		assert_int_equal(spool_append(sp, "rec-3", 5, &seq, err, sizeof err), SPOOL_ERROR);
+		assert_int_equal(spool_append(sp, "rec-3", 5, 0, &seq, err, sizeof err), SPOOL_ERROR);
 		assert_non_null(strstr(err, f.fail_write_at ? "write" : "fsync"));
 		/* The failed record took no sequence number and left no bytes. */
 		append_range(sp, 3, 5);
@@ -344,7 +344,7 @@ static void test_append_many(void **state)
 		append_range(sp, 1, 3);
 		struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
 		uint64_t first = 0;
-		enum spool_status st = spool_append_many(sp, recs, 3, &first, err, sizeof err);
+		enum spool_status st = spool_append_many(sp, recs, 3, 0, &first, err, sizeof err);
 		int failing = cases[c].fail_write_at || cases[c].fail_fsync_at;
 		assert_int_equal(st, failing ? SPOOL_ERROR : SPOOL_OK);
 		assert_int_equal(f.writes, 3);     /* one each for the batch */
@@ -354,7 +354,7 @@ static void test_append_many(void **state)
 		else
 			assert_int_equal(first, 3);
 		assert_int_equal(spool_next_seq(sp), 6);
-		assert_int_equal(spool_append_many(sp, recs, 0, &first, err, sizeof err), SPOOL_OK);
+		assert_int_equal(spool_append_many(sp, recs, 0, 0, &first, err, sizeof err), SPOOL_OK);
 		spool_close(sp);
 		struct spool_recovery rec;
 		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
@@ -375,9 +375,9 @@ static void test_append_many_full(void **state)
 	append_range(sp, 1, 3);
 	struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
 	uint64_t first = 0;
-	assert_int_equal(spool_append_many(sp, recs, 3, &first, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_append_many(sp, recs, 3, 0, &first, err, sizeof err), SPOOL_FULL);
 	assert_int_equal(spool_next_seq(sp), 3);
-	assert_int_equal(spool_append_many(sp, recs, 2, &first, err, sizeof err), SPOOL_OK);
+	assert_int_equal(spool_append_many(sp, recs, 2, 0, &first, err, sizeof err), SPOOL_OK);
 	expect_range(sp, 1, 5);
 	spool_close(sp);
 	rmtree(dir);
@@ -395,7 +395,7 @@ static void test_read_back(void **state)
 	struct spool *sp = open_sp(dir, 1 << 20, 64, NULL, NULL);
 	append_range(sp, 1, 8);
 	for (int i = 1; i <= 4; i++)
-		assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
+		assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 1);
 	spool_read_back(sp, 4);
 	expect_range(sp, 4, 8);
 	spool_close(sp);
@@ -412,7 +412,7 @@ static void test_append_limit_fits_a_frame(void **state)
 	struct spool *sp = open_sp(dir, 8u << 20, 0, NULL, NULL);
 	char *big = malloc(SPOOL_MAX_APPEND + 2);
 	memset(big, 'x', SPOOL_MAX_APPEND + 1);
-	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND + 1, &seq, err, sizeof err),
+	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND + 1, 0, &seq, err, sizeof err),
 			 SPOOL_ERROR);
 	assert_true(SPOOL_MAX_APPEND + MSG_RESULT_ENVELOPE <= FRAME_MAX_PAYLOAD);
 	/* the largest body, as a JSON object, in a RESULT with the largest numbers */
@@ -422,7 +422,7 @@ static void test_append_limit_fits_a_frame(void **state)
 	big[SPOOL_MAX_APPEND] = 0;
 	json_t *body = json_loads(big, 0, NULL);
 	assert_non_null(body);
-	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND, &seq, err, sizeof err), SPOOL_OK);
+	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND, 0, &seq, err, sizeof err), SPOOL_OK);
 	struct msg m = { .type = MSG_RESULT, .seq = INT64_MAX, .msm_id = INT64_MAX, .body = body,
 			 .epoch = INT64_MAX, .prev = INT64_MAX };
 	size_t flen;
@@ -470,6 +470,81 @@ static void test_epochs(void **state)
 	rmtree(dir);
 }
 
+/* Read the next record; asserts it is seq with text want and flags. */
+static void expect_rec(struct spool *sp, uint64_t seq, const char *want, unsigned flags)
+{
+	const void *data;
+	size_t len;
+	uint64_t got;
+	unsigned f = 99;
+	char err[256];
+	assert_int_equal(spool_read_next(sp, &data, &len, &got, &f, err, sizeof err), 1);
+	assert_int_equal(got, seq);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(data, want, len);
+	assert_int_equal(f, flags);
+}
+
+/* Issue 19: the SPOOL_OBJECT flag is kept on disk (magic VSR2, under the CRC)
+   beside records without it; a segment written before the flag existed (these
+   bytes: two VSR1 records, CRCs computed apart from this code) reads back
+   whole, without the flag, so an upgraded agent still uploads its spool (the
+   parsed path). */
+static void test_object_flag(void **state)
+{
+	(void)state;
+	static const uint8_t old_seg[] = {
+		0x56, 0x53, 0x52, 0x31, 0x0c, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x06, 0x11, 0xd3, 0xd9, 0x7b, 0x22, 0x6d, 0x73, 0x6d, 0x5f,
+		0x69, 0x64, 0x22, 0x3a, 0x37, 0x7d, 0x56, 0x53, 0x52, 0x31, 0x03, 0x00, 0x00,
+		0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x85, 0xf2, 0xd8, 0x12,
+		0x5b, 0x31, 0x5d,
+	};
+	char dir[256], path[300], err[256];
+	uint64_t seq;
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/%020d.seg", dir, 1);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_int_equal(write(fd, old_seg, sizeof old_seg), (ssize_t)sizeof old_seg);
+	close(fd);
+	struct spool_recovery rec;
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	assert_int_equal(rec.records, 2);
+	assert_int_equal(rec.cut_bytes, 0);
+	assert_int_equal(spool_append(sp, "{\"a\":1}", 7, SPOOL_OBJECT, &seq, err, sizeof err),
+			 SPOOL_OK);
+	assert_int_equal(seq, 3);
+	assert_int_equal(spool_append(sp, "rec-4", 5, 0, &seq, err, sizeof err), SPOOL_OK);
+	for (int round = 0; round < 2; round++) {
+		expect_rec(sp, 1, "{\"msm_id\":7}", 0);
+		expect_rec(sp, 2, "[1]", 0);
+		expect_rec(sp, 3, "{\"a\":1}", SPOOL_OBJECT);
+		expect_rec(sp, 4, "rec-4", 0);
+		spool_close(sp);          /* and again after a reopen */
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		assert_int_equal(rec.records, 4);
+		assert_int_equal(rec.cut_bytes, 0);
+	}
+	spool_close(sp);
+	/* On disk: the old bytes untouched, then VSR2 and VSR1. */
+	size_t n;
+	uint8_t *b = slurp(path, &n);
+	assert_int_equal(n, sizeof old_seg + 2 * SPOOL_REC_HEADER + 7 + 5);
+	assert_memory_equal(b, old_seg, sizeof old_seg);
+	assert_memory_equal(b + sizeof old_seg, "VSR2", 4);
+	assert_memory_equal(b + sizeof old_seg + SPOOL_REC_HEADER + 7, "VSR1", 4);
+	/* The flag is under the CRC: VSR2 turned into VSR1 is a corrupt tail. */
+	b[sizeof old_seg + 3] = '1';
+	spit(path, b, n);
+	free(b);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	assert_int_equal(rec.records, 2);
+	assert_int_equal(rec.cut_bytes, 2 * SPOOL_REC_HEADER + 7 + 5);
+	spool_close(sp);
+	rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_append_limit_fits_a_frame),
 		cmocka_unit_test(test_epochs),
+		cmocka_unit_test(test_object_flag),
 	};
 	return cmocka_run_group_tests_name("spool", tests, NULL, NULL);
 }
