@@ -30,7 +30,10 @@
 /*
  * A record flag (spool_append's flags, spool_read_next's *flags): the writer
  * vouches that the payload is one JSON object printed by jansson's encoder
- * from a json_t (so valid UTF-8, no key twice at any depth). Kept on disk
+ * from a json_t (so valid UTF-8, no key twice at any depth) with no string
+ * holding a NUL (jansson prints it as \u0000, which the controller's parse
+ * refuses; the agent's results are read with json_loads, which never makes
+ * one, and never built with json_stringn). Kept on disk
  * (spool_record.c), so the upload can send such a record's bytes without
  * parsing them; a record without it (or from a version before it) is checked.
  */
