@@ -39,14 +39,12 @@ static void pause_measuring(struct agent *a, const char *why)
 	agent_send_status(a);
 }
 
-/* Try to spool text (a result from agent_result: SPOOL_OBJECT); returns SPOOL_OK or
-   the failure (logged). */
+/* Try to spool text; returns SPOOL_OK or the failure (logged). */
 static enum spool_status spool_text(struct agent *a, const char *text)
 {
 	char err[300];
 	uint64_t seq;
-	enum spool_status st = spool_append(a->spool, text, strlen(text), SPOOL_OBJECT, &seq, err,
-					    sizeof err);
+	enum spool_status st = spool_append(a->spool, text, strlen(text), &seq, err, sizeof err);
 	if (st == SPOOL_ERROR)
 		agent_log(a, "%s", err);
 	return st;

@@ -77,9 +77,7 @@ void agent_commit(struct agent *a)
 		struct held *h;
 		STAILQ_FOREACH(h, &a->pending, link)
 			recs[i++] = (struct iovec){ h->text, strlen(h->text) };
-		/* every text is agent_result's json_dumps of an object */
-		st = spool_append_many(a->spool, recs, a->npending, SPOOL_OBJECT, &first, err,
-				       sizeof err);
+		st = spool_append_many(a->spool, recs, a->npending, &first, err, sizeof err);
 		free(recs);
 	}
 	a->npending = a->pending_bytes = 0;

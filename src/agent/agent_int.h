@@ -152,7 +152,7 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg);
 void agent_commit(struct agent *a);
 
 /* Queue an encoded result (owned; json_dumps of an object, as agent_result makes
-   it: spooled as SPOOL_OBJECT) for the next commit (agent_commit.c). */
+   it: uploaded unparsed, see spool_is_object) for the next commit (agent_commit.c). */
 void agent_commit_add(struct agent *a, char *text);
 
 /* Results were spooled: pause if the spool nears its limit, upload (agent.c). */

@@ -185,15 +185,14 @@ static void flight_ack(struct agent *a, uint64_t seq)
 }
 
 /*
- * Send one spooled result (appended with flags); returns 0, or -1 to stop
- * pumping (it is sent again later). A SPOOL_OBJECT record that a frame
- * carries goes out unparsed: this agent printed it with jansson from an
+ * Send one spooled result; returns 0, or -1 to stop pumping (it is sent
+ * again later). A record spool_is_object vouches for that a frame carries
+ * goes out unparsed: an agent with this code printed it with jansson from an
  * object and the spool's CRC held since; only its msm_id is read.
  */
-static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq,
-		      unsigned flags)
+static int upload_one(struct agent *a, const void *data, size_t len, uint64_t seq)
 {
-	int as_is = (flags & SPOOL_OBJECT) && len <= SPOOL_MAX_APPEND;
+	int as_is = spool_is_object(a->spool, seq) && len <= SPOOL_MAX_APPEND;
 	int64_t msm = 0;
 	json_t *body = NULL;
 	if (as_is) {
@@ -230,11 +229,10 @@ void link_pump(struct agent *a)
 		const void *data;
 		size_t len;
 		uint64_t seq;
-		unsigned flags;
-		int rc = spool_read_next(a->spool, &data, &len, &seq, &flags, err, sizeof err);
+		int rc = spool_read_next(a->spool, &data, &len, &seq, err, sizeof err);
 		if (rc < 0)
 			agent_log(a, "%s", err);
-		if (rc <= 0 || upload_one(a, data, len, seq, flags) < 0)
+		if (rc <= 0 || upload_one(a, data, len, seq) < 0)
 			return;
 	}
 }

@@ -86,7 +86,7 @@ static void cut_back(struct spool *sp, const char *what, char *err, size_t errle
 
 /* See spool.h. */
 enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, size_t n,
-				    unsigned flags, uint64_t *first, char *err, size_t errlen)
+				    uint64_t *first, char *err, size_t errlen)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -115,7 +115,7 @@ enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, 
 	}
 	uint8_t *p = sp->buf;
 	for (size_t i = 0; i < n; i++) {
-		spool_rec_header(p, a->next + i, recs[i].iov_base, recs[i].iov_len, flags);
+		spool_rec_header(p, a->next + i, recs[i].iov_base, recs[i].iov_len);
 		memcpy(p + SPOOL_REC_HEADER, recs[i].iov_base, recs[i].iov_len);
 		p += SPOOL_REC_HEADER + recs[i].iov_len;
 	}
@@ -136,11 +136,11 @@ enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, 
 }
 
 /* See spool.h. */
-enum spool_status spool_append(struct spool *sp, const void *data, size_t len, unsigned flags,
+enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 			       uint64_t *seq, char *err, size_t errlen)
 {
 	struct iovec rec = { (void *)data, len };
-	return spool_append_many(sp, &rec, 1, flags, seq, err, errlen);
+	return spool_append_many(sp, &rec, 1, seq, err, errlen);
 }
 
 /* Remove the oldest segment's file and forget it. */

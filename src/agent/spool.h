@@ -27,18 +27,6 @@
    (proto/msg.h, MSG_RESULT_ENVELOPE), so a spooled result is never stuck. */
 #define SPOOL_MAX_APPEND (FRAME_MAX_PAYLOAD - 1024u)
 
-/*
- * A record flag (spool_append's flags, spool_read_next's *flags): the writer
- * vouches that the payload is one JSON object printed by jansson's encoder
- * from a json_t (so valid UTF-8, no key twice at any depth) with no string
- * holding a NUL (jansson prints it as \u0000, which the controller's parse
- * refuses; the agent's results are read with json_loads, which never makes
- * one, and never built with json_stringn). Kept on disk
- * (spool_record.c), so the upload can send such a record's bytes without
- * parsing them; a record without it (or from a version before it) is checked.
- */
-#define SPOOL_OBJECT 1u
-
 enum spool_status {
 	SPOOL_OK = 0,
 	SPOOL_FULL = -1,    /* the size limit is reached; nothing was written */
@@ -72,24 +60,24 @@ struct spool *spool_open(const char *dir, const struct spool_opts *opts,
 void spool_close(struct spool *sp);
 
 /*
- * Append one record of len bytes with flags (0 or SPOOL_OBJECT), write it and
- * fsync it. On SPOOL_OK *seq gets its sequence number. SPOOL_FULL: over the
- * size limit, nothing written. SPOOL_ERROR: a system call failed, or the
- * record is over SPOOL_MAX_APPEND (reason in err) and the segment was cut
- * back to where it was, so the record does not exist.
+ * Append one record of len bytes, write it and fsync it. On SPOOL_OK *seq gets
+ * its sequence number. SPOOL_FULL: over the size limit, nothing written.
+ * SPOOL_ERROR: a system call failed, or the record is over SPOOL_MAX_APPEND
+ * (reason in err) and the segment was cut back to where it was, so the record
+ * does not exist.
  */
-enum spool_status spool_append(struct spool *sp, const void *data, size_t len, unsigned flags,
+enum spool_status spool_append(struct spool *sp, const void *data, size_t len,
 			       uint64_t *seq, char *err, size_t errlen);
 
 /*
- * Append n records at once (sequences *first .. *first + n - 1), each with
- * flags, with one write and one fsync, so a burst of results costs one disk
- * flush. All or nothing: SPOOL_FULL if they do not all fit, SPOOL_ERROR
- * (reason in err) if a call failed and the segment was cut back, or if one is
- * over SPOOL_MAX_APPEND. n = 0 is SPOOL_OK and changes nothing.
+ * Append n records at once (sequences *first .. *first + n - 1) with one
+ * write and one fsync, so a burst of results costs one disk flush. All or
+ * nothing: SPOOL_FULL if they do not all fit, SPOOL_ERROR (reason in err) if
+ * a call failed and the segment was cut back, or if one is over
+ * SPOOL_MAX_APPEND. n = 0 is SPOOL_OK and changes nothing.
  */
 enum spool_status spool_append_many(struct spool *sp, const struct iovec *recs, size_t n,
-				    unsigned flags, uint64_t *first, char *err, size_t errlen);
+				    uint64_t *first, char *err, size_t errlen);
 
 /* True if a record of len bytes would exceed the size limit now. */
 int spool_would_fill(const struct spool *sp, size_t len);
@@ -97,12 +85,25 @@ int spool_would_fill(const struct spool *sp, size_t len);
 /*
  * Read the next unsent record at the read cursor into a buffer owned by the
  * spool (valid until the next call) and move the cursor past it.
- * Returns 1 with *data, *len, *seq and *flags (the flags it was appended
- * with; flags may be NULL) set; 0 when every record was read; -1 on a read
- * error (reason in err).
+ * Returns 1 with *data, *len, *seq set; 0 when every record was read; -1 on
+ * a read error (reason in err).
  */
 int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *seq,
-		    unsigned *flags, char *err, size_t errlen);
+		    char *err, size_t errlen);
+
+/*
+ * True if record seq was appended by an agent with this code (its sequence
+ * is at or past DIR/objects, spool_epoch.c), whose every append is
+ * agent_result's json_dumps of an object: one JSON object printed by
+ * jansson's encoder from a json_t (so valid UTF-8, no key twice at any depth)
+ * with no string holding a NUL (jansson prints it as \u0000, which the
+ * controller's parse refuses; the agent's results are read with json_loads,
+ * which never makes one, and never built with json_stringn). So the upload
+ * may send its bytes without parsing them. False for a record spooled by an
+ * older version, or on any doubt about DIR/objects: it is parsed.
+ * spool_append's callers must keep that promise; the agent is the only one.
+ */
+int spool_is_object(const struct spool *sp, uint64_t seq);
 
 /* The record seq that spool_read_next gave could not be sent: give it again next. */
 void spool_read_back(struct spool *sp, uint64_t seq);

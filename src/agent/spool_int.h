@@ -11,8 +11,7 @@
 
 #include "agent/spool.h"
 
-#define SPOOL_MAGIC 0x31525356u   /* "VSR1" little-endian: a record as it came */
-#define SPOOL_MAGIC_OBJECT 0x32525356u   /* "VSR2": a record appended with SPOOL_OBJECT */
+#define SPOOL_MAGIC 0x31525356u   /* "VSR1" little-endian */
 
 /* One segment file: records first .. next-1, bytes long. */
 struct spool_seg {
@@ -47,25 +46,28 @@ struct spool {
 	size_t bufcap;
 	struct spool_epoch *epochs;   /* by from, ascending */
 	size_t nepochs;
+	uint64_t obj_from;        /* spool_is_object from here on (spool_epoch.c) */
 };
+
+/*
+ * Read DIR/objects, the sequence from which this code appends, into
+ * sp->obj_from; write it (sp's next sequence) when it is missing or bad.
+ * Never fails: on any doubt spool_is_object is false until the next open.
+ */
+void spool_objects_open(struct spool *sp);
 
 /* Write the path of the segment starting at first into out. */
 void spool_seg_path(const struct spool *sp, uint64_t first, char *out, size_t outlen);
 
-/*
- * Encode a record header for seq and payload into h: magic VSR2 when flags
- * holds SPOOL_OBJECT, VSR1 otherwise (the only magic before that flag).
- */
-void spool_rec_header(uint8_t h[SPOOL_REC_HEADER], uint64_t seq, const void *data, size_t len,
-		      unsigned flags);
+/* Encode a record header for seq and payload into h; returns nothing. */
+void spool_rec_header(uint8_t h[SPOOL_REC_HEADER], uint64_t seq, const void *data, size_t len);
 
 /*
  * Check the record header h against the expected seq and the bytes left in
- * the file; on success stores the payload length in *len, the record's flags
- * (SPOOL_OBJECT for magic VSR2) in *flags (may be NULL) and returns 0.
+ * the file; on success stores the payload length in *len and returns 0.
  */
 int spool_rec_check_header(const uint8_t h[SPOOL_REC_HEADER], uint64_t seq,
-			   uint64_t left, uint32_t *len, unsigned *flags);
+			   uint64_t left, uint32_t *len);
 
 /* True if the CRC in header h matches the payload. */
 int spool_rec_crc_ok(const uint8_t h[SPOOL_REC_HEADER], const void *data, size_t len);

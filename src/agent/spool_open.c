@@ -87,7 +87,7 @@ static int scan_records(struct spool *sp, struct spool_seg *s, int fd, uint64_t 
 	uint32_t len;
 	while (size - off >= SPOOL_REC_HEADER &&
 	       pread(fd, h, sizeof h, (off_t)off) == (ssize_t)sizeof h &&
-	       spool_rec_check_header(h, s->next, size - off, &len, NULL) == 0) {
+	       spool_rec_check_header(h, s->next, size - off, &len) == 0) {
 		if (spool_buf_reserve(sp, len ? len : 1) < 0)
 			return -1;
 		if (pread(fd, sp->buf, len, (off_t)(off + sizeof h)) != (ssize_t)len ||
@@ -220,6 +220,7 @@ struct spool *spool_open(const char *dir, const struct spool_opts *opts,
 		goto fail;
 	if (spool_epochs_open(sp, fresh, err, errlen) < 0)
 		goto fail;
+	spool_objects_open(sp);
 	sp->acked = sp->segs[0].first - 1;
 	spool_rewind(sp);
 	return sp;

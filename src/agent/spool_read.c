@@ -45,12 +45,11 @@ static int cursor_enter(struct spool *sp, struct spool_seg *s, char *err, size_t
 }
 
 /* Read the record for seq at the cursor's offset into sp->buf. */
-static int read_record(struct spool *sp, struct spool_seg *s, uint64_t seq, uint32_t *len,
-		       unsigned *flags)
+static int read_record(struct spool *sp, struct spool_seg *s, uint64_t seq, uint32_t *len)
 {
 	uint8_t h[SPOOL_REC_HEADER];
 	if (pread(sp->rd_fd, h, sizeof h, (off_t)sp->rd_off) != (ssize_t)sizeof h ||
-	    spool_rec_check_header(h, seq, s->bytes - sp->rd_off, len, flags) < 0 ||
+	    spool_rec_check_header(h, seq, s->bytes - sp->rd_off, len) < 0 ||
 	    spool_buf_reserve(sp, *len ? *len : 1) < 0 ||
 	    pread(sp->rd_fd, sp->buf, *len, (off_t)(sp->rd_off + sizeof h)) != (ssize_t)*len ||
 	    !spool_rec_crc_ok(h, sp->buf, *len))
@@ -62,7 +61,7 @@ static int read_record(struct spool *sp, struct spool_seg *s, uint64_t seq, uint
 
 /* See spool.h. */
 int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *seq,
-		    unsigned *flags, char *err, size_t errlen)
+		    char *err, size_t errlen)
 {
 	struct spool_seg *s = cursor_segment(sp);
 	if (!s)
@@ -73,9 +72,9 @@ int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *
 	/* Skip records before rd_seq (after a rewind or an ack). */
 	uint32_t l = 0;
 	while (sp->rd_at < sp->rd_seq)
-		if (read_record(sp, s, sp->rd_at, &l, NULL) < 0)
+		if (read_record(sp, s, sp->rd_at, &l) < 0)
 			goto bad;
-	if (read_record(sp, s, sp->rd_seq, &l, flags) < 0)
+	if (read_record(sp, s, sp->rd_seq, &l) < 0)
 		goto bad;
 	*data = sp->buf;
 	*len = l;
@@ -102,4 +101,10 @@ void spool_rewind(struct spool *sp)
 {
 	sp->rd_seq = sp->acked + 1;
 	sp->rd_first = 0;
+}
+
+/* See spool.h. */
+int spool_is_object(const struct spool *sp, uint64_t seq)
+{
+	return seq >= sp->obj_from;
 }

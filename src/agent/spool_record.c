@@ -1,10 +1,7 @@
 /*
  * spool_record: the on-disk form of one spool record. A 20-byte header
  * (magic, payload length, sequence number, CRC-32C over the header's first
- * 16 bytes and the payload), all little-endian, then the payload. The magic
- * is "VSR1", or "VSR2" for a record its writer vouched for as one JSON
- * object from jansson's encoder (SPOOL_OBJECT); the CRC covers the magic, so
- * a flipped flag is a corrupt record like any other.
+ * 16 bytes and the payload), all little-endian, then the payload.
  */
 #include "agent/spool_int.h"
 
@@ -31,10 +28,9 @@ static uint64_t get_le(const uint8_t *p, int n)
 }
 
 /* See spool_int.h. */
-void spool_rec_header(uint8_t h[SPOOL_REC_HEADER], uint64_t seq, const void *data, size_t len,
-		      unsigned flags)
+void spool_rec_header(uint8_t h[SPOOL_REC_HEADER], uint64_t seq, const void *data, size_t len)
 {
-	put_le(h, flags & SPOOL_OBJECT ? SPOOL_MAGIC_OBJECT : SPOOL_MAGIC, 4);
+	put_le(h, SPOOL_MAGIC, 4);
 	put_le(h + 4, len, 4);
 	put_le(h + 8, seq, 8);
 	put_le(h + 16, crc32c(crc32c(0, h, 16), data, len), 4);
@@ -42,18 +38,14 @@ void spool_rec_header(uint8_t h[SPOOL_REC_HEADER], uint64_t seq, const void *dat
 
 /* See spool_int.h. */
 int spool_rec_check_header(const uint8_t h[SPOOL_REC_HEADER], uint64_t seq,
-			   uint64_t left, uint32_t *len, unsigned *flags)
+			   uint64_t left, uint32_t *len)
 {
 	uint32_t l = (uint32_t)get_le(h + 4, 4);
-	uint64_t magic = get_le(h, 4);
-	if ((magic != SPOOL_MAGIC && magic != SPOOL_MAGIC_OBJECT) || get_le(h + 8, 8) != seq ||
-	    l > SPOOL_MAX_RECORD)
+	if (get_le(h, 4) != SPOOL_MAGIC || get_le(h + 8, 8) != seq || l > SPOOL_MAX_RECORD)
 		return -1;
 	if ((uint64_t)l + SPOOL_REC_HEADER > left)
 		return -1;
 	*len = l;
-	if (flags)
-		*flags = magic == SPOOL_MAGIC_OBJECT ? SPOOL_OBJECT : 0;
 	return 0;
 }
 

@@ -127,7 +127,7 @@ static void append_range(struct spool *sp, int from, int to)
 		char text[32], err[256];
 		uint64_t seq = 0;
 		int n = snprintf(text, sizeof text, "rec-%d", i);
-		assert_int_equal(spool_append(sp, text, (size_t)n, 0, &seq, err, sizeof err), SPOOL_OK);
+		assert_int_equal(spool_append(sp, text, (size_t)n, &seq, err, sizeof err), SPOOL_OK);
 		assert_int_equal(seq, (uint64_t)i);
 	}
 }
@@ -140,13 +140,13 @@ static void expect_range(struct spool *sp, int from, int to)
 	uint64_t seq;
 	char err[256], want[32];
 	for (int i = from; i < to; i++) {
-		assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 1);
+		assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
 		assert_int_equal(seq, (uint64_t)i);
 		int n = snprintf(want, sizeof want, "rec-%d", i);
 		assert_int_equal(len, (size_t)n);
 		assert_memory_equal(data, want, len);
 	}
-	assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 0);
+	assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 0);
 }
 
 static void test_order_survives_reopen(void **state)
@@ -204,7 +204,7 @@ static void test_full_refuses_then_resumes(void **state)
 	append_range(sp, 1, 6);   /* "rec-N" is 5 bytes + 20 header = 25 */
 	uint64_t seq = 0;
 	assert_true(spool_would_fill(sp, 5));
-	assert_int_equal(spool_append(sp, "rec-6", 5, 0, &seq, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_append(sp, "rec-6", 5, &seq, err, sizeof err), SPOOL_FULL);
 	assert_int_equal(spool_next_seq(sp), 6);
 	assert_int_equal(spool_ack(sp, 5, err, sizeof err), 0);
 	append_range(sp, 6, 7);
@@ -238,7 +238,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 static void spit(const char *path, const uint8_t *b, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
 	assert_int_equal(write(fd, b, len), (ssize_t)len);
 	close(fd);
 }
@@ -311,7 +311,7 @@ static void test_injected_failures(void **state)
 		f = cases[c];              /* armed, counting from the first append */
 		append_range(sp, 1, 3);
 		uint64_t seq = 0;
-		assert_int_equal(spool_append(sp, "rec-3", 5, 0, &seq, err, sizeof err), SPOOL_ERROR);
+		assert_int_equal(spool_append(sp, "rec-3", 5, &seq, err, sizeof err), SPOOL_ERROR);
 		assert_non_null(strstr(err, f.fail_write_at ? "write" : "fsync"));
 		/* The failed record took no sequence number and left no bytes. */
 		append_range(sp, 3, 5);
@@ -344,7 +344,7 @@ static void test_append_many(void **state)
 		append_range(sp, 1, 3);
 		struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
 		uint64_t first = 0;
-		enum spool_status st = spool_append_many(sp, recs, 3, 0, &first, err, sizeof err);
+		enum spool_status st = spool_append_many(sp, recs, 3, &first, err, sizeof err);
 		int failing = cases[c].fail_write_at || cases[c].fail_fsync_at;
 		assert_int_equal(st, failing ? SPOOL_ERROR : SPOOL_OK);
 		assert_int_equal(f.writes, 3);     /* one each for the batch */
@@ -354,7 +354,7 @@ static void test_append_many(void **state)
 		else
 			assert_int_equal(first, 3);
 		assert_int_equal(spool_next_seq(sp), 6);
-		assert_int_equal(spool_append_many(sp, recs, 0, 0, &first, err, sizeof err), SPOOL_OK);
+		assert_int_equal(spool_append_many(sp, recs, 0, &first, err, sizeof err), SPOOL_OK);
 		spool_close(sp);
 		struct spool_recovery rec;
 		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
@@ -375,9 +375,9 @@ static void test_append_many_full(void **state)
 	append_range(sp, 1, 3);
 	struct iovec recs[] = { { "rec-3", 5 }, { "rec-4", 5 }, { "rec-5", 5 } };
 	uint64_t first = 0;
-	assert_int_equal(spool_append_many(sp, recs, 3, 0, &first, err, sizeof err), SPOOL_FULL);
+	assert_int_equal(spool_append_many(sp, recs, 3, &first, err, sizeof err), SPOOL_FULL);
 	assert_int_equal(spool_next_seq(sp), 3);
-	assert_int_equal(spool_append_many(sp, recs, 2, 0, &first, err, sizeof err), SPOOL_OK);
+	assert_int_equal(spool_append_many(sp, recs, 2, &first, err, sizeof err), SPOOL_OK);
 	expect_range(sp, 1, 5);
 	spool_close(sp);
 	rmtree(dir);
@@ -395,7 +395,7 @@ static void test_read_back(void **state)
 	struct spool *sp = open_sp(dir, 1 << 20, 64, NULL, NULL);
 	append_range(sp, 1, 8);
 	for (int i = 1; i <= 4; i++)
-		assert_int_equal(spool_read_next(sp, &data, &len, &seq, NULL, err, sizeof err), 1);
+		assert_int_equal(spool_read_next(sp, &data, &len, &seq, err, sizeof err), 1);
 	spool_read_back(sp, 4);
 	expect_range(sp, 4, 8);
 	spool_close(sp);
@@ -412,7 +412,7 @@ static void test_append_limit_fits_a_frame(void **state)
 	struct spool *sp = open_sp(dir, 8u << 20, 0, NULL, NULL);
 	char *big = malloc(SPOOL_MAX_APPEND + 2);
 	memset(big, 'x', SPOOL_MAX_APPEND + 1);
-	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND + 1, 0, &seq, err, sizeof err),
+	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND + 1, &seq, err, sizeof err),
 			 SPOOL_ERROR);
 	assert_true(SPOOL_MAX_APPEND + MSG_RESULT_ENVELOPE <= FRAME_MAX_PAYLOAD);
 	/* the largest body, as a JSON object, in a RESULT with the largest numbers */
@@ -422,7 +422,7 @@ static void test_append_limit_fits_a_frame(void **state)
 	big[SPOOL_MAX_APPEND] = 0;
 	json_t *body = json_loads(big, 0, NULL);
 	assert_non_null(body);
-	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND, 0, &seq, err, sizeof err), SPOOL_OK);
+	assert_int_equal(spool_append(sp, big, SPOOL_MAX_APPEND, &seq, err, sizeof err), SPOOL_OK);
 	struct msg m = { .type = MSG_RESULT, .seq = INT64_MAX, .msm_id = INT64_MAX, .body = body,
 			 .epoch = INT64_MAX, .prev = INT64_MAX };
 	size_t flen;
@@ -470,26 +470,71 @@ static void test_epochs(void **state)
 	rmtree(dir);
 }
 
-/* Read the next record; asserts it is seq with text want and flags. */
-static void expect_rec(struct spool *sp, uint64_t seq, const char *want, unsigned flags)
+/* Read the next record; asserts it is seq with text want, spool_is_object or not. */
+static void expect_rec(struct spool *sp, uint64_t seq, const char *want, int object)
 {
 	const void *data;
 	size_t len;
 	uint64_t got;
-	unsigned f = 99;
 	char err[256];
-	assert_int_equal(spool_read_next(sp, &data, &len, &got, &f, err, sizeof err), 1);
+	assert_int_equal(spool_read_next(sp, &data, &len, &got, err, sizeof err), 1);
 	assert_int_equal(got, seq);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(data, want, len);
-	assert_int_equal(f, flags);
+	assert_int_equal(spool_is_object(sp, got), object);
 }
 
-/* Issue 19: the SPOOL_OBJECT flag is kept on disk (magic VSR2, under the CRC)
-   beside records without it; a segment written before the flag existed (these
-   bytes: two VSR1 records, CRCs computed apart from this code) reads back
-   whole, without the flag, so an upgraded agent still uploads its spool (the
-   parsed path). */
+/* Read records from .. to - 1; asserts none is spool_is_object. */
+static void expect_unvouched(struct spool *sp, uint64_t from, uint64_t to)
+{
+	const void *data;
+	size_t len;
+	uint64_t got;
+	char err[256];
+	for (uint64_t q = from; q < to; q++) {
+		assert_int_equal(spool_read_next(sp, &data, &len, &got, err, sizeof err), 1);
+		assert_int_equal(got, q);
+		assert_int_equal(spool_is_object(sp, got), 0);
+	}
+}
+
+/* Asserts DIR/objects holds exactly want. */
+static void expect_objects(const char *dir, const char *want)
+{
+	char path[300];
+	size_t n;
+	snprintf(path, sizeof path, "%s/objects", dir);
+	uint8_t *b = slurp(path, &n);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(b, want, n);
+	free(b);
+}
+
+/* Write text to DIR/objects. */
+static void put_objects(const char *dir, const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/objects", dir);
+	spit(path, (const uint8_t *)text, strlen(text));
+}
+
+/* Append text; asserts it got seq. */
+static void append_one(struct spool *sp, const char *text, uint64_t seq)
+{
+	char err[256];
+	uint64_t got = 0;
+	assert_int_equal(spool_append(sp, text, strlen(text), &got, err, sizeof err), SPOOL_OK);
+	assert_int_equal(got, seq);
+}
+
+/*
+ * Issue 19: records appended by this code are spool_is_object (uploaded without
+ * a parse), those spooled before it are not; on disk every record stays
+ * "VSR1", so an older agent reads them all. A segment from before (these
+ * bytes: two VSR1 records, CRCs computed apart from this code) reads back
+ * whole, as main reads it. A missing or bad DIR/objects vouches for nothing
+ * already spooled, nor for anything when it cannot be written.
+ */
 static void test_object_flag(void **state)
 {
 	(void)state;
@@ -500,47 +545,78 @@ static void test_object_flag(void **state)
 		0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x85, 0xf2, 0xd8, 0x12,
 		0x5b, 0x31, 0x5d,
 	};
-	char dir[256], path[300], err[256];
-	uint64_t seq;
+	char dir[256], path[300], opath[300];
 	tmpdir(dir, sizeof dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(path, sizeof path, "%s/%020d.seg", dir, 1);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_int_equal(write(fd, old_seg, sizeof old_seg), (ssize_t)sizeof old_seg);
-	close(fd);
+	snprintf(opath, sizeof opath, "%s/objects", dir);
+	spit(path, old_seg, sizeof old_seg);
 	struct spool_recovery rec;
 	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
 	assert_int_equal(rec.records, 2);
 	assert_int_equal(rec.cut_bytes, 0);
-	assert_int_equal(spool_append(sp, "{\"a\":1}", 7, SPOOL_OBJECT, &seq, err, sizeof err),
-			 SPOOL_OK);
-	assert_int_equal(seq, 3);
-	assert_int_equal(spool_append(sp, "rec-4", 5, 0, &seq, err, sizeof err), SPOOL_OK);
+	expect_objects(dir, "objects from 3\n");
+	append_one(sp, "{\"a\":1}", 3);
+	append_one(sp, "rec-4", 4);
 	for (int round = 0; round < 2; round++) {
 		expect_rec(sp, 1, "{\"msm_id\":7}", 0);
 		expect_rec(sp, 2, "[1]", 0);
-		expect_rec(sp, 3, "{\"a\":1}", SPOOL_OBJECT);
-		expect_rec(sp, 4, "rec-4", 0);
-		spool_close(sp);          /* and again after a reopen */
+		expect_rec(sp, 3, "{\"a\":1}", 1);
+		expect_rec(sp, 4, "rec-4", 1);
+		spool_close(sp);          /* and again after a reopen: the mark is kept */
 		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
 		assert_int_equal(rec.records, 4);
 		assert_int_equal(rec.cut_bytes, 0);
+		expect_objects(dir, "objects from 3\n");
 	}
 	spool_close(sp);
-	/* On disk: the old bytes untouched, then VSR2 and VSR1. */
+	/* On disk: the old bytes untouched, then two more VSR1 records. */
 	size_t n;
 	uint8_t *b = slurp(path, &n);
 	assert_int_equal(n, sizeof old_seg + 2 * SPOOL_REC_HEADER + 7 + 5);
 	assert_memory_equal(b, old_seg, sizeof old_seg);
-	assert_memory_equal(b + sizeof old_seg, "VSR2", 4);
-	assert_memory_equal(b + sizeof old_seg + SPOOL_REC_HEADER + 7, "VSR1", 4);
-	/* The flag is under the CRC: VSR2 turned into VSR1 is a corrupt tail. */
-	b[sizeof old_seg + 3] = '1';
-	spit(path, b, n);
+	assert_memory_equal(b + sizeof old_seg, "VSR1\x07\0\0\0\x03\0\0\0\0\0\0\0", 16);
+	assert_memory_equal(b + sizeof old_seg + SPOOL_REC_HEADER + 7,
+			    "VSR1\x05\0\0\0\x04\0\0\0\0\0\0\0", 16);
 	free(b);
+	/* A bad mark vouches for nothing spooled; it is written again. */
+	static const char *const bad[] = { "objects from x\n", "objects from 3", "objects from 3\nx",
+					   "objects from 0\n", "", "objects 3\n" };
+	uint64_t next = 5;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++, next++) {
+		put_objects(dir, bad[i]);
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		expect_unvouched(sp, 1, next);
+		append_one(sp, "{}", next);
+		expect_rec(sp, next, "{}", 1);
+		spool_close(sp);
+		char want[64];
+		snprintf(want, sizeof want, "objects from %llu\n", (unsigned long long)next);
+		expect_objects(dir, want);
+	}
+	/* A missing mark: likewise. */
+	assert_int_equal(unlink(opath), 0);
 	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
-	assert_int_equal(rec.records, 2);
-	assert_int_equal(rec.cut_bytes, 2 * SPOOL_REC_HEADER + 7 + 5);
+	expect_rec(sp, 1, "{\"msm_id\":7}", 0);
+	spool_close(sp);
+	char want[64];
+	snprintf(want, sizeof want, "objects from %llu\n", (unsigned long long)next);
+	expect_objects(dir, want);
+	/* A mark that cannot be read nor written (a directory): nothing is vouched. */
+	assert_int_equal(unlink(opath), 0);
+	assert_int_equal(mkdir(opath, 0700), 0);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	append_one(sp, "{}", next);
+	expect_unvouched(sp, 1, next + 1);
+	spool_close(sp);
+	assert_int_equal(rmdir(opath), 0);
+	rmtree(dir);
+	/* A fresh spool: from 1. */
+	tmpdir(dir, sizeof dir);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	expect_objects(dir, "objects from 1\n");
+	append_one(sp, "{}", 1);
+	expect_rec(sp, 1, "{}", 1);
 	spool_close(sp);
 	rmtree(dir);
 }
@@ -548,6 +624,7 @@ static void test_object_flag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_object_flag),
 		cmocka_unit_test(test_order_survives_reopen),
 		cmocka_unit_test(test_acks_retire_segments),
 		cmocka_unit_test(test_full_refuses_then_resumes),
@@ -559,7 +636,6 @@ int main(void)
 		cmocka_unit_test(test_read_back),
 		cmocka_unit_test(test_append_limit_fits_a_frame),
 		cmocka_unit_test(test_epochs),
-		cmocka_unit_test(test_object_flag),
 	};
 	return cmocka_run_group_tests_name("spool", tests, NULL, NULL);
 }
