@@ -151,13 +151,15 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg);
  */
 void agent_commit(struct agent *a);
 
-/* Queue an encoded result (owned) for the next commit (agent_commit.c). */
+/* Queue an encoded result (owned; json_dumps of an object, as agent_result makes
+   it: uploaded unparsed, see spool_is_object) for the next commit (agent_commit.c). */
 void agent_commit_add(struct agent *a, char *text);
 
 /* Results were spooled: pause if the spool nears its limit, upload (agent.c). */
 void agent_spooled(struct agent *a);
 
-/* Keep text in memory until the spool takes it, and pause measuring (agent.c). */
+/* Keep text (as for agent_commit_add) in memory until the spool takes it, and pause
+   measuring (agent.c). */
 void agent_hold(struct agent *a, char *text, const char *why);
 
 /* After an ack: spool held results, resume measuring if there is room. */

@@ -91,6 +91,20 @@ int spool_would_fill(const struct spool *sp, size_t len);
 int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *seq,
 		    char *err, size_t errlen);
 
+/*
+ * True if record seq was appended by an agent with this code (its sequence
+ * is at or past DIR/objects, spool_epoch.c), whose every append is
+ * agent_result's json_dumps of an object: one JSON object printed by
+ * jansson's encoder from a json_t (so valid UTF-8, no key twice at any depth)
+ * with no string holding a NUL (jansson prints it as \u0000, which the
+ * controller's parse refuses; the agent's results are read with json_loads,
+ * which never makes one, and never built with json_stringn). So the upload
+ * may send its bytes without parsing them. False for a record spooled by an
+ * older version, or on any doubt about DIR/objects: it is parsed.
+ * spool_append's callers must keep that promise; the agent is the only one.
+ */
+int spool_is_object(const struct spool *sp, uint64_t seq);
+
 /* The record seq that spool_read_next gave could not be sent: give it again next. */
 void spool_read_back(struct spool *sp, uint64_t seq);
 

@@ -8,7 +8,8 @@
  * line). The file is replaced atomically (write, fsync, rename, fsync the
  * directory). A new spool starts with a random epoch; a spool from before
  * epochs, without the file, is epoch 0 throughout, as its results are in the
- * controller's store.
+ * controller's store. DIR/objects (at the end) says from which sequence on
+ * the records were appended by this code.
  */
 #include "agent/spool_int.h"
 
@@ -42,20 +43,18 @@ static int push(struct spool *sp, uint64_t from, int64_t epoch)
 	return 0;
 }
 
-/* Write the list to DIR/epochs atomically; returns 0 or -1 with err. */
-static int save(struct spool *sp, char *err, size_t errlen)
+/* Replace DIR/name with text atomically (write a temporary, fsync, rename,
+   fsync the directory); returns 0 or -1 with err. */
+static int replace_file(struct spool *sp, const char *name, const char *text, size_t len,
+			char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], text[64];
-	snprintf(path, sizeof path, "%s/epochs", sp->dir);
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	snprintf(path, sizeof path, "%s/%s", sp->dir, name);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	int fd = sp->sys.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600, sp->sys.arg);
 	int rc = fd < 0 ? -1 : 0;
-	for (size_t i = 0; rc == 0 && i < sp->nepochs; i++) {
-		int n = snprintf(text, sizeof text, "%llu %lld\n",
-				 (unsigned long long)sp->epochs[i].from, (long long)sp->epochs[i].epoch);
-		if (sp->sys.write(fd, text, (size_t)n, sp->sys.arg) != n)
-			rc = -1;
-	}
+	if (rc == 0 && sp->sys.write(fd, text, len, sp->sys.arg) != (ssize_t)len)
+		rc = -1;
 	if (rc == 0 && sp->sys.fsync(fd, sp->sys.arg) < 0)
 		rc = -1;
 	if (fd >= 0)
@@ -66,6 +65,24 @@ static int save(struct spool *sp, char *err, size_t errlen)
 		rc = -1;
 	if (rc < 0)
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+	return rc;
+}
+
+/* Write the list to DIR/epochs atomically; returns 0 or -1 with err. */
+static int save(struct spool *sp, char *err, size_t errlen)
+{
+	size_t cap = sp->nepochs * 48 + 1, n = 0;
+	char *text = malloc(cap);
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", sp->dir);
+		return -1;
+	}
+	for (size_t i = 0; i < sp->nepochs; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%llu %lld\n",
+				      (unsigned long long)sp->epochs[i].from,
+				      (long long)sp->epochs[i].epoch);
+	int rc = replace_file(sp, "epochs", text, n, err, errlen);
+	free(text);
 	return rc;
 }
 
@@ -130,4 +147,45 @@ int spool_new_epoch(struct spool *sp, uint64_t from, int64_t *epoch, char *err, 
 		return -1;
 	}
 	return save(sp, err, errlen);
+}
+
+/*
+ * DIR/objects holds "objects from N": every record from sequence N on was
+ * appended by an agent with this code, so spool_is_object is true for it
+ * and the upload sends it unparsed (issue 19). Records stay
+ * "VSR1" on disk, so an older agent still reads them all (and parses them).
+ * N is the next sequence when this code first opens the spool: 1 for a fresh
+ * one; after the records an older version spooled, which are parsed. The file
+ * is written once and kept; a missing or bad one is written again with the
+ * next sequence (what is already spooled is then parsed), and if that fails no
+ * record is vouched for. After a downgrade and an upgrade, records >= N may
+ * have been appended by the older agent: as of main 98a859b its only appends
+ * are agent_result's json_dumps(result, JSON_COMPACT) of an object, the same
+ * texts this code vouches for, so they are as safe. Epochs (above) renumber
+ * nothing and a spool's sequences never go back, so N stays right; a spool
+ * emptied of its segments starts again at 1 and is not vouched up to the old
+ * N, which costs the parse, not a result.
+ */
+void spool_objects_open(struct spool *sp)
+{
+	char path[PATH_MAX], text[64], err[PATH_MAX + 64];
+	unsigned long long n = 0;
+	int used = 0;
+	snprintf(path, sizeof path, "%s/objects", sp->dir);
+	sp->obj_from = UINT64_MAX;
+	FILE *f = fopen(path, "re");
+	if (f) {
+		size_t got = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		text[got] = 0;
+		if (sscanf(text, "objects from %llu\n%n", &n, &used) == 1 && n >= 1 &&
+		    (size_t)used == got && text[got - 1] == '\n') {
+			sp->obj_from = n;
+			return;
+		}
+	}
+	uint64_t next = spool_next_seq(sp);
+	int len = snprintf(text, sizeof text, "objects from %llu\n", (unsigned long long)next);
+	if (replace_file(sp, "objects", text, (size_t)len, err, sizeof err) == 0)
+		sp->obj_from = next;
 }

@@ -47,7 +47,15 @@ struct spool {
 	size_t bufcap;
 	struct spool_epoch *epochs;   /* by from, ascending */
 	size_t nepochs;
+	uint64_t obj_from;        /* spool_is_object from here on (spool_epoch.c) */
 };
+
+/*
+ * Read DIR/objects, the sequence from which this code appends, into
+ * sp->obj_from; write it (sp's next sequence) when it is missing or bad.
+ * Never fails: on any doubt spool_is_object is false until the next open.
+ */
+void spool_objects_open(struct spool *sp);
 
 /* Write the path of the segment starting at first into out. */
 void spool_seg_path(const struct spool *sp, uint64_t first, char *out, size_t outlen);

@@ -220,6 +220,7 @@ struct spool *spool_open(const char *dir, const struct spool_opts *opts,
 		goto fail;
 	if (spool_epochs_open(sp, fresh, err, errlen) < 0)
 		goto fail;
+	spool_objects_open(sp);
 	sp->acked = sp->segs[0].first - 1;
 	spool_rewind(sp);
 	return sp;

@@ -120,3 +120,9 @@ void spool_rewind(struct spool *sp)
 	sp->rd_seq = sp->acked + 1;
 	sp->rd_first = 0;
 }
+
+/* See spool.h. */
+int spool_is_object(const struct spool *sp, uint64_t seq)
+{
+	return seq >= sp->obj_from;
+}

@@ -238,7 +238,7 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 static void spit(const char *path, const uint8_t *b, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
 	assert_int_equal(write(fd, b, len), (ssize_t)len);
 	close(fd);
 }
@@ -540,9 +540,161 @@ static void test_epochs(void **state)
 	rmtree(dir);
 }
 
+/* Read the next record; asserts it is seq with text want, spool_is_object or not. */
+static void expect_rec(struct spool *sp, uint64_t seq, const char *want, int object)
+{
+	const void *data;
+	size_t len;
+	uint64_t got;
+	char err[256];
+	assert_int_equal(spool_read_next(sp, &data, &len, &got, err, sizeof err), 1);
+	assert_int_equal(got, seq);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(data, want, len);
+	assert_int_equal(spool_is_object(sp, got), object);
+}
+
+/* Read records from .. to - 1; asserts none is spool_is_object. */
+static void expect_unvouched(struct spool *sp, uint64_t from, uint64_t to)
+{
+	const void *data;
+	size_t len;
+	uint64_t got;
+	char err[256];
+	for (uint64_t q = from; q < to; q++) {
+		assert_int_equal(spool_read_next(sp, &data, &len, &got, err, sizeof err), 1);
+		assert_int_equal(got, q);
+		assert_int_equal(spool_is_object(sp, got), 0);
+	}
+}
+
+/* Asserts DIR/objects holds exactly want. */
+static void expect_objects(const char *dir, const char *want)
+{
+	char path[300];
+	size_t n;
+	snprintf(path, sizeof path, "%s/objects", dir);
+	uint8_t *b = slurp(path, &n);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(b, want, n);
+	free(b);
+}
+
+/* Write text to DIR/objects. */
+static void put_objects(const char *dir, const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/objects", dir);
+	spit(path, (const uint8_t *)text, strlen(text));
+}
+
+/* Append text; asserts it got seq. */
+static void append_one(struct spool *sp, const char *text, uint64_t seq)
+{
+	char err[256];
+	uint64_t got = 0;
+	assert_int_equal(spool_append(sp, text, strlen(text), &got, err, sizeof err), SPOOL_OK);
+	assert_int_equal(got, seq);
+}
+
+/*
+ * Issue 19: records appended by this code are spool_is_object (uploaded without
+ * a parse), those spooled before it are not; on disk every record stays
+ * "VSR1", so an older agent reads them all. A segment from before (these
+ * bytes: two VSR1 records, CRCs computed apart from this code) reads back
+ * whole, as main reads it. A missing or bad DIR/objects vouches for nothing
+ * already spooled, nor for anything when it cannot be written.
+ */
+static void test_object_flag(void **state)
+{
+	(void)state;
+	static const uint8_t old_seg[] = {
+		0x56, 0x53, 0x52, 0x31, 0x0c, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x06, 0x11, 0xd3, 0xd9, 0x7b, 0x22, 0x6d, 0x73, 0x6d, 0x5f,
+		0x69, 0x64, 0x22, 0x3a, 0x37, 0x7d, 0x56, 0x53, 0x52, 0x31, 0x03, 0x00, 0x00,
+		0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x85, 0xf2, 0xd8, 0x12,
+		0x5b, 0x31, 0x5d,
+	};
+	char dir[256], path[300], opath[300];
+	tmpdir(dir, sizeof dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/%020d.seg", dir, 1);
+	snprintf(opath, sizeof opath, "%s/objects", dir);
+	spit(path, old_seg, sizeof old_seg);
+	struct spool_recovery rec;
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	assert_int_equal(rec.records, 2);
+	assert_int_equal(rec.cut_bytes, 0);
+	expect_objects(dir, "objects from 3\n");
+	append_one(sp, "{\"a\":1}", 3);
+	append_one(sp, "rec-4", 4);
+	for (int round = 0; round < 2; round++) {
+		expect_rec(sp, 1, "{\"msm_id\":7}", 0);
+		expect_rec(sp, 2, "[1]", 0);
+		expect_rec(sp, 3, "{\"a\":1}", 1);
+		expect_rec(sp, 4, "rec-4", 1);
+		spool_close(sp);          /* and again after a reopen: the mark is kept */
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		assert_int_equal(rec.records, 4);
+		assert_int_equal(rec.cut_bytes, 0);
+		expect_objects(dir, "objects from 3\n");
+	}
+	spool_close(sp);
+	/* On disk: the old bytes untouched, then two more VSR1 records. */
+	size_t n;
+	uint8_t *b = slurp(path, &n);
+	assert_int_equal(n, sizeof old_seg + 2 * SPOOL_REC_HEADER + 7 + 5);
+	assert_memory_equal(b, old_seg, sizeof old_seg);
+	assert_memory_equal(b + sizeof old_seg, "VSR1\x07\0\0\0\x03\0\0\0\0\0\0\0", 16);
+	assert_memory_equal(b + sizeof old_seg + SPOOL_REC_HEADER + 7,
+			    "VSR1\x05\0\0\0\x04\0\0\0\0\0\0\0", 16);
+	free(b);
+	/* A bad mark vouches for nothing spooled; it is written again. */
+	static const char *const bad[] = { "objects from x\n", "objects from 3", "objects from 3\nx",
+					   "objects from 0\n", "", "objects 3\n" };
+	uint64_t next = 5;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++, next++) {
+		put_objects(dir, bad[i]);
+		sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+		expect_unvouched(sp, 1, next);
+		append_one(sp, "{}", next);
+		expect_rec(sp, next, "{}", 1);
+		spool_close(sp);
+		char want[64];
+		snprintf(want, sizeof want, "objects from %llu\n", (unsigned long long)next);
+		expect_objects(dir, want);
+	}
+	/* A missing mark: likewise. */
+	assert_int_equal(unlink(opath), 0);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	expect_rec(sp, 1, "{\"msm_id\":7}", 0);
+	spool_close(sp);
+	char want[64];
+	snprintf(want, sizeof want, "objects from %llu\n", (unsigned long long)next);
+	expect_objects(dir, want);
+	/* A mark that cannot be read nor written (a directory): nothing is vouched. */
+	assert_int_equal(unlink(opath), 0);
+	assert_int_equal(mkdir(opath, 0700), 0);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	append_one(sp, "{}", next);
+	expect_unvouched(sp, 1, next + 1);
+	spool_close(sp);
+	assert_int_equal(rmdir(opath), 0);
+	rmtree(dir);
+	/* A fresh spool: from 1. */
+	tmpdir(dir, sizeof dir);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	expect_objects(dir, "objects from 1\n");
+	append_one(sp, "{}", 1);
+	expect_rec(sp, 1, "{}", 1);
+	spool_close(sp);
+	rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_object_flag),
 		cmocka_unit_test(test_order_survives_reopen),
 		cmocka_unit_test(test_acks_retire_segments),
 		cmocka_unit_test(test_full_refuses_then_resumes),
