@@ -37,13 +37,15 @@
 #include "store/store_noprobe.h"
 #include "store/store_mesh.h"
 #include "store/store_prefixes.h"
-#include "store_fixture.h"
+#include "store_tmp.h"
 
 #include <zstd.h>
 
+/* The store of store_tmp.h's fixture (its database and spec) and one approved agent. */
 struct fix {
-	char spec[512];
+	struct store_fixture *fx;
 	struct store *st;
+	const char *spec;
 	int64_t agent;
 };
 
@@ -51,22 +53,22 @@ static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof *f);
 	char err[256] = "";
-	assert_int_equal(fixture_store_new("", f->spec, sizeof f->spec), 0);
-	f->st = store_open(f->spec, err, sizeof err);
-	if (!f->st)
-		fail_msg("open: %s", err);
+	if (!f)
+		fail_msg("out of memory");
+	*state = f;
+	f->fx = store_fixture_new("vt-store-pg");
+	f->st = f->fx->st;
+	f->spec = f->fx->spec;
 	struct store_agent a = { .approved = 1, .fp = "aa", .org = "lab", .role = "probe" };
 	assert_int_equal(f->st->ops->agent_add(f->st, &a, err, sizeof err), 0);
 	f->agent = a.id;
-	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fix *f = *state;
-	f->st->ops->close(f->st);
-	fixture_store_drop(f->spec);
+	store_fixture_free(f->fx);
 	free(f);
 	return 0;
 }
@@ -498,23 +500,6 @@ static size_t np_count(struct store *st)
 	return n;
 }
 
-/* Has a session of the database at spec waited on a lock? Polls up to 30 s. */
-static int someone_waits(const char *spec)
-{
-	PGconn *c = PQconnectdb(spec);
-	int waits = 0;
-	for (int i = 0; !waits && i < 1500; i++) {
-		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
-				     " current_database() AND wait_event_type = 'Lock'");
-		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
-		PQclear(r);
-		if (!waits)
-			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-	PQfinish(c);
-	return waits;
-}
-
 /*
  * The no-probe list's cap across front-ends. First the race made certain: front-end A
  * adds the entry that fills the list (cap 2) and holds its transaction open; B's add is
@@ -537,7 +522,7 @@ static void test_noprobe_cap_two_frontends(void **state)
 	struct np_adder b = { .st = other, .prefixes = { "198.18.7.0/24" }, .max = 2 };
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, np_add_all, &b), 0);
-	assert_true(someone_waits(f->spec));
+	assert_true(fixture_pg_someone_waits(f->spec));
 	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	if (b.failed)
