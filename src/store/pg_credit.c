@@ -27,7 +27,7 @@ const char pg_credit_schema[] =
 	" account_id bigint NOT NULL REFERENCES accounts(id), amount bigint NOT NULL,"
 	" reason text NOT NULL, ref text UNIQUE NOT NULL, msm_id bigint, agent_id bigint,"
 	" \"time\" bigint NOT NULL, note text);"
-	"CREATE INDEX IF NOT EXISTS credit_ledger_by_account ON credit_ledger(account_id, \"time\");"
+	PG_CREATE_INDEX("credit_ledger_by_account", "credit_ledger(account_id, \"time\")")
 	"CREATE TABLE IF NOT EXISTS credit_stopped ("
 	" msm_id bigint PRIMARY KEY REFERENCES measurements(id), reason text NOT NULL,"
 	" \"time\" bigint NOT NULL);"

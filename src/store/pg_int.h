@@ -14,6 +14,24 @@
 #include "store/store.h"
 #include "store/store_frontend.h"
 
+/*
+ * Schema statements a store open runs every time, which must take no lock on
+ * a table that is there already. CREATE INDEX (even IF NOT EXISTS) takes a
+ * SHARE lock on its table before it looks for the index: it waits for every
+ * writer's transaction and blocks writers meanwhile. ALTER TABLE ... ADD
+ * COLUMN IF NOT EXISTS locks the table whole. So the catalog is asked first
+ * (to_regclass and pg_attribute take no lock) and the statement runs only
+ * when what it makes is missing; the open's advisory lock keeps two openers
+ * from both finding it missing.
+ */
+#define PG_CREATE_INDEX(name, on) \
+	"DO $$ BEGIN IF to_regclass('" name "') IS NULL THEN" \
+	" CREATE INDEX IF NOT EXISTS " name " ON " on "; END IF; END $$;"
+#define PG_ADD_COLUMN(table, column, type) \
+	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" table \
+	"'::regclass AND attname = '" column "' AND NOT attisdropped) THEN" \
+	" ALTER TABLE " table " ADD COLUMN IF NOT EXISTS " column " " type "; END IF; END $$;"
+
 /* Days whose result partition this connection knows exists (a small cache). */
 #define PG_DAYS_KNOWN 8
 

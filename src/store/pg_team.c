@@ -37,18 +37,13 @@ const char pg_team_schema[] =
 	" repeat int NOT NULL DEFAULT 0, handed_on int NOT NULL DEFAULT 0,"
 	" handed bigint NOT NULL DEFAULT 0, done bigint NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (team_id, cycle, chunk));"
-	"CREATE INDEX IF NOT EXISTS team_chunks_open ON team_chunks"
-	" (team_id, cycle, state, owner, chunk);"
-	"CREATE INDEX IF NOT EXISTS team_chunks_held ON team_chunks"
-	" (team_id, cycle, holder, state);"
+	PG_CREATE_INDEX("team_chunks_open", "team_chunks (team_id, cycle, state, owner, chunk)")
+	PG_CREATE_INDEX("team_chunks_held", "team_chunks (team_id, cycle, holder, state)")
 	/* A team result's cycle (NULL for every other result), so that one cycle's export
 	   reads that cycle's rows only (pg_team_results.c). */
-	/* looked up first: ALTER TABLE locks results whole even when the column is there */
-	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'results'::regclass"
-	" AND attname = 'cycle' AND NOT attisdropped) THEN"
-	" ALTER TABLE results ADD COLUMN cycle bigint; END IF; END $$;"
-	"CREATE INDEX IF NOT EXISTS results_by_cycle ON results"
-	" (msm_id, cycle, agent_id, seq, epoch) WHERE cycle IS NOT NULL;";
+	PG_ADD_COLUMN("results", "cycle", "bigint")
+	PG_CREATE_INDEX("results_by_cycle",
+			"results (msm_id, cycle, agent_id, seq, epoch) WHERE cycle IS NOT NULL");
 
 /* See store_team.h (create). */
 static int team_create(struct store *st, struct store_team *t, char *err, size_t errlen)

@@ -13,8 +13,9 @@
  * (another front-end) LISTENing hears a measurement's create and its stop
  * as (agent, measurement), and a change of a column no agent is sent (the
  * measurement's status) is not heard; a no-probe list change is heard as
- * agent 0 with its new version. Runs only under tests/pg/pgtmp
- * (VANTAGE_TEST_PG).
+ * agent 0 with its new version. A store opened beside writers' open
+ * transactions takes no lock on their tables (its schema statements look in
+ * the catalog first). Runs only under tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -622,6 +623,47 @@ static void test_prefix_batches(void **state)
 			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
 }
 
+/*
+ * A store opened again (a front-end starting beside running ones) takes no lock
+ * on a table that is there: its CREATE INDEX and ADD COLUMN statements look in
+ * the catalog first (CREATE INDEX IF NOT EXISTS would take a SHARE lock, waiting
+ * for every writer and blocking the others). Writers hold their transactions
+ * open: this store a result and a session, another connection ROW EXCLUSIVE
+ * (what an INSERT takes) on every table of the schema with an index. The tables
+ * that keep a trigger (measurements, msm_agents, credit_ledger, noprobe_version)
+ * are left out: CREATE OR REPLACE TRIGGER still locks them. The second handle
+ * opens with lock_timeout 2 s, so a wait fails the open instead of hanging it.
+ */
+static void test_open_takes_no_lock(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[64], spec[640];
+	int64_t sid;
+	const int64_t t0 = 1764633600;
+	struct store_result r = result(f->agent, 1, t0, b, sizeof b);
+	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_put(f->st, &r, 1, err, sizeof err), 1);
+	assert_int_equal(f->st->ops->session_open(f->st, f->agent, t0, "198.18.0.1", &sid, err,
+						  sizeof err), 0);
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
+			       " msm_requests, account_agents, account_keys, admission,"
+			       " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE");
+	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!locked)
+		fail_msg("lock: %s", PQerrorMessage(c));
+	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D2000", f->spec,
+		 strchr(f->spec, '?') ? '&' : '?');
+	struct store *other = store_open(spec, err, sizeof err);
+	PQfinish(c);
+	if (!other)
+		fail_msg("open beside open writers: %s", err);
+	other->ops->close(other);
+	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -639,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_noprobe_cap_two_frontends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_takes_no_lock, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
