@@ -273,17 +273,50 @@ int pg_list(struct store_pg *s, const char *what, const char *sql, const struct 
 }
 
 /* See pg_int.h. */
-int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
-	     int64_t *v, char *err, size_t errlen)
+int pg_row(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	   void (*fill)(const PGresult *res, void *arg), void *arg, char *err, size_t errlen)
 {
 	PGresult *res = pg_query(s, what, sql, a, err, errlen);
 	if (!res)
 		return -1;
 	int found = PQntuples(res) > 0;
 	if (found)
-		*v = pg_get_int(res, 0, 0);
+		fill(res, arg);
 	PQclear(res);
 	return found;
+}
+
+/* Row 0, column 0 into the int64_t at v. */
+static void first_int(const PGresult *res, void *v)
+{
+	*(int64_t *)v = pg_get_int(res, 0, 0);
+}
+
+/* See pg_int.h. */
+int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	     int64_t *v, char *err, size_t errlen)
+{
+	return pg_row(s, what, sql, a, first_int, v, err, errlen);
+}
+
+/* See pg_int.h. */
+int64_t pg_cmd_columns(struct store_pg *s, const char *what, const char *sql, struct pg_args *a,
+		       int64_t *const *col, int ncol, size_t n, char *err, size_t errlen)
+{
+	char *text[PG_MAX_ARGS] = { 0 };
+	int64_t rc = -1;
+	int ok = 1;
+	for (int j = 0; ok && j < ncol; j++) {
+		pg_arg_ids(a, col[j], n, &text[j]);
+		ok = text[j] != NULL;
+	}
+	if (ok)
+		rc = pg_cmd(s, what, sql, a, err, errlen);
+	else
+		snprintf(err, errlen, "store: %s: out of memory", what);
+	for (int j = 0; j < ncol; j++)
+		free(text[j]);
+	return rc;
 }
 
 /* COMMIT, which fails when the server rolled back instead (an aborted transaction); 0 or -1. */

@@ -101,9 +101,21 @@ int pg_each(struct store_pg *s, const char *what, const char *sql, const struct 
 int pg_list(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
 	    json_t **out, char *err, size_t errlen);
 
+/* Query for at most one row: fill(res, arg) reads row 0 when there is one; 1, 0 if no row, -1. */
+int pg_row(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	   void (*fill)(const PGresult *res, void *arg), void *arg, char *err, size_t errlen);
+
 /* Query for one bigint (first row, first column) into *v: 1, 0 if no row, -1. */
 int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
 	     int64_t *v, char *err, size_t errlen);
+
+/*
+ * Bind ncol columns of n integers each (col[j][0..n-1]) as arrays after a's
+ * arguments and run sql, an INSERT ... SELECT ... FROM unnest($k::bigint[], ...)
+ * storing n rows in one statement: the rows it changed, or -1 with err.
+ */
+int64_t pg_cmd_columns(struct store_pg *s, const char *what, const char *sql, struct pg_args *a,
+		       int64_t *const *col, int ncol, size_t n, char *err, size_t errlen);
 
 /* Column i of row r as an integer (0 when NULL). */
 int64_t pg_get_int(const PGresult *res, int r, int i);
