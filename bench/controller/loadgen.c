@@ -343,11 +343,11 @@ static double loadavg(void)
 	return l[0];
 }
 
-/* CPU seconds (user + system) pid has used, from /proc, or -1. */
-static double cpu_seconds(int pid)
+/* The parent and CPU seconds (user + system) of process pid ("123"), from /proc; 0 or -1. */
+static int proc_stat(const char *pid, int *ppid, double *cpu)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	char path[300], buf[1024];
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
 	FILE *f = fopen(path, "r");
 	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
 	if (f)
@@ -356,9 +356,21 @@ static double cpu_seconds(int pid)
 	char *p = strrchr(buf, ')');
 	unsigned long long ut, st;
 	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+	if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", ppid, &ut,
+			 &st) != 3)
 		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	*cpu = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	return 0;
+}
+
+/* CPU seconds (user + system) pid has used, from /proc, or -1. */
+static double cpu_seconds(int pid)
+{
+	char id[16];
+	int ppid;
+	double cpu;
+	snprintf(id, sizeof id, "%d", pid);
+	return proc_stat(id, &ppid, &cpu) == 0 ? cpu : -1;
 }
 
 /*
@@ -416,25 +428,14 @@ static double tree_cpu_seconds(const int *pids, int npids)
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
-		char path[300], buf[1024];
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-		if (f)
-			fclose(f);
-		buf[n] = 0;
-		char *p = strrchr(buf, ')');
 		int ppid;
-		unsigned long long ut, st;
-		if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-				 &ppid, &ut, &st) != 3)
+		double cpu;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || proc_stat(e->d_name, &ppid, &cpu) < 0)
 			continue;
 		int pid = atoi(e->d_name);
 		for (int k = 0; k < npids; k++)
 			if (pids[k] == pid || pids[k] == ppid) {
-				total += (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+				total += cpu;
 				break;
 			}
 	}

@@ -27,8 +27,8 @@ const char pg_account_schema[] =
 	"CREATE TABLE IF NOT EXISTS account_keys ("
 	" key_id bigint PRIMARY KEY REFERENCES api_keys(id),"
 	" account_id bigint NOT NULL REFERENCES accounts(id));"
-	"CREATE INDEX IF NOT EXISTS account_agents_by_account ON account_agents(account_id);"
-	"CREATE INDEX IF NOT EXISTS account_keys_by_account ON account_keys(account_id);"
+	PG_CREATE_INDEX("account_agents_by_account", "account_agents(account_id)")
+	PG_CREATE_INDEX("account_keys_by_account", "account_keys(account_id)")
 	"INSERT INTO accounts(id, name, note, created) VALUES (1, '" STORE_ACCOUNT_DEFAULT_NAME "',"
 	" 'keys and agents from before accounts', extract(epoch FROM now())::bigint)"
 	" ON CONFLICT DO NOTHING;"

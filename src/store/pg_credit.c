@@ -27,7 +27,7 @@ const char pg_credit_schema[] =
 	" account_id bigint NOT NULL REFERENCES accounts(id), amount bigint NOT NULL,"
 	" reason text NOT NULL, ref text UNIQUE NOT NULL, msm_id bigint, agent_id bigint,"
 	" \"time\" bigint NOT NULL, note text);"
-	"CREATE INDEX IF NOT EXISTS credit_ledger_by_account ON credit_ledger(account_id, \"time\");"
+	PG_CREATE_INDEX("credit_ledger_by_account", "credit_ledger(account_id, \"time\")")
 	"CREATE TABLE IF NOT EXISTS credit_stopped ("
 	" msm_id bigint PRIMARY KEY REFERENCES measurements(id), reason text NOT NULL,"
 	" \"time\" bigint NOT NULL);"
@@ -74,29 +74,23 @@ int pg_credit_charge(struct store_pg *s, const struct store_result *r, size_t n,
 		     size_t errlen)
 {
 	int64_t *v[CHARGE_COLS] = { 0 };
-	char *text[CHARGE_COLS] = { 0 };
 	struct pg_args q = { 0 };
 	int ok = 1, rc = -1;
 	for (int k = 0; k < CHARGE_COLS; k++)
 		ok = (v[k] = malloc((n + 1) * sizeof *v[k])) && ok;
 	size_t m = ok ? charged(r, n, v) : 0;
-	for (int k = 0; ok && m && k < CHARGE_COLS; k++) {
-		pg_arg_ids(&q, v[k], m, &text[k]);
-		ok = text[k] != NULL;
-	}
 	if (!ok)
 		snprintf(err, errlen, "store: charges: out of memory");
-	else if (m == 0 || pg_cmd(s, "result charge", "INSERT INTO credit_ledger(account_id, amount,"
-		" reason, ref, msm_id, agent_id, \"time\") SELECT a, -c, 'result', 'result:' || g ||"
-		" ':' || e || ':' || s, m, g, CASE WHEN t <> 0 THEN t"
+	else if (m == 0 || pg_cmd_columns(s, "result charge", "INSERT INTO credit_ledger(account_id,"
+		" amount, reason, ref, msm_id, agent_id, \"time\") SELECT a, -c, 'result', 'result:'"
+		" || g || ':' || e || ':' || s, m, g, CASE WHEN t <> 0 THEN t"
 		" ELSE extract(epoch FROM now())::bigint END FROM unnest($1::bigint[], $2::bigint[],"
 		" $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])"
-		" AS x(a, c, g, e, s, m, t) ON CONFLICT (ref) DO NOTHING", &q, err, errlen) >= 0)
+		" AS x(a, c, g, e, s, m, t) ON CONFLICT (ref) DO NOTHING", &q, v, CHARGE_COLS, m,
+		err, errlen) >= 0)
 		rc = 0;
-	for (int k = 0; k < CHARGE_COLS; k++) {
+	for (int k = 0; k < CHARGE_COLS; k++)
 		free(v[k]);
-		free(text[k]);
-	}
 	return rc;
 }
 

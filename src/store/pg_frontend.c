@@ -15,12 +15,8 @@
 
 /* The schema this file needs, run by pg.c after the main schema in its transaction. */
 const char pg_frontend_schema[] =
-	/* looked up first: ALTER TABLE locks sessions whole (every front-end's
-	   session writes wait) even when the column is there (pg_team.c's results) */
-	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'sessions'::regclass"
-	" AND attname = 'frontend' AND NOT attisdropped) THEN"
-	" ALTER TABLE sessions ADD COLUMN frontend text; END IF; END $$;"
-	"CREATE INDEX IF NOT EXISTS sessions_open ON sessions(frontend) WHERE disconnected IS NULL;"
+	PG_ADD_COLUMN("sessions", "frontend", "text")
+	PG_CREATE_INDEX("sessions_open", "sessions(frontend) WHERE disconnected IS NULL")
 	"CREATE TABLE IF NOT EXISTS frontends (name text PRIMARY KEY, seen bigint NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS msm_version ("
 	" one int PRIMARY KEY CHECK (one = 1), version bigint NOT NULL);"

@@ -14,6 +14,24 @@
 #include "store/store.h"
 #include "store/store_frontend.h"
 
+/*
+ * Schema statements a store open runs every time, which must take no lock on
+ * a table that is there already. CREATE INDEX (even IF NOT EXISTS) takes a
+ * SHARE lock on its table before it looks for the index: it waits for every
+ * writer's transaction and blocks writers meanwhile. ALTER TABLE ... ADD
+ * COLUMN IF NOT EXISTS locks the table whole. So the catalog is asked first
+ * (to_regclass and pg_attribute take no lock) and the statement runs only
+ * when what it makes is missing; the open's advisory lock keeps two openers
+ * from both finding it missing.
+ */
+#define PG_CREATE_INDEX(name, on) \
+	"DO $$ BEGIN IF to_regclass('" name "') IS NULL THEN" \
+	" CREATE INDEX IF NOT EXISTS " name " ON " on "; END IF; END $$;"
+#define PG_ADD_COLUMN(table, column, type) \
+	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" table \
+	"'::regclass AND attname = '" column "' AND NOT attisdropped) THEN" \
+	" ALTER TABLE " table " ADD COLUMN IF NOT EXISTS " column " " type "; END IF; END $$;"
+
 /* Days whose result partition this connection knows exists (a small cache). */
 #define PG_DAYS_KNOWN 8
 
@@ -83,9 +101,21 @@ int pg_each(struct store_pg *s, const char *what, const char *sql, const struct 
 int pg_list(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
 	    json_t **out, char *err, size_t errlen);
 
+/* Query for at most one row: fill(res, arg) reads row 0 when there is one; 1, 0 if no row, -1. */
+int pg_row(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
+	   void (*fill)(const PGresult *res, void *arg), void *arg, char *err, size_t errlen);
+
 /* Query for one bigint (first row, first column) into *v: 1, 0 if no row, -1. */
 int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struct pg_args *a,
 	     int64_t *v, char *err, size_t errlen);
+
+/*
+ * Bind ncol columns of n integers each (col[j][0..n-1]) as arrays after a's
+ * arguments and run sql, an INSERT ... SELECT ... FROM unnest($k::bigint[], ...)
+ * storing n rows in one statement: the rows it changed, or -1 with err.
+ */
+int64_t pg_cmd_columns(struct store_pg *s, const char *what, const char *sql, struct pg_args *a,
+		       int64_t *const *col, int ncol, size_t n, char *err, size_t errlen);
 
 /* Column i of row r as an integer (0 when NULL). */
 int64_t pg_get_int(const PGresult *res, int r, int i);

@@ -21,7 +21,7 @@ const char pg_mesh_schema[] =
 	" msm_id bigint NOT NULL UNIQUE REFERENCES measurements(id),"
 	" target_agent bigint NOT NULL, af int NOT NULL, type text NOT NULL,"
 	" created bigint NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS mesh_msms_by_target ON mesh_msms(target_agent, af, type);";
+	PG_CREATE_INDEX("mesh_msms_by_target", "mesh_msms(target_agent, af, type)");
 
 /* See store_mesh.h (mark). */
 static int mesh_mark(struct store *st, int64_t msm_id, int64_t target, int af, const char *type,

@@ -37,18 +37,13 @@ const char pg_team_schema[] =
 	" repeat int NOT NULL DEFAULT 0, handed_on int NOT NULL DEFAULT 0,"
 	" handed bigint NOT NULL DEFAULT 0, done bigint NOT NULL DEFAULT 0,"
 	" PRIMARY KEY (team_id, cycle, chunk));"
-	"CREATE INDEX IF NOT EXISTS team_chunks_open ON team_chunks"
-	" (team_id, cycle, state, owner, chunk);"
-	"CREATE INDEX IF NOT EXISTS team_chunks_held ON team_chunks"
-	" (team_id, cycle, holder, state);"
+	PG_CREATE_INDEX("team_chunks_open", "team_chunks (team_id, cycle, state, owner, chunk)")
+	PG_CREATE_INDEX("team_chunks_held", "team_chunks (team_id, cycle, holder, state)")
 	/* A team result's cycle (NULL for every other result), so that one cycle's export
 	   reads that cycle's rows only (pg_team_results.c). */
-	/* looked up first: ALTER TABLE locks results whole even when the column is there */
-	"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'results'::regclass"
-	" AND attname = 'cycle' AND NOT attisdropped) THEN"
-	" ALTER TABLE results ADD COLUMN cycle bigint; END IF; END $$;"
-	"CREATE INDEX IF NOT EXISTS results_by_cycle ON results"
-	" (msm_id, cycle, agent_id, seq, epoch) WHERE cycle IS NOT NULL;";
+	PG_ADD_COLUMN("results", "cycle", "bigint")
+	PG_CREATE_INDEX("results_by_cycle",
+			"results (msm_id, cycle, agent_id, seq, epoch) WHERE cycle IS NOT NULL");
 
 /* See store_team.h (create). */
 static int team_create(struct store *st, struct store_team *t, char *err, size_t errlen)
@@ -81,9 +76,10 @@ static int team_list(struct store *st, json_t **out, char *err, size_t errlen)
 		       " FROM teams ORDER BY id", NULL, out, err, errlen);
 }
 
-/* Fill t from row 0 of the get query. */
-static void row_team(const PGresult *r, struct store_team *t)
+/* Fill the store_team at arg from row 0 of the get query. */
+static void row_team(const PGresult *r, void *arg)
 {
+	struct store_team *t = arg;
 	memset(t, 0, sizeof *t);
 	t->id = pg_get_int(r, 0, 0);
 	snprintf(t->name, sizeof t->name, "%s", PQgetvalue(r, 0, 1));
@@ -108,17 +104,10 @@ static int team_get(struct store *st, const char *name, int64_t id, struct store
 	struct pg_args q = { 0 };
 	pg_arg_text(&q, name);
 	pg_arg_int(&q, id);
-	PGresult *r = pg_query(pg(st), "team", "SELECT id, name, agents, prefixes, method, pps,"
-			       " cycle_secs, family, chunk, gone_secs, secret, created, stopped,"
-			       " msm_id FROM teams WHERE ($1::text IS NULL AND id = $2)"
-			       " OR name = $1::text", &q, err, errlen);
-	if (!r)
-		return -1;
-	int found = PQntuples(r) > 0;
-	if (found)
-		row_team(r, t);
-	PQclear(r);
-	return found;
+	return pg_row(pg(st), "team", "SELECT id, name, agents, prefixes, method, pps,"
+		      " cycle_secs, family, chunk, gone_secs, secret, created, stopped,"
+		      " msm_id FROM teams WHERE ($1::text IS NULL AND id = $2)"
+		      " OR name = $1::text", &q, row_team, t, err, errlen);
 }
 
 /* Run sql bound to ($1 team, $2 value); rows changed or -1. */
@@ -173,32 +162,21 @@ static int insert_members(struct store_pg *s, const struct store_team_cycle *c,
 			  const struct store_team_member *m, size_t k, char *err, size_t errlen)
 {
 	int64_t *col[4];
-	char *text[4] = { 0 };
 	struct pg_args q = { 0 };
-	int rc = -1;
-	for (int j = 0; j < 4; j++)
-		col[j] = calloc(k + 1, sizeof *col[j]);
-	if (col[0] && col[1] && col[2] && col[3]) {
-		for (size_t i = 0; i < k; i++) {
-			col[0][i] = m[i].agent_id;
-			col[1][i] = m[i].rate;
-			col[2][i] = (int64_t)m[i].first;
-			col[3][i] = (int64_t)m[i].count;
-		}
-		pg_team_args(&q, c->team_id, c->cycle);
-		for (int j = 0; j < 4; j++)
-			pg_arg_ids(&q, col[j], k, &text[j]);
-		rc = pg_cmd(s, "team members", "INSERT INTO team_members(team_id, cycle, agent_id,"
-			    " rate, first, count) SELECT $1, $2, a, r, f, n FROM unnest($3::bigint[],"
-			    " $4::bigint[], $5::bigint[], $6::bigint[]) AS u(a, r, f, n)", &q, err,
-			    errlen) == (int64_t)k ? 0 : -1;
-	} else {
-		snprintf(err, errlen, "store: team members: out of memory");
+	if (pg_team_columns(col, k, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		col[0][i] = m[i].agent_id;
+		col[1][i] = m[i].rate;
+		col[2][i] = (int64_t)m[i].first;
+		col[3][i] = (int64_t)m[i].count;
 	}
-	for (int j = 0; j < 4; j++) {
-		free(col[j]);
-		free(text[j]);
-	}
+	pg_team_args(&q, c->team_id, c->cycle);
+	int rc = pg_cmd_columns(s, "team members", "INSERT INTO team_members(team_id, cycle,"
+				" agent_id, rate, first, count) SELECT $1, $2, a, r, f, n"
+				" FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])"
+				" AS u(a, r, f, n)", &q, col, 4, k, err, errlen) == (int64_t)k ? 0 : -1;
+	free(col[0]);
 	return rc;
 }
 
@@ -221,25 +199,25 @@ static int team_cycle_begin(struct store *st, const struct store_team_cycle *c,
 	return pg_unit_end(s, &u, ok, err, errlen) < 0 ? -1 : 0;
 }
 
+/* Fill the store_team_cycle at arg from row 0 of the cycle_current query. */
+static void row_cycle(const PGresult *r, void *arg)
+{
+	*(struct store_team_cycle *)arg = (struct store_team_cycle){
+		.cycle = pg_get_int(r, 0, 0), .version = pg_get_int(r, 0, 1),
+		.seed = (uint64_t)pg_get_int(r, 0, 2), .targets = (uint64_t)pg_get_int(r, 0, 3),
+		.started = pg_get_int(r, 0, 4), .ended = pg_get_int(r, 0, 5),
+		.team_id = pg_get_int(r, 0, 6) };
+}
+
 /* See store_team.h (cycle_current). */
 static int team_cycle_current(struct store *st, int64_t team_id, struct store_team_cycle *c,
 			      char *err, size_t errlen)
 {
 	struct pg_args q = { 0 };
 	pg_arg_int(&q, team_id);
-	PGresult *r = pg_query(pg(st), "team cycle", "SELECT cycle, version, seed, targets,"
-			       " started, ended FROM team_cycles WHERE team_id = $1"
-			       " ORDER BY cycle DESC LIMIT 1", &q, err, errlen);
-	if (!r)
-		return -1;
-	int found = PQntuples(r) > 0;
-	if (found)
-		*c = (struct store_team_cycle){ .team_id = team_id, .cycle = pg_get_int(r, 0, 0),
-			.version = pg_get_int(r, 0, 1), .seed = (uint64_t)pg_get_int(r, 0, 2),
-			.targets = (uint64_t)pg_get_int(r, 0, 3), .started = pg_get_int(r, 0, 4),
-			.ended = pg_get_int(r, 0, 5) };
-	PQclear(r);
-	return found;
+	return pg_row(pg(st), "team cycle", "SELECT cycle, version, seed, targets, started, ended,"
+		      " team_id FROM team_cycles WHERE team_id = $1 ORDER BY cycle DESC LIMIT 1",
+		      &q, row_cycle, c, err, errlen);
 }
 
 /* See store_team.h (cycle_end). */

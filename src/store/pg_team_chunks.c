@@ -31,18 +31,17 @@ static void row_chunk(const PGresult *r, int i, struct store_team_chunk *ch)
 		.handed = pg_get_int(r, i, 7), .done = pg_get_int(r, i, 8) };
 }
 
+/* Fill the store_team_chunk at ch from row 0 of r (CHUNK_COLS), for pg_row. */
+static void first_chunk(const PGresult *r, void *ch)
+{
+	row_chunk(r, 0, ch);
+}
+
 /* Run sql (at most one row of CHUNK_COLS) into ch: 1, 0 if no row, -1. */
 static int one_chunk(struct store_pg *s, const char *what, const char *sql,
 		     const struct pg_args *q, struct store_team_chunk *ch, char *err, size_t errlen)
 {
-	PGresult *r = pg_query(s, what, sql, q, err, errlen);
-	if (!r)
-		return -1;
-	int found = PQntuples(r) > 0;
-	if (found)
-		row_chunk(r, 0, ch);
-	PQclear(r);
-	return found;
+	return pg_row(s, what, sql, q, first_chunk, ch, err, errlen);
 }
 
 /* See pg_team_int.h. */
@@ -50,32 +49,21 @@ int pg_team_chunks_insert(struct store_pg *s, const struct store_team_cycle *c,
 			  const struct store_team_chunk *ch, size_t n, char *err, size_t errlen)
 {
 	int64_t *col[4];
-	char *text[4] = { 0 };
 	struct pg_args q = { 0 };
-	int rc = -1;
-	for (int j = 0; j < 4; j++)
-		col[j] = calloc(n + 1, sizeof *col[j]);
-	if (col[0] && col[1] && col[2] && col[3]) {
-		for (size_t i = 0; i < n; i++) {
-			col[0][i] = ch[i].chunk;
-			col[1][i] = (int64_t)ch[i].first;
-			col[2][i] = ch[i].count;
-			col[3][i] = ch[i].owner;
-		}
-		pg_team_args(&q, c->team_id, c->cycle);
-		for (int j = 0; j < 4; j++)
-			pg_arg_ids(&q, col[j], n, &text[j]);
-		rc = pg_cmd(s, "team chunks", "INSERT INTO team_chunks(team_id, cycle, chunk, first,"
-			    " count, owner) SELECT $1, $2, k, f, n, o FROM unnest($3::bigint[],"
-			    " $4::bigint[], $5::bigint[], $6::bigint[]) AS u(k, f, n, o)", &q, err,
-			    errlen) == (int64_t)n ? 0 : -1;
-	} else {
-		snprintf(err, errlen, "store: team chunks: out of memory");
+	if (pg_team_columns(col, n, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		col[0][i] = ch[i].chunk;
+		col[1][i] = (int64_t)ch[i].first;
+		col[2][i] = ch[i].count;
+		col[3][i] = ch[i].owner;
 	}
-	for (int j = 0; j < 4; j++) {
-		free(col[j]);
-		free(text[j]);
-	}
+	pg_team_args(&q, c->team_id, c->cycle);
+	int rc = pg_cmd_columns(s, "team chunks", "INSERT INTO team_chunks(team_id, cycle, chunk,"
+				" first, count, owner) SELECT $1, $2, k, f, n, o FROM unnest($3::bigint[],"
+				" $4::bigint[], $5::bigint[], $6::bigint[]) AS u(k, f, n, o)", &q, col, 4,
+				n, err, errlen) == (int64_t)n ? 0 : -1;
+	free(col[0]);
 	return rc;
 }
 

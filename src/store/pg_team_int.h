@@ -9,6 +9,9 @@
 #ifndef VANTAGE_STORE_PG_TEAM_INT_H
 #define VANTAGE_STORE_PG_TEAM_INT_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "store/pg_int.h"
 #include "store/store_team.h"
 
@@ -17,6 +20,19 @@ static inline void pg_team_args(struct pg_args *a, int64_t team_id, int64_t cycl
 {
 	pg_arg_int(a, team_id);
 	pg_arg_int(a, cycle);
+}
+
+/* Four columns of n integers (pg_cmd_columns) in one block: free(col[0]); 0 or -1 with err. */
+static inline int pg_team_columns(int64_t *col[4], size_t n, char *err, size_t errlen)
+{
+	int64_t *v = calloc(4 * n + 1, sizeof *v);
+	if (!v) {
+		snprintf(err, errlen, "store: team: out of memory");
+		return -1;
+	}
+	for (int j = 0; j < 4; j++)
+		col[j] = v + (size_t)j * n;
+	return 0;
 }
 
 int pg_team_chunk_take(struct store *st, int64_t team_id, int64_t cycle, int64_t agent_id,

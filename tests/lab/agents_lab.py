@@ -14,6 +14,35 @@ from platform_lab import (AGENT as TEST_AGENT, CONTROLLER, LAB_CONFIG, RUN_USER,
 AGENT = TEST_AGENT.parents[2] / "src" / "cmd" / "vantage-agent"
 
 
+def firewall_rules(conf, fmt, agent=AGENT):
+    """`vantage-agent --config conf --firewall fmt`: the rules conf implies (nft or text)."""
+    p = subprocess.run([str(agent), "--config", str(conf), "--firewall", fmt],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def firewall_load(ns, rules, path):
+    """Load the nft rules (text, written to path) in network namespace ns."""
+    path.write_text(rules)
+    subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", str(path)], check=True,
+                   capture_output=True, timeout=30)
+
+
+def firewall_counters(ns):
+    """{rule comment: packets} of the agent's table (inet vantage_agent) loaded in ns."""
+    out = subprocess.run(["ip", "netns", "exec", ns, "nft", "-j", "list", "table", "inet",
+                          "vantage_agent"], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    counts = {}
+    for item in json.loads(out)["nftables"]:
+        rule = item.get("rule")
+        if rule and "comment" in rule:
+            n = sum(e["counter"]["packets"] for e in rule["expr"] if "counter" in e)
+            counts[rule["comment"]] = counts.get(rule["comment"], 0) + n
+    return counts
+
+
 class AgentsLab:
     def __init__(self, lab):
         self.lab = lab

@@ -8,6 +8,7 @@ commit that dries the account is heard by the front-end at once (the
 store's NOTIFY), not at its next heartbeat tick: with ticks ten minutes
 apart the stop still follows the dry result within seconds. The controller,
 NATS and the writer run in this test's own namespaces (prefixes vcn, vct)."""
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -29,18 +30,22 @@ pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="needs root for netwo
               pytest.mark.skipif(not nats_installed(), reason="nats-server is not installed")]
 
 
-def test_running_dry_under_nats_ingest_stops_only_that_account():
-    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + 4111) % 20000)
+@contextlib.contextmanager
+def nats_credits_platform(prefix, port_salt, nats_port, **kw):
+    """A CreditsPlatform (namespace prefix) on a PostgreSQL of its own, its controller's
+    API up and its results ingested through NATS (on nats_port) by a store writer; after
+    the test's body, a clean stop of each and the ledger balanced. Everything is ended
+    and removed, also when the body fails."""
+    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + port_salt) % 20000)
     p = nats = writer = None
     try:
-        p = CreditsPlatform(prefix="vcn", pg=pg)
-        nats = NatsCluster(user=RUN_USER, netns=p.ns, base_port=14222)
+        p = CreditsPlatform(prefix=prefix, pg=pg, **kw)
+        nats = NatsCluster(user=RUN_USER, netns=p.ns, base_port=nats_port)
         p.start_controller("--api", API, "--ingest", nats.urls)
         writer = Proc([WRITER, "--nats", nats.urls, "--store", pg.url, "--ack-wait", "3",
                        "--user", RUN_USER], p.dir / "writer.log", p.ns)
         wait_for(lambda: "API on https://" in p.controller.text(), 30, "the API to start")
-        run_dry_on_postgresql(p)
-        assert "ran out of credits" in p.controller.text()
+        yield p
         p.assert_clean_stop()
         assert writer.stop() == 0
         assert_ledger_balances(p)
@@ -55,6 +60,12 @@ def test_running_dry_under_nats_ingest_stops_only_that_account():
         pg.close()
 
 
+def test_running_dry_under_nats_ingest_stops_only_that_account():
+    with nats_credits_platform("vcn", 4111, 14222) as p:
+        run_dry_on_postgresql(p)
+        assert "ran out of credits" in p.controller.text()
+
+
 # The front-end's ticks are HEARTBEAT s apart, the first one HEARTBEAT s after it
 # starts: a check made at a tick comes minutes after the dry result (with ticks
 # 60 s apart it came 19 s after, passing by chance), the notified one within a few.
@@ -63,15 +74,7 @@ WITHIN_S = 20
 
 
 def test_dry_account_is_stopped_as_the_writer_commits_not_at_a_tick():
-    pg = TempPostgres(RUN_USER, port=20000 + (os.getpid() + 5227) % 20000)
-    p = nats = writer = None
-    try:
-        p = CreditsPlatform(prefix="vct", pg=pg, heartbeat=HEARTBEAT)
-        nats = NatsCluster(user=RUN_USER, netns=p.ns, base_port=15222)
-        p.start_controller("--api", API, "--ingest", nats.urls)
-        writer = Proc([WRITER, "--nats", nats.urls, "--store", pg.url, "--ack-wait", "3",
-                       "--user", RUN_USER], p.dir / "writer.log", p.ns)
-        wait_for(lambda: "API on https://" in p.controller.text(), 30, "the API to start")
+    with nats_credits_platform("vct", 5227, 15222, heartbeat=HEARTBEAT) as p:
         agent, key_rich, key_poor = accounts_and_agent(p)
         poor_msm, rich_msm = fund_and_measure(p, agent, key_rich, key_poor)
         wait_for(lambda: pg_stopped(p, poor_msm), 120, "poor's measurement to stop")
@@ -84,15 +87,3 @@ def test_dry_account_is_stopped_as_the_writer_commits_not_at_a_tick():
               f" (ticks {HEARTBEAT} s apart, load {load:.1f})")
         assert stopped - dried <= WITHIN_S, (dried, stopped)
         assert not pg_stopped(p, rich_msm)
-        p.assert_clean_stop()
-        assert writer.stop() == 0
-        assert_ledger_balances(p)
-        assert sanitizer_clean(writer.text())
-    finally:
-        if writer and writer.alive():
-            writer.kill9()
-        if p:
-            p.close()
-        if nats:
-            nats.close()
-        pg.close()

@@ -7,22 +7,14 @@ outside the operator's networks, probes to a forbidden range, a TCP probe
 the AUP does not allow. The rules' counters show each."""
 import json
 import os
-import subprocess
 
-from agents_lab import AGENT, AgentsLab
+from agents_lab import AgentsLab, firewall_counters, firewall_load, firewall_rules
 from platform_lab import wait_for
 
 
 def counters(lab, host):
-    """{rule comment: packets} of the loaded table."""
-    out = lab.exec(host, ["nft", "-j", "list", "table", "inet", "vantage_agent"]).stdout
-    counts = {}
-    for item in json.loads(out)["nftables"]:
-        rule = item.get("rule")
-        if rule and "comment" in rule:
-            n = sum(e["counter"]["packets"] for e in rule["expr"] if "counter" in e)
-            counts[rule["comment"]] = counts.get(rule["comment"], 0) + n
-    return counts
+    """{rule comment: packets} of the table loaded in host."""
+    return firewall_counters(lab.ns(host))
 
 
 def rules_for(al, tmp_path, settings, fmt):
@@ -31,10 +23,7 @@ def rules_for(al, tmp_path, settings, fmt):
             "allow": "198.18.0.0/15", **settings}
     path = tmp_path / "agent.conf"
     path.write_text("".join(f"{k} {v}\n" for k, v in conf.items()))
-    p = subprocess.run([str(AGENT), "--config", str(path), "--firewall", fmt],
-                       capture_output=True, text=True, timeout=30)
-    assert p.returncode == 0, p.stderr
-    return p.stdout
+    return firewall_rules(path, fmt)
 
 
 def results(al, msm):
@@ -66,9 +55,8 @@ def test_agent_behind_its_own_rules(lab_factory, tmp_path):
         print(text)
         assert "probes (udp-paris)" in text and "probes (icmp-echo)" in text
         assert "out  TCP SYN" not in text and "out  TCP ACK" not in text
-        nft = tmp_path / "vp1.nft"
-        nft.write_text(rules_for(al, tmp_path, settings, "nft"))
-        lab.exec("vp1", ["nft", "-f", nft])
+        firewall_load(lab.ns("vp1"), rules_for(al, tmp_path, settings, "nft"),
+                      tmp_path / "vp1.nft")
         # registers and connects through the rules
         aid, _ = al.add_agent("vp1", **settings)
         ping = al.admin_json("measurement", "create", "--type", "ping", "--target", dst,

@@ -20,6 +20,7 @@ import subprocess
 
 import pytest
 
+from agents_lab import firewall_counters, firewall_load, firewall_rules
 from labdns import LabDNS, split_zones
 from platform_lab import AGENT, wait_for
 from test_api import API
@@ -52,23 +53,7 @@ class ControllerHost:
 
 
 def rules(conf, fmt):
-    p = subprocess.run([str(AGENT), "--config", str(conf), "--firewall", fmt],
-                       capture_output=True, text=True, timeout=30)
-    assert p.returncode == 0, p.stderr
-    return p.stdout
-
-
-def counters(ns):
-    """{rule comment: packets} of the agent's loaded table in namespace ns."""
-    out = subprocess.run(["ip", "netns", "exec", ns, "nft", "-j", "list", "table", "inet",
-                          "vantage_agent"], capture_output=True, text=True, check=True).stdout
-    counts = {}
-    for item in json.loads(out)["nftables"]:
-        rule = item.get("rule")
-        if rule and "comment" in rule:
-            n = sum(e["counter"]["packets"] for e in rule["expr"] if "counter" in e)
-            counts[rule["comment"]] = counts.get(rule["comment"], 0) + n
-    return counts
+    return firewall_rules(conf, fmt, agent=AGENT)
 
 
 def test_name_servers_opened_and_a_site_that_refuses(tmp_path):
@@ -94,9 +79,7 @@ def test_name_servers_opened_and_a_site_that_refuses(tmp_path):
         assert nft[1].count('comment "name server"') == 2, nft[1]
         assert "out  UDP and TCP to %s port 53: a name server" % SERVER in text[1], text[1]
         assert "name server" not in nft[2] and "name server" not in text[2], nft[2]
-        (tmp_path / "a1.nft").write_text(nft[1])
-        subprocess.run(["ip", "netns", "exec", f"{p.tag}a1", "nft", "-f", str(tmp_path / "a1.nft")],
-                       check=True, capture_output=True, timeout=30)
+        firewall_load(f"{p.tag}a1", nft[1], tmp_path / "a1.nft")
 
         for i in ids:
             p.start_agent(i)
@@ -120,7 +103,7 @@ def test_name_servers_opened_and_a_site_that_refuses(tmp_path):
         assert refused["dst_name"] == NAME and "dst_addr" not in refused, refused
         assert refused["error"]["policy"].startswith(REFUSED), refused
         assert "refused, resolve_on_probe no" in p.agents[2].text(), p.agents[2].text()[-2000:]
-        got = counters(f"{p.tag}a1")
+        got = firewall_counters(f"{p.tag}a1")
         print(json.dumps(got, indent=1))
         assert got["name server"] >= 1 and got["the controller"] > 0, got
         p.assert_clean_stop()

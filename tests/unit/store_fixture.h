@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -56,6 +57,27 @@ static inline int fixture_store_new(const char *sqlite_path, char *spec, size_t 
 	const char *uri = getenv("VANTAGE_TEST_PG"), *q = strchr(uri, '?');
 	snprintf(spec, len, "postgresql://vantage@/%s%s", name, q ? q : "");
 	return 0;
+}
+
+/*
+ * Has a session of the PostgreSQL database at spec waited on a lock (seen in
+ * pg_stat_activity)? Polls up to 30 s. For the race tests: a second writer is
+ * seen blocked on the first's lock before the first ends.
+ */
+static inline int fixture_pg_someone_waits(const char *spec)
+{
+	PGconn *c = PQconnectdb(spec);
+	int waits = 0;
+	for (int i = 0; !waits && i < 1500; i++) {
+		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
+				     " current_database() AND wait_event_type = 'Lock'");
+		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (!waits)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	PQfinish(c);
+	return waits;
 }
 
 /* Drop the database of spec (PostgreSQL); nothing for SQLite. */

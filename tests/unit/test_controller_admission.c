@@ -356,23 +356,6 @@ static int64_t new_probe(struct store *st, int n)
 	return a.id;
 }
 
-/* Has a session of the PostgreSQL database at spec waited on a lock? Polls up to 30 s. */
-static int pg_someone_waits(const char *spec)
-{
-	PGconn *c = PQconnectdb(spec);
-	int waits = 0;
-	for (int i = 0; !waits && i < 1500; i++) {
-		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
-				     " current_database() AND wait_event_type = 'Lock'");
-		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
-		PQclear(r);
-		if (!waits)
-			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-	PQfinish(c);
-	return waits;
-}
-
 /* probes_per_address is 2 and one probe is there: of two deciding at once, one gets in. */
 static void two_deciders_keep_the_cap(void **state)
 {
@@ -395,7 +378,7 @@ static void two_deciders_keep_the_cap(void **state)
 	   has one controller, so there b decides after a. */
 	if (fixture_pg()) {
 		assert_int_equal(pthread_create(&t, NULL, decide_probe, &b), 0);
-		assert_true(pg_someone_waits(fx->spec));
+		assert_true(fixture_pg_someone_waits(fx->spec));
 	}
 	assert_int_equal(st->ops->txn(st, "commit", err, sizeof err), 0);
 	if (fixture_pg())

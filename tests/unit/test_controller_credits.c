@@ -325,23 +325,6 @@ static void *writer_put(void *arg)
 	return NULL;
 }
 
-/* Has a session of the PostgreSQL database at spec waited on a lock? Polls up to 30 s. */
-static int pg_someone_waits(const char *spec)
-{
-	PGconn *c = PQconnectdb(spec);
-	int waits = 0;
-	for (int i = 0; !waits && i < 1500; i++) {
-		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
-				     " current_database() AND wait_event_type = 'Lock'");
-		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
-		PQclear(r);
-		if (!waits)
-			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-	PQfinish(c);
-	return waits;
-}
-
 /* Writer a stores seq in a transaction while writer b stores it too; a ends with how
    ("commit" or "rollback"); returns b's outcome. */
 static enum store_outcome race(struct store_fixture *fx, struct store *b, int64_t ag,
@@ -358,7 +341,7 @@ static enum store_outcome race(struct store_fixture *fx, struct store *b, int64_
 	   has one writer at a time, so there b writes after a ended. */
 	if (fixture_pg()) {
 		assert_int_equal(pthread_create(&t, NULL, writer_put, &w), 0);
-		assert_true(pg_someone_waits(fx->spec));
+		assert_true(fixture_pg_someone_waits(fx->spec));
 	}
 	assert_int_equal(a->ops->txn(a, how, err, sizeof err), 0);
 	if (fixture_pg())

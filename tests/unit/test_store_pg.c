@@ -15,8 +15,10 @@
  * measurement's status) is not heard; a no-probe list change is heard as
  * agent 0 with its new version. A batch registers, reads its subjects and
  * keeps its admission decisions a statement each. A store opened while
- * another connection reads sessions in a transaction does not wait for it.
- * Runs only under tests/pg/pgtmp (VANTAGE_TEST_PG).
+ * another connection reads sessions in a transaction does not wait for it,
+ * and one opened beside writers' open transactions takes no lock on their
+ * tables (its schema statements look in the catalog first). Runs only under
+ * tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,13 +43,15 @@
 #include "store/store_noprobe.h"
 #include "store/store_mesh.h"
 #include "store/store_prefixes.h"
-#include "store_fixture.h"
+#include "store_tmp.h"
 
 #include <zstd.h>
 
+/* The store of store_tmp.h's fixture (its database and spec) and one approved agent. */
 struct fix {
-	char spec[512];
+	struct store_fixture *fx;
 	struct store *st;
+	const char *spec;
 	int64_t agent;
 };
 
@@ -55,22 +59,22 @@ static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof *f);
 	char err[256] = "";
-	assert_int_equal(fixture_store_new("", f->spec, sizeof f->spec), 0);
-	f->st = store_open(f->spec, err, sizeof err);
-	if (!f->st)
-		fail_msg("open: %s", err);
+	if (!f)
+		fail_msg("out of memory");
+	*state = f;
+	f->fx = store_fixture_new("vt-store-pg");
+	f->st = f->fx->st;
+	f->spec = f->fx->spec;
 	struct store_agent a = { .approved = 1, .fp = "aa", .org = "lab", .role = "probe" };
 	assert_int_equal(f->st->ops->agent_add(f->st, &a, err, sizeof err), 0);
 	f->agent = a.id;
-	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fix *f = *state;
-	f->st->ops->close(f->st);
-	fixture_store_drop(f->spec);
+	store_fixture_free(f->fx);
 	free(f);
 	return 0;
 }
@@ -502,23 +506,6 @@ static size_t np_count(struct store *st)
 	return n;
 }
 
-/* Has a session of the database at spec waited on a lock? Polls up to 30 s. */
-static int someone_waits(const char *spec)
-{
-	PGconn *c = PQconnectdb(spec);
-	int waits = 0;
-	for (int i = 0; !waits && i < 1500; i++) {
-		PGresult *r = PQexec(c, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
-				     " current_database() AND wait_event_type = 'Lock'");
-		waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
-		PQclear(r);
-		if (!waits)
-			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-	PQfinish(c);
-	return waits;
-}
-
 /*
  * The no-probe list's cap across front-ends. First the race made certain: front-end A
  * adds the entry that fills the list (cap 2) and holds its transaction open; B's add is
@@ -541,7 +528,7 @@ static void test_noprobe_cap_two_frontends(void **state)
 	struct np_adder b = { .st = other, .prefixes = { "198.18.7.0/24" }, .max = 2 };
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, np_add_all, &b), 0);
-	assert_true(someone_waits(f->spec));
+	assert_true(fixture_pg_someone_waits(f->spec));
 	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	if (b.failed)
@@ -728,6 +715,47 @@ static void test_open_beside_a_reader(void **state)
 	st->ops->close(st);
 }
 
+/*
+ * A store opened again (a front-end starting beside running ones) takes no lock
+ * on a table that is there: its CREATE INDEX and ADD COLUMN statements look in
+ * the catalog first (CREATE INDEX IF NOT EXISTS would take a SHARE lock, waiting
+ * for every writer and blocking the others). Writers hold their transactions
+ * open: this store a result and a session, another connection ROW EXCLUSIVE
+ * (what an INSERT takes) on every table of the schema with an index. The tables
+ * that keep a trigger (measurements, msm_agents, credit_ledger, noprobe_version)
+ * are left out: CREATE OR REPLACE TRIGGER still locks them. The second handle
+ * opens with lock_timeout 2 s, so a wait fails the open instead of hanging it.
+ */
+static void test_open_takes_no_lock(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[64], spec[640];
+	int64_t sid;
+	const int64_t t0 = 1764633600;
+	struct store_result r = result(f->agent, 1, t0, b, sizeof b);
+	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_put(f->st, &r, 1, err, sizeof err), 1);
+	assert_int_equal(f->st->ops->session_open(f->st, f->agent, t0, "198.18.0.1", &sid, err,
+						  sizeof err), 0);
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
+			       " msm_requests, account_agents, account_keys, admission,"
+			       " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE");
+	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!locked)
+		fail_msg("lock: %s", PQerrorMessage(c));
+	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D2000", f->spec,
+		 strchr(f->spec, '?') ? '&' : '?');
+	struct store *other = store_open(spec, err, sizeof err);
+	PQfinish(c);
+	if (!other)
+		fail_msg("open beside open writers: %s", err);
+	other->ops->close(other);
+	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -747,6 +775,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mesh_mark_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_beside_a_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_takes_no_lock, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
