@@ -44,18 +44,21 @@ static inline struct store_fixture *store_fixture_new(const char *name)
 	if (!mkdtemp(f->dir)) {
 		free(f);
 		fail_msg("mkdtemp /tmp/%s-XXXXXX failed", name);
+		return NULL; /* not reached: fail_msg jumps (the compiler does not know) */
 	}
 	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
 	if (fixture_store_new(f->path, f->spec, sizeof f->spec) < 0) {
 		store_fixture_rmdir(f->dir);
 		free(f);
 		fail_msg("no fresh PostgreSQL database");
+		return NULL; /* not reached: fail_msg jumps (the compiler does not know) */
 	}
 	if (!(f->st = store_open(f->spec, err, sizeof err))) {
 		fixture_store_drop(f->spec);
 		store_fixture_rmdir(f->dir);
 		free(f);
 		fail_msg("open: %s", err);
+		return NULL; /* not reached: fail_msg jumps (the compiler does not know) */
 	}
 	return f;
 }
