@@ -96,9 +96,31 @@ class TempPostgres:
         end = time.monotonic() + 30
         while cluster_pids(self.data) and time.monotonic() < end:
             time.sleep(0.1)
-        self._as_user(["pg_ctl", "-D", self.data, "-w", "-l", self.dir / "server.log", "-o",
-                       f"-c listen_addresses='' -c unix_socket_directories='{self.dir}'"
-                       f" -p {self.port} -c max_connections=50 -c shared_buffers=32MB", "start"])
+        self._drop_a_zombies_lock()
+        p = self._as_user(["pg_ctl", "-D", self.data, "-w", "-l", self.dir / "server.log", "-o",
+                           f"-c listen_addresses='' -c unix_socket_directories='{self.dir}'"
+                           f" -p {self.port} -c max_connections=50 -c shared_buffers=32MB",
+                           "start"], check=False)
+        if p.returncode != 0:
+            log = (self.dir / "server.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"pg_ctl start: {p.stderr.strip()}\nserver.log ends:\n{log}")
+
+    def _drop_a_zombies_lock(self):
+        """A killed postmaster is a zombie until its parent reaps it; here that
+        is the machine's pid 1 (pg_ctl detaches it), which may take seconds.
+        postmaster.pid and the socket's lock file still name it, and a new
+        postmaster that finds that pid there (kill(pid, 0) succeeds on a
+        zombie) refuses to start. A dead
+        server's lock file is stale: remove it (its children are gone, waited
+        for above, so no process holds the shared memory)."""
+        pid = self.postmaster_pid()
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError, TypeError):
+            return
+        if state == "Z" and not cluster_pids(self.data):
+            (self.data / "postmaster.pid").unlink(missing_ok=True)
+            (self.dir / f".s.PGSQL.{self.port}.lock").unlink(missing_ok=True)
 
     def stop(self, mode="fast"):
         self._as_user(["pg_ctl", "-D", self.data, "-m", mode, "-w", "stop"], check=False)
