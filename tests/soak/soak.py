@@ -176,9 +176,12 @@ def send_hostile(p, kind, rng, msms, hostile_fp, seq):
     key = p.dir / "agent9" / "agent.key"
     cfg = {"addr": "198.18.250.37", "port": PORT, "key": str(key), "fp": hostile_fp,
            "steps": steps}
-    subprocess.run(["ip", "netns", "exec", f"{p.tag}a9", PY, str(RAW), json.dumps(cfg)],
-                   capture_output=True, text=True, timeout=60)
-    return kind
+    r = subprocess.run(["ip", "netns", "exec", f"{p.tag}a9", PY, str(RAW), json.dumps(cfg)],
+                       capture_output=True, text=True, timeout=60)
+    # delivered only once the controller welcomed the session: a controller
+    # just restarted by a fault may not be listening yet, and then nothing
+    # was sent to refuse (CI, session 9: "not_json: 1 sent, 0 refusals")
+    return '"type": "welcome"' in r.stdout
 
 
 def send_hostile_api(p, kind, key):
@@ -199,7 +202,7 @@ class Driver:
     def __init__(self, p, seed, seconds, msms, hostile_fp, api_key):
         self.p, self.rng, self.seconds = p, random.Random(seed), seconds
         self.msms, self.hostile_fp, self.api_key = msms, hostile_fp, api_key
-        self.faults, self.hostile = Counter(), Counter()
+        self.faults, self.hostile, self.hostile_unwelcomed = Counter(), Counter(), Counter()
         self.hostile_api, self.api_refused, self.api_wrong = Counter(), Counter(), []
         self.atodo = []
         self.undo = []          # (when, action) pending
@@ -259,8 +262,10 @@ class Driver:
         elif kind == "hostile" and not {"ctl", "ctl_disk"} & self.down:
             self.hseq += 10
             h = self._next(self.htodo, HOSTILE)
-            send_hostile(p, h, self.rng, self.msms, self.hostile_fp, self.hseq)
-            self.hostile[h] += 1
+            if send_hostile(p, h, self.rng, self.msms, self.hostile_fp, self.hseq):
+                self.hostile[h] += 1
+            else:
+                self.hostile_unwelcomed[h] += 1
         else:
             return False
         self.faults[kind] += 1
@@ -357,6 +362,7 @@ def soak(seed, seconds, nagents=3, log=print):
         refused = {k: log_text.count(v) for k, v in HOSTILE.items()}
         figures.update(seed=seed, seconds=round(time.monotonic() - t0, 1),
                        faults=dict(d.faults), hostile=dict(d.hostile),
+                       hostile_unwelcomed=dict(d.hostile_unwelcomed),
                        hostile_logged=refused, hostile_api=dict(d.hostile_api),
                        hostile_api_refused=dict(d.api_refused), measurements=created,
                        spools_empty=all(drained(i) for i in ids))
