@@ -15,8 +15,17 @@
 #include "store/store_frontend.h"
 
 /*
- * Schema statements a store open runs every time, which must take no lock on
- * a table that is there already. CREATE INDEX (even IF NOT EXISTS) takes a
+ * The version of the schema the code makes (pg.c's schema and every
+ * pg_*_schema): bump it with any change to one of them, or a database made
+ * by an older build will not get the change. A store open runs the schema's
+ * statements only when the database records an older version
+ * (vantage_schema), so opening an up-to-date database locks no table.
+ */
+#define PG_SCHEMA_VERSION 1
+
+/*
+ * Schema statements an upgrade runs, which must take no lock on a table that
+ * is there already (an upgrade may run beside older front-ends at work). CREATE INDEX (even IF NOT EXISTS) takes a
  * SHARE lock on its table before it looks for the index: it waits for every
  * writer's transaction and blocks writers meanwhile. ALTER TABLE ... ADD
  * COLUMN IF NOT EXISTS locks the table whole. So the catalog is asked first

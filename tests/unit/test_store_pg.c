@@ -17,7 +17,10 @@
  * keeps its admission decisions a statement each. A store opened while
  * another connection reads sessions in a transaction does not wait for it,
  * and one opened beside writers' open transactions takes no lock on their
- * tables (its schema statements look in the catalog first). Runs only under
+ * tables (its schema statements look in the catalog first). A database at
+ * the code's schema version is opened without DDL, beside a session holding
+ * its trigger tables locked whole; one without a version (from before them)
+ * is upgraded, and one at a newer version is left alone. Runs only under
  * tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
@@ -756,6 +759,86 @@ static void test_open_takes_no_lock(void **state)
 	assert_int_equal(f->st->ops->results_count(f->st), 1);
 }
 
+/* Run sql on a connection of its own to the fixture's database; fails the test if it fails. */
+static void direct_sql(const struct fix *f, const char *sql)
+{
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	PQclear(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		char m[512];
+		snprintf(m, sizeof m, "%s", PQerrorMessage(c));
+		PQfinish(c);
+		fail_msg("%s: %s", sql, m);
+	}
+	PQfinish(c);
+}
+
+/* f->spec with lock_timeout ms, so a wait for a lock fails the open instead of hanging it. */
+static void spec_lock_timeout(const struct fix *f, int ms, char *out, size_t len)
+{
+	snprintf(out, len, "%s%coptions=-c%%20lock_timeout%%3D%d", f->spec,
+		 strchr(f->spec, '?') ? '&' : '?', ms);
+}
+
+/*
+ * A database whose recorded schema version is the code's is opened without
+ * its DDL: another session holding ACCESS EXCLUSIVE (what nothing but DDL
+ * and LOCK take; it conflicts with every lock, a plain read's too) on the
+ * tables that keep a trigger and on agents does not delay the open. Before
+ * versions, CREATE OR REPLACE TRIGGER ran at every open and waited here
+ * (lock_timeout 2 s turns that into a failed open).
+ */
+static void test_open_up_to_date_takes_no_lock(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", spec[640];
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE agents, measurements, msm_agents,"
+			       " credit_ledger, noprobe_version IN ACCESS EXCLUSIVE MODE");
+	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!locked)
+		fail_msg("lock: %s", PQerrorMessage(c));
+	spec_lock_timeout(f, 2000, spec, sizeof spec);
+	struct store *other = store_open(spec, err, sizeof err);
+	PQfinish(c);
+	if (!other)
+		fail_msg("open beside a session locking the trigger tables: %s", err);
+	other->ops->close(other);
+}
+
+/*
+ * A database from before schema versions (no vantage_schema) is upgraded by
+ * the next open: the DDL runs (a trigger dropped meanwhile is made again) and
+ * the version is recorded. One recording a newer version (a newer build's) is
+ * left alone: its triggers are not replaced by this code's.
+ */
+static void test_old_database_upgrades(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	const char *triggers = "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'measurements_notify'";
+	f->st->ops->close(f->st);
+	f->st = f->fx->st = NULL;
+	direct_sql(f, "DROP TABLE vantage_schema; DROP TRIGGER measurements_notify ON measurements");
+	assert_non_null(f->st = f->fx->st = store_open(f->spec, err, sizeof err));
+	assert_int_equal(ask(f->st, triggers), 1);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
+
+	f->st->ops->close(f->st);
+	f->st = f->fx->st = NULL;
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE vantage_schema SET version = %d;"
+		 " DROP TRIGGER measurements_notify ON measurements", PG_SCHEMA_VERSION + 1);
+	direct_sql(f, sql);
+	assert_non_null(f->st = f->fx->st = store_open(f->spec, err, sizeof err));
+	assert_int_equal(ask(f->st, triggers), 0);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION + 1);
+}
+
 int main(void)
 {
 	if (!fixture_pg()) {
@@ -776,6 +859,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_beside_a_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_takes_no_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_up_to_date_takes_no_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_database_upgrades, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
