@@ -138,6 +138,8 @@ static int register_each(struct controller *c, const json_t *req, const json_t *
 		if (rc == 0)
 			a[i].approved = 0;   /* admission decides */
 	}
+	if (rc == 0)
+		rc = store_agents_unique(a, n, err, errlen);
 	if (rc == 0 && st->ops->agent_add_many)
 		rc = st->ops->agent_add_many(st, a, n, account, err, errlen);
 	for (i = 0; rc == 0 && !st->ops->agent_add_many && i < n; i++)

@@ -27,10 +27,14 @@ int pg_agent_add(struct store *st, struct store_agent *a, char *err, size_t errl
 }
 
 /* See store.h (agent_add_many). The agents go as one JSON array parameter; a
-   key registered already (not removed) gets no row back and fails the batch. */
+   key registered already (not removed) gets no row back and fails the batch,
+   and so does a key twice in it (found before: the statement would fail with
+   PostgreSQL's words). */
 int pg_agent_add_many(struct store *st, struct store_agent *a, size_t n, int64_t account,
 		      char *err, size_t errlen)
 {
+	if (store_agents_unique(a, n, err, errlen) < 0)
+		return -1;
 	json_t *rows = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:i}", "fp", a[i].fp,

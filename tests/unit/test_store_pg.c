@@ -596,6 +596,13 @@ static void test_register_batch(void **state)
 					{ .fp = "b2", .org = "o", .role = "probe" } };
 	assert_int_equal(st->ops->agent_add_many(st, again, 2, 0, err, sizeof err), -1);
 	assert_non_null(strstr(err, "b2 is already registered"));
+	/* a key twice in one batch: named, and nothing of the batch is stored */
+	struct store_agent twice[3] = { { .fp = "b5", .org = "o", .role = "probe" },
+					{ .fp = "b6", .org = "o", .role = "probe" },
+					{ .fp = "b5", .org = "o", .role = "probe" } };
+	assert_int_equal(st->ops->agent_add_many(st, twice, 3, acct, err, sizeof err), -1);
+	assert_non_null(strstr(err, "agent b5 is twice in the batch (places 0 and 2)"));
+	assert_int_equal(ask(st, "SELECT COUNT(*) FROM agents WHERE fp IN ('b5', 'b6')"), 0);
 
 	int64_t ids[4] = { a[0].id, a[1].id, 999999, f->agent };
 	struct store_admission_subject sub[4];
