@@ -205,6 +205,23 @@ int pg_exec(struct store_pg *s, const char *sql, char *err, size_t errlen)
 }
 
 /* See pg_int.h. */
+char *pg_json_text(size_t n, json_t *(*row)(const void *arg, size_t i), const void *arg,
+		   const char *what, char *err, size_t errlen)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; rows && i < n; i++)
+		if (json_array_append_new(rows, row(arg, i)) < 0) {
+			json_decref(rows);
+			rows = NULL;
+		}
+	char *text = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
+	json_decref(rows);
+	if (!text)
+		snprintf(err, errlen, "store: %s: out of memory for %zu rows", what, n);
+	return text;
+}
+
+/* See pg_int.h. */
 int64_t pg_get_int(const PGresult *res, int r, int i)
 {
 	return PQgetisnull(res, r, i) ? 0 : strtoll(PQgetvalue(res, r, i), NULL, 10);

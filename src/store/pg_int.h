@@ -126,6 +126,15 @@ int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struc
 int64_t pg_cmd_columns(struct store_pg *s, const char *what, const char *sql, struct pg_args *a,
 		       int64_t *const *col, int ncol, size_t n, char *err, size_t errlen);
 
+/*
+ * The n rows row(arg, i) makes (i from 0), as the text of one JSON array
+ * (free it), for a statement that reads a batch from one parameter
+ * (json_to_recordset, json_array_elements): one round trip for n rows.
+ * NULL with err ("store: WHAT: out of memory for N rows") when out of memory.
+ */
+char *pg_json_text(size_t n, json_t *(*row)(const void *arg, size_t i), const void *arg,
+		   const char *what, char *err, size_t errlen);
+
 /* Column i of row r as an integer (0 when NULL). */
 int64_t pg_get_int(const PGresult *res, int r, int i);
 
