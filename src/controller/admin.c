@@ -300,9 +300,9 @@ static json_t *agents_list(struct controller *c, const json_t *req, char *err, s
 		return NULL;
 	json_array_foreach(l, i, row) {
 		account_label(c, row);
-		uptime_label(c, row);
 		admission_label(c, row);
 	}
+	uptime_label_list(c, l);
 	return l;
 }
 
