@@ -698,74 +698,6 @@ static void test_prefix_batches(void **state)
 			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
 }
 
-/*
- * A store opened (a front-end or writer started) while another connection reads
- * sessions in an open transaction neither waits for it nor makes it, and every
- * reader queued behind, wait: the schema run at each open takes no lock on
- * sessions that readers feel when its columns are there (ALTER TABLE ... ADD
- * COLUMN IF NOT EXISTS took it whole at every open). lock_timeout turns a wait
- * into a failed open.
- */
-static void test_open_beside_a_reader(void **state)
-{
-	struct fix *f = *state;
-	char spec[700], err[256] = "";
-	PGconn *c = PQconnectdb(f->spec);
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	PGresult *r = PQexec(c, "BEGIN; SELECT COUNT(*) FROM sessions");
-	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-	PQclear(r);
-	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D3000", f->spec,
-		 strchr(f->spec, '?') ? '&' : '?');
-	struct store *st = store_open(spec, err, sizeof err);
-	PQclear(PQexec(c, "COMMIT"));
-	PQfinish(c);
-	if (!st)
-		fail_msg("open beside a reader of sessions: %s", err);
-	st->ops->close(st);
-}
-
-/*
- * A store opened again (a front-end starting beside running ones) takes no lock
- * on a table that is there: its CREATE INDEX and ADD COLUMN statements look in
- * the catalog first (CREATE INDEX IF NOT EXISTS would take a SHARE lock, waiting
- * for every writer and blocking the others). Writers hold their transactions
- * open: this store a result and a session, another connection ROW EXCLUSIVE
- * (what an INSERT takes) on every table of the schema with an index. The tables
- * that keep a trigger (measurements, msm_agents, credit_ledger, noprobe_version)
- * are left out: CREATE OR REPLACE TRIGGER still locks them. The second handle
- * opens with lock_timeout 2 s, so a wait fails the open instead of hanging it.
- */
-static void test_open_takes_no_lock(void **state)
-{
-	struct fix *f = *state;
-	char err[256] = "", b[64], spec[640];
-	int64_t sid;
-	const int64_t t0 = 1764633600;
-	struct store_result r = result(f->agent, 1, t0, b, sizeof b);
-	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
-	assert_int_equal(f->st->ops->results_put(f->st, &r, 1, err, sizeof err), 1);
-	assert_int_equal(f->st->ops->session_open(f->st, f->agent, t0, "198.18.0.1", &sid, err,
-						  sizeof err), 0);
-	PGconn *c = PQconnectdb(f->spec);
-	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
-			       " msm_requests, account_agents, account_keys, admission,"
-			       " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE");
-	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	if (!locked)
-		fail_msg("lock: %s", PQerrorMessage(c));
-	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D2000", f->spec,
-		 strchr(f->spec, '?') ? '&' : '?');
-	struct store *other = store_open(spec, err, sizeof err);
-	PQfinish(c);
-	if (!other)
-		fail_msg("open beside open writers: %s", err);
-	other->ops->close(other);
-	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
-	assert_int_equal(f->st->ops->results_count(f->st), 1);
-}
-
 /* Run sql on a connection of its own to the fixture's database; fails the test if it fails. */
 static void direct_sql(const struct fix *f, const char *sql)
 {
@@ -790,6 +722,90 @@ static void spec_lock_timeout(const struct fix *f, int ms, char *out, size_t len
 }
 
 /*
+ * Open a second store handle (lock_timeout 2 s) while another connection has
+ * run lock_sql (its transaction left open); fails the test with what when the
+ * open fails (it waited for a lock).
+ */
+static void open_beside_lock(const struct fix *f, const char *lock_sql, const char *what)
+{
+	char err[256] = "", spec[640];
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *res = PQexec(c, lock_sql);
+	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!locked)
+		fail_msg("lock: %s", PQerrorMessage(c));
+	spec_lock_timeout(f, 2000, spec, sizeof spec);
+	struct store *other = store_open(spec, err, sizeof err);
+	PQfinish(c);
+	if (!other)
+		fail_msg("%s: %s", what, err);
+	other->ops->close(other);
+}
+
+/*
+ * A store opened (a front-end or writer started) while another connection reads
+ * sessions in an open transaction neither waits for it nor makes it, and every
+ * reader queued behind, wait, even when it upgrades the schema (here: a
+ * database without a version): the schema takes no lock on sessions that
+ * readers feel when its columns are there (ALTER TABLE ... ADD COLUMN IF NOT
+ * EXISTS took it whole). lock_timeout turns a wait into a failed open.
+ */
+static void test_open_beside_a_reader(void **state)
+{
+	struct fix *f = *state;
+	char spec[700], err[256] = "";
+	direct_sql(f, "DROP TABLE vantage_schema");
+	PGconn *c = PQconnectdb(f->spec);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, "BEGIN; SELECT COUNT(*) FROM sessions");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	spec_lock_timeout(f, 3000, spec, sizeof spec);
+	struct store *st = store_open(spec, err, sizeof err);
+	PQclear(PQexec(c, "COMMIT"));
+	PQfinish(c);
+	if (!st)
+		fail_msg("open beside a reader of sessions: %s", err);
+	st->ops->close(st);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
+}
+
+/*
+ * A store that upgrades the schema (a front-end of a newer build starting
+ * beside running ones; here a database without a version) takes no lock on a
+ * table with an index that is there: its CREATE INDEX and ADD COLUMN
+ * statements look in the catalog first (CREATE INDEX IF NOT EXISTS would take
+ * a SHARE lock, waiting for every writer and blocking the others). Writers hold
+ * their transactions open: this store a result and a session, another
+ * connection ROW EXCLUSIVE (what an INSERT takes) on every table of the schema
+ * with an index. The tables that keep a trigger (measurements, msm_agents,
+ * credit_ledger, noprobe_version) are left out: an upgrade's CREATE OR REPLACE
+ * TRIGGER locks them (an up-to-date database is opened without: see
+ * test_open_up_to_date_takes_no_lock). The second handle opens with
+ * lock_timeout 2 s, so a wait fails the open instead of hanging it.
+ */
+static void test_open_takes_no_lock(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "", b[64];
+	int64_t sid;
+	const int64_t t0 = 1764633600;
+	direct_sql(f, "DROP TABLE vantage_schema");
+	struct store_result r = result(f->agent, 1, t0, b, sizeof b);
+	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_put(f->st, &r, 1, err, sizeof err), 1);
+	assert_int_equal(f->st->ops->session_open(f->st, f->agent, t0, "198.18.0.1", &sid, err,
+						  sizeof err), 0);
+	open_beside_lock(f, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
+			 " msm_requests, account_agents, account_keys, admission,"
+			 " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE",
+			 "open beside open writers");
+	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
+	assert_int_equal(f->st->ops->results_count(f->st), 1);
+}
+
+/*
  * A database whose recorded schema version is the code's is opened without
  * its DDL: another session holding ACCESS EXCLUSIVE (what nothing but DDL
  * and LOCK take; it conflicts with every lock, a plain read's too) on the
@@ -800,21 +816,10 @@ static void spec_lock_timeout(const struct fix *f, int ms, char *out, size_t len
 static void test_open_up_to_date_takes_no_lock(void **state)
 {
 	struct fix *f = *state;
-	char err[256] = "", spec[640];
 	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
-	PGconn *c = PQconnectdb(f->spec);
-	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE agents, measurements, msm_agents,"
-			       " credit_ledger, noprobe_version IN ACCESS EXCLUSIVE MODE");
-	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	if (!locked)
-		fail_msg("lock: %s", PQerrorMessage(c));
-	spec_lock_timeout(f, 2000, spec, sizeof spec);
-	struct store *other = store_open(spec, err, sizeof err);
-	PQfinish(c);
-	if (!other)
-		fail_msg("open beside a session locking the trigger tables: %s", err);
-	other->ops->close(other);
+	open_beside_lock(f, "BEGIN; LOCK TABLE agents, measurements, msm_agents,"
+			 " credit_ledger, noprobe_version IN ACCESS EXCLUSIVE MODE",
+			 "open beside a session locking the trigger tables");
 }
 
 /*
