@@ -440,6 +440,19 @@ static const char *const schema_parts[] = {
 	pg_mesh_schema, pg_prefixes_schema, pg_team_schema,
 };
 
+/* See pg_int.h: FNV-1a over the parts, each with its terminating 0. */
+uint64_t pg_schema_digest(void)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (size_t i = 0; i < sizeof schema_parts / sizeof schema_parts[0]; i++)
+		for (const char *c = schema_parts[i];; c++) {
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+			if (!*c)
+				break;
+		}
+	return h;
+}
+
 /* Run the schema's statements and record PG_SCHEMA_VERSION, inside the caller's unit; 0 or -1. */
 static int upgrade(struct store_pg *s, char *err, size_t errlen)
 {

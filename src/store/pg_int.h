@@ -23,6 +23,10 @@
  */
 #define PG_SCHEMA_VERSION 1
 
+/* A digest of the schema's text, which test_store_pg pins beside
+   PG_SCHEMA_VERSION: a schema changed without a new version fails it. */
+uint64_t pg_schema_digest(void);
+
 /*
  * Schema statements an upgrade runs, which must take no lock on a table that
  * is there already (an upgrade may run beside older front-ends at work). CREATE INDEX (even IF NOT EXISTS) takes a

@@ -823,6 +823,24 @@ static void test_open_up_to_date_takes_no_lock(void **state)
 }
 
 /*
+ * The schema's text as of PG_SCHEMA_VERSION. Changed a schema statement (pg.c's
+ * schema or a pg_*_schema)? Then a database made before has the old schema
+ * and will not get the change unless PG_SCHEMA_VERSION (pg_int.h) grows: bump
+ * it, and put the new version and the digest this test prints here.
+ */
+static void test_schema_version_pinned(void **state)
+{
+	(void)state;
+	static const struct { int version; uint64_t digest; } pinned = { 1, 0x2a9d0e000839b8e0ull };
+	uint64_t now = pg_schema_digest();
+	if (pinned.version != PG_SCHEMA_VERSION || pinned.digest != now)
+		fail_msg("the schema is version %d, digest 0x%016llx; pinned: version %d, digest"
+			 " 0x%016llx. A schema change needs PG_SCHEMA_VERSION bumped (pg_int.h)"
+			 " and both pinned here", PG_SCHEMA_VERSION, (unsigned long long)now,
+			 pinned.version, (unsigned long long)pinned.digest);
+}
+
+/*
  * A database from before schema versions (no vantage_schema) is upgraded by
  * the next open: the DDL runs (a trigger dropped meanwhile is made again) and
  * the version is recorded. One recording a newer version (a newer build's) is
@@ -873,6 +891,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_takes_no_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_up_to_date_takes_no_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_database_upgrades, setup, teardown),
+		cmocka_unit_test(test_schema_version_pinned),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
