@@ -103,9 +103,11 @@ def bench(argv, env=(), timeout=240, labs=False):
             time.sleep(0.2)
     w = threading.Thread(target=watch, daemon=True)
     w.start()
+    killed = False
     try:
         out, _ = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired:  # it, or what it left holding its output
+        killed = True
         os.killpg(p.pid, signal.SIGTERM)
         out, _ = p.communicate(timeout=60)
         out += "\n(killed after %d s)" % timeout
@@ -120,11 +122,21 @@ def bench(argv, env=(), timeout=240, labs=False):
     files = sorted(str(f) for f in pathlib.Path(tmp).rglob("*"))
     ns_made = {n for n in seen - before if made_by(n, p.pid)}
     ns_left = {n for n in netns() - before if made_by(n, p.pid)}
+    for pid in (int(x.split()[0]) for x in left):  # removed, also when it fails
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for n in ns_left:
+        subprocess.run(["ip", "netns", "del", n], capture_output=True)
     shutil.rmtree(tmp, ignore_errors=True)
-    assert p.returncode == 0, "%s exited %s" % (argv[0], p.returncode)
-    assert not left, "processes left: %s" % left
-    assert not files, "files left in its temporary folder: %s" % files[:10]
-    assert not ns_left, "namespaces left: %s" % sorted(ns_left)
+    wrong = [w for w, bad in (
+        ("%s exited %s" % (argv[0], p.returncode), p.returncode != 0),
+        ("killed after %d s" % timeout, killed),
+        ("processes left: %s" % left, left),
+        ("files left in its temporary folder: %s" % files[:10], files),
+        ("namespaces left: %s" % sorted(ns_left), ns_left)) if bad]
+    assert not wrong, "; ".join(wrong)
     if labs:
         assert ns_made, "no lab namespace of pid %d seen while it ran" % p.pid
     return out
