@@ -89,21 +89,65 @@ static char *too_big(struct agent *a, const json_t *result, size_t len)
 }
 
 /* See agent_int.h. */
-void agent_result(json_t *result, uint64_t msm_id, void *arg)
+char *agent_members_add(char *text, size_t *len, const char *more, size_t n)
+{
+	if (!text || n == 0)
+		return text;
+	char *t = realloc(text, *len + n + 2);
+	if (!t) {
+		free(text);
+		return NULL;
+	}
+	size_t at = *len - 1;     /* the closing brace */
+	if (*len > 2)             /* "{}" has no member to follow */
+		t[at++] = ',';
+	memcpy(t + at, more, n);
+	at += n;
+	t[at++] = '}';
+	t[at] = 0;
+	*len = at;
+	return t;
+}
+
+/* text (len bytes, owned; NULL passes) with the agent's "timing_flags" added
+   when the clock has trouble to report; NULL when out of memory. */
+static char *add_timing_flags(struct agent *a, char *text, size_t *len)
+{
+	unsigned tflags = telemetry_flags(&a->tel);
+	if (!tflags)
+		return text;
+	json_t *v = timing_flags_json(tflags);
+	char *flags = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	json_decref(v);
+	char more[256];
+	int n = flags ? snprintf(more, sizeof more, "\"timing_flags\":%s", flags) : -1;
+	free(flags);
+	if (n < 0 || (size_t)n >= sizeof more) {
+		free(text);
+		return NULL;
+	}
+	return agent_members_add(text, len, more, (size_t)n);
+}
+
+/* A result over the limit, parsed for too_big's stub; NULL if it cannot be. */
+static char *stub_of(struct agent *a, const char *text, size_t len)
+{
+	json_t *o = json_loadb(text, len, 0, NULL);
+	char *stub = json_is_object(o) ? too_big(a, o, len) : NULL;
+	json_decref(o);
+	return stub;
+}
+
+/* See agent_int.h. */
+void agent_result(char *text, size_t len, uint64_t msm_id, void *arg)
 {
 	struct agent *a = arg;
-	if (!json_object_get(result, "msm_id"))
-		json_object_set_new(result, "msm_id", json_integer((json_int_t)msm_id));
-	unsigned tflags = telemetry_flags(&a->tel);
-	if (tflags)
-		json_object_set_new(result, "timing_flags", timing_flags_json(tflags));
-	char *text = json_dumps(result, JSON_COMPACT);
-	if (text && strlen(text) > SPOOL_MAX_APPEND) {
-		size_t len = strlen(text);
+	text = add_timing_flags(a, text, &len);
+	if (text && len > SPOOL_MAX_APPEND) {
+		char *stub = stub_of(a, text, len);
 		free(text);
-		text = too_big(a, result, len);
+		text = stub;
 	}
-	json_decref(result);
 	if (!text) {
 		agent_log(a, "measurement %llu: result cannot be encoded", (unsigned long long)msm_id);
 		return;
@@ -113,6 +157,20 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg)
 		agent_hold(a, text, "spool full");
 	else
 		agent_commit_add(a, text);
+}
+
+/* See agent_int.h. */
+void agent_result_json(struct agent *a, json_t *result, uint64_t msm_id)
+{
+	if (!json_object_get(result, "msm_id"))
+		json_object_set_new(result, "msm_id", json_integer((json_int_t)msm_id));
+	char *text = json_dumps(result, JSON_COMPACT);
+	json_decref(result);
+	if (!text) {
+		agent_log(a, "measurement %llu: result cannot be encoded", (unsigned long long)msm_id);
+		return;
+	}
+	agent_result(text, strlen(text), msm_id, a);
 }
 
 /* See agent_int.h (the pause once the spool nears its limit is here). */

@@ -140,8 +140,26 @@ void agent_host_check(struct agent *a);
 /* Send the kept check-host report, if any (after a WELCOME). */
 void agent_send_host_report(struct agent *a);
 
-/* The result callback given to the runner: spool it (or hold it). */
-void agent_result(json_t *result, uint64_t msm_id, void *arg);
+/*
+ * The result callback given to the runner (runner.h, agent_result_fn): the
+ * agent's "timing_flags" added when the clock has trouble to report, a
+ * result over SPOOL_MAX_APPEND replaced by a small one that says so, then
+ * queued for the spool (or held). The text is spooled as it is.
+ */
+void agent_result(char *text, size_t len, uint64_t msm_id, void *arg);
+
+/* A result the agent built itself (an error result): "msm_id" added if it
+   has none, printed by jansson, then as agent_result. Takes result. */
+void agent_result_json(struct agent *a, json_t *result, uint64_t msm_id);
+
+/*
+ * The JSON object text (len bytes, owned) with the members more[0..n) (e.g.
+ * "team":3,"cycle":1, none of its keys already in text) added after its
+ * last: text as jansson prints an object to which they were set last.
+ * *len is updated. Returns the text (moved), or NULL when out of memory
+ * (text freed). n = 0 returns text as it is.
+ */
+char *agent_members_add(char *text, size_t *len, const char *more, size_t n);
 
 /*
  * Spool the waiting results now, with one write and one fsync (agent_commit.c),
@@ -151,8 +169,8 @@ void agent_result(json_t *result, uint64_t msm_id, void *arg);
  */
 void agent_commit(struct agent *a);
 
-/* Queue an encoded result (owned; json_dumps of an object, as agent_result makes
-   it: uploaded unparsed, see spool_is_object) for the next commit (agent_commit.c). */
+/* Queue an encoded result (owned; one JSON object as agent_result gives it:
+   uploaded unparsed, see spool_is_object) for the next commit (agent_commit.c). */
 void agent_commit_add(struct agent *a, char *text);
 
 /* Results were spooled: pause if the spool nears its limit, upload (agent.c). */

@@ -75,17 +75,18 @@ static void chunk_finish(struct agent *a)
 	chunk_start(a);
 }
 
-/* A traceroute of the head chunk finished: tag it and spool it. */
-static void chunk_result(json_t *result, uint64_t msm_id, void *arg)
+/* A traceroute of the head chunk finished: tag it (its text's last members)
+   and spool it. */
+static void chunk_result(char *result, size_t len, uint64_t msm_id, void *arg)
 {
 	struct agent_chunk *ch = arg;
 	struct agent *a = ch->ag;
-	json_object_set_new(result, "team", json_integer(ch->team));
-	json_object_set_new(result, "cycle", json_integer(ch->cycle));
-	json_object_set_new(result, "chunk", json_integer(ch->chunk));
-	if (ch->repeat)
-		json_object_set_new(result, "repeat", json_true());
-	agent_result(result, msm_id, a);
+	char tags[128];
+	int n = snprintf(tags, sizeof tags, "\"team\":%lld,\"cycle\":%lld,\"chunk\":%lld%s",
+			 (long long)ch->team, (long long)ch->cycle, (long long)ch->chunk,
+			 ch->repeat ? ",\"repeat\":true" : "");
+	result = agent_members_add(result, &len, tags, (size_t)n);
+	agent_result(result, len, msm_id, a);   /* NULL (out of memory) is logged there */
 	if (--ch->pending == 0)
 		chunk_finish(a);
 }

@@ -57,7 +57,7 @@ static void report(struct resolve_run *run, json_t *r)
 {
 	uint64_t id = (uint64_t)json_integer_value(json_object_get(run->def, "msm_id"));
 	if (r)
-		agent_result(r, id, run->a);
+		agent_result_json(run->a, r, id);
 	else
 		agent_log(run->a, "measurement %llu: out of memory", (unsigned long long)id);
 }

@@ -3,7 +3,7 @@
  * engine. The shipped agent plugs in the engine's msm_runner (src/msm); tests
  * plug in a runner of their own. The agent owns the event loop; the runner
  * runs on it and calls back once per finished result (a RIPE Atlas result
- * object the callee owns).
+ * object as JSON text the callee owns).
  */
 #ifndef VANTAGE_AGENT_RUNNER_H
 #define VANTAGE_AGENT_RUNNER_H
@@ -16,7 +16,15 @@ struct event_base;
 struct agent_config;
 struct ptrie;
 
-typedef void (*agent_result_fn)(json_t *result, uint64_t msm_id, void *arg);
+/*
+ * A finished result: one JSON object of len bytes (and a NUL), malloc'd, the
+ * callee's. It is spooled and uploaded as it is (spool.h, spool_is_object),
+ * so a runner must give what msm_runner_cb promises (src/msm/msm_runner.h):
+ * one object, valid UTF-8, no key twice at any depth, no NUL in a string,
+ * with "msm_id" at its top level; json_dumps of a json_t object
+ * keeps that promise too (a runner of tests, tests/platform/fake_runner.c).
+ */
+typedef void (*agent_result_fn)(char *result, size_t len, uint64_t msm_id, void *arg);
 
 struct agent_runner_ops {
 	const char *name;

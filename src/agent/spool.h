@@ -94,11 +94,16 @@ int spool_read_next(struct spool *sp, const void **data, size_t *len, uint64_t *
 /*
  * True if record seq was appended by an agent with this code (its sequence
  * is at or past DIR/objects, spool_epoch.c), whose every append is
- * agent_result's json_dumps of an object: one JSON object printed by
- * jansson's encoder from a json_t (so valid UTF-8, no key twice at any depth)
- * with no string holding a NUL (jansson prints it as \u0000, which the
- * controller's parse refuses; the agent's results are read with json_loads,
- * which never makes one, and never built with json_stringn). So the upload
+ * agent_result's text: one JSON object, valid UTF-8, no key twice at any
+ * depth, no string holding a NUL (printed as \u0000, which the controller's
+ * parse refuses). The runner's results are the Atlas encoders' text
+ * (msm_runner_cb: printable ASCII, every other byte of a string escaped, a
+ * C string never holds a NUL, fixed keys), with the agent's own members
+ * added last (agent_members_add: "team", "cycle", "chunk", "repeat",
+ * "timing_flags", none of which the encoders write); the agent's own error
+ * results are jansson's json_dumps of an object it built (with json_pack,
+ * never json_stringn). tests/unit/test_agent_result.c checks the encoders'
+ * text of every kind of result with JSON_REJECT_DUPLICATES. So the upload
  * may send its bytes without parsing them. False for a record spooled by an
  * older version, or on any doubt about DIR/objects: it is parsed.
  * spool_append's callers must keep that promise; the agent is the only one.

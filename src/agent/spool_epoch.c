@@ -165,8 +165,9 @@ int spool_new_epoch(struct spool *sp, uint64_t from, int64_t *epoch, char *err, 
  * next sequence (what is already spooled is then parsed), and if that fails no
  * record is vouched for. After a downgrade and an upgrade, records >= N may
  * have been appended by the older agent: as of main 98a859b its only appends
- * are agent_result's json_dumps(result, JSON_COMPACT) of an object, the same
- * texts this code vouches for, so they are as safe. Epochs (above) renumber
+ * are agent_result's json_dumps(result, JSON_COMPACT) of an object (since
+ * result10, the encoders' text of the same object: spool.h), as safe as
+ * what this code appends. Epochs (above) renumber
  * nothing and a spool's sequences never go back, so N stays right; a spool
  * emptied of its segments starts again at 1 and is not vouched up to the old
  * N, which costs the parse, not a result.

@@ -2,10 +2,10 @@
  * atlas_json: results as RIPE Atlas result objects (the public result format
  * that ripe.atlas.sagan and other RIPE Atlas parsers read), one JSON object
  * per result. The encoders stream the JSON text straight into a buffer
- * (atlas_*_line, what the command line writes: a few hundred nanoseconds a
- * result); atlas_*_json parse that text into jansson values for those that
- * need objects (the agent sends them to the controller), so both paths give
- * the same object by construction.
+ * (atlas_*_line, what the command line writes and the agent spools and
+ * uploads as it is: a few hundred nanoseconds a result); atlas_*_json parse
+ * that text into jansson values for those that need objects, so both paths
+ * give the same object by construction.
  *
  * Shapes (see RIPE Atlas "result format"):
  *  ping:       fw, lts, type "ping", msm_name, af, dst_addr, dst_name,

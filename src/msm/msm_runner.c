@@ -88,12 +88,17 @@ struct msm_runner *msm_runner_new(struct event_base *base,
 	return r;
 }
 
-/* A job finished: encode, free, tell the caller. */
+/* A job finished: encode, free, tell the caller (the text is handed over). */
 static void job_done(void *result, void *arg)
 {
 	struct job *j = arg;
 	struct atlas_meta m = { .msm_id = j->msm_id, .prb_id = j->r->opts.prb_id, .lts = -1 };
-	json_t *o = j->type->to_atlas(result, &m);
+	struct wbuf b;
+	wbuf_init(&b);
+	if (j->type->atlas_line(&b, result, &m) == 0)
+		wbuf_u8(&b, 0);
+	if (!wbuf_ok(&b))
+		wbuf_free(&b);        /* out of memory: the result is lost (as before) */
 	j->type->result_free(result);
 	dl_del(&j->link);
 	j->r->pending--;
@@ -101,8 +106,8 @@ static void job_done(void *result, void *arg)
 	void *cbarg = j->arg;
 	uint64_t id = j->msm_id;
 	free(j);
-	if (o != NULL)
-		cb(o, id, cbarg);
+	if (b.p != NULL)
+		cb((char *)b.p, b.len - 1, id, cbarg);
 }
 
 /* Our source address towards dst: the configured one or the kernel's, asked

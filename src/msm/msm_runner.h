@@ -3,8 +3,11 @@
  * The agent owns a libevent event_base (next to its TLS connection) and a
  * site policy; it creates one runner on them, then submits RIPE Atlas API
  * measurement definitions as they arrive. Each finished measurement is
- * encoded as one RIPE Atlas result object and handed to the callback, which
- * owns it (json_decref when done, e.g. after spooling it). All measurements
+ * encoded as one RIPE Atlas result object, as JSON text, and handed to the
+ * callback, which owns it (free when done, e.g. after spooling it): the
+ * agent spools those bytes as they are, with no parse and no second print
+ * (issue 19: that was a jansson tree and two float printings per result on
+ * the agent's hot path). All measurements
  * of a runner share one packets-per-second budget and one set of raw sockets.
  */
 #ifndef VANTAGE_MSM_MSM_RUNNER_H
@@ -36,11 +39,15 @@ struct msm_runner_opts {
 
 /*
  * Called once per finished measurement run with one RIPE Atlas result object
- * (type "ping" or "traceroute", fields as in the public result format, plus
- * "msm_id" from the definition's "msm_id" if it had one). The callee owns
- * `result`. `msm_id` is the definition's id (0 if none).
+ * (type "ping" or "traceroute", fields as in the public result format, with
+ * "msm_id" the definition's "msm_id", 0 if it had none) as JSON text: len
+ * bytes and a NUL, malloc'd, owned by the callee. The text is what
+ * atlas_ping_line/atlas_trace_line write (src/format/atlas_json.h): one
+ * compact object on one line, printable ASCII only (every other byte of a
+ * string escaped), no key twice at any depth, no NUL inside a string.
+ * `msm_id` is the definition's id (0 if none).
  */
-typedef void (*msm_runner_cb)(json_t *result, uint64_t msm_id, void *arg);
+typedef void (*msm_runner_cb)(char *result, size_t len, uint64_t msm_id, void *arg);
 
 /*
  * Create a runner on `base`: opens the raw sockets (needs CAP_NET_RAW).

@@ -20,6 +20,7 @@ struct engine;
 struct eng_rate;
 struct result_sink;
 struct atlas_meta;
+struct wbuf;
 
 /* Who to measure, as the caller resolved it. */
 struct msm_target {
@@ -72,8 +73,10 @@ struct msm_type {
 		       char *err, size_t errlen);
 	/* stop a running task without calling done */
 	void (*abort)(void *task);
-	/* the RIPE Atlas result object of a finished result (new reference) */
-	json_t *(*to_atlas)(const void *result, const struct atlas_meta *m);
+	/* append the RIPE Atlas result object of a finished result to out as
+	   one line of JSON text (src/format/atlas_json.h): 0, or -1 when out of
+	   memory */
+	int (*atlas_line)(struct wbuf *out, const void *result, const struct atlas_meta *m);
 	/* write a finished result to an output sink (src/format): 0 or -1 */
 	int (*sink_write)(struct result_sink *s, const void *result,
 			  char *err, size_t errlen);

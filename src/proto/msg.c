@@ -166,6 +166,95 @@ static char *payload_text(const struct msg *m, json_t *obj, size_t *plen, char *
 	return out;
 }
 
+/*
+ * True if every field of m's type is an integer, or its body given as text:
+ * such a payload (RESULT as the agent uploads it, ACK, HEARTBEAT) is printed
+ * by print_plain, with no jansson object built and printed per message.
+ */
+static bool plain(const struct msg *m)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i].type == m->type && fields[i].kind != F_INT &&
+		    !(fields[i].off == offsetof(struct msg, body) && m->body_text))
+			return false;
+	return true;
+}
+
+/* Append the decimal text of v at p; returns the end. */
+static char *put_int(char *p, int64_t v)
+{
+	char d[20];
+	int n = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = d[--n];
+	return p;
+}
+
+/*
+ * The frame of a plain m (see plain) in one buffer: its payload the bytes
+ * payload_text gives (json_dumps(JSON_COMPACT) of the integers in the
+ * table's order, then "body" as text last), printed here. NULL with err.
+ */
+static uint8_t *encode_plain(const struct msg *m, size_t *len, char *err, size_t errlen)
+{
+	size_t room = 2 + (m->body_text ? m->body_len + sizeof ",\"body\":" : 0);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (fields[i].type == m->type && fields[i].kind == F_INT)
+			room += strlen(fields[i].name) + 4 + 20;
+	if (m->body_text && m->body_len > FRAME_MAX_PAYLOAD) {
+		snprintf(err, errlen, "%s: body of %zu bytes is too big", msg_type_name(m->type),
+			 m->body_len);
+		return NULL;
+	}
+	uint8_t *buf = malloc(FRAME_HEADER_LEN + room);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	char *p = (char *)buf + FRAME_HEADER_LEN, *start = p;
+	*p++ = '{';
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (fields[i].type != m->type || fields[i].kind != F_INT)
+			continue;
+		if (p > start + 1)
+			*p++ = ',';
+		size_t n = strlen(fields[i].name);
+		*p++ = '"';
+		memcpy(p, fields[i].name, n);
+		p += n;
+		*p++ = '"';
+		*p++ = ':';
+		p = put_int(p, *(const int64_t *)field_ptr(m, &fields[i]));
+	}
+	if (m->body_text) {
+		static const char key[] = "\"body\":";
+		if (p > start + 1)
+			*p++ = ',';
+		memcpy(p, key, sizeof key - 1);
+		p += sizeof key - 1;
+		memcpy(p, m->body_text, m->body_len);
+		p += m->body_len;
+	}
+	*p++ = '}';
+	size_t plen = (size_t)(p - start);
+	if (plen > FRAME_MAX_PAYLOAD) {
+		snprintf(err, errlen, "%s: payload of %zu bytes is too big", msg_type_name(m->type),
+			 plen);
+		free(buf);
+		return NULL;
+	}
+	frame_header_write(buf, (uint8_t)m->type, plen);
+	*len = FRAME_HEADER_LEN + plen;
+	return buf;
+}
+
 /* See msg.h. */
 uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
 {
@@ -173,6 +262,8 @@ uint8_t *msg_encode(const struct msg *m, size_t *len, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown message type %d", (int)m->type);
 		return NULL;
 	}
+	if (plain(m))
+		return encode_plain(m, len, err, errlen);
 	json_t *obj = encode_object(m, err, errlen);
 	if (!obj)
 		return NULL;

@@ -4,7 +4,8 @@
  * so no field combination (out-of-range label offsets, sequence numbers past
  * "sent", TTL 0 or 255, huge RTTs) may make an encoder read outside its
  * arrays; every warts file written must still be well framed and every JSON
- * line valid JSON.
+ * line one object of printable ASCII with no key twice (the agent spools and
+ * uploads that text as it is: src/agent/spool.h, spool_is_object).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -93,12 +94,15 @@ static void make_trace(struct cur *c, struct trace_result *r)
 	take(c, r->mpls, r->n_mpls * sizeof *r->mpls);
 }
 
-/* Each JSON line must parse as one object. */
+/* Each JSON line must parse as one object, printable ASCII, no key twice. */
 static void check_json(const uint8_t *buf, size_t len)
 {
 	if (len == 0)
 		return;
-	json_t *o = json_loadb((const char *)buf, len, 0, NULL);
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] < 0x20 || buf[i] >= 0x7f)
+			abort();
+	json_t *o = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, NULL);
 	if (o == NULL || !json_is_object(o))
 		abort();
 	json_decref(o);

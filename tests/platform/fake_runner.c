@@ -107,8 +107,10 @@ static void done(evutil_socket_t fd, short what, void *arg)
 	agent_result_fn cb = run->cb;
 	void *cbarg = run->arg;
 	run_free(run);
-	if (r)
-		cb(r, id, cbarg);
+	char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
+	json_decref(r);
+	if (text)
+		cb(text, strlen(text), id, cbarg);
 }
 
 static void *fake_create(struct event_base *base, const struct agent_config *cfg,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <event2/event.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "msm/msm_runner.h"
@@ -26,8 +27,13 @@ struct got {
 };
 
 /* Keep each result; stop the loop when all have come. */
-static void on_result(json_t *result, uint64_t msm_id, void *arg)
+static void on_result(char *text, size_t len, uint64_t msm_id, void *arg)
 {
+	/* the text is one JSON object of len bytes, no key twice */
+	assert_int_equal(strlen(text), len);
+	json_t *result = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	assert_true(json_is_object(result));
+	free(text);
 	struct got *g = arg;
 	if (g->n < 4) {
 		g->ids[g->n] = msm_id;

@@ -99,6 +99,52 @@ static void test_result_body_as_text(void **state)
 	msg_free(&out);
 }
 
+/*
+ * A message of integers and a body as text (RESULT as the agent uploads it,
+ * ACK, HEARTBEAT) is printed without a jansson object: the bytes it had when
+ * jansson printed the integers' object and the body text followed it.
+ */
+static void test_plain_payload_as_jansson_prints(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"msm_id\":7,\"x\":\"a\\\"b\",\"result\":[{\"hop\":1},{}]}";
+	static const int64_t vals[] = { 0, 1, -1, 9, 10, 4294967296ll, INT64_MAX, INT64_MIN };
+	size_t n = sizeof vals / sizeof vals[0];
+	for (size_t i = 0; i < n; i++) {
+		struct msg m = { .type = MSG_RESULT, .seq = vals[i], .msm_id = vals[(i + 1) % n],
+				 .epoch = vals[(i + 2) % n], .prev = vals[(i + 3) % n],
+				 .body_text = text, .body_len = strlen(text) };
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I}", "seq", (json_int_t)m.seq, "msm_id",
+				      (json_int_t)m.msm_id, "epoch", (json_int_t)m.epoch, "prev",
+				      (json_int_t)m.prev);
+		char *ints = json_dumps(o, JSON_COMPACT), want[512];
+		json_decref(o);
+		int wl = snprintf(want, sizeof want, "%.*s,\"body\":%s}", (int)strlen(ints) - 1, ints,
+				  text);
+		free(ints);
+		char err[256] = "";
+		size_t len = 0;
+		uint8_t *buf = msg_encode(&m, &len, err, sizeof err);
+		assert_non_null(buf);
+		assert_int_equal(len, FRAME_HEADER_LEN + (size_t)wl);
+		assert_memory_equal(buf + FRAME_HEADER_LEN, want, (size_t)wl);
+		free(buf);
+	}
+	/* those without a body: what jansson printed for them before */
+	struct msg ack = { .type = MSG_ACK, .seq = -12 }, hb = { .type = MSG_HEARTBEAT, .time = 1700000000 };
+	static const char *const want[] = { "{\"seq\":-12}", "{\"time\":1700000000}" };
+	const struct msg *ms[] = { &ack, &hb };
+	for (int i = 0; i < 2; i++) {
+		char err[256] = "";
+		size_t len = 0;
+		uint8_t *buf = msg_encode(ms[i], &len, err, sizeof err);
+		assert_non_null(buf);
+		assert_int_equal(len, FRAME_HEADER_LEN + strlen(want[i]));
+		assert_memory_equal(buf + FRAME_HEADER_LEN, want[i], strlen(want[i]));
+		free(buf);
+	}
+}
+
 static void test_encode_refuses_missing_field(void **state)
 {
 	(void)state;
@@ -268,6 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_all_types),
 		cmocka_unit_test(test_result_body_as_text),
+		cmocka_unit_test(test_plain_payload_as_jansson_prints),
 		cmocka_unit_test(test_encode_refuses_missing_field),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_noprobe_roundtrip),

@@ -14,10 +14,10 @@ static void result_free(void *r)
 	ping_result_free(r);
 }
 
-/* The RIPE Atlas object of a finished result. */
-static json_t *to_atlas(const void *r, const struct atlas_meta *m)
+/* The RIPE Atlas object of a finished result, as JSON text into out. */
+static int atlas_line(struct wbuf *out, const void *r, const struct atlas_meta *m)
 {
-	return atlas_ping_json(r, m);
+	return atlas_ping_line(out, r, m);
 }
 
 /* Write a finished result to a sink. */
@@ -38,7 +38,7 @@ const struct msm_type ping_type = {
 	.spec_from_atlas = ping_spec_from_atlas,
 	.start = ping_start,
 	.abort = ping_abort,
-	.to_atlas = to_atlas,
+	.atlas_line = atlas_line,
 	.sink_write = sink_write,
 	.result_free = result_free,
 	.proto = ping_proto,
