@@ -51,16 +51,71 @@ void js_arr(struct jstream *j) { js_open(j, '['); }
 void js_arr_end(struct jstream *j) { js_close(j, ']'); }
 
 /* True for the bytes a JSON string literal must escape (we also escape
-   every non-ASCII byte, so the output is valid whatever the input). */
+   every non-ASCII byte, so the output is ASCII whatever the input: the
+   spool and the upload count on it, src/agent/spool.h). */
 static bool js_needs_escape(unsigned char c)
 {
 	return c == '"' || c == '\\' || c < 0x20 || c >= 0x7f;
 }
 
+/* The code point of the valid UTF-8 sequence at p, and its length in *len;
+   -1 when p does not start one (a stray byte, an overlong form, a
+   surrogate, past U+10FFFF). */
+static long utf8_point(const unsigned char *p, size_t *len)
+{
+	static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] >= 0xf0 && p[0] < 0xf5 ? 4 : p[0] >= 0xe0 && p[0] < 0xf0 ? 3
+		 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	long cp;
+
+	if (n == 0)
+		return -1;
+	cp = p[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)  /* also stops at the string's NUL */
+			return -1;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		return -1;
+	*len = n;
+	return cp;
+}
+
+/* Append \uXXXX for the 16-bit unit u. */
+static void js_unit(struct wbuf *b, unsigned u)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t e[6] = { '\\', 'u', (uint8_t)hex[u >> 12 & 15], (uint8_t)hex[u >> 8 & 15],
+			 (uint8_t)hex[u >> 4 & 15], (uint8_t)hex[u & 15] };
+	wbuf_bytes(b, e, 6);
+}
+
+/* Append the escape of the byte or UTF-8 sequence at p; returns the bytes
+   it took. A valid sequence becomes its code point (a surrogate pair above
+   U+FFFF), so a UTF-8 name reads back as itself; any other byte becomes
+   the code point of the same value (Latin-1), so the output stays valid. */
+static size_t js_escape_one(struct wbuf *b, const unsigned char *p)
+{
+	size_t n = 1;
+	long cp = *p >= 0x80 ? utf8_point(p, &n) : -1;
+
+	if (cp < 0) {
+		js_unit(b, *p);
+		return 1;
+	}
+	if (cp > 0xffff) {
+		js_unit(b, 0xd800 | (unsigned)((cp - 0x10000) >> 10));
+		js_unit(b, 0xdc00 | (unsigned)((cp - 0x10000) & 0x3ff));
+	} else {
+		js_unit(b, (unsigned)cp);
+	}
+	return n;
+}
+
 /* Append s as a JSON string literal, copying runs of plain bytes at once. */
 static void js_quote(struct wbuf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	wbuf_u8(b, '"');
 	while (*p) {
@@ -73,10 +128,7 @@ static void js_quote(struct wbuf *b, const char *s)
 			uint8_t e[2] = { '\\', *p++ };
 			wbuf_bytes(b, e, 2);
 		} else if (*p) {
-			uint8_t e[6] = { '\\', 'u', '0', '0', (uint8_t)hex[*p >> 4],
-					 (uint8_t)hex[*p & 15] };
-			wbuf_bytes(b, e, 6);
-			p++;
+			p += js_escape_one(b, p);
 		}
 	}
 	wbuf_u8(b, '"');

@@ -96,11 +96,17 @@ static void test_nesting_and_escapes(void **state)
 	js_bool(&j, true);
 	js_key(&j, "s");
 	js_str(&j, "q\"b\\s\n\x01\xc3\xa9\xff");
+	js_key(&j, "u");  /* UTF-8 of U+00E9, U+20AC, U+1F600; an overlong '/'; a cut sequence */
+	js_str(&j, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xc0\xaf\xe2\x82");
 	js_obj_end(&j);
 	assert_string_equal(text(&b), "{\"a\":[1,-2,{\"b\":null},[]],\"c\\\"\":true,"
-			    "\"s\":\"q\\\"b\\\\s\\u000a\\u0001\\u00c3\\u00a9\\u00ff\"}");
+			    "\"s\":\"q\\\"b\\\\s\\u000a\\u0001\\u00e9\\u00ff\","
+			    "\"u\":\"\\u00e9\\u20ac\\ud83d\\ude00\\u00c0\\u00af\\u00e2\\u0082\"}");
 	json_t *o = json_loads(text(&b), 0, NULL);
 	assert_non_null(o);
+	/* a UTF-8 string reads back as itself */
+	assert_string_equal(json_string_value(json_object_get(o, "u")),
+			    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xc3\x80\xc2\xaf\xc3\xa2\xc2\x82");
 	json_decref(o);
 	wbuf_free(&b);
 }
