@@ -348,7 +348,7 @@ def test_pps_budget_is_smooth(small_lab, tmp_path, pps):
     # which libevent measures on the kernel's coarse clock (engine_send.c),
     # woke it a second time before about one turn in two: 153-216 for these
     # 500 probes at load 3-6 (5 runs); with every turn on the pump's timerfd
-    # 127-134 in 26 runs, 20 of them beside a CPU hog at load 8-11. Beside
+    # 127-135 in 27 runs, 20 of them beside a CPU hog at load 8-11. Beside
     # the hog the old way's late turns took more probes and it stayed under
     # the bound twice in 3 runs (104, 146): the bound is a ceiling, not a proof
     turns = n / SMOOTH_TURN[pps]
