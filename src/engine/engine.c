@@ -56,7 +56,8 @@ struct engine *engine_new(struct event_base *base, const struct engine_opts *o,
 	/* The pump's own timerfd: a turn's wait to the microsecond in any
 	   event_base (libevent's timers, unless the base was made with
 	   EVENT_BASE_FLAG_PRECISE_TIMER, round up to milliseconds, and a turn
-	   at 1,000/s must come every millisecond, not every two). Edge-
+	   at 1,000/s must come every millisecond, not every two), and without
+	   the early wake-ups of libevent's coarse clock (engine_send.c). Edge-
 	   triggered: re-arming it clears it, so it is never read. */
 	e->pump_tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (e->pump_tfd >= 0) {
