@@ -44,7 +44,8 @@ static int push(struct spool *sp, uint64_t from, int64_t epoch)
 }
 
 /* Replace DIR/name with text atomically (write a temporary, fsync, rename,
-   fsync the directory); returns 0 or -1 with err. */
+   fsync the directory); returns 0 or -1 with err. A temporary that could not
+   be written whole (the disk full) or renamed is removed, not left behind. */
 static int replace_file(struct spool *sp, const char *name, const char *text, size_t len,
 			char *err, size_t errlen)
 {
@@ -61,10 +62,14 @@ static int replace_file(struct spool *sp, const char *name, const char *text, si
 		close(fd);
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -1;
+	int renamed = rc == 0;
 	if (rc == 0 && spool_sync_dir(sp) < 0)
 		rc = -1;
-	if (rc < 0)
+	if (rc < 0) {
 		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0 && !renamed)
+			sp->sys.unlink(tmp, sp->sys.arg);
+	}
 	return rc;
 }
 

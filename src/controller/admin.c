@@ -138,6 +138,8 @@ static int register_each(struct controller *c, const json_t *req, const json_t *
 		if (rc == 0)
 			a[i].approved = 0;   /* admission decides */
 	}
+	if (rc == 0)
+		rc = store_agents_unique(a, n, err, errlen);
 	if (rc == 0 && st->ops->agent_add_many)
 		rc = st->ops->agent_add_many(st, a, n, account, err, errlen);
 	for (i = 0; rc == 0 && !st->ops->agent_add_many && i < n; i++)
@@ -298,9 +300,9 @@ static json_t *agents_list(struct controller *c, const json_t *req, char *err, s
 		return NULL;
 	json_array_foreach(l, i, row) {
 		account_label(c, row);
-		uptime_label(c, row);
 		admission_label(c, row);
 	}
+	uptime_label_list(c, l);
 	return l;
 }
 

@@ -444,6 +444,8 @@ int uptime_close_stale(struct controller *c, char *err, size_t errlen);
 /* Set "state", "state_id", "status_since", "first_connected", "last_connected"
    and "total_connected" on an agent's row (keyed by "id"). */
 void uptime_label(struct controller *c, json_t *row);
+/* uptime_label on every row of the array rows, with one query of the store. */
+void uptime_label_list(struct controller *c, json_t *rows);
 
 /* The admin socket's policy.show: the platform's rules in force (policy_ctl.c). */
 json_t *policy_show(struct controller *c, const json_t *req, char *err, size_t errlen);

@@ -288,22 +288,23 @@ static int adm_subjects(struct store *st, const int64_t *ids, size_t n,
 	return rc;
 }
 
+/* Decision i of the array arg as a JSON object (pg_json_text's row). */
+static json_t *decision_row(const void *arg, size_t i)
+{
+	const struct store_admission *a = (const struct store_admission *)arg + i;
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}", "agent_id", (json_int_t)a->agent_id,
+			 "state", a->state, "reason", a->reason, "address", a->address,
+			 "prefix", a->prefix, "asn", (json_int_t)a->asn,
+			 "decided", (json_int_t)a->decided);
+}
+
 /* See store_admission.h (put_many): the decisions go as one JSON array parameter. */
 static int adm_put_many(struct store *st, const struct store_admission *a, size_t n,
 			char *err, size_t errlen)
 {
-	json_t *rows = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I}",
-			"agent_id", (json_int_t)a[i].agent_id, "state", a[i].state, "reason", a[i].reason,
-			"address", a[i].address, "prefix", a[i].prefix, "asn", (json_int_t)a[i].asn,
-			"decided", (json_int_t)a[i].decided));
-	char *text = json_dumps(rows, JSON_COMPACT);
-	json_decref(rows);
-	if (!text) {
-		snprintf(err, errlen, "store: admission put: out of memory for %zu decisions", n);
+	char *text = pg_json_text(n, decision_row, a, "admission put", err, errlen);
+	if (!text)
 		return -1;
-	}
 	struct pg_args q = { 0 };
 	pg_arg_text(&q, text);
 	int64_t changed = pg_cmd(pg(st), "admission put", "WITH d AS (SELECT * FROM"

@@ -26,22 +26,26 @@ int pg_agent_add(struct store *st, struct store_agent *a, char *err, size_t errl
 	return found == 1 ? 0 : -1;
 }
 
+/* Agent i of the array arg as a JSON object (pg_json_text's row). */
+static json_t *agent_row(const void *arg, size_t i)
+{
+	const struct store_agent *a = (const struct store_agent *)arg + i;
+	return json_pack("{s:s, s:s, s:s, s:s, s:i}", "fp", a->fp, "org", a->org, "role", a->role,
+			 "tags", a->tags, "approved", a->approved);
+}
+
 /* See store.h (agent_add_many). The agents go as one JSON array parameter; a
-   key registered already (not removed) gets no row back and fails the batch. */
+   key registered already (not removed) gets no row back and fails the batch,
+   and so does a key twice in it (found before: the statement would fail with
+   PostgreSQL's words). */
 int pg_agent_add_many(struct store *st, struct store_agent *a, size_t n, int64_t account,
 		      char *err, size_t errlen)
 {
-	json_t *rows = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:i}", "fp", a[i].fp,
-						      "org", a[i].org, "role", a[i].role,
-						      "tags", a[i].tags, "approved", a[i].approved));
-	char *text = json_dumps(rows, JSON_COMPACT);
-	json_decref(rows);
-	if (!text) {
-		snprintf(err, errlen, "store: agent add: out of memory for %zu agents", n);
+	if (store_agents_unique(a, n, err, errlen) < 0)
 		return -1;
-	}
+	char *text = pg_json_text(n, agent_row, a, "agents add", err, errlen);
+	if (!text)
+		return -1;
 	struct pg_args q = { 0 };
 	pg_arg_text(&q, text);
 	pg_arg_int(&q, account);

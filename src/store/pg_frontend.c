@@ -11,6 +11,8 @@
 #include "store/store_frontend.h"
 #include "store/store_uptime.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The schema this file needs, run by pg.c after the main schema in its transaction. */
@@ -98,24 +100,62 @@ static int close_stale(struct store *st, const char *reason, char *err, size_t e
 	return close_of(st, NULL, INT64_MAX, 0, 0, reason, err, errlen);
 }
 
+/* The facts in columns from, from + 1, ... of row r of res (facts' order) into *f. */
+static void facts_of_row(const PGresult *res, int r, int from, struct store_uptime_facts *f)
+{
+	f->first_connected = pg_get_int(res, r, from);
+	f->last_connected = pg_get_int(res, r, from + 1);
+	f->last_disconnected = pg_get_int(res, r, from + 2);
+	f->connected = pg_get_int(res, r, from + 3) > 0;
+	f->closed_seconds = pg_get_int(res, r, from + 4);
+}
+
+/* The aggregates of facts, over the sessions s. */
+#define FACTS_COLUMNS "coalesce(MIN(s.connected), 0), coalesce(MAX(s.connected), 0)," \
+	" coalesce(MAX(s.disconnected), 0), COUNT(s.connected) - COUNT(s.disconnected)," \
+	" coalesce(SUM(s.disconnected - s.connected), 0)"
+
 /* See store_uptime.h (facts). */
 static int facts(struct store *st, int64_t agent_id, struct store_uptime_facts *f,
 		 char *err, size_t errlen)
 {
 	struct pg_args q = { 0 };
 	pg_arg_int(&q, agent_id);
-	PGresult *r = pg_query(pg(st), "uptime facts", "SELECT coalesce(MIN(connected), 0),"
-		" coalesce(MAX(connected), 0), coalesce(MAX(disconnected), 0),"
-		" COUNT(*) - COUNT(disconnected), coalesce(SUM(disconnected - connected), 0)"
-		" FROM sessions WHERE agent_id = $1", &q, err, errlen);
+	PGresult *r = pg_query(pg(st), "uptime facts", "SELECT " FACTS_COLUMNS
+			       " FROM sessions s WHERE s.agent_id = $1", &q, err, errlen);
 	if (!r)
 		return -1;
 	memset(f, 0, sizeof *f);
-	f->first_connected = pg_get_int(r, 0, 0);
-	f->last_connected = pg_get_int(r, 0, 1);
-	f->last_disconnected = pg_get_int(r, 0, 2);
-	f->connected = pg_get_int(r, 0, 3) > 0;
-	f->closed_seconds = pg_get_int(r, 0, 4);
+	facts_of_row(r, 0, 0, f);
+	PQclear(r);
+	return 0;
+}
+
+/* See store_uptime.h (facts_many): a row per place in the ids' array (its ordinality). */
+static int facts_many(struct store *st, const int64_t *ids, size_t n,
+		      struct store_uptime_facts *f, char *err, size_t errlen)
+{
+	memset(f, 0, n * sizeof *f);
+	if (n == 0)
+		return 0;
+	struct pg_args q = { 0 };
+	char *owned;
+	pg_arg_ids(&q, ids, n, &owned);
+	if (!owned) {
+		snprintf(err, errlen, "store: uptime facts: out of memory for %zu agents", n);
+		return -1;
+	}
+	PGresult *r = pg_query(pg(st), "uptime facts", "SELECT k.ord, " FACTS_COLUMNS
+			       " FROM unnest($1::bigint[]) WITH ORDINALITY AS k(id, ord)"
+			       " JOIN sessions s ON s.agent_id = k.id GROUP BY k.ord", &q, err, errlen);
+	free(owned);
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t k = pg_get_int(r, i, 0) - 1;
+		if (k >= 0 && (size_t)k < n)
+			facts_of_row(r, i, 1, &f[k]);
+	}
 	PQclear(r);
 	return 0;
 }
@@ -123,4 +163,5 @@ static int facts(struct store *st, int64_t agent_id, struct store_uptime_facts *
 const struct store_uptime_ops pg_uptime_ops = {
 	.close_stale = close_stale,
 	.facts = facts,
+	.facts_many = facts_many,
 };

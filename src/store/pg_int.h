@@ -15,8 +15,21 @@
 #include "store/store_frontend.h"
 
 /*
- * Schema statements a store open runs every time, which must take no lock on
- * a table that is there already. CREATE INDEX (even IF NOT EXISTS) takes a
+ * The version of the schema the code makes (pg.c's schema and every
+ * pg_*_schema): bump it with any change to one of them, or a database made
+ * by an older build will not get the change. A store open runs the schema's
+ * statements only when the database records an older version
+ * (vantage_schema), so opening an up-to-date database locks no table.
+ */
+#define PG_SCHEMA_VERSION 1
+
+/* A digest of the schema's text, which test_store_pg pins beside
+   PG_SCHEMA_VERSION: a schema changed without a new version fails it. */
+uint64_t pg_schema_digest(void);
+
+/*
+ * Schema statements an upgrade runs, which must take no lock on a table that
+ * is there already (an upgrade may run beside older front-ends at work). CREATE INDEX (even IF NOT EXISTS) takes a
  * SHARE lock on its table before it looks for the index: it waits for every
  * writer's transaction and blocks writers meanwhile. ALTER TABLE ... ADD
  * COLUMN IF NOT EXISTS locks the table whole. So the catalog is asked first
@@ -116,6 +129,15 @@ int pg_scalar(struct store_pg *s, const char *what, const char *sql, const struc
  */
 int64_t pg_cmd_columns(struct store_pg *s, const char *what, const char *sql, struct pg_args *a,
 		       int64_t *const *col, int ncol, size_t n, char *err, size_t errlen);
+
+/*
+ * The n rows row(arg, i) makes (i from 0), as the text of one JSON array
+ * (free it), for a statement that reads a batch from one parameter
+ * (json_to_recordset, json_array_elements): one round trip for n rows.
+ * NULL with err ("store: WHAT: out of memory for N rows") when out of memory.
+ */
+char *pg_json_text(size_t n, json_t *(*row)(const void *arg, size_t i), const void *arg,
+		   const char *what, char *err, size_t errlen);
 
 /* Column i of row r as an integer (0 when NULL). */
 int64_t pg_get_int(const PGresult *res, int r, int i);

@@ -103,7 +103,8 @@ struct store_ops {
 	 * (0: by none) as store_account's own_agent makes it, in one step (one
 	 * statement, not 2n round trips), setting each a[i].id; inside the
 	 * caller's transaction. -1 with err when any of them fails (a key
-	 * registered already): the caller rolls the whole batch back. NULL:
+	 * registered already, or twice in a: store_agents_unique): the caller
+	 * rolls the whole batch back. NULL:
 	 * the caller calls agent_add and own_agent for each (SQLite, where a
 	 * call is not a round trip).
 	 */
@@ -234,6 +235,10 @@ int store_spec_is_pg(const char *spec);
 
 /* Open the store spec names: PostgreSQL (see store_spec_is_pg) or SQLite. */
 struct store *store_open(const char *spec, char *err, size_t errlen);
+
+/* 0 when no fingerprint is twice among a[0, n), else -1 with err naming it and
+   its two places (from 0) in a (store_agents.c). */
+int store_agents_unique(const struct store_agent *a, size_t n, char *err, size_t errlen);
 
 /* Store r[0, n) with results_put in a transaction of their own, rolled back
    on any failure: the number newly stored, or -1 with err (store_put.c). */

@@ -31,6 +31,11 @@ struct store_uptime_ops {
 	/* The facts of one agent into *f (all 0 if it never connected); 0 or -1. */
 	int (*facts)(struct store *st, int64_t agent_id, struct store_uptime_facts *f,
 		     char *err, size_t errlen);
+	/* The facts of each of the n agents ids[i] into f[i], as facts gives
+	   them, in one query (a list of a thousand agents is not a thousand
+	   round trips); 0 or -1. */
+	int (*facts_many)(struct store *st, const int64_t *ids, size_t n,
+			  struct store_uptime_facts *f, char *err, size_t errlen);
 };
 
 #endif

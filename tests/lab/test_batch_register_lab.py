@@ -4,7 +4,8 @@ admission lock. Admission's rules stay exact inside a batch and between
 batches sent to two front-ends at the same instant: an account admits at
 most anchors_per_account_year (5) anchors, so of 7 anchors in one batch 5
 are approved and 2 refused (SQLite), and of 6 + 6 sent at once to two
-front-ends over PostgreSQL exactly 5 are approved. Fingerprints only, no
+front-ends over PostgreSQL exactly 5 are approved. A fingerprint twice in
+a batch fails it with an error naming it, on both stores. Fingerprints only, no
 agent connects. Everything runs in this test's own namespaces (prefixes
 vbr, vbp) and is removed at the end."""
 import json
@@ -68,6 +69,13 @@ def test_one_batch_keeps_the_anchor_cap():
         r = p.admin_raw(bad)
         assert not r["ok"] and "not-hex" in r["error"], r
         assert len(p.admin_json("agents", "list")) == 7
+        # a fingerprint twice in a batch is named, and none of it registers
+        twice = anchors_batch(3, "acme")
+        twice["fps"][2] = twice["fps"][0]
+        r = p.admin_raw(twice)
+        assert not r["ok"], r
+        assert f"agent {twice['fps'][0]} is twice in the batch" in r["error"], r
+        assert len(p.admin_json("agents", "list")) == 7
         assert p.controller.stop() == 0
         assert sanitizer_clean(p.controller.text()), p.controller.text()[-3000:]
     finally:
@@ -96,6 +104,12 @@ def test_two_frontends_registering_at_once_keep_the_anchor_cap():
             for t in threads:
                 t.join(180)
             got = states(replies[0]) + states(replies[1])
+            # a fingerprint twice in a batch is named, not PostgreSQL's words
+            twice = anchors_batch(2, "acme")
+            twice["fps"][1] = twice["fps"][0]
+            r = admin_at(p.fe_dir(0) / "admin.sock", twice)
+            assert not r["ok"], r
+            assert f"agent {twice['fps'][0]} is twice in the batch" in r["error"], r
             assert got.count("approved") == ANCHORS_A_YEAR, got
             assert got.count("refused") == 12 - ANCHORS_A_YEAR, got
             approved = pg.psql("vantage", "SELECT COUNT(*) FROM agents WHERE approved = 1")

@@ -2,7 +2,10 @@
  * Tests of agent states (controller/uptime.h) at their thresholds with an
  * injected clock, and of the store's side (store_uptime.h): the facts
  * summed from sessions, and sessions a killed controller left open closed
- * at the agent's last status, not at the next start.
+ * at the agent's last status, not at the next start. A list of 1,000
+ * agents (`agents list` after a batch agents.add) is labelled from one
+ * facts_many query, not a facts query per agent, with the same states.
+ * Runs on SQLite, and on PostgreSQL under tests/pg/pgtmp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "controller/controller_int.h"
 #include "controller/uptime.h"
 #include "store/store.h"
 #include "store/store_uptime.h"
@@ -138,6 +142,101 @@ static void stale_sessions_end_at_the_last_status(void **state)
 	assert_int_equal(u.closed_seconds, 42);
 }
 
+/* The store's uptime ops, wrapped to count the calls of each. */
+static const struct store_uptime_ops *real_uptime;
+static int facts_calls, facts_many_calls;
+
+static int count_facts(struct store *st, int64_t agent_id, struct store_uptime_facts *f,
+		       char *err, size_t errlen)
+{
+	facts_calls++;
+	return real_uptime->facts(st, agent_id, f, err, errlen);
+}
+
+static int count_facts_many(struct store *st, const int64_t *ids, size_t n,
+			    struct store_uptime_facts *f, char *err, size_t errlen)
+{
+	facts_many_calls++;
+	return real_uptime->facts_many(st, ids, n, f, err, errlen);
+}
+
+#define LISTED 1000
+
+/* The row of rows whose "id" is id (asserts there is one). */
+static json_t *row_of(json_t *rows, int64_t id)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+		if (json_integer_value(json_object_get(row, "id")) == id)
+			return row;
+	fail_msg("no row of agent %lld", (long long)id);
+	return NULL;
+}
+
+static void list_labelled_in_one_query(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store *st = f->st;
+	char err[256];
+	static struct store_agent more[LISTED - 1];
+	for (int i = 0; i < LISTED - 1; i++) {
+		more[i] = (struct store_agent){ .approved = 1 };
+		snprintf(more[i].fp, sizeof more[i].fp, "%064x", i + 1);
+		snprintf(more[i].role, sizeof more[i].role, "probe");
+	}
+	if (st->ops->agent_add_many)
+		assert_int_equal(st->ops->agent_add_many(st, more, LISTED - 1, 0, err, sizeof err), 0);
+	for (int i = 0; !st->ops->agent_add_many && i < LISTED - 1; i++)
+		assert_int_equal(st->ops->agent_add(st, &more[i], err, sizeof err), 0);
+	int64_t sid, away = more[499].id;
+	assert_int_equal(st->ops->session_open(st, 1, 100, "peer", &sid, err, sizeof err), 0);
+	assert_int_equal(st->ops->session_close(st, sid, 160, "cut", err, sizeof err), 0);
+	assert_int_equal(st->ops->session_open(st, 1, 200, "peer", &sid, err, sizeof err), 0);
+	assert_int_equal(st->ops->session_open(st, away, 300, "peer", &sid, err, sizeof err), 0);
+	assert_int_equal(st->ops->session_close(st, sid, 400, "cut", err, sizeof err), 0);
+	json_t *rows;
+	assert_int_equal(st->ops->agent_list(st, &rows, err, sizeof err), 0);
+	assert_int_equal(json_array_size(rows), LISTED);
+
+	struct controller c = { .store = st };
+	struct store_ops counted = *st->ops;
+	struct store_uptime_ops up = *st->ops->uptime;
+	const struct store_ops *ops = st->ops;
+	real_uptime = ops->uptime;
+	up.facts = count_facts;
+	up.facts_many = count_facts_many;
+	counted.uptime = &up;
+	facts_calls = facts_many_calls = 0;
+	st->ops = &counted;
+	uptime_label_list(&c, rows);
+	st->ops = ops;
+	assert_int_equal(facts_calls, 0);
+	assert_int_equal(facts_many_calls, 1);
+
+	json_t *one = row_of(rows, 1), *gone = row_of(rows, away), *never = row_of(rows, 2);
+	assert_string_equal(json_string_value(json_object_get(one, "state")), "Connected");
+	assert_int_equal(json_integer_value(json_object_get(one, "first_connected")), 100);
+	assert_int_equal(json_integer_value(json_object_get(one, "last_connected")), 200);
+	assert_string_equal(json_string_value(json_object_get(gone, "state")), "Abandoned");
+	assert_int_equal(json_integer_value(json_object_get(gone, "total_connected")), 100);
+	assert_string_equal(json_string_value(json_object_get(never, "state")), "Never Connected");
+	/* every row as uptime_label makes it, agent by agent */
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *alone = json_pack("{s:O}", "id", json_object_get(row, "id"));
+		uptime_label(&c, alone);
+		const char *key;
+		json_t *v;
+		json_object_foreach(alone, key, v)
+			if (!json_equal(v, json_object_get(row, key)) && strcmp(key, "total_connected"))
+				fail_msg("agent %zu: %s differs", i, key);
+		json_decref(alone);
+	}
+	json_decref(rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +245,7 @@ int main(void)
 		cmocka_unit_test(disconnected_until_the_threshold_then_abandoned),
 		cmocka_unit_test_setup_teardown(facts_from_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(stale_sessions_end_at_the_last_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_labelled_in_one_query, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,12 +27,14 @@ struct faults {
 	int writes, fsyncs;
 	int fail_write_at, fail_fsync_at;
 	int short_write;      /* the failing write first writes half */
+	int fail_tmp_writes;  /* every write to a file named *.tmp fails (a full disk) */
+	int tmp_fd;           /* the last *.tmp file opened (f_open), or -1 */
 };
 
 static ssize_t f_write(int fd, const void *buf, size_t len, void *arg)
 {
 	struct faults *f = arg;
-	if (++f->writes == f->fail_write_at) {
+	if (++f->writes == f->fail_write_at || (f->fail_tmp_writes && fd == f->tmp_fd)) {
 		if (f->short_write && len > 1)
 			(void)!write(fd, buf, len / 2);
 		errno = ENOSPC;
@@ -53,8 +55,12 @@ static int f_fsync(int fd, void *arg)
 
 static int f_open(const char *p, int fl, mode_t m, void *arg)
 {
-	(void)arg;
-	return open(p, fl, m);
+	struct faults *f = arg;
+	size_t n = strlen(p);
+	int fd = open(p, fl, m);
+	if (n > 4 && strcmp(p + n - 4, ".tmp") == 0)
+		f->tmp_fd = fd;
+	return fd;
 }
 
 static int f_ftruncate(int fd, off_t len, void *arg)
@@ -691,10 +697,54 @@ static void test_object_flag(void **state)
 	rmtree(dir);
 }
 
+/* Asserts DIR/name does not exist. */
+static void expect_absent(const char *dir, const char *name)
+{
+	char path[300];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (stat(path, &sb) == 0 || errno != ENOENT)
+		fail_msg("%s is there", path);
+}
+
+/*
+ * The objects mark that cannot be written leaves no objects.tmp behind: not
+ * when its write fails (ENOSPC, a full disk), nor when its rename does (a
+ * directory in the mark's place). Nothing is vouched for then.
+ */
+static void test_objects_tmp_removed(void **state)
+{
+	(void)state;
+	char dir[256], opath[300];
+	struct spool_recovery rec;
+	tmpdir(dir, sizeof dir);
+	snprintf(opath, sizeof opath, "%s/objects", dir);
+	struct spool *sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	append_one(sp, "{}", 1);
+	spool_close(sp);
+	assert_int_equal(unlink(opath), 0);
+	struct faults f = { .fail_tmp_writes = 1, .tmp_fd = -1 };
+	struct spool_sys sys = { f_open, f_write, f_fsync, f_ftruncate, f_unlink, &f };
+	sp = open_sp(dir, 1 << 20, 0, &sys, &rec);
+	assert_true(f.tmp_fd >= 0);   /* it tried */
+	expect_unvouched(sp, 1, 2);
+	spool_close(sp);
+	expect_absent(dir, "objects");
+	expect_absent(dir, "objects.tmp");
+	assert_int_equal(mkdir(opath, 0700), 0);
+	sp = open_sp(dir, 1 << 20, 0, NULL, &rec);
+	expect_unvouched(sp, 1, 2);
+	spool_close(sp);
+	expect_absent(dir, "objects.tmp");
+	assert_int_equal(rmdir(opath), 0);
+	rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_object_flag),
+		cmocka_unit_test(test_objects_tmp_removed),
 		cmocka_unit_test(test_order_survives_reopen),
 		cmocka_unit_test(test_acks_retire_segments),
 		cmocka_unit_test(test_full_refuses_then_resumes),

@@ -184,8 +184,9 @@ static void make_pre_account_db(struct store_fixture *f)
 	f->st->ops->close(f->st);
 	f->st = NULL;
 	if (fixture_pg()) {
-		direct(f, "DROP TABLE credit_stopped, credit_ledger, account_agents, account_keys,"
-		       " accounts CASCADE");
+		/* and its schema version: a database from before accounts had none */
+		direct(f, "DROP TABLE vantage_schema, credit_stopped, credit_ledger, account_agents,"
+		       " account_keys, accounts CASCADE");
 		return;
 	}
 	direct(f, "DROP TABLE account_agents");

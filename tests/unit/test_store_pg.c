@@ -17,7 +17,10 @@
  * keeps its admission decisions a statement each. A store opened while
  * another connection reads sessions in a transaction does not wait for it,
  * and one opened beside writers' open transactions takes no lock on their
- * tables (its schema statements look in the catalog first). Runs only under
+ * tables (its schema statements look in the catalog first). A database at
+ * the code's schema version is opened without DDL, beside a session holding
+ * its trigger tables locked whole; one without a version (from before them)
+ * is upgraded, and one at a newer version is left alone. Runs only under
  * tests/pg/pgtmp (VANTAGE_TEST_PG).
  */
 #include <setjmp.h>
@@ -593,6 +596,13 @@ static void test_register_batch(void **state)
 					{ .fp = "b2", .org = "o", .role = "probe" } };
 	assert_int_equal(st->ops->agent_add_many(st, again, 2, 0, err, sizeof err), -1);
 	assert_non_null(strstr(err, "b2 is already registered"));
+	/* a key twice in one batch: named, and nothing of the batch is stored */
+	struct store_agent twice[3] = { { .fp = "b5", .org = "o", .role = "probe" },
+					{ .fp = "b6", .org = "o", .role = "probe" },
+					{ .fp = "b5", .org = "o", .role = "probe" } };
+	assert_int_equal(st->ops->agent_add_many(st, twice, 3, acct, err, sizeof err), -1);
+	assert_non_null(strstr(err, "agent b5 is twice in the batch (places 0 and 2)"));
+	assert_int_equal(ask(st, "SELECT COUNT(*) FROM agents WHERE fp IN ('b5', 'b6')"), 0);
 
 	int64_t ids[4] = { a[0].id, a[1].id, 999999, f->agent };
 	struct store_admission_subject sub[4];
@@ -688,72 +698,175 @@ static void test_prefix_batches(void **state)
 			     " '\\x20010db8123456000000000000000000'::bytea AND len = 56"), 1);
 }
 
+/* Run sql on a connection of its own to the fixture's database; fails the test if it fails. */
+static void direct_sql(const struct fix *f, const char *sql)
+{
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	PQclear(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		char m[512];
+		snprintf(m, sizeof m, "%s", PQerrorMessage(c));
+		PQfinish(c);
+		fail_msg("%s: %s", sql, m);
+	}
+	PQfinish(c);
+}
+
+/* f->spec with lock_timeout ms, so a wait for a lock fails the open instead of hanging it. */
+static void spec_lock_timeout(const struct fix *f, int ms, char *out, size_t len)
+{
+	snprintf(out, len, "%s%coptions=-c%%20lock_timeout%%3D%d", f->spec,
+		 strchr(f->spec, '?') ? '&' : '?', ms);
+}
+
+/*
+ * Open a second store handle (lock_timeout 2 s) while another connection has
+ * run lock_sql (its transaction left open); fails the test with what when the
+ * open fails (it waited for a lock).
+ */
+static void open_beside_lock(const struct fix *f, const char *lock_sql, const char *what)
+{
+	char err[256] = "", spec[640];
+	PGconn *c = PQconnectdb(f->spec);
+	PGresult *res = PQexec(c, lock_sql);
+	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!locked)
+		fail_msg("lock: %s", PQerrorMessage(c));
+	spec_lock_timeout(f, 2000, spec, sizeof spec);
+	struct store *other = store_open(spec, err, sizeof err);
+	PQfinish(c);
+	if (!other)
+		fail_msg("%s: %s", what, err);
+	other->ops->close(other);
+}
+
 /*
  * A store opened (a front-end or writer started) while another connection reads
  * sessions in an open transaction neither waits for it nor makes it, and every
- * reader queued behind, wait: the schema run at each open takes no lock on
- * sessions that readers feel when its columns are there (ALTER TABLE ... ADD
- * COLUMN IF NOT EXISTS took it whole at every open). lock_timeout turns a wait
- * into a failed open.
+ * reader queued behind, wait, even when it upgrades the schema (here: a
+ * database without a version): the schema takes no lock on sessions that
+ * readers feel when its columns are there (ALTER TABLE ... ADD COLUMN IF NOT
+ * EXISTS took it whole). lock_timeout turns a wait into a failed open.
  */
 static void test_open_beside_a_reader(void **state)
 {
 	struct fix *f = *state;
 	char spec[700], err[256] = "";
+	direct_sql(f, "DROP TABLE vantage_schema");
 	PGconn *c = PQconnectdb(f->spec);
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	PGresult *r = PQexec(c, "BEGIN; SELECT COUNT(*) FROM sessions");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	PQclear(r);
-	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D3000", f->spec,
-		 strchr(f->spec, '?') ? '&' : '?');
+	spec_lock_timeout(f, 3000, spec, sizeof spec);
 	struct store *st = store_open(spec, err, sizeof err);
 	PQclear(PQexec(c, "COMMIT"));
 	PQfinish(c);
 	if (!st)
 		fail_msg("open beside a reader of sessions: %s", err);
 	st->ops->close(st);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
 }
 
 /*
- * A store opened again (a front-end starting beside running ones) takes no lock
- * on a table that is there: its CREATE INDEX and ADD COLUMN statements look in
- * the catalog first (CREATE INDEX IF NOT EXISTS would take a SHARE lock, waiting
- * for every writer and blocking the others). Writers hold their transactions
- * open: this store a result and a session, another connection ROW EXCLUSIVE
- * (what an INSERT takes) on every table of the schema with an index. The tables
- * that keep a trigger (measurements, msm_agents, credit_ledger, noprobe_version)
- * are left out: CREATE OR REPLACE TRIGGER still locks them. The second handle
- * opens with lock_timeout 2 s, so a wait fails the open instead of hanging it.
+ * A store that upgrades the schema (a front-end of a newer build starting
+ * beside running ones; here a database without a version) takes no lock on a
+ * table with an index that is there: its CREATE INDEX and ADD COLUMN
+ * statements look in the catalog first (CREATE INDEX IF NOT EXISTS would take
+ * a SHARE lock, waiting for every writer and blocking the others). Writers hold
+ * their transactions open: this store a result and a session, another
+ * connection ROW EXCLUSIVE (what an INSERT takes) on every table of the schema
+ * with an index. The tables that keep a trigger (measurements, msm_agents,
+ * credit_ledger, noprobe_version) are left out: an upgrade's CREATE OR REPLACE
+ * TRIGGER locks them (an up-to-date database is opened without: see
+ * test_open_up_to_date_takes_no_lock). The second handle opens with
+ * lock_timeout 2 s, so a wait fails the open instead of hanging it.
  */
 static void test_open_takes_no_lock(void **state)
 {
 	struct fix *f = *state;
-	char err[256] = "", b[64], spec[640];
+	char err[256] = "", b[64];
 	int64_t sid;
 	const int64_t t0 = 1764633600;
+	direct_sql(f, "DROP TABLE vantage_schema");
 	struct store_result r = result(f->agent, 1, t0, b, sizeof b);
 	assert_int_equal(f->st->ops->txn(f->st, "begin", err, sizeof err), 0);
 	assert_int_equal(f->st->ops->results_put(f->st, &r, 1, err, sizeof err), 1);
 	assert_int_equal(f->st->ops->session_open(f->st, f->agent, t0, "198.18.0.1", &sid, err,
 						  sizeof err), 0);
-	PGconn *c = PQconnectdb(f->spec);
-	PGresult *res = PQexec(c, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
-			       " msm_requests, account_agents, account_keys, admission,"
-			       " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE");
-	int locked = PQresultStatus(res) == PGRES_COMMAND_OK;
-	PQclear(res);
-	if (!locked)
-		fail_msg("lock: %s", PQerrorMessage(c));
-	snprintf(spec, sizeof spec, "%s%coptions=-c%%20lock_timeout%%3D2000", f->spec,
-		 strchr(f->spec, '?') ? '&' : '?');
-	struct store *other = store_open(spec, err, sizeof err);
-	PQfinish(c);
-	if (!other)
-		fail_msg("open beside open writers: %s", err);
-	other->ops->close(other);
+	open_beside_lock(f, "BEGIN; LOCK TABLE results, result_keys, sessions, api_msm,"
+			 " msm_requests, account_agents, account_keys, admission,"
+			 " account_locations, mesh_msms, team_chunks IN ROW EXCLUSIVE MODE",
+			 "open beside open writers");
 	assert_int_equal(f->st->ops->txn(f->st, "commit", err, sizeof err), 0);
 	assert_int_equal(f->st->ops->results_count(f->st), 1);
+}
+
+/*
+ * A database whose recorded schema version is the code's is opened without
+ * its DDL: another session holding ACCESS EXCLUSIVE (what nothing but DDL
+ * and LOCK take; it conflicts with every lock, a plain read's too) on the
+ * tables that keep a trigger and on agents does not delay the open. Before
+ * versions, CREATE OR REPLACE TRIGGER ran at every open and waited here
+ * (lock_timeout 2 s turns that into a failed open).
+ */
+static void test_open_up_to_date_takes_no_lock(void **state)
+{
+	struct fix *f = *state;
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
+	open_beside_lock(f, "BEGIN; LOCK TABLE agents, measurements, msm_agents,"
+			 " credit_ledger, noprobe_version IN ACCESS EXCLUSIVE MODE",
+			 "open beside a session locking the trigger tables");
+}
+
+/*
+ * The schema's text as of PG_SCHEMA_VERSION. Changed a schema statement (pg.c's
+ * schema or a pg_*_schema)? Then a database made before has the old schema
+ * and will not get the change unless PG_SCHEMA_VERSION (pg_int.h) grows: bump
+ * it, and put the new version and the digest this test prints here.
+ */
+static void test_schema_version_pinned(void **state)
+{
+	(void)state;
+	static const struct { int version; uint64_t digest; } pinned = { 1, 0x2a9d0e000839b8e0ull };
+	uint64_t now = pg_schema_digest();
+	if (pinned.version != PG_SCHEMA_VERSION || pinned.digest != now)
+		fail_msg("the schema is version %d, digest 0x%016llx; pinned: version %d, digest"
+			 " 0x%016llx. A schema change needs PG_SCHEMA_VERSION bumped (pg_int.h)"
+			 " and both pinned here", PG_SCHEMA_VERSION, (unsigned long long)now,
+			 pinned.version, (unsigned long long)pinned.digest);
+}
+
+/*
+ * A database from before schema versions (no vantage_schema) is upgraded by
+ * the next open: the DDL runs (a trigger dropped meanwhile is made again) and
+ * the version is recorded. One recording a newer version (a newer build's) is
+ * left alone: its triggers are not replaced by this code's.
+ */
+static void test_old_database_upgrades(void **state)
+{
+	struct fix *f = *state;
+	char err[256] = "";
+	const char *triggers = "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'measurements_notify'";
+	f->st->ops->close(f->st);
+	f->st = f->fx->st = NULL;
+	direct_sql(f, "DROP TABLE vantage_schema; DROP TRIGGER measurements_notify ON measurements");
+	assert_non_null(f->st = f->fx->st = store_open(f->spec, err, sizeof err));
+	assert_int_equal(ask(f->st, triggers), 1);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION);
+
+	f->st->ops->close(f->st);
+	f->st = f->fx->st = NULL;
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE vantage_schema SET version = %d;"
+		 " DROP TRIGGER measurements_notify ON measurements", PG_SCHEMA_VERSION + 1);
+	direct_sql(f, sql);
+	assert_non_null(f->st = f->fx->st = store_open(f->spec, err, sizeof err));
+	assert_int_equal(ask(f->st, triggers), 0);
+	assert_int_equal(ask(f->st, "SELECT version FROM vantage_schema"), PG_SCHEMA_VERSION + 1);
 }
 
 int main(void)
@@ -776,6 +889,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prefix_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_beside_a_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_takes_no_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_up_to_date_takes_no_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_database_upgrades, setup, teardown),
+		cmocka_unit_test(test_schema_version_pinned),
 	};
 	return cmocka_run_group_tests_name("store_pg_only", tests, NULL, NULL);
 }
