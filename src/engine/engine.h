@@ -151,6 +151,10 @@ struct engine_stats {
 	uint64_t sent, send_errors, refused, received, matched, unmatched,
 		 parse_errors, tx_ts, tx_ts_missing, dups, late;
 	uint64_t tap_ts;          /* probes stamped at the device tap (txtap.h) */
+	uint64_t tap_missed;      /* frames the tap missed (ring drops, no
+				     stamp, answered probes it never showed);
+				     from the first, the raw path's kernel TX
+				     stamps are on again (engine_tap.c) */
 	uint64_t tap_errors;      /* the tap could not be opened (error-queue
 				     stamps only) */
 	uint64_t stamps_not_live; /* the kernel's stamps were not on within

@@ -98,6 +98,7 @@ struct engine {
 	struct nhcache nh;      /* next hops for the packet path */
 	bool packet_on;         /* the packet path is in use */
 	struct txtap tap;       /* TX stamps of the raw path (engine_tap.c) */
+	uint64_t tap_checked;   /* tap.frames when its drops were last read */
 	struct eng_txthread *txt; /* the packet path's sender thread, or NULL */
 	bool txt_failed;        /* it could not start: the path stays here */
 	bool stamps_checked;    /* tslive_wait has run */
@@ -215,6 +216,10 @@ void eng_reset_keys(struct engine *e, int i);
 void eng_tap_open(struct engine *e);
 void eng_drain_tap(struct engine *e);
 void eng_tap_close(struct engine *e);
+/* The raw path's kernel TX stamps on or off as the tap needs (engine_tap.c);
+   a probe answered without the tap's stamp turns them on. */
+void eng_tap_kernel_stamps(struct engine *e);
+void eng_tap_unseen(struct engine *e, const struct eng_probe *p);
 
 /* REALTIME - MONOTONIC now; *mono the monotonic time, *err the sample's error. */
 int64_t eng_offset_now(const struct engine *e, uint64_t *mono, uint32_t *err);

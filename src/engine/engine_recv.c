@@ -81,8 +81,11 @@ void eng_reset_keys(struct engine *e, int i)
 static void deliver(struct engine *e, struct eng_probe *p, const struct net_reply *r,
 		    const struct rawsock_rx *rx, const struct eng_rxtime *at)
 {
-	if (p->tx_tap_ns == 0)
+	if (p->tx_tap_ns == 0) {
 		eng_drain_tap(e);
+		if (p->tx_tap_ns == 0)
+			eng_tap_unseen(e, p);
+	}
 	/* the error queue's stamp is the fallback: read only when needed */
 	if (p->tx_tap_ns == 0 && p->tx_kernel_ns == 0 && !dl_empty(&p->txlink))
 		eng_drain_txts(e, p->sock);

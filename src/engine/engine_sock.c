@@ -81,6 +81,7 @@ int engine_prepare(struct engine *e, int family, int proto, char *err, size_t er
 {
 	if (open_family(e, family, proto, err, errlen) < 0)
 		return -1;
+	eng_tap_kernel_stamps(e); /* off on new sockets while the tap stamps */
 	if (!e->stamps_checked) {
 		e->stamps_checked = true;
 		if (tslive_wait(TSLIVE_WAIT_MS) < 0)

@@ -64,7 +64,7 @@ static int setup(struct rawsock *s, bool tx)
 	int one = 1, big = 4 << 20; /* also the room for TX stamps (error queue) */
 	int f = ts_flags(tx);
 	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
-		s->ts_tx = tx;
+		s->ts_tx = s->ts_tx_ok = tx;
 	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big) != 0)
 		(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
 	if (s->family == AF_INET6 &&
@@ -366,6 +366,21 @@ void rawsock_reset_keys(struct rawsock *s)
 	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &off, sizeof off);
 	(void)setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f);
 	s->next_key = 0;
+}
+
+/* See rawsock.h. */
+void rawsock_tx_stamps(struct rawsock *s, bool on)
+{
+	if (s->fd < 0 || !s->ts_tx_ok || s->ts_tx == on)
+		return;
+	if (on) {
+		rawsock_reset_keys(s);
+		s->ts_tx = true;
+		return;
+	}
+	int f = ts_flags(false);
+	if (setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPING, &f, sizeof f) == 0)
+		s->ts_tx = false;
 }
 
 /* The kernel's source address towards dst. */

@@ -23,6 +23,7 @@ struct rawsock {
 	int family;      /* AF_INET / AF_INET6 */
 	int proto;       /* socket protocol (IPPROTO_RAW for the IPv4 sender) */
 	bool ts_tx;      /* TX timestamps are enabled */
+	bool ts_tx_ok;   /* ... could be (a sending socket whose option took) */
 	uint32_t next_key; /* OPT_ID key the next successful send gets */
 };
 
@@ -119,6 +120,14 @@ int64_t rawsock_msg_stamp(struct msghdr *m);
 
 /* Restart the OPT_ID counter at 0 (after a send error left it uncertain). */
 void rawsock_reset_keys(struct rawsock *s);
+
+/*
+ * Turn a sending socket's TX stamps off (RX stamps stay) or back on, with
+ * the OPT_ID counter restarted at 0 (the kernel counts only stamped sends).
+ * The caller reads the waiting stamps first. Does nothing on a socket that
+ * has none to turn.
+ */
+void rawsock_tx_stamps(struct rawsock *s, bool on);
 
 /*
  * Find the source address the kernel would use towards dst (a connected UDP

@@ -126,6 +126,16 @@ void txtap_release(struct txtap *t)
 	t->next = (t->next + 1) % t->nframes;
 }
 
+/* See txtap.h. */
+uint64_t txtap_drops(struct txtap *t)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof st;
+	if (t->fd >= 0 && getsockopt(t->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		t->drops += st.tp_drops;
+	return t->drops;
+}
+
 /* Unmap and close. */
 void txtap_close(struct txtap *t)
 {

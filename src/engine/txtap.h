@@ -28,6 +28,8 @@ struct txtap {
 	size_t ring_len;
 	uint32_t nframes, frame_size, next;
 	uint64_t frames, unstamped; /* frames read; of them without a tap stamp */
+	uint64_t drops;     /* frames the kernel dropped, ring full (as of
+			       the last txtap_drops) */
 };
 
 /* One outgoing packet from the ring. */
@@ -50,6 +52,10 @@ int txtap_peek(struct txtap *t, struct txtap_frame *f);
 
 /* Give the frame txtap_peek returned back to the kernel. */
 void txtap_release(struct txtap *t);
+
+/* Add the frames the kernel dropped since the last call (PACKET_STATISTICS,
+   a system call) to t->drops and return it. */
+uint64_t txtap_drops(struct txtap *t);
 
 /* Close (a closed tap is fine). */
 void txtap_close(struct txtap *t);

@@ -445,7 +445,7 @@ static void print_stats(const struct cli_run *r)
 		"socket), refused %llu, send errors %llu, "
 		"received %llu, matched %llu (%llu dup, %llu late), unmatched %llu, "
 		"unparsable %llu, read at pump turns %llu, "
-		"kernel tx stamps %llu (missed %llu), device tap stamps %llu, "
+		"kernel tx stamps %llu (missed %llu), device tap stamps %llu (missed %llu), "
 		"by sender thread %llu; no probe ready for %.3f s, %.0f probes/s while ready, "
 		"%llu probes of budget lost to late wake-ups\n",
 		r->prog,
@@ -457,7 +457,8 @@ static void print_stats(const struct cli_run *r)
 		(unsigned long long)st.unmatched, (unsigned long long)st.parse_errors,
 		(unsigned long long)st.read_at_turns,
 		(unsigned long long)st.tx_ts, (unsigned long long)st.tx_ts_missing,
-		(unsigned long long)st.tap_ts, (unsigned long long)st.thread_sent,
+		(unsigned long long)st.tap_ts, (unsigned long long)st.tap_missed,
+		(unsigned long long)st.thread_sent,
 		idle, ready > 0 ? (double)(st.sent - 1) / ready : 0.0,
 		(unsigned long long)st.late_lost);
 }
