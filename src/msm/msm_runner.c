@@ -95,9 +95,10 @@ static void job_done(void *result, void *arg)
 	struct atlas_meta m = { .msm_id = j->msm_id, .prb_id = j->r->opts.prb_id, .lts = -1 };
 	struct wbuf b;
 	wbuf_init(&b);
-	if (j->type->atlas_line(&b, result, &m) == 0)
+	bool encoded = j->type->atlas_line(&b, result, &m) == 0;
+	if (encoded)
 		wbuf_u8(&b, 0);
-	if (!wbuf_ok(&b))
+	if (!encoded || !wbuf_ok(&b))
 		wbuf_free(&b);        /* out of memory: the result is lost (as before) */
 	j->type->result_free(result);
 	dl_del(&j->link);
